@@ -1,0 +1,103 @@
+import { z } from 'zod';
+
+/**
+ * A hall's kiosk configuration: the hall, its windows, the devices at them and the rating
+ * policies. One file per hall in kiosk-config/; each device runs with the entry that names it.
+ */
+export const ChannelSchema = z.enum(['hall-pad', 'hall-terminal', 'qr-code', 'pc', 'mobile']);
+export type Channel = z.infer<typeof ChannelSchema>;
+
+export const DeviceKindSchema = z.enum(['pad', 'monitor', 'serial', 'hid']);
+
+export const LanguageSchema = z.enum(['zh-CN', 'en']);
+export type Language = z.infer<typeof LanguageSchema>;
+
+export const PoliciesSchema = z
+  .object({
+    /** Seconds the rating screen waits for a press before the invitation ends as unrated. */
+    inviteTimeoutSec: z.number().int().min(10).max(600).default(60),
+    /** Seconds of inactivity on the 差评 details screen before the chosen level is recorded as is. */
+    detailsTimeoutSec: z.number().int().min(15).max(600).default(120),
+    thanksSec: z.number().int().min(1).max(30).default(4),
+    questionSetVersion: z.string().min(1).max(32).default('national-2023'),
+  })
+  .strict();
+export type Policies = z.infer<typeof PoliciesSchema>;
+
+export const WindowSchema = z
+  .object({
+    no: z.string().min(1).max(16),
+    name: z.string().min(1).max(50),
+    deptName: z.string().min(1).max(100).optional(),
+    /** The window's online rating page, shown as a QR code on the idle screen. */
+    ratingUrl: z.url({ protocol: /^https?$/ }),
+  })
+  .strict();
+
+export const DeviceSchema = z
+  .object({
+    id: z.string().regex(/^[A-Za-z0-9_-]{3,64}$/, 'expected 3–64 letters, digits, "-" or "_"'),
+    windowNo: z.string().min(1).max(16),
+    kind: DeviceKindSchema,
+    channel: ChannelSchema.default('hall-pad'),
+    /** Shared secret the window business system presents when posting case events. */
+    caseEventToken: z.string().min(16, 'use at least 16 characters').max(256),
+  })
+  .strict();
+
+export const HallConfigSchema = z
+  .object({
+    hall: z
+      .object({
+        code: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/),
+        name: z.string().min(1).max(100),
+        regionCode: z.string().regex(/^(\d{6}|\d{12})$/, 'expected 6 or 12 digits'),
+        timeZone: z.string().default('Asia/Shanghai'),
+      })
+      .strict(),
+    languages: z.array(LanguageSchema).min(1).default(['zh-CN', 'en']),
+    windows: z.array(WindowSchema).min(1),
+    devices: z.array(DeviceSchema).min(1),
+    policies: PoliciesSchema.default(PoliciesSchema.parse({})),
+  })
+  .strict()
+  .superRefine((hall, ctx) => {
+    const windowNos = new Set(hall.windows.map((w) => w.no));
+    hall.devices.forEach((device, i) => {
+      if (!windowNos.has(device.windowNo)) {
+        ctx.addIssue({ code: 'custom', path: ['devices', i, 'windowNo'], message: `no window numbered "${device.windowNo}"` });
+      }
+    });
+    const seen = new Set<string>();
+    hall.devices.forEach((device, i) => {
+      if (seen.has(device.id)) ctx.addIssue({ code: 'custom', path: ['devices', i, 'id'], message: `duplicate device id "${device.id}"` });
+      seen.add(device.id);
+    });
+  });
+export type HallConfig = z.infer<typeof HallConfigSchema>;
+
+/** What one device needs to know about where it stands: sent by the host to the renderer. */
+export const DeviceContextSchema = z
+  .object({
+    hall: z.object({ code: z.string(), name: z.string(), regionCode: z.string() }).strict(),
+    window: WindowSchema,
+    device: z.object({ id: z.string(), kind: DeviceKindSchema, channel: ChannelSchema }).strict(),
+    languages: z.array(LanguageSchema).min(1),
+    policies: PoliciesSchema,
+  })
+  .strict();
+export type DeviceContext = z.infer<typeof DeviceContextSchema>;
+
+export function deviceContextFor(hall: HallConfig, deviceId: string): DeviceContext {
+  const device = hall.devices.find((d) => d.id === deviceId);
+  if (!device) throw new Error(`device "${deviceId}" is not in hall "${hall.hall.code}"`);
+  const window = hall.windows.find((w) => w.no === device.windowNo);
+  if (!window) throw new Error(`device "${deviceId}" names missing window "${device.windowNo}"`);
+  return {
+    hall: { code: hall.hall.code, name: hall.hall.name, regionCode: hall.hall.regionCode },
+    window,
+    device: { id: device.id, kind: device.kind, channel: device.channel },
+    languages: hall.languages,
+    policies: hall.policies,
+  };
+}

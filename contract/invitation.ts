@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { CaseEventKindSchema, CaseInfoSchema, StaffSchema } from './caseEvent';
+
+/** A request to the citizen to rate one case event; exactly one outcome ends it. */
+export const InvitationSchema = z
+  .object({
+    id: z.uuid({ version: 'v7' }),
+    event: CaseEventKindSchema,
+    case: CaseInfoSchema,
+    staff: StaffSchema,
+    /** Epoch ms at which the host accepted the case event. */
+    receivedAtMs: z.number().int().nonnegative(),
+  })
+  .strict();
+export type Invitation = z.infer<typeof InvitationSchema>;

@@ -1,0 +1,50 @@
+import type { FastifyInstance } from 'fastify';
+import { CASE_EVENT_MAX_BYTES, CaseEventSchema } from '../contract/caseEvent';
+import type { DeviceContext } from '../contract/hallConfig';
+import type { Invitation } from '../contract/invitation';
+import { issuesFrom, sendError } from './httpErrors';
+import type { InvitationQueue } from './invitationQueue';
+import { secretsEqual } from './secrets';
+
+export interface CaseEventRouteOptions {
+  queue: InvitationQueue;
+  context: () => DeviceContext;
+  caseEventToken: string;
+  isOwnOrigin: (origin: string) => boolean;
+  onInvitation: (invitation: Invitation) => void;
+}
+
+/**
+ * POST /api/case-events: the window business system announces an accepted or closed case.
+ * Refusals (wrong token, foreign origin, bad or oversized body, wrong window) change nothing.
+ */
+export async function caseEventRoute(app: FastifyInstance, options: CaseEventRouteOptions): Promise<void> {
+  app.post('/api/case-events', { bodyLimit: CASE_EVENT_MAX_BYTES }, async (request, reply) => {
+    const origin = request.headers.origin;
+    if (origin !== undefined && !options.isOwnOrigin(origin)) {
+      return sendError(reply, 403, 'forbidden_origin', `case events are not accepted from origin ${origin}`);
+    }
+    const auth = request.headers.authorization ?? '';
+    const token = auth.startsWith('Bearer ') ? auth.slice('Bearer '.length) : '';
+    if (!token || !secretsEqual(token, options.caseEventToken)) {
+      reply.header('WWW-Authenticate', 'Bearer realm="case-events"');
+      return sendError(reply, 401, 'unauthorized', 'a valid "Authorization: Bearer <case event token>" header is required');
+    }
+    const parsed = CaseEventSchema.safeParse(request.body);
+    if (!parsed.success) {
+      return sendError(reply, 400, 'invalid_case_event', 'the case event does not match the schema', issuesFrom(parsed.error.issues));
+    }
+    const event = parsed.data;
+    const window = options.context().window;
+    if (event.windowNo !== undefined && event.windowNo !== window.no) {
+      return sendError(reply, 422, 'wrong_window', `this device serves window ${window.no}, not ${event.windowNo}`);
+    }
+    const result = options.queue.enqueue(event);
+    if (result.status === 'full') {
+      reply.header('Retry-After', '5');
+      return sendError(reply, 503, 'queue_full', 'too many invitations are waiting for the rating screen; retry later');
+    }
+    if (result.status === 'queued') options.onInvitation(result.invitation);
+    return reply.code(result.status === 'queued' ? 202 : 200).send({ status: result.status, invitationId: result.invitation.id });
+  });
+}

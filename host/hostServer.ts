@@ -1,0 +1,113 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import fastifyStatic from '@fastify/static';
+import fastifyWebsocket from '@fastify/websocket';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { deviceContextFor, type DeviceContext, type HallConfig } from '../contract/hallConfig';
+import { bridgeRoute } from './bridgeRoute';
+import { caseEventRoute } from './caseEventRoute';
+import { sendError } from './httpErrors';
+import { InvitationQueue } from './invitationQueue';
+import { newLaunchToken } from './secrets';
+
+export interface HostOptions {
+  hall: HallConfig;
+  deviceId: string;
+  /** 0 picks a free port. */
+  port: number;
+  /** The built renderer (vite build output); omitted to run the API only. */
+  staticDir?: string;
+  /** Overrides the device's caseEventToken from the hall config. */
+  caseEventToken?: string;
+  log?: (message: string) => void;
+}
+
+export interface RunningHost {
+  /** Origin of the host, e.g. http://127.0.0.1:8787 */
+  origin: string;
+  /** The address to open in the kiosk browser: carries this launch's bridge token. */
+  appUrl: string;
+  caseEventToken: string;
+  context: DeviceContext;
+  app: FastifyInstance;
+  close(): Promise<void>;
+}
+
+/** Security headers for the renderer: nothing but this origin may be loaded or contacted. */
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+  "form-action 'none'",
+].join('; ');
+
+/**
+ * The headless host: serves the built renderer, takes case events on an authenticated
+ * loopback endpoint and pushes invitations to the renderer over the bridge. Plain Node, so the
+ * Electron main process and a Chromium-kiosk deployment run the very same code.
+ */
+export async function startHost(options: HostOptions): Promise<RunningHost> {
+  const log = options.log ?? ((message: string) => console.log(message));
+  const context = deviceContextFor(options.hall, options.deviceId);
+  const device = options.hall.devices.find((d) => d.id === options.deviceId);
+  const caseEventToken = options.caseEventToken ?? device?.caseEventToken ?? '';
+  if (caseEventToken.length < 16) throw new Error('the case event token must have at least 16 characters');
+  const launchToken = newLaunchToken();
+
+  const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
+  let port = options.port;
+  const isOwnOrigin = (origin: string) => origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`;
+
+  app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, _request, reply) => {
+    const status = error.statusCode ?? 500;
+    if (status >= 500) log(`host: internal error ${error.message}`);
+    const code = error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'body_too_large' : status === 415 ? 'unsupported_media_type' : status === 400 ? 'malformed_body' : 'error';
+    return sendError(reply, status, code, status >= 500 ? 'internal error' : error.message);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    if (request.method === 'GET' && !request.url.startsWith('/api/') && options.staticDir) {
+      return reply.type('text/html').header('Content-Security-Policy', CONTENT_SECURITY_POLICY).sendFile('index.html');
+    }
+    return sendError(reply, 404, 'not_found', `no route for ${request.method} ${request.url.split('?')[0]}`);
+  });
+
+  await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
+  const queue = new InvitationQueue();
+  const hub = bridgeRoute(app, { queue, context: () => context, launchToken, isOwnOrigin, log });
+  await app.register(caseEventRoute, {
+    queue,
+    context: () => context,
+    caseEventToken,
+    isOwnOrigin,
+    onInvitation: (invitation) => hub.broadcast({ type: 'invitation', invitation }),
+  });
+  app.get('/api/health', async () => ({ ok: true, deviceId: context.device.id, rendererConnections: hub.connections(), unacked: queue.pending().length }));
+
+  if (options.staticDir) {
+    if (!existsSync(path.join(options.staticDir, 'index.html'))) {
+      throw new Error(`no built renderer in ${options.staticDir}: run "npm run build" first`);
+    }
+    await app.register(fastifyStatic, {
+      root: path.resolve(options.staticDir),
+      setHeaders: (reply) => void reply.header('Content-Security-Policy', CONTENT_SECURITY_POLICY),
+    });
+  }
+
+  await app.listen({ host: '127.0.0.1', port: options.port });
+  const address = app.server.address();
+  port = typeof address === 'object' && address ? address.port : options.port;
+  const origin = `http://127.0.0.1:${port}`;
+  return {
+    origin,
+    appUrl: `${origin}/#token=${launchToken}`,
+    caseEventToken,
+    context,
+    app,
+    close: () => app.close(),
+  };
+}

@@ -1,0 +1,38 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
+
+export function findChromium(env: NodeJS.ProcessEnv = process.env): string | null {
+  const configured = env.CHROME_PATH;
+  if (configured && existsSync(configured)) return configured;
+  return CANDIDATES.find((candidate) => existsSync(candidate)) ?? null;
+}
+
+export function hasDisplay(env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(env.DISPLAY || env.WAYLAND_DISPLAY);
+}
+
+/**
+ * Opens the evaluator in Chromium: `kiosk` is the full-screen, no-exit mode for a citizen-facing
+ * device; otherwise an app window, handy for demos on a desk.
+ */
+export function openInChromium(executable: string, url: string, profileDir: string, kiosk: boolean): ChildProcess {
+  const args = [
+    kiosk ? '--kiosk' : `--app=${url}`,
+    ...(kiosk ? [url] : []),
+    `--user-data-dir=${profileDir}`,
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--disable-quic',
+    '--disable-translate',
+    '--noerrdialogs',
+    '--disable-session-crashed-bubble',
+    ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
+  ];
+  const child = spawn(executable, args, { stdio: 'ignore', detached: false });
+  child.on('error', () => undefined);
+  return child;
+}

@@ -1,0 +1,58 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadHallConfigKeepingLastGood } from './hallConfigFile';
+import { startHost } from './hostServer';
+import { findChromium, hasDisplay, openInChromium } from './kioskBrowser';
+
+/** Headless host entry: `tsx host/main.ts --config kiosk-config/demo-hall.json --device demo-pad-a01`. */
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      config: { type: 'string', default: 'kiosk-config/demo-hall.json' },
+      device: { type: 'string' },
+      port: { type: 'string', default: process.env.PORT ?? '8787' },
+      static: { type: 'string', default: 'dist' },
+      data: { type: 'string', default: '.data' },
+      open: { type: 'boolean', default: true },
+      'no-open': { type: 'boolean', default: false },
+      kiosk: { type: 'boolean', default: false },
+    },
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0–65535, got "${values.port}"`);
+
+  const { hall, fellBackBecause } = loadHallConfigKeepingLastGood(values.config, values.data);
+  if (fellBackBecause) console.warn(`warning: using the last good hall config, because\n${fellBackBecause.message}`);
+  const deviceId = values.device ?? hall.devices[0]?.id ?? '';
+
+  const host = await startHost({
+    hall,
+    deviceId,
+    port,
+    staticDir: values.static,
+    ...(process.env.CASE_EVENT_TOKEN ? { caseEventToken: process.env.CASE_EVENT_TOKEN } : {}),
+  });
+  console.log(`好差评 evaluator — ${hall.hall.name} · ${host.context.window.name} (device ${deviceId})`);
+  console.log(`  rating screen:   ${host.appUrl}`);
+  console.log(`  case events:     POST ${host.origin}/api/case-events  (Authorization: Bearer <device caseEventToken>)`);
+  console.log(`  send a demo one: npm run case-event -- --url ${host.origin} --token <token>`);
+
+  const chromium = findChromium();
+  if (values.open && !values['no-open'] && hasDisplay() && chromium) {
+    openInChromium(chromium, host.appUrl, path.resolve(values.data, 'chromium-profile'), values.kiosk);
+    console.log(`  opened ${values.kiosk ? 'kiosk' : 'app'} window in ${chromium}`);
+  } else {
+    console.log('  (no display or no Chromium found: open the rating screen URL in a browser)');
+  }
+
+  const shutdown = () => {
+    host.close().finally(() => process.exit(0));
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,58 @@
+import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { LEVELS, type Level } from '../contract/ratingCodes';
+import { useFlow } from './flow/FlowContext';
+import { DetailsScreen } from './screens/DetailsScreen';
+import { IdleScreen } from './screens/IdleScreen';
+import { RatingScreen } from './screens/RatingScreen';
+import { SaveFailedScreen, SavingScreen, ThanksScreen } from './screens/StatusScreens';
+
+/** Keyboard-wedge evaluators type a digit; digits 1–5 are the levels (5 非常满意 … 1 非常不满意). */
+function levelForKey(key: string): Level | undefined {
+  return LEVELS.find((level) => String(level) === key);
+}
+
+function isTyping(target: EventTarget | null): boolean {
+  return target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement;
+}
+
+export function App() {
+  const screen = useFlow((s) => s.flow.screen);
+  const send = useFlow((s) => s.send);
+  const defaultLanguage = useFlow((s) => s.context?.languages[0] ?? 'zh-CN');
+  const { i18n } = useTranslation();
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.repeat || isTyping(event.target)) return;
+      const level = levelForKey(event.key);
+      if (level !== undefined) send({ type: 'PRESS', level, method: 'keyboard' });
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [send]);
+
+  // Each citizen starts in the hall's first language.
+  useEffect(() => {
+    if (screen.name === 'idle' && i18n.language !== defaultLanguage) void i18n.changeLanguage(defaultLanguage);
+  }, [screen.name, defaultLanguage, i18n]);
+
+  useEffect(() => {
+    document.documentElement.lang = i18n.language;
+  });
+
+  switch (screen.name) {
+    case 'idle':
+      return <IdleScreen />;
+    case 'rating':
+      return <RatingScreen invitation={screen.current.invitation} deadlineMs={screen.deadlineMs} />;
+    case 'details':
+      return <DetailsScreen draft={screen.draft} />;
+    case 'saving':
+      return <SavingScreen />;
+    case 'saveFailed':
+      return <SaveFailedScreen />;
+    case 'thanks':
+      return <ThanksScreen />;
+  }
+}

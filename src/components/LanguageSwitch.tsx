@@ -1,0 +1,26 @@
+import { useTranslation } from 'react-i18next';
+import type { Language } from '../../contract/hallConfig';
+import { useFlow } from '../flow/FlowContext';
+
+const ONLY_DEFAULT: Language[] = ['zh-CN'];
+
+export function LanguageSwitch() {
+  const { t, i18n } = useTranslation();
+  const languages = useFlow((s) => s.context?.languages ?? ONLY_DEFAULT);
+  if (languages.length < 2) return null;
+  return (
+    <nav className="language-switch" aria-label="Language">
+      {languages.map((lng) => (
+        <button
+          key={lng}
+          type="button"
+          lang={lng}
+          aria-pressed={i18n.language === lng}
+          onClick={() => void i18n.changeLanguage(lng)}
+        >
+          {t(`language.${lng}`)}
+        </button>
+      ))}
+    </nav>
+  );
+}

@@ -1,0 +1,23 @@
+import QRCode from 'qrcode';
+import { useEffect, useState } from 'react';
+
+/** The window's own online rating page, for citizens who prefer their phone. */
+export function WindowQrCode({ url, label }: { url: string; label: string }) {
+  const [dataUrl, setDataUrl] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    QRCode.toDataURL(url, { margin: 1, width: 220, errorCorrectionLevel: 'M' }).then(
+      (value) => live && setDataUrl(value),
+      () => live && setDataUrl(null),
+    );
+    return () => {
+      live = false;
+    };
+  }, [url]);
+  return (
+    <figure className="window-qr">
+      {dataUrl ? <img src={dataUrl} alt={label} width={220} height={220} /> : <div className="qr-placeholder" />}
+      <figcaption>{label}</figcaption>
+    </figure>
+  );
+}

@@ -1,0 +1,34 @@
+import type { Invitation } from '../../contract/invitation';
+import type { PendingInvitation } from '../flow/machine';
+import type { EvaluatorDb } from './db';
+
+/**
+ * Stores an invitation as pending unless it is already known. Resolves once the write has
+ * committed: only then may the host be told to forget it.
+ */
+export async function storeInvitation(db: EvaluatorDb, invitation: Invitation): Promise<PendingInvitation | null> {
+  return db.transaction('rw', db.invitations, async () => {
+    const known = await db.invitations.get(invitation.id);
+    if (known) return known.state === 'pending' ? toPending(known.invitation, known.firstShownAtMs) : null;
+    await db.invitations.add({ id: invitation.id, invitation, state: 'pending', receivedAtMs: invitation.receivedAtMs });
+    return { invitation };
+  });
+}
+
+/** Invitations that have no outcome yet, oldest first: restored into the queue after a reload. */
+export async function loadPendingInvitations(db: EvaluatorDb): Promise<PendingInvitation[]> {
+  const rows = await db.invitations.where('state').equals('pending').sortBy('receivedAtMs');
+  return rows.map((row) => toPending(row.invitation, row.firstShownAtMs));
+}
+
+export async function markInvitationShown(db: EvaluatorDb, id: string, shownAtMs: number): Promise<void> {
+  await db.invitations.update(id, { firstShownAtMs: shownAtMs });
+}
+
+export async function noteExtraPresses(db: EvaluatorDb, id: string, extraPresses: number): Promise<void> {
+  await db.invitations.update(id, { extraPresses });
+}
+
+function toPending(invitation: Invitation, firstShownAtMs: number | undefined): PendingInvitation {
+  return firstShownAtMs === undefined ? { invitation } : { invitation, firstShownAtMs };
+}

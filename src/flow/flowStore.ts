@@ -1,0 +1,151 @@
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { DeviceContext, Policies } from '../../contract/hallConfig';
+import type { Invitation } from '../../contract/invitation';
+import { PoliciesSchema } from '../../contract/hallConfig';
+import type { EvaluatorDb } from '../data/db';
+import { loadPendingInvitations, markInvitationShown, noteExtraPresses, storeInvitation } from '../data/invitations';
+import { recordOutcome } from '../data/outbox';
+import { loadDeviceContext, saveDeviceContext } from '../data/deviceContext';
+import { initialFlowState, nextDeadline, transition, type Effect, type FlowEvent, type FlowState } from './machine';
+
+/** Events as the UI sends them: the store stamps the time. */
+export type UiEvent = FlowEvent extends infer E ? (E extends { now: number } ? Omit<E, 'now'> : never) : never;
+
+export interface FlowStoreState {
+  flow: FlowState;
+  context: DeviceContext | null;
+  hostConnected: boolean;
+  lastError: string | null;
+  send(event: UiEvent): void;
+}
+
+export interface FlowStoreDeps {
+  db: EvaluatorDb;
+  /** Epoch ms with sub-ms resolution; injectable for tests. */
+  now: () => number;
+  /** Called once an invitation is durable locally, so the host may forget it. */
+  ackInvitation?: (invitationId: string) => void;
+  setTimer?: (fn: () => void, ms: number) => unknown;
+  clearTimer?: (handle: unknown) => void;
+}
+
+export type FlowStore = StoreApi<FlowStoreState> & {
+  /** Restores pending invitations and the cached device context from the database. */
+  restore(): Promise<void>;
+  receiveInvitation(invitation: Invitation): Promise<void>;
+  setContext(context: DeviceContext): Promise<void>;
+  setHostConnected(connected: boolean): void;
+  dispose(): void;
+};
+
+const DEFAULT_POLICIES: Policies = PoliciesSchema.parse({});
+
+/**
+ * Drives the pure flow machine: stamps events with the time, runs the machine's effects against
+ * the database, and keeps one timer armed for the current screen's next deadline.
+ */
+export function createFlowStore(deps: FlowStoreDeps): FlowStore {
+  const setTimer = deps.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
+  const clearTimer = deps.clearTimer ?? ((h) => clearTimeout(h as ReturnType<typeof setTimeout>));
+  let timer: unknown;
+  let disposed = false;
+
+  const store = createStore<FlowStoreState>()(() => ({
+    flow: initialFlowState,
+    context: null,
+    hostConnected: false,
+    lastError: null,
+    send: (event: UiEvent) => dispatch({ ...event, now: deps.now() } as FlowEvent),
+  }));
+
+  function policies(): Policies {
+    return store.getState().context?.policies ?? DEFAULT_POLICIES;
+  }
+
+  function dispatch(event: FlowEvent): void {
+    if (disposed) return;
+    const { state, effects } = transition(store.getState().flow, event, policies());
+    if (state !== store.getState().flow) store.setState({ flow: state });
+    effects.forEach(run);
+    armTimer();
+  }
+
+  function armTimer(): void {
+    if (timer !== undefined) clearTimer(timer);
+    timer = undefined;
+    const deadline = nextDeadline(store.getState().flow.screen);
+    if (deadline === null || disposed) return;
+    timer = setTimer(() => {
+      timer = undefined;
+      dispatch({ type: 'TICK', now: deps.now() });
+    }, Math.max(0, deadline - deps.now()));
+  }
+
+  function reportError(error: unknown): void {
+    store.setState({ lastError: error instanceof Error ? error.message : String(error) });
+  }
+
+  function run(effect: Effect): void {
+    switch (effect.type) {
+      case 'save': {
+        const { invitation, ending } = effect;
+        const context = store.getState().context;
+        if (!context) {
+          dispatch({ type: 'SAVE_FAILED', invitationId: invitation.id, error: 'device context not loaded yet', now: deps.now() });
+          return;
+        }
+        recordOutcome(deps.db, invitation, ending, { context, clockOffsetMs: null, nowMs: deps.now() }).then(
+          (outcome) => {
+            markPerformance('outcome-durable', { invitationId: invitation.id, outcomeId: outcome.id });
+            dispatch({ type: 'SAVED', invitationId: invitation.id, now: deps.now() });
+          },
+          (error: unknown) => {
+            reportError(error);
+            dispatch({ type: 'SAVE_FAILED', invitationId: invitation.id, error: String(error), now: deps.now() });
+          },
+        );
+        return;
+      }
+      case 'markShown':
+        markInvitationShown(deps.db, effect.invitationId, effect.shownAtMs).catch(reportError);
+        return;
+      case 'noteExtraPresses':
+        noteExtraPresses(deps.db, effect.invitationId, effect.extraPresses).catch(reportError);
+        return;
+    }
+  }
+
+  return Object.assign(store, {
+    async restore() {
+      const context = await loadDeviceContext(deps.db);
+      if (context && !store.getState().context) store.setState({ context });
+      for (const pending of await loadPendingInvitations(deps.db)) {
+        dispatch({ type: 'INVITE', pending, now: deps.now() });
+      }
+    },
+    async receiveInvitation(invitation: Invitation) {
+      const pending = await storeInvitation(deps.db, invitation);
+      deps.ackInvitation?.(invitation.id);
+      if (pending) dispatch({ type: 'INVITE', pending, now: deps.now() });
+    },
+    async setContext(context: DeviceContext) {
+      store.setState({ context });
+      await saveDeviceContext(deps.db, context);
+      armTimer();
+    },
+    setHostConnected(connected: boolean) {
+      store.setState({ hostConnected: connected });
+    },
+    dispose() {
+      disposed = true;
+      if (timer !== undefined) clearTimer(timer);
+    },
+  });
+}
+
+/** Marks the user-timing timeline so benchmarks can read real latencies from the page. */
+export function markPerformance(name: string, detail: Record<string, unknown>): void {
+  if (typeof performance !== 'undefined' && typeof performance.mark === 'function') {
+    performance.mark(name, { detail });
+  }
+}

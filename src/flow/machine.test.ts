@@ -1,0 +1,257 @@
+import { describe, expect, it } from 'vitest';
+import { makeInvitation, testPolicies as P } from '../testing/fixtures';
+import {
+  initialFlowState,
+  nextDeadline,
+  normalisePhone,
+  SAVE_RETRY_MS,
+  transition,
+  type FlowEvent,
+  type FlowState,
+  type Screen,
+} from './machine';
+
+const T0 = 1_000_000;
+const run = (state: FlowState, ...events: FlowEvent[]) =>
+  events.reduce<{ state: FlowState; effects: unknown[] }>(
+    (acc, event) => {
+      const next = transition(acc.state, event, P);
+      return { state: next.state, effects: [...acc.effects, ...next.effects] };
+    },
+    { state, effects: [] },
+  );
+
+function screenAs<N extends Screen['name']>(state: FlowState, name: N): Extract<Screen, { name: N }> {
+  expect(state.screen.name).toBe(name);
+  return state.screen as Extract<Screen, { name: N }>;
+}
+
+const inv = makeInvitation();
+const invite = (now = T0, invitation = inv): FlowEvent => ({ type: 'INVITE', pending: { invitation }, now });
+const ratingState = () => transition(initialFlowState, invite(), P).state;
+const detailsState = (level: 1 | 2 = 1) =>
+  transition(ratingState(), { type: 'PRESS', level, method: 'touch', now: T0 + 3000 }, P).state;
+
+describe('idle', () => {
+  it('shows the rating screen on an invitation and records when it was first shown', () => {
+    const { state, effects } = transition(initialFlowState, invite(), P);
+    const screen = screenAs(state, 'rating');
+    expect(screen.shownAtMs).toBe(T0);
+    expect(screen.deadlineMs).toBe(T0 + P.inviteTimeoutSec * 1000);
+    expect(effects).toEqual([{ type: 'markShown', invitationId: inv.id, shownAtMs: T0 }]);
+  });
+
+  it('keeps the original timeout of an invitation restored after a reload', () => {
+    const { state, effects } = transition(initialFlowState, { type: 'INVITE', pending: { invitation: inv, firstShownAtMs: T0 - 50_000 }, now: T0 }, P);
+    expect(screenAs(state, 'rating').deadlineMs).toBe(T0 - 50_000 + P.inviteTimeoutSec * 1000);
+    expect(effects).toEqual([]);
+  });
+
+  it('ignores presses, ticks and detail events: nobody invents a rating', () => {
+    for (const event of [
+      { type: 'PRESS', level: 5, method: 'touch', now: T0 },
+      { type: 'TICK', now: T0 + 10 ** 9 },
+      { type: 'DECLINE', now: T0 },
+      { type: 'SUBMIT', now: T0 },
+      { type: 'SAVED', invitationId: inv.id, now: T0 },
+    ] as FlowEvent[]) {
+      const { state, effects } = transition(initialFlowState, event, P);
+      expect(state).toBe(initialFlowState);
+      expect(effects).toEqual([]);
+    }
+  });
+});
+
+describe('rating', () => {
+  it('records a good level at once, with the time from invitation to press', () => {
+    const { state, effects } = transition(ratingState(), { type: 'PRESS', level: 5, method: 'keyboard', now: T0 + 1234 }, P);
+    const screen = screenAs(state, 'saving');
+    expect(screen.ending).toEqual({
+      outcome: 'rated',
+      level: 5,
+      tags: [],
+      isPublic: true,
+      callback: { requested: false },
+      input: { method: 'keyboard', inviteToPressMs: 1234 },
+    });
+    expect(effects).toEqual([{ type: 'save', invitation: inv, ending: screen.ending }]);
+  });
+
+  it.each([3, 4] as const)('records level %i without a details step', (level) => {
+    expect(transition(ratingState(), { type: 'PRESS', level, method: 'touch', now: T0 }, P).state.screen.name).toBe('saving');
+  });
+
+  it.each([1, 2] as const)('opens the details screen for 差评 level %i', (level) => {
+    const { state, effects } = transition(ratingState(), { type: 'PRESS', level, method: 'touch', now: T0 + 500 }, P);
+    const screen = screenAs(state, 'details');
+    expect(screen.draft.level).toBe(level);
+    expect(screen.deadlineMs).toBe(T0 + 500 + P.detailsTimeoutSec * 1000);
+    expect(effects).toEqual([]);
+  });
+
+  it('records a decline as declined with no details', () => {
+    const { state } = transition(ratingState(), { type: 'DECLINE', now: T0 + 10 }, P);
+    const screen = screenAs(state, 'saving');
+    expect(screen.ending.outcome).toBe('declined');
+    expect(screen.ending.level).toBeUndefined();
+  });
+
+  it('times out into unrated exactly at the deadline, not before', () => {
+    const deadline = T0 + P.inviteTimeoutSec * 1000;
+    expect(transition(ratingState(), { type: 'TICK', now: deadline - 1 }, P).state.screen.name).toBe('rating');
+    const { state } = transition(ratingState(), { type: 'TICK', now: deadline }, P);
+    expect(screenAs(state, 'saving').ending).toMatchObject({ outcome: 'unrated', input: { method: 'none', inviteToPressMs: null } });
+  });
+
+  it('queues an invitation that arrives mid-rating, and ignores a resend of the current one', () => {
+    const other = makeInvitation();
+    let state = transition(ratingState(), invite(T0 + 5, other), P).state;
+    expect(state.queue.map((p) => p.invitation.id)).toEqual([other.id]);
+    state = transition(state, invite(T0 + 6, inv), P).state;
+    state = transition(state, invite(T0 + 7, other), P).state;
+    expect(state.queue).toHaveLength(1);
+    expect(screenAs(state, 'rating').current.invitation.id).toBe(inv.id);
+  });
+});
+
+describe('details', () => {
+  it('toggles only tags that belong to the chosen level', () => {
+    let state = detailsState(1);
+    state = run(state, { type: 'TOGGLE_TAG', code: '115', now: T0 }, { type: 'TOGGLE_TAG', code: '110', now: T0 }).state;
+    state = transition(state, { type: 'TOGGLE_TAG', code: '214', now: T0 }, P).state; // a level-2 tag
+    state = transition(state, { type: 'TOGGLE_TAG', code: '517', now: T0 }, P).state; // a level-5 tag
+    expect(screenAs(state, 'details').draft.tags).toEqual(['115', '110']);
+    state = transition(state, { type: 'TOGGLE_TAG', code: '115', now: T0 }, P).state;
+    expect(screenAs(state, 'details').draft.tags).toEqual(['110']);
+  });
+
+  it('caps the comment at 150 characters, counting Chinese characters as one each', () => {
+    const long = '办'.repeat(200);
+    const { state } = transition(detailsState(), { type: 'SET_COMMENT', text: long, now: T0 }, P);
+    expect(Array.from(screenAs(state, 'details').draft.comment)).toHaveLength(150);
+  });
+
+  it('every edit pushes the inactivity deadline back', () => {
+    const { state } = transition(detailsState(), { type: 'SET_PUBLIC', value: false, now: T0 + 60_000 }, P);
+    const screen = screenAs(state, 'details');
+    expect(screen.draft.isPublic).toBe(false);
+    expect(screen.deadlineMs).toBe(T0 + 60_000 + P.detailsTimeoutSec * 1000);
+  });
+
+  it('refuses to submit a callback request without a valid phone, then accepts a fixed one', () => {
+    let state = run(detailsState(2), { type: 'SET_CALLBACK', value: true, now: T0 }, { type: 'SET_PHONE', value: '12345', now: T0 }, { type: 'SUBMIT', now: T0 }).state;
+    expect(screenAs(state, 'details').draft.phoneInvalid).toBe(true);
+    const result = run(state, { type: 'SET_PHONE', value: '138-0013-8000', now: T0 }, { type: 'SUBMIT', now: T0 + 1 });
+    state = result.state;
+    expect(screenAs(state, 'saving').ending.callback).toEqual({ requested: true, phone: '13800138000' });
+  });
+
+  it('submits level, tags, trimmed comment, public flag and keeps the original press time', () => {
+    const { state } = run(
+      detailsState(1),
+      { type: 'TOGGLE_TAG', code: '113', now: T0 + 4000 },
+      { type: 'SET_COMMENT', text: '  跑了三个窗口  ', now: T0 + 5000 },
+      { type: 'SET_PUBLIC', value: false, now: T0 + 6000 },
+      { type: 'SUBMIT', now: T0 + 7000 },
+    );
+    expect(screenAs(state, 'saving').ending).toEqual({
+      outcome: 'rated',
+      level: 1,
+      tags: ['113'],
+      comment: '跑了三个窗口',
+      isPublic: false,
+      callback: { requested: false },
+      input: { method: 'touch', inviteToPressMs: 3000 },
+    });
+  });
+
+  it('goes back to the rating screen with a fresh timeout', () => {
+    const { state } = transition(detailsState(), { type: 'BACK', now: T0 + 9000 }, P);
+    expect(screenAs(state, 'rating').deadlineMs).toBe(T0 + 9000 + P.inviteTimeoutSec * 1000);
+  });
+
+  it('on inactivity keeps the chosen level and what was entered, dropping an unusable phone', () => {
+    const base = run(detailsState(2), { type: 'TOGGLE_TAG', code: '213', now: T0 + 3000 }, { type: 'SET_CALLBACK', value: true, now: T0 + 3000 }, { type: 'SET_PHONE', value: '139', now: T0 + 3000 }).state;
+    const deadline = screenAs(base, 'details').deadlineMs;
+    expect(transition(base, { type: 'TICK', now: deadline - 1 }, P).state.screen.name).toBe('details');
+    const { state } = transition(base, { type: 'TICK', now: deadline }, P);
+    expect(screenAs(state, 'saving').ending).toMatchObject({ outcome: 'rated', level: 2, tags: ['213'], callback: { requested: false } });
+  });
+
+  it('ignores presses on the details screen', () => {
+    const before = detailsState();
+    expect(transition(before, { type: 'PRESS', level: 5, method: 'touch', now: T0 }, P).state).toBe(before);
+  });
+});
+
+describe('saving, thanks and queue', () => {
+  const saving = () => transition(ratingState(), { type: 'PRESS', level: 5, method: 'touch', now: T0 + 100 }, P).state;
+
+  it('shows thanks only once the write is reported durable', () => {
+    const stillSaving = transition(saving(), { type: 'TICK', now: T0 + 10 ** 7 }, P).state;
+    expect(stillSaving.screen.name).toBe('saving');
+    const other = transition(saving(), { type: 'SAVED', invitationId: 'someone-else', now: T0 }, P).state;
+    expect(other.screen.name).toBe('saving');
+    const { state } = transition(saving(), { type: 'SAVED', invitationId: inv.id, now: T0 + 200 }, P);
+    expect(screenAs(state, 'thanks').deadlineMs).toBe(T0 + 200 + P.thanksSec * 1000);
+  });
+
+  it('counts a press burst once: extra presses are noted, never recorded', () => {
+    let state = saving();
+    const effects: unknown[] = [];
+    for (let i = 0; i < 5; i++) state = transition(state, { type: 'PRESS', level: 5, method: 'touch', now: T0 + 110 + i }, P).state;
+    state = transition(state, { type: 'SAVED', invitationId: inv.id, now: T0 + 200 }, P).state;
+    for (let i = 0; i < 14; i++) {
+      const next = transition(state, { type: 'PRESS', level: 1, method: 'touch', now: T0 + 300 + i }, P);
+      state = next.state;
+      effects.push(...next.effects);
+    }
+    expect(effects).toEqual([]);
+    expect(screenAs(state, 'thanks').extraPresses).toBe(19);
+    const end = transition(state, { type: 'TICK', now: T0 + 200 + P.thanksSec * 1000 }, P);
+    expect(end.state.screen.name).toBe('idle');
+    expect(end.effects).toEqual([{ type: 'noteExtraPresses', invitationId: inv.id, extraPresses: 19 }]);
+  });
+
+  it('retries a failed write until it succeeds, without ever showing thanks in between', () => {
+    let state = transition(saving(), { type: 'SAVE_FAILED', invitationId: inv.id, error: 'QuotaExceededError', now: T0 + 150 }, P).state;
+    const failed = screenAs(state, 'saveFailed');
+    expect(failed.retryAtMs).toBe(T0 + 150 + SAVE_RETRY_MS);
+    expect(transition(state, { type: 'TICK', now: failed.retryAtMs - 1 }, P).state).toBe(state);
+    const retry = transition(state, { type: 'TICK', now: failed.retryAtMs }, P);
+    expect(retry.state.screen.name).toBe('saving');
+    expect(retry.effects).toEqual([{ type: 'save', invitation: inv, ending: failed.ending }]);
+    state = transition(retry.state, { type: 'SAVED', invitationId: inv.id, now: failed.retryAtMs + 5 }, P).state;
+    expect(state.screen.name).toBe('thanks');
+  });
+
+  it('after thanks shows the next queued invitation with its own full timeout', () => {
+    const next = makeInvitation();
+    let state = transition(saving(), invite(T0 + 120, next), P).state;
+    state = transition(state, { type: 'SAVED', invitationId: inv.id, now: T0 + 200 }, P).state;
+    const at = T0 + 200 + P.thanksSec * 1000;
+    const { state: shown, effects } = transition(state, { type: 'TICK', now: at }, P);
+    const screen = screenAs(shown, 'rating');
+    expect(screen.current.invitation.id).toBe(next.id);
+    expect(screen.deadlineMs).toBe(at + P.inviteTimeoutSec * 1000);
+    expect(shown.queue).toEqual([]);
+    expect(effects).toEqual([{ type: 'markShown', invitationId: next.id, shownAtMs: at }]);
+  });
+
+  it('reports the next deadline of each timed screen', () => {
+    expect(nextDeadline({ name: 'idle' })).toBeNull();
+    expect(nextDeadline(ratingState().screen)).toBe(T0 + P.inviteTimeoutSec * 1000);
+    expect(nextDeadline(saving().screen)).toBeNull();
+  });
+});
+
+describe('normalisePhone', () => {
+  it.each([
+    ['13800138000', '13800138000'],
+    ['138 0013 8000', '13800138000'],
+    ['0551-62345678', '055162345678'],
+    ['12800138000', undefined],
+    ['1380013800', undefined],
+    ['abc', undefined],
+  ])('%s → %s', (raw, expected) => expect(normalisePhone(raw)).toBe(expected));
+});

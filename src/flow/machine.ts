@@ -1,0 +1,347 @@
+import type { Invitation } from '../../contract/invitation';
+import type { InputMethod, OutcomeKind } from '../../contract/outcome';
+import type { Policies } from '../../contract/hallConfig';
+import { COMMENT_MAX_CHARS, isBadLevel, isTagOfLevel, type Level } from '../../contract/ratingCodes';
+
+/**
+ * The rating flow as a pure state machine: every screen change is a transition of
+ * (state, event) → (state, effects). Time enters only through the events' `now`, so every
+ * timeout is a plain transition that tests can drive.
+ */
+
+/** An invitation waiting or on screen; firstShownAtMs survives reloads so timeouts do too. */
+export interface PendingInvitation {
+  invitation: Invitation;
+  firstShownAtMs?: number;
+}
+
+export interface DetailsDraft {
+  level: Level;
+  tags: string[];
+  comment: string;
+  isPublic: boolean;
+  callbackRequested: boolean;
+  phone: string;
+  phoneInvalid: boolean;
+}
+
+/** Everything the flow decides about how an invitation ended; the outbox adds the rest. */
+export interface Ending {
+  outcome: OutcomeKind;
+  level?: Level;
+  tags: string[];
+  comment?: string;
+  isPublic: boolean;
+  callback: { requested: boolean; phone?: string };
+  input: { method: InputMethod; inviteToPressMs: number | null };
+}
+
+interface Showing {
+  current: PendingInvitation;
+  shownAtMs: number;
+}
+
+export type Screen =
+  | { name: 'idle' }
+  | ({ name: 'rating'; deadlineMs: number } & Showing)
+  | ({ name: 'details'; deadlineMs: number; draft: DetailsDraft; pressedAtMs: number; method: InputMethod } & Showing)
+  | { name: 'saving'; current: PendingInvitation; ending: Ending; extraPresses: number }
+  | { name: 'saveFailed'; current: PendingInvitation; ending: Ending; error: string; retryAtMs: number; extraPresses: number }
+  | { name: 'thanks'; deadlineMs: number; invitationId: string; extraPresses: number };
+
+export interface FlowState {
+  screen: Screen;
+  queue: PendingInvitation[];
+}
+
+export type FlowEvent =
+  | { type: 'INVITE'; pending: PendingInvitation; now: number }
+  | { type: 'PRESS'; level: Level; method: InputMethod; now: number }
+  | { type: 'DECLINE'; now: number }
+  | { type: 'TOGGLE_TAG'; code: string; now: number }
+  | { type: 'SET_COMMENT'; text: string; now: number }
+  | { type: 'SET_PUBLIC'; value: boolean; now: number }
+  | { type: 'SET_CALLBACK'; value: boolean; now: number }
+  | { type: 'SET_PHONE'; value: string; now: number }
+  | { type: 'BACK'; now: number }
+  | { type: 'SUBMIT'; now: number }
+  | { type: 'SAVED'; invitationId: string; now: number }
+  | { type: 'SAVE_FAILED'; invitationId: string; error: string; now: number }
+  | { type: 'TICK'; now: number };
+
+export type Effect =
+  | { type: 'markShown'; invitationId: string; shownAtMs: number }
+  | { type: 'save'; invitation: Invitation; ending: Ending }
+  | { type: 'noteExtraPresses'; invitationId: string; extraPresses: number };
+
+export interface Transition {
+  state: FlowState;
+  effects: Effect[];
+}
+
+/** A failed write is retried on this cadence until it succeeds; nothing is dropped. */
+export const SAVE_RETRY_MS = 2000;
+
+const CN_PHONE = /^(1[3-9]\d{9}|0\d{2,3}\d{7,8})$/;
+
+export function normalisePhone(raw: string): string | undefined {
+  const digits = raw.replace(/[\s-]/g, '');
+  return CN_PHONE.test(digits) ? digits : undefined;
+}
+
+export const initialFlowState: FlowState = { screen: { name: 'idle' }, queue: [] };
+
+export function transition(state: FlowState, event: FlowEvent, policies: Policies): Transition {
+  const same: Transition = { state, effects: [] };
+  const { screen } = state;
+
+  if (event.type === 'INVITE') {
+    const id = event.pending.invitation.id;
+    const known = state.queue.some((p) => p.invitation.id === id) || currentInvitationId(screen) === id;
+    if (known) return same;
+    if (screen.name === 'idle') return show(event.pending, state.queue, event.now, policies);
+    return { state: { ...state, queue: [...state.queue, event.pending] }, effects: [] };
+  }
+
+  switch (screen.name) {
+    case 'idle':
+      return same;
+
+    case 'rating':
+      switch (event.type) {
+        case 'PRESS': {
+          const inviteToPressMs = Math.max(0, event.now - screen.shownAtMs);
+          if (isBadLevel(event.level)) {
+            const draft: DetailsDraft = {
+              level: event.level,
+              tags: [],
+              comment: '',
+              isPublic: true,
+              callbackRequested: false,
+              phone: '',
+              phoneInvalid: false,
+            };
+            return {
+              state: {
+                ...state,
+                screen: {
+                  name: 'details',
+                  current: screen.current,
+                  shownAtMs: screen.shownAtMs,
+                  pressedAtMs: event.now,
+                  method: event.method,
+                  draft,
+                  deadlineMs: event.now + policies.detailsTimeoutSec * 1000,
+                },
+              },
+              effects: [],
+            };
+          }
+          return save(state, screen.current, {
+            outcome: 'rated',
+            level: event.level,
+            tags: [],
+            isPublic: true,
+            callback: { requested: false },
+            input: { method: event.method, inviteToPressMs },
+          });
+        }
+        case 'DECLINE':
+          return save(state, screen.current, emptyEnding('declined'));
+        case 'TICK':
+          return event.now >= screen.deadlineMs ? save(state, screen.current, emptyEnding('unrated')) : same;
+        default:
+          return same;
+      }
+
+    case 'details': {
+      const touched = (draft: DetailsDraft): Transition => ({
+        state: { ...state, screen: { ...screen, draft, deadlineMs: event.now + policies.detailsTimeoutSec * 1000 } },
+        effects: [],
+      });
+      const { draft } = screen;
+      switch (event.type) {
+        case 'TOGGLE_TAG': {
+          if (!isTagOfLevel(event.code, draft.level)) return same;
+          const tags = draft.tags.includes(event.code)
+            ? draft.tags.filter((c) => c !== event.code)
+            : [...draft.tags, event.code];
+          return touched({ ...draft, tags });
+        }
+        case 'SET_COMMENT':
+          return touched({ ...draft, comment: Array.from(event.text).slice(0, COMMENT_MAX_CHARS).join('') });
+        case 'SET_PUBLIC':
+          return touched({ ...draft, isPublic: event.value });
+        case 'SET_CALLBACK':
+          return touched({ ...draft, callbackRequested: event.value, phoneInvalid: false });
+        case 'SET_PHONE':
+          return touched({ ...draft, phone: event.value.slice(0, 20), phoneInvalid: false });
+        case 'BACK':
+          return {
+            state: {
+              ...state,
+              screen: {
+                name: 'rating',
+                current: screen.current,
+                shownAtMs: screen.shownAtMs,
+                deadlineMs: event.now + policies.inviteTimeoutSec * 1000,
+              },
+            },
+            effects: [],
+          };
+        case 'SUBMIT': {
+          const phone = normalisePhone(draft.phone);
+          if (draft.callbackRequested && phone === undefined) return touched({ ...draft, phoneInvalid: true });
+          return save(state, screen.current, detailsEnding(screen, phone));
+        }
+        case 'TICK':
+          // The citizen chose the level; walking away from the details keeps it, never invents more.
+          return event.now >= screen.deadlineMs
+            ? save(state, screen.current, detailsEnding(screen, normalisePhone(draft.phone)))
+            : same;
+        default:
+          return same;
+      }
+    }
+
+    case 'saving':
+      switch (event.type) {
+        case 'PRESS':
+          return { state: { ...state, screen: { ...screen, extraPresses: screen.extraPresses + 1 } }, effects: [] };
+        case 'SAVED':
+          if (event.invitationId !== screen.current.invitation.id) return same;
+          return {
+            state: {
+              ...state,
+              screen: {
+                name: 'thanks',
+                invitationId: event.invitationId,
+                extraPresses: screen.extraPresses,
+                deadlineMs: event.now + policies.thanksSec * 1000,
+              },
+            },
+            effects: [],
+          };
+        case 'SAVE_FAILED':
+          if (event.invitationId !== screen.current.invitation.id) return same;
+          return {
+            state: {
+              ...state,
+              screen: {
+                name: 'saveFailed',
+                current: screen.current,
+                ending: screen.ending,
+                error: event.error,
+                extraPresses: screen.extraPresses,
+                retryAtMs: event.now + SAVE_RETRY_MS,
+              },
+            },
+            effects: [],
+          };
+        default:
+          return same;
+      }
+
+    case 'saveFailed':
+      switch (event.type) {
+        case 'PRESS':
+          return { state: { ...state, screen: { ...screen, extraPresses: screen.extraPresses + 1 } }, effects: [] };
+        case 'TICK':
+          if (event.now < screen.retryAtMs) return same;
+          return {
+            state: {
+              ...state,
+              screen: { name: 'saving', current: screen.current, ending: screen.ending, extraPresses: screen.extraPresses },
+            },
+            effects: [{ type: 'save', invitation: screen.current.invitation, ending: screen.ending }],
+          };
+        default:
+          return same;
+      }
+
+    case 'thanks':
+      switch (event.type) {
+        case 'PRESS':
+          return { state: { ...state, screen: { ...screen, extraPresses: screen.extraPresses + 1 } }, effects: [] };
+        case 'TICK': {
+          if (event.now < screen.deadlineMs) return same;
+          const noted: Effect[] =
+            screen.extraPresses > 0
+              ? [{ type: 'noteExtraPresses', invitationId: screen.invitationId, extraPresses: screen.extraPresses }]
+              : [];
+          const [next, ...rest] = state.queue;
+          if (!next) return { state: { screen: { name: 'idle' }, queue: [] }, effects: noted };
+          const shown = show(next, rest, event.now, policies);
+          return { state: shown.state, effects: [...noted, ...shown.effects] };
+        }
+        default:
+          return same;
+      }
+  }
+}
+
+function show(pending: PendingInvitation, queue: PendingInvitation[], now: number, policies: Policies): Transition {
+  const shownAtMs = pending.firstShownAtMs ?? now;
+  const current: PendingInvitation = { ...pending, firstShownAtMs: shownAtMs };
+  return {
+    state: {
+      screen: { name: 'rating', current, shownAtMs, deadlineMs: shownAtMs + policies.inviteTimeoutSec * 1000 },
+      queue,
+    },
+    effects: pending.firstShownAtMs === undefined ? [{ type: 'markShown', invitationId: pending.invitation.id, shownAtMs }] : [],
+  };
+}
+
+function save(state: FlowState, current: PendingInvitation, ending: Ending): Transition {
+  return {
+    state: { ...state, screen: { name: 'saving', current, ending, extraPresses: 0 } },
+    effects: [{ type: 'save', invitation: current.invitation, ending }],
+  };
+}
+
+function emptyEnding(outcome: 'unrated' | 'declined'): Ending {
+  return { outcome, tags: [], isPublic: true, callback: { requested: false }, input: { method: 'none', inviteToPressMs: null } };
+}
+
+function detailsEnding(screen: Extract<Screen, { name: 'details' }>, phone: string | undefined): Ending {
+  const { draft } = screen;
+  const comment = draft.comment.trim();
+  const requested = draft.callbackRequested && phone !== undefined;
+  return {
+    outcome: 'rated',
+    level: draft.level,
+    tags: draft.tags,
+    ...(comment ? { comment } : {}),
+    isPublic: draft.isPublic,
+    callback: requested ? { requested, phone } : { requested: false },
+    input: { method: screen.method, inviteToPressMs: Math.max(0, screen.pressedAtMs - screen.shownAtMs) },
+  };
+}
+
+function currentInvitationId(screen: Screen): string | undefined {
+  switch (screen.name) {
+    case 'rating':
+    case 'details':
+    case 'saving':
+    case 'saveFailed':
+      return screen.current.invitation.id;
+    case 'thanks':
+      return screen.invitationId;
+    case 'idle':
+      return undefined;
+  }
+}
+
+/** The next moment at which a TICK can change anything, or null when nothing is timed. */
+export function nextDeadline(screen: Screen): number | null {
+  switch (screen.name) {
+    case 'rating':
+    case 'details':
+    case 'thanks':
+      return screen.deadlineMs;
+    case 'saveFailed':
+      return screen.retryAtMs;
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,59 @@
+import { useLayoutEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Invitation } from '../../contract/invitation';
+import { LEVELS } from '../../contract/ratingCodes';
+import { Face } from '../components/Face';
+import { LanguageSwitch } from '../components/LanguageSwitch';
+import { useFlow } from '../flow/FlowContext';
+import { markPerformance } from '../flow/flowStore';
+import { useNow } from '../lib/useNow';
+
+export function RatingScreen({ invitation, deadlineMs }: { invitation: Invitation; deadlineMs: number }) {
+  const { t } = useTranslation();
+  const send = useFlow((s) => s.send);
+  const now = useNow(1000);
+  const secondsLeft = Math.max(0, Math.ceil((deadlineMs - now) / 1000));
+
+  useLayoutEffect(() => {
+    // Marks the first frame on which this invitation's rating screen is painted.
+    const frame = requestAnimationFrame(() => {
+      setTimeout(() => markPerformance('rating-painted', { invitationId: invitation.id }), 0);
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [invitation.id]);
+
+  return (
+    <main className="screen rating-screen" data-screen="rating" data-invitation={invitation.id}>
+      <header className="rating-header">
+        <h1>{t('rating.prompt')}</h1>
+        <LanguageSwitch />
+      </header>
+      <p className="case-line">
+        {t('rating.caseLine', { taskName: invitation.case.taskName })} · {t('rating.staffLine', { name: invitation.staff.name })}
+      </p>
+      <div className="levels" role="group" aria-label={t('rating.prompt')}>
+        {LEVELS.map((level) => (
+          <button
+            key={level}
+            type="button"
+            className={`level level-${level}`}
+            data-level={level}
+            onClick={() => send({ type: 'PRESS', level, method: 'touch' })}
+          >
+            <Face level={level} />
+            <span className="level-name">{t(`level.${level}`)}</span>
+            <span className="level-key">{t('rating.keyHint', { key: level })}</span>
+          </button>
+        ))}
+      </div>
+      <footer className="rating-footer">
+        <span className="countdown" aria-live="off">
+          {t('rating.secondsLeft', { count: secondsLeft })}
+        </span>
+        <button type="button" className="decline" onClick={() => send({ type: 'DECLINE' })}>
+          {t('rating.decline')}
+        </button>
+      </footer>
+    </main>
+  );
+}
