@@ -1,0 +1,140 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { HostMessageSchema, type HostMessage } from '../contract/bridgeMessages';
+import { HallConfigSchema } from '../contract/hallConfig';
+import { startHost, type RunningHost } from './hostServer';
+
+const TOKEN = 'test-case-event-token-0001';
+const hall = HallConfigSchema.parse({
+  hall: { code: 'h1', name: '测试大厅', regionCode: '340104' },
+  windows: [{ no: 'A01', name: '一号窗口', ratingUrl: 'https://example.gov.cn/r?w=A01' }],
+  devices: [{ id: 'dev-a01', windowNo: 'A01', kind: 'pad', caseEventToken: TOKEN }],
+});
+
+const validEvent = (projectNo = 'P-0001') => ({
+  event: 'accepted',
+  case: { projectNo, taskCode: 'T001', taskName: '居民身份证换领', deptName: '公安局', regionCode: '340104' },
+  staff: { loginName: 'li4', name: '李四' },
+});
+
+let host: RunningHost;
+beforeAll(async () => {
+  host = await startHost({ hall, deviceId: 'dev-a01', port: 0, log: () => undefined });
+});
+afterAll(() => host.close());
+
+const post = (body: unknown, headers: Record<string, string> = {}) =>
+  host.app.inject({
+    method: 'POST',
+    url: '/api/case-events',
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', ...headers },
+    payload: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+
+async function pendingCount(): Promise<number> {
+  return (await host.app.inject({ method: 'GET', url: '/api/health' })).json().unacked;
+}
+
+function connectBridge(url: string, origin: string): Promise<{ ws: WebSocket; messages: HostMessage[] }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { origin });
+    const messages: HostMessage[] = [];
+    ws.on('message', (data) => messages.push(HostMessageSchema.parse(JSON.parse(String(data)))));
+    ws.on('open', () => resolve({ ws, messages }));
+    ws.on('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+    ws.on('error', reject);
+  });
+}
+
+async function waitFor(check: () => boolean) {
+  for (let i = 0; i < 100 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
+  expect(check()).toBe(true);
+}
+
+describe('case-event endpoint refuses bad input and changes nothing', () => {
+  it.each([
+    ['no token', { authorization: '' }, 401, 'unauthorized'],
+    ['wrong token', { authorization: 'Bearer wrong-token-wrong-token' }, 401, 'unauthorized'],
+    ['basic auth', { authorization: `Basic ${TOKEN}` }, 401, 'unauthorized'],
+    ['foreign origin', { origin: 'https://evil.example' }, 403, 'forbidden_origin'],
+    ['form post', { 'content-type': 'application/x-www-form-urlencoded' }, 415, 'unsupported_media_type'],
+  ])('%s → %i', async (_name, headers, status, code) => {
+    const before = await pendingCount();
+    const res = await post(validEvent('P-refused'), headers);
+    expect(res.statusCode).toBe(status);
+    expect(res.json().error.code).toBe(code);
+    expect(await pendingCount()).toBe(before);
+  });
+
+  it('malformed JSON → 400 with a message', async () => {
+    const res = await post('{"event": "accepted", ');
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toMatchObject({ code: 'malformed_body' });
+  });
+
+  it('oversized body → 413 before parsing', async () => {
+    const res = await post({ ...validEvent(), case: { ...validEvent().case, taskName: 'x'.repeat(20_000) } });
+    expect(res.statusCode).toBe(413);
+    expect(res.json().error.code).toBe('body_too_large');
+  });
+
+  it('schema violations → 400 listing every problem with its path', async () => {
+    const before = await pendingCount();
+    const res = await post({
+      event: 'finished',
+      case: { projectNo: 'has space', taskCode: 'T', taskName: '', deptName: 'd', regionCode: '1234', surprise: true },
+      staff: { name: '王五' },
+    });
+    expect(res.statusCode).toBe(400);
+    const paths = res.json().error.issues.map((i: { path: string }) => i.path).sort();
+    expect(paths).toEqual(['case', 'case.projectNo', 'case.regionCode', 'case.taskName', 'event', 'staff.loginName']);
+    expect(await pendingCount()).toBe(before);
+  });
+
+  it('an event for another window → 422', async () => {
+    const res = await post({ ...validEvent('P-other'), windowNo: 'B07' });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().error.code).toBe('wrong_window');
+  });
+});
+
+describe('case events become invitations on the bridge', () => {
+  it('refuses bridge connections without the launch token or from another origin', async () => {
+    const wsUrl = host.appUrl.replace('http://', 'ws://').replace('/#token=', '/bridge?token=');
+    await expect(connectBridge(wsUrl.replace(/token=.*/, 'token=nope'), host.origin)).rejects.toThrow('HTTP 401');
+    await expect(connectBridge(wsUrl, 'http://evil.example')).rejects.toThrow('HTTP 403');
+  });
+
+  it('queues while no renderer is connected, delivers on connect, forgets only after ack', async () => {
+    const accepted = await post(validEvent('P-1001'));
+    expect(accepted.statusCode).toBe(202);
+    const { invitationId } = accepted.json();
+    const resend = await post(validEvent('P-1001'));
+    expect(resend.statusCode).toBe(200);
+    expect(resend.json()).toEqual({ status: 'duplicate', invitationId });
+
+    const wsUrl = host.appUrl.replace('http://', 'ws://').replace('/#token=', '/bridge?token=');
+    const first = await connectBridge(wsUrl, host.origin);
+    await waitFor(() => first.messages.length >= 2);
+    expect(first.messages[0]).toMatchObject({ type: 'hello', context: { device: { id: 'dev-a01' }, window: { no: 'A01' } } });
+    expect(first.messages[1]).toMatchObject({ type: 'invitation', invitation: { id: invitationId, case: { projectNo: 'P-1001' } } });
+    first.ws.close();
+
+    // Not acknowledged: a reconnecting renderer gets it again.
+    const second = await connectBridge(wsUrl, host.origin);
+    await waitFor(() => second.messages.some((m) => m.type === 'invitation' && m.invitation.id === invitationId));
+    second.ws.send(JSON.stringify({ type: 'ack', invitationId }));
+    await waitFor(() => second.messages.length >= 2);
+    second.ws.send('not json'); // ignored, connection stays
+    const live = await post(validEvent('P-1002'));
+    await waitFor(() => second.messages.some((m) => m.type === 'invitation' && m.invitation.id === live.json().invitationId));
+    second.ws.send(JSON.stringify({ type: 'ack', invitationId: live.json().invitationId }));
+    await waitFor(() => second.ws.readyState === WebSocket.OPEN);
+    second.ws.close();
+
+    const third = await connectBridge(wsUrl, host.origin);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(third.messages.map((m) => m.type)).toEqual(['hello']);
+    third.ws.close();
+  });
+});

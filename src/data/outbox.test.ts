@@ -1,0 +1,119 @@
+import 'fake-indexeddb/auto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { OutcomeSchema } from '../../contract/outcome';
+import type { Ending } from '../flow/machine';
+import { makeInvitation, testContext } from '../testing/fixtures';
+import { openEvaluatorDb, type EvaluatorDb } from './db';
+import { loadPendingInvitations, storeInvitation } from './invitations';
+import { listOutbox, recordOutcome } from './outbox';
+
+const rated: Ending = {
+  outcome: 'rated',
+  level: 1,
+  tags: ['113', '115'],
+  comment: '跑了三个窗口',
+  isPublic: false,
+  callback: { requested: true, phone: '13800138000' },
+  input: { method: 'touch', inviteToPressMs: 2100 },
+};
+const ctx = { context: testContext, clockOffsetMs: null, nowMs: Date.UTC(2026, 10, 22, 2, 0, 0) };
+
+let opened: EvaluatorDb[] = [];
+let dbName = '';
+function open(): EvaluatorDb {
+  const db = openEvaluatorDb(dbName);
+  opened.push(db);
+  return db;
+}
+
+describe('outbox', () => {
+  afterEach(async () => {
+    opened.forEach((db) => db.close());
+    opened = [];
+  });
+
+  it('writes a complete, schema-valid outcome bound to the case, staff and window', async () => {
+    dbName = `outbox-${crypto.randomUUID()}`;
+    const db = open();
+    const invitation = makeInvitation();
+    await storeInvitation(db, invitation);
+    const outcome = await recordOutcome(db, invitation, rated, ctx);
+    expect(OutcomeSchema.safeParse(outcome).success).toBe(true);
+    expect(outcome).toMatchObject({
+      seq: 1,
+      deviceId: 'test-pad-a01',
+      invitationId: invitation.id,
+      outcome: 'rated',
+      level: 1,
+      tags: ['113', '115'],
+      public: false,
+      channel: 'hall-pad',
+      case: invitation.case,
+      staff: invitation.staff,
+      window: { hallCode: 'test-hall', windowNo: 'A01', windowName: '综合受理 1 号窗口' },
+      questionSetVersion: 'national-2023',
+    });
+    expect(outcome.ratedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}[+-]\d{2}:\d{2}$/);
+    expect(await listOutbox(open())).toEqual([outcome]);
+    expect(await loadPendingInvitations(db)).toEqual([]);
+  });
+
+  it('keeps one outcome per invitation even when asked twice at once', async () => {
+    dbName = `outbox-${crypto.randomUUID()}`;
+    const db = open();
+    const invitation = makeInvitation();
+    const [a, b] = await Promise.all([
+      recordOutcome(db, invitation, rated, ctx),
+      recordOutcome(db, invitation, { ...rated, level: 2, tags: [] }, ctx),
+    ]);
+    expect(b).toEqual(a);
+    expect(await db.outbox.count()).toBe(1);
+    const again = await recordOutcome(db, invitation, { ...rated, level: 2, tags: [] }, ctx);
+    expect(again.id).toBe(a.id);
+    expect(again.level).toBe(1);
+  });
+
+  it('numbers outcomes gaplessly under concurrent writes and across reopened databases', async () => {
+    dbName = `outbox-${crypto.randomUUID()}`;
+    const first = open();
+    await Promise.all(Array.from({ length: 30 }, () => recordOutcome(first, makeInvitation(), rated, ctx)));
+    first.close();
+    const second = open();
+    for (let i = 0; i < 5; i++) await recordOutcome(second, makeInvitation(), rated, ctx);
+    second.close();
+    const third = open();
+    await Promise.all(Array.from({ length: 15 }, () => recordOutcome(third, makeInvitation(), rated, ctx)));
+    const seqs = (await listOutbox(third)).map((o) => o.seq);
+    expect(seqs).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+  });
+
+  it('refuses an outcome that breaks the contract and writes nothing', async () => {
+    dbName = `outbox-${crypto.randomUUID()}`;
+    const db = open();
+    const bad: Ending = { ...rated, comment: '长'.repeat(151) };
+    await expect(recordOutcome(db, makeInvitation(), bad, ctx)).rejects.toThrow();
+    expect(await db.outbox.count()).toBe(0);
+    expect(await db.meta.get('lastSeq')).toBeUndefined();
+    const ok = await recordOutcome(db, makeInvitation(), rated, ctx);
+    expect(ok.seq).toBe(1);
+  });
+
+  it('restores pending invitations oldest first with their first-shown time', async () => {
+    dbName = `outbox-${crypto.randomUUID()}`;
+    const db = open();
+    const late = makeInvitation({ receivedAtMs: 2000 });
+    const early = makeInvitation({ receivedAtMs: 1000 });
+    const done = makeInvitation({ receivedAtMs: 500 });
+    await storeInvitation(db, late);
+    await storeInvitation(db, early);
+    await storeInvitation(db, done);
+    await db.invitations.update(early.id, { firstShownAtMs: 1500 });
+    await recordOutcome(db, done, rated, ctx);
+    expect(await storeInvitation(db, done)).toBeNull();
+    const pending = await loadPendingInvitations(open());
+    expect(pending.map((p) => [p.invitation.id, p.firstShownAtMs])).toEqual([
+      [early.id, 1500],
+      [late.id, undefined],
+    ]);
+  });
+});

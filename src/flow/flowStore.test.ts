@@ -1,0 +1,159 @@
+import 'fake-indexeddb/auto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openEvaluatorDb, type EvaluatorDb } from '../data/db';
+import { makeInvitation, testContext, testPolicies } from '../testing/fixtures';
+import { createFlowStore, type FlowStore } from './flowStore';
+
+/** A hand-driven clock and timer list, so timeouts run without waiting. */
+function manualClock(start = 1_000_000) {
+  let now = start;
+  const timers = new Map<number, { at: number; fn: () => void }>();
+  let nextId = 1;
+  return {
+    now: () => now,
+    setTimer: (fn: () => void, ms: number) => {
+      const id = nextId++;
+      timers.set(id, { at: now + ms, fn });
+      return id;
+    },
+    clearTimer: (id: unknown) => void timers.delete(id as number),
+    advance(ms: number) {
+      now += ms;
+      for (const [id, timer] of [...timers]) {
+        if (timer.at <= now) {
+          timers.delete(id);
+          timer.fn();
+        }
+      }
+    },
+    armed: () => timers.size,
+  };
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+async function until(store: FlowStore, screen: string) {
+  for (let i = 0; i < 200 && store.getState().flow.screen.name !== screen; i++) await settle();
+  expect(store.getState().flow.screen.name).toBe(screen);
+}
+
+let cleanup: Array<() => void> = [];
+afterEach(() => {
+  cleanup.forEach((fn) => fn());
+  cleanup = [];
+});
+
+function setup(name = `flow-${crypto.randomUUID()}`) {
+  const db = openEvaluatorDb(name);
+  const clock = manualClock();
+  const acks: string[] = [];
+  const store = createFlowStore({ db, now: clock.now, setTimer: clock.setTimer, clearTimer: clock.clearTimer, ackInvitation: (id) => acks.push(id) });
+  cleanup.push(() => {
+    store.dispose();
+    db.close();
+  });
+  return { db, clock, store, acks, name };
+}
+
+describe('flow store', () => {
+  it('shows thanks only after the outcome is readable from another connection', async () => {
+    const { store, name } = setup();
+    await store.setContext(testContext);
+    const invitation = makeInvitation();
+    await store.receiveInvitation(invitation);
+    const observer: EvaluatorDb = openEvaluatorDb(name);
+    cleanup.push(() => observer.close());
+    const countsSeenAtThanks: Promise<number>[] = [];
+    const unsubscribe = store.subscribe((state, previous) => {
+      if (state.flow.screen.name === 'thanks' && previous.flow.screen.name !== 'thanks') countsSeenAtThanks.push(observer.outbox.count());
+    });
+    store.getState().send({ type: 'PRESS', level: 4, method: 'touch' });
+    expect(store.getState().flow.screen.name).toBe('saving');
+    await until(store, 'thanks');
+    unsubscribe();
+    expect(await Promise.all(countsSeenAtThanks)).toEqual([1]);
+  });
+
+  it('acknowledges an invitation to the host only after storing it, and never shows one twice', async () => {
+    const { store, db, acks } = setup();
+    await store.setContext(testContext);
+    const invitation = makeInvitation();
+    await store.receiveInvitation(invitation);
+    expect(acks).toEqual([invitation.id]);
+    expect((await db.invitations.get(invitation.id))?.state).toBe('pending');
+    store.getState().send({ type: 'PRESS', level: 5, method: 'keyboard' });
+    await until(store, 'thanks');
+    await store.receiveInvitation(invitation); // the host resent it: ack lost on the way
+    expect(acks).toEqual([invitation.id, invitation.id]);
+    expect(store.getState().flow.queue).toEqual([]);
+    expect(await db.outbox.count()).toBe(1);
+  });
+
+  it('arms the timers: unrated after the invite timeout, idle after thanks', async () => {
+    const { store, clock, db } = setup();
+    await store.setContext(testContext);
+    await store.receiveInvitation(makeInvitation());
+    expect(clock.armed()).toBe(1);
+    clock.advance(testPolicies.inviteTimeoutSec * 1000 - 1);
+    expect(store.getState().flow.screen.name).toBe('rating');
+    clock.advance(1);
+    await until(store, 'thanks');
+    const [outcome] = await db.outbox.toArray();
+    expect(outcome).toMatchObject({ outcome: 'unrated', input: { method: 'none', inviteToPressMs: null } });
+    expect(outcome?.level).toBeUndefined();
+    clock.advance(testPolicies.thanksSec * 1000);
+    expect(store.getState().flow.screen.name).toBe('idle');
+    expect(clock.armed()).toBe(0);
+  });
+
+  it('restores a half-done invitation after a reload with its original deadline', async () => {
+    const first = setup();
+    await first.store.setContext(testContext);
+    const invitation = makeInvitation();
+    await first.store.receiveInvitation(invitation);
+    await settle(); // markShown is written in the background
+    first.clock.advance(20_000);
+    first.store.dispose();
+    first.db.close();
+
+    const second = setup(first.name);
+    await second.store.restore();
+    expect(second.store.getState().context).toEqual(testContext);
+    const screen = second.store.getState().flow.screen;
+    expect(screen.name).toBe('rating');
+    expect(screen.name === 'rating' && screen.deadlineMs).toBe(1_000_000 + testPolicies.inviteTimeoutSec * 1000);
+  });
+
+  it('keeps a failed write on screen and retries it until it lands', async () => {
+    const { store, db, clock } = setup();
+    await store.setContext(testContext);
+    await store.receiveInvitation(makeInvitation());
+    const realAdd = db.outbox.add.bind(db.outbox);
+    let failures = 2;
+    db.outbox.add = ((...args: Parameters<typeof realAdd>) => {
+      if (failures-- > 0) return Promise.reject(new DOMException('disk full', 'QuotaExceededError'));
+      return realAdd(...args);
+    }) as typeof db.outbox.add;
+    store.getState().send({ type: 'PRESS', level: 3, method: 'touch' });
+    await until(store, 'saveFailed');
+    expect(await db.outbox.count()).toBe(0);
+    clock.advance(2000);
+    await until(store, 'saveFailed');
+    clock.advance(2000);
+    await until(store, 'thanks');
+    expect(await db.outbox.count()).toBe(1);
+    expect((await db.meta.get('lastSeq'))?.value).toBe(1);
+  });
+
+  it('records a 20-press burst as one outcome and notes the extra presses', async () => {
+    const { store, db, clock } = setup();
+    await store.setContext(testContext);
+    const invitation = makeInvitation();
+    await store.receiveInvitation(invitation);
+    for (let i = 0; i < 20; i++) store.getState().send({ type: 'PRESS', level: 5, method: 'touch' });
+    await until(store, 'thanks');
+    clock.advance(testPolicies.thanksSec * 1000);
+    await settle();
+    expect(await db.outbox.count()).toBe(1);
+    expect((await db.invitations.get(invitation.id))?.extraPresses).toBe(19);
+  });
+});
