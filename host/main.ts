@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   console.log(`好差评 evaluator — ${hall.hall.name} · ${host.context.window.name} (device ${deviceId})`);
   console.log(`  rating screen:   ${host.appUrl}`);
   console.log(`  case events:     POST ${host.origin}/api/case-events  (Authorization: Bearer <device caseEventToken>)`);
-  console.log(`  send a demo one: npm run case-event -- --url ${host.origin} --token <token>`);
+  console.log(`  send a demo one: npm run case-event -- --url ${host.origin}${values.device ? ` --device ${deviceId}` : ''}`);
 
   const chromium = findChromium();
   if (values.open && !values['no-open'] && hasDisplay() && chromium) {

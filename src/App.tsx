@@ -41,13 +41,16 @@ export function App() {
     document.documentElement.lang = i18n.language;
   });
 
-  switch (screen.name) {
+  // While the outcome is being written the screen the citizen acted on stays as it was: no
+  // re-layout competes with the write on the main thread, and the thanks screen follows at once.
+  const shown = screen.name === 'saving' ? (screen.behind ?? screen) : screen;
+  switch (shown.name) {
     case 'idle':
       return <IdleScreen />;
     case 'rating':
-      return <RatingScreen invitation={screen.current.invitation} deadlineMs={screen.deadlineMs} />;
+      return <RatingScreen invitation={shown.current.invitation} deadlineMs={shown.deadlineMs} />;
     case 'details':
-      return <DetailsScreen draft={screen.draft} />;
+      return <DetailsScreen draft={shown.draft} />;
     case 'saving':
       return <SavingScreen />;
     case 'saveFailed':

@@ -1,4 +1,3 @@
-import QRCode from 'qrcode';
 import { useEffect, useState } from 'react';
 
 /** The window's own online rating page, for citizens who prefer their phone. */
@@ -6,7 +5,10 @@ export function WindowQrCode({ url, label }: { url: string; label: string }) {
   const [dataUrl, setDataUrl] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
-    QRCode.toDataURL(url, { margin: 1, width: 220, errorCorrectionLevel: 'M' }).then(
+    // Loaded on demand: the encoder is not needed to paint the first screen.
+    import('qrcode')
+      .then(({ default: QRCode }) => QRCode.toDataURL(url, { margin: 1, width: 220, errorCorrectionLevel: 'M' }))
+      .then(
       (value) => live && setDataUrl(value),
       () => live && setDataUrl(null),
     );

@@ -28,10 +28,14 @@ export async function recordOutcome(
   { context, clockOffsetMs, nowMs }: RecordContext,
 ): Promise<Outcome> {
   return db.transaction('rw', db.outbox, db.invitations, db.meta, async () => {
-    const existing = await db.outbox.where('invitationId').equals(invitation.id).first();
-    if (existing) return stripLocal(existing);
+    // Reads and writes are issued together, not one after another: each IndexedDB request is a
+    // round trip to the browser's storage process, and this sits on the press → durable path.
+    const [row, last] = await Promise.all([db.invitations.get(invitation.id), db.meta.get(LAST_SEQ_KEY)]);
+    if (row?.state === 'ended') {
+      const existing = await db.outbox.where('invitationId').equals(invitation.id).first();
+      if (existing) return stripLocal(existing);
+    }
 
-    const last = await db.meta.get(LAST_SEQ_KEY);
     const seq = (typeof last?.value === 'number' ? last.value : 0) + 1;
     const outcome = OutcomeSchema.parse({
       id: uuidv7(),
@@ -56,14 +60,11 @@ export async function recordOutcome(
       questionSetVersion: context.policies.questionSetVersion,
     } satisfies Outcome);
 
-    await db.meta.put({ key: LAST_SEQ_KEY, value: seq });
-    await db.outbox.add({ ...outcome, storedAtMs: Date.now() });
-    const row = await db.invitations.get(invitation.id);
-    if (row) {
-      await db.invitations.update(invitation.id, { state: 'ended' });
-    } else {
-      await db.invitations.add({ id: invitation.id, invitation, state: 'ended', receivedAtMs: invitation.receivedAtMs });
-    }
+    await Promise.all([
+      db.meta.put({ key: LAST_SEQ_KEY, value: seq }),
+      db.outbox.add({ ...outcome, storedAtMs: Date.now() }),
+      db.invitations.put({ ...(row ?? { id: invitation.id, invitation, receivedAtMs: invitation.receivedAtMs }), state: 'ended' }),
+    ]);
     return outcome;
   });
 }

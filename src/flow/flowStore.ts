@@ -55,7 +55,13 @@ export function createFlowStore(deps: FlowStoreDeps): FlowStore {
     context: null,
     hostConnected: false,
     lastError: null,
-    send: (event: UiEvent) => dispatch({ ...event, now: deps.now() } as FlowEvent),
+    send: (event: UiEvent) => {
+      const { screen } = store.getState().flow;
+      if (event.type === 'PRESS' && screen.name === 'rating') {
+        markPerformance('rating-press', { invitationId: screen.current.invitation.id });
+      }
+      dispatch({ ...event, now: deps.now() } as FlowEvent);
+    },
   }));
 
   function policies(): Policies {

@@ -4,6 +4,7 @@ import {
   initialFlowState,
   nextDeadline,
   normalisePhone,
+  DETAILS_INPUT_GUARD_MS,
   SAVE_RETRY_MS,
   transition,
   type FlowEvent,
@@ -29,8 +30,11 @@ function screenAs<N extends Screen['name']>(state: FlowState, name: N): Extract<
 const inv = makeInvitation();
 const invite = (now = T0, invitation = inv): FlowEvent => ({ type: 'INVITE', pending: { invitation }, now });
 const ratingState = () => transition(initialFlowState, invite(), P).state;
+/** Details opened by a press at T0 + 3000; edits in tests come after the input guard. */
 const detailsState = (level: 1 | 2 = 1) =>
   transition(ratingState(), { type: 'PRESS', level, method: 'touch', now: T0 + 3000 }, P).state;
+/** The first moment the details screen takes input. */
+const D = T0 + 3000 + DETAILS_INPUT_GUARD_MS;
 
 describe('idle', () => {
   it('shows the rating screen on an invitation and records when it was first shown', () => {
@@ -117,31 +121,31 @@ describe('rating', () => {
 describe('details', () => {
   it('toggles only tags that belong to the chosen level', () => {
     let state = detailsState(1);
-    state = run(state, { type: 'TOGGLE_TAG', code: '115', now: T0 }, { type: 'TOGGLE_TAG', code: '110', now: T0 }).state;
-    state = transition(state, { type: 'TOGGLE_TAG', code: '214', now: T0 }, P).state; // a level-2 tag
-    state = transition(state, { type: 'TOGGLE_TAG', code: '517', now: T0 }, P).state; // a level-5 tag
+    state = run(state, { type: 'TOGGLE_TAG', code: '115', now: D }, { type: 'TOGGLE_TAG', code: '110', now: D }).state;
+    state = transition(state, { type: 'TOGGLE_TAG', code: '214', now: D }, P).state; // a level-2 tag
+    state = transition(state, { type: 'TOGGLE_TAG', code: '517', now: D }, P).state; // a level-5 tag
     expect(screenAs(state, 'details').draft.tags).toEqual(['115', '110']);
-    state = transition(state, { type: 'TOGGLE_TAG', code: '115', now: T0 }, P).state;
+    state = transition(state, { type: 'TOGGLE_TAG', code: '115', now: D }, P).state;
     expect(screenAs(state, 'details').draft.tags).toEqual(['110']);
   });
 
   it('caps the comment at 150 characters, counting Chinese characters as one each', () => {
     const long = '办'.repeat(200);
-    const { state } = transition(detailsState(), { type: 'SET_COMMENT', text: long, now: T0 }, P);
+    const { state } = transition(detailsState(), { type: 'SET_COMMENT', text: long, now: D }, P);
     expect(Array.from(screenAs(state, 'details').draft.comment)).toHaveLength(150);
   });
 
   it('every edit pushes the inactivity deadline back', () => {
-    const { state } = transition(detailsState(), { type: 'SET_PUBLIC', value: false, now: T0 + 60_000 }, P);
+    const { state } = transition(detailsState(), { type: 'SET_PUBLIC', value: false, now: D + 60_000 }, P);
     const screen = screenAs(state, 'details');
     expect(screen.draft.isPublic).toBe(false);
-    expect(screen.deadlineMs).toBe(T0 + 60_000 + P.detailsTimeoutSec * 1000);
+    expect(screen.deadlineMs).toBe(D + 60_000 + P.detailsTimeoutSec * 1000);
   });
 
   it('refuses to submit a callback request without a valid phone, then accepts a fixed one', () => {
-    let state = run(detailsState(2), { type: 'SET_CALLBACK', value: true, now: T0 }, { type: 'SET_PHONE', value: '12345', now: T0 }, { type: 'SUBMIT', now: T0 }).state;
+    let state = run(detailsState(2), { type: 'SET_CALLBACK', value: true, now: D }, { type: 'SET_PHONE', value: '12345', now: D }, { type: 'SUBMIT', now: D }).state;
     expect(screenAs(state, 'details').draft.phoneInvalid).toBe(true);
-    const result = run(state, { type: 'SET_PHONE', value: '138-0013-8000', now: T0 }, { type: 'SUBMIT', now: T0 + 1 });
+    const result = run(state, { type: 'SET_PHONE', value: '138-0013-8000', now: D }, { type: 'SUBMIT', now: D + 1 });
     state = result.state;
     expect(screenAs(state, 'saving').ending.callback).toEqual({ requested: true, phone: '13800138000' });
   });
@@ -149,10 +153,10 @@ describe('details', () => {
   it('submits level, tags, trimmed comment, public flag and keeps the original press time', () => {
     const { state } = run(
       detailsState(1),
-      { type: 'TOGGLE_TAG', code: '113', now: T0 + 4000 },
-      { type: 'SET_COMMENT', text: '  跑了三个窗口  ', now: T0 + 5000 },
-      { type: 'SET_PUBLIC', value: false, now: T0 + 6000 },
-      { type: 'SUBMIT', now: T0 + 7000 },
+      { type: 'TOGGLE_TAG', code: '113', now: D + 1000 },
+      { type: 'SET_COMMENT', text: '  跑了三个窗口  ', now: D + 2000 },
+      { type: 'SET_PUBLIC', value: false, now: D + 3000 },
+      { type: 'SUBMIT', now: D + 4000 },
     );
     expect(screenAs(state, 'saving').ending).toEqual({
       outcome: 'rated',
@@ -166,21 +170,33 @@ describe('details', () => {
   });
 
   it('goes back to the rating screen with a fresh timeout', () => {
-    const { state } = transition(detailsState(), { type: 'BACK', now: T0 + 9000 }, P);
-    expect(screenAs(state, 'rating').deadlineMs).toBe(T0 + 9000 + P.inviteTimeoutSec * 1000);
+    const { state } = transition(detailsState(), { type: 'BACK', now: D + 9000 }, P);
+    expect(screenAs(state, 'rating').deadlineMs).toBe(D + 9000 + P.inviteTimeoutSec * 1000);
   });
 
   it('on inactivity keeps the chosen level and what was entered, dropping an unusable phone', () => {
-    const base = run(detailsState(2), { type: 'TOGGLE_TAG', code: '213', now: T0 + 3000 }, { type: 'SET_CALLBACK', value: true, now: T0 + 3000 }, { type: 'SET_PHONE', value: '139', now: T0 + 3000 }).state;
+    const base = run(detailsState(2), { type: 'TOGGLE_TAG', code: '213', now: D }, { type: 'SET_CALLBACK', value: true, now: D }, { type: 'SET_PHONE', value: '139', now: D }).state;
     const deadline = screenAs(base, 'details').deadlineMs;
     expect(transition(base, { type: 'TICK', now: deadline - 1 }, P).state.screen.name).toBe('details');
     const { state } = transition(base, { type: 'TICK', now: deadline }, P);
     expect(screenAs(state, 'saving').ending).toMatchObject({ outcome: 'rated', level: 2, tags: ['213'], callback: { requested: false } });
   });
 
+  it('ignores taps right after the press that opened it: a mashed 非常不满意 ticks nothing', () => {
+    const before = detailsState();
+    for (const event of [
+      { type: 'TOGGLE_TAG', code: '115', now: D - 1 },
+      { type: 'SUBMIT', now: D - 100 },
+      { type: 'BACK', now: T0 + 3000 },
+    ] as FlowEvent[]) {
+      expect(transition(before, event, P).state).toBe(before);
+    }
+    expect(screenAs(transition(before, { type: 'TOGGLE_TAG', code: '115', now: D }, P).state, 'details').draft.tags).toEqual(['115']);
+  });
+
   it('ignores presses on the details screen', () => {
     const before = detailsState();
-    expect(transition(before, { type: 'PRESS', level: 5, method: 'touch', now: T0 }, P).state).toBe(before);
+    expect(transition(before, { type: 'PRESS', level: 5, method: 'touch', now: D }, P).state).toBe(before);
   });
 });
 

@@ -45,9 +45,19 @@ export type Screen =
   | { name: 'idle' }
   | ({ name: 'rating'; deadlineMs: number } & Showing)
   | ({ name: 'details'; deadlineMs: number; draft: DetailsDraft; pressedAtMs: number; method: InputMethod } & Showing)
-  | { name: 'saving'; current: PendingInvitation; ending: Ending; extraPresses: number }
+  | {
+      name: 'saving';
+      current: PendingInvitation;
+      ending: Ending;
+      extraPresses: number;
+      /** The screen the citizen acted on; it stays up, untouched, until the write is durable. */
+      behind?: RatingScreenState | DetailsScreenState;
+    }
   | { name: 'saveFailed'; current: PendingInvitation; ending: Ending; error: string; retryAtMs: number; extraPresses: number }
   | { name: 'thanks'; deadlineMs: number; invitationId: string; extraPresses: number };
+
+export type RatingScreenState = Extract<Screen, { name: 'rating' }>;
+export type DetailsScreenState = Extract<Screen, { name: 'details' }>;
 
 export interface FlowState {
   screen: Screen;
@@ -78,6 +88,12 @@ export interface Transition {
   state: FlowState;
   effects: Effect[];
 }
+
+/**
+ * Taps on the details screen are ignored this long after the 差评 press that opened it: a
+ * citizen hammering 非常不满意 must not tick reasons or submit by accident.
+ */
+export const DETAILS_INPUT_GUARD_MS = 600;
 
 /** A failed write is retried on this cadence until it succeeds; nothing is dropped. */
 export const SAVE_RETRY_MS = 2000;
@@ -137,7 +153,7 @@ export function transition(state: FlowState, event: FlowEvent, policies: Policie
               effects: [],
             };
           }
-          return save(state, screen.current, {
+          return save(state, screen, {
             outcome: 'rated',
             level: event.level,
             tags: [],
@@ -147,9 +163,9 @@ export function transition(state: FlowState, event: FlowEvent, policies: Policie
           });
         }
         case 'DECLINE':
-          return save(state, screen.current, emptyEnding('declined'));
+          return save(state, screen, emptyEnding('declined'));
         case 'TICK':
-          return event.now >= screen.deadlineMs ? save(state, screen.current, emptyEnding('unrated')) : same;
+          return event.now >= screen.deadlineMs ? save(state, screen, emptyEnding('unrated')) : same;
         default:
           return same;
       }
@@ -160,6 +176,7 @@ export function transition(state: FlowState, event: FlowEvent, policies: Policie
         effects: [],
       });
       const { draft } = screen;
+      if (event.type !== 'TICK' && event.now < screen.pressedAtMs + DETAILS_INPUT_GUARD_MS) return same;
       switch (event.type) {
         case 'TOGGLE_TAG': {
           if (!isTagOfLevel(event.code, draft.level)) return same;
@@ -192,12 +209,12 @@ export function transition(state: FlowState, event: FlowEvent, policies: Policie
         case 'SUBMIT': {
           const phone = normalisePhone(draft.phone);
           if (draft.callbackRequested && phone === undefined) return touched({ ...draft, phoneInvalid: true });
-          return save(state, screen.current, detailsEnding(screen, phone));
+          return save(state, screen, detailsEnding(screen, phone));
         }
         case 'TICK':
           // The citizen chose the level; walking away from the details keeps it, never invents more.
           return event.now >= screen.deadlineMs
-            ? save(state, screen.current, detailsEnding(screen, normalisePhone(draft.phone)))
+            ? save(state, screen, detailsEnding(screen, normalisePhone(draft.phone)))
             : same;
         default:
           return same;
@@ -292,9 +309,10 @@ function show(pending: PendingInvitation, queue: PendingInvitation[], now: numbe
   };
 }
 
-function save(state: FlowState, current: PendingInvitation, ending: Ending): Transition {
+function save(state: FlowState, behind: RatingScreenState | DetailsScreenState, ending: Ending): Transition {
+  const { current } = behind;
   return {
-    state: { ...state, screen: { name: 'saving', current, ending, extraPresses: 0 } },
+    state: { ...state, screen: { name: 'saving', current, ending, extraPresses: 0, behind } },
     effects: [{ type: 'save', invitation: current.invitation, ending }],
   };
 }
@@ -303,7 +321,7 @@ function emptyEnding(outcome: 'unrated' | 'declined'): Ending {
   return { outcome, tags: [], isPublic: true, callback: { requested: false }, input: { method: 'none', inviteToPressMs: null } };
 }
 
-function detailsEnding(screen: Extract<Screen, { name: 'details' }>, phone: string | undefined): Ending {
+function detailsEnding(screen: DetailsScreenState, phone: string | undefined): Ending {
   const { draft } = screen;
   const comment = draft.comment.trim();
   const requested = draft.callbackRequested && phone !== undefined;

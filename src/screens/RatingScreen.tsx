@@ -12,7 +12,9 @@ export function RatingScreen({ invitation, deadlineMs }: { invitation: Invitatio
   const { t } = useTranslation();
   const send = useFlow((s) => s.send);
   const now = useNow(1000);
-  const secondsLeft = Math.max(0, Math.ceil((deadlineMs - now) / 1000));
+  const totalSec = useFlow((s) => s.context?.policies.inviteTimeoutSec ?? Infinity);
+  // The clock ticks once a second, so clamp: a fresh deadline must not read one second too long.
+  const secondsLeft = Math.max(0, Math.min(totalSec, Math.ceil((deadlineMs - now) / 1000)));
 
   useLayoutEffect(() => {
     // Marks the first frame on which this invitation's rating screen is painted.

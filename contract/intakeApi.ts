@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { OutcomeSchema } from './outcome';
+
+/**
+ * The device ↔ intake contract (reference: intake/openapi.yaml). Devices enrol once with a
+ * single-use token and their Ed25519 public key; every later request is signed by that key.
+ */
+
+/** Largest batch a device sends, in items and in bytes of JSON body. */
+export const BATCH_MAX_ITEMS = 500;
+export const BATCH_MAX_BYTES = 1024 * 1024;
+
+export const EnrolRequestSchema = z
+  .object({
+    enrolmentToken: z.string().min(16).max(256),
+    deviceId: z.string().regex(/^[A-Za-z0-9_-]{3,64}$/),
+    /** Raw 32-byte Ed25519 public key, base64url. */
+    publicKey: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'expected a base64url Ed25519 public key'),
+  })
+  .strict();
+export type EnrolRequest = z.infer<typeof EnrolRequestSchema>;
+
+export const EnrolResponseSchema = z.object({ deviceId: z.string(), enrolledAt: z.string(), serverTimeMs: z.number() }).strict();
+
+/** Headers that authenticate a device request: the signature covers `${timestampMs}.${body}`. */
+export const DEVICE_ID_HEADER = 'x-device-id';
+export const TIMESTAMP_HEADER = 'x-request-timestamp';
+export const SIGNATURE_HEADER = 'x-signature';
+/** A signed request older or newer than this is refused, so a captured request cannot be replayed later. */
+export const SIGNATURE_MAX_SKEW_MS = 10 * 60 * 1000;
+
+export const OutcomeBatchSchema = z
+  .object({
+    deviceId: z.string(),
+    /** Items are validated one by one on the intake, so a bad item never sinks the batch. */
+    outcomes: z.array(z.unknown()).min(1).max(BATCH_MAX_ITEMS),
+  })
+  .strict();
+export type OutcomeBatch = z.infer<typeof OutcomeBatchSchema>;
+
+export const ItemResultSchema = z.discriminatedUnion('status', [
+  z.object({ id: z.string(), status: z.literal('accepted') }).strict(),
+  /** The same id with the same body was already stored: a resend, and a success. */
+  z.object({ id: z.string(), status: z.literal('duplicate') }).strict(),
+  /** Never retried: the device moves it to its dead-letter list with the reason. */
+  z.object({ id: z.string(), status: z.literal('rejected'), code: z.string(), reason: z.string() }).strict(),
+]);
+export type ItemResult = z.infer<typeof ItemResultSchema>;
+
+export const BatchResponseSchema = z
+  .object({
+    serverTimeMs: z.number(),
+    results: z.array(ItemResultSchema),
+  })
+  .strict();
+export type BatchResponse = z.infer<typeof BatchResponseSchema>;
+
+export const ServerTimeResponseSchema = z.object({ serverTimeMs: z.number() }).strict();
+
+/** Error body of every refused request. */
+export const ErrorResponseSchema = z
+  .object({
+    error: z
+      .object({ code: z.string(), message: z.string(), issues: z.array(z.object({ path: z.string(), message: z.string() })).optional() })
+      .strict(),
+  })
+  .strict();
+
+export { OutcomeSchema };

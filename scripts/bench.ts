@@ -1,0 +1,149 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { chromium, type Page } from '@playwright/test';
+import { CHROMIUM_ARGS } from '../playwright.config';
+import { demoHall, launchHost } from '../e2e/fixtures';
+import { buildIfStale } from './buildIfStale';
+import { formatMs, percentile, printTable } from './stats';
+
+/**
+ * `npm run bench`: the rating loop's latencies in real Chromium against the real host.
+ *   case event → rating screen painted: from just before the POST to the first painted frame.
+ *   press → durable: from the press reaching the app to the outbox transaction committing.
+ * Baseline, measured in the same run and page: a raw IndexedDB put of the same records with the
+ * same (strict) durability, and with the browser's default durability.
+ */
+const { values } = parseArgs({ options: { count: { type: 'string', default: '200' } } });
+const COUNT = Number(values.count);
+
+const nodeNow = () => performance.timeOrigin + performance.now();
+
+/** Page clock minus Node clock, from the round trip with the smallest delay. */
+async function clockOffset(page: Page): Promise<number> {
+  let best = { rtt: Infinity, offset: 0 };
+  for (let i = 0; i < 30; i++) {
+    const before = nodeNow();
+    const pageNow = await page.evaluate(() => performance.timeOrigin + performance.now());
+    const after = nodeNow();
+    if (after - before < best.rtt) best = { rtt: after - before, offset: pageNow - (before + after) / 2 };
+  }
+  return best.offset;
+}
+
+/**
+ * Absolute (epoch ms) time of the named user-timing mark for one invitation, or null. Read with
+ * one small evaluate, so the bench itself puts next to no work on the page's main thread.
+ */
+function markTime(page: Page, name: string, invitationId: string): Promise<number | null> {
+  return page.evaluate(
+    ([markName, id]) => {
+      const entry = performance
+        .getEntriesByName(markName, 'mark')
+        .find((e) => (e as PerformanceMark).detail?.invitationId === id);
+      return entry ? performance.timeOrigin + entry.startTime : null;
+    },
+    [name, invitationId] as const,
+  );
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls sparsely (every `everyMs`) until the mark exists. */
+async function awaitMark(page: Page, name: string, invitationId: string, everyMs: number): Promise<number> {
+  for (let waited = 0; waited < 10_000; waited += everyMs) {
+    const at = await markTime(page, name, invitationId);
+    if (at !== null) return at;
+    await sleep(everyMs);
+  }
+  throw new Error(`no "${name}" mark for invitation ${invitationId} after 10 s`);
+}
+
+async function rawPutBaseline(page: Page, durability: 'strict' | 'default'): Promise<number[]> {
+  return page.evaluate(async (mode) => {
+    const records: Record<string, unknown>[] = await new Promise((resolve, reject) => {
+      const open = indexedDB.open('haochaping-evaluator');
+      open.onerror = () => reject(open.error);
+      open.onsuccess = () => {
+        const request = open.result.transaction('outbox').objectStore('outbox').getAll();
+        request.onsuccess = () => {
+          resolve(request.result as Record<string, unknown>[]);
+          open.result.close();
+        };
+      };
+    });
+    const db: IDBDatabase = await new Promise((resolve, reject) => {
+      const open = indexedDB.open(`bench-raw-${mode}-${Date.now()}`, 1);
+      open.onupgradeneeded = () => open.result.createObjectStore('outbox', { keyPath: 'id' });
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error);
+    });
+    const times: number[] = [];
+    for (const record of records) {
+      const start = performance.now();
+      await new Promise<void>((resolve, reject) => {
+        const tx = db.transaction('outbox', 'readwrite', { durability: mode });
+        tx.objectStore('outbox').put({ ...record, id: crypto.randomUUID() });
+        tx.oncomplete = () => resolve();
+        tx.onerror = () => reject(tx.error);
+      });
+      times.push(performance.now() - start);
+    }
+    db.close();
+    return times;
+  }, durability);
+}
+
+async function main(): Promise<void> {
+  buildIfStale();
+  const evaluator = await launchHost(demoHall({ inviteTimeoutSec: 600, thanksSec: 1 }));
+  const browser = await chromium.launch({ executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(evaluator.host.appUrl);
+    await page.locator('[data-screen="idle"]').waitFor();
+    await page.getByRole('status').waitFor({ state: 'detached' });
+    const offset = await clockOffset(page);
+
+    const toPaint: number[] = [];
+    const toDurable: number[] = [];
+    process.stdout.write(`running ${COUNT} invitations `);
+    for (let i = 0; i < COUNT; i++) {
+      const sentAt = nodeNow() + offset;
+      const invitationId = await evaluator.sendCaseEvent(`BENCH-${Date.now()}-${i}`);
+      toPaint.push((await awaitMark(page, 'rating-painted', invitationId, 25)) - sentAt);
+      await page.keyboard.press('5');
+      await sleep(100); // leave the page alone while it writes
+      const durableAt = await awaitMark(page, 'outcome-durable', invitationId, 50);
+      toDurable.push(durableAt - (await awaitMark(page, 'rating-press', invitationId, 50)));
+      await page.locator('[data-screen="idle"]').waitFor();
+      if (i % 20 === 19) process.stdout.write('.');
+    }
+    console.log(' done\n');
+
+    const rawStrict = await rawPutBaseline(page, 'strict');
+    const rawDefault = await rawPutBaseline(page, 'default');
+    const row = (metric: string, sample: number[], target: string, baseline: string) => [
+      metric,
+      String(sample.length),
+      formatMs(percentile(sample, 50)),
+      formatMs(percentile(sample, 95)),
+      target,
+      baseline,
+    ];
+    printTable(
+      ['metric', 'n', 'p50', 'p95', 'target (p95)', 'baseline'],
+      [
+        row('case event → rating screen painted', toPaint, '≤ 100 ms', 'one display frame = 16.7 ms'),
+        row('press → outcome durable (strict)', toDurable, '≤ 20 ms', 'raw put below'),
+        row('  baseline: raw IndexedDB put, strict', rawStrict, '—', 'same records, same page'),
+        row('  baseline: raw IndexedDB put, default', rawDefault, '—', 'same records, same page'),
+      ],
+    );
+    console.log(`\nclock offset page−node: ${offset.toFixed(2)} ms; Chromium ${browser.version()}; ${path.basename(process.execPath)} ${process.version}`);
+  } finally {
+    await browser.close();
+    await evaluator.host.close();
+  }
+}
+
+await main();
