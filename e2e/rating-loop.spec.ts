@@ -104,3 +104,14 @@ test('an invitation sent while the page is closed is delivered when it opens', a
   await page.goto(evaluator.host.appUrl);
   await expect(page.locator(`[data-invitation="${invitationId}"]`)).toBeVisible();
 });
+
+test('mashing 非常不满意 opens the details without ticking a reason or submitting', async ({ page, evaluator }) => {
+  await openEvaluator(page, evaluator.host);
+  await evaluator.sendCaseEvent('P-MASH-BAD');
+  const box = await page.getByRole('button', { name: /非常不满意/ }).boundingBox();
+  if (!box) throw new Error('no level button');
+  for (let i = 0; i < 10; i++) await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  await expect(page.locator('[data-screen="details"] fieldset.details-fields')).toBeEnabled();
+  await expect(page.locator('[data-screen="details"] .tag[aria-pressed="true"]')).toHaveCount(0);
+  expect(await readOutbox(page)).toHaveLength(0);
+});

@@ -50,7 +50,7 @@ export function App() {
     case 'rating':
       return <RatingScreen invitation={shown.current.invitation} deadlineMs={shown.deadlineMs} />;
     case 'details':
-      return <DetailsScreen draft={shown.draft} />;
+      return <DetailsScreen draft={shown.draft} inputArmed={shown.inputArmed} />;
     case 'saving':
       return <SavingScreen />;
     case 'saveFailed':

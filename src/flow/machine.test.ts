@@ -31,10 +31,10 @@ const inv = makeInvitation();
 const invite = (now = T0, invitation = inv): FlowEvent => ({ type: 'INVITE', pending: { invitation }, now });
 const ratingState = () => transition(initialFlowState, invite(), P).state;
 /** Details opened by a press at T0 + 3000; edits in tests come after the input guard. */
-const detailsState = (level: 1 | 2 = 1) =>
-  transition(ratingState(), { type: 'PRESS', level, method: 'touch', now: T0 + 3000 }, P).state;
-/** The first moment the details screen takes input. */
+/** The moment the details screen takes input, armed by the timer's tick. */
 const D = T0 + 3000 + DETAILS_INPUT_GUARD_MS;
+const detailsState = (level: 1 | 2 = 1) =>
+  run(ratingState(), { type: 'PRESS', level, method: 'touch', now: T0 + 3000 }, { type: 'TICK', now: D }).state;
 
 describe('idle', () => {
   it('shows the rating screen on an invitation and records when it was first shown', () => {
@@ -182,16 +182,22 @@ describe('details', () => {
     expect(screenAs(state, 'saving').ending).toMatchObject({ outcome: 'rated', level: 2, tags: ['213'], callback: { requested: false } });
   });
 
-  it('ignores taps right after the press that opened it: a mashed 非常不满意 ticks nothing', () => {
-    const before = detailsState();
+  it('ignores taps until armed after the press that opened it: a mashed 非常不满意 ticks nothing', () => {
+    const before = transition(ratingState(), { type: 'PRESS', level: 1, method: 'touch', now: T0 + 3000 }, P).state;
+    expect(screenAs(before, 'details').inputArmed).toBe(false);
+    expect(nextDeadline(before.screen)).toBe(D);
     for (const event of [
-      { type: 'TOGGLE_TAG', code: '115', now: D - 1 },
-      { type: 'SUBMIT', now: D - 100 },
+      { type: 'TOGGLE_TAG', code: '115', now: D + 5 },
+      { type: 'SUBMIT', now: D + 5 },
       { type: 'BACK', now: T0 + 3000 },
+      { type: 'TICK', now: D - 1 },
     ] as FlowEvent[]) {
       expect(transition(before, event, P).state).toBe(before);
     }
-    expect(screenAs(transition(before, { type: 'TOGGLE_TAG', code: '115', now: D }, P).state, 'details').draft.tags).toEqual(['115']);
+    const armed = transition(before, { type: 'TICK', now: D }, P).state;
+    expect(screenAs(armed, 'details').inputArmed).toBe(true);
+    expect(nextDeadline(armed.screen)).toBe(T0 + 3000 + P.detailsTimeoutSec * 1000);
+    expect(screenAs(transition(armed, { type: 'TOGGLE_TAG', code: '115', now: D }, P).state, 'details').draft.tags).toEqual(['115']);
   });
 
   it('ignores presses on the details screen', () => {

@@ -44,7 +44,15 @@ interface Showing {
 export type Screen =
   | { name: 'idle' }
   | ({ name: 'rating'; deadlineMs: number } & Showing)
-  | ({ name: 'details'; deadlineMs: number; draft: DetailsDraft; pressedAtMs: number; method: InputMethod } & Showing)
+  | ({
+      name: 'details';
+      deadlineMs: number;
+      draft: DetailsDraft;
+      pressedAtMs: number;
+      method: InputMethod;
+      /** False for DETAILS_INPUT_GUARD_MS after the press; the UI shows the form disabled. */
+      inputArmed: boolean;
+    } & Showing)
   | {
       name: 'saving';
       current: PendingInvitation;
@@ -147,6 +155,7 @@ export function transition(state: FlowState, event: FlowEvent, policies: Policie
                   pressedAtMs: event.now,
                   method: event.method,
                   draft,
+                  inputArmed: false,
                   deadlineMs: event.now + policies.detailsTimeoutSec * 1000,
                 },
               },
@@ -176,7 +185,10 @@ export function transition(state: FlowState, event: FlowEvent, policies: Policie
         effects: [],
       });
       const { draft } = screen;
-      if (event.type !== 'TICK' && event.now < screen.pressedAtMs + DETAILS_INPUT_GUARD_MS) return same;
+      if (!screen.inputArmed) {
+        if (event.type !== 'TICK' || event.now < screen.pressedAtMs + DETAILS_INPUT_GUARD_MS) return same;
+        return { state: { ...state, screen: { ...screen, inputArmed: true } }, effects: [] };
+      }
       switch (event.type) {
         case 'TOGGLE_TAG': {
           if (!isTagOfLevel(event.code, draft.level)) return same;
@@ -353,8 +365,9 @@ function currentInvitationId(screen: Screen): string | undefined {
 /** The next moment at which a TICK can change anything, or null when nothing is timed. */
 export function nextDeadline(screen: Screen): number | null {
   switch (screen.name) {
-    case 'rating':
     case 'details':
+      return screen.inputArmed ? screen.deadlineMs : screen.pressedAtMs + DETAILS_INPUT_GUARD_MS;
+    case 'rating':
     case 'thanks':
       return screen.deadlineMs;
     case 'saveFailed':

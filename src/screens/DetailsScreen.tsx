@@ -4,7 +4,7 @@ import type { DetailsDraft } from '../flow/machine';
 import { useFlow } from '../flow/FlowContext';
 
 /** For 不满意 / 非常不满意: reasons, a comment, publication and callback choices. */
-export function DetailsScreen({ draft }: { draft: DetailsDraft }) {
+export function DetailsScreen({ draft, inputArmed }: { draft: DetailsDraft; inputArmed: boolean }) {
   const { t } = useTranslation();
   const send = useFlow((s) => s.send);
   const tags = tagsForLevel(draft.level);
@@ -18,6 +18,8 @@ export function DetailsScreen({ draft }: { draft: DetailsDraft }) {
           send({ type: 'SUBMIT' });
         }}
       >
+        {/* Disabled for a moment after the press, so a mashed button cannot tick reasons. */}
+        <fieldset className="details-fields" disabled={!inputArmed}>
         <fieldset className="tags">
           <legend>{t('details.tagsLabel')}</legend>
           {tags.map((tag) => (
@@ -85,6 +87,7 @@ export function DetailsScreen({ draft }: { draft: DetailsDraft }) {
             {t('details.submit')}
           </button>
         </div>
+        </fieldset>
       </form>
     </main>
   );
