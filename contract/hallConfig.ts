@@ -42,8 +42,22 @@ export const DeviceSchema = z
     channel: ChannelSchema.default('hall-pad'),
     /** Shared secret the window business system presents when posting case events. */
     caseEventToken: z.string().min(16, 'use at least 16 characters').max(256),
+    /** Single-use token with which the device enrols its key at the intake on first boot. */
+    enrolmentToken: z.string().min(16, 'use at least 16 characters').max(256).optional(),
   })
   .strict();
+
+/** Where outcomes are synced to, and how. */
+export const IntakeSettingsSchema = z
+  .object({
+    url: z.url({ protocol: /^https?$/ }),
+    /** Outcomes per upload; the intake caps it at BATCH_MAX_ITEMS. */
+    batchSize: z.number().int().min(1).max(500).default(500),
+    /** Seconds between sync attempts when nothing else triggers one. */
+    syncIntervalSec: z.number().int().min(5).max(3600).default(30),
+  })
+  .strict();
+export type IntakeSettings = z.infer<typeof IntakeSettingsSchema>;
 
 export const HallConfigSchema = z
   .object({
@@ -56,6 +70,7 @@ export const HallConfigSchema = z
       })
       .strict(),
     languages: z.array(LanguageSchema).min(1).default(['zh-CN', 'en']),
+    intake: IntakeSettingsSchema.optional(),
     windows: z.array(WindowSchema).min(1),
     devices: z.array(DeviceSchema).min(1),
     policies: PoliciesSchema.default(PoliciesSchema.parse({})),
@@ -84,6 +99,7 @@ export const DeviceContextSchema = z
     device: z.object({ id: z.string(), kind: DeviceKindSchema, channel: ChannelSchema }).strict(),
     languages: z.array(LanguageSchema).min(1),
     policies: PoliciesSchema,
+    intake: IntakeSettingsSchema.extend({ enrolmentToken: z.string().optional() }).strict().optional(),
   })
   .strict();
 export type DeviceContext = z.infer<typeof DeviceContextSchema>;
@@ -99,5 +115,8 @@ export function deviceContextFor(hall: HallConfig, deviceId: string): DeviceCont
     device: { id: device.id, kind: device.kind, channel: device.channel },
     languages: hall.languages,
     policies: hall.policies,
+    ...(hall.intake
+      ? { intake: { ...hall.intake, ...(device.enrolmentToken ? { enrolmentToken: device.enrolmentToken } : {}) } }
+      : {}),
   };
 }

@@ -33,18 +33,20 @@ export interface RunningHost {
   close(): Promise<void>;
 }
 
-/** Security headers for the renderer: nothing but this origin may be loaded or contacted. */
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'none'",
-].join('; ');
+/** Security headers for the renderer: nothing but this origin (and the intake) may be contacted. */
+function contentSecurityPolicy(intakeUrl: string | undefined): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    `connect-src 'self'${intakeUrl ? ` ${new URL(intakeUrl).origin}` : ''}`,
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+    "form-action 'none'",
+  ].join('; ');
+}
 
 /**
  * The headless host: serves the built renderer, takes case events on an authenticated
@@ -58,6 +60,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const caseEventToken = options.caseEventToken ?? device?.caseEventToken ?? '';
   if (caseEventToken.length < 16) throw new Error('the case event token must have at least 16 characters');
   const launchToken = newLaunchToken();
+  const CONTENT_SECURITY_POLICY = contentSecurityPolicy(options.hall.intake?.url);
 
   const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
   let port = options.port;

@@ -1,11 +1,16 @@
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LEVELS, type Level } from '../contract/ratingCodes';
+import { useAdminStore } from './admin/adminStore';
+import type { EvaluatorDb } from './data/db';
 import { useFlow } from './flow/FlowContext';
 import { DetailsScreen } from './screens/DetailsScreen';
 import { IdleScreen } from './screens/IdleScreen';
 import { RatingScreen } from './screens/RatingScreen';
 import { SaveFailedScreen, SavingScreen, ThanksScreen } from './screens/StatusScreens';
+
+// Staff-only: loaded when first opened, so it costs the citizen-facing start nothing.
+const AdminScreen = lazy(() => import('./admin/AdminScreen').then((m) => ({ default: m.AdminScreen })));
 
 /** Keyboard-wedge evaluators type a digit; digits 1–5 are the levels (5 非常满意 … 1 非常不满意). */
 function levelForKey(key: string): Level | undefined {
@@ -16,11 +21,18 @@ function isTyping(target: EventTarget | null): boolean {
   return target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement;
 }
 
-export function App() {
+export function App({ db }: { db: EvaluatorDb }) {
   const screen = useFlow((s) => s.flow.screen);
   const send = useFlow((s) => s.send);
   const defaultLanguage = useFlow((s) => s.context?.languages[0] ?? 'zh-CN');
   const { i18n } = useTranslation();
+  const adminOpen = useAdminStore((s) => s.open);
+  const setAdminOpen = useAdminStore((s) => s.setOpen);
+
+  // A citizen's rating always wins over the admin panel.
+  useEffect(() => {
+    if (screen.name !== 'idle' && adminOpen) setAdminOpen(false);
+  }, [screen.name, adminOpen, setAdminOpen]);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -46,7 +58,13 @@ export function App() {
   const shown = screen.name === 'saving' ? (screen.behind ?? screen) : screen;
   switch (shown.name) {
     case 'idle':
-      return <IdleScreen />;
+      return adminOpen ? (
+        <Suspense fallback={null}>
+          <AdminScreen db={db} />
+        </Suspense>
+      ) : (
+        <IdleScreen />
+      );
     case 'rating':
       return <RatingScreen invitation={shown.current.invitation} deadlineMs={shown.deadlineMs} />;
     case 'details':

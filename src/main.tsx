@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { I18nextProvider } from 'react-i18next';
+import { useAdminStore } from './admin/adminStore';
 import { App } from './App';
 import { selectBridge } from './bridge/selectBridge';
 import { openEvaluatorDb } from './data/db';
@@ -8,6 +9,7 @@ import { FlowProvider } from './flow/FlowContext';
 import { createFlowStore } from './flow/flowStore';
 import { createI18n } from './i18n/i18n';
 import { preciseNow } from './lib/time';
+import type { DeviceContext } from '../contract/hallConfig';
 import './styles.css';
 
 async function boot(): Promise<void> {
@@ -17,13 +19,41 @@ async function boot(): Promise<void> {
     db,
     now: preciseNow,
     ackInvitation: (invitationId) => bridge?.send({ type: 'ack', invitationId }),
+    onOutcomeRecorded: () => void useAdminStore.getState().engine?.notify(),
+    clockOffsetMs: () => useAdminStore.getState().syncStatus?.clockOffsetMs ?? null,
   });
+
+  // Sync is loaded after the first screen: it is not needed to paint or to record a rating.
+  let sync: { stop(): void } | null = null;
+  let syncFor = '';
+  const ensureSync = async (context: DeviceContext) => {
+    const key = JSON.stringify([context.device.id, context.intake]);
+    if (key === syncFor) return;
+    sync?.stop();
+    syncFor = key;
+    const { startSyncService } = await import('./sync/syncService');
+    if (syncFor !== key) return;
+    const started = startSyncService({
+      db,
+      context,
+      now: () => Date.now(),
+      onStatus: (syncStatus) => useAdminStore.setState({ syncStatus }),
+      ...(navigator.locks ? { locks: navigator.locks } : {}),
+    });
+    sync = started;
+    useAdminStore.setState({ engine: started?.engine ?? null });
+  };
   const i18n = createI18n();
 
   // Pending invitations come back before the host can send new ones: order is kept.
   await store.restore();
+  const cached = store.getState().context;
+  if (cached) void ensureSync(cached);
   bridge?.start({
-    onContext: (context) => void store.setContext(context),
+    onContext: (context) => {
+      void store.setContext(context);
+      void ensureSync(context);
+    },
     onInvitation: (invitation) => void store.receiveInvitation(invitation),
     onConnectionChange: (connected) => store.setHostConnected(connected),
     onProtocolError: (error) => console.warn(`bridge: ${error}`),
@@ -35,7 +65,7 @@ async function boot(): Promise<void> {
     <StrictMode>
       <I18nextProvider i18n={i18n}>
         <FlowProvider value={store}>
-          <App />
+          <App db={db} />
         </FlowProvider>
       </I18nextProvider>
     </StrictMode>,

@@ -20,15 +20,24 @@ export interface InvitationRow {
   extraPresses?: number;
 }
 
+/** An outcome the intake refused for good: kept, visible, with the reason, never silently dropped. */
+export interface DeadLetterRow extends OutboxRow {
+  rejectedAtMs: number;
+  code: string;
+  reason: string;
+}
+
 export interface MetaRow {
   key: string;
-  value: number | string;
+  /** CryptoKeyPair for the device key: IndexedDB keeps non-extractable keys by structured clone. */
+  value: number | string | CryptoKeyPair;
 }
 
 export type EvaluatorDb = Dexie & {
   outbox: EntityTable<OutboxRow, 'id'>;
   invitations: EntityTable<InvitationRow, 'id'>;
   meta: EntityTable<MetaRow, 'key'>;
+  deadLetters: EntityTable<DeadLetterRow, 'id'>;
 };
 
 export const DB_NAME = 'haochaping-evaluator';
@@ -45,6 +54,9 @@ export function openEvaluatorDb(name: string = DB_NAME): EvaluatorDb {
     outbox: 'id, &seq, &invitationId, storedAtMs',
     invitations: 'id, state, receivedAtMs',
     meta: 'key',
+  });
+  db.version(2).stores({
+    deadLetters: 'id, seq, rejectedAtMs',
   });
   return db;
 }

@@ -25,6 +25,10 @@ export interface FlowStoreDeps {
   now: () => number;
   /** Called once an invitation is durable locally, so the host may forget it. */
   ackInvitation?: (invitationId: string) => void;
+  /** Called after each outcome is durable: the sync engine's cue. */
+  onOutcomeRecorded?: () => void;
+  /** Intake clock minus device clock, when known; recorded with each outcome. */
+  clockOffsetMs?: () => number | null;
   setTimer?: (fn: () => void, ms: number) => unknown;
   clearTimer?: (handle: unknown) => void;
 }
@@ -100,10 +104,12 @@ export function createFlowStore(deps: FlowStoreDeps): FlowStore {
           dispatch({ type: 'SAVE_FAILED', invitationId: invitation.id, error: 'device context not loaded yet', now: deps.now() });
           return;
         }
-        recordOutcome(deps.db, invitation, ending, { context, clockOffsetMs: null, nowMs: deps.now() }).then(
+        const clockOffsetMs = deps.clockOffsetMs?.() ?? null;
+        recordOutcome(deps.db, invitation, ending, { context, clockOffsetMs, nowMs: deps.now() }).then(
           (outcome) => {
             markPerformance('outcome-durable', { invitationId: invitation.id, outcomeId: outcome.id });
             dispatch({ type: 'SAVED', invitationId: invitation.id, now: deps.now() });
+            deps.onOutcomeRecorded?.();
           },
           (error: unknown) => {
             reportError(error);

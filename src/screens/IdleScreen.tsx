@@ -1,4 +1,6 @@
+import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
+import { createTapCounter, useAdminStore } from '../admin/adminStore';
 import { LanguageSwitch } from '../components/LanguageSwitch';
 import { WindowQrCode } from '../components/WindowQrCode';
 import { useFlow } from '../flow/FlowContext';
@@ -7,10 +9,15 @@ export function IdleScreen() {
   const { t } = useTranslation();
   const context = useFlow((s) => s.context);
   const hostConnected = useFlow((s) => s.hostConnected);
+  const setAdminOpen = useAdminStore((s) => s.setOpen);
+  const onHallNameTap = useMemo(() => createTapCounter(() => setAdminOpen(true)), [setAdminOpen]);
   return (
     <main className="screen idle-screen" data-screen="idle">
       <header className="idle-header">
-        <p className="hall-name">{context?.hall.name ?? t('app.title')}</p>
+        {/* Five quick taps on the hall name open the staff panel (hidden from citizens). */}
+        <p className="hall-name" onClick={onHallNameTap}>
+          {context?.hall.name ?? t('app.title')}
+        </p>
         <LanguageSwitch />
       </header>
       <section className="idle-body">

@@ -1,0 +1,36 @@
+import type { EvaluatorDb } from '../data/db';
+
+const KEY_PAIR = 'deviceKeyPair';
+
+/**
+ * The device's Ed25519 key. The private half is generated non-extractable and kept in
+ * IndexedDB as a CryptoKey, so no script — ours included — can read it out of the device.
+ */
+export async function loadOrCreateDeviceKey(db: EvaluatorDb, subtle: SubtleCrypto = crypto.subtle): Promise<CryptoKeyPair> {
+  const stored = await db.meta.get(KEY_PAIR);
+  if (stored && typeof stored.value === 'object') return stored.value;
+  const pair = (await subtle.generateKey({ name: 'Ed25519' }, false, ['sign', 'verify'])) as CryptoKeyPair;
+  // Two tabs may race on first boot: the first stored pair wins, the other is thrown away.
+  return db.transaction('rw', db.meta, async () => {
+    const again = await db.meta.get(KEY_PAIR);
+    if (again && typeof again.value === 'object') return again.value;
+    await db.meta.put({ key: KEY_PAIR, value: pair });
+    return pair;
+  });
+}
+
+export async function exportPublicKey(pair: CryptoKeyPair, subtle: SubtleCrypto = crypto.subtle): Promise<string> {
+  return base64url(new Uint8Array(await subtle.exportKey('raw', pair.publicKey)));
+}
+
+/** Signs `${timestampMs}.${body}` as the intake expects (contract/intakeApi.ts). */
+export async function signRequest(pair: CryptoKeyPair, timestampMs: number, body: string, subtle: SubtleCrypto = crypto.subtle): Promise<string> {
+  const data = new TextEncoder().encode(`${timestampMs}.${body}`);
+  return base64url(new Uint8Array(await subtle.sign({ name: 'Ed25519' }, pair.privateKey, data)));
+}
+
+export function base64url(bytes: Uint8Array): string {
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}

@@ -1,0 +1,59 @@
+import type { ItemResult } from '../../contract/intakeApi';
+import type { Outcome } from '../../contract/outcome';
+import type { EvaluatorDb, OutboxRow } from '../data/db';
+
+const encoder = new TextEncoder();
+
+/** The oldest outcomes, in seq order, up to `maxItems` and about `maxBytes` of JSON. */
+export async function nextBatch(db: EvaluatorDb, maxItems: number, maxBytes: number): Promise<Outcome[]> {
+  const rows = await db.outbox.orderBy('seq').limit(maxItems).toArray();
+  const batch: Outcome[] = [];
+  let bytes = 0;
+  for (const row of rows) {
+    const outcome = toOutcome(row);
+    const size = encoder.encode(JSON.stringify(outcome)).length + 1;
+    if (batch.length > 0 && bytes + size > maxBytes) break;
+    batch.push(outcome);
+    bytes += size;
+  }
+  return batch;
+}
+
+export function toOutcome(row: OutboxRow): Outcome {
+  const { storedAtMs: _stored, ...outcome } = row;
+  return outcome;
+}
+
+export interface AppliedResults {
+  acknowledged: number;
+  rejected: number;
+  /** Batch items the intake said nothing about: they stay in the outbox for the next round. */
+  unanswered: number;
+}
+
+/**
+ * Applies the intake's per-item answers in one transaction: acknowledged items leave the
+ * outbox, rejected ones move to the dead-letter list with the reason. Nothing else is removed.
+ */
+export async function applyResults(db: EvaluatorDb, batch: Outcome[], results: ItemResult[], nowMs: number): Promise<AppliedResults> {
+  const sent = new Set(batch.map((o) => o.id));
+  const byId = new Map(results.filter((r) => sent.has(r.id)).map((r) => [r.id, r]));
+  const acknowledgedIds: string[] = [];
+  const rejected: Extract<ItemResult, { status: 'rejected' }>[] = [];
+  for (const result of byId.values()) {
+    if (result.status === 'rejected') rejected.push(result);
+    else acknowledgedIds.push(result.id);
+  }
+  await db.transaction('rw', db.outbox, db.deadLetters, async () => {
+    if (rejected.length > 0) {
+      const rows = await db.outbox.bulkGet(rejected.map((r) => r.id));
+      const letters = rows.flatMap((row, i) => {
+        const result = rejected[i];
+        return row && result ? [{ ...row, rejectedAtMs: nowMs, code: result.code, reason: result.reason }] : [];
+      });
+      await db.deadLetters.bulkPut(letters);
+    }
+    await db.outbox.bulkDelete([...acknowledgedIds, ...rejected.map((r) => r.id)]);
+  });
+  return { acknowledged: acknowledgedIds.length, rejected: rejected.length, unanswered: batch.length - byId.size };
+}

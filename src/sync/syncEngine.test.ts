@@ -1,0 +1,151 @@
+import 'fake-indexeddb/auto';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { BatchResponse, ItemResult } from '../../contract/intakeApi';
+import type { Outcome } from '../../contract/outcome';
+import { openEvaluatorDb, type EvaluatorDb } from '../data/db';
+import { recordOutcome } from '../data/outbox';
+import { makeInvitation, testContext } from '../testing/fixtures';
+import { backoffDelay, DEFAULT_BACKOFF, seededRandom } from './backoff';
+import { listDeadLetters, requeueDeadLetter } from './deadLetters';
+import type { UploadResult } from './intakeClient';
+import { createSyncEngine, type LockManagerLike, type SyncStatus } from './syncEngine';
+
+type Answer = (batch: Outcome[]) => UploadResult;
+const accepted = (batch: Outcome[]): UploadResult => ok(batch.map((o) => ({ id: o.id, status: 'accepted' })));
+function ok(results: ItemResult[]): UploadResult {
+  const response: BatchResponse = { serverTimeMs: 5_000_000, results };
+  return { kind: 'ok', response, sentAtMs: 1_000_000, receivedAtMs: 1_000_010 };
+}
+
+let dbs: EvaluatorDb[] = [];
+afterEach(() => {
+  dbs.forEach((db) => db.close());
+  dbs = [];
+});
+
+async function seeded(count: number) {
+  const db = openEvaluatorDb(`sync-${crypto.randomUUID()}`);
+  dbs.push(db);
+  for (let i = 0; i < count; i++) {
+    await recordOutcome(db, makeInvitation(), { outcome: 'rated', level: 5, tags: [], isPublic: true, callback: { requested: false }, input: { method: 'touch', inviteToPressMs: 900 } }, { context: testContext, clockOffsetMs: null, nowMs: Date.now() });
+  }
+  return db;
+}
+
+function harness(db: EvaluatorDb, answers: Answer[], extra: { locks?: LockManagerLike; batchSize?: number } = {}) {
+  const batches: Outcome[][] = [];
+  const delays: number[] = [];
+  const statuses: SyncStatus[] = [];
+  let next = 0;
+  const engine = createSyncEngine({
+    db,
+    client: {
+      uploadBatch: async (batch) => {
+        batches.push(batch);
+        const answer = answers[Math.min(next++, answers.length - 1)];
+        if (!answer) throw new Error('no answer scripted');
+        return answer(batch);
+      },
+    },
+    now: () => 1_000_000,
+    random: seededRandom(7),
+    batchSize: extra.batchSize ?? 10,
+    intervalMs: 30_000,
+    setTimer: (_fn, ms) => delays.push(ms),
+    clearTimer: () => undefined,
+    onStatus: (s) => statuses.push(s),
+    ...(extra.locks ? { locks: extra.locks } : {}),
+  });
+  return { engine, batches, delays, statuses };
+}
+
+describe('sync engine', () => {
+  it('drains the outbox in seq order, in batches, and records the intake clock offset', async () => {
+    const db = await seeded(25);
+    const { engine, batches, statuses } = harness(db, [accepted]);
+    await engine.start();
+    expect(batches.map((b) => b.length)).toEqual([10, 10, 5]);
+    expect(batches.flat().map((o) => o.seq)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
+    expect(await db.outbox.count()).toBe(0);
+    const last = statuses.at(-1);
+    expect(last).toMatchObject({ state: 'idle', uploadedTotal: 25, clockOffsetMs: 5_000_000 - 1_000_005 });
+    expect((await db.meta.get('clockOffsetMs'))?.value).toBe(3_999_995);
+  });
+
+  it('keeps everything when uploads fail, and backs off with growing jittered delays', async () => {
+    const db = await seeded(3);
+    const { engine, delays } = harness(db, [() => ({ kind: 'retry', reason: 'HTTP 500' })]);
+    await engine.start();
+    for (let i = 0; i < 4; i++) await engine.notify();
+    expect(await db.outbox.count()).toBe(3);
+    const random = seededRandom(7);
+    expect(delays).toEqual([0, 1, 2, 3, 4].map((n) => backoffDelay(n, random, DEFAULT_BACKOFF)));
+    expect(engine.status()).toMatchObject({ state: 'waiting', lastError: 'HTTP 500' });
+  });
+
+  it('never waits less than Retry-After', async () => {
+    const db = await seeded(1);
+    const { engine, delays } = harness(db, [() => ({ kind: 'retry', reason: 'HTTP 429', retryAfterMs: 120_000 })]);
+    await engine.start();
+    expect(delays[0]).toBeGreaterThanOrEqual(120_000);
+  });
+
+  it('moves rejected items to the dead-letter list with the reason; duplicates count as delivered', async () => {
+    const db = await seeded(4);
+    const { engine } = harness(db, [
+      (batch) =>
+        ok([
+          { id: batch[0]!.id, status: 'accepted' },
+          { id: batch[1]!.id, status: 'duplicate' },
+          { id: batch[2]!.id, status: 'rejected', code: 'invalid', reason: 'tags.0: bad code' },
+          { id: batch[3]!.id, status: 'rejected', code: 'conflict', reason: 'same id, different body' },
+        ]),
+    ]);
+    await engine.start();
+    expect(await db.outbox.count()).toBe(0);
+    const letters = await listDeadLetters(db);
+    expect(letters.map((l) => [l.seq, l.code, l.reason])).toEqual([
+      [3, 'invalid', 'tags.0: bad code'],
+      [4, 'conflict', 'same id, different body'],
+    ]);
+    expect(engine.status()).toMatchObject({ uploadedTotal: 2, rejectedTotal: 2 });
+    expect(await requeueDeadLetter(db, letters[0]!.id)).toBe(true);
+    expect(await db.outbox.count()).toBe(1);
+    expect(await db.deadLetters.count()).toBe(1);
+  });
+
+  it('leaves items the intake did not answer for, and does not spin on an empty answer', async () => {
+    const db = await seeded(3);
+    const { engine, batches } = harness(db, [(batch) => ok([{ id: batch[0]!.id, status: 'accepted' }]), () => ok([])]);
+    await engine.start();
+    expect(batches.map((b) => b.map((o) => o.seq))).toEqual([[1, 2, 3], [2, 3]]);
+    expect(await db.outbox.count()).toBe(2);
+    expect(engine.status().state).toBe('waiting');
+  });
+
+  it('halves the batch when the intake says it is too large', async () => {
+    const db = await seeded(10);
+    const { engine, batches } = harness(db, [() => ({ kind: 'tooLarge' }), accepted], { batchSize: 8 });
+    await engine.start();
+    expect(batches.map((b) => b.length)).toEqual([8, 4, 4, 2]);
+    expect(await db.outbox.count()).toBe(0);
+  });
+
+  it('stops and says so when the device is not authorised', async () => {
+    const db = await seeded(2);
+    const { engine, delays } = harness(db, [() => ({ kind: 'unauthorized', reason: 'HTTP 401: unknown device' })]);
+    await engine.start();
+    expect(engine.status()).toMatchObject({ state: 'unauthorized', lastError: 'HTTP 401: unknown device' });
+    expect(delays).toEqual([5 * 60 * 1000]);
+    expect(await db.outbox.count()).toBe(2);
+  });
+
+  it('lets only the tab holding the lock upload', async () => {
+    const db = await seeded(2);
+    const busy: LockManagerLike = { request: (_name, _opts, callback) => callback(null) };
+    const { engine, batches } = harness(db, [accepted], { locks: busy });
+    await engine.start();
+    expect(batches).toEqual([]);
+    expect(engine.status().state).toBe('otherTab');
+  });
+});

@@ -1,0 +1,95 @@
+import type { DeviceContext } from '../../contract/hallConfig';
+import type { EvaluatorDb } from '../data/db';
+import { exportPublicKey, loadOrCreateDeviceKey, signRequest } from '../device/deviceKey';
+import { createIntakeClient } from './intakeClient';
+import { createSyncEngine, type LockManagerLike, type SyncEngine, type SyncStatus } from './syncEngine';
+
+const ENROLLED_KEY = 'enrolledAtIntake';
+const ENROL_RETRY_MS = 30_000;
+
+export interface SyncServiceOptions {
+  db: EvaluatorDb;
+  context: DeviceContext;
+  now: () => number;
+  onStatus: (status: SyncStatus) => void;
+  locks?: LockManagerLike;
+}
+
+/**
+ * Brings up syncing for a device: the device key, enrolment at the intake (once, with the
+ * single-use token from provisioning), then the sync engine. Returns null when the hall has
+ * no intake configured.
+ */
+export function startSyncService({ db, context, now, onStatus, locks }: SyncServiceOptions): { engine: SyncEngine; stop(): void } | null {
+  const intake = context.intake;
+  if (!intake) return null;
+  let keyPair: CryptoKeyPair | null = null;
+  let stopped = false;
+  let enrolTimer: ReturnType<typeof setTimeout> | undefined;
+
+  const client = createIntakeClient({
+    baseUrl: intake.url,
+    deviceId: context.device.id,
+    now,
+    sign: async (timestampMs, body) => {
+      keyPair ??= await loadOrCreateDeviceKey(db);
+      return signRequest(keyPair, timestampMs, body);
+    },
+  });
+  const engine = createSyncEngine({
+    db,
+    client,
+    now,
+    random: Math.random,
+    batchSize: intake.batchSize,
+    intervalMs: intake.syncIntervalSec * 1000,
+    onStatus,
+    ...(locks ? { locks } : {}),
+  });
+
+  const idle = (patch: Partial<SyncStatus>): SyncStatus => ({
+    state: 'unauthorized',
+    lastSuccessAtMs: null,
+    lastError: null,
+    nextAttemptAtMs: null,
+    clockOffsetMs: null,
+    uploadedTotal: 0,
+    rejectedTotal: 0,
+    ...patch,
+  });
+
+  async function enrolThenStart(): Promise<void> {
+    if (stopped) return;
+    keyPair ??= await loadOrCreateDeviceKey(db);
+    const enrolled = await db.meta.get(ENROLLED_KEY);
+    if (!enrolled) {
+      const token = intake?.enrolmentToken;
+      if (!token) {
+        onStatus(idle({ lastError: 'not enrolled and no enrolment token in the device configuration' }));
+        return;
+      }
+      const result = await client.enrol(token, await exportPublicKey(keyPair));
+      if (!result.ok) {
+        onStatus(idle({ lastError: `enrolment failed (${result.status}): ${result.reason}`, nextAttemptAtMs: now() + ENROL_RETRY_MS }));
+        enrolTimer = setTimeout(() => void enrolThenStart(), ENROL_RETRY_MS);
+        return;
+      }
+      await db.meta.put({ key: ENROLLED_KEY, value: now() });
+    }
+    await engine.start();
+  }
+
+  const onOnline = () => void engine.retryNow();
+  globalThis.addEventListener?.('online', onOnline);
+  void enrolThenStart();
+
+  return {
+    engine,
+    stop() {
+      stopped = true;
+      clearTimeout(enrolTimer);
+      engine.stop();
+      globalThis.removeEventListener?.('online', onOnline);
+    },
+  };
+}
