@@ -1,0 +1,61 @@
+import Database from 'better-sqlite3';
+
+export type IntakeDb = Database.Database;
+
+/**
+ * Schema steps, applied in order; PRAGMA user_version records how many have run. A step is
+ * never edited once released: changes go in a new step.
+ */
+const MIGRATIONS: string[] = [
+  `CREATE TABLE devices (
+     device_id   TEXT PRIMARY KEY,
+     public_key  TEXT NOT NULL,
+     enrolled_at INTEGER NOT NULL
+   );
+   CREATE TABLE enrolment_tokens (
+     token_hash TEXT PRIMARY KEY,
+     device_id  TEXT,
+     expires_at INTEGER NOT NULL,
+     used_at    INTEGER,
+     used_by    TEXT
+   );
+   CREATE TABLE outcomes (
+     id           TEXT PRIMARY KEY,
+     device_id    TEXT NOT NULL,
+     seq          INTEGER NOT NULL,
+     body_hash    TEXT NOT NULL,
+     body         TEXT NOT NULL,
+     received_at  INTEGER NOT NULL,
+     outcome      TEXT NOT NULL,
+     level        INTEGER,
+     rated_at     TEXT NOT NULL,
+     hall_code    TEXT NOT NULL,
+     window_no    TEXT NOT NULL,
+     staff_login  TEXT NOT NULL,
+     dept_name    TEXT NOT NULL,
+     task_code    TEXT NOT NULL
+   );
+   CREATE INDEX outcomes_device_seq ON outcomes (device_id, seq);
+   CREATE INDEX outcomes_received ON outcomes (received_at);`,
+];
+
+export function openIntakeDb(file: string): IntakeDb {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  // An acknowledged outcome must survive a power cut or kill -9 of the server.
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  migrate(db);
+  return db;
+}
+
+export function migrate(db: IntakeDb): number {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  for (let step = current; step < MIGRATIONS.length; step++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[step] as string);
+      db.pragma(`user_version = ${step + 1}`);
+    })();
+  }
+  return MIGRATIONS.length;
+}

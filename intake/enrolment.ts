@@ -1,0 +1,57 @@
+import type { EnrolRequest } from '../contract/intakeApi';
+import type { IntakeDb } from './database';
+import { hashToken, publicKeyFromRaw } from './deviceAuth';
+
+export type EnrolResult =
+  | { ok: true; enrolledAt: number }
+  | { ok: false; status: 400 | 401 | 409; code: string; message: string };
+
+export interface EnrolmentToken {
+  token: string;
+  /** When set, only this device may use the token. */
+  deviceId?: string;
+  expiresAtMs: number;
+}
+
+/**
+ * Single-use enrolment: a provisioning token binds a device id to the public key it presents.
+ * Enrolling an already-enrolled device with a fresh valid token rotates its key.
+ */
+export function createEnrolment(db: IntakeDb, now: () => number = Date.now) {
+  const findToken = db.prepare<[string], { device_id: string | null; expires_at: number; used_at: number | null }>(
+    'SELECT device_id, expires_at, used_at FROM enrolment_tokens WHERE token_hash = ?',
+  );
+  const useToken = db.prepare('UPDATE enrolment_tokens SET used_at = ?, used_by = ? WHERE token_hash = ? AND used_at IS NULL');
+  const upsertDevice = db.prepare(
+    `INSERT INTO devices (device_id, public_key, enrolled_at) VALUES (?, ?, ?)
+     ON CONFLICT (device_id) DO UPDATE SET public_key = excluded.public_key, enrolled_at = excluded.enrolled_at`,
+  );
+  const addToken = db.prepare('INSERT OR IGNORE INTO enrolment_tokens (token_hash, device_id, expires_at) VALUES (?, ?, ?)');
+
+  const enrol = db.transaction((request: EnrolRequest): EnrolResult => {
+    const hash = hashToken(request.enrolmentToken);
+    const token = findToken.get(hash);
+    if (!token) return { ok: false, status: 401, code: 'unknown_token', message: 'the enrolment token is not known' };
+    if (token.used_at !== null) return { ok: false, status: 409, code: 'token_used', message: 'the enrolment token was already used' };
+    if (token.expires_at < now()) return { ok: false, status: 401, code: 'token_expired', message: 'the enrolment token has expired' };
+    if (token.device_id !== null && token.device_id !== request.deviceId) {
+      return { ok: false, status: 401, code: 'token_for_other_device', message: 'the enrolment token was issued for another device' };
+    }
+    try {
+      publicKeyFromRaw(request.publicKey);
+    } catch {
+      return { ok: false, status: 400, code: 'bad_public_key', message: 'the public key is not a valid Ed25519 key' };
+    }
+    const at = now();
+    useToken.run(at, request.deviceId, hash);
+    upsertDevice.run(request.deviceId, request.publicKey, at);
+    return { ok: true, enrolledAt: at };
+  });
+
+  return {
+    enrol: (request: EnrolRequest) => enrol(request),
+    addTokens(tokens: EnrolmentToken[]) {
+      db.transaction(() => tokens.forEach((t) => addToken.run(hashToken(t.token), t.deviceId ?? null, t.expiresAtMs)))();
+    },
+  };
+}

@@ -1,0 +1,189 @@
+import { generateKeyPairSync, sign } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { v7 as uuidv7 } from 'uuid';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Outcome } from '../contract/outcome';
+import { openIntakeDb } from './database';
+import { startIntake, type RunningIntake } from './intakeServer';
+
+const ADMIN = 'intake-test-admin-token';
+let running: RunningIntake[] = [];
+afterEach(async () => {
+  await Promise.all(running.map((r) => r.close()));
+  running = [];
+});
+
+function newKey() {
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  const x = publicKey.export({ format: 'jwk' }).x as string;
+  return { x, privateKey };
+}
+
+async function boot(dbFile = path.join(mkdtempSync(path.join(tmpdir(), 'intake-')), 'i.sqlite'), extra: Partial<Parameters<typeof startIntake>[0]> = {}) {
+  const intake = await startIntake({
+    dbFile,
+    port: 0,
+    corsOrigins: ['http://127.0.0.1:8787'],
+    adminToken: ADMIN,
+    enrolmentTokens: [
+      { token: 'token-for-dev-1-aaaaaaaa', deviceId: 'dev-1', expiresAtMs: Date.now() + 60_000 },
+      { token: 'token-any-device-bbbbbbbb', expiresAtMs: Date.now() + 60_000 },
+      { token: 'token-expired-cccccccccc', expiresAtMs: Date.now() - 1 },
+    ],
+    log: () => undefined,
+    ...extra,
+  });
+  running.push(intake);
+  return { intake, dbFile };
+}
+
+const enrol = (intake: RunningIntake, enrolmentToken: string, deviceId: string, publicKey: string) =>
+  intake.app.inject({ method: 'POST', url: '/v1/devices', payload: { enrolmentToken, deviceId, publicKey } });
+
+function outcome(deviceId: string, seq: number, overrides: Partial<Outcome> = {}): Outcome {
+  return {
+    id: uuidv7(),
+    deviceId,
+    seq,
+    invitationId: uuidv7(),
+    outcome: 'rated',
+    level: 2,
+    tags: ['213'],
+    comment: '业务不熟练',
+    public: true,
+    callback: { requested: false },
+    channel: 'hall-pad',
+    ratedAt: '2026-11-22T10:00:00.000+08:00',
+    monotonicMs: 1,
+    clockOffsetMs: null,
+    input: { method: 'touch', inviteToPressMs: 1200 },
+    event: 'closed',
+    case: { projectNo: `P-${seq}`, taskCode: 'T1', taskName: '企业设立登记', deptName: '市场监督管理局', regionCode: '340104', userProp: 1, acceptDate: '2026-11-22 09:00:00', resultDate: '2026-11-22 09:30:00' },
+    staff: { loginName: 'li4', name: '李四' },
+    window: { hallCode: 'h1', windowNo: 'A01', windowName: '一号窗口' },
+    questionSetVersion: 'national-2023',
+    ...overrides,
+  };
+}
+
+function signedBatch(intake: RunningIntake, deviceId: string, key: { privateKey: Parameters<typeof sign>[2] }, items: unknown[], opts: { timestamp?: number; bodyDeviceId?: string } = {}) {
+  const payload = JSON.stringify({ deviceId: opts.bodyDeviceId ?? deviceId, outcomes: items });
+  const timestamp = String(opts.timestamp ?? Date.now());
+  const signature = sign(null, Buffer.from(`${timestamp}.${payload}`), key.privateKey).toString('base64url');
+  return intake.app.inject({
+    method: 'POST',
+    url: '/v1/outcomes/batch',
+    headers: { 'content-type': 'application/json', 'x-device-id': deviceId, 'x-request-timestamp': timestamp, 'x-signature': signature },
+    payload,
+  });
+}
+
+const count = async (intake: RunningIntake, deviceId: string) =>
+  (await intake.app.inject({ method: 'GET', url: `/v1/admin/outcomes/count?deviceId=${deviceId}`, headers: { authorization: `Bearer ${ADMIN}` } })).json().count as number;
+
+describe('enrolment', () => {
+  it('enrols once per token; reuse, expiry, another device and unknown tokens are refused', async () => {
+    const { intake } = await boot();
+    const key = newKey();
+    expect((await enrol(intake, 'token-for-dev-1-aaaaaaaa', 'dev-1', key.x)).statusCode).toBe(201);
+    const reuse = await enrol(intake, 'token-for-dev-1-aaaaaaaa', 'dev-1', key.x);
+    expect([reuse.statusCode, reuse.json().error.code]).toEqual([409, 'token_used']);
+    expect((await enrol(intake, 'token-expired-cccccccccc', 'dev-3', key.x)).json().error.code).toBe('token_expired');
+    expect((await enrol(intake, 'token-any-device-bbbbbbbb', 'dev-1x', 'A'.repeat(43))).statusCode).toBe(201);
+    const other = await boot(undefined, { enrolmentTokens: [{ token: 'token-for-dev-9-dddddddd', deviceId: 'dev-9', expiresAtMs: Date.now() + 60_000 }] });
+    expect((await enrol(other.intake, 'token-for-dev-9-dddddddd', 'dev-2', key.x)).json().error.code).toBe('token_for_other_device');
+    expect((await enrol(intake, 'no-such-token-eeeeeeeeee', 'dev-2', key.x)).json().error.code).toBe('unknown_token');
+    expect((await enrol(intake, 'short', 'dev-2', key.x)).statusCode).toBe(400);
+  });
+});
+
+describe('batch upload', () => {
+  async function enrolled() {
+    const booted = await boot();
+    const key = newKey();
+    expect((await enrol(booted.intake, 'token-for-dev-1-aaaaaaaa', 'dev-1', key.x)).statusCode).toBe(201);
+    return { ...booted, key };
+  }
+
+  it('answers per item: accepted, duplicate on identical resend, conflict on a changed body, rejected with reasons', async () => {
+    const { intake, key } = await enrolled();
+    const a = outcome('dev-1', 1);
+    const b = outcome('dev-1', 2);
+    const first = await signedBatch(intake, 'dev-1', key, [a, b]);
+    expect(first.statusCode).toBe(200);
+    expect(first.json().results).toEqual([
+      { id: a.id, status: 'accepted' },
+      { id: b.id, status: 'accepted' },
+    ]);
+    const invalid = { ...outcome('dev-1', 3), level: 9 };
+    const foreign = outcome('dev-2', 4);
+    const again = await signedBatch(intake, 'dev-1', key, [b, { ...a, comment: '改过的' }, invalid, foreign, outcome('dev-1', 5)]);
+    const results = again.json().results;
+    expect(results.map((r: { status: string; code?: string }) => r.code ?? r.status)).toEqual(['duplicate', 'conflict', 'invalid', 'wrong_device', 'accepted']);
+    expect(results[2].reason).toContain('level');
+    expect(await count(intake, 'dev-1')).toBe(3);
+  });
+
+  it('refuses unsigned, wrongly signed, unknown-device and stale requests with 401, storing nothing', async () => {
+    const { intake, key } = await enrolled();
+    const item = outcome('dev-1', 1);
+    const unsigned = await intake.app.inject({ method: 'POST', url: '/v1/outcomes/batch', payload: { deviceId: 'dev-1', outcomes: [item] } });
+    expect([unsigned.statusCode, unsigned.json().error.code]).toEqual([401, 'unsigned']);
+    expect((await signedBatch(intake, 'dev-1', newKey(), [item])).json().error.code).toBe('bad_signature');
+    expect((await signedBatch(intake, 'dev-404', key, [outcome('dev-404', 1)])).json().error.code).toBe('unknown_device');
+    expect((await signedBatch(intake, 'dev-1', key, [item], { timestamp: Date.now() - 3_600_000 })).json().error.code).toBe('stale_request');
+    expect((await signedBatch(intake, 'dev-1', key, [item], { bodyDeviceId: 'dev-2' })).json().error.code).toBe('wrong_device');
+    expect(await count(intake, 'dev-1')).toBe(0);
+  });
+
+  it('refuses malformed JSON (400), oversized bodies (413) and empty batches (400)', async () => {
+    const { intake, key } = await enrolled();
+    const malformed = await intake.app.inject({ method: 'POST', url: '/v1/outcomes/batch', headers: { 'content-type': 'application/json' }, payload: '{"deviceId":' });
+    expect([malformed.statusCode, malformed.json().error.code]).toEqual([400, 'malformed_body']);
+    const huge = await intake.app.inject({ method: 'POST', url: '/v1/outcomes/batch', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ pad: 'x'.repeat(1_100_000) }) });
+    expect([huge.statusCode, huge.json().error.code]).toEqual([413, 'body_too_large']);
+    expect((await signedBatch(intake, 'dev-1', key, [])).statusCode).toBe(400);
+  });
+
+  it('answers 429 with Retry-After when too many uploads run at once', async () => {
+    const tight = await boot(undefined, { maxInFlightBatches: 0 });
+    const response = await signedBatch(tight.intake, 'dev-1', newKey(), [outcome('dev-1', 1)]);
+    expect(response.statusCode).toBe(429);
+    expect(response.headers['retry-after']).toBe('1');
+  });
+
+  it('keeps acknowledged outcomes across a restart; migrations run once', async () => {
+    const { intake, dbFile, key } = await enrolled();
+    const item = outcome('dev-1', 1);
+    await signedBatch(intake, 'dev-1', key, [item]);
+    await intake.close();
+    running = running.filter((r) => r !== intake);
+    const reopened = await boot(dbFile);
+    expect(await count(reopened.intake, 'dev-1')).toBe(1);
+    expect((await signedBatch(reopened.intake, 'dev-1', key, [item])).json().results[0].status).toBe('duplicate');
+    expect(reopened.intake.db.pragma('user_version', { simple: true })).toBe(1);
+    const raw = openIntakeDb(dbFile);
+    expect(raw.pragma('user_version', { simple: true })).toBe(1);
+    raw.close();
+  });
+
+  it('answers CORS preflight for configured device origins only', async () => {
+    const { intake } = await boot();
+    const ok = await intake.app.inject({ method: 'OPTIONS', url: '/v1/outcomes/batch', headers: { origin: 'http://127.0.0.1:8787', 'access-control-request-method': 'POST' } });
+    expect(ok.statusCode).toBe(204);
+    expect(ok.headers['access-control-allow-headers']).toContain('x-signature');
+    const other = await intake.app.inject({ method: 'OPTIONS', url: '/v1/outcomes/batch', headers: { origin: 'https://evil.example' } });
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('exports in a province profile and guards admin routes', async () => {
+    const { intake, key } = await enrolled();
+    await signedBatch(intake, 'dev-1', key, [outcome('dev-1', 1)]);
+    expect((await intake.app.inject({ method: 'GET', url: '/v1/export?profile=anhui' })).statusCode).toBe(401);
+    const exported = await intake.app.inject({ method: 'GET', url: '/v1/export?profile=zhejiang', headers: { authorization: `Bearer ${ADMIN}` } });
+    expect(exported.json().records[0]).toMatchObject({ projectNo: 'P-1', alternate: '4', pf: '4', areaCode: '340104', proStatus: '3' });
+    expect((await intake.app.inject({ method: 'GET', url: '/v1/export?profile=mars', headers: { authorization: `Bearer ${ADMIN}` } })).statusCode).toBe(400);
+  });
+});

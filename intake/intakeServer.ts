@@ -1,0 +1,181 @@
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import {
+  BATCH_MAX_BYTES,
+  DEVICE_ID_HEADER,
+  EnrolRequestSchema,
+  OutcomeBatchSchema,
+  SIGNATURE_HEADER,
+  TIMESTAMP_HEADER,
+} from '../contract/intakeApi';
+import { OutcomeSchema } from '../contract/outcome';
+import { createBatchIngest } from './batchIngest';
+import { openIntakeDb, type IntakeDb } from './database';
+import { createDeviceAuth } from './deviceAuth';
+import { createEnrolment, type EnrolmentToken } from './enrolment';
+import { PROFILES, toProvincial } from './provinceProfiles';
+
+export interface IntakeOptions {
+  dbFile: string;
+  /** 0 picks a free port. */
+  port: number;
+  enrolmentTokens?: EnrolmentToken[];
+  /** Browser origins of devices allowed to call the intake (CORS). */
+  corsOrigins: string[];
+  /** Bearer token for the read-only admin/export routes; without it they are off. */
+  adminToken?: string;
+  /** Concurrent batch uploads beyond this get 429 + Retry-After. */
+  maxInFlightBatches?: number;
+  now?: () => number;
+  log?: (message: string) => void;
+}
+
+export interface RunningIntake {
+  origin: string;
+  app: FastifyInstance;
+  db: IntakeDb;
+  close(): Promise<void>;
+}
+
+function sendError(reply: FastifyReply, status: number, code: string, message: string, issues?: Array<{ path: string; message: string }>) {
+  return reply.code(status).send({ error: { code, message, ...(issues ? { issues } : {}) } });
+}
+
+/**
+ * The reference provincial intake: device enrolment, signed batch upload with per-item results,
+ * server time and read-only admin/export routes, on SQLite. Idempotent by outcome id.
+ */
+export async function startIntake(options: IntakeOptions): Promise<RunningIntake> {
+  const now = options.now ?? Date.now;
+  const log = options.log ?? ((m: string) => console.log(m));
+  const db = openIntakeDb(options.dbFile);
+  const enrolment = createEnrolment(db, now);
+  enrolment.addTokens(options.enrolmentTokens ?? []);
+  const authenticate = createDeviceAuth(db, now);
+  const ingest = createBatchIngest(db, now);
+  const maxInFlight = options.maxInFlightBatches ?? 8;
+  let inFlight = 0;
+
+  const app = Fastify({ logger: false, bodyLimit: BATCH_MAX_BYTES });
+  // Keep the raw body: signatures are over the exact bytes the device sent.
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, { raw: body as string, json: JSON.parse(body as string) as unknown });
+    } catch {
+      const error = Object.assign(new Error('the body is not valid JSON'), { statusCode: 400, code: 'malformed_body' });
+      done(error, undefined);
+    }
+  });
+  app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, _request, reply) => {
+    const status = error.statusCode ?? 500;
+    if (status >= 500) log(`intake: internal error ${error.message}`);
+    const code = error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'body_too_large' : status === 415 ? 'unsupported_media_type' : status === 400 ? 'malformed_body' : 'error';
+    return sendError(reply, status, code, status >= 500 ? 'internal error' : error.message);
+  });
+  app.setNotFoundHandler((request, reply) => sendError(reply, 404, 'not_found', `no route for ${request.method} ${request.url.split('?')[0]}`));
+
+  const allowed = new Set(options.corsOrigins);
+  app.addHook('onRequest', async (request, reply) => {
+    const origin = request.headers.origin;
+    if (origin && allowed.has(origin)) {
+      reply.header('Access-Control-Allow-Origin', origin).header('Vary', 'Origin');
+      if (request.method === 'OPTIONS') {
+        return reply
+          .code(204)
+          .header('Access-Control-Allow-Methods', 'GET, POST')
+          .header('Access-Control-Allow-Headers', ['content-type', DEVICE_ID_HEADER, TIMESTAMP_HEADER, SIGNATURE_HEADER].join(', '))
+          .header('Access-Control-Max-Age', '600')
+          .send();
+      }
+    }
+  });
+
+  const body = (request: FastifyRequest) => request.body as { raw: string; json: unknown } | undefined;
+  const requireAdmin = (request: FastifyRequest, reply: FastifyReply): boolean => {
+    if (options.adminToken && request.headers.authorization === `Bearer ${options.adminToken}`) return true;
+    void sendError(reply, 401, 'unauthorized', 'admin routes need the admin bearer token');
+    return false;
+  };
+
+  app.get('/v1/health', async () => ({ ok: true }));
+  app.get('/v1/time', async () => ({ serverTimeMs: now() }));
+
+  app.post('/v1/devices', async (request, reply) => {
+    const parsed = EnrolRequestSchema.safeParse(body(request)?.json);
+    if (!parsed.success) {
+      return sendError(reply, 400, 'invalid_enrolment', 'the enrolment request does not match the schema', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+    }
+    const result = enrolment.enrol(parsed.data);
+    if (!result.ok) return sendError(reply, result.status, result.code, result.message);
+    return reply.code(201).send({ deviceId: parsed.data.deviceId, enrolledAt: new Date(result.enrolledAt).toISOString(), serverTimeMs: now() });
+  });
+
+  app.post('/v1/outcomes/batch', async (request, reply) => {
+    if (inFlight >= maxInFlight) {
+      reply.header('Retry-After', '1');
+      return sendError(reply, 429, 'overloaded', 'too many uploads at once; retry after the given seconds');
+    }
+    inFlight++;
+    try {
+      const payload = body(request);
+      if (!payload) return sendError(reply, 415, 'unsupported_media_type', 'send application/json');
+      const header = (name: string) => {
+        const value = request.headers[name];
+        return typeof value === 'string' ? value : undefined;
+      };
+      const auth = authenticate(
+        { deviceId: header(DEVICE_ID_HEADER), timestamp: header(TIMESTAMP_HEADER), signature: header(SIGNATURE_HEADER) },
+        payload.raw,
+      );
+      if (!auth.ok) return sendError(reply, 401, auth.code, auth.message);
+      const batch = OutcomeBatchSchema.safeParse(payload.json);
+      if (!batch.success) {
+        return sendError(reply, 400, 'invalid_batch', 'the batch does not match the schema', batch.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+      }
+      if (batch.data.deviceId !== auth.deviceId) return sendError(reply, 401, 'wrong_device', 'the batch names another device than the signer');
+      return { serverTimeMs: now(), results: ingest(auth.deviceId, batch.data.outcomes) };
+    } finally {
+      inFlight--;
+    }
+  });
+
+  const listOutcomes = db.prepare<[string], { id: string; seq: number }>('SELECT id, seq FROM outcomes WHERE device_id = ? ORDER BY seq');
+  const countOutcomes = db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM outcomes WHERE device_id = ?');
+  app.get('/v1/admin/outcomes', async (request, reply) => {
+    if (!requireAdmin(request, reply)) return reply;
+    const { deviceId } = request.query as { deviceId?: string };
+    if (!deviceId) return sendError(reply, 400, 'missing_device', 'deviceId is required');
+    return { outcomes: listOutcomes.all(deviceId) };
+  });
+  app.get('/v1/admin/outcomes/count', async (request, reply) => {
+    if (!requireAdmin(request, reply)) return reply;
+    const { deviceId } = request.query as { deviceId?: string };
+    if (!deviceId) return sendError(reply, 400, 'missing_device', 'deviceId is required');
+    return { count: countOutcomes.get(deviceId)?.n ?? 0 };
+  });
+
+  const exportRange = db.prepare<[number, number], { body: string }>('SELECT body FROM outcomes WHERE received_at >= ? AND received_at < ? ORDER BY received_at, id LIMIT 10000');
+  app.get('/v1/export', async (request, reply) => {
+    if (!requireAdmin(request, reply)) return reply;
+    const query = request.query as { profile?: string; from?: string; to?: string };
+    const profile = PROFILES[query.profile ?? ''];
+    if (!profile) return sendError(reply, 400, 'unknown_profile', `profile must be one of ${Object.keys(PROFILES).join(', ')}`);
+    const from = query.from ? Date.parse(query.from) : 0;
+    const to = query.to ? Date.parse(query.to) : Number.MAX_SAFE_INTEGER;
+    if (Number.isNaN(from) || Number.isNaN(to)) return sendError(reply, 400, 'bad_range', 'from and to must be ISO dates');
+    const records = exportRange.all(from, to).map((row) => toProvincial(OutcomeSchema.parse(JSON.parse(row.body)), profile));
+    return { profile: profile.name, records };
+  });
+
+  await app.listen({ host: '127.0.0.1', port: options.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    app,
+    db,
+    async close() {
+      await app.close();
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,33 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { startIntake } from './intakeServer';
+
+/**
+ * Reference intake: `tsx intake/main.ts --db .data/intake.sqlite --port 8788
+ *   --cors http://127.0.0.1:8787 --enrolment-token TOKEN[:deviceId] --admin-token TOKEN`
+ */
+const { values } = parseArgs({
+  options: {
+    db: { type: 'string', default: '.data/intake.sqlite' },
+    port: { type: 'string', default: '8788' },
+    cors: { type: 'string', multiple: true, default: [] },
+    'enrolment-token': { type: 'string', multiple: true, default: [] },
+    'admin-token': { type: 'string' },
+  },
+});
+mkdirSync(path.dirname(path.resolve(values.db)), { recursive: true });
+const intake = await startIntake({
+  dbFile: values.db,
+  port: Number(values.port),
+  corsOrigins: values.cors,
+  enrolmentTokens: values['enrolment-token'].map((spec) => {
+    const [token = '', deviceId] = spec.split(':');
+    return { token, ...(deviceId ? { deviceId } : {}), expiresAtMs: Date.now() + 24 * 3600 * 1000 };
+  }),
+  ...(values['admin-token'] ? { adminToken: values['admin-token'] } : {}),
+});
+console.log(`intake listening on ${intake.origin}`);
+const shutdown = () => void intake.close().finally(() => process.exit(0));
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);

@@ -1,0 +1,78 @@
+import type { Channel } from '../contract/hallConfig';
+import type { Outcome } from '../contract/outcome';
+import type { Level } from '../contract/ratingCodes';
+
+/**
+ * Province profiles: how our outcome maps to a provincial intake's field names and codes.
+ * Provinces differ in channel (pf) codes and in level numbering (interfaces use 5 = 非常满意;
+ * GB/T 39046 numbers the other way).
+ */
+export interface ProvinceProfile {
+  name: string;
+  dataSource: string;
+  channelCodes: Record<Channel, string>;
+  levelCode: (level: Level) => string;
+  /** Code sent for an invitation that ended without a rating: the province applies its default rule. */
+  unratedChannel: string;
+  levelField: 'satisfaction' | 'alternate';
+  regionField: 'regionCode' | 'areaCode';
+}
+
+export const PROFILES: Record<string, ProvinceProfile> = {
+  anhui: {
+    name: 'anhui',
+    dataSource: '340',
+    channelCodes: { pc: '1', mobile: '2', 'qr-code': '3', 'hall-pad': '4', 'hall-terminal': '5' },
+    levelCode: (level) => String(level),
+    unratedChannel: '4',
+    levelField: 'satisfaction',
+    regionField: 'regionCode',
+  },
+  zhejiang: {
+    name: 'zhejiang',
+    dataSource: '330',
+    channelCodes: { pc: '1', mobile: '2', 'qr-code': '3', 'hall-pad': '4', 'hall-terminal': '5' },
+    // GB/T 39046 order: 1 非常满意 … 5 非常不满意.
+    levelCode: (level) => String(6 - level),
+    // Zhejiang codes an outcome the system filled in by default as channel 7.
+    unratedChannel: '7',
+    levelField: 'alternate',
+    regionField: 'areaCode',
+  },
+};
+
+/** "yyyy-MM-dd HH:mm:ss" in the rating's own UTC offset, as provincial interfaces expect. */
+export function provincialTime(isoWithOffset: string): string {
+  const match = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})/.exec(isoWithOffset);
+  if (!match) throw new Error(`not an ISO time: ${isoWithOffset}`);
+  return `${match[1]} ${match[2]}`;
+}
+
+export type ProvincialRecord = Record<string, string | Array<{ loginName: string; name: string }>>;
+
+export function toProvincial(outcome: Outcome, profile: ProvinceProfile): ProvincialRecord {
+  const record: ProvincialRecord = {
+    projectNo: outcome.case.projectNo,
+    taskCode: outcome.case.taskCode,
+    taskName: outcome.case.taskName,
+    proStatus: outcome.event === 'accepted' ? '2' : '3',
+    deptName: outcome.case.deptName,
+    evaluatedPersonInfo: [{ loginName: outcome.staff.loginName, name: outcome.staff.name }],
+    pf: outcome.outcome === 'rated' ? profile.channelCodes[outcome.channel] : profile.unratedChannel,
+    evalDetail: outcome.tags.join(','),
+    publicFlag: outcome.public ? '1' : '2',
+    anonymityFlag: '1',
+    dataSource: profile.dataSource,
+    evaluateTime: provincialTime(outcome.ratedAt),
+    evaluateState: outcome.outcome,
+  };
+  // Never invent a level: an unrated or declined outcome carries none.
+  if (outcome.level !== undefined) record[profile.levelField] = profile.levelCode(outcome.level);
+  if (outcome.comment !== undefined) record.writingEvaluation = outcome.comment;
+  if (outcome.case.userProp !== undefined) record.userProp = String(outcome.case.userProp);
+  if (outcome.case.regionCode !== undefined) record[profile.regionField] = outcome.case.regionCode;
+  if (outcome.case.deptCode !== undefined) record.deptCode = outcome.case.deptCode;
+  if (outcome.case.acceptDate !== undefined) record.acceptDate = outcome.case.acceptDate;
+  if (outcome.case.resultDate !== undefined) record.resultDate = outcome.case.resultDate;
+  return record;
+}
