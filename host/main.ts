@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { IntakeSettingsSchema, type HallConfig } from '../contract/hallConfig';
 import { loadHallConfigKeepingLastGood } from './hallConfigFile';
 import { startHost } from './hostServer';
 import { findChromium, hasDisplay, openInChromium } from './kioskBrowser';
@@ -16,14 +17,17 @@ async function main(): Promise<void> {
       open: { type: 'boolean', default: true },
       'no-open': { type: 'boolean', default: false },
       kiosk: { type: 'boolean', default: false },
+      'intake-url': { type: 'string' },
+      'enrolment-token': { type: 'string' },
     },
   });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0–65535, got "${values.port}"`);
 
-  const { hall, fellBackBecause } = loadHallConfigKeepingLastGood(values.config, values.data);
-  if (fellBackBecause) console.warn(`warning: using the last good hall config, because\n${fellBackBecause.message}`);
-  const deviceId = values.device ?? hall.devices[0]?.id ?? '';
+  const loaded = loadHallConfigKeepingLastGood(values.config, values.data);
+  if (loaded.fellBackBecause) console.warn(`warning: using the last good hall config, because\n${loaded.fellBackBecause.message}`);
+  const deviceId = values.device ?? loaded.hall.devices[0]?.id ?? '';
+  const hall = withIntake(loaded.hall, deviceId, values['intake-url'], values['enrolment-token']);
 
   const host = await startHost({
     hall,
@@ -34,6 +38,7 @@ async function main(): Promise<void> {
   });
   console.log(`好差评 evaluator — ${hall.hall.name} · ${host.context.window.name} (device ${deviceId})`);
   console.log(`  rating screen:   ${host.appUrl}`);
+  if (hall.intake) console.log(`  syncs to intake: ${hall.intake.url}`);
   console.log(`  case events:     POST ${host.origin}/api/case-events  (Authorization: Bearer <device caseEventToken>)`);
   console.log(`  send a demo one: npm run case-event -- --url ${host.origin}${values.device ? ` --device ${deviceId}` : ''}`);
 
@@ -50,6 +55,16 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
+}
+
+/** Command-line overrides of where the device syncs to (used by `npm start` for its local intake). */
+function withIntake(hall: HallConfig, deviceId: string, url: string | undefined, enrolmentToken: string | undefined): HallConfig {
+  const intake = url ? IntakeSettingsSchema.parse({ ...hall.intake, url }) : hall.intake;
+  return {
+    ...hall,
+    ...(intake ? { intake } : {}),
+    devices: hall.devices.map((d) => (d.id === deviceId && enrolmentToken ? { ...d, enrolmentToken } : d)),
+  };
 }
 
 main().catch((error: unknown) => {

@@ -176,6 +176,11 @@ describe('batch upload', () => {
     expect(ok.headers['access-control-allow-headers']).toContain('x-signature');
     const other = await intake.app.inject({ method: 'OPTIONS', url: '/v1/outcomes/batch', headers: { origin: 'https://evil.example' } });
     expect(other.headers['access-control-allow-origin']).toBeUndefined();
+    const anyPort = await boot(undefined, { corsOrigins: ['http://127.0.0.1:*'] });
+    const port = await anyPort.intake.app.inject({ method: 'OPTIONS', url: '/v1/outcomes/batch', headers: { origin: 'http://127.0.0.1:40123' } });
+    expect(port.headers['access-control-allow-origin']).toBe('http://127.0.0.1:40123');
+    const sneaky = await anyPort.intake.app.inject({ method: 'OPTIONS', url: '/v1/outcomes/batch', headers: { origin: 'http://127.0.0.1:4.evil.example' } });
+    expect(sneaky.headers['access-control-allow-origin']).toBeUndefined();
   });
 
   it('exports in a province profile and guards admin routes', async () => {

@@ -19,7 +19,7 @@ export interface IntakeOptions {
   /** 0 picks a free port. */
   port: number;
   enrolmentTokens?: EnrolmentToken[];
-  /** Browser origins of devices allowed to call the intake (CORS). */
+  /** Browser origins of devices allowed to call the intake (CORS); `http://127.0.0.1:*` allows any port. */
   corsOrigins: string[];
   /** Bearer token for the read-only admin/export routes; without it they are off. */
   adminToken?: string;
@@ -73,10 +73,12 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
   });
   app.setNotFoundHandler((request, reply) => sendError(reply, 404, 'not_found', `no route for ${request.method} ${request.url.split('?')[0]}`));
 
-  const allowed = new Set(options.corsOrigins);
+  const allowed = options.corsOrigins.map((pattern) =>
+    pattern.endsWith(':*') ? (origin: string) => origin.startsWith(pattern.slice(0, -1)) && /^\d+$/.test(origin.slice(pattern.length - 1)) : (origin: string) => origin === pattern,
+  );
   app.addHook('onRequest', async (request, reply) => {
     const origin = request.headers.origin;
-    if (origin && allowed.has(origin)) {
+    if (origin && allowed.some((matches) => matches(origin))) {
       reply.header('Access-Control-Allow-Origin', origin).header('Vary', 'Origin');
       if (request.method === 'OPTIONS') {
         return reply

@@ -1,0 +1,61 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startIntake, type RunningIntake } from '../intake/intakeServer';
+import { startFaultProxy, type FaultProxy } from '../scripts/faultProxy';
+import type { Page } from '@playwright/test';
+import { demoHall, expect, launchHost, type HostFixture } from './fixtures';
+
+export const ADMIN_TOKEN = 'e2e-intake-admin-token';
+
+export interface SyncedEvaluator extends HostFixture {
+  intake: RunningIntake;
+  proxy: FaultProxy;
+  intakeIds(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+/** Host + reference intake (behind a fault proxy) + enrolment, as `npm start` wires them. */
+export async function launchSyncedEvaluator(): Promise<SyncedEvaluator> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'e2e-intake-'));
+  const enrolmentToken = `e2e-enrol-${crypto.randomUUID()}`;
+  const intake = await startIntake({
+    dbFile: path.join(dir, 'intake.sqlite'),
+    port: 0,
+    corsOrigins: ['http://127.0.0.1:*'],
+    enrolmentTokens: [{ token: enrolmentToken, deviceId: 'demo-pad-a01', expiresAtMs: Date.now() + 600_000 }],
+    adminToken: ADMIN_TOKEN,
+    log: () => undefined,
+  });
+  const proxy = await startFaultProxy(intake.origin);
+  const base = demoHall({ thanksSec: 1 });
+  const hall = {
+    ...base,
+    intake: { url: proxy.origin, batchSize: 500, syncIntervalSec: 5 },
+    devices: base.devices.map((d) => (d.id === 'demo-pad-a01' ? { ...d, enrolmentToken } : d)),
+  };
+  const host = await launchHost(hall);
+  return {
+    ...host,
+    intake,
+    proxy,
+    async intakeIds() {
+      const response = await fetch(`${intake.origin}/v1/admin/outcomes?deviceId=demo-pad-a01`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+      return ((await response.json()) as { outcomes: Array<{ id: string }> }).outcomes.map((o) => o.id);
+    },
+    async close() {
+      await host.host.close();
+      await proxy.close();
+      await intake.close();
+    },
+  };
+}
+
+/** Rates one case with a key press and waits until the screen is back to idle. */
+export async function rate(page: Page, send: (projectNo: string) => Promise<string>, projectNo: string, key: string): Promise<string> {
+  const id = await send(projectNo);
+  await expect(page.locator(`[data-invitation="${id}"]`)).toBeVisible();
+  await page.keyboard.press(key);
+  await expect(page.locator('[data-screen="idle"]')).toBeVisible();
+  return id;
+}
