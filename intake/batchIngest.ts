@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '../contract/canonicalJson';
 import type { ItemResult } from '../contract/intakeApi';
 import { OutcomeSchema, type Outcome } from '../contract/outcome';
 import type { IntakeDb } from './database';
@@ -29,7 +28,8 @@ export function createBatchIngest(db: IntakeDb, now: () => number = Date.now) {
       if (outcome.deviceId !== deviceId) {
         return { id, status: 'rejected', code: 'wrong_device', reason: `signed by ${deviceId} but names device ${outcome.deviceId}` };
       }
-      const body = canonicalJson(outcome);
+      // The schema rebuilds the object in its own key order, so equal outcomes give equal text.
+      const body = JSON.stringify(outcome);
       const hash = createHash('sha256').update(body).digest('hex');
       const existing = findHash.get(outcome.id);
       if (existing) {

@@ -1,9 +1,10 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { chromium, type Page } from '@playwright/test';
+import { chromium, type Browser, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS } from '../playwright.config';
 import { demoHall, launchHost } from '../e2e/fixtures';
 import { buildIfStale } from './buildIfStale';
+import { benchDrain } from './benchDrain';
 import { formatMs, percentile, printTable } from './stats';
 
 /**
@@ -13,7 +14,14 @@ import { formatMs, percentile, printTable } from './stats';
  * Baseline, measured in the same run and page: a raw IndexedDB put of the same records with the
  * same (strict) durability, and with the browser's default durability.
  */
-const { values } = parseArgs({ options: { count: { type: 'string', default: '200' } } });
+const { values } = parseArgs({
+  options: {
+    count: { type: 'string', default: '200' },
+    queued: { type: 'string', default: '100000' },
+    baseline: { type: 'string', default: '2000' },
+    only: { type: 'string' },
+  },
+});
 const COUNT = Number(values.count);
 
 const nodeNow = () => performance.timeOrigin + performance.now();
@@ -93,10 +101,8 @@ async function rawPutBaseline(page: Page, durability: 'strict' | 'default'): Pro
   }, durability);
 }
 
-async function main(): Promise<void> {
-  buildIfStale();
+async function benchRatingLoop(browser: Browser): Promise<string[][]> {
   const evaluator = await launchHost(demoHall({ inviteTimeoutSec: 600, thanksSec: 1 }));
-  const browser = await chromium.launch({ executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(evaluator.host.appUrl);
@@ -122,27 +128,47 @@ async function main(): Promise<void> {
 
     const rawStrict = await rawPutBaseline(page, 'strict');
     const rawDefault = await rawPutBaseline(page, 'default');
-    const row = (metric: string, sample: number[], target: string, baseline: string) => [
-      metric,
-      String(sample.length),
-      formatMs(percentile(sample, 50)),
-      formatMs(percentile(sample, 95)),
-      target,
-      baseline,
+    await page.close();
+    console.log(`clock offset page−node: ${offset.toFixed(2)} ms (applied to case event → paint)`);
+    return [
+      latencyRow('case event → rating screen painted', toPaint, '≤ 100 ms', 'one display frame = 16.7 ms'),
+      latencyRow('press → outcome durable (strict)', toDurable, '≤ 20 ms', 'raw put below'),
+      latencyRow('  baseline: raw IndexedDB put, strict', rawStrict, '—', 'same records, same page'),
+      latencyRow('  baseline: raw IndexedDB put, default', rawDefault, '—', 'same records, same page'),
     ];
-    printTable(
-      ['metric', 'n', 'p50', 'p95', 'target (p95)', 'baseline'],
-      [
-        row('case event → rating screen painted', toPaint, '≤ 100 ms', 'one display frame = 16.7 ms'),
-        row('press → outcome durable (strict)', toDurable, '≤ 20 ms', 'raw put below'),
-        row('  baseline: raw IndexedDB put, strict', rawStrict, '—', 'same records, same page'),
-        row('  baseline: raw IndexedDB put, default', rawDefault, '—', 'same records, same page'),
-      ],
-    );
-    console.log(`\nclock offset page−node: ${offset.toFixed(2)} ms; Chromium ${browser.version()}; ${path.basename(process.execPath)} ${process.version}`);
+  } finally {
+    await evaluator.host.close();
+  }
+}
+
+function latencyRow(metric: string, sample: number[], target: string, baseline: string): string[] {
+  return [metric, String(sample.length), formatMs(percentile(sample, 50)), formatMs(percentile(sample, 95)), target, baseline];
+}
+
+async function main(): Promise<void> {
+  buildIfStale();
+  const browser = await chromium.launch({ executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  try {
+    if (values.only !== 'drain') {
+      const rows = await benchRatingLoop(browser);
+      printTable(['metric', 'n', 'p50', 'p95', 'target (p95)', 'baseline'], rows);
+      console.log('');
+    }
+    if (values.only !== 'rating') {
+      const drain = await benchDrain(browser, Number(values.queued), Number(values.baseline), (s) => console.log(`  ${s}…`));
+      const rate = drain.queued / (drain.drainMs / 1000);
+      const baseRate = drain.baselineCount / (drain.baselineMs / 1000);
+      printTable(
+        ['metric', 'outcomes', 'time', 'outcomes/s', 'target', 'vs baseline'],
+        [
+          ['drain queued outcomes to the local intake (batches of 500)', String(drain.queued), `${(drain.drainMs / 1000).toFixed(1)} s`, rate.toFixed(0), '≥ 5,000/s and ≥ 20×', `${(rate / baseRate).toFixed(1)}×`],
+          ['  baseline: one request per outcome (Workbox replay)', String(drain.baselineCount), `${(drain.baselineMs / 1000).toFixed(1)} s`, baseRate.toFixed(0), '—', '1×'],
+        ],
+      );
+    }
+    console.log(`\nChromium ${browser.version()}; ${path.basename(process.execPath)} ${process.version}`);
   } finally {
     await browser.close();
-    await evaluator.host.close();
   }
 }
 

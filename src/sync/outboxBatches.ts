@@ -1,12 +1,15 @@
 import type { ItemResult } from '../../contract/intakeApi';
 import type { Outcome } from '../../contract/outcome';
-import type { EvaluatorDb, OutboxRow } from '../data/db';
+import type { EvaluatorDb, MetaRow, OutboxRow } from '../data/db';
 
 const encoder = new TextEncoder();
 
-/** The oldest outcomes, in seq order, up to `maxItems` and about `maxBytes` of JSON. */
-export async function nextBatch(db: EvaluatorDb, maxItems: number, maxBytes: number): Promise<Outcome[]> {
-  const rows = await db.outbox.orderBy('seq').limit(maxItems).toArray();
+/**
+ * The oldest outcomes after `afterSeq`, in seq order, up to `maxItems` and about `maxBytes`
+ * of JSON.
+ */
+export async function nextBatch(db: EvaluatorDb, maxItems: number, maxBytes: number, afterSeq = 0): Promise<Outcome[]> {
+  const rows = await db.outbox.where(':id').above(afterSeq).limit(maxItems).toArray();
   const batch: Outcome[] = [];
   let bytes = 0;
   for (const row of rows) {
@@ -35,7 +38,13 @@ export interface AppliedResults {
  * Applies the intake's per-item answers in one transaction: acknowledged items leave the
  * outbox, rejected ones move to the dead-letter list with the reason. Nothing else is removed.
  */
-export async function applyResults(db: EvaluatorDb, batch: Outcome[], results: ItemResult[], nowMs: number): Promise<AppliedResults> {
+export async function applyResults(
+  db: EvaluatorDb,
+  batch: Outcome[],
+  results: ItemResult[],
+  nowMs: number,
+  meta: MetaRow[] = [],
+): Promise<AppliedResults> {
   const sent = new Set(batch.map((o) => o.id));
   const byId = new Map(results.filter((r) => sent.has(r.id)).map((r) => [r.id, r]));
   const acknowledgedIds: string[] = [];
@@ -44,16 +53,33 @@ export async function applyResults(db: EvaluatorDb, batch: Outcome[], results: I
     if (result.status === 'rejected') rejected.push(result);
     else acknowledgedIds.push(result.id);
   }
-  await db.transaction('rw', db.outbox, db.deadLetters, async () => {
+  const seqOf = new Map(batch.map((o) => [o.id, o.seq]));
+  const leaving = [...acknowledgedIds, ...rejected.map((r) => r.id)].map((id) => seqOf.get(id) as number);
+  await db.transaction('rw', db.outbox, db.deadLetters, db.meta, async () => {
+    if (meta.length > 0) await db.meta.bulkPut(meta);
     if (rejected.length > 0) {
-      const rows = await db.outbox.bulkGet(rejected.map((r) => r.id));
+      const rows = await db.outbox.bulkGet(rejected.map((r) => seqOf.get(r.id) as number));
       const letters = rows.flatMap((row, i) => {
         const result = rejected[i];
         return row && result ? [{ ...row, rejectedAtMs: nowMs, code: result.code, reason: result.reason }] : [];
       });
       await db.deadLetters.bulkPut(letters);
     }
-    await db.outbox.bulkDelete([...acknowledgedIds, ...rejected.map((r) => r.id)]);
+    for (const [from, to] of contiguousRuns(leaving)) {
+      await db.outbox.where(':id').between(from, to, true, true).delete();
+    }
   });
   return { acknowledged: acknowledgedIds.length, rejected: rejected.length, unanswered: batch.length - byId.size };
+}
+
+/** Sorted runs of consecutive numbers, as [first, last] pairs: [1,2,3,7,8] → [[1,3],[7,8]]. */
+export function contiguousRuns(numbers: number[]): Array<[number, number]> {
+  const sorted = [...numbers].sort((a, b) => a - b);
+  const runs: Array<[number, number]> = [];
+  for (const n of sorted) {
+    const last = runs[runs.length - 1];
+    if (last && n === last[1] + 1) last[1] = n;
+    else if (!last || n > last[1]) runs.push([n, n]);
+  }
+  return runs;
 }

@@ -149,3 +149,11 @@ describe('sync engine', () => {
     expect(engine.status().state).toBe('otherTab');
   });
 });
+
+describe('contiguousRuns', () => {
+  it('groups numbers into sorted runs and ignores repeats', async () => {
+    const { contiguousRuns } = await import('./outboxBatches');
+    expect(contiguousRuns([8, 1, 3, 2, 7, 3, 10])).toEqual([[1, 3], [7, 8], [10, 10]]);
+    expect(contiguousRuns([])).toEqual([]);
+  });
+});

@@ -82,11 +82,15 @@ export function createSyncEngine(deps: SyncEngineDeps) {
     }, delayMs);
   }
 
-  /** One pass: upload batches until the outbox is empty or an upload fails. */
+  /**
+   * One pass: upload batches until the outbox is empty or an upload fails. While a batch is in
+   * flight the next one is read, so the database and the network work side by side.
+   */
   async function pass(): Promise<void> {
     let batchSize = deps.batchSize;
+    const read = (afterSeq: number) => nextBatch(deps.db, batchSize, BATCH_MAX_BYTES - 1024, afterSeq);
+    let batch = await read(0);
     for (;;) {
-      const batch = await nextBatch(deps.db, batchSize, BATCH_MAX_BYTES - 1024);
       if (batch.length === 0) {
         attempt = 0;
         publish({ state: 'idle', lastError: null });
@@ -94,12 +98,12 @@ export function createSyncEngine(deps: SyncEngineDeps) {
         return;
       }
       publish({ state: 'syncing' });
-      const result = await deps.client.uploadBatch(batch);
+      const lastSeq = batch[batch.length - 1]?.seq ?? 0;
+      const [result, prefetched] = await Promise.all([deps.client.uploadBatch(batch), read(lastSeq)]);
       switch (result.kind) {
         case 'ok': {
-          const applied = await applyResults(deps.db, batch, result.response.results, deps.now());
           const clockOffsetMs = Math.round(result.response.serverTimeMs - (result.sentAtMs + result.receivedAtMs) / 2);
-          await deps.db.meta.bulkPut([
+          const applied = await applyResults(deps.db, batch, result.response.results, deps.now(), [
             { key: CLOCK_OFFSET_KEY, value: clockOffsetMs },
             { key: LAST_SUCCESS_KEY, value: result.receivedAtMs },
           ]);
@@ -114,11 +118,14 @@ export function createSyncEngine(deps: SyncEngineDeps) {
             // An answer that settles nothing must not spin: treat it as a failure.
             return fail('the intake answered for none of the batch');
           }
+          // Items the intake did not answer for stay behind; start again from the oldest then.
+          batch = applied.unanswered > 0 ? await read(0) : prefetched;
           continue;
         }
         case 'tooLarge':
           if (batchSize > 1) {
             batchSize = Math.max(1, Math.floor(batchSize / 2));
+            batch = await read(0);
             continue;
           }
           return fail('the intake refuses even a single outcome as too large');

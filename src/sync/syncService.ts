@@ -1,5 +1,5 @@
 import type { DeviceContext } from '../../contract/hallConfig';
-import type { EvaluatorDb } from '../data/db';
+import { openEvaluatorDb, type EvaluatorDb } from '../data/db';
 import { exportPublicKey, loadOrCreateDeviceKey, signRequest } from '../device/deviceKey';
 import { createIntakeClient } from './intakeClient';
 import { createSyncEngine, type LockManagerLike, type SyncEngine, type SyncStatus } from './syncEngine';
@@ -37,7 +37,7 @@ export function startSyncService({ db, context, now, onStatus, locks }: SyncServ
     },
   });
   const engine = createSyncEngine({
-    db,
+    db: openEvaluatorDb(db.name, 'relaxed'),
     client,
     now,
     random: Math.random,
