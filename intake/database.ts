@@ -37,6 +37,16 @@ const MIGRATIONS: string[] = [
    );
    CREATE INDEX outcomes_device_seq ON outcomes (device_id, seq);
    CREATE INDEX outcomes_received ON outcomes (received_at);`,
+  `CREATE TABLE invitations (
+     id         TEXT PRIMARY KEY,
+     device_id  TEXT NOT NULL,
+     event_key  TEXT NOT NULL,
+     body       TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     acked_at   INTEGER,
+     UNIQUE (device_id, event_key)
+   );
+   CREATE INDEX invitations_pending ON invitations (device_id, acked_at);`,
 ];
 
 export function openIntakeDb(file: string): IntakeDb {

@@ -163,9 +163,9 @@ describe('batch upload', () => {
     const reopened = await boot(dbFile);
     expect(await count(reopened.intake, 'dev-1')).toBe(1);
     expect((await signedBatch(reopened.intake, 'dev-1', key, [item])).json().results[0].status).toBe('duplicate');
-    expect(reopened.intake.db.pragma('user_version', { simple: true })).toBe(1);
+    expect(reopened.intake.db.pragma('user_version', { simple: true })).toBe(2);
     const raw = openIntakeDb(dbFile);
-    expect(raw.pragma('user_version', { simple: true })).toBe(1);
+    expect(raw.pragma('user_version', { simple: true })).toBe(2);
     raw.close();
   });
 
@@ -190,5 +190,61 @@ describe('batch upload', () => {
     const exported = await intake.app.inject({ method: 'GET', url: '/v1/export?profile=zhejiang', headers: { authorization: `Bearer ${ADMIN}` } });
     expect(exported.json().records[0]).toMatchObject({ projectNo: 'P-1', alternate: '4', pf: '4', areaCode: '340104', proStatus: '3' });
     expect((await intake.app.inject({ method: 'GET', url: '/v1/export?profile=mars', headers: { authorization: `Bearer ${ADMIN}` } })).statusCode).toBe(400);
+  });
+});
+
+describe('invitations feed for PADs without a host', () => {
+  async function readEvents(url: string, wanted: number, waitMs = 400): Promise<Array<{ id: string; case: { projectNo: string } }>> {
+    const controller = new AbortController();
+    const response = await fetch(url, { signal: controller.signal });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/event-stream');
+    const reader = response.body!.getReader();
+    const events: Array<{ id: string; case: { projectNo: string } }> = [];
+    let buffer = '';
+    const deadline = Date.now() + waitMs;
+    while (events.length < wanted && Date.now() < deadline) {
+      const chunk = await Promise.race([reader.read(), new Promise<null>((r) => setTimeout(() => r(null), deadline - Date.now()))]);
+      if (!chunk || chunk.done) break;
+      buffer += new TextDecoder().decode(chunk.value);
+      for (const block of buffer.split('\n\n').slice(0, -1)) {
+        const data = /^data: (.*)$/m.exec(block)?.[1];
+        if (block.startsWith('event: invitation') && data) events.push(JSON.parse(data));
+      }
+      buffer = buffer.slice(buffer.lastIndexOf('\n\n') + 2);
+    }
+    controller.abort();
+    return events;
+  }
+
+  it('delivers posted case events to the device feed until acknowledged', async () => {
+    const { intake } = await boot(undefined, { caseEventTokens: { 'dev-1': 'pad-case-token-0001' } });
+    const key = newKey();
+    expect((await enrol(intake, 'token-for-dev-1-aaaaaaaa', 'dev-1', key.x)).statusCode).toBe(201);
+    const event = { event: 'closed', case: { projectNo: 'PAD-1', taskCode: 'T1', taskName: '事项', deptName: '部门' }, staff: { loginName: 'w5', name: '王五' } };
+    const post = (auth: string) => intake.app.inject({ method: 'POST', url: '/v1/devices/dev-1/case-events', headers: { authorization: auth }, payload: event });
+    expect((await post('Bearer wrong')).statusCode).toBe(401);
+    const first = await post('Bearer pad-case-token-0001');
+    expect(first.statusCode).toBe(202);
+    expect((await post('Bearer pad-case-token-0001')).json()).toEqual({ status: 'duplicate', invitationId: first.json().invitationId });
+
+    const signedUrl = (pathname: string) => {
+      const ts = String(Date.now());
+      const sig = sign(null, Buffer.from(`${ts}.GET ${pathname}`), key.privateKey).toString('base64url');
+      return `${intake.origin}${pathname}?ts=${ts}&sig=${sig}`;
+    };
+    expect((await fetch(`${intake.origin}/v1/devices/dev-1/invitations?ts=1&sig=x`)).status).toBe(401);
+    const events = await readEvents(signedUrl('/v1/devices/dev-1/invitations'), 1);
+    expect(events.map((e) => [e.id, e.case.projectNo])).toEqual([[first.json().invitationId, 'PAD-1']]);
+
+    const ackPath = `/v1/devices/dev-1/invitations/${first.json().invitationId}/ack`;
+    const ts = String(Date.now());
+    const ack = await intake.app.inject({
+      method: 'POST',
+      url: ackPath,
+      headers: { 'x-request-timestamp': ts, 'x-signature': sign(null, Buffer.from(`${ts}.POST ${ackPath}`), key.privateKey).toString('base64url') },
+    });
+    expect(ack.json()).toEqual({ acknowledged: true });
+    expect(await readEvents(signedUrl('/v1/devices/dev-1/invitations'), 1, 300)).toEqual([]);
   });
 });

@@ -7,11 +7,13 @@ import {
   SIGNATURE_HEADER,
   TIMESTAMP_HEADER,
 } from '../contract/intakeApi';
+import { CaseEventSchema } from '../contract/caseEvent';
 import { OutcomeSchema } from '../contract/outcome';
 import { createBatchIngest } from './batchIngest';
 import { openIntakeDb, type IntakeDb } from './database';
 import { createDeviceAuth } from './deviceAuth';
 import { createEnrolment, type EnrolmentToken } from './enrolment';
+import { createInvitationFeed } from './invitationFeed';
 import { PROFILES, toProvincial } from './provinceProfiles';
 
 export interface IntakeOptions {
@@ -23,6 +25,8 @@ export interface IntakeOptions {
   corsOrigins: string[];
   /** Bearer token for the read-only admin/export routes; without it they are off. */
   adminToken?: string;
+  /** Per device: the token a window business system presents to post case events for it. */
+  caseEventTokens?: Record<string, string>;
   /** Concurrent batch uploads beyond this get 429 + Retry-After. */
   maxInFlightBatches?: number;
   now?: () => number;
@@ -52,6 +56,7 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
   enrolment.addTokens(options.enrolmentTokens ?? []);
   const authenticate = createDeviceAuth(db, now);
   const ingest = createBatchIngest(db, now);
+  const feed = createInvitationFeed(db, now);
   const maxInFlight = options.maxInFlightBatches ?? 8;
   let inFlight = 0;
 
@@ -138,6 +143,57 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
     } finally {
       inFlight--;
     }
+  });
+
+  // Invitations feed for PADs without a host (Server-Sent Events).
+  app.post('/v1/devices/:deviceId/case-events', async (request, reply) => {
+    const { deviceId } = request.params as { deviceId: string };
+    const expected = options.caseEventTokens?.[deviceId];
+    if (!expected || request.headers.authorization !== `Bearer ${expected}`) {
+      return sendError(reply, 401, 'unauthorized', 'a valid case event token for this device is required');
+    }
+    const parsed = CaseEventSchema.safeParse(body(request)?.json);
+    if (!parsed.success) {
+      return sendError(reply, 400, 'invalid_case_event', 'the case event does not match the schema', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+    }
+    const { invitation, created } = feed.post(deviceId, parsed.data);
+    return reply.code(created ? 202 : 200).send({ status: created ? 'queued' : 'duplicate', invitationId: invitation.id });
+  });
+
+  // EventSource cannot send headers: the feed is signed in the query over `GET <path>`.
+  const authenticateQuery = (request: FastifyRequest, deviceId: string) => {
+    const query = request.query as { ts?: string; sig?: string };
+    return authenticate({ deviceId, timestamp: query.ts, signature: query.sig }, `GET ${request.url.split('?')[0]}`);
+  };
+  app.get('/v1/devices/:deviceId/invitations', (request, reply) => {
+    const { deviceId } = request.params as { deviceId: string };
+    const auth = authenticateQuery(request, deviceId);
+    if (!auth.ok) return sendError(reply, 401, auth.code, auth.message);
+    reply.hijack();
+    const res = reply.raw;
+    const origin = request.headers.origin;
+    res.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      ...(origin && allowed.some((matches) => matches(origin)) ? { 'access-control-allow-origin': origin, vary: 'Origin' } : {}),
+    });
+    res.flushHeaders();
+    const send = (invitation: unknown) => res.write(`event: invitation\ndata: ${JSON.stringify(invitation)}\n\n`);
+    feed.pending(deviceId).forEach(send);
+    const unsubscribe = feed.subscribe(deviceId, send);
+    const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), 15_000);
+    request.raw.on('close', () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+    });
+  });
+  app.post('/v1/devices/:deviceId/invitations/:id/ack', async (request, reply) => {
+    const { deviceId, id } = request.params as { deviceId: string; id: string };
+    const header = (name: string) => (typeof request.headers[name] === 'string' ? (request.headers[name] as string) : undefined);
+    const auth = authenticate({ deviceId, timestamp: header(TIMESTAMP_HEADER), signature: header(SIGNATURE_HEADER) }, `POST ${request.url}`);
+    if (!auth.ok) return sendError(reply, 401, auth.code, auth.message);
+    return { acknowledged: feed.ack(deviceId, id) };
   });
 
   const listOutcomes = db.prepare<[string], { id: string; seq: number }>('SELECT id, seq FROM outcomes WHERE device_id = ? ORDER BY seq');
