@@ -2,7 +2,19 @@ import type { ItemResult } from '../../contract/intakeApi';
 import type { Outcome } from '../../contract/outcome';
 import type { EvaluatorDb, MetaRow, OutboxRow } from '../data/db';
 
-const encoder = new TextEncoder();
+/** UTF-8 length of a string without allocating its bytes. */
+export function utf8Length(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0xd800 && code <= 0xdbff) {
+      bytes += 2; // a surrogate pair: 2 UTF-16 units, 4 UTF-8 bytes
+      i++;
+    } else if (code >= 0x800) bytes += 2;
+    else if (code >= 0x80) bytes += 1;
+  }
+  return bytes;
+}
 
 /**
  * The oldest outcomes after `afterSeq`, in seq order, up to `maxItems` and about `maxBytes`
@@ -14,7 +26,7 @@ export async function nextBatch(db: EvaluatorDb, maxItems: number, maxBytes: num
   let bytes = 0;
   for (const row of rows) {
     const outcome = toOutcome(row);
-    const size = encoder.encode(JSON.stringify(outcome)).length + 1;
+    const size = utf8Length(JSON.stringify(outcome)) + 1;
     if (batch.length > 0 && bytes + size > maxBytes) break;
     batch.push(outcome);
     bytes += size;

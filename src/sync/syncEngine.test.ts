@@ -157,3 +157,12 @@ describe('contiguousRuns', () => {
     expect(contiguousRuns([])).toEqual([]);
   });
 });
+
+describe('utf8Length', () => {
+  it('matches TextEncoder for ASCII, Chinese, Uyghur, Tibetan and astral characters', async () => {
+    const { utf8Length } = await import('./outboxBatches');
+    for (const text of ['', 'abc', '非常不满意', 'ئۇيغۇرچە', 'བོད་ཡིག', '𠀀😀x', 'é']) {
+      expect(utf8Length(text)).toBe(new TextEncoder().encode(text).length);
+    }
+  });
+});
