@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.{ts,tsx}', 'host/**/*.test.ts', 'contract/**/*.test.ts', 'scripts/**/*.test.ts', 'intake/**/*.test.ts'],
     environment: 'node',
-    pool: 'threads',
+    // serialport's native poller crashes when a worker thread exits: run test files in processes.
+    pool: 'forks',
   },
 });

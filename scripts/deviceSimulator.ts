@@ -1,0 +1,90 @@
+import { SerialPort } from 'serialport';
+import { encodeFrame, FrameParser, FrameType, type Frame } from '../host/device/frame';
+
+export interface DeviceSimulator {
+  /** Presses a button with this raw value; resends once if the host does not acknowledge. */
+  press(value: number, durationMs?: number): number;
+  /** Puts raw bytes on the line (noise, partial frames). */
+  sendRaw(bytes: Uint8Array): void;
+  /** Frames received from the host (commands and acknowledgements). */
+  received: Frame[];
+  setAcknowledging(on: boolean): void;
+  close(): Promise<void>;
+}
+
+/**
+ * A rating device that speaks the open serial protocol, for demos, tests and benchmarks:
+ * heartbeats, device info on request, acknowledgements, and presses on demand.
+ */
+export async function startDeviceSimulator(options: { path: string; baudRate?: number; heartbeatMs?: number }): Promise<DeviceSimulator> {
+  const port = new SerialPort({ path: options.path, baudRate: options.baudRate ?? 115200, autoOpen: false });
+  await new Promise<void>((resolve, reject) => port.open((error) => (error ? reject(error) : resolve())));
+  const parser = new FrameParser();
+  const received: Frame[] = [];
+  const unacked = new Map<number, ReturnType<typeof setTimeout>>();
+  let acknowledging = true;
+  let seq = 0;
+  const next = () => (seq = (seq % 255) + 1);
+  const write = (frame: Buffer) => {
+    if (port.isOpen) port.write(frame);
+  };
+
+  port.on('data', (data: Buffer) => {
+    for (const frame of parser.push(data)) {
+      received.push(frame);
+      if (frame.type === FrameType.ACK) {
+        const acked = frame.payload[0];
+        if (acked !== undefined) {
+          clearTimeout(unacked.get(acked));
+          unacked.delete(acked);
+        }
+        continue;
+      }
+      if (acknowledging) write(encodeFrame({ type: FrameType.ACK, seq: 0, payload: Uint8Array.of(frame.seq) }));
+      if (frame.type === FrameType.INFO_REQUEST) {
+        write(encodeFrame({ type: FrameType.INFO, seq: next(), payload: Buffer.from('HCP-SIM-5\0' + '1.0.0\0' + 'SIM0001', 'latin1') }));
+      }
+    }
+  });
+  port.on('error', () => undefined);
+
+  const heartbeat = setInterval(() => write(encodeFrame({ type: FrameType.HEARTBEAT, seq: next(), payload: Uint8Array.of(0) })), options.heartbeatMs ?? 1000);
+
+  return {
+    press(value, durationMs = 150) {
+      const pressSeq = next();
+      const frame = encodeFrame({ type: FrameType.PRESS, seq: pressSeq, payload: Uint8Array.of(value, durationMs >> 8, durationMs & 0xff) });
+      write(frame);
+      unacked.set(pressSeq, setTimeout(() => write(frame), 200));
+      return pressSeq;
+    },
+    sendRaw: (bytes) => {
+      if (port.isOpen) port.write(Buffer.from(bytes));
+    },
+    received,
+    setAcknowledging(on) {
+      acknowledging = on;
+    },
+    async close() {
+      clearInterval(heartbeat);
+      unacked.forEach((timer) => clearTimeout(timer));
+      if (port.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
+    },
+  };
+}
+
+// `npm run device-sim -- /path/to/pty`: type 1–5 and Enter to press.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const path = process.argv[2];
+  if (!path) {
+    console.error('usage: npm run device-sim -- <serial port or pty path>');
+    process.exit(2);
+  }
+  const sim = await startDeviceSimulator({ path });
+  console.log(`device simulator on ${path}: type a button value (1–5) and Enter`);
+  process.stdin.setEncoding('utf8');
+  process.stdin.on('data', (line: string) => {
+    const value = Number(line.trim());
+    if (Number.isInteger(value) && value >= 0 && value <= 255) console.log(`pressed ${value} (seq ${sim.press(value)})`);
+  });
+}
