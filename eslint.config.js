@@ -34,5 +34,9 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: { ...reactHooks.configs.recommended.rules, 'no-restricted-imports': ['error', rendererMayNotImport] },
   },
-  { files: ['host/**/*.ts', 'electron/**/*.ts'], rules: { 'no-restricted-imports': ['error', hostMayNotImport] } },
+  {
+    files: ['host/**/*.ts', 'electron/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', hostMayNotImport] },
+  },
 );

@@ -34,6 +34,23 @@ export const WindowSchema = z
   })
   .strict();
 
+/** A button evaluator on a serial line (docs/serial-protocol.md) attached to this device. */
+export const SerialAttachmentSchema = z
+  .object({
+    /** Fixed port, e.g. /dev/ttyUSB0 or COM3; or find it by USB ids. */
+    path: z.string().min(1).optional(),
+    vendorId: z.string().regex(/^[0-9a-fA-F]{4}$/).optional(),
+    productId: z.string().regex(/^[0-9a-fA-F]{4}$/).optional(),
+    baudRate: z.number().int().positive().default(9600),
+    /** A named vendor map (host/device/ratingDevice.ts) or value → level pairs. */
+    valueMap: z.union([z.enum(['open', 'zero-based-5', 'four-key']), z.record(z.string().regex(/^\d{1,3}$/), z.literal([1, 2, 3, 4, 5]))]).default('open'),
+  })
+  .strict()
+  .refine((s) => s.path !== undefined || (s.vendorId !== undefined && s.productId !== undefined), {
+    message: 'give a path, or both vendorId and productId',
+  });
+export type SerialAttachment = z.infer<typeof SerialAttachmentSchema>;
+
 export const DeviceSchema = z
   .object({
     id: z.string().regex(/^[A-Za-z0-9_-]{3,64}$/, 'expected 3–64 letters, digits, "-" or "_"'),
@@ -42,6 +59,9 @@ export const DeviceSchema = z
     channel: ChannelSchema.default('hall-pad'),
     /** Shared secret the window business system presents when posting case events. */
     caseEventToken: z.string().min(16, 'use at least 16 characters').max(256),
+    serial: SerialAttachmentSchema.optional(),
+    /** Keyboard-wedge (HID) evaluators: which key means which level; default keys 1–5. */
+    hidKeys: z.record(z.string().min(1).max(20), z.literal([1, 2, 3, 4, 5])).optional(),
     /** Single-use token with which the device enrols its key at the intake on first boot. */
     enrolmentToken: z.string().min(16, 'use at least 16 characters').max(256).optional(),
   })
@@ -96,7 +116,14 @@ export const DeviceContextSchema = z
   .object({
     hall: z.object({ code: z.string(), name: z.string(), regionCode: z.string() }).strict(),
     window: WindowSchema,
-    device: z.object({ id: z.string(), kind: DeviceKindSchema, channel: ChannelSchema }).strict(),
+    device: z
+      .object({
+        id: z.string(),
+        kind: DeviceKindSchema,
+        channel: ChannelSchema,
+        hidKeys: z.record(z.string(), z.literal([1, 2, 3, 4, 5])).optional(),
+      })
+      .strict(),
     languages: z.array(LanguageSchema).min(1),
     policies: PoliciesSchema,
     intake: IntakeSettingsSchema.extend({ enrolmentToken: z.string().optional() }).strict().optional(),
@@ -112,7 +139,7 @@ export function deviceContextFor(hall: HallConfig, deviceId: string): DeviceCont
   return {
     hall: { code: hall.hall.code, name: hall.hall.name, regionCode: hall.hall.regionCode },
     window,
-    device: { id: device.id, kind: device.kind, channel: device.channel },
+    device: { id: device.id, kind: device.kind, channel: device.channel, ...(device.hidKeys ? { hidKeys: device.hidKeys } : {}) },
     languages: hall.languages,
     policies: hall.policies,
     ...(hall.intake

@@ -3,7 +3,7 @@ import { test as base, expect, type Page } from '@playwright/test';
 import { HallConfigSchema, type HallConfig } from '../contract/hallConfig';
 import type { Outcome } from '../contract/outcome';
 import { readHallConfig } from '../host/hallConfigFile';
-import { startHost, type RunningHost } from '../host/hostServer';
+import { startHost, type HostOptions, type RunningHost } from '../host/hostServer';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -18,8 +18,8 @@ export interface HostFixture {
   sendCaseEvent(projectNo: string, overrides?: Record<string, unknown>): Promise<string>;
 }
 
-export async function launchHost(hall: HallConfig): Promise<HostFixture> {
-  const host = await startHost({ hall, deviceId: 'demo-pad-a01', port: 0, staticDir: path.join(ROOT, 'dist'), log: () => undefined });
+export async function launchHost(hall: HallConfig, extra: Partial<HostOptions> = {}): Promise<HostFixture> {
+  const host = await startHost({ hall, deviceId: 'demo-pad-a01', port: 0, staticDir: path.join(ROOT, 'dist'), log: () => undefined, ...extra });
   return {
     host,
     async sendCaseEvent(projectNo, overrides = {}) {

@@ -1,6 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import { RendererMessageSchema, type HostMessage } from '../contract/bridgeMessages';
+import type { z } from 'zod';
+import type { ScreenNameSchema } from '../contract/bridgeMessages';
+
+export type ScreenName = z.infer<typeof ScreenNameSchema>;
 import type { DeviceContext } from '../contract/hallConfig';
 import { sendError } from './httpErrors';
 import type { InvitationQueue } from './invitationQueue';
@@ -12,6 +16,10 @@ export interface BridgeRouteOptions {
   launchToken: string;
   isOwnOrigin: (origin: string) => boolean;
   log: (message: string) => void;
+  /** The renderer reported which screen shows. */
+  onScreen?: (name: ScreenName) => void;
+  /** Extra messages a newly connected renderer should get after hello (e.g. device status). */
+  greeting?: () => HostMessage[];
 }
 
 export interface BridgeHub {
@@ -46,6 +54,7 @@ export function bridgeRoute(app: FastifyInstance, options: BridgeRouteOptions): 
     (socket) => {
       sockets.add(socket);
       send(socket, { type: 'hello', context: options.context(), hostTimeMs: Date.now() });
+      for (const message of options.greeting?.() ?? []) send(socket, message);
       for (const invitation of options.queue.pending()) send(socket, { type: 'invitation', invitation });
       socket.on('message', (data) => {
         let raw: unknown;
@@ -61,6 +70,7 @@ export function bridgeRoute(app: FastifyInstance, options: BridgeRouteOptions): 
           return;
         }
         if (parsed.data.type === 'ack') options.queue.ack(parsed.data.invitationId);
+        else options.onScreen?.(parsed.data.name);
       });
       socket.on('close', () => sockets.delete(socket));
     },

@@ -4,7 +4,9 @@ import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { deviceContextFor, type DeviceContext, type HallConfig } from '../contract/hallConfig';
-import { bridgeRoute } from './bridgeRoute';
+import type { DeviceStatusMessage } from '../contract/bridgeMessages';
+import { bridgeRoute, type ScreenName } from './bridgeRoute';
+import type { DeviceCommand, DevicePress, DeviceStatus, RatingDevice } from './device/ratingDevice';
 import { caseEventRoute } from './caseEventRoute';
 import { sendError } from './httpErrors';
 import { InvitationQueue } from './invitationQueue';
@@ -20,7 +22,12 @@ export interface HostOptions {
   /** Overrides the device's caseEventToken from the hall config. */
   caseEventToken?: string;
   log?: (message: string) => void;
+  /** A physical rating device attached to this host (serial button box), built with the host's handlers. */
+  createDevice?: (handlers: { onPress: (press: DevicePress) => void; onStatus: (status: DeviceStatus) => void }) => RatingDevice;
 }
+
+/** The device's lights and tones follow the screen the citizen sees. */
+const COMMAND_FOR_SCREEN: Partial<Record<ScreenName, DeviceCommand>> = { rating: 'prompt', thanks: 'thanks', idle: 'idle' };
 
 export interface RunningHost {
   /** Origin of the host, e.g. http://127.0.0.1:8787 */
@@ -56,8 +63,8 @@ function contentSecurityPolicy(intakeUrl: string | undefined): string {
 export async function startHost(options: HostOptions): Promise<RunningHost> {
   const log = options.log ?? ((message: string) => console.log(message));
   const context = deviceContextFor(options.hall, options.deviceId);
-  const device = options.hall.devices.find((d) => d.id === options.deviceId);
-  const caseEventToken = options.caseEventToken ?? device?.caseEventToken ?? '';
+  const deviceConfig = options.hall.devices.find((d) => d.id === options.deviceId);
+  const caseEventToken = options.caseEventToken ?? deviceConfig?.caseEventToken ?? '';
   if (caseEventToken.length < 16) throw new Error('the case event token must have at least 16 characters');
   const launchToken = newLaunchToken();
   const CONTENT_SECURITY_POLICY = contentSecurityPolicy(options.hall.intake?.url);
@@ -81,7 +88,45 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
 
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
   const queue = new InvitationQueue();
-  const hub = bridgeRoute(app, { queue, context: () => context, launchToken, isOwnOrigin, log });
+  let screen: ScreenName = 'idle';
+  let ignoredPresses = 0;
+  // The device is created after the bridge (it needs the hub); these closures run only later.
+  const deviceStatus = (): DeviceStatusMessage | null => {
+    if (!device) return null;
+    const status = device.status();
+    return { ...status, counters: { ...status.counters, ignoredPresses } };
+  };
+  const hub = bridgeRoute(app, {
+    queue,
+    context: () => context,
+    launchToken,
+    isOwnOrigin,
+    log,
+    onScreen: (name) => {
+      if (name === screen) return;
+      screen = name;
+      const command = COMMAND_FOR_SCREEN[name];
+      if (command) device?.command(command);
+    },
+    greeting: () => {
+      const status = deviceStatus();
+      return status ? [{ type: 'deviceStatus', status }] : [];
+    },
+  });
+  const device: RatingDevice | undefined = options.createDevice?.({
+    onPress: (press) => {
+      // Only a rating screen takes a press; anything else is counted, never turned into a rating.
+      if (screen !== 'rating') {
+        ignoredPresses++;
+        return;
+      }
+      hub.broadcast({ type: 'devicePress', level: press.level, method: 'serial', durationMs: press.durationMs });
+    },
+    onStatus: () => {
+      const status = deviceStatus();
+      if (status) hub.broadcast({ type: 'deviceStatus', status });
+    },
+  });
   await app.register(caseEventRoute, {
     queue,
     context: () => context,
@@ -89,7 +134,13 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     isOwnOrigin,
     onInvitation: (invitation) => hub.broadcast({ type: 'invitation', invitation }),
   });
-  app.get('/api/health', async () => ({ ok: true, deviceId: context.device.id, rendererConnections: hub.connections(), unacked: queue.pending().length }));
+  app.get('/api/health', async () => ({
+    ok: true,
+    deviceId: context.device.id,
+    rendererConnections: hub.connections(),
+    unacked: queue.pending().length,
+    ratingDevice: deviceStatus(),
+  }));
 
   if (options.staticDir) {
     if (!existsSync(path.join(options.staticDir, 'index.html'))) {
@@ -102,6 +153,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   }
 
   await app.listen({ host: '127.0.0.1', port: options.port });
+  device?.start();
   const address = app.server.address();
   port = typeof address === 'object' && address ? address.port : options.port;
   const origin = `http://127.0.0.1:${port}`;
@@ -111,6 +163,9 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     caseEventToken,
     context,
     app,
-    close: () => app.close(),
+    close: async () => {
+      await device?.stop();
+      await app.close();
+    },
   };
 }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { IntakeSettingsSchema, type HallConfig } from '../contract/hallConfig';
+import { serialDeviceFromConfig } from './device/fromConfig';
 import { loadHallConfigKeepingLastGood } from './hallConfigFile';
 import { startHost } from './hostServer';
 import { findChromium, hasDisplay, openInChromium } from './kioskBrowser';
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
       kiosk: { type: 'boolean', default: false },
       'intake-url': { type: 'string' },
       'enrolment-token': { type: 'string' },
+      'serial-path': { type: 'string' },
     },
   });
   const port = Number(values.port);
@@ -29,16 +31,20 @@ async function main(): Promise<void> {
   const deviceId = values.device ?? loaded.hall.devices[0]?.id ?? '';
   const hall = withIntake(loaded.hall, deviceId, values['intake-url'], values['enrolment-token']);
 
+  const configured = hall.devices.find((d) => d.id === deviceId)?.serial;
+  const serial = values['serial-path'] ? { baudRate: 115200, valueMap: 'open' as const, ...configured, path: values['serial-path'] } : configured;
   const host = await startHost({
     hall,
     deviceId,
     port,
     staticDir: values.static,
+    ...(serial ? { createDevice: serialDeviceFromConfig(serial) } : {}),
     ...(process.env.CASE_EVENT_TOKEN ? { caseEventToken: process.env.CASE_EVENT_TOKEN } : {}),
   });
   console.log(`好差评 evaluator — ${hall.hall.name} · ${host.context.window.name} (device ${deviceId})`);
   console.log(`  rating screen:   ${host.appUrl}`);
   if (hall.intake) console.log(`  syncs to intake: ${hall.intake.url}`);
+  if (serial) console.log(`  rating device:   serial ${serial.path ?? `${serial.vendorId}:${serial.productId}`} (${serial.baudRate} baud)`);
   console.log(`  case events:     POST ${host.origin}/api/case-events  (Authorization: Bearer <device caseEventToken>)`);
   console.log(`  send a demo one: npm run case-event -- --url ${host.origin}${values.device ? ` --device ${deviceId}` : ''}`);
 

@@ -9,7 +9,14 @@ import { buildIfStale } from './buildIfStale';
  * the reference intake on SQLite (.data/intake.sqlite) and the host, wired together.
  * `-- --no-intake` runs the host alone; every other flag goes to the host (see host/main.ts).
  */
-const { values } = parseArgs({ options: { 'no-intake': { type: 'boolean', default: false }, 'intake-port': { type: 'string', default: '8788' } }, strict: false });
+const { values } = parseArgs({
+  options: {
+    'no-intake': { type: 'boolean', default: false },
+    'intake-port': { type: 'string', default: '8788' },
+    'simulate-device': { type: 'boolean', default: false },
+  },
+  strict: false,
+});
 buildIfStale();
 
 if (!values['no-intake']) {
@@ -25,6 +32,23 @@ if (!values['no-intake']) {
   console.log(`reference intake: ${intake.origin} (SQLite .data/intake.sqlite)`);
   process.argv.push('--intake-url', intake.origin, '--enrolment-token', enrolmentToken);
 }
+if (values['simulate-device']) {
+  // A serial button box on a socat pty pair; type 1–5 + Enter in this terminal to press.
+  const { createPtyPair } = await import('./ptyPair');
+  const { startDeviceSimulator } = await import('./deviceSimulator');
+  const pty = await createPtyPair();
+  const sim = await startDeviceSimulator({ path: pty.devicePath, heartbeatMs: 1000 });
+  process.argv.push('--serial-path', pty.hostPath);
+  console.log(`simulated rating device on ${pty.devicePath}: type 1–5 and Enter to press (5 非常满意 … 1 非常不满意)`);
+  process.stdin.setEncoding('utf8');
+  process.stdin.on('data', (line: string) => {
+    const value = Number(line.trim());
+    if (Number.isInteger(value) && value >= 0 && value <= 255) sim.press(value);
+  });
+  process.on('exit', () => void pty.unplug());
+}
 // The host parses the rest of the command line: hand it only its own flags.
-process.argv = process.argv.filter((arg, i, all) => arg !== '--no-intake' && !arg.startsWith('--intake-port') && all[i - 1] !== '--intake-port');
+process.argv = process.argv.filter(
+  (arg, i, all) => arg !== '--no-intake' && arg !== '--simulate-device' && !arg.startsWith('--intake-port') && all[i - 1] !== '--intake-port',
+);
 await import('../host/main');

@@ -12,8 +12,12 @@ import { SaveFailedScreen, SavingScreen, ThanksScreen } from './screens/StatusSc
 // Staff-only: loaded when first opened, so it costs the citizen-facing start nothing.
 const AdminScreen = lazy(() => import('./admin/AdminScreen').then((m) => ({ default: m.AdminScreen })));
 
-/** Keyboard-wedge evaluators type a digit; digits 1–5 are the levels (5 非常满意 … 1 非常不满意). */
-function levelForKey(key: string): Level | undefined {
+/**
+ * Keyboard-wedge (HID) evaluators type keys: the device's configured key map when it has one,
+ * else digits 1–5 are the levels (5 非常满意 … 1 非常不满意).
+ */
+function levelForKey(key: string, hidKeys: Record<string, Level> | undefined): Level | undefined {
+  if (hidKeys) return hidKeys[key];
   return LEVELS.find((level) => String(level) === key);
 }
 
@@ -25,6 +29,7 @@ export function App({ db }: { db: EvaluatorDb }) {
   const screen = useFlow((s) => s.flow.screen);
   const send = useFlow((s) => s.send);
   const defaultLanguage = useFlow((s) => s.context?.languages[0] ?? 'zh-CN');
+  const hidKeys = useFlow((s) => s.context?.device.hidKeys);
   const { i18n } = useTranslation();
   const adminOpen = useAdminStore((s) => s.open);
   const setAdminOpen = useAdminStore((s) => s.setOpen);
@@ -37,12 +42,12 @@ export function App({ db }: { db: EvaluatorDb }) {
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (event.repeat || isTyping(event.target)) return;
-      const level = levelForKey(event.key);
-      if (level !== undefined) send({ type: 'PRESS', level, method: 'keyboard' });
+      const level = levelForKey(event.key, hidKeys);
+      if (level !== undefined) send({ type: 'PRESS', level, method: hidKeys ? 'hid' : 'keyboard' });
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [send]);
+  }, [send, hidKeys]);
 
   // Each citizen starts in the hall's first language.
   useEffect(() => {

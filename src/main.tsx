@@ -55,8 +55,19 @@ async function boot(): Promise<void> {
       void ensureSync(context);
     },
     onInvitation: (invitation) => void store.receiveInvitation(invitation),
-    onConnectionChange: (connected) => store.setHostConnected(connected),
+    onConnectionChange: (connected) => {
+      store.setHostConnected(connected);
+      if (connected) bridge.send({ type: 'screen', name: store.getState().flow.screen.name });
+    },
+    onDevicePress: (level, method) => store.getState().send({ type: 'PRESS', level, method }),
+    onDeviceStatus: (deviceStatus) => useAdminStore.setState({ deviceStatus }),
     onProtocolError: (error) => console.warn(`bridge: ${error}`),
+  });
+
+  // The host gates device presses and drives the device's lights by the screen shown.
+  store.subscribe((state, previous) => {
+    const name = state.flow.screen.name;
+    if (name !== previous.flow.screen.name) bridge?.send({ type: 'screen', name });
   });
 
   const root = document.getElementById('root');

@@ -4,7 +4,7 @@ import { seededRandom } from '../../src/sync/backoff';
 import { encodeFrame, FrameType } from './frame';
 import { VALUE_MAPS, type DevicePress, type RatingDevice } from './ratingDevice';
 import { createSerialRatingDevice } from './serialRatingDevice';
-import { createPtyPair, type PtyPair } from './testing/ptyPair';
+import { createPtyPair, type PtyPair } from '../../scripts/ptyPair';
 
 /** These tests run the driver against real pseudo-terminals made by socat, not a mock binding. */
 const cleanups: Array<() => Promise<void>> = [];

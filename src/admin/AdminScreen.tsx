@@ -36,6 +36,7 @@ export function AdminScreen({ db }: { db: EvaluatorDb }) {
   const { t } = useTranslation();
   const status = useAdminStore((s) => s.syncStatus);
   const engine = useAdminStore((s) => s.engine);
+  const device = useAdminStore((s) => s.deviceStatus);
   const setOpen = useAdminStore((s) => s.setOpen);
   const [counts, setCounts] = useState<Counts | null>(null);
   const [now, setNow] = useState(() => Date.now());
@@ -81,6 +82,28 @@ export function AdminScreen({ db }: { db: EvaluatorDb }) {
         <dd data-fact="lastError">{status?.lastError ?? '—'}</dd>
         <dt>{t('admin.clockOffset')}</dt>
         <dd>{status?.clockOffsetMs == null ? '—' : `${status.clockOffsetMs} ms`}</dd>
+        {device && (
+          <>
+            <dt>{t('admin.device')}</dt>
+            <dd data-fact="device">
+              {t(device.online ? 'admin.deviceOnline' : device.connected ? 'admin.deviceSilent' : 'admin.deviceOffline')}
+              {device.info ? ` · ${device.info.model} ${device.info.firmware} (${device.info.serial})` : ''}
+              {device.path ? ` · ${device.path}` : ''}
+            </dd>
+            <dt>{t('admin.deviceCounters')}</dt>
+            <dd data-fact="deviceCounters">
+              {Object.entries(device.counters)
+                .map(([name, value]) => `${name} ${value}`)
+                .join(' · ')}
+            </dd>
+            {device.lastError && (
+              <>
+                <dt>{t('admin.deviceError')}</dt>
+                <dd>{device.lastError}</dd>
+              </>
+            )}
+          </>
+        )}
       </dl>
       <div className="admin-actions">
         <button type="button" className="primary" disabled={!engine} onClick={() => void engine?.retryNow()}>

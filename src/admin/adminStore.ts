@@ -1,10 +1,12 @@
 import { create } from 'zustand';
+import type { DeviceStatusMessage } from '../../contract/bridgeMessages';
 import type { SyncEngine, SyncStatus } from '../sync/syncEngine';
 
 interface AdminState {
   open: boolean;
   syncStatus: SyncStatus | null;
   engine: SyncEngine | null;
+  deviceStatus: DeviceStatusMessage | null;
   setOpen(open: boolean): void;
 }
 
@@ -13,6 +15,7 @@ export const useAdminStore = create<AdminState>()((set) => ({
   open: false,
   syncStatus: null,
   engine: null,
+  deviceStatus: null,
   setOpen: (open) => set({ open }),
 }));
 

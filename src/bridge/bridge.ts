@@ -1,4 +1,5 @@
-import { HostMessageSchema, type RendererMessage } from '../../contract/bridgeMessages';
+import { HostMessageSchema, type DeviceStatusMessage, type RendererMessage } from '../../contract/bridgeMessages';
+import type { Level } from '../../contract/ratingCodes';
 import type { DeviceContext } from '../../contract/hallConfig';
 import type { Invitation } from '../../contract/invitation';
 
@@ -7,6 +8,9 @@ export interface BridgeListener {
   onContext(context: DeviceContext, hostTimeMs: number): void;
   onInvitation(invitation: Invitation): void;
   onConnectionChange(connected: boolean): void;
+  /** A physical device press, forwarded by the host only while a rating screen shows. */
+  onDevicePress(level: Level, method: 'serial' | 'hid'): void;
+  onDeviceStatus(status: DeviceStatusMessage): void;
   /** A message that failed validation: reported, never acted on. */
   onProtocolError(error: string): void;
 }
@@ -36,6 +40,12 @@ export function handleHostMessage(raw: unknown, listener: BridgeListener): void 
       break;
     case 'invitation':
       listener.onInvitation(message.invitation);
+      break;
+    case 'devicePress':
+      listener.onDevicePress(message.level, message.method);
+      break;
+    case 'deviceStatus':
+      listener.onDeviceStatus(message.status);
       break;
   }
 }
