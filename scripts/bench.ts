@@ -5,6 +5,7 @@ import { CHROMIUM_ARGS } from '../playwright.config';
 import { demoHall, launchHost } from '../e2e/fixtures';
 import { buildIfStale } from './buildIfStale';
 import { benchDrain } from './benchDrain';
+import { benchSerial } from './benchSerial';
 import { formatMs, percentile, printTable } from './stats';
 
 /**
@@ -19,6 +20,7 @@ const { values } = parseArgs({
     count: { type: 'string', default: '200' },
     queued: { type: 'string', default: '100000' },
     baseline: { type: 'string', default: '2000' },
+    serial: { type: 'string', default: '100' },
     only: { type: 'string' },
   },
 });
@@ -149,12 +151,23 @@ async function main(): Promise<void> {
   buildIfStale();
   const browser = await chromium.launch({ executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
   try {
-    if (values.only !== 'drain') {
+    if (values.only === undefined || values.only === 'rating') {
       const rows = await benchRatingLoop(browser);
       printTable(['metric', 'n', 'p50', 'p95', 'target (p95)', 'baseline'], rows);
       console.log('');
     }
-    if (values.only !== 'rating') {
+    if (values.only === undefined || values.only === 'serial') {
+      const { pressToDurable, roundTrip } = await benchSerial(browser, Number(values.serial), clockOffset);
+      printTable(
+        ['metric', 'n', 'p50', 'p95', 'target (p95)', 'baseline'],
+        [
+          latencyRow('serial press → outcome durable (real pty)', pressToDurable, '≤ 30 ms', 'pty round trip below'),
+          latencyRow('  baseline: raw pty round trip of the frame', roundTrip, '—', 'same run'),
+        ],
+      );
+      console.log('');
+    }
+    if (values.only === undefined || values.only === 'drain') {
       const drain = await benchDrain(browser, Number(values.queued), Number(values.baseline), (s) => console.log(`  ${s}…`));
       const rate = drain.queued / (drain.drainMs / 1000);
       const baseRate = drain.baselineCount / (drain.baselineMs / 1000);

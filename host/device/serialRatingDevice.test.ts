@@ -137,4 +137,34 @@ describe('serial rating device over a real pty', () => {
     expect(device.status().counters.checksumErrors).toBeGreaterThan(0);
     expect(device.status().connected).toBe(true);
   });
+
+  it('finds the device by USB vendor/product id when no port is configured', async () => {
+    const pty = await createPtyPair();
+    cleanups.push(() => pty.unplug());
+    const presses: DevicePress[] = [];
+    let listed = 0;
+    const device = createSerialRatingDevice({
+      vendorId: '1A86',
+      productId: '7523',
+      baudRate: 115200,
+      valueMap: VALUE_MAPS.open!,
+      onPress: (p) => presses.push(p),
+      reconnect: { baseMs: 50, maxMs: 100 },
+      listPorts: async () => {
+        listed++;
+        // The device shows up on the second scan, beside an unrelated adapter.
+        return listed < 2
+          ? [{ path: '/dev/ttyS0', vendorId: '0403', productId: '6001' }]
+          : [{ path: '/dev/ttyS0', vendorId: '0403', productId: '6001' }, { path: pty.hostPath, vendorId: '1a86', productId: '7523' }];
+      },
+    });
+    device.start();
+    cleanups.push(() => device.stop());
+    const sim = await startDeviceSimulator({ path: pty.devicePath, heartbeatMs: 100 });
+    cleanups.push(() => sim.close());
+    await until(() => device.status().connected, 'connected by USB ids');
+    expect(device.status().path).toBe(pty.hostPath);
+    sim.press(1);
+    await until(() => presses.length === 1, 'press');
+  });
 });

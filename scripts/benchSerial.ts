@@ -1,0 +1,98 @@
+import type { Browser, Page } from '@playwright/test';
+import { SerialPort } from 'serialport';
+import { demoHall, launchHost } from '../e2e/fixtures';
+import { serialDeviceFromConfig } from '../host/device/fromConfig';
+import { encodeFrame, FrameType } from '../host/device/frame';
+import { startDeviceSimulator } from './deviceSimulator';
+import { createPtyPair } from './ptyPair';
+
+const nodeNow = () => performance.timeOrigin + performance.now();
+
+function markTime(page: Page, name: string, invitationId: string): Promise<number | null> {
+  return page.evaluate(
+    ([markName, id]) => {
+      const entry = performance.getEntriesByName(markName, 'mark').find((e) => (e as PerformanceMark).detail?.invitationId === id);
+      return entry ? performance.timeOrigin + entry.startTime : null;
+    },
+    [name, invitationId] as const,
+  );
+}
+
+async function awaitMark(page: Page, name: string, invitationId: string): Promise<number> {
+  for (let i = 0; i < 400; i++) {
+    const at = await markTime(page, name, invitationId);
+    if (at !== null) return at;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`no ${name} mark for ${invitationId}`);
+}
+
+/** Raw pty round trip: one small frame out through socat and echoed straight back. */
+async function ptyRoundTrips(count: number): Promise<number[]> {
+  const pty = await createPtyPair();
+  const open = (path: string) =>
+    new Promise<SerialPort>((resolve, reject) => {
+      const port = new SerialPort({ path, baudRate: 115200, autoOpen: false });
+      port.open((error) => (error ? reject(error) : resolve(port)));
+    });
+  const [a, b] = [await open(pty.hostPath), await open(pty.devicePath)];
+  b.on('data', (data: Buffer) => b.write(data));
+  const frame = encodeFrame({ type: FrameType.PRESS, seq: 1, payload: Uint8Array.of(5, 0, 100) });
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const started = nodeNow();
+    await new Promise<void>((resolve) => {
+      let got = 0;
+      const onData = (data: Buffer) => {
+        got += data.length;
+        if (got >= frame.length) {
+          a.off('data', onData);
+          resolve();
+        }
+      };
+      a.on('data', onData);
+      a.write(frame);
+    });
+    times.push(nodeNow() - started);
+  }
+  await Promise.all([a, b].map((p) => new Promise<void>((r) => p.close(() => r()))));
+  await pty.unplug();
+  return times;
+}
+
+/**
+ * Serial press → outcome durable: the simulated device writes a PRESS frame on a real pty; the
+ * host's driver decodes it, the bridge carries it to Chromium, the outbox commits it. Baseline in
+ * the same run: the raw pty round trip of the same frame.
+ */
+export async function benchSerial(browser: Browser, count: number, clockOffset: (page: Page) => Promise<number>): Promise<{ pressToDurable: number[]; roundTrip: number[] }> {
+  const pty = await createPtyPair();
+  const sim = await startDeviceSimulator({ path: pty.devicePath, heartbeatMs: 500 });
+  const evaluator = await launchHost(demoHall({ inviteTimeoutSec: 600, thanksSec: 1 }), {
+    createDevice: serialDeviceFromConfig({ path: pty.hostPath, baudRate: 115200, valueMap: 'open' }),
+  });
+  const page = await browser.newPage();
+  try {
+    await page.goto(evaluator.host.appUrl);
+    await page.locator('[data-screen="idle"]').waitFor();
+    await page.getByRole('status').waitFor({ state: 'detached' });
+    const offset = await clockOffset(page);
+    const pressToDurable: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const invitationId = await evaluator.sendCaseEvent(`SERIAL-BENCH-${Date.now()}-${i}`);
+      await awaitMark(page, 'rating-painted', invitationId);
+      await new Promise((r) => setTimeout(r, 50)); // the host learns the screen is up
+      const pressedAt = nodeNow() + offset;
+      sim.press(5);
+      await new Promise((r) => setTimeout(r, 100));
+      pressToDurable.push((await awaitMark(page, 'outcome-durable', invitationId)) - pressedAt);
+      await page.locator('[data-screen="idle"]').waitFor();
+    }
+    return { pressToDurable, roundTrip: await ptyRoundTrips(count) };
+  } finally {
+    await page.close();
+    await evaluator.host.close();
+    await sim.close();
+    await pty.unplug();
+  }
+}
