@@ -6,6 +6,7 @@ import { demoHall, launchHost } from '../e2e/fixtures';
 import { buildIfStale } from './buildIfStale';
 import { benchDrain } from './benchDrain';
 import { benchSerial } from './benchSerial';
+import { awaitMark, clockOffset, nodeNow, sleep } from './pageMarks';
 import { formatMs, percentile, printTable } from './stats';
 
 /**
@@ -26,47 +27,6 @@ const { values } = parseArgs({
 });
 const COUNT = Number(values.count);
 
-const nodeNow = () => performance.timeOrigin + performance.now();
-
-/** Page clock minus Node clock, from the round trip with the smallest delay. */
-async function clockOffset(page: Page): Promise<number> {
-  let best = { rtt: Infinity, offset: 0 };
-  for (let i = 0; i < 30; i++) {
-    const before = nodeNow();
-    const pageNow = await page.evaluate(() => performance.timeOrigin + performance.now());
-    const after = nodeNow();
-    if (after - before < best.rtt) best = { rtt: after - before, offset: pageNow - (before + after) / 2 };
-  }
-  return best.offset;
-}
-
-/**
- * Absolute (epoch ms) time of the named user-timing mark for one invitation, or null. Read with
- * one small evaluate, so the bench itself puts next to no work on the page's main thread.
- */
-function markTime(page: Page, name: string, invitationId: string): Promise<number | null> {
-  return page.evaluate(
-    ([markName, id]) => {
-      const entry = performance
-        .getEntriesByName(markName, 'mark')
-        .find((e) => (e as PerformanceMark).detail?.invitationId === id);
-      return entry ? performance.timeOrigin + entry.startTime : null;
-    },
-    [name, invitationId] as const,
-  );
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls sparsely (every `everyMs`) until the mark exists. */
-async function awaitMark(page: Page, name: string, invitationId: string, everyMs: number): Promise<number> {
-  for (let waited = 0; waited < 10_000; waited += everyMs) {
-    const at = await markTime(page, name, invitationId);
-    if (at !== null) return at;
-    await sleep(everyMs);
-  }
-  throw new Error(`no "${name}" mark for invitation ${invitationId} after 10 s`);
-}
 
 async function rawPutBaseline(page: Page, durability: 'strict' | 'default'): Promise<number[]> {
   return page.evaluate(async (mode) => {
@@ -157,7 +117,7 @@ async function main(): Promise<void> {
       console.log('');
     }
     if (values.only === undefined || values.only === 'serial') {
-      const { pressToDurable, roundTrip } = await benchSerial(browser, Number(values.serial), clockOffset);
+      const { pressToDurable, roundTrip } = await benchSerial(browser, Number(values.serial));
       printTable(
         ['metric', 'n', 'p50', 'p95', 'target (p95)', 'baseline'],
         [

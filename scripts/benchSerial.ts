@@ -1,31 +1,11 @@
-import type { Browser, Page } from '@playwright/test';
+import type { Browser } from '@playwright/test';
 import { SerialPort } from 'serialport';
 import { demoHall, launchHost } from '../e2e/fixtures';
 import { serialDeviceFromConfig } from '../host/device/fromConfig';
 import { encodeFrame, FrameType } from '../host/device/frame';
 import { startDeviceSimulator } from './deviceSimulator';
+import { awaitMark, clockOffset, nodeNow } from './pageMarks';
 import { createPtyPair } from './ptyPair';
-
-const nodeNow = () => performance.timeOrigin + performance.now();
-
-function markTime(page: Page, name: string, invitationId: string): Promise<number | null> {
-  return page.evaluate(
-    ([markName, id]) => {
-      const entry = performance.getEntriesByName(markName, 'mark').find((e) => (e as PerformanceMark).detail?.invitationId === id);
-      return entry ? performance.timeOrigin + entry.startTime : null;
-    },
-    [name, invitationId] as const,
-  );
-}
-
-async function awaitMark(page: Page, name: string, invitationId: string): Promise<number> {
-  for (let i = 0; i < 400; i++) {
-    const at = await markTime(page, name, invitationId);
-    if (at !== null) return at;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`no ${name} mark for ${invitationId}`);
-}
 
 /** Raw pty round trip: one small frame out through socat and echoed straight back. */
 async function ptyRoundTrips(count: number): Promise<number[]> {
@@ -65,7 +45,7 @@ async function ptyRoundTrips(count: number): Promise<number[]> {
  * host's driver decodes it, the bridge carries it to Chromium, the outbox commits it. Baseline in
  * the same run: the raw pty round trip of the same frame.
  */
-export async function benchSerial(browser: Browser, count: number, clockOffset: (page: Page) => Promise<number>): Promise<{ pressToDurable: number[]; roundTrip: number[] }> {
+export async function benchSerial(browser: Browser, count: number): Promise<{ pressToDurable: number[]; roundTrip: number[] }> {
   const pty = await createPtyPair();
   const sim = await startDeviceSimulator({ path: pty.devicePath, heartbeatMs: 500 });
   const evaluator = await launchHost(demoHall({ inviteTimeoutSec: 600, thanksSec: 1 }), {
@@ -80,12 +60,12 @@ export async function benchSerial(browser: Browser, count: number, clockOffset: 
     const pressToDurable: number[] = [];
     for (let i = 0; i < count; i++) {
       const invitationId = await evaluator.sendCaseEvent(`SERIAL-BENCH-${Date.now()}-${i}`);
-      await awaitMark(page, 'rating-painted', invitationId);
+      await awaitMark(page, 'rating-painted', invitationId, 25);
       await new Promise((r) => setTimeout(r, 50)); // the host learns the screen is up
       const pressedAt = nodeNow() + offset;
       sim.press(5);
       await new Promise((r) => setTimeout(r, 100));
-      pressToDurable.push((await awaitMark(page, 'outcome-durable', invitationId)) - pressedAt);
+      pressToDurable.push((await awaitMark(page, 'outcome-durable', invitationId, 25)) - pressedAt);
       await page.locator('[data-screen="idle"]').waitFor();
     }
     return { pressToDurable, roundTrip: await ptyRoundTrips(count) };

@@ -17,6 +17,16 @@ export interface SyncStatus {
   rejectedTotal: number;
 }
 
+export const INITIAL_SYNC_STATUS: SyncStatus = {
+  state: 'idle',
+  lastSuccessAtMs: null,
+  lastError: null,
+  nextAttemptAtMs: null,
+  clockOffsetMs: null,
+  uploadedTotal: 0,
+  rejectedTotal: 0,
+};
+
 /** The part of the Web Locks API the engine uses; one sync runner across all tabs. */
 export interface LockManagerLike {
   request<T>(name: string, options: { ifAvailable: boolean }, callback: (lock: unknown) => Promise<T>): Promise<T>;
@@ -57,15 +67,7 @@ export function createSyncEngine(deps: SyncEngineDeps) {
   let running: Promise<void> | null = null;
   let rerun = false;
   let stopped = true;
-  let status: SyncStatus = {
-    state: 'idle',
-    lastSuccessAtMs: null,
-    lastError: null,
-    nextAttemptAtMs: null,
-    clockOffsetMs: null,
-    uploadedTotal: 0,
-    rejectedTotal: 0,
-  };
+  let status: SyncStatus = INITIAL_SYNC_STATUS;
 
   function publish(patch: Partial<SyncStatus>): void {
     status = { ...status, ...patch };

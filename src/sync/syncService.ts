@@ -2,7 +2,7 @@ import type { DeviceContext } from '../../contract/hallConfig';
 import { openEvaluatorDb, type EvaluatorDb } from '../data/db';
 import { exportPublicKey, loadOrCreateDeviceKey, signRequest } from '../device/deviceKey';
 import { createIntakeClient } from './intakeClient';
-import { createSyncEngine, type LockManagerLike, type SyncEngine, type SyncStatus } from './syncEngine';
+import { createSyncEngine, INITIAL_SYNC_STATUS, type LockManagerLike, type SyncEngine, type SyncStatus } from './syncEngine';
 
 const ENROLLED_KEY = 'enrolledAtIntake';
 const ENROL_RETRY_MS = 30_000;
@@ -47,16 +47,7 @@ export function startSyncService({ db, context, now, onStatus, locks }: SyncServ
     ...(locks ? { locks } : {}),
   });
 
-  const idle = (patch: Partial<SyncStatus>): SyncStatus => ({
-    state: 'unauthorized',
-    lastSuccessAtMs: null,
-    lastError: null,
-    nextAttemptAtMs: null,
-    clockOffsetMs: null,
-    uploadedTotal: 0,
-    rejectedTotal: 0,
-    ...patch,
-  });
+  const notEnrolled = (patch: Partial<SyncStatus>): SyncStatus => ({ ...INITIAL_SYNC_STATUS, state: 'unauthorized', ...patch });
 
   async function enrolThenStart(): Promise<void> {
     if (stopped) return;
@@ -65,12 +56,12 @@ export function startSyncService({ db, context, now, onStatus, locks }: SyncServ
     if (!enrolled) {
       const token = intake?.enrolmentToken;
       if (!token) {
-        onStatus(idle({ lastError: 'not enrolled and no enrolment token in the device configuration' }));
+        onStatus(notEnrolled({ lastError: 'not enrolled and no enrolment token in the device configuration' }));
         return;
       }
       const result = await client.enrol(token, await exportPublicKey(keyPair));
       if (!result.ok) {
-        onStatus(idle({ lastError: `enrolment failed (${result.status}): ${result.reason}`, nextAttemptAtMs: now() + ENROL_RETRY_MS }));
+        onStatus(notEnrolled({ lastError: `enrolment failed (${result.status}): ${result.reason}`, nextAttemptAtMs: now() + ENROL_RETRY_MS }));
         enrolTimer = setTimeout(() => void enrolThenStart(), ENROL_RETRY_MS);
         return;
       }
