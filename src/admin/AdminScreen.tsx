@@ -115,7 +115,7 @@ export function AdminScreen({ db }: { db: EvaluatorDb }) {
           <caption>{t('admin.deadLetterList')}</caption>
           <thead>
             <tr>
-              <th scope="col">seq</th>
+              <th scope="col">{t('admin.seq')}</th>
               <th scope="col">{t('admin.case')}</th>
               <th scope="col">{t('admin.reason')}</th>
               <th scope="col">{t('admin.action')}</th>

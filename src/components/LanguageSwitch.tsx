@@ -9,7 +9,7 @@ export function LanguageSwitch() {
   const languages = useFlow((s) => s.context?.languages ?? ONLY_DEFAULT);
   if (languages.length < 2) return null;
   return (
-    <nav className="language-switch" aria-label="Language">
+    <nav className="language-switch" aria-label={t('language.switchLabel')}>
       {languages.map((lng) => (
         <button
           key={lng}

@@ -96,6 +96,7 @@ export const en: Resources = {
     clockOffset: 'Clock offset to intake',
     retryNow: 'Sync now',
     deadLetterList: 'Refused ratings (kept for follow-up)',
+    seq: 'Seq',
     case: 'Case number',
     reason: 'Reason',
     action: 'Action',
@@ -107,5 +108,5 @@ export const en: Resources = {
     deviceError: 'Device error',
     requeue: 'Upload again',
   },
-  language: { 'zh-CN': '中文', en: 'English' },
+  language: { 'zh-CN': '中文', en: 'English', switchLabel: 'Language' },
 };

@@ -56,6 +56,7 @@ export const zhCN = {
     clockOffset: '与平台时钟偏差',
     retryNow: '立即同步',
     deadLetterList: '被拒收的评价（保留待处理）',
+    seq: '序号',
     case: '办件编号',
     reason: '原因',
     action: '操作',
@@ -67,7 +68,7 @@ export const zhCN = {
     deviceError: '评价器错误',
     requeue: '重新上传',
   },
-  language: { 'zh-CN': '中文', en: 'English' },
+  language: { 'zh-CN': '中文', en: 'English', switchLabel: '语言' },
 };
 
 export type Resources = typeof zhCN;
