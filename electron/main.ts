@@ -1,41 +1,84 @@
 import path from 'node:path';
-import { app, BrowserWindow, session } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, powerSaveBlocker, screen, session } from 'electron';
+import { serialDeviceFromConfig } from '../host/device/fromConfig';
 import { loadHallConfigKeepingLastGood } from '../host/hallConfigFile';
 import { startHost, type RunningHost } from '../host/hostServer';
+import { chooseKioskDisplay } from './displayChoice';
+import { attachIpcBridge } from './ipcTransport';
+import { watchRenderer } from './rendererWatchdog';
+import { isAllowedNavigation, isPermissionAllowed } from './shellPolicy';
 
 /**
- * Electron entry: wires the shared host core and shows the renderer in a locked-down kiosk
- * window. Everything with logic lives in host/ and runs without Electron.
+ * Electron entry: wires the shared host core (host/) into a locked-down kiosk window. Every
+ * decision lives in a plain module tested without Electron; this file only connects them.
  */
 let host: RunningHost | undefined;
+const log = (message: string) => console.log(`[shell] ${message}`);
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
+  Menu.setApplicationMenu(null);
+  app.on('web-contents-created', (_event, contents) => {
+    // No new windows, no webviews, from any page this app ever shows.
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+  });
+
   app.whenReady().then(async () => {
     const dataDir = app.getPath('userData');
     const configFile = process.env.HALL_CONFIG ?? path.join(process.resourcesPath, 'kiosk-config', 'hall.json');
-    const { hall } = loadHallConfigKeepingLastGood(configFile, dataDir);
+    const { hall, fellBackBecause } = loadHallConfigKeepingLastGood(configFile, dataDir);
+    if (fellBackBecause) log(`using the last good hall config: ${fellBackBecause.problems.length} problem(s) in ${configFile}`);
+    const deviceId = process.env.DEVICE_ID ?? hall.devices[0]?.id ?? '';
+    const serial = hall.devices.find((d) => d.id === deviceId)?.serial;
     host = await startHost({
       hall,
-      deviceId: process.env.DEVICE_ID ?? hall.devices[0]?.id ?? '',
+      deviceId,
       port: 0,
       staticDir: path.join(app.getAppPath(), 'dist'),
+      log,
+      ...(serial ? { createDevice: serialDeviceFromConfig(serial) } : {}),
     });
     const origin = host.origin;
-    session.defaultSession.setPermissionRequestHandler((_webContents, _permission, callback) => callback(false));
 
+    session.defaultSession.setPermissionRequestHandler((_contents, permission, callback) => callback(isPermissionAllowed(permission)));
+    session.defaultSession.setPermissionCheckHandler((_contents, permission) => isPermissionAllowed(permission));
+    session.defaultSession.on('select-serial-port', (event) => event.preventDefault());
+
+    const display = chooseKioskDisplay(screen.getAllDisplays(), screen.getPrimaryDisplay(), Number(process.env.KIOSK_DISPLAY_ID) || undefined);
     const window = new BrowserWindow({
+      ...display.bounds,
       kiosk: true,
       fullscreen: true,
       autoHideMenuBar: true,
-      webPreferences: { contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, devTools: !app.isPackaged },
+      backgroundColor: '#f3f6fa',
+      webPreferences: {
+        preload: path.join(import.meta.dirname, 'preload.js'),
+        contextIsolation: true,
+        sandbox: true,
+        nodeIntegration: false,
+        webSecurity: true,
+        allowRunningInsecureContent: false,
+        devTools: !app.isPackaged,
+      },
     });
     window.webContents.on('will-navigate', (event, url) => {
-      if (!url.startsWith(`${origin}/`)) event.preventDefault();
+      if (!isAllowedNavigation(url, origin)) event.preventDefault();
     });
-    window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
-    await window.loadURL(host.appUrl);
+    window.webContents.on('will-redirect', (event, url) => {
+      if (!isAllowedNavigation(url, origin)) event.preventDefault();
+    });
+    // The kiosk closes only through the admin panel's PIN-guarded exit, never by a key chord.
+    window.on('close', (event) => {
+      if (!app.isPackaged) return;
+      event.preventDefault();
+    });
+    attachIpcBridge(host.hub, ipcMain, window.webContents);
+    watchRenderer(window.webContents, { log });
+    powerSaveBlocker.start('prevent-display-sleep');
+    if (process.env.AUTO_LAUNCH === '1') app.setLoginItemSettings({ openAtLogin: true });
+    await window.loadURL(`${origin}/`);
   });
 
   app.on('window-all-closed', () => {

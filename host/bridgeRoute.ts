@@ -1,41 +1,21 @@
 import type { FastifyInstance } from 'fastify';
-import type { WebSocket } from 'ws';
-import { RendererMessageSchema, type HostMessage } from '../contract/bridgeMessages';
-import type { z } from 'zod';
-import type { ScreenNameSchema } from '../contract/bridgeMessages';
-
-export type ScreenName = z.infer<typeof ScreenNameSchema>;
-import type { DeviceContext } from '../contract/hallConfig';
+import type { BridgeHub } from './bridgeHub';
 import { sendError } from './httpErrors';
-import type { InvitationQueue } from './invitationQueue';
 import { secretsEqual } from './secrets';
 
 export interface BridgeRouteOptions {
-  queue: InvitationQueue;
-  context: () => DeviceContext;
+  hub: BridgeHub;
   launchToken: string;
   isOwnOrigin: (origin: string) => boolean;
   log: (message: string) => void;
-  /** The renderer reported which screen shows. */
-  onScreen?: (name: ScreenName) => void;
-  /** Extra messages a newly connected renderer should get after hello (e.g. device status). */
-  greeting?: () => HostMessage[];
-}
-
-export interface BridgeHub {
-  broadcast(message: HostMessage): void;
-  connections(): number;
 }
 
 /**
- * GET /bridge (WebSocket): the renderer's line to the host. Only the page this host served,
- * holding this launch's token, may connect; other local pages and processes are refused
- * before the upgrade.
+ * GET /bridge (WebSocket): the WebSocket transport of the bridge. Only the page this host served,
+ * holding this launch's token, may connect; other local pages and processes are refused before
+ * the upgrade.
  */
-export function bridgeRoute(app: FastifyInstance, options: BridgeRouteOptions): BridgeHub {
-  const sockets = new Set<WebSocket>();
-  const send = (socket: WebSocket, message: HostMessage) => socket.send(JSON.stringify(message));
-
+export function bridgeRoute(app: FastifyInstance, options: BridgeRouteOptions): void {
   app.get(
     '/bridge',
     {
@@ -52,34 +32,15 @@ export function bridgeRoute(app: FastifyInstance, options: BridgeRouteOptions): 
       },
     },
     (socket) => {
-      sockets.add(socket);
-      send(socket, { type: 'hello', context: options.context(), hostTimeMs: Date.now() });
-      for (const message of options.greeting?.() ?? []) send(socket, message);
-      for (const invitation of options.queue.pending()) send(socket, { type: 'invitation', invitation });
+      const connection = options.hub.connect((message) => socket.send(JSON.stringify(message)));
       socket.on('message', (data) => {
-        let raw: unknown;
         try {
-          raw = JSON.parse(String(data));
+          connection.receive(JSON.parse(String(data)));
         } catch {
           options.log('bridge: ignored a message that is not JSON');
-          return;
         }
-        const parsed = RendererMessageSchema.safeParse(raw);
-        if (!parsed.success) {
-          options.log('bridge: ignored an invalid message');
-          return;
-        }
-        if (parsed.data.type === 'ack') options.queue.ack(parsed.data.invitationId);
-        else options.onScreen?.(parsed.data.name);
       });
-      socket.on('close', () => sockets.delete(socket));
+      socket.on('close', () => connection.close());
     },
   );
-
-  return {
-    broadcast(message) {
-      for (const socket of sockets) send(socket, message);
-    },
-    connections: () => sockets.size,
-  };
 }

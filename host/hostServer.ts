@@ -5,7 +5,8 @@ import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { deviceContextFor, type DeviceContext, type HallConfig } from '../contract/hallConfig';
 import type { DeviceStatusMessage } from '../contract/bridgeMessages';
-import { bridgeRoute, type ScreenName } from './bridgeRoute';
+import { createBridgeHub, type BridgeHub, type ScreenName } from './bridgeHub';
+import { bridgeRoute } from './bridgeRoute';
 import type { DeviceCommand, DevicePress, DeviceStatus, RatingDevice } from './device/ratingDevice';
 import { caseEventRoute } from './caseEventRoute';
 import { sendError } from './httpErrors';
@@ -37,6 +38,8 @@ export interface RunningHost {
   caseEventToken: string;
   context: DeviceContext;
   app: FastifyInstance;
+  /** The bridge's host side, for transports other than the WebSocket (Electron IPC). */
+  hub: BridgeHub;
   close(): Promise<void>;
 }
 
@@ -96,11 +99,9 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     const status = device.status();
     return { ...status, counters: { ...status.counters, ignoredPresses } };
   };
-  const hub = bridgeRoute(app, {
+  const hub = createBridgeHub({
     queue,
     context: () => context,
-    launchToken,
-    isOwnOrigin,
     log,
     onScreen: (name) => {
       if (name === screen) return;
@@ -113,6 +114,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       return status ? [{ type: 'deviceStatus', status }] : [];
     },
   });
+  bridgeRoute(app, { hub, launchToken, isOwnOrigin, log });
   const device: RatingDevice | undefined = options.createDevice?.({
     onPress: (press) => {
       // Only a rating screen takes a press; anything else is counted, never turned into a rating.
@@ -163,6 +165,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     caseEventToken,
     context,
     app,
+    hub,
     close: async () => {
       await device?.stop();
       await app.close();

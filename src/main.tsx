@@ -14,7 +14,7 @@ import './styles.css';
 
 async function boot(): Promise<void> {
   const db = openEvaluatorDb();
-  const bridge = selectBridge(window.location, window.sessionStorage, window.history);
+  const bridge = selectBridge(window.location, window.sessionStorage, window.history, window.evaluatorBridge);
   const store = createFlowStore({
     db,
     now: preciseNow,

@@ -1,13 +1,16 @@
 import type { Bridge } from './bridge';
+import { createIpcBridge, type PreloadBridgeApi } from './ipcBridge';
 import { createWebSocketBridge } from './webSocketBridge';
 
 const TOKEN_KEY = 'bridgeToken';
 
 /**
- * Picks the transport for this launch. The host opens the app as `/#token=…`; the token is
- * moved to sessionStorage and removed from the address bar so it does not linger in history.
+ * Picks the transport for this launch: the Electron preload's IPC when present, else the
+ * headless host's WebSocket. The host opens the app as `/#token=…`; the token is moved to
+ * sessionStorage and removed from the address bar so it does not linger in history.
  */
-export function selectBridge(location: Location, storage: Storage, history: History): Bridge | null {
+export function selectBridge(location: Location, storage: Storage, history: History, preload?: PreloadBridgeApi): Bridge | null {
+  if (preload) return createIpcBridge(preload);
   const fromHash = new URLSearchParams(location.hash.slice(1)).get('token');
   if (fromHash) {
     storage.setItem(TOKEN_KEY, fromHash);
