@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { app, BrowserWindow, ipcMain, Menu, powerSaveBlocker, screen, session } from 'electron';
+import { contentSecurityPolicy } from '../host/contentSecurityPolicy';
 import { serialDeviceFromConfig } from '../host/device/fromConfig';
 import { loadHallConfigKeepingLastGood } from '../host/hallConfigFile';
 import { startHost, type RunningHost } from '../host/hostServer';
@@ -45,6 +46,11 @@ if (!app.requestSingleInstanceLock()) {
     session.defaultSession.setPermissionRequestHandler((_contents, permission, callback) => callback(isPermissionAllowed(permission)));
     session.defaultSession.setPermissionCheckHandler((_contents, permission) => isPermissionAllowed(permission));
     session.defaultSession.on('select-serial-port', (event) => event.preventDefault());
+    // The host already sends this CSP; the session enforces it too, for every response.
+    const csp = contentSecurityPolicy(hall.intake?.url);
+    session.defaultSession.webRequest.onHeadersReceived((details, callback) =>
+      callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } }),
+    );
 
     const display = chooseKioskDisplay(screen.getAllDisplays(), screen.getPrimaryDisplay(), Number(process.env.KIOSK_DISPLAY_ID) || undefined);
     const window = new BrowserWindow({
@@ -54,7 +60,9 @@ if (!app.requestSingleInstanceLock()) {
       autoHideMenuBar: true,
       backgroundColor: '#f3f6fa',
       webPreferences: {
-        preload: path.join(import.meta.dirname, 'preload.js'),
+        // Reviewed: the preload exposes only send/onMessage over one IPC channel (electron/preload.ts).
+        preload: path.join(import.meta.dirname, 'preload.js'), /* eng-disable PRELOAD_JS_CHECK */
+        disableBlinkFeatures: 'Auxclick',
         contextIsolation: true,
         sandbox: true,
         nodeIntegration: false,

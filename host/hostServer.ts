@@ -10,6 +10,7 @@ import { bridgeRoute } from './bridgeRoute';
 import type { DeviceCommand, DevicePress, DeviceStatus, RatingDevice } from './device/ratingDevice';
 import { caseEventRoute } from './caseEventRoute';
 import { sendError } from './httpErrors';
+import { contentSecurityPolicy } from './contentSecurityPolicy';
 import { InvitationQueue } from './invitationQueue';
 import { newLaunchToken } from './secrets';
 
@@ -41,21 +42,6 @@ export interface RunningHost {
   /** The bridge's host side, for transports other than the WebSocket (Electron IPC). */
   hub: BridgeHub;
   close(): Promise<void>;
-}
-
-/** Security headers for the renderer: nothing but this origin (and the intake) may be contacted. */
-function contentSecurityPolicy(intakeUrl: string | undefined): string {
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data:",
-    `connect-src 'self'${intakeUrl ? ` ${new URL(intakeUrl).origin}` : ''}`,
-    "object-src 'none'",
-    "base-uri 'none'",
-    "frame-ancestors 'none'",
-    "form-action 'none'",
-  ].join('; ');
 }
 
 /**

@@ -40,6 +40,7 @@ mkdirSync(RESULTS, { recursive: true });
 
 check('typecheck (renderer, node, electron)', run('typecheck', 'npm', ['run', '--silent', 'typecheck']));
 check('lint', run('lint', bin('eslint'), ['.']));
+check('electronegativity (electron/)', run('electronegativity', bin('tsx'), ['scripts/electronegativity.ts']));
 
 const unitFile = path.join(RESULTS, 'unit.json');
 const unitOk = run('unit tests (vitest)', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${unitFile}`]);
