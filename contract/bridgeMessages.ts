@@ -25,6 +25,10 @@ export const HostMessageSchema = z.discriminatedUnion('type', [
   /** A press on a physical device, sent only while a rating screen is up. */
   z.object({ type: z.literal('devicePress'), level: z.literal(LEVELS), method: z.enum(['serial', 'hid']), durationMs: z.number() }).strict(),
   z.object({ type: z.literal('deviceStatus'), status: DeviceStatusSchema }).strict(),
+  /** The answer to a PIN entry: ok, or how long until the next attempt is allowed. */
+  z
+    .object({ type: z.literal('adminUnlock'), ok: z.boolean(), reason: z.enum(['wrong', 'locked', 'notConfigured']).optional(), retryAfterMs: z.number() })
+    .strict(),
 ]);
 export type HostMessage = z.infer<typeof HostMessageSchema>;
 
@@ -34,5 +38,8 @@ export const RendererMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ack'), invitationId: z.uuid() }).strict(),
   /** Which screen is showing: the host gates device presses and drives the device's lights. */
   z.object({ type: z.literal('screen'), name: ScreenNameSchema }).strict(),
+  z.object({ type: z.literal('adminUnlock'), pin: z.string().regex(/^\d{4,12}$/) }).strict(),
+  /** Only honoured within a few minutes of a correct PIN on the same connection. */
+  z.object({ type: z.literal('adminAction'), action: z.enum(['exitKiosk', 'deviceSelfTest']) }).strict(),
 ]);
 export type RendererMessage = z.infer<typeof RendererMessageSchema>;

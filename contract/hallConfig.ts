@@ -90,6 +90,8 @@ export const HallConfigSchema = z
       })
       .strict(),
     languages: z.array(LanguageSchema).min(1).default(['zh-CN', 'en']),
+    /** scrypt hash of the admin PIN (`npm run pin-hash -- <PIN>`); without it the admin panel stays shut. */
+    adminPinHash: z.string().regex(/^scrypt\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/, 'expected the output of npm run pin-hash').optional(),
     intake: IntakeSettingsSchema.optional(),
     windows: z.array(WindowSchema).min(1),
     devices: z.array(DeviceSchema).min(1),

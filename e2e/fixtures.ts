@@ -65,6 +65,17 @@ export async function openEvaluator(page: Page, host: RunningHost): Promise<void
   await expect(page.getByRole('status')).toHaveCount(0);
 }
 
+/** The demo hall's admin PIN (kiosk-config/demo-hall.json holds only its scrypt hash). */
+export const DEMO_ADMIN_PIN = '2468';
+
+/** Staff gesture: five taps on the hall name, then the PIN. */
+export async function openAdmin(page: Page, pin = DEMO_ADMIN_PIN): Promise<void> {
+  for (let i = 0; i < 5; i++) await page.locator('.hall-name').click();
+  await expect(page.locator('[data-screen="pin"]')).toBeVisible();
+  await page.getByLabel('管理密码').fill(pin);
+  await page.getByRole('button', { name: '确定' }).click();
+}
+
 /** Reads the outbox straight from IndexedDB, not through the app. */
 export function readOutbox(page: Page): Promise<Outcome[]> {
   return page.evaluate(

@@ -2,7 +2,7 @@ import { serialDeviceFromConfig } from '../host/device/fromConfig';
 import { FrameType } from '../host/device/frame';
 import { startDeviceSimulator } from '../scripts/deviceSimulator';
 import { createPtyPair } from '../scripts/ptyPair';
-import { demoHall, expect, launchHost, readOutbox, test } from './fixtures';
+import { demoHall, expect, launchHost, openAdmin, readOutbox, test } from './fixtures';
 
 test('a serial button box rates through the same loop; presses outside a rating are ignored and counted', async ({ page }) => {
   const pty = await createPtyPair();
@@ -30,7 +30,7 @@ test('a serial button box rates through the same loop; presses outside a rating 
     expect(outcomes[0]).toMatchObject({ invitationId, outcome: 'rated', level: 4, input: { method: 'serial' } });
 
     await expect(page.locator('[data-screen="idle"]')).toBeVisible();
-    for (let i = 0; i < 5; i++) await page.locator('.hall-name').click();
+    await openAdmin(page);
     await expect(page.locator('[data-fact="device"]')).toContainText('在线');
     await expect(page.locator('[data-fact="device"]')).toContainText('HCP-SIM-5');
   } finally {

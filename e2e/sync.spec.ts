@@ -1,4 +1,4 @@
-import { expect, readOutbox, test } from './fixtures';
+import { expect, openAdmin, readOutbox, test } from './fixtures';
 import { launchSyncedEvaluator, rate } from './syncFixtures';
 
 test('ratings reach the intake; a refused one is kept in the admin dead-letter list with its reason', async ({ page }) => {
@@ -23,7 +23,7 @@ test('ratings reach the intake; a refused one is kept in the admin dead-letter l
           };
         }),
     );
-    for (let i = 0; i < 5; i++) await page.locator('.hall-name').click();
+    await openAdmin(page);
     const admin = page.locator('[data-screen="admin"]');
     await expect(admin).toBeVisible();
     await admin.getByRole('button', { name: '立即同步' }).click();

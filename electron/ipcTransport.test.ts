@@ -54,6 +54,7 @@ describe('bridge over Electron IPC (preload transport)', () => {
       onProtocolError: (e) => received.errors.push(e),
       onDevicePress: () => undefined,
       onDeviceStatus: () => undefined,
+      onAdminUnlock: () => undefined,
     });
     expect(received.contexts.map((c) => c.device.id)).toEqual(['dev-1']);
     expect(received.invitations.map((i) => i.case.projectNo)).toEqual(['P-IPC-1']);

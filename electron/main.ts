@@ -39,6 +39,8 @@ if (!app.requestSingleInstanceLock()) {
       port: 0,
       staticDir: path.join(app.getAppPath(), 'dist'),
       log,
+      // The admin panel's PIN-checked exit is the only way out of the kiosk.
+      onExitKiosk: () => app.exit(0),
       ...(serial ? { createDevice: serialDeviceFromConfig(serial) } : {}),
     });
     const origin = host.origin;

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { RendererMessageSchema, type HostMessage, type ScreenNameSchema } from '../contract/bridgeMessages';
 import type { DeviceContext } from '../contract/hallConfig';
+import type { PinAttempt } from './adminPin';
 import type { InvitationQueue } from './invitationQueue';
 
 export type ScreenName = z.infer<typeof ScreenNameSchema>;
@@ -13,7 +14,16 @@ export interface BridgeHubOptions {
   onScreen?: (name: ScreenName) => void;
   /** Extra messages a newly connected renderer should get after hello (e.g. device status). */
   greeting?: () => HostMessage[];
+  /** Checks an admin PIN (with lockout); absent when the hall has no admin PIN. */
+  attemptPin?: (pin: string) => PinAttempt;
+  onAdminAction?: (action: AdminAction) => void;
+  now?: () => number;
 }
+
+export type AdminAction = 'exitKiosk' | 'deviceSelfTest';
+
+/** How long a correct PIN unlocks admin actions on its connection. */
+export const ADMIN_UNLOCK_MS = 5 * 60 * 1000;
 
 /** One renderer on the other end of some transport (WebSocket, Electron IPC). */
 export interface BridgeConnection {
@@ -39,6 +49,8 @@ export function createBridgeHub(options: BridgeHubOptions): BridgeHub {
   const connections = new Set<BridgeConnection>();
   return {
     connect(deliver) {
+      const now = options.now ?? Date.now;
+      let unlockedUntil = 0;
       const connection: BridgeConnection = {
         deliver,
         receive(raw) {
@@ -47,8 +59,32 @@ export function createBridgeHub(options: BridgeHubOptions): BridgeHub {
             options.log('bridge: ignored an invalid message');
             return;
           }
-          if (parsed.data.type === 'ack') options.queue.ack(parsed.data.invitationId);
-          else options.onScreen?.(parsed.data.name);
+          const message = parsed.data;
+          switch (message.type) {
+            case 'ack':
+              options.queue.ack(message.invitationId);
+              return;
+            case 'screen':
+              options.onScreen?.(message.name);
+              return;
+            case 'adminUnlock': {
+              if (!options.attemptPin) {
+                deliver({ type: 'adminUnlock', ok: false, reason: 'notConfigured', retryAfterMs: 0 });
+                return;
+              }
+              const result = options.attemptPin(message.pin);
+              if (result.ok) unlockedUntil = now() + ADMIN_UNLOCK_MS;
+              deliver(result.ok ? { type: 'adminUnlock', ok: true, retryAfterMs: 0 } : { type: 'adminUnlock', ok: false, reason: result.reason, retryAfterMs: result.retryAfterMs });
+              return;
+            }
+            case 'adminAction':
+              if (now() >= unlockedUntil) {
+                options.log(`bridge: refused admin action ${message.action} without a fresh PIN`);
+                return;
+              }
+              options.onAdminAction?.(message.action);
+              return;
+          }
         },
         close: () => void connections.delete(connection),
       };

@@ -10,6 +10,7 @@ import { bridgeRoute } from './bridgeRoute';
 import type { DeviceCommand, DevicePress, DeviceStatus, RatingDevice } from './device/ratingDevice';
 import { caseEventRoute } from './caseEventRoute';
 import { sendError } from './httpErrors';
+import { createPinGate } from './adminPin';
 import { contentSecurityPolicy } from './contentSecurityPolicy';
 import { InvitationQueue } from './invitationQueue';
 import { newLaunchToken } from './secrets';
@@ -24,6 +25,8 @@ export interface HostOptions {
   /** Overrides the device's caseEventToken from the hall config. */
   caseEventToken?: string;
   log?: (message: string) => void;
+  /** What "exit kiosk" does on this platform (Electron quits; the headless host closes its browser). */
+  onExitKiosk?: () => void;
   /** A physical rating device attached to this host (serial button box), built with the host's handlers. */
   createDevice?: (handlers: { onPress: (press: DevicePress) => void; onStatus: (status: DeviceStatus) => void }) => RatingDevice;
 }
@@ -94,6 +97,12 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       screen = name;
       const command = COMMAND_FOR_SCREEN[name];
       if (command) device?.command(command);
+    },
+    ...(options.hall.adminPinHash ? { attemptPin: createPinGate(options.hall.adminPinHash).attempt } : {}),
+    onAdminAction: (action) => {
+      log(`admin: ${action}`);
+      if (action === 'exitKiosk') options.onExitKiosk?.();
+      else device?.command('selfTest');
     },
     greeting: () => {
       const status = deviceStatus();

@@ -33,10 +33,15 @@ async function main(): Promise<void> {
 
   const configured = hall.devices.find((d) => d.id === deviceId)?.serial;
   const serial = values['serial-path'] ? { baudRate: 115200, valueMap: 'open' as const, ...configured, path: values['serial-path'] } : configured;
+  let kioskBrowser: ReturnType<typeof openInChromium> | undefined;
   const host = await startHost({
     hall,
     deviceId,
     port,
+    onExitKiosk: () => {
+      console.log('admin: exit kiosk (PIN checked)');
+      kioskBrowser?.kill();
+    },
     staticDir: values.static,
     ...(serial ? { createDevice: serialDeviceFromConfig(serial) } : {}),
     ...(process.env.CASE_EVENT_TOKEN ? { caseEventToken: process.env.CASE_EVENT_TOKEN } : {}),
@@ -50,7 +55,7 @@ async function main(): Promise<void> {
 
   const chromium = findChromium();
   if (values.open && !values['no-open'] && hasDisplay() && chromium) {
-    openInChromium(chromium, host.appUrl, path.resolve(values.data, 'chromium-profile'), values.kiosk);
+    kioskBrowser = openInChromium(chromium, host.appUrl, path.resolve(values.data, 'chromium-profile'), values.kiosk);
     console.log(`  opened ${values.kiosk ? 'kiosk' : 'app'} window in ${chromium}`);
   } else {
     console.log('  (no display or no Chromium found: open the rating screen URL in a browser)');

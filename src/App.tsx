@@ -11,6 +11,7 @@ import { SaveFailedScreen, SavingScreen, ThanksScreen } from './screens/StatusSc
 
 // Staff-only: loaded when first opened, so it costs the citizen-facing start nothing.
 const AdminScreen = lazy(() => import('./admin/AdminScreen').then((m) => ({ default: m.AdminScreen })));
+const PinPad = lazy(() => import('./admin/PinPad').then((m) => ({ default: m.PinPad })));
 
 /**
  * Keyboard-wedge (HID) evaluators type keys: the device's configured key map when it has one,
@@ -32,12 +33,13 @@ export function App({ db }: { db: EvaluatorDb }) {
   const hidKeys = useFlow((s) => s.context?.device.hidKeys);
   const { i18n } = useTranslation();
   const adminOpen = useAdminStore((s) => s.open);
+  const pinPadOpen = useAdminStore((s) => s.pinPadOpen);
   const setAdminOpen = useAdminStore((s) => s.setOpen);
 
   // A citizen's rating always wins over the admin panel.
   useEffect(() => {
-    if (screen.name !== 'idle' && adminOpen) setAdminOpen(false);
-  }, [screen.name, adminOpen, setAdminOpen]);
+    if (screen.name !== 'idle' && (adminOpen || pinPadOpen)) setAdminOpen(false);
+  }, [screen.name, adminOpen, pinPadOpen, setAdminOpen]);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -63,13 +65,8 @@ export function App({ db }: { db: EvaluatorDb }) {
   const shown = screen.name === 'saving' ? (screen.behind ?? screen) : screen;
   switch (shown.name) {
     case 'idle':
-      return adminOpen ? (
-        <Suspense fallback={null}>
-          <AdminScreen db={db} />
-        </Suspense>
-      ) : (
-        <IdleScreen />
-      );
+      if (!adminOpen && !pinPadOpen) return <IdleScreen />;
+      return <Suspense fallback={null}>{adminOpen ? <AdminScreen db={db} /> : <PinPad />}</Suspense>;
     case 'rating':
       return <RatingScreen invitation={shown.current.invitation} deadlineMs={shown.deadlineMs} />;
     case 'details':

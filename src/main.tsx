@@ -61,8 +61,12 @@ async function boot(): Promise<void> {
     },
     onDevicePress: (level, method) => store.getState().send({ type: 'PRESS', level, method }),
     onDeviceStatus: (deviceStatus) => useAdminStore.setState({ deviceStatus }),
+    onAdminUnlock: (pinResult) =>
+      useAdminStore.setState(pinResult.ok ? { pinPadOpen: false, pinResult: null, open: true } : { pinResult }),
     onProtocolError: (error) => console.warn(`bridge: ${error}`),
   });
+
+  if (bridge) useAdminStore.setState({ sendToHost: (message) => bridge.send(message) });
 
   // The host gates device presses and drives the device's lights by the screen shown.
   store.subscribe((state, previous) => {

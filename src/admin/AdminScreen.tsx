@@ -37,6 +37,7 @@ export function AdminScreen({ db }: { db: EvaluatorDb }) {
   const status = useAdminStore((s) => s.syncStatus);
   const engine = useAdminStore((s) => s.engine);
   const device = useAdminStore((s) => s.deviceStatus);
+  const send = useAdminStore((s) => s.sendToHost);
   const setOpen = useAdminStore((s) => s.setOpen);
   const [counts, setCounts] = useState<Counts | null>(null);
   const [now, setNow] = useState(() => Date.now());
@@ -108,6 +109,14 @@ export function AdminScreen({ db }: { db: EvaluatorDb }) {
       <div className="admin-actions">
         <button type="button" className="primary" disabled={!engine} onClick={() => void engine?.retryNow()}>
           {t('admin.retryNow')}
+        </button>
+        {device && (
+          <button type="button" className="secondary" onClick={() => send?.({ type: 'adminAction', action: 'deviceSelfTest' })}>
+            {t('admin.selfTest')}
+          </button>
+        )}
+        <button type="button" className="secondary" onClick={() => send?.({ type: 'adminAction', action: 'exitKiosk' })}>
+          {t('admin.exitKiosk')}
         </button>
       </div>
       {counts && counts.deadLetters.length > 0 && (

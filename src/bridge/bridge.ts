@@ -11,6 +11,8 @@ export interface BridgeListener {
   /** A physical device press, forwarded by the host only while a rating screen shows. */
   onDevicePress(level: Level, method: 'serial' | 'hid'): void;
   onDeviceStatus(status: DeviceStatusMessage): void;
+  /** The host's answer to an admin PIN. */
+  onAdminUnlock(result: { ok: boolean; reason?: 'wrong' | 'locked' | 'notConfigured'; retryAfterMs: number }): void;
   /** A message that failed validation: reported, never acted on. */
   onProtocolError(error: string): void;
 }
@@ -47,5 +49,10 @@ export function handleHostMessage(raw: unknown, listener: BridgeListener): void 
     case 'deviceStatus':
       listener.onDeviceStatus(message.status);
       break;
+    case 'adminUnlock': {
+      const { type: _type, ...result } = message;
+      listener.onAdminUnlock(result);
+      break;
+    }
   }
 }

@@ -9,12 +9,11 @@ export function IdleScreen() {
   const { t } = useTranslation();
   const context = useFlow((s) => s.context);
   const hostConnected = useFlow((s) => s.hostConnected);
-  const setAdminOpen = useAdminStore((s) => s.setOpen);
-  const onHallNameTap = useMemo(() => createTapCounter(() => setAdminOpen(true)), [setAdminOpen]);
+  const onHallNameTap = useMemo(() => createTapCounter(() => useAdminStore.setState({ pinPadOpen: true, pinResult: null })), []);
   return (
     <main className="screen idle-screen" data-screen="idle">
       <header className="idle-header">
-        {/* Five quick taps on the hall name open the staff panel (hidden from citizens). */}
+        {/* Five quick taps on the hall name open the staff PIN pad (hidden from citizens). */}
         <p className="hall-name" onClick={onHallNameTap}>
           {context?.hall.name ?? t('app.title')}
         </p>
