@@ -36,7 +36,9 @@ if (!app.requestSingleInstanceLock()) {
     host = await startHost({
       hall,
       deviceId,
-      port: 0,
+      // A fixed port: the page's origin, and with it its IndexedDB outbox, must be the same at
+      // every launch.
+      port: Number(process.env.EVALUATOR_PORT ?? 8787),
       staticDir: path.join(app.getAppPath(), 'dist'),
       log,
       // The admin panel's PIN-checked exit is the only way out of the kiosk.
