@@ -4,6 +4,7 @@ import { contentSecurityPolicy } from '../host/contentSecurityPolicy';
 import { serialDeviceFromConfig } from '../host/device/fromConfig';
 import { loadHallConfigKeepingLastGood } from '../host/hallConfigFile';
 import { startHost, type RunningHost } from '../host/hostServer';
+import { createRotatingLog } from '../host/rotatingLog';
 import { chooseKioskDisplay } from './displayChoice';
 import { attachIpcBridge } from './ipcTransport';
 import { watchRenderer } from './rendererWatchdog';
@@ -14,7 +15,7 @@ import { isAllowedNavigation, isPermissionAllowed } from './shellPolicy';
  * decision lives in a plain module tested without Electron; this file only connects them.
  */
 let host: RunningHost | undefined;
-const log = (message: string) => console.log(`[shell] ${message}`);
+let log = (message: string) => console.log(`[shell] ${message}`);
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -28,6 +29,7 @@ if (!app.requestSingleInstanceLock()) {
 
   app.whenReady().then(async () => {
     const dataDir = app.getPath('userData');
+    log = createRotatingLog({ dir: path.join(dataDir, 'logs') });
     const configFile = process.env.HALL_CONFIG ?? path.join(process.resourcesPath, 'kiosk-config', 'hall.json');
     const { hall, fellBackBecause } = loadHallConfigKeepingLastGood(configFile, dataDir);
     if (fellBackBecause) log(`using the last good hall config: ${fellBackBecause.problems.length} problem(s) in ${configFile}`);
@@ -87,7 +89,7 @@ if (!app.requestSingleInstanceLock()) {
       event.preventDefault();
     });
     attachIpcBridge(host.hub, ipcMain, window.webContents);
-    watchRenderer(window.webContents, { log });
+    watchRenderer(window.webContents, { log: (m) => log(m) });
     powerSaveBlocker.start('prevent-display-sleep');
     if (process.env.AUTO_LAUNCH === '1') app.setLoginItemSettings({ openAtLogin: true });
     await window.loadURL(`${origin}/`);
