@@ -67,7 +67,7 @@ if (!app.requestSingleInstanceLock()) {
       backgroundColor: '#f3f6fa',
       webPreferences: {
         // Reviewed: the preload exposes only send/onMessage over one IPC channel (electron/preload.ts).
-        preload: path.join(import.meta.dirname, 'preload.js'), /* eng-disable PRELOAD_JS_CHECK */
+        preload: path.join(import.meta.dirname, 'preload.cjs'), /* eng-disable PRELOAD_JS_CHECK */
         disableBlinkFeatures: 'Auxclick',
         contextIsolation: true,
         sandbox: true,
