@@ -47,7 +47,20 @@ const MIGRATIONS: string[] = [
      UNIQUE (device_id, event_key)
    );
    CREATE INDEX invitations_pending ON invitations (device_id, acked_at);`,
+  // 差评 follow-ups (国办发〔2019〕51号: every 差评 is followed up; 实名差评 called back).
+  `CREATE TABLE followups (
+     outcome_id TEXT PRIMARY KEY REFERENCES outcomes (id),
+     class      TEXT NOT NULL CHECK (class IN ('immediate', '5wd', '15wd')),
+     opened_at  INTEGER NOT NULL,
+     due_at     INTEGER NOT NULL,
+     closed_at  INTEGER,
+     note       TEXT
+   );
+   CREATE INDEX followups_open ON followups (closed_at, due_at);`,
 ];
+
+/** The schema version a fully migrated database reports in PRAGMA user_version. */
+export const SCHEMA_VERSION = MIGRATIONS.length;
 
 export function openIntakeDb(file: string): IntakeDb {
   const db = new Database(file);

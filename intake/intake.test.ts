@@ -5,7 +5,7 @@ import path from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Outcome } from '../contract/outcome';
-import { openIntakeDb } from './database';
+import { openIntakeDb, SCHEMA_VERSION } from './database';
 import { startIntake, type RunningIntake } from './intakeServer';
 
 const ADMIN = 'intake-test-admin-token';
@@ -163,9 +163,9 @@ describe('batch upload', () => {
     const reopened = await boot(dbFile);
     expect(await count(reopened.intake, 'dev-1')).toBe(1);
     expect((await signedBatch(reopened.intake, 'dev-1', key, [item])).json().results[0].status).toBe('duplicate');
-    expect(reopened.intake.db.pragma('user_version', { simple: true })).toBe(2);
+    expect(reopened.intake.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     const raw = openIntakeDb(dbFile);
-    expect(raw.pragma('user_version', { simple: true })).toBe(2);
+    expect(raw.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     raw.close();
   });
 
