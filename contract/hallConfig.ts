@@ -12,6 +12,23 @@ export const DeviceKindSchema = z.enum(['pad', 'monitor', 'serial', 'hid']);
 export const LanguageSchema = z.enum(['zh-CN', 'en']);
 export type Language = z.infer<typeof LanguageSchema>;
 
+/** When the device flags an outcome as unusual (contract/outcome.ts AnomalyFlagSchema). */
+export const AnomalyPolicySchema = z
+  .object({
+    /** A level pressed sooner than this after the rating screen showed is flagged fast-press. */
+    fastPressMs: z.number().int().min(0).max(10_000).default(700),
+    /** This many ratings within burstWindowSec make a run (for the login and shift-end flags). */
+    burstCount: z.number().int().min(2).max(100).default(3),
+    burstWindowSec: z.number().int().min(5).max(3600).default(120),
+    /** A run that starts within this many minutes of a staff login is flagged burst-after-login. */
+    afterLoginMin: z.number().int().min(1).max(240).default(10),
+    /** Local end of the working day (HH:MM) and the minutes before it where a run is flagged. */
+    shiftEnd: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM').default('17:30'),
+    beforeShiftEndMin: z.number().int().min(1).max(240).default(15),
+  })
+  .strict();
+export type AnomalyPolicy = z.infer<typeof AnomalyPolicySchema>;
+
 export const PoliciesSchema = z
   .object({
     /** Seconds the rating screen waits for a press before the invitation ends as unrated. */
@@ -20,6 +37,7 @@ export const PoliciesSchema = z
     detailsTimeoutSec: z.number().int().min(15).max(600).default(120),
     thanksSec: z.number().int().min(1).max(30).default(4),
     questionSetVersion: z.string().min(1).max(32).default('national-2023'),
+    anomalies: AnomalyPolicySchema.default(AnomalyPolicySchema.parse({})),
   })
   .strict();
 export type Policies = z.infer<typeof PoliciesSchema>;
@@ -75,6 +93,8 @@ export const IntakeSettingsSchema = z
     batchSize: z.number().int().min(1).max(500).default(500),
     /** Seconds between sync attempts when nothing else triggers one. */
     syncIntervalSec: z.number().int().min(5).max(3600).default(30),
+    /** The intake's X25519 key that callback phone numbers are sealed to (base64url); else fetched at enrolment. */
+    sealingPublicKey: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'expected a base64url X25519 public key').optional(),
   })
   .strict();
 export type IntakeSettings = z.infer<typeof IntakeSettingsSchema>;

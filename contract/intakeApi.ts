@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { OutcomeSchema } from './outcome';
+import { AnomalyFlagSchema, OutcomeSchema } from './outcome';
 
 /**
  * The device ↔ intake contract (reference: intake/openapi.yaml). Devices enrol once with a
@@ -20,7 +20,17 @@ export const EnrolRequestSchema = z
   .strict();
 export type EnrolRequest = z.infer<typeof EnrolRequestSchema>;
 
-export const EnrolResponseSchema = z.object({ deviceId: z.string(), enrolledAt: z.string(), serverTimeMs: z.number() }).strict();
+export const EnrolResponseSchema = z
+  .object({
+    deviceId: z.string(),
+    enrolledAt: z.string(),
+    serverTimeMs: z.number(),
+    /** The intake's X25519 key for sealing callback phone numbers, base64url. */
+    sealingPublicKey: z.string().optional(),
+  })
+  .strict();
+
+export const SealingKeyResponseSchema = z.object({ sealingPublicKey: z.string().regex(/^[A-Za-z0-9_-]{43}$/) }).strict();
 
 /** Headers that authenticate a device request: the signature covers `${timestampMs}.${body}`. */
 export const DEVICE_ID_HEADER = 'x-device-id';
@@ -29,13 +39,28 @@ export const SIGNATURE_HEADER = 'x-signature';
 /** A signed request older or newer than this is refused, so a captured request cannot be replayed later. */
 export const SIGNATURE_MAX_SKEW_MS = 10 * 60 * 1000;
 
+/**
+ * A flag the device learnt after the outcome was signed (more presses during the thanks screen).
+ * Flags only ever add suspicion, so they need no place in the hash chain.
+ */
+export const LateFlagSchema = z
+  .object({
+    outcomeId: z.uuid(),
+    flag: AnomalyFlagSchema.extract(['press-burst']),
+    count: z.number().int().positive(),
+  })
+  .strict();
+export type LateFlag = z.infer<typeof LateFlagSchema>;
+
 export const OutcomeBatchSchema = z
   .object({
     deviceId: z.string(),
     /** Items are validated one by one on the intake, so a bad item never sinks the batch. */
-    outcomes: z.array(z.unknown()).min(1).max(BATCH_MAX_ITEMS),
+    outcomes: z.array(z.unknown()).max(BATCH_MAX_ITEMS),
+    lateFlags: z.array(LateFlagSchema).max(BATCH_MAX_ITEMS).optional(),
   })
-  .strict();
+  .strict()
+  .refine((b) => b.outcomes.length > 0 || (b.lateFlags?.length ?? 0) > 0, { message: 'a batch carries outcomes or late flags' });
 export type OutcomeBatch = z.infer<typeof OutcomeBatchSchema>;
 
 export const ItemResultSchema = z.discriminatedUnion('status', [
@@ -47,10 +72,16 @@ export const ItemResultSchema = z.discriminatedUnion('status', [
 ]);
 export type ItemResult = z.infer<typeof ItemResultSchema>;
 
+export const LateFlagResultSchema = z
+  .object({ outcomeId: z.string(), status: z.enum(['attached', 'unknown_outcome']) })
+  .strict();
+export type LateFlagResult = z.infer<typeof LateFlagResultSchema>;
+
 export const BatchResponseSchema = z
   .object({
     serverTimeMs: z.number(),
     results: z.array(ItemResultSchema),
+    lateFlagResults: z.array(LateFlagResultSchema).optional(),
   })
   .strict();
 export type BatchResponse = z.infer<typeof BatchResponseSchema>;

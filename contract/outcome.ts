@@ -14,13 +14,44 @@ export const LevelSchema = z.literal(LEVELS);
 /** ISO 8601 with an explicit UTC offset, e.g. 2026-11-22T10:00:00.000+08:00. */
 export const OffsetDateTimeSchema = z.iso.datetime({ offset: true, local: false });
 
-/** How a citizen asked to be called back about a 差评. */
+/** A phone number as a citizen types it; it never leaves the rating screen unsealed. */
+export const PhoneSchema = z.string().regex(/^\+?[0-9]{5,20}$/);
+
+/**
+ * How a citizen asked to be called back about a 差评. The phone number is sealed on the device
+ * to the intake's public key (libsodium sealed box, base64url), so only the intake can read it.
+ */
 export const CallbackSchema = z
   .object({
     requested: z.boolean(),
-    phone: z.string().regex(/^\+?[0-9]{5,20}$/).optional(),
+    sealedPhone: z.string().regex(/^[A-Za-z0-9_-]{70,120}$/, 'expected a base64url sealed box').optional(),
   })
   .strict();
+
+/**
+ * Anomalies the device saw when the outcome was made. They travel with the outcome and are
+ * never a reason to drop it: the intake and the people behind it judge.
+ */
+export const AnomalyFlagSchema = z.enum([
+  /** More presses arrived for this invitation after the one that counted (reported late, see intakeApi). */
+  'press-burst',
+  /** The level was pressed sooner after the rating screen showed than a person reads it. */
+  'fast-press',
+  /** No staff member was paired with the device when the invitation ended. */
+  'unpaired',
+  /** Part of a run of ratings right after a staff login. */
+  'burst-after-login',
+  /** Part of a run of ratings just before the end of the shift. */
+  'burst-at-shift-end',
+  /** This device already recorded an outcome for the same case and event. */
+  'same-case-again',
+  /** Rated without a case invitation, where the hall allows free rating. */
+  'free-rating',
+]);
+export type AnomalyFlag = z.infer<typeof AnomalyFlagSchema>;
+
+/** Hex SHA-256. */
+export const HashSchema = z.string().regex(/^[0-9a-f]{64}$/);
 
 /**
  * One ended invitation, as written to the device outbox and sent to intake. The id is the
@@ -56,6 +87,13 @@ export const OutcomeSchema = z
     staff: StaffSchema,
     window: z.object({ hallCode: z.string(), windowNo: z.string(), windowName: z.string() }).strict(),
     questionSetVersion: z.string(),
+    flags: z.array(AnomalyFlagSchema),
+    /** Hash of this device's outcome seq - 1 (GENESIS_HASH for seq 1): the chain that shows a deletion. */
+    prevHash: HashSchema,
+    /** SHA-256 over the canonical JSON of every other field (contract/outcomeChain.ts). */
+    hash: HashSchema,
+    /** Ed25519 by the device key over the hash, base64url. */
+    signature: z.string().regex(/^[A-Za-z0-9_-]{86}$/, 'expected a base64url Ed25519 signature'),
   })
   .strict()
   .superRefine((o, ctx) => {

@@ -1,23 +1,39 @@
-import { createHash } from 'node:crypto';
-import type { ItemResult } from '../contract/intakeApi';
+import { createHash, type KeyObject } from 'node:crypto';
+import type { ItemResult, LateFlag, LateFlagResult } from '../contract/intakeApi';
 import { OutcomeSchema, type Outcome } from '../contract/outcome';
+import type { ChainAudit } from './chainAudit';
 import type { IntakeDb } from './database';
+import type { Followups } from './followups';
+import { verifyOutcome } from './outcomeVerifier';
+
+export interface BatchIngestDeps {
+  chain: ChainAudit;
+  followups: Followups;
+  now?: () => number;
+}
 
 /**
  * Stores a device's batch with a per-item answer, all in one transaction. The outcome id is the
  * idempotency key: the same body again is a duplicate (success), another body under the same id
- * is a conflict. A bad item is rejected with its reason; it never sinks the rest of the batch.
+ * is a conflict. Each new outcome must carry the device's signature over its own hash; the
+ * chain audit records gaps, forks and breaks. A bad item is rejected with its reason; it never
+ * sinks the rest of the batch.
  */
-export function createBatchIngest(db: IntakeDb, now: () => number = Date.now) {
+export function createBatchIngest(db: IntakeDb, { chain, followups, now = Date.now }: BatchIngestDeps) {
   const findHash = db.prepare<[string], { body_hash: string }>('SELECT body_hash FROM outcomes WHERE id = ?');
   const insert = db.prepare(
-    `INSERT INTO outcomes (id, device_id, seq, body_hash, body, received_at, outcome, level, rated_at, hall_code, window_no, staff_login, dept_name, task_code)
-     VALUES (@id, @deviceId, @seq, @hash, @body, @receivedAt, @outcome, @level, @ratedAt, @hallCode, @windowNo, @staffLogin, @deptName, @taskCode)`,
+    `INSERT INTO outcomes (id, device_id, seq, body_hash, body, received_at, outcome, level, rated_at, hall_code, window_no, staff_login, dept_name, task_code, chain_hash, prev_hash, flags, trusted)
+     VALUES (@id, @deviceId, @seq, @hash, @body, @receivedAt, @outcome, @level, @ratedAt, @hallCode, @windowNo, @staffLogin, @deptName, @taskCode, @chainHash, @prevHash, @flags, @trusted)`,
   );
+  const addLateFlag = db.prepare(
+    `INSERT INTO late_flags (outcome_id, flag, count, received_at) VALUES (?, ?, ?, ?)
+     ON CONFLICT (outcome_id, flag) DO UPDATE SET count = MAX(count, excluded.count)`,
+  );
+  const outcomeOfDevice = db.prepare<[string, string], { id: string }>('SELECT id FROM outcomes WHERE id = ? AND device_id = ?');
 
-  const ingest = db.transaction((deviceId: string, items: unknown[]): ItemResult[] => {
+  const ingest = db.transaction((deviceId: string, deviceKey: KeyObject, items: unknown[], lateFlags: LateFlag[]) => {
     const receivedAt = now();
-    return items.map((item): ItemResult => {
+    const results = items.map((item): ItemResult => {
       const id = typeof item === 'object' && item !== null && typeof (item as { id?: unknown }).id === 'string' ? (item as { id: string }).id : '(missing id)';
       const parsed = OutcomeSchema.safeParse(item);
       if (!parsed.success) {
@@ -37,6 +53,12 @@ export function createBatchIngest(db: IntakeDb, now: () => number = Date.now) {
           ? { id, status: 'duplicate' }
           : { id, status: 'rejected', code: 'conflict', reason: 'an outcome with this id and a different body is already stored' };
       }
+      const verdict = verifyOutcome(outcome, deviceKey);
+      if (!verdict.ok) {
+        chain.note(deviceId, verdict.code, outcome.seq, outcome.id, verdict.reason);
+        return { id, status: 'rejected', code: verdict.code, reason: verdict.reason };
+      }
+      const { trusted } = chain.admit(outcome);
       insert.run({
         id: outcome.id,
         deviceId,
@@ -52,10 +74,21 @@ export function createBatchIngest(db: IntakeDb, now: () => number = Date.now) {
         staffLogin: outcome.staff.loginName,
         deptName: outcome.case.deptName,
         taskCode: outcome.case.taskCode,
+        chainHash: outcome.hash,
+        prevHash: outcome.prevHash,
+        flags: outcome.flags.join(','),
+        trusted: trusted ? 1 : 0,
       });
+      followups.openFor(outcome, receivedAt);
       return { id, status: 'accepted' };
     });
+    const lateFlagResults = lateFlags.map((late): LateFlagResult => {
+      if (!outcomeOfDevice.get(late.outcomeId, deviceId)) return { outcomeId: late.outcomeId, status: 'unknown_outcome' };
+      addLateFlag.run(late.outcomeId, late.flag, late.count, receivedAt);
+      return { outcomeId: late.outcomeId, status: 'attached' };
+    });
+    return { results, lateFlagResults };
   });
 
-  return (deviceId: string, items: unknown[]): ItemResult[] => ingest(deviceId, items);
+  return (deviceId: string, deviceKey: KeyObject, items: unknown[], lateFlags: LateFlag[] = []) => ingest(deviceId, deviceKey, items, lateFlags);
 }

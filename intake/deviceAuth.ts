@@ -2,7 +2,7 @@ import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto
 import { SIGNATURE_MAX_SKEW_MS } from '../contract/intakeApi';
 import type { IntakeDb } from './database';
 
-export type AuthResult = { ok: true; deviceId: string } | { ok: false; code: string; message: string };
+export type AuthResult = { ok: true; deviceId: string; key: KeyObject } | { ok: false; code: string; message: string };
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -37,6 +37,6 @@ export function createDeviceAuth(db: IntakeDb, now: () => number = Date.now) {
       cache.set(deviceId, cached);
     }
     const valid = verify(null, Buffer.from(`${timestamp}.${rawBody}`), cached.key, Buffer.from(signature, 'base64url'));
-    return valid ? { ok: true, deviceId } : { ok: false, code: 'bad_signature', message: 'the signature does not match the enrolled device key' };
+    return valid ? { ok: true, deviceId, key: cached.key } : { ok: false, code: 'bad_signature', message: 'the signature does not match the enrolled device key' };
   };
 }

@@ -1,10 +1,12 @@
-import { generateKeyPairSync, sign } from 'node:crypto';
+import { sign, type KeyObject } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Outcome } from '../contract/outcome';
+import { GENESIS_HASH, type UnsealedOutcome } from '../contract/outcomeChain';
+import { newDeviceKey, sealOutcome } from './testing/signedOutcomes';
 import { openIntakeDb, SCHEMA_VERSION } from './database';
 import { startIntake, type RunningIntake } from './intakeServer';
 
@@ -15,11 +17,9 @@ afterEach(async () => {
   running = [];
 });
 
-function newKey() {
-  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
-  const x = publicKey.export({ format: 'jwk' }).x as string;
-  return { x, privateKey };
-}
+const newKey = newDeviceKey;
+/** Outcomes in these tests are signed by this key unless a test says otherwise. */
+const testKey = newDeviceKey();
 
 async function boot(dbFile = path.join(mkdtempSync(path.join(tmpdir(), 'intake-')), 'i.sqlite'), extra: Partial<Parameters<typeof startIntake>[0]> = {}) {
   const intake = await startIntake({
@@ -42,7 +42,7 @@ async function boot(dbFile = path.join(mkdtempSync(path.join(tmpdir(), 'intake-'
 const enrol = (intake: RunningIntake, enrolmentToken: string, deviceId: string, publicKey: string) =>
   intake.app.inject({ method: 'POST', url: '/v1/devices', payload: { enrolmentToken, deviceId, publicKey } });
 
-function outcome(deviceId: string, seq: number, overrides: Partial<Outcome> = {}): Outcome {
+function unsealed(deviceId: string, seq: number, overrides: Partial<UnsealedOutcome> = {}): UnsealedOutcome {
   return {
     id: uuidv7(),
     deviceId,
@@ -64,8 +64,15 @@ function outcome(deviceId: string, seq: number, overrides: Partial<Outcome> = {}
     staff: { loginName: 'li4', name: '李四' },
     window: { hallCode: 'h1', windowNo: 'A01', windowName: '一号窗口' },
     questionSetVersion: 'national-2023',
+    flags: [],
+    prevHash: GENESIS_HASH,
     ...overrides,
   };
+}
+
+/** A signed outcome (not linked to its neighbours: the chain tests link theirs with chain()). */
+function outcome(deviceId: string, seq: number, overrides: Partial<UnsealedOutcome> = {}, privateKey: KeyObject = testKey.privateKey): Outcome {
+  return sealOutcome(unsealed(deviceId, seq, overrides), privateKey);
 }
 
 function signedBatch(intake: RunningIntake, deviceId: string, key: { privateKey: Parameters<typeof sign>[2] }, items: unknown[], opts: { timestamp?: number; bodyDeviceId?: string } = {}) {
@@ -102,7 +109,7 @@ describe('enrolment', () => {
 describe('batch upload', () => {
   async function enrolled() {
     const booted = await boot();
-    const key = newKey();
+    const key = testKey;
     expect((await enrol(booted.intake, 'token-for-dev-1-aaaaaaaa', 'dev-1', key.x)).statusCode).toBe(201);
     return { ...booted, key };
   }

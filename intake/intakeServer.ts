@@ -10,6 +10,11 @@ import {
 import { CaseEventSchema } from '../contract/caseEvent';
 import { OutcomeSchema } from '../contract/outcome';
 import { createBatchIngest } from './batchIngest';
+import { createChainAudit } from './chainAudit';
+import { createFollowups, FollowupUpdateSchema } from './followups';
+import { ADMIN_SCRIPT, renderAdminPage } from './adminPage';
+import { loadSealingKeys } from './sealingKeys';
+import { createWorkingDays, DEFAULT_CALENDAR_FILE, loadCalendar, type WorkingCalendar } from './workingDays';
 import { openIntakeDb, type IntakeDb } from './database';
 import { createDeviceAuth } from './deviceAuth';
 import { createEnrolment, type EnrolmentToken } from './enrolment';
@@ -29,6 +34,8 @@ export interface IntakeOptions {
   caseEventTokens?: Record<string, string>;
   /** Concurrent batch uploads beyond this get 429 + Retry-After. */
   maxInFlightBatches?: number;
+  /** Holidays and make-up working days for follow-up deadlines; the bundled 2026 calendar by default. */
+  calendar?: WorkingCalendar;
   now?: () => number;
   log?: (message: string) => void;
 }
@@ -55,7 +62,10 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
   const enrolment = createEnrolment(db, now);
   enrolment.addTokens(options.enrolmentTokens ?? []);
   const authenticate = createDeviceAuth(db, now);
-  const ingest = createBatchIngest(db, now);
+  const chain = createChainAudit(db, now);
+  const followups = createFollowups(db, createWorkingDays(options.calendar ?? loadCalendar(DEFAULT_CALENDAR_FILE.pathname)), now);
+  const ingest = createBatchIngest(db, { chain, followups, now });
+  const sealing = await loadSealingKeys(db, now);
   const feed = createInvitationFeed(db, now);
   const maxInFlight = options.maxInFlightBatches ?? 8;
   let inFlight = 0;
@@ -113,8 +123,12 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
     }
     const result = enrolment.enrol(parsed.data);
     if (!result.ok) return sendError(reply, result.status, result.code, result.message);
-    return reply.code(201).send({ deviceId: parsed.data.deviceId, enrolledAt: new Date(result.enrolledAt).toISOString(), serverTimeMs: now() });
+    return reply
+      .code(201)
+      .send({ deviceId: parsed.data.deviceId, enrolledAt: new Date(result.enrolledAt).toISOString(), serverTimeMs: now(), sealingPublicKey: sealing.publicKey });
   });
+
+  app.get('/v1/keys/sealing', async () => ({ sealingPublicKey: sealing.publicKey }));
 
   app.post('/v1/outcomes/batch', async (request, reply) => {
     if (inFlight >= maxInFlight) {
@@ -139,7 +153,8 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
         return sendError(reply, 400, 'invalid_batch', 'the batch does not match the schema', batch.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
       }
       if (batch.data.deviceId !== auth.deviceId) return sendError(reply, 401, 'wrong_device', 'the batch names another device than the signer');
-      return { serverTimeMs: now(), results: ingest(auth.deviceId, batch.data.outcomes) };
+      const { results, lateFlagResults } = ingest(auth.deviceId, auth.key, batch.data.outcomes, batch.data.lateFlags);
+      return { serverTimeMs: now(), results, ...(batch.data.lateFlags ? { lateFlagResults } : {}) };
     } finally {
       inFlight--;
     }
@@ -210,6 +225,38 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
     if (!deviceId) return sendError(reply, 400, 'missing_device', 'deviceId is required');
     return { count: countOutcomes.get(deviceId)?.n ?? 0 };
   });
+
+  app.get('/v1/admin/integrity', async (request, reply) => {
+    if (!requireAdmin(request, reply)) return reply;
+    const { deviceId } = request.query as { deviceId?: string };
+    if (!deviceId) return sendError(reply, 400, 'missing_device', 'deviceId is required');
+    return chain.report(deviceId);
+  });
+  app.get('/v1/admin/followups', async (request, reply) => {
+    if (!requireAdmin(request, reply)) return reply;
+    const { status } = request.query as { status?: string };
+    if (status !== undefined && status !== 'open' && status !== 'all') return sendError(reply, 400, 'bad_status', 'status must be open or all');
+    return { followups: followups.list(status !== 'all', sealing) };
+  });
+  app.post('/v1/admin/followups/:outcomeId', async (request, reply) => {
+    if (!requireAdmin(request, reply)) return reply;
+    const parsed = FollowupUpdateSchema.safeParse(body(request)?.json);
+    if (!parsed.success) {
+      return sendError(reply, 400, 'invalid_update', 'the follow-up update does not match the schema', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+    }
+    const result = followups.update((request.params as { outcomeId: string }).outcomeId, parsed.data);
+    if (result === 'not_found') return sendError(reply, 404, 'not_found', 'no follow-up for this outcome');
+    if (result === 'already_closed') return sendError(reply, 409, 'already_closed', 'the follow-up is closed');
+    return { status: result };
+  });
+  // The admin view: a static page that asks for the admin token and reads the routes above.
+  app.get('/admin', async (_request, reply) =>
+    reply
+      .header('content-type', 'text/html; charset=utf-8')
+      .header('content-security-policy', "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; base-uri 'none'; form-action 'none'")
+      .send(renderAdminPage()),
+  );
+  app.get('/admin/admin.js', async (_request, reply) => reply.header('content-type', 'text/javascript; charset=utf-8').send(ADMIN_SCRIPT));
 
   const exportRange = db.prepare<[number, number], { body: string }>('SELECT body FROM outcomes WHERE received_at >= ? AND received_at < ? ORDER BY received_at, id LIMIT 10000');
   app.get('/v1/export', async (request, reply) => {

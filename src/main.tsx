@@ -38,6 +38,7 @@ async function boot(): Promise<void> {
       context,
       now: () => Date.now(),
       onStatus: (syncStatus) => useAdminStore.setState({ syncStatus }),
+      onSealingKey: (key) => void store.setSealingKey(key),
       ...(navigator.locks ? { locks: navigator.locks } : {}),
     });
     sync = started;
@@ -51,6 +52,10 @@ async function boot(): Promise<void> {
   if (cached) void ensureSync(cached);
   bridge?.start({
     onContext: (context) => {
+      const previous = store.getState().context;
+      if (previous && JSON.stringify(previous) !== JSON.stringify(context)) {
+        void import('./data/auditLog').then(({ appendAudit }) => appendAudit(db, 'config-changed', { deviceId: context.device.id }));
+      }
       void store.setContext(context);
       void ensureSync(context);
     },
@@ -61,8 +66,12 @@ async function boot(): Promise<void> {
     },
     onDevicePress: (level, method) => store.getState().send({ type: 'PRESS', level, method }),
     onDeviceStatus: (deviceStatus) => useAdminStore.setState({ deviceStatus }),
-    onAdminUnlock: (pinResult) =>
-      useAdminStore.setState(pinResult.ok ? { pinPadOpen: false, pinResult: null, open: true } : { pinResult }),
+    onAdminUnlock: (pinResult) => {
+      void import('./data/auditLog').then(({ appendAudit }) =>
+        appendAudit(db, pinResult.ok ? 'pin-accepted' : 'pin-refused', pinResult.ok ? {} : { reason: pinResult.reason ?? null, retryAfterMs: pinResult.retryAfterMs }),
+      );
+      useAdminStore.setState(pinResult.ok ? { pinPadOpen: false, pinResult: null, open: true } : { pinResult });
+    },
     onProtocolError: (error) => console.warn(`bridge: ${error}`),
   });
 

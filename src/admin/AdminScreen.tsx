@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { DeadLetterRow, EvaluatorDb } from '../data/db';
-import { listDeadLetters, requeueDeadLetter } from '../sync/deadLetters';
+import { appendAudit, listAudit, verifyAuditLog, type AuditAction } from '../data/auditLog';
+import type { AuditRow, DeadLetterRow, EvaluatorDb } from '../data/db';
+import { discardDeadLetter, DISCARD_REASON_MIN_CHARS, listDeadLetters, requeueDeadLetter } from '../sync/deadLetters';
 import { useAdminStore } from './adminStore';
 
 interface Counts {
@@ -9,16 +10,20 @@ interface Counts {
   oldestUnsentAtMs: number | null;
   deadLetters: DeadLetterRow[];
   deadLetterCount: number;
+  audit: AuditRow[];
+  auditBrokenAt: number | null;
 }
 
 async function readCounts(db: EvaluatorDb): Promise<Counts> {
-  const [unsent, oldest, deadLetters, deadLetterCount] = await Promise.all([
+  const [unsent, oldest, deadLetters, deadLetterCount, audit, auditBrokenAt] = await Promise.all([
     db.outbox.count(),
     db.outbox.orderBy('seq').first(),
     listDeadLetters(db, 50),
     db.deadLetters.count(),
+    listAudit(db, 20),
+    verifyAuditLog(db),
   ]);
-  return { unsent, oldestUnsentAtMs: oldest?.storedAtMs ?? null, deadLetters, deadLetterCount };
+  return { unsent, oldestUnsentAtMs: oldest?.storedAtMs ?? null, deadLetters, deadLetterCount, audit, auditBrokenAt };
 }
 
 function formatTime(ms: number | null): string {
@@ -41,6 +46,9 @@ export function AdminScreen({ db }: { db: EvaluatorDb }) {
   const setOpen = useAdminStore((s) => s.setOpen);
   const [counts, setCounts] = useState<Counts | null>(null);
   const [now, setNow] = useState(() => Date.now());
+  const [discarding, setDiscarding] = useState<{ id: string; reason: string } | null>(null);
+  /** Records the action first: an action that is not in the log did not happen. */
+  const audited = (action: AuditAction, run: () => void) => () => void appendAudit(db, action, {}).then(run);
 
   useEffect(() => {
     let live = true;
@@ -107,15 +115,15 @@ export function AdminScreen({ db }: { db: EvaluatorDb }) {
         )}
       </dl>
       <div className="admin-actions">
-        <button type="button" className="primary" disabled={!engine} onClick={() => void engine?.retryNow()}>
+        <button type="button" className="primary" disabled={!engine} onClick={audited('manual-retry', () => void engine?.retryNow())}>
           {t('admin.retryNow')}
         </button>
         {device && (
-          <button type="button" className="secondary" onClick={() => send?.({ type: 'adminAction', action: 'deviceSelfTest' })}>
+          <button type="button" className="secondary" onClick={audited('device-self-test', () => send?.({ type: 'adminAction', action: 'deviceSelfTest' }))}>
             {t('admin.selfTest')}
           </button>
         )}
-        <button type="button" className="secondary" onClick={() => send?.({ type: 'adminAction', action: 'exitKiosk' })}>
+        <button type="button" className="secondary" onClick={audited('kiosk-exit-requested', () => send?.({ type: 'adminAction', action: 'exitKiosk' }))}>
           {t('admin.exitKiosk')}
         </button>
       </div>
@@ -146,11 +154,49 @@ export function AdminScreen({ db }: { db: EvaluatorDb }) {
                   >
                     {t('admin.requeue')}
                   </button>
+                  {discarding?.id === letter.id ? (
+                    <form
+                      className="discard-form"
+                      onSubmit={(event) => {
+                        event.preventDefault();
+                        void discardDeadLetter(db, letter.id, discarding.reason).then(() => setDiscarding(null));
+                      }}
+                    >
+                      <label>
+                        {t('admin.discardReason')}
+                        <input value={discarding.reason} onChange={(e) => setDiscarding({ id: letter.id, reason: e.target.value })} autoFocus />
+                      </label>
+                      <button type="submit" className="secondary" disabled={Array.from(discarding.reason.trim()).length < DISCARD_REASON_MIN_CHARS}>
+                        {t('admin.confirmDiscard')}
+                      </button>
+                      <button type="button" className="secondary" onClick={() => setDiscarding(null)}>
+                        {t('admin.cancel')}
+                      </button>
+                    </form>
+                  ) : (
+                    <button type="button" className="secondary" onClick={() => setDiscarding({ id: letter.id, reason: '' })}>
+                      {t('admin.discard')}
+                    </button>
+                  )}
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
+      )}
+      {counts && (
+        <section className="audit-log" aria-labelledby="audit-log-title">
+          <h2 id="audit-log-title">{t('admin.auditLog')}</h2>
+          <p data-fact="auditChain">{counts.auditBrokenAt === null ? t('admin.auditIntact') : t('admin.auditBroken', { id: counts.auditBrokenAt })}</p>
+          <ol>
+            {counts.audit.map((entry) => (
+              <li key={entry.id} data-audit={entry.action}>
+                {new Date(entry.atMs).toLocaleString()} · {t(`admin.auditActions.${entry.action as AuditAction}`)}
+                {typeof entry.detail.reason === 'string' ? ` · ${entry.detail.reason}` : ''}
+              </li>
+            ))}
+          </ol>
+        </section>
       )}
     </main>
   );

@@ -18,6 +18,38 @@ export interface InvitationRow {
   firstShownAtMs?: number;
   /** Presses after the one that counted: a burst is recorded once and noted here. */
   extraPresses?: number;
+  /** The outcome that ended it, once ended. */
+  outcomeId?: string;
+}
+
+/** A flag learnt after its outcome was signed (a press burst): sent with the next upload. */
+export interface LateFlagRow {
+  outcomeId: string;
+  flag: 'press-burst';
+  count: number;
+}
+
+/** Cases this device has recorded an outcome for, by `${projectNo}|${event}`. */
+export interface RatedCaseRow {
+  key: string;
+  outcomeId: string;
+  atMs: number;
+}
+
+/** One entry of the append-only admin audit log; each links to the one before by hash. */
+export interface AuditRow {
+  id?: number;
+  atMs: number;
+  action: string;
+  detail: Record<string, string | number | boolean | null>;
+  prevHash: string;
+  hash: string;
+}
+
+/** The newest outcome of the device's hash chain. */
+export interface ChainHead {
+  seq: number;
+  hash: string;
 }
 
 /** An outcome the intake refused for good: kept, visible, with the reason, never silently dropped. */
@@ -30,7 +62,7 @@ export interface DeadLetterRow extends OutboxRow {
 export interface MetaRow {
   key: string;
   /** CryptoKeyPair for the device key: IndexedDB keeps non-extractable keys by structured clone. */
-  value: number | string | CryptoKeyPair;
+  value: number | string | CryptoKeyPair | ChainHead | number[];
 }
 
 export type EvaluatorDb = Dexie & {
@@ -38,6 +70,9 @@ export type EvaluatorDb = Dexie & {
   invitations: EntityTable<InvitationRow, 'id'>;
   meta: EntityTable<MetaRow, 'key'>;
   deadLetters: EntityTable<DeadLetterRow, 'id'>;
+  lateFlags: EntityTable<LateFlagRow, 'outcomeId'>;
+  ratedCases: EntityTable<RatedCaseRow, 'key'>;
+  audit: EntityTable<AuditRow, 'id'>;
 };
 
 export const DB_NAME = 'haochaping-evaluator';
@@ -61,6 +96,11 @@ export function openEvaluatorDb(name: string = DB_NAME, durability: 'strict' | '
   });
   db.version(2).stores({
     deadLetters: 'id, seq, rejectedAtMs',
+  });
+  db.version(3).stores({
+    lateFlags: 'outcomeId',
+    ratedCases: 'key, atMs',
+    audit: '++id, atMs',
   });
   return db;
 }

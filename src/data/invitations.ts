@@ -25,8 +25,17 @@ export async function markInvitationShown(db: EvaluatorDb, id: string, shownAtMs
   await db.invitations.update(id, { firstShownAtMs: shownAtMs });
 }
 
+/**
+ * Presses after the one that counted arrive once the outcome is already signed, so the burst
+ * is queued as a late flag for that outcome and sent with the next upload.
+ */
 export async function noteExtraPresses(db: EvaluatorDb, id: string, extraPresses: number): Promise<void> {
-  await db.invitations.update(id, { extraPresses });
+  await db.transaction('rw', db.invitations, db.lateFlags, async () => {
+    const row = await db.invitations.get(id);
+    if (!row) return;
+    await db.invitations.update(id, { extraPresses });
+    if (row.outcomeId) await db.lateFlags.put({ outcomeId: row.outcomeId, flag: 'press-burst', count: extraPresses });
+  });
 }
 
 function toPending(invitation: Invitation, firstShownAtMs: number | undefined): PendingInvitation {

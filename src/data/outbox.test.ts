@@ -1,19 +1,20 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OutcomeSchema } from '../../contract/outcome';
-import type { Ending } from '../flow/machine';
-import { makeInvitation, testContext } from '../testing/fixtures';
+import { GENESIS_HASH, outcomeHashInput, signedBytes } from '../../contract/outcomeChain';
+import { loadOrCreateDeviceKey } from '../device/deviceKey';
+import { makeInvitation, recordOutcome, testContext } from '../testing/fixtures';
 import { openEvaluatorDb, type EvaluatorDb } from './db';
 import { loadPendingInvitations, storeInvitation } from './invitations';
-import { listOutbox, recordOutcome } from './outbox';
+import { listOutbox, type SealedEnding } from './outbox';
 
-const rated: Ending = {
+const rated: SealedEnding = {
   outcome: 'rated',
   level: 1,
   tags: ['113', '115'],
   comment: '跑了三个窗口',
   isPublic: false,
-  callback: { requested: true, phone: '13800138000' },
+  callback: { requested: true, sealedPhone: 'S'.repeat(79) },
   input: { method: 'touch', inviteToPressMs: 2100 },
 };
 const ctx = { context: testContext, clockOffsetMs: null, nowMs: Date.UTC(2026, 10, 22, 2, 0, 0) };
@@ -90,12 +91,59 @@ describe('outbox', () => {
   it('refuses an outcome that breaks the contract and writes nothing', async () => {
     dbName = `outbox-${crypto.randomUUID()}`;
     const db = open();
-    const bad: Ending = { ...rated, comment: '长'.repeat(151) };
+    const bad: SealedEnding = { ...rated, comment: '长'.repeat(151) };
     await expect(recordOutcome(db, makeInvitation(), bad, ctx)).rejects.toThrow();
     expect(await db.outbox.count()).toBe(0);
-    expect(await db.meta.get('lastSeq')).toBeUndefined();
+    expect(await db.meta.get('chainHead')).toBeUndefined();
     const ok = await recordOutcome(db, makeInvitation(), rated, ctx);
     expect(ok.seq).toBe(1);
+  });
+
+  it('chains every outcome to the one before and signs its hash with the device key', async () => {
+    dbName = `outbox-${crypto.randomUUID()}`;
+    const db = open();
+    for (let i = 0; i < 4; i++) await recordOutcome(db, makeInvitation(), rated, ctx);
+    const outcomes = await listOutbox(db);
+    const { publicKey } = await loadOrCreateDeviceKey(db);
+    let prev = GENESIS_HASH;
+    for (const outcome of outcomes) {
+      expect(outcome.prevHash).toBe(prev);
+      const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(outcomeHashInput(outcome))));
+      expect(Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('')).toBe(outcome.hash);
+      const signature = Uint8Array.from(atob(outcome.signature.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+      expect(await crypto.subtle.verify({ name: 'Ed25519' }, publicKey, signature, signedBytes(outcome.hash) as BufferSource)).toBe(true);
+      prev = outcome.hash;
+    }
+  });
+
+  it('keeps one gapless chain when two tabs write at once', async () => {
+    dbName = `outbox-${crypto.randomUUID()}`;
+    const [tabA, tabB] = [open(), open()];
+    await Promise.all([
+      ...Array.from({ length: 10 }, () => recordOutcome(tabA, makeInvitation(), rated, ctx)),
+      ...Array.from({ length: 10 }, () => recordOutcome(tabB, makeInvitation(), rated, ctx)),
+    ]);
+    const outcomes = await listOutbox(open());
+    expect(outcomes.map((o) => o.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    outcomes.forEach((o, i) => expect(o.prevHash).toBe(i === 0 ? GENESIS_HASH : outcomes[i - 1]!.hash));
+  });
+
+  it('flags what it sees when writing: unpaired, fast press, the same case again, a run after login', async () => {
+    dbName = `outbox-${crypto.randomUUID()}`;
+    const db = open();
+    const good: SealedEnding = { outcome: 'rated', level: 5, tags: [], isPublic: true, callback: { requested: false }, input: { method: 'touch', inviteToPressMs: 2000 } };
+    const invitation = makeInvitation();
+    expect((await recordOutcome(db, invitation, good, ctx)).flags).toEqual(['unpaired']);
+    const pairedAtMs = Date.now() - 60 * 60_000;
+    const paired = { ...ctx, staffPairedAtMs: pairedAtMs };
+    const fast = { ...good, input: { method: 'serial' as const, inviteToPressMs: 150 } };
+    expect((await recordOutcome(db, makeInvitation({ case: { ...invitation.case, projectNo: 'OTHER-1' } }), fast, paired)).flags).toEqual(['fast-press']);
+    // Same case and event as the first outcome.
+    expect((await recordOutcome(db, makeInvitation({ case: invitation.case }), good, paired)).flags).toContain('same-case-again');
+    // Three ratings within two minutes, five minutes after a login.
+    const justLoggedIn = { ...ctx, staffPairedAtMs: Date.now() - 5 * 60_000 };
+    const run = await recordOutcome(db, makeInvitation({ case: { ...invitation.case, projectNo: 'OTHER-2' } }), good, justLoggedIn);
+    expect(run.flags).toEqual(['burst-after-login']);
   });
 
   it('restores pending invitations oldest first with their first-shown time', async () => {

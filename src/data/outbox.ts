@@ -2,45 +2,67 @@ import { v7 as uuidv7 } from 'uuid';
 import type { DeviceContext } from '../../contract/hallConfig';
 import type { Invitation } from '../../contract/invitation';
 import { OutcomeSchema, type Outcome } from '../../contract/outcome';
+import { GENESIS_HASH, outcomeHashInput, signedBytes, type UnsealedOutcome } from '../../contract/outcomeChain';
 import type { Ending } from '../flow/machine';
+import { anomalyFlags, minutesUntil } from '../integrity/anomalyFlags';
 import { isoWithOffset } from '../lib/time';
-import type { EvaluatorDb, OutboxRow } from './db';
+import type { ChainHead, EvaluatorDb, OutboxRow } from './db';
 
-const LAST_SEQ_KEY = 'lastSeq';
+const CHAIN_HEAD_KEY = 'chainHead';
+const RECENT_RATINGS_KEY = 'recentRatedAtMs';
+const RECENT_RATINGS_KEPT = 50;
+
+/** The ending of an invitation with the callback phone already sealed (never in clear here). */
+export type SealedEnding = Omit<Ending, 'callback'> & { callback: Outcome['callback'] };
 
 export interface RecordContext {
   context: DeviceContext;
   clockOffsetMs: number | null;
   /** Epoch ms with sub-ms resolution for monotonicMs; wall time for ratedAt. */
   nowMs: number;
+  /** When the staff member paired with the device logged in; null when nobody is paired. */
+  staffPairedAtMs: number | null;
+  /** The rating began without a case invitation (hall policy allows free rating). */
+  free?: boolean;
 }
 
+/** Signs with the device's private key; returns the base64url signature. */
+export type OutcomeSigner = (bytes: Uint8Array) => Promise<string>;
+
+class ChainHeadMoved extends Error {}
+
 /**
- * Writes one invitation's outcome to the outbox in a single transaction that also advances the
- * per-device seq and ends the invitation. The promise settles after the commit, so a caller
- * that waits for it knows the outcome is durable. A second call for the same invitation
- * returns the first outcome unchanged: one outcome per invitation.
+ * Writes outcomes to the outbox as one hash chain per device: each outcome carries the hash of
+ * the one before and is signed by the device key, so a deleted, edited or invented outcome shows
+ * at the intake. Writes are serialised; the write transaction re-reads the chain head and aborts
+ * if another tab moved it, then tries again on the new head.
  */
-export async function recordOutcome(
-  db: EvaluatorDb,
-  invitation: Invitation,
-  ending: Ending,
-  { context, clockOffsetMs, nowMs }: RecordContext,
-): Promise<Outcome> {
-  return db.transaction('rw', db.outbox, db.invitations, db.meta, async () => {
-    // Reads and writes are issued together, not one after another: each IndexedDB request is a
-    // round trip to the browser's storage process, and this sits on the press → durable path.
-    const [row, last] = await Promise.all([db.invitations.get(invitation.id), db.meta.get(LAST_SEQ_KEY)]);
+export function createOutcomeRecorder(db: EvaluatorDb, sign: OutcomeSigner, subtle: SubtleCrypto = crypto.subtle) {
+  let queue: Promise<unknown> = Promise.resolve();
+
+  async function sha256Hex(text: string): Promise<string> {
+    const digest = new Uint8Array(await subtle.digest('SHA-256', new TextEncoder().encode(text)));
+    let hex = '';
+    for (const byte of digest) hex += byte.toString(16).padStart(2, '0');
+    return hex;
+  }
+
+  async function attempt(invitation: Invitation, ending: SealedEnding, rc: RecordContext): Promise<Outcome> {
+    const caseKey = `${invitation.case.projectNo}|${invitation.event}`;
+    const [row, ratedCase, headRow, recentRow] = await db.transaction('r', db.invitations, db.ratedCases, db.meta, () =>
+      Promise.all([db.invitations.get(invitation.id), db.ratedCases.get(caseKey), db.meta.get(CHAIN_HEAD_KEY), db.meta.get(RECENT_RATINGS_KEY)]),
+    );
     if (row?.state === 'ended') {
       const existing = await db.outbox.where('invitationId').equals(invitation.id).first();
       if (existing) return stripLocal(existing);
     }
-
-    const seq = (typeof last?.value === 'number' ? last.value : 0) + 1;
-    const outcome = OutcomeSchema.parse({
+    const head = (headRow?.value as ChainHead | undefined) ?? { seq: 0, hash: GENESIS_HASH };
+    const recent = Array.isArray(recentRow?.value) ? recentRow.value : [];
+    const { context, nowMs } = rc;
+    const unsealed = {
       id: uuidv7(),
       deviceId: context.device.id,
-      seq,
+      seq: head.seq + 1,
       invitationId: invitation.id,
       outcome: ending.outcome,
       ...(ending.level !== undefined ? { level: ending.level } : {}),
@@ -51,23 +73,77 @@ export async function recordOutcome(
       channel: context.device.channel,
       ratedAt: isoWithOffset(nowMs),
       monotonicMs: nowMs,
-      clockOffsetMs,
+      clockOffsetMs: rc.clockOffsetMs,
       input: ending.input,
       event: invitation.event,
       case: invitation.case,
       staff: invitation.staff,
       window: { hallCode: context.hall.code, windowNo: context.window.no, windowName: context.window.name },
       questionSetVersion: context.policies.questionSetVersion,
-    } satisfies Outcome);
+      flags: anomalyFlags({
+        outcome: ending.outcome,
+        inviteToPressMs: ending.input.inviteToPressMs,
+        staffPairedAtMs: rc.staffPairedAtMs,
+        caseRatedBefore: ratedCase !== undefined && ratedCase.outcomeId !== undefined,
+        free: rc.free === true,
+        recentRatedAtMs: recent,
+        nowMs: Date.now(),
+        minutesToShiftEnd: minutesUntil(context.policies.anomalies.shiftEnd, Date.now()),
+        policy: context.policies.anomalies,
+      }),
+      prevHash: head.hash,
+    } satisfies UnsealedOutcome;
+    const hash = await sha256Hex(outcomeHashInput(unsealed));
+    const outcome = OutcomeSchema.parse({ ...unsealed, hash, signature: await sign(signedBytes(hash)) } satisfies Outcome);
 
-    await Promise.all([
-      db.meta.put({ key: LAST_SEQ_KEY, value: seq }),
-      db.outbox.add({ ...outcome, storedAtMs: Date.now() }),
-      db.invitations.put({ ...(row ?? { id: invitation.id, invitation, receivedAtMs: invitation.receivedAtMs }), state: 'ended' }),
-    ]);
+    const newRecent = ending.outcome === 'rated' ? [...recent, Date.now()].slice(-RECENT_RATINGS_KEPT) : recent;
+    try {
+      await db.transaction('rw', [db.outbox, db.invitations, db.meta, db.ratedCases], async () => {
+        // Issued together: each IndexedDB request is a round trip, and this is the press → durable path.
+        // Requests run in order, so the head read sees the state before this transaction's writes.
+        const [current] = await Promise.all([
+          db.meta.get(CHAIN_HEAD_KEY),
+          db.outbox.add({ ...outcome, storedAtMs: Date.now() }),
+          db.meta.put({ key: CHAIN_HEAD_KEY, value: { seq: outcome.seq, hash: outcome.hash } }),
+          db.meta.put({ key: RECENT_RATINGS_KEY, value: newRecent }),
+          db.invitations.put({
+            ...(row ?? { id: invitation.id, invitation, receivedAtMs: invitation.receivedAtMs }),
+            state: 'ended',
+            outcomeId: outcome.id,
+          }),
+          db.ratedCases.put({ key: caseKey, outcomeId: outcome.id, atMs: Date.now() }),
+        ]);
+        const seen = (current?.value as ChainHead | undefined) ?? { seq: 0, hash: GENESIS_HASH };
+        if (seen.seq !== head.seq || seen.hash !== head.hash) throw new ChainHeadMoved();
+      });
+    } catch (error) {
+      if (error instanceof ChainHeadMoved) return attempt(invitation, ending, rc);
+      // A key was taken: either another tab ended this invitation first (unique invitationId),
+      // or it wrote the next seq before this transaction could see the head move.
+      if (error instanceof Error && error.name === 'ConstraintError') {
+        const existing = await db.outbox.where('invitationId').equals(invitation.id).first();
+        return existing ? stripLocal(existing) : attempt(invitation, ending, rc);
+      }
+      throw error;
+    }
     return outcome;
-  });
+  }
+
+  return {
+    /**
+     * Writes one invitation's outcome. The promise settles after the commit, so a caller that
+     * waits for it knows the outcome is durable. A second call for the same invitation returns
+     * the first outcome unchanged: one outcome per invitation.
+     */
+    record(invitation: Invitation, ending: SealedEnding, rc: RecordContext): Promise<Outcome> {
+      const run = queue.then(() => attempt(invitation, ending, rc));
+      queue = run.catch(() => undefined);
+      return run;
+    },
+  };
 }
+
+export type OutcomeRecorder = ReturnType<typeof createOutcomeRecorder>;
 
 function stripLocal(row: OutboxRow): Outcome {
   const { storedAtMs: _stored, ...outcome } = row;

@@ -8,15 +8,19 @@ const KEY_PAIR = 'deviceKeyPair';
  */
 export async function loadOrCreateDeviceKey(db: EvaluatorDb, subtle: SubtleCrypto = crypto.subtle): Promise<CryptoKeyPair> {
   const stored = await db.meta.get(KEY_PAIR);
-  if (stored && typeof stored.value === 'object') return stored.value;
+  if (isKeyPair(stored?.value)) return stored.value;
   const pair = (await subtle.generateKey({ name: 'Ed25519' }, false, ['sign', 'verify'])) as CryptoKeyPair;
   // Two tabs may race on first boot: the first stored pair wins, the other is thrown away.
   return db.transaction('rw', db.meta, async () => {
     const again = await db.meta.get(KEY_PAIR);
-    if (again && typeof again.value === 'object') return again.value;
+    if (isKeyPair(again?.value)) return again.value;
     await db.meta.put({ key: KEY_PAIR, value: pair });
     return pair;
   });
+}
+
+function isKeyPair(value: unknown): value is CryptoKeyPair {
+  return typeof value === 'object' && value !== null && 'privateKey' in value && 'publicKey' in value;
 }
 
 export async function exportPublicKey(pair: CryptoKeyPair, subtle: SubtleCrypto = crypto.subtle): Promise<string> {
@@ -33,4 +37,14 @@ export function base64url(bytes: Uint8Array): string {
   let binary = '';
   for (const byte of bytes) binary += String.fromCharCode(byte);
   return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/** Signs outcome hashes with the device key, loading (or creating) it on first use. */
+export function outcomeSigner(db: EvaluatorDb, subtle: SubtleCrypto = crypto.subtle): (bytes: Uint8Array) => Promise<string> {
+  let pair: Promise<CryptoKeyPair> | null = null;
+  return async (bytes) => {
+    pair ??= loadOrCreateDeviceKey(db, subtle);
+    const key = await pair;
+    return base64url(new Uint8Array(await subtle.sign({ name: 'Ed25519' }, key.privateKey, bytes as BufferSource)));
+  };
 }

@@ -141,7 +141,7 @@ describe('flow store', () => {
     clock.advance(2000);
     await until(store, 'thanks');
     expect(await db.outbox.count()).toBe(1);
-    expect((await db.meta.get('lastSeq'))?.value).toBe(1);
+    expect((await db.meta.get('chainHead'))?.value).toMatchObject({ seq: 1 });
   });
 
   it('records a 20-press burst as one outcome and notes the extra presses', async () => {
@@ -154,6 +154,9 @@ describe('flow store', () => {
     clock.advance(testPolicies.thanksSec * 1000);
     await settle();
     expect(await db.outbox.count()).toBe(1);
-    expect((await db.invitations.get(invitation.id))?.extraPresses).toBe(19);
+    const row = await db.invitations.get(invitation.id);
+    expect(row?.extraPresses).toBe(19);
+    // The outcome was signed at the first press; the burst goes up as a late flag for it.
+    expect(await db.lateFlags.toArray()).toEqual([{ outcomeId: row?.outcomeId, flag: 'press-burst', count: 19 }]);
   });
 });

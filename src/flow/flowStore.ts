@@ -4,9 +4,11 @@ import type { Invitation } from '../../contract/invitation';
 import { PoliciesSchema } from '../../contract/hallConfig';
 import type { EvaluatorDb } from '../data/db';
 import { loadPendingInvitations, markInvitationShown, noteExtraPresses, storeInvitation } from '../data/invitations';
-import { recordOutcome } from '../data/outbox';
+import { createOutcomeRecorder, type OutcomeSigner, type SealedEnding } from '../data/outbox';
+import { outcomeSigner } from '../device/deviceKey';
+import { sealPhone } from '../integrity/sealPhone';
 import { loadDeviceContext, saveDeviceContext } from '../data/deviceContext';
-import { initialFlowState, nextDeadline, transition, type Effect, type FlowEvent, type FlowState } from './machine';
+import { initialFlowState, nextDeadline, transition, type Effect, type Ending, type FlowEvent, type FlowState } from './machine';
 
 /** Events as the UI sends them: the store stamps the time. */
 export type UiEvent = FlowEvent extends infer E ? (E extends { now: number } ? Omit<E, 'now'> : never) : never;
@@ -16,6 +18,8 @@ export interface FlowStoreState {
   context: DeviceContext | null;
   hostConnected: boolean;
   lastError: string | null;
+  /** The intake's key for sealing callback phone numbers; without one the callback choice is hidden. */
+  sealingKey: string | null;
   send(event: UiEvent): void;
 }
 
@@ -29,6 +33,10 @@ export interface FlowStoreDeps {
   onOutcomeRecorded?: () => void;
   /** Intake clock minus device clock, when known; recorded with each outcome. */
   clockOffsetMs?: () => number | null;
+  /** When the paired staff member logged in; null when nobody is paired. */
+  staffPairedAtMs?: () => number | null;
+  /** Signs outcome hashes; the device key by default. */
+  sign?: OutcomeSigner;
   setTimer?: (fn: () => void, ms: number) => unknown;
   clearTimer?: (handle: unknown) => void;
 }
@@ -39,10 +47,21 @@ export type FlowStore = StoreApi<FlowStoreState> & {
   receiveInvitation(invitation: Invitation): Promise<void>;
   setContext(context: DeviceContext): Promise<void>;
   setHostConnected(connected: boolean): void;
+  /** The intake's sealing key learnt at run time (the provisioned one in the context wins). */
+  setSealingKey(key: string): Promise<void>;
   dispose(): void;
 };
 
 const DEFAULT_POLICIES: Policies = PoliciesSchema.parse({});
+const SEALING_KEY = 'intakeSealingKey';
+
+/** Replaces a callback phone number by its sealed box; the clear number goes no further. */
+async function sealEnding(ending: Ending, sealingKey: string | null | undefined): Promise<SealedEnding> {
+  const { phone, requested } = ending.callback;
+  if (phone === undefined) return { ...ending, callback: { requested } };
+  if (!sealingKey) throw new Error('a callback phone number cannot be kept: no intake sealing key on this device');
+  return { ...ending, callback: { requested, sealedPhone: await sealPhone(phone, sealingKey) } };
+}
 
 /**
  * Drives the pure flow machine: stamps events with the time, runs the machine's effects against
@@ -53,12 +72,14 @@ export function createFlowStore(deps: FlowStoreDeps): FlowStore {
   const clearTimer = deps.clearTimer ?? ((h) => clearTimeout(h as ReturnType<typeof setTimeout>));
   let timer: unknown;
   let disposed = false;
+  const recorder = createOutcomeRecorder(deps.db, deps.sign ?? outcomeSigner(deps.db));
 
   const store = createStore<FlowStoreState>()(() => ({
     flow: initialFlowState,
     context: null,
     hostConnected: false,
     lastError: null,
+    sealingKey: null,
     send: (event: UiEvent) => {
       const { screen } = store.getState().flow;
       if (event.type === 'PRESS' && screen.name === 'rating') {
@@ -105,7 +126,11 @@ export function createFlowStore(deps: FlowStoreDeps): FlowStore {
           return;
         }
         const clockOffsetMs = deps.clockOffsetMs?.() ?? null;
-        recordOutcome(deps.db, invitation, ending, { context, clockOffsetMs, nowMs: deps.now() }).then(
+        const nowMs = deps.now();
+        const staffPairedAtMs = deps.staffPairedAtMs?.() ?? null;
+        sealEnding(ending, context.intake?.sealingPublicKey ?? store.getState().sealingKey)
+          .then((sealed) => recorder.record(invitation, sealed, { context, clockOffsetMs, nowMs, staffPairedAtMs }))
+          .then(
           (outcome) => {
             markPerformance('outcome-durable', { invitationId: invitation.id, outcomeId: outcome.id });
             dispatch({ type: 'SAVED', invitationId: invitation.id, now: deps.now() });
@@ -129,8 +154,9 @@ export function createFlowStore(deps: FlowStoreDeps): FlowStore {
 
   return Object.assign(store, {
     async restore() {
-      const context = await loadDeviceContext(deps.db);
+      const [context, sealing] = await Promise.all([loadDeviceContext(deps.db), deps.db.meta.get(SEALING_KEY)]);
       if (context && !store.getState().context) store.setState({ context });
+      if (typeof sealing?.value === 'string' && !store.getState().sealingKey) store.setState({ sealingKey: sealing.value });
       for (const pending of await loadPendingInvitations(deps.db)) {
         dispatch({ type: 'INVITE', pending, now: deps.now() });
       }
@@ -147,6 +173,10 @@ export function createFlowStore(deps: FlowStoreDeps): FlowStore {
     },
     setHostConnected(connected: boolean) {
       store.setState({ hostConnected: connected });
+    },
+    async setSealingKey(key: string) {
+      store.setState({ sealingKey: key });
+      await deps.db.meta.put({ key: SEALING_KEY, value: key });
     },
     dispose() {
       disposed = true;

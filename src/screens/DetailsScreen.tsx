@@ -7,6 +7,8 @@ import { useFlow } from '../flow/FlowContext';
 export function DetailsScreen({ draft, inputArmed }: { draft: DetailsDraft; inputArmed: boolean }) {
   const { t } = useTranslation();
   const send = useFlow((s) => s.send);
+  // A phone number is only asked for when it can be sealed to the intake at once.
+  const canSealPhone = useFlow((s) => Boolean(s.context?.intake?.sealingPublicKey ?? s.sealingKey));
   const tags = tagsForLevel(draft.level);
   return (
     <main className="screen details-screen" data-screen="details">
@@ -52,6 +54,7 @@ export function DetailsScreen({ draft, inputArmed }: { draft: DetailsDraft; inpu
           <input type="checkbox" checked={draft.isPublic} onChange={(e) => send({ type: 'SET_PUBLIC', value: e.target.checked })} />
           <span>{t('details.publicLabel')}</span>
         </label>
+        {canSealPhone && (
         <label className="check">
           <input
             type="checkbox"
@@ -60,6 +63,7 @@ export function DetailsScreen({ draft, inputArmed }: { draft: DetailsDraft; inpu
           />
           <span>{t('details.callbackLabel')}</span>
         </label>
+        )}
         {draft.callbackRequested && (
           <label className="phone">
             <span>{t('details.phoneLabel')}</span>

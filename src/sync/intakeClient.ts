@@ -4,7 +4,9 @@ import {
   EnrolResponseSchema,
   SIGNATURE_HEADER,
   TIMESTAMP_HEADER,
+  SealingKeyResponseSchema,
   type BatchResponse,
+  type LateFlag,
 } from '../../contract/intakeApi';
 import type { Outcome } from '../../contract/outcome';
 
@@ -57,8 +59,8 @@ export function createIntakeClient(options: IntakeClientOptions) {
   }
 
   return {
-    async uploadBatch(outcomes: Outcome[]): Promise<UploadResult> {
-      const body = JSON.stringify({ deviceId: options.deviceId, outcomes });
+    async uploadBatch(outcomes: Outcome[], lateFlags: LateFlag[] = []): Promise<UploadResult> {
+      const body = JSON.stringify({ deviceId: options.deviceId, outcomes, ...(lateFlags.length > 0 ? { lateFlags } : {}) });
       const sentAtMs = options.now();
       let response: Response;
       let text: string;
@@ -83,6 +85,18 @@ export function createIntakeClient(options: IntakeClientOptions) {
       }
       if (!parsed.success) return { kind: 'retry', reason: 'the intake answer did not match the contract' };
       return { kind: 'ok', response: parsed.data, sentAtMs, receivedAtMs };
+    },
+
+    /** The intake's public key for sealing phone numbers; null when it cannot be had now. */
+    async sealingKey(): Promise<string | null> {
+      try {
+        const response = await doFetch(new URL('/v1/keys/sealing', options.baseUrl), { signal: AbortSignal.timeout(timeoutMs) });
+        if (!response.ok) return null;
+        const parsed = SealingKeyResponseSchema.safeParse(await response.json());
+        return parsed.success ? parsed.data.sealingPublicKey : null;
+      } catch {
+        return null;
+      }
     },
 
     async enrol(enrolmentToken: string, publicKey: string): Promise<{ ok: true } | { ok: false; status: number; reason: string }> {

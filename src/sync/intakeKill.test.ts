@@ -6,9 +6,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openEvaluatorDb } from '../data/db';
-import { recordOutcome } from '../data/outbox';
 import { exportPublicKey, loadOrCreateDeviceKey, signRequest } from '../device/deviceKey';
-import { makeInvitation, testContext } from '../testing/fixtures';
+import { makeInvitation, testContext, recordOutcome } from '../testing/fixtures';
 import { createIntakeClient } from './intakeClient';
 import { createSyncEngine } from './syncEngine';
 

@@ -1,4 +1,4 @@
-import type { ItemResult } from '../../contract/intakeApi';
+import type { ItemResult, LateFlag, LateFlagResult } from '../../contract/intakeApi';
 import type { Outcome } from '../../contract/outcome';
 import type { EvaluatorDb, MetaRow, OutboxRow } from '../data/db';
 
@@ -32,6 +32,21 @@ export async function nextBatch(db: EvaluatorDb, maxItems: number, maxBytes: num
     bytes += size;
   }
   return batch;
+}
+
+/** Late flags waiting to go up with the next upload. */
+export async function pendingLateFlags(db: EvaluatorDb, limit: number): Promise<LateFlag[]> {
+  return db.lateFlags.limit(limit).toArray();
+}
+
+/**
+ * Forgets the late flags the intake attached. A flag for an outcome the intake has not stored
+ * yet stays and goes again with a later upload.
+ */
+export async function applyLateFlagResults(db: EvaluatorDb, results: LateFlagResult[] | undefined): Promise<number> {
+  const attached = (results ?? []).filter((r) => r.status === 'attached').map((r) => r.outcomeId);
+  if (attached.length > 0) await db.lateFlags.bulkDelete(attached);
+  return attached.length;
 }
 
 export function toOutcome(row: OutboxRow): Outcome {

@@ -2,7 +2,7 @@ import { BATCH_MAX_BYTES } from '../../contract/intakeApi';
 import type { EvaluatorDb } from '../data/db';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
 import type { IntakeClient } from './intakeClient';
-import { applyResults, nextBatch } from './outboxBatches';
+import { applyLateFlagResults, applyResults, nextBatch, pendingLateFlags } from './outboxBatches';
 
 export type SyncState = 'idle' | 'syncing' | 'waiting' | 'unauthorized' | 'otherTab';
 
@@ -47,6 +47,7 @@ export interface SyncEngineDeps {
 }
 
 const LOCK_NAME = 'haochaping-sync';
+const LATE_FLAGS_PER_UPLOAD = 100;
 const CLOCK_OFFSET_KEY = 'clockOffsetMs';
 const LAST_SUCCESS_KEY = 'lastSyncSuccessAtMs';
 /** An unauthorized device needs a person; retry rarely so the log stays readable. */
@@ -92,7 +93,20 @@ export function createSyncEngine(deps: SyncEngineDeps) {
     let batchSize = deps.batchSize;
     const read = (afterSeq: number) => nextBatch(deps.db, batchSize, BATCH_MAX_BYTES - 1024, afterSeq);
     let batch = await read(0);
+    // Late flags ride on the pass's first upload, or go alone when the outbox is empty.
+    let lateFlags = await pendingLateFlags(deps.db, LATE_FLAGS_PER_UPLOAD);
     for (;;) {
+      if (batch.length === 0 && lateFlags.length > 0) {
+        const result = await deps.client.uploadBatch([], lateFlags);
+        lateFlags = [];
+        if (result.kind === 'unauthorized') {
+          publish({ state: 'unauthorized', lastError: result.reason });
+          return schedule(UNAUTHORIZED_RETRY_MS);
+        }
+        if (result.kind !== 'ok') return result.kind === 'retry' ? fail(result.reason, result.retryAfterMs) : fail('the intake refused the late flags as too large');
+        await applyLateFlagResults(deps.db, result.response.lateFlagResults);
+        continue;
+      }
       if (batch.length === 0) {
         attempt = 0;
         publish({ state: 'idle', lastError: null });
@@ -101,9 +115,11 @@ export function createSyncEngine(deps: SyncEngineDeps) {
       }
       publish({ state: 'syncing' });
       const lastSeq = batch[batch.length - 1]?.seq ?? 0;
-      const [result, prefetched] = await Promise.all([deps.client.uploadBatch(batch), read(lastSeq)]);
+      const [result, prefetched] = await Promise.all([deps.client.uploadBatch(batch, lateFlags), read(lastSeq)]);
       switch (result.kind) {
         case 'ok': {
+          if (lateFlags.length > 0) await applyLateFlagResults(deps.db, result.response.lateFlagResults);
+          lateFlags = [];
           const clockOffsetMs = Math.round(result.response.serverTimeMs - (result.sentAtMs + result.receivedAtMs) / 2);
           const applied = await applyResults(deps.db, batch, result.response.results, deps.now(), [
             { key: CLOCK_OFFSET_KEY, value: clockOffsetMs },

@@ -12,6 +12,8 @@ export interface SyncServiceOptions {
   context: DeviceContext;
   now: () => number;
   onStatus: (status: SyncStatus) => void;
+  /** The intake's phone-sealing key, when the device configuration did not bring one. */
+  onSealingKey?: (key: string) => void;
   locks?: LockManagerLike;
 }
 
@@ -20,7 +22,7 @@ export interface SyncServiceOptions {
  * single-use token from provisioning), then the sync engine. Returns null when the hall has
  * no intake configured.
  */
-export function startSyncService({ db, context, now, onStatus, locks }: SyncServiceOptions): { engine: SyncEngine; stop(): void } | null {
+export function startSyncService({ db, context, now, onStatus, onSealingKey, locks }: SyncServiceOptions): { engine: SyncEngine; stop(): void } | null {
   const intake = context.intake;
   if (!intake) return null;
   let keyPair: CryptoKeyPair | null = null;
@@ -66,6 +68,9 @@ export function startSyncService({ db, context, now, onStatus, locks }: SyncServ
         return;
       }
       await db.meta.put({ key: ENROLLED_KEY, value: now() });
+    }
+    if (!intake?.sealingPublicKey && onSealingKey) {
+      void client.sealingKey().then((key) => key && onSealingKey(key));
     }
     await engine.start();
   }

@@ -1,6 +1,10 @@
 import { v7 as uuidv7 } from 'uuid';
 import { DeviceContextSchema, PoliciesSchema, type DeviceContext, type Policies } from '../../contract/hallConfig';
 import type { Invitation } from '../../contract/invitation';
+import type { Outcome } from '../../contract/outcome';
+import type { EvaluatorDb } from '../data/db';
+import { createOutcomeRecorder, type OutcomeRecorder, type RecordContext, type SealedEnding } from '../data/outbox';
+import { outcomeSigner } from '../device/deviceKey';
 
 export const testPolicies: Policies = PoliciesSchema.parse({ inviteTimeoutSec: 60, detailsTimeoutSec: 120, thanksSec: 4 });
 
@@ -30,3 +34,20 @@ export const testContext: DeviceContext = DeviceContextSchema.parse({
   languages: ['zh-CN', 'en'],
   policies: testPolicies,
 });
+
+const recorders = new WeakMap<EvaluatorDb, OutcomeRecorder>();
+
+/** Records as the app does, signed with the database's own device key; nobody paired unless given. */
+export function recordOutcome(
+  db: EvaluatorDb,
+  invitation: Invitation,
+  ending: SealedEnding,
+  rc: Omit<RecordContext, 'staffPairedAtMs'> & { staffPairedAtMs?: number | null },
+): Promise<Outcome> {
+  let recorder = recorders.get(db);
+  if (!recorder) {
+    recorder = createOutcomeRecorder(db, outcomeSigner(db));
+    recorders.set(db, recorder);
+  }
+  return recorder.record(invitation, ending, { staffPairedAtMs: null, ...rc });
+}

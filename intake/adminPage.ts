@@ -1,0 +1,78 @@
+/**
+ * The reference intake's admin view: 差评 follow-ups (with due dates in working days) and each
+ * device's chain report. Plain DOM, no inline script (the page's CSP forbids it); every value
+ * is written with textContent, so citizen comments cannot inject markup.
+ */
+export function renderAdminPage(): string {
+  return `<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>好差评 intake · 管理</title>
+<style>
+ body{font:15px/1.5 system-ui,"Noto Sans CJK SC",sans-serif;margin:1.5rem;color:#1b1b1b}
+ table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}
+ .overdue{background:#fde2e2}.closed{color:#777}label{margin-right:1rem}
+</style></head>
+<body>
+<h1>差评回访 · Follow-ups</h1>
+<form id="auth"><label>Admin token <input id="token" type="password" autocomplete="off" required></label><button>Load</button></form>
+<p id="status" role="status"></p>
+<label><input id="showAll" type="checkbox"> show closed</label>
+<table id="followups"><thead><tr><th>Due</th><th>Class</th><th>Level</th><th>Window / staff</th><th>Case</th><th>Reasons / comment</th><th>Callback</th><th>Action</th></tr></thead><tbody></tbody></table>
+<h2>Device chain · 设备评价链</h2>
+<form id="integrity"><label>Device id <input id="deviceId" required></label><button>Check</button></form>
+<pre id="report"></pre>
+<script src="/admin/admin.js"></script>
+</body></html>`;
+}
+
+export const ADMIN_SCRIPT = `
+const $ = (id) => document.getElementById(id);
+const token = () => sessionStorage.getItem('intakeAdminToken') || '';
+const api = async (path, init = {}) => {
+  const response = await fetch(path, { ...init, headers: { authorization: 'Bearer ' + token(), 'content-type': 'application/json' } });
+  const body = await response.json();
+  if (!response.ok) throw new Error(body.error ? body.error.message : 'HTTP ' + response.status);
+  return body;
+};
+const cell = (row, text) => { const td = document.createElement('td'); td.textContent = text; row.append(td); return td; };
+async function loadFollowups() {
+  $('status').textContent = 'loading…';
+  try {
+    const { followups } = await api('/v1/admin/followups?status=' + ($('showAll').checked ? 'all' : 'open'));
+    const body = $('followups').tBodies[0];
+    body.replaceChildren();
+    for (const f of followups) {
+      const row = body.insertRow();
+      row.className = f.closedAt ? 'closed' : f.overdue ? 'overdue' : '';
+      cell(row, f.dueAt.slice(0, 16).replace('T', ' ') + (f.overdue ? ' (overdue)' : ''));
+      cell(row, f.class);
+      cell(row, String(f.level));
+      cell(row, f.window.windowName + ' / ' + f.staff.name);
+      cell(row, f.case.projectNo + ' ' + (f.case.taskName || ''));
+      cell(row, f.tags.join(',') + (f.comment ? ' — ' + f.comment : ''));
+      cell(row, f.callbackRequested ? (f.phone || '(sealed, cannot open)') : '—');
+      const actions = cell(row, f.closedAt ? (f.note || '') : '');
+      if (!f.closedAt) {
+        const select = document.createElement('select');
+        for (const c of ['immediate', '5wd', '15wd']) select.add(new Option(c, c, false, c === f.class));
+        select.onchange = () => api('/v1/admin/followups/' + f.outcomeId, { method: 'POST', body: JSON.stringify({ class: select.value }) }).then(loadFollowups, (e) => ($('status').textContent = e.message));
+        const close = document.createElement('button');
+        close.textContent = 'close…';
+        close.onclick = () => {
+          const note = prompt('What was done?');
+          if (note) api('/v1/admin/followups/' + f.outcomeId, { method: 'POST', body: JSON.stringify({ close: { note } }) }).then(loadFollowups, (e) => ($('status').textContent = e.message));
+        };
+        actions.append(select, close);
+      }
+    }
+    $('status').textContent = followups.length + ' follow-ups';
+  } catch (e) { $('status').textContent = e.message; }
+}
+$('auth').onsubmit = (e) => { e.preventDefault(); sessionStorage.setItem('intakeAdminToken', $('token').value); loadFollowups(); };
+$('showAll').onchange = loadFollowups;
+$('integrity').onsubmit = async (e) => {
+  e.preventDefault();
+  try { $('report').textContent = JSON.stringify(await api('/v1/admin/integrity?deviceId=' + encodeURIComponent($('deviceId').value)), null, 2); }
+  catch (err) { $('report').textContent = err.message; }
+};
+if (token()) loadFollowups();
+`;

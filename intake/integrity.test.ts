@@ -1,0 +1,217 @@
+import { sign, type KeyObject } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import sodium from 'libsodium-wrappers';
+import { v7 as uuidv7 } from 'uuid';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Outcome } from '../contract/outcome';
+import type { UnsealedOutcome } from '../contract/outcomeChain';
+import { startIntake, type RunningIntake } from './intakeServer';
+import { chain, newDeviceKey, sealOutcome } from './testing/signedOutcomes';
+
+const ADMIN = 'integrity-test-admin-token';
+const TOKEN = 'token-for-dev-1-aaaaaaaa';
+let running: RunningIntake[] = [];
+afterEach(async () => {
+  await Promise.all(running.map((r) => r.close()));
+  running = [];
+});
+
+async function enrolledIntake(now?: () => number) {
+  const intake = await startIntake({
+    dbFile: path.join(mkdtempSync(path.join(tmpdir(), 'integrity-')), 'i.sqlite'),
+    port: 0,
+    corsOrigins: [],
+    adminToken: ADMIN,
+    enrolmentTokens: [{ token: TOKEN, deviceId: 'dev-1', expiresAtMs: Date.now() + 60_000 }],
+    log: () => undefined,
+    ...(now ? { now } : {}),
+  });
+  running.push(intake);
+  const key = newDeviceKey();
+  const enrolled = await intake.app.inject({ method: 'POST', url: '/v1/devices', payload: { enrolmentToken: TOKEN, deviceId: 'dev-1', publicKey: key.x } });
+  expect(enrolled.statusCode).toBe(201);
+  return { intake, key, sealingPublicKey: enrolled.json().sealingPublicKey as string };
+}
+
+function item(level: 1 | 2 | 3 | 4 | 5, overrides: Partial<UnsealedOutcome> = {}): Omit<UnsealedOutcome, 'prevHash'> {
+  return {
+    id: uuidv7(),
+    deviceId: 'dev-1',
+    seq: 0,
+    invitationId: uuidv7(),
+    outcome: 'rated',
+    level,
+    tags: level <= 2 ? ['213'] : [],
+    public: true,
+    callback: { requested: false },
+    channel: 'hall-pad',
+    ratedAt: '2026-11-23T10:00:00.000+08:00',
+    monotonicMs: 1,
+    clockOffsetMs: null,
+    input: { method: 'touch', inviteToPressMs: 1500 },
+    event: 'closed',
+    case: { projectNo: `P-${uuidv7().slice(-6)}`, taskCode: 'T1', taskName: '企业设立登记', deptName: '市场监督管理局', regionCode: '340104', userProp: 1 },
+    staff: { loginName: 'li4', name: '李四' },
+    window: { hallCode: 'h1', windowNo: 'A01', windowName: '一号窗口' },
+    questionSetVersion: 'national-2023',
+    flags: [],
+    ...overrides,
+  };
+}
+
+async function upload(intake: RunningIntake, key: { privateKey: KeyObject }, outcomes: unknown[], lateFlags?: unknown[]) {
+  const payload = JSON.stringify({ deviceId: 'dev-1', outcomes, ...(lateFlags ? { lateFlags } : {}) });
+  const timestamp = String(Date.now());
+  const signature = sign(null, Buffer.from(`${timestamp}.${payload}`), key.privateKey).toString('base64url');
+  const response = await intake.app.inject({
+    method: 'POST',
+    url: '/v1/outcomes/batch',
+    headers: { 'content-type': 'application/json', 'x-device-id': 'dev-1', 'x-request-timestamp': timestamp, 'x-signature': signature },
+    payload,
+  });
+  expect(response.statusCode).toBe(200);
+  return response.json() as { results: Array<{ id: string; status: string; code?: string }>; lateFlagResults?: Array<{ outcomeId: string; status: string }> };
+}
+
+const admin = async (intake: RunningIntake, url: string) => (await intake.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${ADMIN}` } })).json();
+const report = (intake: RunningIntake) => admin(intake, '/v1/admin/integrity?deviceId=dev-1');
+const stored = (intake: RunningIntake) => (intake.db.prepare('SELECT COUNT(*) AS n FROM outcomes').get() as { n: number }).n;
+
+describe('hash chain and signatures at the intake', () => {
+  it('an outcome deleted before sync shows as a gap at its seq; a late arrival closes it', async () => {
+    const { intake, key } = await enrolledIntake();
+    const [a, b, c] = chain([item(5), item(1), item(4)], key.privateKey);
+    expect((await upload(intake, key, [a, c])).results.map((r) => r.status)).toEqual(['accepted', 'accepted']);
+    const gapped = await report(intake);
+    expect(gapped.gaps).toEqual([{ fromSeq: 2, toSeq: 2 }]);
+    expect(gapped.events.map((e: { kind: string; seq: number }) => [e.kind, e.seq])).toEqual([['gap', 3]]);
+    expect(gapped.flagged).toBeNull();
+
+    await upload(intake, key, [b]);
+    const healed = await report(intake);
+    expect(healed.gaps).toEqual([]);
+    expect(healed.events.map((e: { kind: string }) => e.kind)).toEqual(['gap', 'late_arrival']);
+  });
+
+  it('an outcome edited after signing is rejected and the device flagged', async () => {
+    const { intake, key } = await enrolledIntake();
+    const [a] = chain([item(1)], key.privateKey);
+    const edited = { ...a!, level: 5, tags: [] };
+    const { results } = await upload(intake, key, [edited]);
+    expect(results[0]).toMatchObject({ status: 'rejected', code: 'tampered' });
+    expect(stored(intake)).toBe(0);
+    expect((await report(intake)).flagged.reason).toContain('tampered');
+  });
+
+  it('an outcome re-hashed but signed with another key is rejected as forged', async () => {
+    const { intake, key } = await enrolledIntake();
+    const forged = chain([item(5)], newDeviceKey().privateKey)[0]!;
+    const { results } = await upload(intake, key, [forged]);
+    expect(results[0]).toMatchObject({ status: 'rejected', code: 'bad_outcome_signature' });
+    expect(stored(intake)).toBe(0);
+    expect((await report(intake)).events.map((e: { kind: string }) => e.kind)).toEqual(['bad_outcome_signature']);
+  });
+
+  it('a replayed batch is all duplicates: nothing counted twice, no second follow-up', async () => {
+    const { intake, key } = await enrolledIntake();
+    const batch = chain([item(2), item(5), item(1)], key.privateKey);
+    await upload(intake, key, batch);
+    const replay = await upload(intake, key, batch);
+    expect(replay.results.map((r) => r.status)).toEqual(['duplicate', 'duplicate', 'duplicate']);
+    expect(stored(intake)).toBe(3);
+    expect((await admin(intake, '/v1/admin/followups?status=all')).followups).toHaveLength(2);
+    expect((await report(intake)).events).toEqual([]);
+  });
+
+  it('a second outcome for a seq already held (a forked or rewound chain) is kept but untrusted, and the device flagged', async () => {
+    const { intake, key } = await enrolledIntake();
+    const [a, b] = chain([item(3), item(1)], key.privateKey);
+    const rewritten = chain([item(5)], key.privateKey, a)[0]!; // same seq 2, another outcome: 删差评 by rewriting
+    await upload(intake, key, [a, b]);
+    expect((await upload(intake, key, [rewritten])).results[0]?.status).toBe('accepted');
+    const trust = intake.db.prepare('SELECT id, trusted FROM outcomes WHERE seq = 2 ORDER BY trusted DESC').all();
+    expect(trust).toEqual([{ id: b!.id, trusted: 1 }, { id: rewritten.id, trusted: 0 }]);
+    const r = await report(intake);
+    expect(r.events.map((e: { kind: string }) => e.kind)).toContain('fork');
+    expect(r.flagged.reason).toContain('fork');
+  });
+
+  it('a chain whose links do not match is recorded as broken', async () => {
+    const { intake, key } = await enrolledIntake();
+    const [a] = chain([item(4)], key.privateKey);
+    const stray = sealOutcome({ ...item(4), seq: 2, prevHash: 'f'.repeat(64) }, key.privateKey);
+    await upload(intake, key, [a, stray]);
+    expect((await report(intake)).events.map((e: { kind: string }) => e.kind)).toEqual(['chain_break']);
+  });
+
+  it('late press-burst flags attach to stored outcomes of the same device only', async () => {
+    const { intake, key } = await enrolledIntake();
+    const [a] = chain([item(5)], key.privateKey);
+    await upload(intake, key, [a]);
+    const unknown = uuidv7();
+    const answer = await upload(intake, key, [], [
+      { outcomeId: a!.id, flag: 'press-burst', count: 4 },
+      { outcomeId: unknown, flag: 'press-burst', count: 2 },
+    ]);
+    expect(answer.lateFlagResults).toEqual([
+      { outcomeId: a!.id, status: 'attached' },
+      { outcomeId: unknown, status: 'unknown_outcome' },
+    ]);
+    expect(intake.db.prepare('SELECT outcome_id, flag, count FROM late_flags').all()).toEqual([{ outcome_id: a!.id, flag: 'press-burst', count: 4 }]);
+  });
+});
+
+describe('差评 follow-ups and sealed callback numbers', () => {
+  it('opens a follow-up per 差评 with a working-day due date; only the intake opens the sealed phone', async () => {
+    // Friday 2026-09-18 10:00 in Beijing; Sunday 20 September is a make-up working day, 25–27 September
+    // (Mid-Autumn) and 1–7 October are off, Saturday 10 October works: 15 working days end on 15 October.
+    const receivedAt = Date.parse('2026-09-18T10:00:00+08:00');
+    const { intake, key, sealingPublicKey } = await enrolledIntake(() => receivedAt);
+    await sodium.ready;
+    const variant = sodium.base64_variants.URLSAFE_NO_PADDING;
+    const sealedPhone = sodium.to_base64(sodium.crypto_box_seal(sodium.from_string('13800138000'), sodium.from_base64(sealingPublicKey, variant)), variant);
+    const [call, plain, good] = chain([item(1, { callback: { requested: true, sealedPhone } }), item(2), item(5)], key.privateKey);
+    // The intake's clock is fixed in this test, and requests are signed with the real time.
+    const payloadTime = receivedAt;
+    const payload = JSON.stringify({ deviceId: 'dev-1', outcomes: [call, plain, good] });
+    const signature = sign(null, Buffer.from(`${payloadTime}.${payload}`), key.privateKey).toString('base64url');
+    const response = await intake.app.inject({
+      method: 'POST',
+      url: '/v1/outcomes/batch',
+      headers: { 'content-type': 'application/json', 'x-device-id': 'dev-1', 'x-request-timestamp': String(payloadTime), 'x-signature': signature },
+      payload,
+    });
+    expect(response.json().results.map((r: { status: string }) => r.status)).toEqual(['accepted', 'accepted', 'accepted']);
+
+    const { followups } = await admin(intake, '/v1/admin/followups');
+    const byId = new Map(followups.map((f: { outcomeId: string }) => [f.outcomeId, f]));
+    expect(byId.get(call!.id)).toMatchObject({ class: 'immediate', phone: '13800138000', dueAt: '2026-09-20T15:59:59.999Z' });
+    expect(byId.get(plain!.id)).toMatchObject({ class: '5wd', phone: null, dueAt: '2026-09-24T15:59:59.999Z' });
+    expect(byId.has(good!.id)).toBe(false);
+    // Stored bodies hold only the sealed box.
+    const bodies = (intake.db.prepare('SELECT body FROM outcomes').all() as Array<{ body: string }>).map((r) => r.body).join('\n');
+    expect(bodies).not.toContain('13800138000');
+
+    const post = (id: string, payload: unknown) =>
+      intake.app.inject({ method: 'POST', url: `/v1/admin/followups/${id}`, headers: { authorization: `Bearer ${ADMIN}` }, payload: payload as object });
+    expect((await post(plain!.id, { class: '15wd' })).statusCode).toBe(200);
+    expect((await post(plain!.id, {})).statusCode).toBe(400);
+    expect((await post(plain!.id, { close: { note: '已电话回访并致歉' } })).statusCode).toBe(200);
+    expect((await post(plain!.id, { close: { note: 'again' } })).statusCode).toBe(409);
+    const all = (await admin(intake, '/v1/admin/followups?status=all')).followups as Array<{ outcomeId: string; class: string; dueAt: string; closedAt: string | null }>;
+    expect(all.find((f) => f.outcomeId === plain!.id)).toMatchObject({ class: '15wd', dueAt: '2026-10-15T15:59:59.999Z' });
+    expect((await admin(intake, '/v1/admin/followups')).followups.map((f: { outcomeId: string }) => f.outcomeId)).toEqual([call!.id]);
+  });
+
+  it('the admin page is served with a strict CSP and no inline script', async () => {
+    const { intake } = await enrolledIntake();
+    const page = await intake.app.inject({ method: 'GET', url: '/admin' });
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(page.body).toContain('<script src="/admin/admin.js"></script>');
+    expect(page.body).not.toMatch(/<script>/);
+  });
+});
+
+export type { Outcome };

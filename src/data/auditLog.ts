@@ -1,0 +1,70 @@
+import { canonicalJson } from '../../contract/canonicalJson';
+import { GENESIS_HASH } from '../../contract/outcomeChain';
+import type { AuditRow, EvaluatorDb } from './db';
+
+/** What staff did on the device that could touch ratings or the kiosk. */
+export type AuditAction =
+  | 'pin-accepted'
+  | 'pin-refused'
+  | 'kiosk-exit-requested'
+  | 'device-self-test'
+  | 'config-changed'
+  | 'manual-retry'
+  | 'dead-letter-requeued'
+  | 'dead-letter-discarded';
+
+export type AuditDetail = AuditRow['detail'];
+
+class AuditHeadMoved extends Error {}
+
+async function sha256Hex(text: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+const entryHashInput = (row: Omit<AuditRow, 'id' | 'hash'>) => canonicalJson({ atMs: row.atMs, action: row.action, detail: row.detail, prevHash: row.prevHash });
+
+/**
+ * Appends one entry to the admin audit log. The log has no update or delete: each entry holds
+ * the hash of the one before, so an edited or removed entry breaks the chain (verifyAuditLog).
+ * `alongside` runs in the same transaction, for an action whose effect and record must commit
+ * together (a dead-letter discard).
+ */
+export async function appendAudit(
+  db: EvaluatorDb,
+  action: AuditAction,
+  detail: AuditDetail,
+  alongside?: { tables: Array<keyof Pick<EvaluatorDb, 'deadLetters' | 'outbox'>>; run: () => Promise<void> },
+): Promise<AuditRow> {
+  for (;;) {
+    const last = await db.audit.orderBy('id').last();
+    const entry = { atMs: Date.now(), action, detail, prevHash: last?.hash ?? GENESIS_HASH };
+    const row: AuditRow = { ...entry, hash: await sha256Hex(entryHashInput(entry)) };
+    try {
+      await db.transaction('rw', [db.audit, ...(alongside?.tables ?? []).map((name) => db[name])], async () => {
+        const current = await db.audit.orderBy('id').last();
+        if (current?.id !== last?.id) throw new AuditHeadMoved();
+        row.id = await db.audit.add(row);
+        await alongside?.run();
+      });
+      return row;
+    } catch (error) {
+      if (!(error instanceof AuditHeadMoved)) throw error;
+    }
+  }
+}
+
+/** The newest entries first. */
+export async function listAudit(db: EvaluatorDb, limit = 50): Promise<AuditRow[]> {
+  return db.audit.orderBy('id').reverse().limit(limit).toArray();
+}
+
+/** Walks the whole log; returns the id of the first entry that does not fit, or null. */
+export async function verifyAuditLog(db: EvaluatorDb): Promise<number | null> {
+  let prev = GENESIS_HASH;
+  for (const row of await db.audit.orderBy('id').toArray()) {
+    if (row.prevHash !== prev || row.hash !== (await sha256Hex(entryHashInput(row)))) return row.id ?? -1;
+    prev = row.hash;
+  }
+  return null;
+}
