@@ -23,6 +23,10 @@ const base: Outcome = {
   staff: { loginName: 'zs', name: '张三' },
   window: { hallCode: 'h', windowNo: 'A01', windowName: 'w' },
   questionSetVersion: 'national-2023',
+  flags: [],
+  prevHash: '0'.repeat(64),
+  hash: '1'.repeat(64),
+  signature: 'A'.repeat(86),
 };
 
 describe('province profiles', () => {
