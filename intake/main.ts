@@ -5,7 +5,8 @@ import { startIntake } from './intakeServer';
 
 /**
  * Reference intake: `tsx intake/main.ts --db .data/intake.sqlite --port 8788
- *   --cors http://127.0.0.1:8787 --enrolment-token TOKEN[:deviceId] --admin-token TOKEN`
+ *   --cors http://127.0.0.1:8787 --enrolment-token TOKEN[:deviceId] --admin-token TOKEN
+ *   --dashboard-token HALLCODE:TOKEN` (a hall manager's read-only dashboard credential)
  */
 const { values } = parseArgs({
   options: {
@@ -14,6 +15,7 @@ const { values } = parseArgs({
     cors: { type: 'string', multiple: true, default: [] },
     'enrolment-token': { type: 'string', multiple: true, default: [] },
     'admin-token': { type: 'string' },
+    'dashboard-token': { type: 'string', multiple: true, default: [] },
   },
 });
 mkdirSync(path.dirname(path.resolve(values.db)), { recursive: true });
@@ -26,6 +28,13 @@ const intake = await startIntake({
     return { token, ...(deviceId ? { deviceId } : {}), expiresAtMs: Date.now() + 24 * 3600 * 1000 };
   }),
   ...(values['admin-token'] ? { adminToken: values['admin-token'] } : {}),
+  dashboardTokens: Object.fromEntries(
+    values['dashboard-token'].map((spec) => {
+      const at = spec.indexOf(':');
+      if (at < 1 || spec.length - at - 1 < 16) throw new Error('--dashboard-token wants HALLCODE:TOKEN with a token of at least 16 characters');
+      return [spec.slice(0, at), spec.slice(at + 1)];
+    }),
+  ),
 });
 console.log(`intake listening on ${intake.origin}`);
 const shutdown = () => void intake.close().finally(() => process.exit(0));
