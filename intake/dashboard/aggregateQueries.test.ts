@@ -14,10 +14,10 @@ afterEach(() => {
   dbs = [];
 });
 
-function fixtureDb(): IntakeDb {
+async function fixtureDb(): Promise<IntakeDb> {
   const db = openIntakeDb(path.join(mkdtempSync(path.join(tmpdir(), 'dashboard-')), 'i.sqlite'));
   dbs.push(db);
-  loadDashboardFixture(db);
+  await loadDashboardFixture(db);
   return db;
 }
 
@@ -27,8 +27,8 @@ const query = (q: Partial<DashboardQuery>): DashboardQuery => DashboardQuerySche
 
 // Worked out by hand from dashboardFixture.ts (outcomes 1–7 and 10 are H1's November).
 describe('dashboard aggregates against the hand-computed fixture', () => {
-  it('hall totals: good = 3–5, bad = 1–2, unrated share, follow-up completion and overdue', () => {
-    const { rows } = createDashboardQueries(fixtureDb(), () => FIXTURE_NOW).aggregate(query({ by: 'hall' }));
+  it('hall totals: good = 3–5, bad = 1–2, unrated share, follow-up completion and overdue', async () => {
+    const { rows } = createDashboardQueries(await fixtureDb(), () => FIXTURE_NOW).aggregate(query({ by: 'hall' }));
     const expected: AggregateRow[] = [
       {
         key: 'H1', label: 'H1', period: null, total: 8, rated: 6, good: 4, bad: 2, unrated: 1, declined: 1, levels: [1, 1, 1, 1, 2],
@@ -39,8 +39,8 @@ describe('dashboard aggregates against the hand-computed fixture', () => {
     expect(rows).toEqual(expected);
   });
 
-  it('by department', () => {
-    const { rows } = createDashboardQueries(fixtureDb(), () => FIXTURE_NOW).aggregate(query({ by: 'dept' }));
+  it('by department', async () => {
+    const { rows } = createDashboardQueries(await fixtureDb(), () => FIXTURE_NOW).aggregate(query({ by: 'dept' }));
     expect(rows).toEqual([
       {
         key: '市场监督管理局', label: '市场监督管理局', period: null, total: 4, rated: 4, good: 3, bad: 1, unrated: 0, declined: 0, levels: [1, 0, 0, 1, 2],
@@ -53,8 +53,8 @@ describe('dashboard aggregates against the hand-computed fixture', () => {
     ]);
   });
 
-  it('by window and staff carry the display names', () => {
-    const q = createDashboardQueries(fixtureDb(), () => FIXTURE_NOW);
+  it('by window and staff carry the display names', async () => {
+    const q = createDashboardQueries(await fixtureDb(), () => FIXTURE_NOW);
     expect(q.aggregate(query({ by: 'window' })).rows.map((r) => [r.key, r.label, r.total, r.good, r.bad])).toEqual([
       ['A01', '综合受理一号窗口', 4, 3, 1],
       ['B02', '办税二号窗口', 4, 1, 1],
@@ -65,8 +65,8 @@ describe('dashboard aggregates against the hand-computed fixture', () => {
     ]);
   });
 
-  it('by item', () => {
-    const { rows } = createDashboardQueries(fixtureDb(), () => FIXTURE_NOW).aggregate(query({ by: 'item' }));
+  it('by item', async () => {
+    const { rows } = createDashboardQueries(await fixtureDb(), () => FIXTURE_NOW).aggregate(query({ by: 'item' }));
     expect(rows.map((r) => [r.key, r.label, r.total, r.good, r.bad, r.levels, r.followups.opened, r.followups.closed])).toEqual([
       ['T1', '企业设立登记', 3, 3, 0, [0, 0, 0, 1, 2], 0, 0],
       ['T2', '企业变更登记', 1, 0, 1, [1, 0, 0, 0, 0], 1, 1],
@@ -74,8 +74,8 @@ describe('dashboard aggregates against the hand-computed fixture', () => {
     ]);
   });
 
-  it('by ISO week (named by its Monday); the month starts on a Sunday', () => {
-    const { rows } = createDashboardQueries(fixtureDb(), () => FIXTURE_NOW).aggregate(query({ bucket: 'week' }));
+  it('by ISO week (named by its Monday); the month starts on a Sunday', async () => {
+    const { rows } = createDashboardQueries(await fixtureDb(), () => FIXTURE_NOW).aggregate(query({ bucket: 'week' }));
     expect(rows.map((r) => [r.period, r.total, r.rated, r.good, r.bad, r.unrated, r.declined, r.followups.opened, r.followups.overdue])).toEqual([
       ['2026-10-26', 1, 1, 1, 0, 0, 0, 0, 0],
       ['2026-11-02', 4, 4, 2, 2, 0, 0, 2, 1],
@@ -83,8 +83,8 @@ describe('dashboard aggregates against the hand-computed fixture', () => {
     ]);
   });
 
-  it('by day and by month, across a month boundary; the local day comes from ratedAt’s own offset', () => {
-    const q = createDashboardQueries(fixtureDb(), () => FIXTURE_NOW);
+  it('by day and by month, across a month boundary; the local day comes from ratedAt’s own offset', async () => {
+    const q = createDashboardQueries(await fixtureDb(), () => FIXTURE_NOW);
     const days = q.aggregate(query({ bucket: 'day', from: '2026-10-31', to: '2026-11-02' })).rows;
     expect(days.map((r) => [r.period, r.total, r.bad])).toEqual([
       ['2026-10-31', 1, 1],
@@ -99,15 +99,15 @@ describe('dashboard aggregates against the hand-computed fixture', () => {
     ]);
   });
 
-  it('an empty period gives no rows; another hall is never mixed in', () => {
-    const q = createDashboardQueries(fixtureDb(), () => FIXTURE_NOW);
+  it('an empty period gives no rows; another hall is never mixed in', async () => {
+    const q = createDashboardQueries(await fixtureDb(), () => FIXTURE_NOW);
     expect(q.aggregate(query({ from: '2027-01-01', to: '2027-01-31' })).rows).toEqual([]);
     const h2 = q.aggregate(query({ hall: 'H2' })).rows;
     expect(h2.map((r) => [r.total, r.bad, r.followups.opened])).toEqual([[1, 1, 1]]);
   });
 
-  it('hot words come from public comments only, split good/bad, without numbers', () => {
-    const words = createDashboardQueries(fixtureDb(), () => FIXTURE_NOW).hotWords(NOV);
+  it('hot words come from public comments only, split good/bad, without numbers', async () => {
+    const words = createDashboardQueries(await fixtureDb(), () => FIXTURE_NOW).hotWords(NOV);
     expect(words.good).toContainEqual({ word: '效率', count: 2 });
     expect(words.good[0]).toEqual({ word: '效率', count: 2 });
     expect(words.bad.map((w) => w.word)).toEqual(expect.arrayContaining(['排队', '材料', '反复']));
@@ -116,8 +116,8 @@ describe('dashboard aggregates against the hand-computed fixture', () => {
     expect(all.some((w) => /\d/.test(w))).toBe(false);
   });
 
-  it('the public display holds counts and rates only', () => {
-    const display = createDashboardQueries(fixtureDb(), () => FIXTURE_NOW).publicDisplay(NOV);
+  it('the public display holds counts and rates only', async () => {
+    const display = createDashboardQueries(await fixtureDb(), () => FIXTURE_NOW).publicDisplay(NOV);
     expect(display.totals).toEqual({ key: 'H1', label: 'H1', total: 8, rated: 6, good: 4, bad: 2, goodRate: 4 / 6, unratedShare: 0.25 });
     expect(display.followupCompletionRate).toBe(0.5);
     expect(display.windows.map((w) => w.label)).toEqual(['综合受理一号窗口', '办税二号窗口']);
@@ -125,8 +125,8 @@ describe('dashboard aggregates against the hand-computed fixture', () => {
     for (const secret of ['张三', '李四', 'zhangsan', 'lisi', '13900001111', '13812345678', '生硬', '秘密']) expect(text).not.toContain(secret);
   });
 
-  it('the migration backfills the same aggregates from outcomes stored before it', () => {
-    const db = fixtureDb();
+  it('the migration backfills the same aggregates from outcomes stored before it', async () => {
+    const db = await fixtureDb();
     const q = createDashboardQueries(db, () => FIXTURE_NOW);
     const before = ['hall', 'dept', 'window', 'staff', 'item'].map((by) => q.aggregate(query({ by: by as DashboardQuery['by'], bucket: 'day' })));
     const wordsBefore = q.hotWords(NOV);
@@ -138,11 +138,10 @@ describe('dashboard aggregates against the hand-computed fixture', () => {
   });
 
   it('a resent outcome (duplicate) is not counted twice', async () => {
-    const db = fixtureDb();
-    const { createBatchIngest } = await import('../batchIngest');
-    const stored = db.prepare<[], { body: string; device_id: string }>('SELECT body, device_id FROM outcomes LIMIT 1').get();
-    if (!stored) throw new Error('fixture empty');
-    expect(createBatchIngest(db)(stored.device_id, [JSON.parse(stored.body)])[0]?.status).toBe('duplicate');
+    const db = openIntakeDb(path.join(mkdtempSync(path.join(tmpdir(), 'dashboard-')), 'i.sqlite'));
+    dbs.push(db);
+    const { outcomes, ingest } = await loadDashboardFixture(db);
+    expect(ingest([outcomes[0]]).map((r) => r.status)).toEqual(['duplicate']);
     expect(createDashboardQueries(db, () => FIXTURE_NOW).aggregate(query({})).rows[0]?.total).toBe(8);
   });
 });

@@ -1,8 +1,17 @@
+import { createPublicKey } from 'node:crypto';
+import sodium from 'libsodium-wrappers';
 import { v7 as uuidv7 } from 'uuid';
+import type { ItemResult } from '../../contract/intakeApi';
 import type { Outcome } from '../../contract/outcome';
+import type { UnsealedOutcome } from '../../contract/outcomeChain';
 import type { Level } from '../../contract/ratingCodes';
 import { createBatchIngest } from '../batchIngest';
+import { createChainAudit } from '../chainAudit';
 import type { IntakeDb } from '../database';
+import { createFollowups } from '../followups';
+import { loadSealingKeys } from '../sealingKeys';
+import { chain, newDeviceKey } from '../testing/signedOutcomes';
+import { createWorkingDays, DEFAULT_CALENDAR_FILE, loadCalendar } from '../workingDays';
 
 /**
  * A small hall history whose aggregates are worked out by hand in dashboardFixture's tests:
@@ -43,8 +52,12 @@ const SPECS: Spec[] = [
   /* 11 */ { ratedAt: '2026-10-31T23:50:00.000+08:00', unit: MARKET, item: 'T1', level: 1, comment: '十月的排队', public: true },
 ];
 
-export function fixtureOutcomes(deviceId = 'dash-pad-1'): Outcome[] {
-  return SPECS.map((s, i) => ({
+/**
+ * The fixture's outcomes, chained and signed by `privateKey`; the callback phone is sealed to
+ * the intake's key as a device does, so the clear number is never in any stored body.
+ */
+export function fixtureOutcomes(deviceId: string, privateKey: ReturnType<typeof newDeviceKey>['privateKey'], sealPhone: (phone: string) => string): Outcome[] {
+  const unsealed = SPECS.map((s, i): Omit<UnsealedOutcome, 'prevHash'> => ({
     id: uuidv7(),
     deviceId,
     seq: i + 1,
@@ -54,7 +67,7 @@ export function fixtureOutcomes(deviceId = 'dash-pad-1'): Outcome[] {
     tags: [],
     ...(s.comment !== undefined ? { comment: s.comment } : {}),
     public: s.public ?? true,
-    callback: s.phone ? { requested: true, phone: s.phone } : { requested: false },
+    callback: s.phone ? { requested: true, sealedPhone: sealPhone(s.phone) } : { requested: false },
     channel: 'hall-pad',
     ratedAt: s.ratedAt,
     monotonicMs: i,
@@ -65,17 +78,39 @@ export function fixtureOutcomes(deviceId = 'dash-pad-1'): Outcome[] {
     staff: s.unit.staff,
     window: { hallCode: s.hall ?? 'H1', ...s.unit.window },
     questionSetVersion: 'national-2023',
+    flags: [],
   }));
+  return chain(unsealed, privateKey);
 }
 
 const ms = (iso: string) => Date.parse(iso);
 /** "Now" for the fixture's overdue figures. */
 export const FIXTURE_NOW = ms('2026-11-20T12:00:00+08:00');
 
-/** Stores the fixture through the real ingest path and opens follow-ups for its 差评 (as issue 7's intake does). */
-export function loadDashboardFixture(db: IntakeDb, deviceId = 'dash-pad-1'): Outcome[] {
-  const outcomes = fixtureOutcomes(deviceId);
-  const results = createBatchIngest(db)(deviceId, outcomes);
+export interface LoadedFixture {
+  outcomes: Outcome[];
+  /** Sends more items through the same ingest as the fixture's device (e.g. a resend). */
+  ingest(items: unknown[]): ItemResult[];
+}
+
+/**
+ * Stores the fixture through the real ingest path (signature and chain checked, follow-ups
+ * opened), then sets the follow-ups' times and states the hand-computed figures assume.
+ */
+export async function loadDashboardFixture(db: IntakeDb, deviceId = 'dash-pad-1'): Promise<LoadedFixture> {
+  await sodium.ready;
+  const sealingKey = sodium.from_base64((await loadSealingKeys(db)).publicKey, sodium.base64_variants.URLSAFE_NO_PADDING);
+  const sealPhone = (phone: string) => sodium.to_base64(sodium.crypto_box_seal(sodium.from_string(phone), sealingKey), sodium.base64_variants.URLSAFE_NO_PADDING);
+  const key = newDeviceKey();
+  const now = () => FIXTURE_NOW;
+  const batchIngest = createBatchIngest(db, {
+    chain: createChainAudit(db, now),
+    followups: createFollowups(db, createWorkingDays(loadCalendar(DEFAULT_CALENDAR_FILE.pathname)), now),
+    now,
+  });
+  const ingest = (items: unknown[]) => batchIngest(deviceId, createPublicKey(key.privateKey), items).results;
+  const outcomes = fixtureOutcomes(deviceId, key.privateKey, sealPhone);
+  const results = ingest(outcomes);
   const refused = results.filter((r) => r.status !== 'accepted');
   if (refused.length > 0) throw new Error(`fixture refused: ${JSON.stringify(refused)}`);
   // Upsert: an intake that opens follow-ups on ingest has already made these rows.
@@ -89,5 +124,5 @@ export function loadDashboardFixture(db: IntakeDb, deviceId = 'dash-pad-1'): Out
   open.run(byIndex(8), '5wd', ms('2026-12-01T10:05:00+08:00'), ms('2026-12-08T18:00:00+08:00'), null); // open, not yet due
   open.run(byIndex(9), 'immediate', ms('2026-11-02T09:05:00+08:00'), ms('2026-11-02T18:00:00+08:00'), null); // other hall
   open.run(byIndex(11), '5wd', ms('2026-10-31T23:55:00+08:00'), ms('2026-11-07T18:00:00+08:00'), ms('2026-11-09T09:00:00+08:00')); // October, closed late
-  return outcomes;
+  return { outcomes, ingest };
 }

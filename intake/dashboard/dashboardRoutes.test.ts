@@ -27,7 +27,7 @@ async function boot(): Promise<RunningIntake> {
     log: () => undefined,
   });
   running.push(intake);
-  loadDashboardFixture(intake.db);
+  await loadDashboardFixture(intake.db);
   return intake;
 }
 
