@@ -105,6 +105,13 @@ export type HotWordsResponse = z.infer<typeof HotWordsResponseSchema>;
 export const PublicRowSchema = AggregateRowSchema.pick({ key: true, label: true, total: true, rated: true, good: true, bad: true, goodRate: true, unratedShare: true });
 export type PublicRow = z.infer<typeof PublicRowSchema>;
 
+/**
+ * A comment the citizen allowed to be public, as a hall screen may show it: no names, no ids,
+ * phone-like numbers masked by the intake.
+ */
+export const PublicCommentSchema = z.object({ day: localDay, polarity: z.enum(['good', 'bad']), text: z.string() }).strict();
+export type PublicComment = z.infer<typeof PublicCommentSchema>;
+
 export const PublicDisplayResponseSchema = z
   .object({
     hall: z.string(),
@@ -115,6 +122,8 @@ export const PublicDisplayResponseSchema = z
     departments: z.array(PublicRowSchema),
     windows: z.array(PublicRowSchema),
     hotWords: z.object({ good: z.array(HotWordSchema), bad: z.array(HotWordSchema) }).strict(),
+    /** The period's latest public comments, newest first. */
+    comments: z.array(PublicCommentSchema),
   })
   .strict();
 export type PublicDisplayResponse = z.infer<typeof PublicDisplayResponseSchema>;

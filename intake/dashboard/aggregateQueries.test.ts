@@ -121,6 +121,12 @@ describe('dashboard aggregates against the hand-computed fixture', () => {
     expect(display.totals).toEqual({ key: 'H1', label: 'H1', total: 8, rated: 6, good: 4, bad: 2, goodRate: 4 / 6, unratedShare: 0.25 });
     expect(display.followupCompletionRate).toBe(0.5);
     expect(display.windows.map((w) => w.label)).toEqual(['综合受理一号窗口', '办税二号窗口']);
+    // Public comments only, newest first; the phone number a citizen typed into one is masked.
+    expect(display.comments).toEqual([
+      { day: '2026-11-03', polarity: 'bad', text: '排队太久，材料要求反复提交，电话***********' },
+      { day: '2026-11-02', polarity: 'good', text: '态度好，效率高' },
+      { day: '2026-11-02', polarity: 'good', text: '服务热情，效率很高，一次就办好了' },
+    ]);
     const text = JSON.stringify(display);
     for (const secret of ['张三', '李四', 'zhangsan', 'lisi', '13900001111', '13812345678', '生硬', '秘密']) expect(text).not.toContain(secret);
   });
@@ -130,11 +136,12 @@ describe('dashboard aggregates against the hand-computed fixture', () => {
     const q = createDashboardQueries(db, () => FIXTURE_NOW);
     const before = ['hall', 'dept', 'window', 'staff', 'item'].map((by) => q.aggregate(query({ by: by as DashboardQuery['by'], bucket: 'day' })));
     const wordsBefore = q.hotWords(NOV);
-    db.exec('DROP TABLE dashboard_daily; DROP TABLE dashboard_words; DROP INDEX outcomes_bad_by_day;');
+    db.exec('DROP TABLE dashboard_daily; DROP TABLE dashboard_words; DROP TABLE dashboard_comments; DROP INDEX outcomes_bad_by_day;');
     db.transaction(() => migrateDashboard(db))();
     const again = createDashboardQueries(db, () => FIXTURE_NOW);
     expect(['hall', 'dept', 'window', 'staff', 'item'].map((by) => again.aggregate(query({ by: by as DashboardQuery['by'], bucket: 'day' })))).toEqual(before);
     expect(again.hotWords(NOV)).toEqual(wordsBefore);
+    expect(again.publicComments(NOV)).toEqual(q.publicComments(NOV));
   });
 
   it('a resent outcome (duplicate) is not counted twice', async () => {

@@ -7,11 +7,13 @@ import type {
   FollowupStats,
   HotWord,
   HotWordsResponse,
+  PublicComment,
   PublicDisplayResponse,
   PublicRow,
 } from '../../contract/dashboard';
 import type { IntakeDb } from '../database';
 import type { Polarity } from './hotWords';
+import { redactPhones } from './redactPhones';
 
 /** The period a local day (SQL expression) falls in; week = ISO week named by its Monday. */
 function periodOf(bucket: DashboardBucket, day: string): string {
@@ -157,7 +159,18 @@ export function createDashboardQueries(db: IntakeDb, now: () => number = Date.no
     unratedShare: r.unratedShare,
   });
 
-  /** What a hall screen may show anyone: counts and rates by department and window, public hot words. */
+  // rated_at starts with the local day, so the period is a range of the index (hall_code, rated_at).
+  const commentsSql = `SELECT substr(rated_at, 1, 10) AS day, polarity, comment AS text FROM dashboard_comments
+     WHERE hall_code = @hall AND rated_at BETWEEN @from AND @to || '~' ORDER BY rated_at DESC LIMIT @limit`;
+  /** The period's latest public comments, phone-like numbers masked. */
+  function publicComments(q: { hall: string; from: string; to: string }, limit = 12): PublicComment[] {
+    return (cached(commentsSql).all({ ...q, limit }) as PublicComment[]).map((c) => ({ ...c, text: redactPhones(c.text) }));
+  }
+
+  /**
+   * What a hall screen may show anyone: counts and rates by department and window, hot words
+   * and the latest comments, both of public comments only.
+   */
   function publicDisplay(q: { hall: string; from: string; to: string }): PublicDisplayResponse {
     const of = (by: DashboardDimension) => aggregate({ ...q, by, bucket: 'total' }).rows;
     const hall = of('hall')[0];
@@ -172,9 +185,10 @@ export function createDashboardQueries(db: IntakeDb, now: () => number = Date.no
       departments: of('dept').map(publicRow),
       windows: of('window').map(publicRow),
       hotWords: { good: words.good, bad: words.bad },
+      comments: publicComments(q),
     };
   }
 
-  return { aggregate, hotWords, publicDisplay };
+  return { aggregate, hotWords, publicComments, publicDisplay };
 }
 export type DashboardQueries = ReturnType<typeof createDashboardQueries>;

@@ -35,6 +35,15 @@ export const DASHBOARD_SCHEMA = `
     n         INTEGER NOT NULL,
     PRIMARY KEY (hall_code, polarity, day, word)
   ) WITHOUT ROWID;
+  -- Comments the citizen allowed to be public, for the hall screen's latest-comments list.
+  CREATE TABLE dashboard_comments (
+    outcome_id TEXT PRIMARY KEY,
+    hall_code  TEXT NOT NULL,
+    rated_at   TEXT NOT NULL,
+    polarity   TEXT NOT NULL CHECK (polarity IN ('good', 'bad')),
+    comment    TEXT NOT NULL
+  );
+  CREATE INDEX dashboard_comments_recent ON dashboard_comments (hall_code, rated_at);
   -- Follow-up figures join 差评 outcomes of a hall and period to their follow-up rows.
   CREATE INDEX outcomes_bad_by_day ON outcomes (hall_code, substr(rated_at, 1, 10)) WHERE level <= 2;
 `;
@@ -66,6 +75,7 @@ export function createDashboardRecorder(db: IntakeDb) {
     `INSERT INTO dashboard_words (hall_code, polarity, day, word, n) VALUES (?, ?, ?, ?, 1)
      ON CONFLICT (hall_code, polarity, day, word) DO UPDATE SET n = n + 1`,
   );
+  const addComment = db.prepare('INSERT OR IGNORE INTO dashboard_comments (outcome_id, hall_code, rated_at, polarity, comment) VALUES (?, ?, ?, ?, ?)');
 
   /** Counts one newly stored outcome (never a duplicate: the caller counts each id once). */
   return function record(o: Outcome): void {
@@ -85,6 +95,7 @@ export function createDashboardRecorder(db: IntakeDb) {
     if (o.public && o.comment && level > 0) {
       const polarity = polarityOf(level);
       for (const word of commentWords(o.comment)) upsertWord.run(o.window.hallCode, polarity, day, word);
+      addComment.run(o.id, o.window.hallCode, o.ratedAt, polarity, o.comment);
     }
   };
 }
@@ -118,15 +129,20 @@ export function backfillDashboard(db: IntakeDb): void {
     `INSERT INTO dashboard_words (hall_code, polarity, day, word, n) VALUES (?, ?, ?, ?, 1)
      ON CONFLICT (hall_code, polarity, day, word) DO UPDATE SET n = n + 1`,
   );
-  const page = db.prepare<[number], { rowid: number; hall_code: string; day: string; level: number; comment: string }>(
-    `SELECT rowid, hall_code, substr(rated_at, 1, 10) AS day, level, json_extract(body, '$.comment') AS comment FROM outcomes
+  const addComment = db.prepare('INSERT OR IGNORE INTO dashboard_comments (outcome_id, hall_code, rated_at, polarity, comment) VALUES (?, ?, ?, ?, ?)');
+  const page = db.prepare<[number], { rowid: number; id: string; hall_code: string; rated_at: string; day: string; level: number; comment: string }>(
+    `SELECT rowid, id, hall_code, rated_at, substr(rated_at, 1, 10) AS day, level, json_extract(body, '$.comment') AS comment FROM outcomes
       WHERE rowid > ? AND outcome = 'rated' AND json_extract(body, '$.public') AND json_extract(body, '$.comment') IS NOT NULL
       ORDER BY rowid LIMIT 5000`,
   );
   for (let after = 0; ; ) {
     const rows = page.all(after);
     if (rows.length === 0) break;
-    for (const row of rows) for (const word of commentWords(row.comment)) upsertWord.run(row.hall_code, polarityOf(row.level), row.day, word);
+    for (const row of rows) {
+      const polarity = polarityOf(row.level);
+      for (const word of commentWords(row.comment)) upsertWord.run(row.hall_code, polarity, row.day, word);
+      addComment.run(row.id, row.hall_code, row.rated_at, polarity, row.comment);
+    }
     after = (rows[rows.length - 1] as { rowid: number }).rowid;
   }
 }
