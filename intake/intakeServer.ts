@@ -15,6 +15,7 @@ import { createFollowups, FollowupUpdateSchema } from './followups';
 import { ADMIN_SCRIPT, renderAdminPage } from './adminPage';
 import { loadSealingKeys } from './sealingKeys';
 import { createWorkingDays, DEFAULT_CALENDAR_FILE, loadCalendar, type WorkingCalendar } from './workingDays';
+import { registerDashboardPages } from './dashboard/dashboardPages';
 import { registerDashboardRoutes } from './dashboard/dashboardRoutes';
 import { openIntakeDb, type IntakeDb } from './database';
 import { createDeviceAuth } from './deviceAuth';
@@ -35,6 +36,8 @@ export interface IntakeOptions {
   dashboardTokens?: Record<string, string>;
   /** Per device: the token a window business system presents to post case events for it. */
   caseEventTokens?: Record<string, string>;
+  /** The renderer build (dist/) whose dashboard.html is served at /dashboard and /display; off without it. */
+  dashboardAppDir?: string;
   /** Concurrent batch uploads beyond this get 429 + Retry-After. */
   maxInFlightBatches?: number;
   /** Holidays and make-up working days for follow-up deadlines; the bundled 2026 calendar by default. */
@@ -221,6 +224,7 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
     now,
     sendError,
   });
+  if (options.dashboardAppDir) await registerDashboardPages(app, options.dashboardAppDir);
 
   const listOutcomes = db.prepare<[string], { id: string; seq: number }>('SELECT id, seq FROM outcomes WHERE device_id = ? ORDER BY seq');
   const countOutcomes = db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM outcomes WHERE device_id = ?');

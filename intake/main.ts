@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startIntake } from './intakeServer';
@@ -6,7 +6,8 @@ import { startIntake } from './intakeServer';
 /**
  * Reference intake: `tsx intake/main.ts --db .data/intake.sqlite --port 8788
  *   --cors http://127.0.0.1:8787 --enrolment-token TOKEN[:deviceId] --admin-token TOKEN
- *   --dashboard-token HALLCODE:TOKEN` (a hall manager's read-only dashboard credential)
+ *   --dashboard-token HALLCODE:TOKEN --app-dir dist` (a hall manager's read-only dashboard
+ *   credential; the renderer build whose dashboard pages it serves at /dashboard and /display)
  */
 const { values } = parseArgs({
   options: {
@@ -16,10 +17,16 @@ const { values } = parseArgs({
     'enrolment-token': { type: 'string', multiple: true, default: [] },
     'admin-token': { type: 'string' },
     'dashboard-token': { type: 'string', multiple: true, default: [] },
+    // The renderer build holding dashboard.html (npm run build), served at /dashboard and /display.
+    'app-dir': { type: 'string', default: 'dist' },
   },
 });
 mkdirSync(path.dirname(path.resolve(values.db)), { recursive: true });
+const appDir = path.resolve(values['app-dir']);
+const hasDashboardApp = existsSync(path.join(appDir, 'dashboard.html'));
+if (!hasDashboardApp) console.warn(`no ${path.join(appDir, 'dashboard.html')}: /dashboard and /display are off (run npm run build)`);
 const intake = await startIntake({
+  ...(hasDashboardApp ? { dashboardAppDir: appDir } : {}),
   dbFile: values.db,
   port: Number(values.port),
   corsOrigins: values.cors,

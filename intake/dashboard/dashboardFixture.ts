@@ -17,7 +17,8 @@ import { createWorkingDays, DEFAULT_CALENDAR_FILE, loadCalendar } from '../worki
  * A small hall history whose aggregates are worked out by hand in dashboardFixture's tests:
  * hall H1 in November 2026 (+08:00), two departments, two windows, two staff, three items, one
  * outcome on the month's first minute and one on the previous month's last, one in December,
- * one in another hall. Outcome 4 is a non-public 差评 with a callback phone number.
+ * one in another hall. Outcome 4 is a non-public 差评 with a callback phone number
+ * and a phone number in its comment; outcome 3 a public one with a phone number in its comment.
  */
 const MARKET = { deptName: '市场监督管理局', window: { windowNo: 'A01', windowName: '综合受理一号窗口' }, staff: { loginName: 'zhangsan', name: '张三' } };
 const TAX = { deptName: '税务局', window: { windowNo: 'B02', windowName: '办税二号窗口' }, staff: { loginName: 'lisi', name: '李四' } };
@@ -35,13 +36,17 @@ interface Spec {
   hall?: string;
 }
 
-export const NON_PUBLIC_COMMENT = '李四态度生硬，私下说的秘密词汇';
+/** A phone number a citizen typed into a comment they did not allow to be public. */
+export const NON_PUBLIC_PHONE = '13700002222';
+export const NON_PUBLIC_COMMENT = `李四态度生硬，私下说的秘密词汇，我的手机${NON_PUBLIC_PHONE}`;
+/** A public comment with a phone number in it: shown, with the number masked. */
+export const PUBLIC_COMMENT_WITH_PHONE = '排队太久，材料要求反复提交，电话13812345678';
 export const CALLBACK_PHONE = '13900001111';
 
 const SPECS: Spec[] = [
   /* 1 */ { ratedAt: '2026-11-02T09:00:00.000+08:00', unit: MARKET, item: 'T1', level: 5, comment: '服务热情，效率很高，一次就办好了', public: true },
   /* 2 */ { ratedAt: '2026-11-02T10:00:00.000+08:00', unit: MARKET, item: 'T1', level: 4, comment: '态度好，效率高', public: true },
-  /* 3 */ { ratedAt: '2026-11-03T11:00:00.000+08:00', unit: MARKET, item: 'T2', level: 1, comment: '排队太久，材料要求反复提交，电话13812345678', public: true },
+  /* 3 */ { ratedAt: '2026-11-03T11:00:00.000+08:00', unit: MARKET, item: 'T2', level: 1, comment: PUBLIC_COMMENT_WITH_PHONE, public: true },
   /* 4 */ { ratedAt: '2026-11-03T15:00:00.000+08:00', unit: TAX, item: 'T3', level: 2, comment: NON_PUBLIC_COMMENT, public: false, phone: CALLBACK_PHONE },
   /* 5 */ { ratedAt: '2026-11-10T09:30:00.000+08:00', unit: TAX, item: 'T3', kind: 'unrated' },
   /* 6 */ { ratedAt: '2026-11-10T09:40:00.000+08:00', unit: TAX, item: 'T3', kind: 'declined' },
