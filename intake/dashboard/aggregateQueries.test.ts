@@ -99,6 +99,27 @@ describe('dashboard aggregates against the hand-computed fixture', () => {
     ]);
   });
 
+  it('a period with ragged edges adds edge days to whole months (Oct 31 + November + Dec 1)', async () => {
+    const q = createDashboardQueries(await fixtureDb(), () => FIXTURE_NOW);
+    const [row] = q.aggregate(query({ from: '2026-10-31', to: '2026-12-01' })).rows;
+    expect([row?.total, row?.good, row?.bad, row?.followups]).toEqual([10, 4, 4, { opened: 4, closed: 2, overdue: 1, closedLate: 1, completionRate: 0.5 }]);
+  });
+
+  it('closing or reclassifying a follow-up later moves the figures (kept by triggers)', async () => {
+    const db = await fixtureDb();
+    const q = createDashboardQueries(db, () => FIXTURE_NOW);
+    const overdue = db.prepare<[number], { outcome_id: string }>('SELECT f.outcome_id FROM followups f JOIN outcomes o ON o.id = f.outcome_id WHERE o.hall_code = \'H1\' AND f.closed_at IS NULL AND f.due_at < ?').get(FIXTURE_NOW);
+    if (!overdue) throw new Error('fixture has no overdue follow-up');
+    db.prepare('UPDATE followups SET closed_at = ? WHERE outcome_id = ?').run(FIXTURE_NOW, overdue.outcome_id);
+    expect(q.aggregate(query({})).rows[0]?.followups).toEqual({ opened: 2, closed: 2, overdue: 0, closedLate: 1, completionRate: 1 });
+    expect(q.aggregate(query({ bucket: 'day' })).rows.find((r) => r.period === '2026-11-03')?.followups).toEqual({ opened: 2, closed: 2, overdue: 0, closedLate: 1, completionRate: 1 });
+    // Moved to 15 working days: no longer late.
+    db.prepare('UPDATE followups SET due_at = ? WHERE outcome_id = ?').run(FIXTURE_NOW + 86_400_000, overdue.outcome_id);
+    expect(q.aggregate(query({})).rows[0]?.followups.closedLate).toBe(0);
+    db.prepare('DELETE FROM followups WHERE outcome_id = ?').run(overdue.outcome_id);
+    expect(q.aggregate(query({})).rows[0]?.followups).toEqual({ opened: 1, closed: 1, overdue: 0, closedLate: 0, completionRate: 1 });
+  });
+
   it('an empty period gives no rows; another hall is never mixed in', async () => {
     const q = createDashboardQueries(await fixtureDb(), () => FIXTURE_NOW);
     expect(q.aggregate(query({ from: '2027-01-01', to: '2027-01-31' })).rows).toEqual([]);
@@ -136,7 +157,7 @@ describe('dashboard aggregates against the hand-computed fixture', () => {
     const q = createDashboardQueries(db, () => FIXTURE_NOW);
     const before = ['hall', 'dept', 'window', 'staff', 'item'].map((by) => q.aggregate(query({ by: by as DashboardQuery['by'], bucket: 'day' })));
     const wordsBefore = q.hotWords(NOV);
-    db.exec('DROP TABLE dashboard_daily; DROP TABLE dashboard_words; DROP TABLE dashboard_comments; DROP INDEX outcomes_bad_by_day;');
+    db.exec('DROP TABLE dashboard_daily; DROP TABLE dashboard_monthly; DROP TABLE dashboard_words; DROP TABLE dashboard_comments; DROP TRIGGER dashboard_followup_insert; DROP TRIGGER dashboard_followup_update; DROP TRIGGER dashboard_followup_delete;');
     db.transaction(() => migrateDashboard(db))();
     const again = createDashboardQueries(db, () => FIXTURE_NOW);
     expect(['hall', 'dept', 'window', 'staff', 'item'].map((by) => again.aggregate(query({ by: by as DashboardQuery['by'], bucket: 'day' })))).toEqual(before);

@@ -14,6 +14,7 @@ import type {
 import type { IntakeDb } from '../database';
 import type { Polarity } from './hotWords';
 import { redactPhones } from './redactPhones';
+import { splitPeriod } from './splitPeriod';
 
 /** The period a local day (SQL expression) falls in; week = ISO week named by its Monday. */
 function periodOf(bucket: DashboardBucket, day: string): string {
@@ -29,7 +30,7 @@ function periodOf(bucket: DashboardBucket, day: string): string {
   }
 }
 
-/** The outcomes column that holds each dimension's key (for the follow-up join). */
+/** The outcomes column that holds each dimension's key (for the open follow-ups not yet due). */
 const OUTCOME_KEY: Record<DashboardDimension, string> = {
   hall: 'o.hall_code',
   dept: 'o.dept_name',
@@ -50,16 +51,12 @@ interface CountRow {
   l5: number;
   unrated: number;
   declined: number;
-}
-
-interface FollowupRow {
-  key: string;
-  period: string;
   opened: number;
   closed: number;
-  overdue: number;
   closedLate: number;
 }
+
+const COUNT_COLUMNS = 'total, l1, l2, l3, l4, l5, unrated, declined, f_opened, f_closed, f_closed_late';
 
 const NO_FOLLOWUPS: FollowupStats = { opened: 0, closed: 0, overdue: 0, closedLate: 0, completionRate: null };
 
@@ -67,7 +64,7 @@ function ratio(part: number, whole: number): number | null {
   return whole === 0 ? null : part / whole;
 }
 
-function toRow(c: CountRow, f: FollowupRow | undefined): AggregateRow {
+function toRow(c: CountRow, openNotDue: number): AggregateRow {
   const good = c.l3 + c.l4 + c.l5;
   const bad = c.l1 + c.l2;
   const rated = good + bad;
@@ -84,17 +81,18 @@ function toRow(c: CountRow, f: FollowupRow | undefined): AggregateRow {
     levels: [c.l1, c.l2, c.l3, c.l4, c.l5],
     goodRate: ratio(good, rated),
     unratedShare: ratio(c.unrated + c.declined, c.total),
-    followups: f
-      ? { opened: f.opened, closed: f.closed, overdue: f.overdue, closedLate: f.closedLate, completionRate: ratio(f.closed, f.opened) }
-      : NO_FOLLOWUPS,
+    followups:
+      c.opened === 0
+        ? NO_FOLLOWUPS
+        : { opened: c.opened, closed: c.closed, overdue: c.opened - c.closed - openNotDue, closedLate: c.closedLate, completionRate: ratio(c.closed, c.opened) },
   };
 }
 
 /**
- * The dashboard's read side: counts come from the daily pre-aggregation (dashboard_daily), the
- * follow-up figures from the followups table joined to the period's 差评 outcomes (a partial
- * index keeps that to the bad ones), hot words from dashboard_words. Never reads bodies, so
- * phone numbers and non-public comments cannot leak through it.
+ * The dashboard's read side: counts and follow-up figures come from the pre-aggregated count
+ * tables (dashboardRollup.ts), hot words from dashboard_words, public comments from
+ * dashboard_comments. Never reads bodies, so phone numbers and non-public comments cannot leak
+ * through it.
  */
 export function createDashboardQueries(db: IntakeDb, now: () => number = Date.now) {
   const statements = new Map<string, ReturnType<IntakeDb['prepare']>>();
@@ -107,28 +105,38 @@ export function createDashboardQueries(db: IntakeDb, now: () => number = Date.no
     return statement;
   };
 
-  const countsSql = (bucket: DashboardBucket) =>
-    `SELECT key, MAX(label) AS label, ${periodOf(bucket, 'day')} AS period, SUM(total) AS total,
-            SUM(l1) AS l1, SUM(l2) AS l2, SUM(l3) AS l3, SUM(l4) AS l4, SUM(l5) AS l5, SUM(unrated) AS unrated, SUM(declined) AS declined
-       FROM dashboard_daily
-      WHERE hall_code = @hall AND dim = @by AND day BETWEEN @from AND @to
-      GROUP BY key, period
-      ORDER BY period, key`;
+  // Day and week buckets read the daily table; total and month read whole months from the
+  // monthly table and only the ragged edges of the period from the daily one.
+  const countsSql = (bucket: DashboardBucket) => {
+    const daily = (from: string, to: string) =>
+      `SELECT key, label, ${periodOf(bucket, 'day')} AS period, ${COUNT_COLUMNS} FROM dashboard_daily
+        WHERE hall_code = @hall AND dim = @by AND day BETWEEN ${from} AND ${to}`;
+    const source =
+      bucket === 'day' || bucket === 'week'
+        ? daily('@from', '@to')
+        : `${daily('@headFrom', '@headTo')} UNION ALL ${daily('@tailFrom', '@tailTo')} UNION ALL
+           SELECT key, label, ${bucket === 'month' ? 'month' : `''`} AS period, ${COUNT_COLUMNS} FROM dashboard_monthly
+            WHERE hall_code = @hall AND dim = @by AND month BETWEEN @monthFrom AND @monthTo`;
+    return `SELECT key, MAX(label) AS label, period, SUM(total) AS total, SUM(l1) AS l1, SUM(l2) AS l2, SUM(l3) AS l3, SUM(l4) AS l4, SUM(l5) AS l5,
+                   SUM(unrated) AS unrated, SUM(declined) AS declined, SUM(f_opened) AS opened, SUM(f_closed) AS closed, SUM(f_closed_late) AS closedLate
+              FROM (${source}) GROUP BY key, period ORDER BY period, key`;
+  };
 
-  const followupsSql = (by: DashboardDimension, bucket: DashboardBucket) =>
-    `SELECT ${OUTCOME_KEY[by]} AS key, ${periodOf(bucket, 'substr(o.rated_at, 1, 10)')} AS period, COUNT(*) AS opened,
-            SUM(f.closed_at IS NOT NULL) AS closed,
-            SUM(f.closed_at IS NULL AND f.due_at < @now) AS overdue,
-            SUM(f.closed_at IS NOT NULL AND f.closed_at > f.due_at) AS closedLate
-       FROM outcomes o JOIN followups f ON f.outcome_id = o.id
-      WHERE o.hall_code = @hall AND substr(o.rated_at, 1, 10) BETWEEN @from AND @to AND o.level <= 2
+  // Overdue = opened − closed − still open but not yet due; the last are few (the followups_open
+  // index finds them), so "overdue as of now" needs no scan of the period's 差评.
+  const openNotDueSql = (by: DashboardDimension, bucket: DashboardBucket) =>
+    `SELECT ${OUTCOME_KEY[by]} AS key, ${periodOf(bucket, 'substr(o.rated_at, 1, 10)')} AS period, COUNT(*) AS n
+       FROM followups f JOIN outcomes o ON o.id = f.outcome_id
+      WHERE f.closed_at IS NULL AND f.due_at >= @now AND o.hall_code = @hall AND substr(o.rated_at, 1, 10) BETWEEN @from AND @to
       GROUP BY key, period`;
 
   function aggregate(q: DashboardQuery): AggregateResponse {
-    const params = { hall: q.hall, by: q.by, from: q.from, to: q.to };
-    const counts = cached(countsSql(q.bucket)).all(params) as CountRow[];
-    const followups = new Map(
-      (cached(followupsSql(q.by, q.bucket)).all({ hall: q.hall, from: q.from, to: q.to, now: now() }) as FollowupRow[]).map((f) => [`${f.key}\u0000${f.period}`, f]),
+    const counts = cached(countsSql(q.bucket)).all({ hall: q.hall, by: q.by, from: q.from, to: q.to, ...splitPeriod(q.from, q.to) }) as CountRow[];
+    const notDue = new Map(
+      (cached(openNotDueSql(q.by, q.bucket)).all({ hall: q.hall, from: q.from, to: q.to, now: now() }) as Array<{ key: string; period: string; n: number }>).map((f) => [
+        `${f.key}\u0000${f.period}`,
+        f.n,
+      ]),
     );
     return {
       hall: q.hall,
@@ -136,7 +144,7 @@ export function createDashboardQueries(db: IntakeDb, now: () => number = Date.no
       to: q.to,
       by: q.by,
       bucket: q.bucket,
-      rows: counts.map((c) => toRow(c, followups.get(`${c.key}\u0000${c.period}`))),
+      rows: counts.map((c) => toRow(c, notDue.get(`${c.key}\u0000${c.period}`) ?? 0)),
     };
   }
 

@@ -4,29 +4,71 @@ import type { IntakeDb } from '../database';
 import { commentWords, polarityOf } from './hotWords';
 
 /**
- * Pre-aggregation for the dashboard: per hall, local day and dimension value, the count of each
- * level and of unrated/declined outcomes; and per hall, day and polarity, how many public
- * comments used each word. Dashboard queries then read a few thousand rows instead of scanning
- * a million outcomes. Filled in the ingest transaction, so it is exactly as durable as the
- * outcome it counts.
+ * The two count tables: per hall, dimension value and local day, and the same per month (a
+ * year's query then reads 12 rows per key instead of 365). Each holds the count of each level,
+ * of unrated/declined outcomes, and of the follow-ups of the period's 差评 (opened, closed,
+ * closed late), kept by triggers on the followups table whoever changes it.
+ */
+export const COUNT_TABLES = [
+  { table: 'dashboard_daily', period: 'day', ofRatedAt: (o = '') => `substr(${o}rated_at, 1, 10)` },
+  { table: 'dashboard_monthly', period: 'month', ofRatedAt: (o = '') => `substr(${o}rated_at, 1, 7)` },
+] as const;
+
+/** Each dimension's key column in outcomes and what labels it (`o`: the table's alias and dot, if any). */
+const DIMENSION_COLUMNS: Array<[DashboardDimension, string, (o?: string) => string]> = [
+  ['hall', 'hall_code', (o = '') => `${o}hall_code`],
+  ['dept', 'dept_name', (o = '') => `${o}dept_name`],
+  ['window', 'window_no', (o = '') => `json_extract(${o}body, '$.window.windowName')`],
+  ['staff', 'staff_login', (o = '') => `json_extract(${o}body, '$.staff.name')`],
+  ['item', 'task_code', (o = '') => `json_extract(${o}body, '$.case.taskName')`],
+];
+
+const countTable = (table: string, period: string) => `
+  CREATE TABLE ${table} (
+    hall_code     TEXT NOT NULL,
+    dim           TEXT NOT NULL CHECK (dim IN ('hall', 'dept', 'window', 'staff', 'item')),
+    ${period.padEnd(13)} TEXT NOT NULL,
+    key           TEXT NOT NULL,
+    label         TEXT NOT NULL,
+    total         INTEGER NOT NULL DEFAULT 0,
+    l1            INTEGER NOT NULL DEFAULT 0,
+    l2            INTEGER NOT NULL DEFAULT 0,
+    l3            INTEGER NOT NULL DEFAULT 0,
+    l4            INTEGER NOT NULL DEFAULT 0,
+    l5            INTEGER NOT NULL DEFAULT 0,
+    unrated       INTEGER NOT NULL DEFAULT 0,
+    declined      INTEGER NOT NULL DEFAULT 0,
+    f_opened      INTEGER NOT NULL DEFAULT 0,
+    f_closed      INTEGER NOT NULL DEFAULT 0,
+    f_closed_late INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (hall_code, dim, ${period}, key)
+  ) WITHOUT ROWID;`;
+
+const CLOSED = (row: string) => `(${row}.closed_at IS NOT NULL)`;
+const CLOSED_LATE = (row: string) => `(${row}.closed_at IS NOT NULL AND ${row}.closed_at > ${row}.due_at)`;
+
+/** One statement per count table and dimension: add a follow-up row's figures, times `sign`. */
+function followupCounting(row: 'NEW' | 'OLD', sign: '+' | '-'): string {
+  return COUNT_TABLES.flatMap(({ table, period, ofRatedAt }) =>
+    DIMENSION_COLUMNS.map(
+      ([dim, key, label]) => `
+    INSERT INTO ${table} (hall_code, dim, ${period}, key, label, f_opened, f_closed, f_closed_late)
+      SELECT hall_code, '${dim}', ${ofRatedAt()}, ${key}, ${label()}, ${sign}1, ${sign}${CLOSED(row)}, ${sign}${CLOSED_LATE(row)} FROM outcomes WHERE id = ${row}.outcome_id
+      ON CONFLICT (hall_code, dim, ${period}, key) DO UPDATE SET
+        f_opened = f_opened + excluded.f_opened, f_closed = f_closed + excluded.f_closed, f_closed_late = f_closed_late + excluded.f_closed_late;`,
+    ),
+  ).join('');
+}
+
+/**
+ * Pre-aggregation for the dashboard: the count tables above; per hall, day and polarity, how
+ * many public comments used each word; and the public comments themselves. Dashboard queries
+ * then read a few thousand rows instead of scanning a million outcomes. Filled in the ingest
+ * transaction (and by the follow-up triggers in the transaction that changes a follow-up), so it
+ * is exactly as durable as what it counts.
  */
 export const DASHBOARD_SCHEMA = `
-  CREATE TABLE dashboard_daily (
-    hall_code TEXT NOT NULL,
-    dim       TEXT NOT NULL CHECK (dim IN ('hall', 'dept', 'window', 'staff', 'item')),
-    day       TEXT NOT NULL,
-    key       TEXT NOT NULL,
-    label     TEXT NOT NULL,
-    total     INTEGER NOT NULL DEFAULT 0,
-    l1        INTEGER NOT NULL DEFAULT 0,
-    l2        INTEGER NOT NULL DEFAULT 0,
-    l3        INTEGER NOT NULL DEFAULT 0,
-    l4        INTEGER NOT NULL DEFAULT 0,
-    l5        INTEGER NOT NULL DEFAULT 0,
-    unrated   INTEGER NOT NULL DEFAULT 0,
-    declined  INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (hall_code, dim, day, key)
-  ) WITHOUT ROWID;
+  ${COUNT_TABLES.map(({ table, period }) => countTable(table, period)).join('\n')}
   CREATE TABLE dashboard_words (
     hall_code TEXT NOT NULL,
     polarity  TEXT NOT NULL CHECK (polarity IN ('good', 'bad')),
@@ -44,8 +86,13 @@ export const DASHBOARD_SCHEMA = `
     comment    TEXT NOT NULL
   );
   CREATE INDEX dashboard_comments_recent ON dashboard_comments (hall_code, rated_at);
-  -- Follow-up figures join 差评 outcomes of a hall and period to their follow-up rows.
-  CREATE INDEX outcomes_bad_by_day ON outcomes (hall_code, substr(rated_at, 1, 10)) WHERE level <= 2;
+  -- A follow-up counts on its 差评's day: opened on insert, closed / closed late as they change.
+  CREATE TRIGGER dashboard_followup_insert AFTER INSERT ON followups BEGIN ${followupCounting('NEW', '+')}
+  END;
+  CREATE TRIGGER dashboard_followup_update AFTER UPDATE OF closed_at, due_at ON followups BEGIN ${followupCounting('OLD', '-')} ${followupCounting('NEW', '+')}
+  END;
+  CREATE TRIGGER dashboard_followup_delete AFTER DELETE ON followups BEGIN ${followupCounting('OLD', '-')}
+  END;
 `;
 
 /** The hall's local calendar day of an ISO time with offset ("2026-11-22T23:30:00+08:00" → 2026-11-22). */
@@ -64,12 +111,14 @@ function dimensionValues(o: Outcome): Array<[DashboardDimension, string, string]
 }
 
 export function createDashboardRecorder(db: IntakeDb) {
-  const upsertDaily = db.prepare(
-    `INSERT INTO dashboard_daily (hall_code, dim, day, key, label, total, l1, l2, l3, l4, l5, unrated, declined)
-     VALUES (@hall, @dim, @day, @key, @label, 1, @l1, @l2, @l3, @l4, @l5, @unrated, @declined)
-     ON CONFLICT (hall_code, dim, day, key) DO UPDATE SET
-       label = excluded.label, total = total + 1, l1 = l1 + excluded.l1, l2 = l2 + excluded.l2, l3 = l3 + excluded.l3,
-       l4 = l4 + excluded.l4, l5 = l5 + excluded.l5, unrated = unrated + excluded.unrated, declined = declined + excluded.declined`,
+  const upserts = COUNT_TABLES.map(({ table, period }) =>
+    db.prepare(
+      `INSERT INTO ${table} (hall_code, dim, ${period}, key, label, total, l1, l2, l3, l4, l5, unrated, declined)
+       VALUES (@hall, @dim, @period, @key, @label, 1, @l1, @l2, @l3, @l4, @l5, @unrated, @declined)
+       ON CONFLICT (hall_code, dim, ${period}, key) DO UPDATE SET
+         label = excluded.label, total = total + 1, l1 = l1 + excluded.l1, l2 = l2 + excluded.l2, l3 = l3 + excluded.l3,
+         l4 = l4 + excluded.l4, l5 = l5 + excluded.l5, unrated = unrated + excluded.unrated, declined = declined + excluded.declined`,
+    ),
   );
   const upsertWord = db.prepare(
     `INSERT INTO dashboard_words (hall_code, polarity, day, word, n) VALUES (?, ?, ?, ?, 1)
@@ -90,7 +139,11 @@ export function createDashboardRecorder(db: IntakeDb) {
       unrated: Number(o.outcome === 'unrated'),
       declined: Number(o.outcome === 'declined'),
     };
-    for (const [dim, key, label] of dimensionValues(o)) upsertDaily.run({ hall: o.window.hallCode, dim, day, key, label, ...counts });
+    for (const [dim, key, label] of dimensionValues(o)) {
+      const row = { hall: o.window.hallCode, dim, key, label, ...counts };
+      upserts[0]?.run({ ...row, period: day });
+      upserts[1]?.run({ ...row, period: day.slice(0, 7) });
+    }
     // Only comments the citizen allowed to be public feed the hot words, for managers too.
     if (o.public && o.comment && level > 0) {
       const polarity = polarityOf(level);
@@ -100,30 +153,34 @@ export function createDashboardRecorder(db: IntakeDb) {
   };
 }
 
-/** Each dimension's key column and the body field that labels it. */
-const BACKFILL_DIMENSIONS: Array<[DashboardDimension, string, string]> = [
-  ['hall', 'hall_code', 'hall_code'],
-  ['dept', 'dept_name', 'dept_name'],
-  ['window', 'window_no', `json_extract(body, '$.window.windowName')`],
-  ['staff', 'staff_login', `json_extract(body, '$.staff.name')`],
-  ['item', 'task_code', `json_extract(body, '$.case.taskName')`],
-];
-
 /**
- * Counts every outcome already stored into empty dashboard tables: the daily counts set-based
- * in SQL (one GROUP BY per dimension: seconds for a million rows, where one upsert per outcome
- * and dimension takes minutes), the hot words row by row over public commented ratings only.
+ * Counts every outcome and follow-up already stored into the dashboard tables (setting, not
+ * adding, so running it twice changes nothing): the counts set-based in SQL (one GROUP BY per
+ * table and dimension: seconds for a million rows, where one upsert per outcome takes minutes),
+ * hot words and public comments row by row over public commented ratings only.
  */
 export function backfillDashboard(db: IntakeDb): void {
-  for (const [dim, key, label] of BACKFILL_DIMENSIONS) {
-    db.prepare(
-      `INSERT INTO dashboard_daily (hall_code, dim, day, key, label, total, l1, l2, l3, l4, l5, unrated, declined)
-       SELECT hall_code, @dim, substr(rated_at, 1, 10) AS day, ${key}, MAX(${label}), COUNT(*),
-              SUM(outcome = 'rated' AND level = 1), SUM(outcome = 'rated' AND level = 2), SUM(outcome = 'rated' AND level = 3),
-              SUM(outcome = 'rated' AND level = 4), SUM(outcome = 'rated' AND level = 5),
-              SUM(outcome = 'unrated'), SUM(outcome = 'declined')
-         FROM outcomes GROUP BY hall_code, day, ${key}`,
-    ).run({ dim });
+  for (const { table, period, ofRatedAt } of COUNT_TABLES) {
+    for (const [dim, key, label] of DIMENSION_COLUMNS) {
+      db.prepare(
+        `INSERT INTO ${table} (hall_code, dim, ${period}, key, label, total, l1, l2, l3, l4, l5, unrated, declined)
+         SELECT hall_code, @dim, ${ofRatedAt()} AS period, ${key}, MAX(${label()}), COUNT(*),
+                SUM(outcome = 'rated' AND level = 1), SUM(outcome = 'rated' AND level = 2), SUM(outcome = 'rated' AND level = 3),
+                SUM(outcome = 'rated' AND level = 4), SUM(outcome = 'rated' AND level = 5),
+                SUM(outcome = 'unrated'), SUM(outcome = 'declined')
+           FROM outcomes WHERE true GROUP BY hall_code, period, ${key}
+         ON CONFLICT (hall_code, dim, ${period}, key) DO UPDATE SET
+           label = excluded.label, total = excluded.total, l1 = excluded.l1, l2 = excluded.l2, l3 = excluded.l3, l4 = excluded.l4,
+           l5 = excluded.l5, unrated = excluded.unrated, declined = excluded.declined`,
+      ).run({ dim });
+      db.prepare(
+        `INSERT INTO ${table} (hall_code, dim, ${period}, key, label, f_opened, f_closed, f_closed_late)
+         SELECT o.hall_code, @dim, ${ofRatedAt('o.')} AS period, o.${key}, MAX(${label('o.')}), COUNT(*), SUM(${CLOSED('f')}), SUM(${CLOSED_LATE('f')})
+           FROM followups f JOIN outcomes o ON o.id = f.outcome_id GROUP BY o.hall_code, period, o.${key}
+         ON CONFLICT (hall_code, dim, ${period}, key) DO UPDATE SET
+           f_opened = excluded.f_opened, f_closed = excluded.f_closed, f_closed_late = excluded.f_closed_late`,
+      ).run({ dim });
+    }
   }
   const upsertWord = db.prepare(
     `INSERT INTO dashboard_words (hall_code, polarity, day, word, n) VALUES (?, ?, ?, ?, 1)
@@ -147,7 +204,7 @@ export function backfillDashboard(db: IntakeDb): void {
   }
 }
 
-/** Migration step: create the tables and count every outcome already stored. */
+/** Migration step: create the tables and triggers and count everything already stored. */
 export function migrateDashboard(db: IntakeDb): void {
   db.exec(DASHBOARD_SCHEMA);
   backfillDashboard(db);
