@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -108,5 +108,27 @@ describe('dashboard routes', () => {
     for (const secret of ['张三', '李四', 'zhangsan', 'lisi', CALLBACK_PHONE, '13812345678', NON_PUBLIC_COMMENT, '生硬']) {
       expect(response.body).not.toContain(secret);
     }
+  });
+
+  it('serves the dashboard page at /dashboard and /display with a strict CSP, and its assets; off without an app dir', async () => {
+    const appDir = mkdtempSync(path.join(tmpdir(), 'dashboard-app-'));
+    mkdirSync(path.join(appDir, 'assets'));
+    writeFileSync(path.join(appDir, 'dashboard.html'), '<!doctype html><div id="root"></div>');
+    writeFileSync(path.join(appDir, 'assets', 'dashboard-abc.js'), 'console.log(1)');
+    writeFileSync(path.join(appDir, 'index.html'), 'the kiosk page');
+    const intake = await startIntake({ dbFile: path.join(appDir, 'i.sqlite'), port: 0, corsOrigins: [], dashboardAppDir: appDir, log: () => undefined });
+    running.push(intake);
+    for (const page of ['/dashboard', '/display?hall=H1']) {
+      const response = await get(intake, page);
+      expect(response.statusCode).toBe(200);
+      expect(response.headers['content-type']).toContain('text/html');
+      expect(response.headers['content-security-policy']).toContain("script-src 'self'");
+      expect(response.body).toContain('<div id="root">');
+    }
+    expect((await get(intake, '/assets/dashboard-abc.js')).body).toBe('console.log(1)');
+    // Only the dashboard page and its assets: not the kiosk's page, nor the database beside them.
+    expect((await get(intake, '/index.html')).statusCode).toBe(404);
+    expect((await get(intake, '/assets/../i.sqlite')).statusCode).toBe(404);
+    expect((await get(await boot(), '/dashboard')).statusCode).toBe(404);
   });
 });
