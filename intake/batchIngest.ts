@@ -2,6 +2,7 @@ import { createHash, type KeyObject } from 'node:crypto';
 import type { ItemResult, LateFlag, LateFlagResult } from '../contract/intakeApi';
 import { OutcomeSchema, type Outcome } from '../contract/outcome';
 import type { ChainAudit } from './chainAudit';
+import { createDashboardRecorder } from './dashboard/dashboardRollup';
 import type { IntakeDb } from './database';
 import type { Followups } from './followups';
 import { verifyOutcome } from './outcomeVerifier';
@@ -30,6 +31,8 @@ export function createBatchIngest(db: IntakeDb, { chain, followups, now = Date.n
      ON CONFLICT (outcome_id, flag) DO UPDATE SET count = MAX(count, excluded.count)`,
   );
   const outcomeOfDevice = db.prepare<[string, string], { id: string }>('SELECT id FROM outcomes WHERE id = ? AND device_id = ?');
+
+  const countForDashboard = createDashboardRecorder(db);
 
   const ingest = db.transaction((deviceId: string, deviceKey: KeyObject, items: unknown[], lateFlags: LateFlag[]) => {
     const receivedAt = now();
@@ -80,6 +83,7 @@ export function createBatchIngest(db: IntakeDb, { chain, followups, now = Date.n
         trusted: trusted ? 1 : 0,
       });
       followups.openFor(outcome, receivedAt);
+      countForDashboard(outcome);
       return { id, status: 'accepted' };
     });
     const lateFlagResults = lateFlags.map((late): LateFlagResult => {

@@ -1,12 +1,14 @@
 import Database from 'better-sqlite3';
+import { migrateDashboard } from './dashboard/dashboardRollup';
 
 export type IntakeDb = Database.Database;
 
 /**
  * Schema steps, applied in order; PRAGMA user_version records how many have run. A step is
- * never edited once released: changes go in a new step.
+ * never edited once released: changes go in a new step. A step is SQL, or a function for
+ * backfills that need code (each runs in its own transaction either way).
  */
-const MIGRATIONS: string[] = [
+const MIGRATIONS: Array<string | ((db: IntakeDb) => void)> = [
   `CREATE TABLE devices (
      device_id   TEXT PRIMARY KEY,
      public_key  TEXT NOT NULL,
@@ -88,6 +90,8 @@ const MIGRATIONS: string[] = [
      secret_key TEXT NOT NULL,
      created_at INTEGER NOT NULL
    );`,
+  // Dashboard pre-aggregation (issue 9): daily counts per dimension and hot words, backfilled.
+  migrateDashboard,
 ];
 
 /** The schema version a fully migrated database reports in PRAGMA user_version. */
@@ -107,7 +111,9 @@ export function migrate(db: IntakeDb): number {
   const current = db.pragma('user_version', { simple: true }) as number;
   for (let step = current; step < MIGRATIONS.length; step++) {
     db.transaction(() => {
-      db.exec(MIGRATIONS[step] as string);
+      const migration = MIGRATIONS[step];
+      if (typeof migration === 'function') migration(db);
+      else db.exec(migration as string);
       db.pragma(`user_version = ${step + 1}`);
     })();
   }

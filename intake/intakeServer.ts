@@ -15,6 +15,8 @@ import { createFollowups, FollowupUpdateSchema } from './followups';
 import { ADMIN_SCRIPT, renderAdminPage } from './adminPage';
 import { loadSealingKeys } from './sealingKeys';
 import { createWorkingDays, DEFAULT_CALENDAR_FILE, loadCalendar, type WorkingCalendar } from './workingDays';
+import { registerDashboardPages } from './dashboard/dashboardPages';
+import { registerDashboardRoutes } from './dashboard/dashboardRoutes';
 import { openIntakeDb, type IntakeDb } from './database';
 import { createDeviceAuth } from './deviceAuth';
 import { createEnrolment, type EnrolmentToken } from './enrolment';
@@ -30,8 +32,12 @@ export interface IntakeOptions {
   corsOrigins: string[];
   /** Bearer token for the read-only admin/export routes; without it they are off. */
   adminToken?: string;
+  /** Hall code → bearer token for that hall's dashboard routes (a hall manager's credential). */
+  dashboardTokens?: Record<string, string>;
   /** Per device: the token a window business system presents to post case events for it. */
   caseEventTokens?: Record<string, string>;
+  /** The renderer build (dist/) whose dashboard.html is served at /dashboard and /display; off without it. */
+  dashboardAppDir?: string;
   /** Concurrent batch uploads beyond this get 429 + Retry-After. */
   maxInFlightBatches?: number;
   /** Holidays and make-up working days for follow-up deadlines; the bundled 2026 calendar by default. */
@@ -99,7 +105,7 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
         return reply
           .code(204)
           .header('Access-Control-Allow-Methods', 'GET, POST')
-          .header('Access-Control-Allow-Headers', ['content-type', DEVICE_ID_HEADER, TIMESTAMP_HEADER, SIGNATURE_HEADER].join(', '))
+          .header('Access-Control-Allow-Headers', ['content-type', 'authorization', DEVICE_ID_HEADER, TIMESTAMP_HEADER, SIGNATURE_HEADER].join(', '))
           .header('Access-Control-Max-Age', '600')
           .send();
       }
@@ -210,6 +216,15 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
     if (!auth.ok) return sendError(reply, 401, auth.code, auth.message);
     return { acknowledged: feed.ack(deviceId, id) };
   });
+
+  registerDashboardRoutes(app, {
+    db,
+    ...(options.adminToken ? { adminToken: options.adminToken } : {}),
+    ...(options.dashboardTokens ? { dashboardTokens: options.dashboardTokens } : {}),
+    now,
+    sendError,
+  });
+  if (options.dashboardAppDir) await registerDashboardPages(app, options.dashboardAppDir);
 
   const listOutcomes = db.prepare<[string], { id: string; seq: number }>('SELECT id, seq FROM outcomes WHERE device_id = ? ORDER BY seq');
   const countOutcomes = db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM outcomes WHERE device_id = ?');

@@ -1,11 +1,13 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startIntake } from './intakeServer';
 
 /**
  * Reference intake: `tsx intake/main.ts --db .data/intake.sqlite --port 8788
- *   --cors http://127.0.0.1:8787 --enrolment-token TOKEN[:deviceId] --admin-token TOKEN`
+ *   --cors http://127.0.0.1:8787 --enrolment-token TOKEN[:deviceId] --admin-token TOKEN
+ *   --dashboard-token HALLCODE:TOKEN --app-dir dist` (a hall manager's read-only dashboard
+ *   credential; the renderer build whose dashboard pages it serves at /dashboard and /display)
  */
 const { values } = parseArgs({
   options: {
@@ -14,10 +16,17 @@ const { values } = parseArgs({
     cors: { type: 'string', multiple: true, default: [] },
     'enrolment-token': { type: 'string', multiple: true, default: [] },
     'admin-token': { type: 'string' },
+    'dashboard-token': { type: 'string', multiple: true, default: [] },
+    // The renderer build holding dashboard.html (npm run build), served at /dashboard and /display.
+    'app-dir': { type: 'string', default: 'dist' },
   },
 });
 mkdirSync(path.dirname(path.resolve(values.db)), { recursive: true });
+const appDir = path.resolve(values['app-dir']);
+const hasDashboardApp = existsSync(path.join(appDir, 'dashboard.html'));
+if (!hasDashboardApp) console.warn(`no ${path.join(appDir, 'dashboard.html')}: /dashboard and /display are off (run npm run build)`);
 const intake = await startIntake({
+  ...(hasDashboardApp ? { dashboardAppDir: appDir } : {}),
   dbFile: values.db,
   port: Number(values.port),
   corsOrigins: values.cors,
@@ -26,6 +35,13 @@ const intake = await startIntake({
     return { token, ...(deviceId ? { deviceId } : {}), expiresAtMs: Date.now() + 24 * 3600 * 1000 };
   }),
   ...(values['admin-token'] ? { adminToken: values['admin-token'] } : {}),
+  dashboardTokens: Object.fromEntries(
+    values['dashboard-token'].map((spec) => {
+      const at = spec.indexOf(':');
+      if (at < 1 || spec.length - at - 1 < 16) throw new Error('--dashboard-token wants HALLCODE:TOKEN with a token of at least 16 characters');
+      return [spec.slice(0, at), spec.slice(at + 1)];
+    }),
+  ),
 });
 console.log(`intake listening on ${intake.origin}`);
 const shutdown = () => void intake.close().finally(() => process.exit(0));

@@ -4,6 +4,7 @@ import { chromium, type Browser, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS } from '../playwright.config';
 import { demoHall, launchHost } from '../e2e/fixtures';
 import { buildIfStale } from './buildIfStale';
+import { benchDashboard, printDashboardBench } from './benchDashboard';
 import { benchDrain } from './benchDrain';
 import { benchSerial } from './benchSerial';
 import { awaitMark, clockOffset, nodeNow, sleep } from './pageMarks';
@@ -23,6 +24,9 @@ const { values } = parseArgs({
     baseline: { type: 'string', default: '2000' },
     serial: { type: 'string', default: '100' },
     only: { type: 'string' },
+    // The dashboard section generates a million outcomes (minutes): only on request.
+    dashboard: { type: 'boolean', default: false },
+    'dashboard-count': { type: 'string', default: '1000000' },
   },
 });
 const COUNT = Number(values.count);
@@ -108,6 +112,10 @@ function latencyRow(metric: string, sample: number[], target: string, baseline: 
 }
 
 async function main(): Promise<void> {
+  if (values.only === 'dashboard') {
+    printDashboardBench(benchDashboard(Number(values['dashboard-count']), 30, 5));
+    return;
+  }
   buildIfStale();
   const browser = await chromium.launch({ executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
   try {
@@ -138,6 +146,10 @@ async function main(): Promise<void> {
           ['  baseline: one request per outcome (Workbox replay)', String(drain.baselineCount), `${(drain.baselineMs / 1000).toFixed(1)} s`, baseRate.toFixed(0), '—', '1×'],
         ],
       );
+    }
+    if (values.dashboard) {
+      console.log('');
+      printDashboardBench(benchDashboard(Number(values['dashboard-count']), 30, 5));
     }
     console.log(`\nChromium ${browser.version()}; ${path.basename(process.execPath)} ${process.version}`);
   } finally {

@@ -23,13 +23,19 @@ if (!values['no-intake']) {
   mkdirSync('.data', { recursive: true });
   // A fresh single-use token each launch: a device that is already enrolled simply ignores it.
   const enrolmentToken = randomBytes(18).toString('base64url');
+  // The demo hall manager's read-only dashboard credential (asked for by the /dashboard page).
+  const dashboardToken = randomBytes(18).toString('base64url');
   const intake = await startIntake({
     dbFile: '.data/intake.sqlite',
     port: Number(values['intake-port']),
     corsOrigins: ['http://127.0.0.1:*', 'http://localhost:*'],
     enrolmentTokens: [{ token: enrolmentToken, expiresAtMs: Date.now() + 24 * 3600 * 1000 }],
+    dashboardTokens: { 'demo-hall': dashboardToken },
+    dashboardAppDir: 'dist',
   });
   console.log(`reference intake: ${intake.origin} (SQLite .data/intake.sqlite)`);
+  console.log(`hall dashboard: ${intake.origin}/dashboard?hall=demo-hall (token ${dashboardToken})`);
+  console.log(`public hall screen: ${intake.origin}/display?hall=demo-hall`);
   process.argv.push('--intake-url', intake.origin, '--enrolment-token', enrolmentToken);
 }
 if (values['simulate-device']) {

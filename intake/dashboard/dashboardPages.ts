@@ -1,0 +1,26 @@
+import path from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+import { contentSecurityPolicy } from '../../host/contentSecurityPolicy';
+
+/** The page paths: the managers' dashboard (token asked for in the page) and the hall screen. */
+export const DASHBOARD_PAGES = ['/dashboard', '/display'] as const;
+
+/**
+ * Serves the dashboard web app (dashboard.html and its assets from the renderer build) from the
+ * intake itself: the pages then call the dashboard API on their own origin, with no CORS and no
+ * token crossing origins. The page is public; the data routes check tokens.
+ */
+export async function registerDashboardPages(app: FastifyInstance, appDir: string): Promise<void> {
+  const root = path.resolve(appDir);
+  const csp = contentSecurityPolicy(undefined);
+  await app.register(fastifyStatic, {
+    root: path.join(root, 'assets'),
+    prefix: '/assets/',
+    index: false,
+    setHeaders: (reply) => void reply.header('Content-Security-Policy', csp),
+  });
+  for (const page of DASHBOARD_PAGES) {
+    app.get(page, (_request, reply) => reply.type('text/html').header('Content-Security-Policy', csp).header('cache-control', 'no-cache').sendFile('dashboard.html', root));
+  }
+}
