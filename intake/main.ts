@@ -2,10 +2,12 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startIntake } from './intakeServer';
+import { readProvisionedTokens } from './provisionedTokens';
 
 /**
  * Reference intake: `tsx intake/main.ts --db .data/intake.sqlite --port 8788
- *   --cors http://127.0.0.1:8787 --enrolment-token TOKEN[:deviceId] --admin-token TOKEN`
+ *   --cors http://127.0.0.1:8787 --enrolment-token TOKEN[:deviceId] --admin-token TOKEN
+ *   --enrolment-tokens-file provisioned/<hall>/intake-enrolment-tokens.json`
  */
 const { values } = parseArgs({
   options: {
@@ -13,6 +15,8 @@ const { values } = parseArgs({
     port: { type: 'string', default: '8788' },
     cors: { type: 'string', multiple: true, default: [] },
     'enrolment-token': { type: 'string', multiple: true, default: [] },
+    /** intake-enrolment-tokens.json written by `npm run provision`. */
+    'enrolment-tokens-file': { type: 'string', multiple: true, default: [] },
     'admin-token': { type: 'string' },
   },
 });
@@ -21,10 +25,13 @@ const intake = await startIntake({
   dbFile: values.db,
   port: Number(values.port),
   corsOrigins: values.cors,
-  enrolmentTokens: values['enrolment-token'].map((spec) => {
-    const [token = '', deviceId] = spec.split(':');
-    return { token, ...(deviceId ? { deviceId } : {}), expiresAtMs: Date.now() + 24 * 3600 * 1000 };
-  }),
+  enrolmentTokens: [
+    ...values['enrolment-token'].map((spec) => {
+      const [token = '', deviceId] = spec.split(':');
+      return { token, ...(deviceId ? { deviceId } : {}), expiresAtMs: Date.now() + 24 * 3600 * 1000 };
+    }),
+    ...values['enrolment-tokens-file'].flatMap((file) => readProvisionedTokens(file)),
+  ],
   ...(values['admin-token'] ? { adminToken: values['admin-token'] } : {}),
 });
 console.log(`intake listening on ${intake.origin}`);
