@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { StaffDirectorySchema } from '../contract/staffSession';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startIntake } from './intakeServer';
@@ -18,6 +19,10 @@ const { values } = parseArgs({
     /** intake-enrolment-tokens.json written by `npm run provision`. */
     'enrolment-tokens-file': { type: 'string', multiple: true, default: [] },
     'admin-token': { type: 'string' },
+    /** JSON list of staff who may confirm pairing codes (contract/staffSession.ts StaffDirectorySchema). */
+    'staff-directory': { type: 'string' },
+    /** The intake's address as staff phones reach it (for the pairing QR). */
+    'public-url': { type: 'string' },
   },
 });
 mkdirSync(path.dirname(path.resolve(values.db)), { recursive: true });
@@ -33,6 +38,8 @@ const intake = await startIntake({
     ...values['enrolment-tokens-file'].flatMap((file) => readProvisionedTokens(file)),
   ],
   ...(values['admin-token'] ? { adminToken: values['admin-token'] } : {}),
+  ...(values['staff-directory'] ? { staffDirectory: StaffDirectorySchema.parse(JSON.parse(readFileSync(values['staff-directory'], 'utf8'))) } : {}),
+  ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}),
 });
 console.log(`intake listening on ${intake.origin}`);
 const shutdown = () => void intake.close().finally(() => process.exit(0));
