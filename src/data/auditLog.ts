@@ -11,7 +11,9 @@ export type AuditAction =
   | 'config-changed'
   | 'manual-retry'
   | 'dead-letter-requeued'
-  | 'dead-letter-discarded';
+  | 'dead-letter-discarded'
+  | 'staff-login'
+  | 'staff-logout';
 
 export type AuditDetail = AuditRow['detail'];
 
@@ -34,7 +36,7 @@ export async function appendAudit(
   db: EvaluatorDb,
   action: AuditAction,
   detail: AuditDetail,
-  alongside?: { tables: Array<keyof Pick<EvaluatorDb, 'deadLetters' | 'outbox'>>; run: () => Promise<void> },
+  alongside?: { tables: Array<keyof Pick<EvaluatorDb, 'deadLetters' | 'outbox' | 'meta'>>; run: () => Promise<void> },
 ): Promise<AuditRow> {
   for (;;) {
     const last = await db.audit.orderBy('id').last();

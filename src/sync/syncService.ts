@@ -1,7 +1,7 @@
 import type { DeviceContext } from '../../contract/hallConfig';
 import { openEvaluatorDb, type EvaluatorDb } from '../data/db';
 import { exportPublicKey, loadOrCreateDeviceKey, signRequest } from '../device/deviceKey';
-import { createIntakeClient } from './intakeClient';
+import { createIntakeClient, type IntakeClient } from './intakeClient';
 import { createSyncEngine, INITIAL_SYNC_STATUS, type LockManagerLike, type SyncEngine, type SyncStatus } from './syncEngine';
 
 const ENROLLED_KEY = 'enrolledAtIntake';
@@ -22,10 +22,18 @@ export interface SyncServiceOptions {
  * single-use token from provisioning), then the sync engine. Returns null when the hall has
  * no intake configured.
  */
-export function startSyncService({ db, context, now, onStatus, onSealingKey, locks }: SyncServiceOptions): { engine: SyncEngine; stop(): void } | null {
+export function startSyncService({ db, context, now, onStatus, onSealingKey, locks }: SyncServiceOptions): {
+  engine: SyncEngine;
+  client: IntakeClient;
+  /** Settles once the device is enrolled at the intake (signed requests will be accepted). */
+  enrolled: Promise<void>;
+  stop(): void;
+} | null {
   const intake = context.intake;
   if (!intake) return null;
   let keyPair: CryptoKeyPair | null = null;
+  let markEnrolled = () => {};
+  const enrolled = new Promise<void>((resolve) => (markEnrolled = resolve));
   let stopped = false;
   let enrolTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -69,6 +77,7 @@ export function startSyncService({ db, context, now, onStatus, onSealingKey, loc
       }
       await db.meta.put({ key: ENROLLED_KEY, value: now() });
     }
+    markEnrolled();
     if (!intake?.sealingPublicKey && onSealingKey) {
       void client.sealingKey().then((key) => key && onSealingKey(key));
     }
@@ -81,6 +90,8 @@ export function startSyncService({ db, context, now, onStatus, onSealingKey, loc
 
   return {
     engine,
+    client,
+    enrolled,
     stop() {
       stopped = true;
       clearTimeout(enrolTimer);
