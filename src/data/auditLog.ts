@@ -13,13 +13,14 @@ export type AuditAction =
   | 'dead-letter-requeued'
   | 'dead-letter-discarded'
   | 'staff-login'
-  | 'staff-logout';
+  | 'staff-logout'
+  | 'device-key-rotated';
 
 export type AuditDetail = AuditRow['detail'];
 
 class AuditHeadMoved extends Error {}
 
-async function sha256Hex(text: string): Promise<string> {
+export async function sha256Hex(text: string): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
   return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
 }

@@ -135,6 +135,7 @@ export const en: Resources = {
       'dead-letter-discarded': 'Refused rating discarded',
       'staff-login': 'Staff signed in',
       'staff-logout': 'Staff signed out',
+      'device-key-rotated': 'Device key rotated',
     },
   },
   pin: {

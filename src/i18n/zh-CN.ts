@@ -95,6 +95,7 @@ export const zhCN = {
       'dead-letter-discarded': '被拒评价已删除',
       'staff-login': '工作人员登录',
       'staff-logout': '工作人员签退',
+      'device-key-rotated': '设备密钥已更换',
     },
   },
   pin: {
