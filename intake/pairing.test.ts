@@ -101,3 +101,22 @@ describe('staff pairing at the intake', () => {
     expect((await confirm('12')).statusCode).toBe(400);
   });
 });
+
+describe('OpenAPI contract (intake/openapi.yaml)', () => {
+  it('documents only routes the intake serves, including enrolment and pairing', async () => {
+    const { load } = await import('js-yaml');
+    const { readFileSync } = await import('node:fs');
+    const spec = load(readFileSync(path.join(__dirname, 'openapi.yaml'), 'utf8')) as { paths: Record<string, Record<string, unknown>> };
+    const documented = Object.entries(spec.paths).flatMap(([route, methods]) => Object.keys(methods).map((method) => [method.toUpperCase(), route.replace(/\{(\w+)\}/g, ':$1')] as const));
+    for (const [method, url] of documented) expect(intake.app.hasRoute({ method: method as 'GET' | 'POST', url }), `${method} ${url}`).toBe(true);
+    expect(documented).toEqual(
+      expect.arrayContaining([
+        ['POST', '/v1/devices'],
+        ['POST', '/v1/devices/:deviceId/pairing-codes'],
+        ['GET', '/v1/devices/:deviceId/pairing-codes/:code'],
+        ['POST', '/v1/pairings'],
+        ['GET', '/pair'],
+      ]),
+    );
+  });
+});
