@@ -22,6 +22,8 @@ export function startPairingService({ client, sessions, now, pollMs = 2000, setT
   let timer: unknown;
   let stopped = false;
   let busy = false;
+  /** A wake-up that came while a step was running: run again once it ends. */
+  let again = false;
 
   const later = (ms: number) => {
     if (stopped) return;
@@ -33,7 +35,11 @@ export function startPairingService({ client, sessions, now, pollMs = 2000, setT
   };
 
   async function step(): Promise<void> {
-    if (stopped || busy) return;
+    if (stopped) return;
+    if (busy) {
+      again = true;
+      return;
+    }
     busy = true;
     try {
       if (useStaffStore.getState().session) return; // woken again by the store when the session ends
@@ -60,6 +66,10 @@ export function startPairingService({ client, sessions, now, pollMs = 2000, setT
       later(status?.status === 'waiting' || !status ? pollMs : 0);
     } finally {
       busy = false;
+      if (again) {
+        again = false;
+        later(0);
+      }
     }
   }
 

@@ -3,7 +3,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StaffSession } from '../../contract/staffSession';
 import { listAudit, verifyAuditLog } from '../data/auditLog';
 import { openEvaluatorDb, type EvaluatorDb } from '../data/db';
-import { startPairingService } from './pairingService';
 import { createStaffSessions, lastLogoutTime, useStaffStore } from './staffSessions';
 
 const zhang: StaffSession = { staff: { loginName: 'zhangsan', name: '张三', staffNo: 'A0123' }, pairedAtMs: new Date(2026, 10, 23, 9, 0).getTime(), via: 'pairing-code' };
@@ -69,32 +68,5 @@ describe('staff sessions', () => {
     await sessions.login(later);
     await sessions.applyLoginEvent(null, li.pairedAtMs + 1000); // an older logout does not end a newer pairing
     expect(sessions.pairedAtMs()).toBe(later.pairedAtMs);
-  });
-});
-
-describe('pairing service', () => {
-  it('shows a code, signs in the staff member once it is confirmed, and shows a new code after sign-out', async () => {
-    const sessions = createStaffSessions(db, () => clock);
-    const codes = ['123456', '654321'];
-    let confirmed = false;
-    const client = {
-      requestPairingCode: async () => ({ code: codes.shift() ?? '000000', expiresAtMs: 1_300_000, confirmUrl: 'https://intake.example/pair?code=x', serverTimeMs: 1_000_000 }),
-      pairingStatus: async () =>
-        confirmed
-          ? { status: 'confirmed' as const, staff: zhang.staff, pairedAtMs: 999_000, serverTimeMs: 1_000_000 }
-          : { status: 'waiting' as const, serverTimeMs: 1_000_000 },
-    };
-    const service = startPairingService({ client, sessions, now: () => clock, pollMs: 5 });
-    await expect.poll(() => useStaffStore.getState().pairing?.code).toBe('123456');
-    expect(useStaffStore.getState().pairing?.expiresAtMs).toBe(clock + 300_000);
-    confirmed = true;
-    await expect.poll(() => useStaffStore.getState().session?.staff.loginName).toBe('zhangsan');
-    // Paired a second before the intake answered, on the device's clock.
-    expect(sessions.pairedAtMs()).toBe(clock - 1000);
-    expect(useStaffStore.getState().pairing).toBeNull();
-    confirmed = false;
-    await sessions.logout('requested');
-    await expect.poll(() => useStaffStore.getState().pairing?.code).toBe('654321');
-    service.stop();
   });
 });
