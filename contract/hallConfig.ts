@@ -196,7 +196,7 @@ export const DeviceContextSchema = z
       .strict(),
     languages: z.array(LanguageSchema).min(1),
     policies: PoliciesSchema,
-    intake: IntakeSettingsSchema.extend({ enrolmentToken: z.string().optional() }).strict().optional(),
+    intake: IntakeSettingsSchema.extend({ enrolmentToken: z.string().optional(), enrolmentTokenExpiresAt: z.string().optional() }).strict().optional(),
   })
   .strict();
 export type DeviceContext = z.infer<typeof DeviceContextSchema>;
@@ -213,7 +213,13 @@ export function deviceContextFor(hall: HallConfig, deviceId: string): DeviceCont
     languages: hall.languages,
     policies: hall.policies,
     ...(hall.intake
-      ? { intake: { ...hall.intake, ...(device.enrolmentToken ? { enrolmentToken: device.enrolmentToken } : {}) } }
+      ? {
+          intake: {
+            ...hall.intake,
+            ...(device.enrolmentToken ? { enrolmentToken: device.enrolmentToken } : {}),
+            ...(device.enrolmentTokenExpiresAt ? { enrolmentTokenExpiresAt: device.enrolmentTokenExpiresAt } : {}),
+          },
+        }
       : {}),
   };
 }

@@ -67,3 +67,17 @@ describe('sync service: first boot enrolment and key rotation by re-provisioning
     db.close();
   });
 });
+
+describe('sync service: an expired bundle', () => {
+  it('says the token expired and how to re-provision, without asking the intake', async () => {
+    const db = openEvaluatorDb(`sync-service-${crypto.randomUUID()}`);
+    const statuses: Array<{ state: string; lastError: string | null }> = [];
+    const context = withToken('never-sent-token-000000');
+    const expired = { ...context, intake: { ...context.intake!, url: 'http://127.0.0.1:9/', enrolmentTokenExpiresAt: '2026-01-01T00:00:00.000Z' } };
+    const service = startSyncService({ db, context: expired, now: Date.now, onStatus: (s) => statuses.push(s) })!;
+    await expect.poll(() => statuses.at(-1)?.state).toBe('unauthorized');
+    expect(statuses.at(-1)?.lastError).toMatch(/expired at 2026-01-01T00:00:00.000Z.*npm run provision -- kiosk-config\/<hall> --device test-pad-a01/);
+    service.stop();
+    db.close();
+  });
+});

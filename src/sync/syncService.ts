@@ -73,6 +73,11 @@ export function startSyncService({ db, context, now, onStatus, onSealingKey, loc
         onStatus(notEnrolled({ lastError: 'not enrolled and no enrolment token in the device configuration' }));
         return;
       }
+      const expiresAt = intake?.enrolmentTokenExpiresAt;
+      if (expiresAt !== undefined && Date.parse(expiresAt) <= now()) {
+        onStatus(notEnrolled({ lastError: `the enrolment token expired at ${expiresAt}: provision this device again (npm run provision -- kiosk-config/<hall> --device ${context.device.id} --force)` }));
+        return;
+      }
       const result = await client.enrol(token, await exportPublicKey(keyPair));
       if (!result.ok) {
         onStatus(notEnrolled({ lastError: `enrolment failed (${result.status}): ${result.reason}`, nextAttemptAtMs: now() + ENROL_RETRY_MS }));
