@@ -44,9 +44,9 @@ export const PoliciesSchema = z
     thanksSec: z.number().int().min(1).max(30).default(4),
     questionSetVersion: z.string().min(1).max(32).default('national-2023'),
     /** Whether a citizen may rate without a case invitation (each such outcome is flagged free-rating). */
-    allowFreeRating: z.boolean().default(false),
+    allowFreeRating: z.boolean().default(false).describe('Whether a citizen may rate without a case invitation (each such outcome is flagged free-rating)'),
     /** Local time (HH:MM) at which a paired staff member is signed out for the day. */
-    staffLogoutAt: clockTime.default('20:00'),
+    staffLogoutAt: clockTime.default('20:00').describe('Local time (HH:MM) at which a paired staff member is signed out for the day'),
     anomalies: AnomalyPolicySchema.default(AnomalyPolicySchema.parse({})),
   })
   .strict();
@@ -65,8 +65,8 @@ export const WindowSchema = z
     no: z.string().min(1).max(16),
     name: z.string().min(1).max(50),
     deptName: z.string().min(1).max(100).optional(),
-    deptCode: z.string().regex(/^[0-9A-Z]{18}$/, 'expected an 18-character unified social credit code').optional(),
-    items: z.array(WindowItemSchema).max(500).optional(),
+    deptCode: z.string().regex(/^[0-9A-Z]{18}$/, 'expected an 18-character unified social credit code').optional().describe('The department\'s 18-character unified social credit code'),
+    items: z.array(WindowItemSchema).max(500).optional().describe('Service items (事项) handled at this window'),
     /** The window's online rating page, shown as a QR code on the idle screen. */
     ratingUrl: z.url({ protocol: /^https?$/ }),
   })
@@ -101,11 +101,11 @@ export const DeviceSchema = z
     /** Keyboard-wedge (HID) evaluators: which key means which level; default keys 1–5. */
     hidKeys: z.record(z.string().min(1).max(20), z.literal([1, 2, 3, 4, 5])).optional(),
     /** Loopback port the device's host listens on for case events and the rating screen. */
-    hostPort: z.number().int().min(1).max(65535).optional(),
+    hostPort: z.number().int().min(1).max(65535).optional().describe('Loopback port of the device\'s host (case events, rating screen); 8787 when absent'),
     /** Single-use token with which the device enrols its key at the intake on first boot. */
-    enrolmentToken: z.string().min(16, 'use at least 16 characters').max(256).optional(),
+    enrolmentToken: z.string().min(16, 'use at least 16 characters').max(256).optional().describe('Written by npm run provision: single-use token the device enrols its key with'),
     /** When the enrolment token stops being accepted (ISO time, written by provisioning). */
-    enrolmentTokenExpiresAt: z.iso.datetime({ offset: true }).optional(),
+    enrolmentTokenExpiresAt: z.iso.datetime({ offset: true }).optional().describe('Written by npm run provision: when the enrolment token stops being accepted'),
   })
   .strict()
   .refine((d) => d.kind !== 'serial' || d.serial !== undefined, {
@@ -140,7 +140,7 @@ export const HallConfigSchema = z
           .string()
           .refine((zone) => isTimeZone(zone), { message: 'expected an IANA time zone such as Asia/Shanghai' })
           .default('Asia/Shanghai'),
-        provinceProfile: ProvinceProfileNameSchema.optional(),
+        provinceProfile: ProvinceProfileNameSchema.optional().describe('How the intake maps outcomes to the province\'s fields and codes'),
       })
       .strict(),
     languages: z.array(LanguageSchema).min(1).default(['zh-CN', 'en']),
