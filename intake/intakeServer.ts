@@ -291,6 +291,12 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
     return { count: countOutcomes.get(deviceId)?.n ?? 0 };
   });
 
+  app.get('/v1/admin/pairings', async (request, reply) => {
+    if (!requireAdmin(request, reply)) return reply;
+    const { deviceId } = request.query as { deviceId?: string };
+    if (!deviceId) return sendError(reply, 400, 'missing_device', 'deviceId is required');
+    return { pairings: pairing.history(deviceId) };
+  });
   app.get('/v1/admin/integrity', async (request, reply) => {
     if (!requireAdmin(request, reply)) return reply;
     const { deviceId } = request.query as { deviceId?: string };

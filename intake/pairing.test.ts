@@ -9,6 +9,7 @@ import { startIntake, type RunningIntake } from './intakeServer';
 import { newDeviceKey } from './testing/signedOutcomes';
 
 const PASSWORD = 'correct horse';
+const ADMIN = 'pairing-test-admin-token';
 const staffDirectory = [{ loginName: 'zhangsan', name: '张三', staffNo: 'A0123', passwordHash: hashPin(PASSWORD) }];
 
 let intake: RunningIntake;
@@ -22,6 +23,7 @@ beforeEach(async () => {
     corsOrigins: [],
     enrolmentTokens: Object.keys(devices).map((deviceId) => ({ token: `enrol-${deviceId}-aaaaaaaaaaaa`, deviceId, expiresAtMs: clock + 60_000 })),
     staffDirectory,
+    adminToken: ADMIN,
     publicUrl: 'https://intake.example.gov.cn',
     now: () => clock,
     log: () => undefined,
@@ -74,6 +76,10 @@ describe('staff pairing at the intake', () => {
 
     const again = await confirm(issued.code);
     expect([again.statusCode, again.json().error.code]).toEqual([409, 'code_used']);
+
+    const history = await intake.app.inject({ method: 'GET', url: '/v1/admin/pairings?deviceId=dev-1', headers: { authorization: `Bearer ${ADMIN}` } });
+    expect(history.json()).toEqual({ pairings: [{ staff: { loginName: 'zhangsan', name: '张三', staffNo: 'A0123' }, pairedAtMs: clock }] });
+    expect((await intake.app.inject({ method: 'GET', url: '/v1/admin/pairings?deviceId=dev-1' })).statusCode).toBe(401);
   });
 
   it('refuses unsigned requests, another device\'s signature, wrong logins (locking after repeats) and stale codes', async () => {

@@ -36,6 +36,9 @@ export function createPairing(db: IntakeDb, now: () => number = Date.now, newCod
   const insert = db.prepare('INSERT INTO pairing_codes (code, device_id, created_at, expires_at) VALUES (?, ?, ?, ?)');
   const newest = db.prepare<[string], CodeRow>('SELECT * FROM pairing_codes WHERE code = ? ORDER BY created_at DESC LIMIT 1');
   const byDevice = db.prepare<[string, string], CodeRow>('SELECT * FROM pairing_codes WHERE device_id = ? AND code = ?');
+  const history = db.prepare<[string, number], { device_id: string; staff: string; confirmed_at: number }>(
+    'SELECT device_id, staff, confirmed_at FROM pairing_codes WHERE device_id = ? AND confirmed_at IS NOT NULL ORDER BY confirmed_at DESC LIMIT ?',
+  );
   const confirm = db.prepare('UPDATE pairing_codes SET confirmed_at = ?, staff_login = ?, staff = ? WHERE device_id = ? AND code = ? AND confirmed_at IS NULL');
 
   const issue = db.transaction((deviceId: string): { code: string; expiresAtMs: number } => {
@@ -65,6 +68,13 @@ export function createPairing(db: IntakeDb, now: () => number = Date.now, newCod
   return {
     issue: (deviceId: string) => issue(deviceId),
     confirm: (code: string, staff: StaffCard) => confirmCode(code, staff),
+    /** Who paired with a device and when, newest first (photos left out). */
+    history(deviceId: string, limit = 200): Array<{ staff: Omit<StaffCard, 'photo'>; pairedAtMs: number }> {
+      return history.all(deviceId, limit).map((row) => {
+        const { photo: _photo, ...staff } = JSON.parse(row.staff) as StaffCard;
+        return { staff, pairedAtMs: row.confirmed_at };
+      });
+    },
     status(deviceId: string, code: string): PairingStatus | null {
       const row = byDevice.get(deviceId, code);
       if (!row) return null;
