@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { StaffCard, StaffDirectory } from '../contract/staffSession';
-import { createPinGate } from '../host/adminPin';
+import { createPinGate, hashPin, verifyPin } from '../host/adminPin';
 import type { IntakeDb } from './database';
 
 /** How long a pairing code can be confirmed. */
@@ -85,6 +85,8 @@ export function createPairing(db: IntakeDb, now: () => number = Date.now, newCod
   };
 }
 
+const UNKNOWN_LOGIN_HASH = hashPin('no such login');
+
 /**
  * The reference intake's staff logins: scrypt password hashes from the staff directory, with the
  * same lockout as the kiosk PIN (per login name), so a code cannot be confirmed by guessing.
@@ -94,7 +96,11 @@ export function createStaffLogin(directory: StaffDirectory, now: () => number = 
   const gates = new Map<string, ReturnType<typeof createPinGate>>();
   return (loginName: string, password: string): { ok: true; staff: StaffCard } | { ok: false; locked: boolean; retryAfterMs: number } => {
     const entry = byLogin.get(loginName);
-    if (!entry) return { ok: false, locked: false, retryAfterMs: 0 };
+    if (!entry) {
+      // As slow as a real check, so response times do not tell which login names exist.
+      verifyPin(password, UNKNOWN_LOGIN_HASH);
+      return { ok: false, locked: false, retryAfterMs: 0 };
+    }
     let gate = gates.get(loginName);
     if (!gate) gates.set(loginName, (gate = createPinGate(entry.passwordHash, now)));
     const result = gate.attempt(password);
