@@ -46,6 +46,10 @@ export const PoliciesSchema = z
     /** Whether a citizen may rate without a case invitation (each such outcome is flagged free-rating). */
     allowFreeRating: z.boolean().default(false).describe('Whether a citizen may rate without a case invitation (each such outcome is flagged free-rating)'),
     /** Local time (HH:MM) at which a paired staff member is signed out for the day. */
+    staffPairing: z
+      .enum(['pairing-code', 'login-event', 'both'])
+      .default('both')
+      .describe('How staff sign in at a device: its pairing code confirmed at the intake, a login event from the window business system, or either'),
     staffLogoutAt: clockTime.default('20:00').describe('Local time (HH:MM) at which a paired staff member is signed out for the day'),
     anomalies: AnomalyPolicySchema.default(AnomalyPolicySchema.parse({})),
   })

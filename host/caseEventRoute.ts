@@ -16,6 +16,8 @@ export interface CaseEventRouteOptions {
   onInvitation: (invitation: Invitation) => void;
   /** The window business system's staff login or logout at this window. */
   onStaffEvent?: (event: StaffLoginEvent) => void;
+  /** False when the hall pairs staff by code only (policies.staffPairing). */
+  staffEventsAccepted?: boolean;
 }
 
 /**
@@ -42,6 +44,9 @@ export async function caseEventRoute(app: FastifyInstance, options: CaseEventRou
   app.post('/api/staff-session', { bodyLimit: CASE_EVENT_MAX_BYTES }, async (request, reply) => {
     const refusal = refused(request, reply);
     if (refusal) return refusal;
+    if (options.staffEventsAccepted === false) {
+      return sendError(reply, 409, 'login_events_off', 'this hall signs staff in with the pairing code only (policies.staffPairing)');
+    }
     const parsed = StaffLoginEventSchema.safeParse(request.body);
     if (!parsed.success) {
       return sendError(reply, 400, 'invalid_staff_event', 'the staff login event does not match the schema', issuesFrom(parsed.error.issues));

@@ -173,4 +173,19 @@ describe('staff login events from the window business system', () => {
     const photo = await staffPost({ event: 'login', staff: { loginName: 'x', name: 'X', photo: 'https://evil.example/p.png' } });
     expect(photo.json().error.issues[0].path).toBe('staff.photo');
   });
+
+  it('refuses login events in a hall that pairs staff by code only', async () => {
+    const codeOnly = await startHost({ hall: { ...hall, policies: { ...hall.policies, staffPairing: 'pairing-code' } }, deviceId: 'dev-a01', port: 0, log: () => undefined });
+    try {
+      const response = await codeOnly.app.inject({
+        method: 'POST',
+        url: '/api/staff-session',
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+        payload: JSON.stringify({ event: 'logout' }),
+      });
+      expect([response.statusCode, response.json().error.code]).toEqual([409, 'login_events_off']);
+    } finally {
+      await codeOnly.close();
+    }
+  });
 });

@@ -133,6 +133,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     caseEventToken,
     isOwnOrigin,
     onInvitation: (invitation) => hub.broadcast({ type: 'invitation', invitation }),
+    staffEventsAccepted: context.policies.staffPairing !== 'pairing-code',
     onStaffEvent: (event) => {
       const atMs = now();
       staffMessage = { type: 'staffSession', session: event.event === 'login' ? { staff: event.staff, pairedAtMs: atMs, via: 'login-event' } : null, atMs };

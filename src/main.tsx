@@ -50,7 +50,7 @@ async function boot(): Promise<void> {
     sync = started;
     useAdminStore.setState({ engine: started?.engine ?? null });
     // Staff pair through the intake once it knows this device.
-    if (started) {
+    if (started && context.policies.staffPairing !== 'login-event') {
       await started.enrolled;
       const { startPairingService } = await import('./pairing/pairingService');
       if (syncFor === key) pairing = startPairingService({ client: started.client, sessions, now: () => Date.now() });
