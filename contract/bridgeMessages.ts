@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DeviceContextSchema } from './hallConfig';
 import { InvitationSchema } from './invitation';
 import { LEVELS } from './ratingCodes';
+import { StaffSessionSchema } from './staffSession';
 
 /** A physical rating device's health, as the admin panel shows it. */
 export const DeviceStatusSchema = z
@@ -25,6 +26,11 @@ export const HostMessageSchema = z.discriminatedUnion('type', [
   /** A press on a physical device, sent only while a rating screen is up. */
   z.object({ type: z.literal('devicePress'), level: z.literal(LEVELS), method: z.enum(['serial', 'hid']), durationMs: z.number() }).strict(),
   z.object({ type: z.literal('deviceStatus'), status: DeviceStatusSchema }).strict(),
+  /**
+   * The window business system's latest staff login (session) or logout (null) at this window, as
+   * of atMs. Repeated to each renderer that connects; a renderer keeps a newer pairing of its own.
+   */
+  z.object({ type: z.literal('staffSession'), session: StaffSessionSchema.nullable(), atMs: z.number() }).strict(),
   /** The answer to a PIN entry: ok, or how long until the next attempt is allowed. */
   z
     .object({ type: z.literal('adminUnlock'), ok: z.boolean(), reason: z.enum(['wrong', 'locked', 'notConfigured']).optional(), retryAfterMs: z.number() })

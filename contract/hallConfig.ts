@@ -12,6 +12,12 @@ export const DeviceKindSchema = z.enum(['pad', 'monitor', 'serial', 'hid']);
 export const LanguageSchema = z.enum(['zh-CN', 'en']);
 export type Language = z.infer<typeof LanguageSchema>;
 
+/** How outcomes map to the province's intake fields (intake/provinceProfiles.ts). */
+export const ProvinceProfileNameSchema = z.enum(['anhui', 'zhejiang']);
+export type ProvinceProfileName = z.infer<typeof ProvinceProfileNameSchema>;
+
+const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM');
+
 /** When the device flags an outcome as unusual (contract/outcome.ts AnomalyFlagSchema). */
 export const AnomalyPolicySchema = z
   .object({
@@ -23,7 +29,7 @@ export const AnomalyPolicySchema = z
     /** A run that starts within this many minutes of a staff login is flagged burst-after-login. */
     afterLoginMin: z.number().int().min(1).max(240).default(10),
     /** Local end of the working day (HH:MM) and the minutes before it where a run is flagged. */
-    shiftEnd: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM').default('17:30'),
+    shiftEnd: clockTime.default('17:30'),
     beforeShiftEndMin: z.number().int().min(1).max(240).default(15),
   })
   .strict();
@@ -37,16 +43,34 @@ export const PoliciesSchema = z
     detailsTimeoutSec: z.number().int().min(15).max(600).default(120),
     thanksSec: z.number().int().min(1).max(30).default(4),
     questionSetVersion: z.string().min(1).max(32).default('national-2023'),
+    /** Whether a citizen may rate without a case invitation (each such outcome is flagged free-rating). */
+    allowFreeRating: z.boolean().default(false).describe('Whether a citizen may rate without a case invitation (each such outcome is flagged free-rating)'),
+    /** Local time (HH:MM) at which a paired staff member is signed out for the day. */
+    staffPairing: z
+      .enum(['pairing-code', 'login-event', 'both'])
+      .default('both')
+      .describe('How staff sign in at a device: its pairing code confirmed at the intake, a login event from the window business system, or either'),
+    staffLogoutAt: clockTime.default('20:00').describe('Local time (HH:MM) at which a paired staff member is signed out for the day'),
     anomalies: AnomalyPolicySchema.default(AnomalyPolicySchema.parse({})),
   })
   .strict();
 export type Policies = z.infer<typeof PoliciesSchema>;
+
+/** A service item (事项) handled at a window, as the province's item catalogue names it. */
+export const WindowItemSchema = z
+  .object({
+    taskCode: z.string().regex(/^[A-Za-z0-9_-]{1,24}$/, 'expected 1–24 letters, digits, "-" or "_"'),
+    taskName: z.string().min(1).max(200),
+  })
+  .strict();
 
 export const WindowSchema = z
   .object({
     no: z.string().min(1).max(16),
     name: z.string().min(1).max(50),
     deptName: z.string().min(1).max(100).optional(),
+    deptCode: z.string().regex(/^[0-9A-Z]{18}$/, 'expected an 18-character unified social credit code').optional().describe('The department\'s 18-character unified social credit code'),
+    items: z.array(WindowItemSchema).max(500).optional().describe('Service items (事项) handled at this window'),
     /** The window's online rating page, shown as a QR code on the idle screen. */
     ratingUrl: z.url({ protocol: /^https?$/ }),
   })
@@ -80,10 +104,18 @@ export const DeviceSchema = z
     serial: SerialAttachmentSchema.optional(),
     /** Keyboard-wedge (HID) evaluators: which key means which level; default keys 1–5. */
     hidKeys: z.record(z.string().min(1).max(20), z.literal([1, 2, 3, 4, 5])).optional(),
+    /** Loopback port the device's host listens on for case events and the rating screen. */
+    hostPort: z.number().int().min(1).max(65535).optional().describe('Loopback port of the device\'s host (case events, rating screen); 8787 when absent'),
     /** Single-use token with which the device enrols its key at the intake on first boot. */
-    enrolmentToken: z.string().min(16, 'use at least 16 characters').max(256).optional(),
+    enrolmentToken: z.string().min(16, 'use at least 16 characters').max(256).optional().describe('Written by npm run provision: single-use token the device enrols its key with'),
+    /** When the enrolment token stops being accepted (ISO time, written by provisioning). */
+    enrolmentTokenExpiresAt: z.iso.datetime({ offset: true }).optional().describe('Written by npm run provision: when the enrolment token stops being accepted'),
   })
-  .strict();
+  .strict()
+  .refine((d) => d.kind !== 'serial' || d.serial !== undefined, {
+    message: 'a serial device needs a "serial" attachment (its port)',
+    path: ['serial'],
+  });
 
 /** Where outcomes are synced to, and how. */
 export const IntakeSettingsSchema = z
@@ -101,12 +133,18 @@ export type IntakeSettings = z.infer<typeof IntakeSettingsSchema>;
 
 export const HallConfigSchema = z
   .object({
+    /** Editors' pointer to kiosk-config/hall.schema.json; ignored by the device. */
+    $schema: z.string().optional(),
     hall: z
       .object({
         code: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/),
         name: z.string().min(1).max(100),
         regionCode: z.string().regex(/^(\d{6}|\d{12})$/, 'expected 6 or 12 digits'),
-        timeZone: z.string().default('Asia/Shanghai'),
+        timeZone: z
+          .string()
+          .refine((zone) => isTimeZone(zone), { message: 'expected an IANA time zone such as Asia/Shanghai' })
+          .default('Asia/Shanghai'),
+        provinceProfile: ProvinceProfileNameSchema.optional().describe('How the intake maps outcomes to the province\'s fields and codes'),
       })
       .strict(),
     languages: z.array(LanguageSchema).min(1).default(['zh-CN', 'en']),
@@ -130,7 +168,21 @@ export const HallConfigSchema = z
       if (seen.has(device.id)) ctx.addIssue({ code: 'custom', path: ['devices', i, 'id'], message: `duplicate device id "${device.id}"` });
       seen.add(device.id);
     });
+    const seenWindows = new Set<string>();
+    hall.windows.forEach((window, i) => {
+      if (seenWindows.has(window.no)) ctx.addIssue({ code: 'custom', path: ['windows', i, 'no'], message: `duplicate window number "${window.no}"` });
+      seenWindows.add(window.no);
+    });
   });
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
 export type HallConfig = z.infer<typeof HallConfigSchema>;
 
 /** What one device needs to know about where it stands: sent by the host to the renderer. */
@@ -148,7 +200,7 @@ export const DeviceContextSchema = z
       .strict(),
     languages: z.array(LanguageSchema).min(1),
     policies: PoliciesSchema,
-    intake: IntakeSettingsSchema.extend({ enrolmentToken: z.string().optional() }).strict().optional(),
+    intake: IntakeSettingsSchema.extend({ enrolmentToken: z.string().optional(), enrolmentTokenExpiresAt: z.string().optional() }).strict().optional(),
   })
   .strict();
 export type DeviceContext = z.infer<typeof DeviceContextSchema>;
@@ -165,7 +217,13 @@ export function deviceContextFor(hall: HallConfig, deviceId: string): DeviceCont
     languages: hall.languages,
     policies: hall.policies,
     ...(hall.intake
-      ? { intake: { ...hall.intake, ...(device.enrolmentToken ? { enrolmentToken: device.enrolmentToken } : {}) } }
+      ? {
+          intake: {
+            ...hall.intake,
+            ...(device.enrolmentToken ? { enrolmentToken: device.enrolmentToken } : {}),
+            ...(device.enrolmentTokenExpiresAt ? { enrolmentTokenExpiresAt: device.enrolmentTokenExpiresAt } : {}),
+          },
+        }
       : {}),
   };
 }

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startIntake, type RunningIntake } from '../intake/intakeServer';
+import { startIntake, type IntakeOptions, type RunningIntake } from '../intake/intakeServer';
 import { startFaultProxy, type FaultProxy } from '../scripts/faultProxy';
 import type { Page } from '@playwright/test';
 import { demoHall, expect, launchHost, type HostFixture } from './fixtures';
@@ -16,7 +16,7 @@ export interface SyncedEvaluator extends HostFixture {
 }
 
 /** Host + reference intake (behind a fault proxy) + enrolment, as `npm start` wires them. */
-export async function launchSyncedEvaluator(): Promise<SyncedEvaluator> {
+export async function launchSyncedEvaluator(intakeExtra: Partial<IntakeOptions> = {}): Promise<SyncedEvaluator> {
   const dir = mkdtempSync(path.join(tmpdir(), 'e2e-intake-'));
   const enrolmentToken = `e2e-enrol-${crypto.randomUUID()}`;
   const intake = await startIntake({
@@ -26,6 +26,7 @@ export async function launchSyncedEvaluator(): Promise<SyncedEvaluator> {
     enrolmentTokens: [{ token: enrolmentToken, deviceId: 'demo-pad-a01', expiresAtMs: Date.now() + 600_000 }],
     adminToken: ADMIN_TOKEN,
     log: () => undefined,
+    ...intakeExtra,
   });
   const proxy = await startFaultProxy(intake.origin);
   const base = demoHall({ thanksSec: 1 });

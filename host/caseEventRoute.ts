@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { CASE_EVENT_MAX_BYTES, CaseEventSchema } from '../contract/caseEvent';
 import type { DeviceContext } from '../contract/hallConfig';
 import type { Invitation } from '../contract/invitation';
+import { StaffLoginEventSchema, type StaffLoginEvent } from '../contract/staffSession';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { issuesFrom, sendError } from './httpErrors';
 import type { InvitationQueue } from './invitationQueue';
 import { secretsEqual } from './secrets';
@@ -12,6 +14,10 @@ export interface CaseEventRouteOptions {
   caseEventToken: string;
   isOwnOrigin: (origin: string) => boolean;
   onInvitation: (invitation: Invitation) => void;
+  /** The window business system's staff login or logout at this window. */
+  onStaffEvent?: (event: StaffLoginEvent) => void;
+  /** False when the hall pairs staff by code only (policies.staffPairing). */
+  staffEventsAccepted?: boolean;
 }
 
 /**
@@ -19,10 +25,11 @@ export interface CaseEventRouteOptions {
  * Refusals (wrong token, foreign origin, bad or oversized body, wrong window) change nothing.
  */
 export async function caseEventRoute(app: FastifyInstance, options: CaseEventRouteOptions): Promise<void> {
-  app.post('/api/case-events', { bodyLimit: CASE_EVENT_MAX_BYTES }, async (request, reply) => {
+  /** The window business system's requests: own origin (or none) and the device's bearer token. */
+  const refused = (request: FastifyRequest, reply: FastifyReply) => {
     const origin = request.headers.origin;
     if (origin !== undefined && !options.isOwnOrigin(origin)) {
-      return sendError(reply, 403, 'forbidden_origin', `case events are not accepted from origin ${origin}`);
+      return sendError(reply, 403, 'forbidden_origin', `requests are not accepted from origin ${origin}`);
     }
     const auth = request.headers.authorization ?? '';
     const token = auth.startsWith('Bearer ') ? auth.slice('Bearer '.length) : '';
@@ -30,6 +37,27 @@ export async function caseEventRoute(app: FastifyInstance, options: CaseEventRou
       reply.header('WWW-Authenticate', 'Bearer realm="case-events"');
       return sendError(reply, 401, 'unauthorized', 'a valid "Authorization: Bearer <case event token>" header is required');
     }
+    return null;
+  };
+
+  // Staff login/logout at this window, from the window business system (the other way to pair).
+  app.post('/api/staff-session', { bodyLimit: CASE_EVENT_MAX_BYTES }, async (request, reply) => {
+    const refusal = refused(request, reply);
+    if (refusal) return refusal;
+    if (options.staffEventsAccepted === false) {
+      return sendError(reply, 409, 'login_events_off', 'this hall signs staff in with the pairing code only (policies.staffPairing)');
+    }
+    const parsed = StaffLoginEventSchema.safeParse(request.body);
+    if (!parsed.success) {
+      return sendError(reply, 400, 'invalid_staff_event', 'the staff login event does not match the schema', issuesFrom(parsed.error.issues));
+    }
+    options.onStaffEvent?.(parsed.data);
+    return reply.code(200).send({ status: parsed.data.event === 'login' ? 'signed-in' : 'signed-out' });
+  });
+
+  app.post('/api/case-events', { bodyLimit: CASE_EVENT_MAX_BYTES }, async (request, reply) => {
+    const refusal = refused(request, reply);
+    if (refusal) return refusal;
     const parsed = CaseEventSchema.safeParse(request.body);
     if (!parsed.success) {
       return sendError(reply, 400, 'invalid_case_event', 'the case event does not match the schema', issuesFrom(parsed.error.issues));

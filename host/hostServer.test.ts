@@ -138,3 +138,54 @@ describe('case events become invitations on the bridge', () => {
     third.ws.close();
   });
 });
+
+describe('staff login events from the window business system', () => {
+  const staffPost = (body: unknown, headers: Record<string, string> = {}) =>
+    host.app.inject({
+      method: 'POST',
+      url: '/api/staff-session',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', ...headers },
+      payload: JSON.stringify(body),
+    });
+
+  it('passes a login and a logout to the renderer, and repeats the latest to one that connects later', async () => {
+    const wsUrl = host.appUrl.replace('http://', 'ws://').replace('/#token=', '/bridge?token=');
+    const early = await connectBridge(wsUrl, host.origin);
+    const login = await staffPost({ event: 'login', staff: { loginName: 'li4', name: '李四', staffNo: 'B007' } });
+    expect(login.json()).toEqual({ status: 'signed-in' });
+    await waitFor(() => early.messages.some((m) => m.type === 'staffSession'));
+    const sent = early.messages.find((m) => m.type === 'staffSession');
+    expect(sent).toMatchObject({ session: { staff: { loginName: 'li4', staffNo: 'B007' }, via: 'login-event' } });
+
+    expect((await staffPost({ event: 'logout' })).json()).toEqual({ status: 'signed-out' });
+    const late = await connectBridge(wsUrl, host.origin);
+    await waitFor(() => late.messages.some((m) => m.type === 'staffSession'));
+    expect(late.messages.find((m) => m.type === 'staffSession')).toMatchObject({ session: null });
+    early.ws.close();
+    late.ws.close();
+  });
+
+  it('refuses a wrong token, a foreign origin and a malformed event', async () => {
+    expect((await staffPost({ event: 'logout' }, { authorization: 'Bearer wrong-token-wrong-token' })).statusCode).toBe(401);
+    expect((await staffPost({ event: 'logout' }, { origin: 'https://evil.example' })).statusCode).toBe(403);
+    const bad = await staffPost({ event: 'login', staff: { loginName: 'x' } });
+    expect([bad.statusCode, bad.json().error.code]).toEqual([400, 'invalid_staff_event']);
+    const photo = await staffPost({ event: 'login', staff: { loginName: 'x', name: 'X', photo: 'https://evil.example/p.png' } });
+    expect(photo.json().error.issues[0].path).toBe('staff.photo');
+  });
+
+  it('refuses login events in a hall that pairs staff by code only', async () => {
+    const codeOnly = await startHost({ hall: { ...hall, policies: { ...hall.policies, staffPairing: 'pairing-code' } }, deviceId: 'dev-a01', port: 0, log: () => undefined });
+    try {
+      const response = await codeOnly.app.inject({
+        method: 'POST',
+        url: '/api/staff-session',
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+        payload: JSON.stringify({ event: 'logout' }),
+      });
+      expect([response.statusCode, response.json().error.code]).toEqual([409, 'login_events_off']);
+    } finally {
+      await codeOnly.close();
+    }
+  });
+});

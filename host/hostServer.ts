@@ -4,7 +4,7 @@ import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { deviceContextFor, type DeviceContext, type HallConfig } from '../contract/hallConfig';
-import type { DeviceStatusMessage } from '../contract/bridgeMessages';
+import type { DeviceStatusMessage, HostMessage } from '../contract/bridgeMessages';
 import { createBridgeHub, type BridgeHub, type ScreenName } from './bridgeHub';
 import { bridgeRoute } from './bridgeRoute';
 import type { DeviceCommand, DevicePress, DeviceStatus, RatingDevice } from './device/ratingDevice';
@@ -81,6 +81,9 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
   const queue = new InvitationQueue();
   let screen: ScreenName = 'idle';
+  // The window business system's latest staff login or logout, repeated to renderers that connect.
+  let staffMessage: HostMessage | null = null;
+  const now = Date.now;
   let ignoredPresses = 0;
   // The device is created after the bridge (it needs the hub); these closures run only later.
   const deviceStatus = (): DeviceStatusMessage | null => {
@@ -106,7 +109,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     },
     greeting: () => {
       const status = deviceStatus();
-      return status ? [{ type: 'deviceStatus', status }] : [];
+      return [...(status ? [{ type: 'deviceStatus' as const, status }] : []), ...(staffMessage ? [staffMessage] : [])];
     },
   });
   bridgeRoute(app, { hub, launchToken, isOwnOrigin, log });
@@ -130,6 +133,13 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     caseEventToken,
     isOwnOrigin,
     onInvitation: (invitation) => hub.broadcast({ type: 'invitation', invitation }),
+    staffEventsAccepted: context.policies.staffPairing !== 'pairing-code',
+    onStaffEvent: (event) => {
+      const atMs = now();
+      staffMessage = { type: 'staffSession', session: event.event === 'login' ? { staff: event.staff, pairedAtMs: atMs, via: 'login-event' } : null, atMs };
+      log(`host: staff ${event.event === 'login' ? 'signed in' : 'signed out'} by the window business system`);
+      hub.broadcast(staffMessage);
+    },
   });
   app.get('/api/health', async () => ({
     ok: true,

@@ -12,7 +12,7 @@ async function main(): Promise<void> {
     options: {
       config: { type: 'string', default: 'kiosk-config/demo-hall.json' },
       device: { type: 'string' },
-      port: { type: 'string', default: process.env.PORT ?? '8787' },
+      port: { type: 'string' },
       static: { type: 'string', default: 'dist' },
       data: { type: 'string', default: '.data' },
       open: { type: 'boolean', default: true },
@@ -23,12 +23,12 @@ async function main(): Promise<void> {
       'serial-path': { type: 'string' },
     },
   });
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0–65535, got "${values.port}"`);
-
   const loaded = loadHallConfigKeepingLastGood(values.config, values.data);
   if (loaded.fellBackBecause) console.warn(`warning: using the last good hall config, because\n${loaded.fellBackBecause.message}`);
   const deviceId = values.device ?? loaded.hall.devices[0]?.id ?? '';
+  const portText = values.port ?? process.env.PORT ?? String(loaded.hall.devices.find((d) => d.id === deviceId)?.hostPort ?? 8787);
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0–65535, got "${portText}"`);
   const hall = withIntake(loaded.hall, deviceId, values['intake-url'], values['enrolment-token']);
 
   const configured = hall.devices.find((d) => d.id === deviceId)?.serial;

@@ -92,6 +92,20 @@ const MIGRATIONS: Array<string | ((db: IntakeDb) => void)> = [
    );`,
   // Dashboard pre-aggregation (issue 9): daily counts per dimension and hot words, backfilled.
   migrateDashboard,
+  // Staff pairing: a device shows a short code; a staff member confirms it with their login.
+  // A confirmed row is the record of who was paired with which device from when.
+  `CREATE TABLE pairing_codes (
+     code         TEXT NOT NULL,
+     device_id    TEXT NOT NULL,
+     created_at   INTEGER NOT NULL,
+     expires_at   INTEGER NOT NULL,
+     replaced_at  INTEGER,
+     confirmed_at INTEGER,
+     staff_login  TEXT,
+     staff        TEXT,
+     PRIMARY KEY (device_id, code)
+   );
+   CREATE INDEX pairing_codes_code ON pairing_codes (code, expires_at);`,
 ];
 
 /** The schema version a fully migrated database reports in PRAGMA user_version. */

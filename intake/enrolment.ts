@@ -7,7 +7,9 @@ export type EnrolResult =
   | { ok: false; status: 400 | 401 | 409; code: string; message: string };
 
 export interface EnrolmentToken {
-  token: string;
+  /** The token itself, or (from `npm run provision`) only its SHA-256 in hex. */
+  token?: string;
+  tokenSha256?: string;
   /** When set, only this device may use the token. */
   deviceId?: string;
   expiresAtMs: number;
@@ -51,7 +53,13 @@ export function createEnrolment(db: IntakeDb, now: () => number = Date.now) {
   return {
     enrol: (request: EnrolRequest) => enrol(request),
     addTokens(tokens: EnrolmentToken[]) {
-      db.transaction(() => tokens.forEach((t) => addToken.run(hashToken(t.token), t.deviceId ?? null, t.expiresAtMs)))();
+      db.transaction(() =>
+        tokens.forEach((t) => {
+          const hash = t.tokenSha256 ?? (t.token !== undefined ? hashToken(t.token) : undefined);
+          if (hash === undefined) throw new Error('an enrolment token needs the token or its SHA-256');
+          addToken.run(hash, t.deviceId ?? null, t.expiresAtMs);
+        }),
+      )();
     },
   };
 }

@@ -21,6 +21,9 @@ import { openIntakeDb, type IntakeDb } from './database';
 import { createDeviceAuth } from './deviceAuth';
 import { createEnrolment, type EnrolmentToken } from './enrolment';
 import { createInvitationFeed } from './invitationFeed';
+import { createPairing, createStaffLogin } from './pairing';
+import { PAIR_SCRIPT, renderPairPage } from './pairPage';
+import { PairingConfirmRequestSchema, type StaffDirectory } from '../contract/staffSession';
 import { PROFILES, toProvincial } from './provinceProfiles';
 
 export interface IntakeOptions {
@@ -38,6 +41,10 @@ export interface IntakeOptions {
   caseEventTokens?: Record<string, string>;
   /** The renderer build (dist/) whose dashboard.html is served at /dashboard and /display; off without it. */
   dashboardAppDir?: string;
+  /** Staff who may confirm a device's pairing code (login name, name, 工号, photo, password hash). */
+  staffDirectory?: StaffDirectory;
+  /** The intake's address as staff phones reach it, for the pairing QR; else taken from the request. */
+  publicUrl?: string;
   /** Concurrent batch uploads beyond this get 429 + Retry-After. */
   maxInFlightBatches?: number;
   /** Holidays and make-up working days for follow-up deadlines; the bundled 2026 calendar by default. */
@@ -57,6 +64,17 @@ function sendError(reply: FastifyReply, status: number, code: string, message: s
   return reply.code(status).send({ error: { code, message, ...(issues ? { issues } : {}) } });
 }
 
+/** A staff page at `path` and its one script at `path/<name>.js`, under a CSP that allows nothing else. */
+function servePage(app: FastifyInstance, path: string, html: string, script: string): void {
+  app.get(path, async (_request, reply) =>
+    reply
+      .header('content-type', 'text/html; charset=utf-8')
+      .header('content-security-policy', "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; base-uri 'none'; form-action 'none'")
+      .send(html),
+  );
+  app.get(`${path}${path}.js`, async (_request, reply) => reply.header('content-type', 'text/javascript; charset=utf-8').send(script));
+}
+
 /**
  * The reference provincial intake: device enrolment, signed batch upload with per-item results,
  * server time and read-only admin/export routes, on SQLite. Idempotent by outcome id.
@@ -73,6 +91,8 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
   const ingest = createBatchIngest(db, { chain, followups, now });
   const sealing = await loadSealingKeys(db, now);
   const feed = createInvitationFeed(db, now);
+  const pairing = createPairing(db, now);
+  const staffLogin = createStaffLogin(options.staffDirectory ?? [], now);
   const maxInFlight = options.maxInFlightBatches ?? 8;
   let inFlight = 0;
 
@@ -225,6 +245,50 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
     sendError,
   });
   if (options.dashboardAppDir) await registerDashboardPages(app, options.dashboardAppDir);
+  // Staff pairing: the device asks for a code (signed), shows it, and polls; staff confirm it.
+  const headerOf = (request: FastifyRequest, name: string) => {
+    const value = request.headers[name];
+    return typeof value === 'string' ? value : undefined;
+  };
+  app.post('/v1/devices/:deviceId/pairing-codes', async (request, reply) => {
+    const { deviceId } = request.params as { deviceId: string };
+    const auth = authenticate(
+      { deviceId: headerOf(request, DEVICE_ID_HEADER), timestamp: headerOf(request, TIMESTAMP_HEADER), signature: headerOf(request, SIGNATURE_HEADER) },
+      body(request)?.raw ?? '',
+    );
+    if (!auth.ok) return sendError(reply, 401, auth.code, auth.message);
+    if (auth.deviceId !== deviceId) return sendError(reply, 401, 'wrong_device', 'the request names another device than the signer');
+    const issued = pairing.issue(deviceId);
+    const base = options.publicUrl ?? `${request.protocol}://${request.headers.host ?? '127.0.0.1'}`;
+    return reply.code(201).send({ ...issued, confirmUrl: new URL(`/pair?code=${issued.code}`, base).href, serverTimeMs: now() });
+  });
+  app.get('/v1/devices/:deviceId/pairing-codes/:code', async (request, reply) => {
+    const { deviceId, code } = request.params as { deviceId: string; code: string };
+    const auth = authenticateQuery(request, deviceId);
+    if (!auth.ok) return sendError(reply, 401, auth.code, auth.message);
+    const status = pairing.status(deviceId, code);
+    if (!status) return sendError(reply, 404, 'unknown_code', 'this device was not given that pairing code');
+    return { ...status, serverTimeMs: now() };
+  });
+  app.post('/v1/pairings', async (request, reply) => {
+    const parsed = PairingConfirmRequestSchema.safeParse(body(request)?.json);
+    if (!parsed.success) {
+      return sendError(reply, 400, 'invalid_pairing', 'the pairing request does not match the schema', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+    }
+    const login = staffLogin(parsed.data.loginName, parsed.data.password);
+    if (!login.ok) {
+      if (login.locked) {
+        reply.header('Retry-After', String(Math.ceil(login.retryAfterMs / 1000)));
+        return sendError(reply, 429, 'login_locked', 'too many wrong passwords for this login; wait and try again');
+      }
+      return sendError(reply, 401, 'wrong_login', 'the login name or password is wrong');
+    }
+    const result = pairing.confirm(parsed.data.code, login.staff);
+    if (!result.ok) return sendError(reply, result.status, result.code, result.message);
+    log(`intake: device ${result.deviceId} paired with staff ${login.staff.loginName}`);
+    return { deviceId: result.deviceId, staff: login.staff, pairedAtMs: result.pairedAtMs };
+  });
+  servePage(app, '/pair', renderPairPage(), PAIR_SCRIPT);
 
   const listOutcomes = db.prepare<[string], { id: string; seq: number }>('SELECT id, seq FROM outcomes WHERE device_id = ? ORDER BY seq');
   const countOutcomes = db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM outcomes WHERE device_id = ?');
@@ -241,6 +305,12 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
     return { count: countOutcomes.get(deviceId)?.n ?? 0 };
   });
 
+  app.get('/v1/admin/pairings', async (request, reply) => {
+    if (!requireAdmin(request, reply)) return reply;
+    const { deviceId } = request.query as { deviceId?: string };
+    if (!deviceId) return sendError(reply, 400, 'missing_device', 'deviceId is required');
+    return { pairings: pairing.history(deviceId) };
+  });
   app.get('/v1/admin/integrity', async (request, reply) => {
     if (!requireAdmin(request, reply)) return reply;
     const { deviceId } = request.query as { deviceId?: string };
@@ -265,13 +335,7 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
     return { status: result };
   });
   // The admin view: a static page that asks for the admin token and reads the routes above.
-  app.get('/admin', async (_request, reply) =>
-    reply
-      .header('content-type', 'text/html; charset=utf-8')
-      .header('content-security-policy', "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; base-uri 'none'; form-action 'none'")
-      .send(renderAdminPage()),
-  );
-  app.get('/admin/admin.js', async (_request, reply) => reply.header('content-type', 'text/javascript; charset=utf-8').send(ADMIN_SCRIPT));
+  servePage(app, '/admin', renderAdminPage(), ADMIN_SCRIPT);
 
   const exportRange = db.prepare<[number, number], { body: string }>('SELECT body FROM outcomes WHERE received_at >= ? AND received_at < ? ORDER BY received_at, id LIMIT 10000');
   app.get('/v1/export', async (request, reply) => {

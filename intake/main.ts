@@ -1,13 +1,18 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { StaffDirectorySchema } from '../contract/staffSession';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startIntake } from './intakeServer';
+import { readProvisionedTokens } from './provisionedTokens';
 
 /**
  * Reference intake: `tsx intake/main.ts --db .data/intake.sqlite --port 8788
  *   --cors http://127.0.0.1:8787 --enrolment-token TOKEN[:deviceId] --admin-token TOKEN
- *   --dashboard-token HALLCODE:TOKEN --app-dir dist` (a hall manager's read-only dashboard
- *   credential; the renderer build whose dashboard pages it serves at /dashboard and /display)
+ *   --dashboard-token HALLCODE:TOKEN --app-dir dist
+ *   --enrolment-tokens-file provisioned/<hall>/intake-enrolment-tokens.json
+ *   --staff-directory staff.json --public-url https://intake.example`
+ * (--dashboard-token: a hall manager's read-only dashboard credential; --app-dir: the renderer
+ * build whose dashboard pages it serves at /dashboard and /display.)
  */
 const { values } = parseArgs({
   options: {
@@ -15,10 +20,16 @@ const { values } = parseArgs({
     port: { type: 'string', default: '8788' },
     cors: { type: 'string', multiple: true, default: [] },
     'enrolment-token': { type: 'string', multiple: true, default: [] },
+    /** intake-enrolment-tokens.json written by `npm run provision`. */
+    'enrolment-tokens-file': { type: 'string', multiple: true, default: [] },
     'admin-token': { type: 'string' },
     'dashboard-token': { type: 'string', multiple: true, default: [] },
     // The renderer build holding dashboard.html (npm run build), served at /dashboard and /display.
     'app-dir': { type: 'string', default: 'dist' },
+    /** JSON list of staff who may confirm pairing codes (contract/staffSession.ts StaffDirectorySchema). */
+    'staff-directory': { type: 'string' },
+    /** The intake's address as staff phones reach it (for the pairing QR). */
+    'public-url': { type: 'string' },
   },
 });
 mkdirSync(path.dirname(path.resolve(values.db)), { recursive: true });
@@ -30,10 +41,13 @@ const intake = await startIntake({
   dbFile: values.db,
   port: Number(values.port),
   corsOrigins: values.cors,
-  enrolmentTokens: values['enrolment-token'].map((spec) => {
-    const [token = '', deviceId] = spec.split(':');
-    return { token, ...(deviceId ? { deviceId } : {}), expiresAtMs: Date.now() + 24 * 3600 * 1000 };
-  }),
+  enrolmentTokens: [
+    ...values['enrolment-token'].map((spec) => {
+      const [token = '', deviceId] = spec.split(':');
+      return { token, ...(deviceId ? { deviceId } : {}), expiresAtMs: Date.now() + 24 * 3600 * 1000 };
+    }),
+    ...values['enrolment-tokens-file'].flatMap((file) => readProvisionedTokens(file)),
+  ],
   ...(values['admin-token'] ? { adminToken: values['admin-token'] } : {}),
   dashboardTokens: Object.fromEntries(
     values['dashboard-token'].map((spec) => {
@@ -42,6 +56,8 @@ const intake = await startIntake({
       return [spec.slice(0, at), spec.slice(at + 1)];
     }),
   ),
+  ...(values['staff-directory'] ? { staffDirectory: StaffDirectorySchema.parse(JSON.parse(readFileSync(values['staff-directory'], 'utf8'))) } : {}),
+  ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}),
 });
 console.log(`intake listening on ${intake.origin}`);
 const shutdown = () => void intake.close().finally(() => process.exit(0));

@@ -4,6 +4,8 @@ import { readHallConfig } from '../host/hallConfigFile';
 /**
  * Sends one case event to a running host, as a window business system would:
  *   npm run case-event -- [--event accepted|closed] [--project P123] [--url http://127.0.0.1:8787]
+ * or signs the staff member in or out at the window, as its login would:
+ *   npm run case-event -- --login [--staff 张三]   |   npm run case-event -- --logout
  * The token defaults to the device's caseEventToken in the hall config.
  */
 const { values } = parseArgs({
@@ -16,6 +18,8 @@ const { values } = parseArgs({
     project: { type: 'string', default: `DEMO${Date.now()}` },
     task: { type: 'string', default: '企业设立登记' },
     staff: { type: 'string', default: '张三' },
+    login: { type: 'boolean', default: false },
+    logout: { type: 'boolean', default: false },
   },
 });
 
@@ -42,10 +46,11 @@ const body = {
   staff: { loginName: 'zhangsan', name: values.staff, staffNo: 'A0123' },
 };
 
-const response = await fetch(`${values.url}/api/case-events`, {
+const staffEvent = values.login ? { event: 'login', staff: body.staff } : values.logout ? { event: 'logout' } : null;
+const response = await fetch(`${values.url}/api/${staffEvent ? 'staff-session' : 'case-events'}`, {
   method: 'POST',
   headers: { 'content-type': 'application/json', authorization: `Bearer ${token ?? ''}` },
-  body: JSON.stringify(body),
+  body: JSON.stringify(staffEvent ?? body),
 });
 console.log(`${response.status} ${await response.text()}`);
 process.exitCode = response.ok ? 0 : 1;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { StaffDirectorySchema } from '../contract/staffSession';
 import { parseArgs } from 'node:util';
 import { startIntake } from '../intake/intakeServer';
 import { buildIfStale } from './buildIfStale';
@@ -21,8 +22,11 @@ buildIfStale();
 
 if (!values['no-intake']) {
   mkdirSync('.data', { recursive: true });
-  // A fresh single-use token each launch: a device that is already enrolled simply ignores it.
-  const enrolmentToken = randomBytes(18).toString('base64url');
+  // One single-use token per .data directory: the device enrols with it once. (A device given a
+  // different token takes it as a re-provisioning and rotates its key.)
+  const tokenFile = '.data/demo-enrolment-token';
+  if (!existsSync(tokenFile)) writeFileSync(tokenFile, randomBytes(18).toString('base64url'), { mode: 0o600 });
+  const enrolmentToken = readFileSync(tokenFile, 'utf8').trim();
   // The demo hall manager's read-only dashboard credential (asked for by the /dashboard page).
   const dashboardToken = randomBytes(18).toString('base64url');
   const intake = await startIntake({
@@ -32,6 +36,8 @@ if (!values['no-intake']) {
     enrolmentTokens: [{ token: enrolmentToken, expiresAtMs: Date.now() + 24 * 3600 * 1000 }],
     dashboardTokens: { 'demo-hall': dashboardToken },
     dashboardAppDir: 'dist',
+    // Demo staff who can confirm the idle screen's pairing code at <intake>/pair (passwords in docs/provisioning.md).
+    staffDirectory: StaffDirectorySchema.parse(JSON.parse(readFileSync('kiosk-config/demo-staff.json', 'utf8'))),
   });
   console.log(`reference intake: ${intake.origin} (SQLite .data/intake.sqlite)`);
   console.log(`hall dashboard: ${intake.origin}/dashboard?hall=demo-hall (token ${dashboardToken})`);

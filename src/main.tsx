@@ -9,14 +9,17 @@ import { FlowProvider } from './flow/FlowContext';
 import { createFlowStore } from './flow/flowStore';
 import { createI18n } from './i18n/i18n';
 import { preciseNow } from './lib/time';
+import { createStaffSessions } from './pairing/staffSessions';
 import type { DeviceContext } from '../contract/hallConfig';
 import './styles.css';
 
 async function boot(): Promise<void> {
   const db = openEvaluatorDb();
   const bridge = selectBridge(window.location, window.sessionStorage, window.history, window.evaluatorBridge);
+  const sessions = createStaffSessions(db);
   const store = createFlowStore({
     db,
+    staffPairedAtMs: sessions.pairedAtMs,
     now: preciseNow,
     ackInvitation: (invitationId) => bridge?.send({ type: 'ack', invitationId }),
     onOutcomeRecorded: () => void useAdminStore.getState().engine?.notify(),
@@ -25,11 +28,14 @@ async function boot(): Promise<void> {
 
   // Sync is loaded after the first screen: it is not needed to paint or to record a rating.
   let sync: { stop(): void } | null = null;
+  let pairing: { stop(): void } | null = null;
   let syncFor = '';
   const ensureSync = async (context: DeviceContext) => {
     const key = JSON.stringify([context.device.id, context.intake]);
     if (key === syncFor) return;
     sync?.stop();
+    pairing?.stop();
+    pairing = null;
     syncFor = key;
     const { startSyncService } = await import('./sync/syncService');
     if (syncFor !== key) return;
@@ -43,11 +49,20 @@ async function boot(): Promise<void> {
     });
     sync = started;
     useAdminStore.setState({ engine: started?.engine ?? null });
+    // Staff pair through the intake once it knows this device.
+    if (started && context.policies.staffPairing !== 'login-event') {
+      await started.enrolled;
+      const { startPairingService } = await import('./pairing/pairingService');
+      if (syncFor === key) pairing = startPairingService({ client: started.client, sessions, now: () => Date.now() });
+    }
   };
+  const logoutAt = () => store.getState().context?.policies.staffLogoutAt ?? '20:00';
   const i18n = createI18n();
 
   // Pending invitations come back before the host can send new ones: order is kept.
   await store.restore();
+  await sessions.restore(logoutAt());
+  setInterval(() => void sessions.endOfDay(logoutAt()), 60_000);
   const cached = store.getState().context;
   if (cached) void ensureSync(cached);
   bridge?.start({
@@ -60,6 +75,7 @@ async function boot(): Promise<void> {
       void ensureSync(context);
     },
     onInvitation: (invitation) => void store.receiveInvitation(invitation),
+    onStaffSession: (session, atMs) => void sessions.applyLoginEvent(session, atMs),
     onConnectionChange: (connected) => {
       store.setHostConnected(connected);
       if (connected) bridge.send({ type: 'screen', name: store.getState().flow.screen.name });

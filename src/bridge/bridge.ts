@@ -2,6 +2,7 @@ import { HostMessageSchema, type DeviceStatusMessage, type RendererMessage } fro
 import type { Level } from '../../contract/ratingCodes';
 import type { DeviceContext } from '../../contract/hallConfig';
 import type { Invitation } from '../../contract/invitation';
+import type { StaffSession } from '../../contract/staffSession';
 
 /** What the renderer hears from its host, whichever transport carries it. */
 export interface BridgeListener {
@@ -13,6 +14,8 @@ export interface BridgeListener {
   onDeviceStatus(status: DeviceStatusMessage): void;
   /** The host's answer to an admin PIN. */
   onAdminUnlock(result: { ok: boolean; reason?: 'wrong' | 'locked' | 'notConfigured'; retryAfterMs: number }): void;
+  /** The window business system signed a staff member in (session) or out (null) at atMs. */
+  onStaffSession?(session: StaffSession | null, atMs: number): void;
   /** A message that failed validation: reported, never acted on. */
   onProtocolError(error: string): void;
 }
@@ -48,6 +51,9 @@ export function handleHostMessage(raw: unknown, listener: BridgeListener): void 
       break;
     case 'deviceStatus':
       listener.onDeviceStatus(message.status);
+      break;
+    case 'staffSession':
+      listener.onStaffSession?.(message.session, message.atMs);
       break;
     case 'adminUnlock': {
       const { type: _type, ...result } = message;

@@ -1,13 +1,13 @@
 import { useEffect, useState } from 'react';
 
 /** The window's own online rating page, for citizens who prefer their phone. */
-export function WindowQrCode({ url, label }: { url: string; label: string }) {
+export function WindowQrCode({ url, label, size = 220, className = 'window-qr' }: { url: string; label: string; size?: number; className?: string }) {
   const [dataUrl, setDataUrl] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
     // Loaded on demand: the encoder is not needed to paint the first screen.
     import('qrcode')
-      .then(({ default: QRCode }) => QRCode.toDataURL(url, { margin: 1, width: 220, errorCorrectionLevel: 'M' }))
+      .then(({ default: QRCode }) => QRCode.toDataURL(url, { margin: 1, width: size, errorCorrectionLevel: 'M' }))
       .then(
       (value) => live && setDataUrl(value),
       () => live && setDataUrl(null),
@@ -15,10 +15,10 @@ export function WindowQrCode({ url, label }: { url: string; label: string }) {
     return () => {
       live = false;
     };
-  }, [url]);
+  }, [url, size]);
   return (
-    <figure className="window-qr">
-      {dataUrl ? <img src={dataUrl} alt={label} width={220} height={220} /> : <div className="qr-placeholder" />}
+    <figure className={className}>
+      {dataUrl ? <img src={dataUrl} alt={label} width={size} height={size} /> : <div className="qr-placeholder" style={{ width: size, height: size }} />}
       <figcaption>{label}</figcaption>
     </figure>
   );

@@ -11,13 +11,16 @@ export type AuditAction =
   | 'config-changed'
   | 'manual-retry'
   | 'dead-letter-requeued'
-  | 'dead-letter-discarded';
+  | 'dead-letter-discarded'
+  | 'staff-login'
+  | 'staff-logout'
+  | 'device-key-rotated';
 
 export type AuditDetail = AuditRow['detail'];
 
 class AuditHeadMoved extends Error {}
 
-async function sha256Hex(text: string): Promise<string> {
+export async function sha256Hex(text: string): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
   return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
 }
@@ -34,7 +37,7 @@ export async function appendAudit(
   db: EvaluatorDb,
   action: AuditAction,
   detail: AuditDetail,
-  alongside?: { tables: Array<keyof Pick<EvaluatorDb, 'deadLetters' | 'outbox' | 'lateFlags'>>; run: () => Promise<void> },
+  alongside?: { tables: Array<keyof Pick<EvaluatorDb, 'deadLetters' | 'outbox' | 'lateFlags' | 'meta'>>; run: () => Promise<void> },
 ): Promise<AuditRow> {
   for (;;) {
     const last = await db.audit.orderBy('id').last();

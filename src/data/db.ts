@@ -1,6 +1,7 @@
 import Dexie, { type EntityTable } from 'dexie';
 import type { Invitation } from '../../contract/invitation';
 import type { Outcome } from '../../contract/outcome';
+import type { StaffSession } from '../../contract/staffSession';
 
 /** An outcome waiting in the outbox until the intake acknowledges it. */
 export interface OutboxRow extends Outcome {
@@ -62,7 +63,7 @@ export interface DeadLetterRow extends OutboxRow {
 export interface MetaRow {
   key: string;
   /** CryptoKeyPair for the device key: IndexedDB keeps non-extractable keys by structured clone. */
-  value: number | string | CryptoKeyPair | ChainHead | number[];
+  value: number | string | CryptoKeyPair | ChainHead | number[] | StaffSession;
 }
 
 export type EvaluatorDb = Dexie & {

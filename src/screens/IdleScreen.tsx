@@ -2,6 +2,7 @@ import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { createTapCounter, useAdminStore } from '../admin/adminStore';
 import { LanguageSwitch } from '../components/LanguageSwitch';
+import { StaffCard } from '../components/StaffCard';
 import { WindowQrCode } from '../components/WindowQrCode';
 import { useFlow } from '../flow/FlowContext';
 
@@ -30,13 +31,7 @@ export function IdleScreen() {
               {context.window.name}
             </p>
           )}
-          <div className="staff-card" aria-label={t('idle.staffCardTitle')}>
-            <div className="staff-photo" aria-hidden="true" />
-            <div>
-              <p className="staff-card-title">{t('idle.staffCardTitle')}</p>
-              <p className="staff-name">{t('idle.staffNotSignedIn')}</p>
-            </div>
-          </div>
+          <StaffCard />
           <p className="idle-waiting">{t('idle.waiting')}</p>
         </div>
         {context && <WindowQrCode url={context.window.ratingUrl} label={t('idle.qrHint')} />}

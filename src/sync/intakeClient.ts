@@ -9,6 +9,7 @@ import {
   type LateFlag,
 } from '../../contract/intakeApi';
 import type { Outcome } from '../../contract/outcome';
+import { PairingCodeResponseSchema, PairingStatusResponseSchema, type PairingCodeResponse, type PairingStatusResponse } from '../../contract/staffSession';
 
 /** How one upload attempt ended, as the sync engine needs to know it. */
 export type UploadResult =
@@ -85,6 +86,35 @@ export function createIntakeClient(options: IntakeClientOptions) {
       }
       if (!parsed.success) return { kind: 'retry', reason: 'the intake answer did not match the contract' };
       return { kind: 'ok', response: parsed.data, sentAtMs, receivedAtMs };
+    },
+
+    /** A fresh staff pairing code for this device; null when the intake cannot be reached or refuses. */
+    async requestPairingCode(): Promise<PairingCodeResponse | null> {
+      try {
+        const response = await signedPost(`/v1/devices/${encodeURIComponent(options.deviceId)}/pairing-codes`, '{}');
+        if (response.status !== 201) return null;
+        const parsed = PairingCodeResponseSchema.safeParse(await response.json());
+        return parsed.success ? parsed.data : null;
+      } catch {
+        return null;
+      }
+    },
+
+    /** Whether staff confirmed the code yet (signed in the query, as the intake reads GETs). */
+    async pairingStatus(code: string): Promise<PairingStatusResponse | null> {
+      const path = `/v1/devices/${encodeURIComponent(options.deviceId)}/pairing-codes/${encodeURIComponent(code)}`;
+      try {
+        const timestamp = Math.round(options.now());
+        const signature = await options.sign(timestamp, `GET ${path}`);
+        const url = new URL(path, options.baseUrl);
+        url.search = new URLSearchParams({ ts: String(timestamp), sig: signature }).toString();
+        const response = await doFetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+        if (!response.ok) return null;
+        const parsed = PairingStatusResponseSchema.safeParse(await response.json());
+        return parsed.success ? parsed.data : null;
+      } catch {
+        return null;
+      }
     },
 
     /** The intake's public key for sealing phone numbers; null when it cannot be had now. */

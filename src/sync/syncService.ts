@@ -1,10 +1,13 @@
 import type { DeviceContext } from '../../contract/hallConfig';
+import { appendAudit, sha256Hex } from '../data/auditLog';
 import { openEvaluatorDb, type EvaluatorDb } from '../data/db';
-import { exportPublicKey, loadOrCreateDeviceKey, signRequest } from '../device/deviceKey';
-import { createIntakeClient } from './intakeClient';
+import { exportPublicKey, generateDeviceKey, loadOrCreateDeviceKey, replaceDeviceKey, signRequest } from '../device/deviceKey';
+import { createIntakeClient, type IntakeClient } from './intakeClient';
 import { createSyncEngine, INITIAL_SYNC_STATUS, type LockManagerLike, type SyncEngine, type SyncStatus } from './syncEngine';
 
 const ENROLLED_KEY = 'enrolledAtIntake';
+/** SHA-256 of the enrolment token the current key was enrolled with. */
+const ENROLLED_WITH_KEY = 'enrolledWithToken';
 const ENROL_RETRY_MS = 30_000;
 
 export interface SyncServiceOptions {
@@ -22,12 +25,21 @@ export interface SyncServiceOptions {
  * single-use token from provisioning), then the sync engine. Returns null when the hall has
  * no intake configured.
  */
-export function startSyncService({ db, context, now, onStatus, onSealingKey, locks }: SyncServiceOptions): { engine: SyncEngine; stop(): void } | null {
+export function startSyncService({ db, context, now, onStatus, onSealingKey, locks }: SyncServiceOptions): {
+  engine: SyncEngine;
+  client: IntakeClient;
+  /** Settles once the device is enrolled at the intake (signed requests will be accepted). */
+  enrolled: Promise<void>;
+  stop(): void;
+} | null {
   const intake = context.intake;
   if (!intake) return null;
   let keyPair: CryptoKeyPair | null = null;
+  let markEnrolled = () => {};
+  const enrolled = new Promise<void>((resolve) => (markEnrolled = resolve));
   let stopped = false;
   let enrolTimer: ReturnType<typeof setTimeout> | undefined;
+  let rotateTimer: ReturnType<typeof setTimeout> | undefined;
 
   const client = createIntakeClient({
     baseUrl: intake.url,
@@ -61,6 +73,11 @@ export function startSyncService({ db, context, now, onStatus, onSealingKey, loc
         onStatus(notEnrolled({ lastError: 'not enrolled and no enrolment token in the device configuration' }));
         return;
       }
+      const expiresAt = intake?.enrolmentTokenExpiresAt;
+      if (expiresAt !== undefined && Date.parse(expiresAt) <= now()) {
+        onStatus(notEnrolled({ lastError: `the enrolment token expired at ${expiresAt}: provision this device again (npm run provision -- kiosk-config/<hall> --device ${context.device.id} --force)` }));
+        return;
+      }
       const result = await client.enrol(token, await exportPublicKey(keyPair));
       if (!result.ok) {
         onStatus(notEnrolled({ lastError: `enrolment failed (${result.status}): ${result.reason}`, nextAttemptAtMs: now() + ENROL_RETRY_MS }));
@@ -68,11 +85,49 @@ export function startSyncService({ db, context, now, onStatus, onSealingKey, loc
         return;
       }
       await db.meta.put({ key: ENROLLED_KEY, value: now() });
+      await db.meta.put({ key: ENROLLED_WITH_KEY, value: await sha256Hex(token) });
+    } else {
+      await rotateIfReprovisioned();
     }
+    markEnrolled();
     if (!intake?.sealingPublicKey && onSealingKey) {
       void client.sealingKey().then((key) => key && onSealingKey(key));
     }
     await engine.start();
+  }
+
+  /**
+   * A re-provisioned bundle brings a new enrolment token: the device then makes a new key and
+   * enrols it, which replaces its key at the intake. Outcomes already signed with the old key
+   * must reach the intake first, so this waits for an empty outbox.
+   */
+  async function rotateIfReprovisioned(): Promise<void> {
+    const token = intake?.enrolmentToken;
+    if (stopped || !token) return;
+    const digest = await sha256Hex(token);
+    const used = await db.meta.get(ENROLLED_WITH_KEY);
+    if (used === undefined) {
+      // Enrolled before the token was remembered: this token is the one it enrolled with.
+      await db.meta.put({ key: ENROLLED_WITH_KEY, value: digest });
+      return;
+    }
+    if (used.value === digest) return;
+    if ((await db.outbox.count()) > 0) {
+      rotateTimer = setTimeout(() => void rotateIfReprovisioned(), ENROL_RETRY_MS);
+      return;
+    }
+    const fresh = await generateDeviceKey();
+    const result = await client.enrol(token, await exportPublicKey(fresh));
+    if (!result.ok) {
+      // The old key stays enrolled and in use; a network failure is tried again later.
+      console.warn(`key rotation: enrolment with the new token failed (${result.status}): ${result.reason}`);
+      if (result.status === 0) rotateTimer = setTimeout(() => void rotateIfReprovisioned(), ENROL_RETRY_MS);
+      return;
+    }
+    await replaceDeviceKey(db, fresh);
+    keyPair = fresh;
+    await db.meta.put({ key: ENROLLED_WITH_KEY, value: digest });
+    await appendAudit(db, 'device-key-rotated', { deviceId: context.device.id });
   }
 
   const onOnline = () => void engine.retryNow();
@@ -81,11 +136,15 @@ export function startSyncService({ db, context, now, onStatus, onSealingKey, loc
 
   return {
     engine,
+    client,
+    enrolled,
     stop() {
       stopped = true;
       clearTimeout(enrolTimer);
+      clearTimeout(rotateTimer);
       engine.stop();
       globalThis.removeEventListener?.('online', onOnline);
     },
   };
 }
+

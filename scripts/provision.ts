@@ -1,0 +1,58 @@
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { HallConfigError, readHallConfig } from '../host/hallConfigFile';
+import { provisionHall } from './provisioning';
+import { findCjkFont } from './windowPoster';
+
+/**
+ * `npm run provision -- kiosk-config/<hall> [--out provisioned/<hall>] [--token-ttl-days 14]
+ *   [--device ID ...] [--force] [--font file.ttc [--font-face Name]]`
+ */
+function hallFile(arg: string): string {
+  for (const candidate of [arg, `${arg}.json`, path.join(arg, 'hall.json')]) {
+    if (existsSync(candidate) && statSync(candidate).isFile()) return candidate;
+  }
+  throw new Error(`no hall config at ${arg} (tried ${arg}, ${arg}.json and ${path.join(arg, 'hall.json')})`);
+}
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      out: { type: 'string' },
+      'token-ttl-days': { type: 'string', default: '14' },
+      device: { type: 'string', multiple: true },
+      force: { type: 'boolean', default: false },
+      font: { type: 'string' },
+      'font-face': { type: 'string' },
+    },
+  });
+  const [target] = positionals;
+  if (!target) throw new Error('usage: npm run provision -- kiosk-config/<hall> [--out DIR] [--token-ttl-days N] [--device ID] [--force] [--font FILE]');
+  const ttlDays = Number(values['token-ttl-days']);
+  if (!Number.isFinite(ttlDays) || ttlDays <= 0 || ttlDays > 365) throw new Error('--token-ttl-days must be between 0 and 365');
+  const font = values.font ? { file: values.font, ...(values['font-face'] ? { face: values['font-face'] } : {}) } : findCjkFont();
+  if (!font) throw new Error('no CJK font found for the PDF posters: pass --font <file.ttf|.ttc> (and --font-face for a .ttc)');
+
+  const hall = readHallConfig(hallFile(target));
+  const outDir = values.out ?? path.join('provisioned', hall.hall.code);
+  const result = await provisionHall(hall, {
+    outDir,
+    tokenTtlMs: ttlDays * 24 * 3600 * 1000,
+    font,
+    force: values.force,
+    ...(values.device ? { deviceIds: values.device } : {}),
+  });
+  console.log(`provisioned ${hall.hall.name} (${hall.hall.code}) into ${outDir}`);
+  for (const b of result.bundles) console.log(`  device ${b.deviceId} (window ${b.windowNo}): ${b.file}  token expires ${b.enrolmentTokenExpiresAt}`);
+  for (const p of result.posters) console.log(`  poster window ${p.windowNo}: ${p.svg}, ${p.pdf}`);
+  console.log(`  for the intake: ${result.tokensFile}  (npm run intake -- --enrolment-tokens-file ${result.tokensFile})`);
+  console.log('  copy each device folder to its device only: a bundle holds that device\'s secrets.');
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof HallConfigError) console.error(error.message);
+  else console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
