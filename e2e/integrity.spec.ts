@@ -169,3 +169,24 @@ test.describe('anomaly flags, at 17:20 in a hall whose shift ends at 17:30', () 
     expect(lateFlags).toContainEqual({ outcomeId: burst?.id, flag: 'press-burst', count: 9 });
   });
 });
+
+test.describe('anomaly flags, right after a staff login at 10:00', () => {
+  test.use({ timezoneId: 'Asia/Shanghai' });
+
+  test('three ratings inside two minutes of the login are flagged burst-after-login, and not unpaired', async ({ page, evaluator }) => {
+    await page.clock.install({ time: new Date('2026-11-23T10:00:00+08:00') });
+    await page.clock.resume();
+    await openEvaluator(page, evaluator.host);
+    const login = await fetch(`${evaluator.host.origin}/api/staff-session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${evaluator.host.caseEventToken}` },
+      body: JSON.stringify({ event: 'login', staff: { loginName: 'zhangsan', name: '张三', staffNo: 'A0123' } }),
+    });
+    expect(login.status).toBe(200);
+    await expect(page.locator('[data-staff="zhangsan"]')).toBeVisible();
+    for (const no of ['P-LOGIN-1', 'P-LOGIN-2', 'P-LOGIN-3']) await rate(page, evaluator.sendCaseEvent, no, '5');
+    const outcomes = await readOutbox(page);
+    expect(outcomes.map((o) => o.flags.includes('burst-after-login'))).toEqual([false, false, true]);
+    for (const outcome of outcomes) expect(outcome.flags).not.toContain('unpaired');
+  });
+});
