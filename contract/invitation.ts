@@ -10,6 +10,8 @@ export const InvitationSchema = z
     staff: StaffSchema,
     /** Epoch ms at which the host accepted the case event. */
     receivedAtMs: z.number().int().nonnegative(),
+    /** Begun by a citizen at the window without a case (hall policy allowFreeRating); its outcome is flagged free-rating. */
+    free: z.literal(true).optional(),
   })
   .strict();
 export type Invitation = z.infer<typeof InvitationSchema>;

@@ -190,3 +190,29 @@ test.describe('anomaly flags, right after a staff login at 10:00', () => {
     for (const outcome of outcomes) expect(outcome.flags).not.toContain('unpaired');
   });
 });
+
+test.describe('in a hall that allows free rating', () => {
+  test.use({ hostPolicies: { allowFreeRating: true, thanksSec: 1 } });
+
+  test('a citizen can rate the signed-in staff member without a case; the outcome is flagged free-rating', async ({ page, evaluator }) => {
+    await openEvaluator(page, evaluator.host);
+    const freeButton = page.getByRole('button', { name: '评价本窗口服务' });
+    await expect(freeButton).toHaveCount(0); // nobody signed in: nobody to rate
+    const login = await fetch(`${evaluator.host.origin}/api/staff-session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${evaluator.host.caseEventToken}` },
+      body: JSON.stringify({ event: 'login', staff: { loginName: 'lisi', name: '李四', staffNo: 'A0456' } }),
+    });
+    expect(login.status).toBe(200);
+    await freeButton.click();
+    await expect(page.locator('[data-screen="rating"]')).toContainText('李四');
+    await page.getByRole('button', { name: /^满意/ }).click();
+    await expect(page.locator('[data-screen="idle"]')).toBeVisible();
+    const [outcome] = await readOutbox(page);
+    expect(outcome).toMatchObject({ level: 4, staff: { loginName: 'lisi' }, case: { taskCode: 'WINDOW-SERVICE' } });
+    expect(outcome?.flags).toContain('free-rating');
+    // A case rating afterwards is not free.
+    await rate(page, evaluator.sendCaseEvent, 'P-AFTER-FREE', '5');
+    expect((await readOutbox(page)).find((o) => o.case.projectNo === 'P-AFTER-FREE')?.flags).not.toContain('free-rating');
+  });
+});

@@ -20,6 +20,7 @@ async function boot(): Promise<void> {
   const store = createFlowStore({
     db,
     staffPairedAtMs: sessions.pairedAtMs,
+    pairedStaff: sessions.pairedStaff,
     now: preciseNow,
     ackInvitation: (invitationId) => bridge?.send({ type: 'ack', invitationId }),
     onOutcomeRecorded: () => void useAdminStore.getState().engine?.notify(),

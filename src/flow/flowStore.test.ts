@@ -178,4 +178,32 @@ describe('flow store', () => {
     expect(JSON.stringify(outcome)).not.toContain('13800138000');
     expect(store.getState().lastError).toMatch(/callback phone not kept: no intake sealing key/);
   });
+
+  it('starts a free rating only on the idle screen, with the hall policy on and a staff member signed in; its outcome is flagged', async () => {
+    const db = openEvaluatorDb(`flow-${crypto.randomUUID()}`);
+    let staff: { loginName: string; name: string; staffNo?: string } | null = null;
+    const store = createFlowStore({ db, now: Date.now, pairedStaff: () => staff, staffPairedAtMs: () => (staff ? Date.now() - 3_600_000 : null) });
+    cleanup.push(() => {
+      store.dispose();
+      db.close();
+    });
+    await store.setContext(testContext);
+    staff = { loginName: 'zhangsan', name: '张三', staffNo: 'A0123' };
+    expect(await store.getState().startFreeRating()).toBe(false); // the hall does not allow it
+    await store.setContext({ ...testContext, policies: { ...testContext.policies, allowFreeRating: true } });
+    staff = null;
+    expect(await store.getState().startFreeRating()).toBe(false); // nobody to rate
+    staff = { loginName: 'zhangsan', name: '张三', staffNo: 'A0123' };
+    expect(await store.getState().startFreeRating()).toBe(true);
+    expect(store.getState().flow.screen.name).toBe('rating');
+    expect(await store.getState().startFreeRating()).toBe(false); // not while a rating is on screen
+    store.getState().send({ type: 'PRESS', level: 4, method: 'touch' });
+    await until(store, 'thanks');
+    const outcomes = await db.outbox.toArray();
+    expect(outcomes).toHaveLength(1);
+    expect(outcomes[0]).toMatchObject({ level: 4, staff: { loginName: 'zhangsan', staffNo: 'A0123' }, case: { taskCode: 'WINDOW-SERVICE' } });
+    expect(outcomes[0]?.case.projectNo).toMatch(/^FREE-[0-9a-f]{32}$/);
+    expect(outcomes[0]?.flags).toContain('free-rating');
+    expect(outcomes[0]?.flags).not.toContain('unpaired');
+  });
 });

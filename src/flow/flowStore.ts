@@ -1,5 +1,6 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { DeviceContext, Policies } from '../../contract/hallConfig';
+import type { Staff } from '../../contract/caseEvent';
 import type { Invitation } from '../../contract/invitation';
 import { PoliciesSchema } from '../../contract/hallConfig';
 import type { EvaluatorDb } from '../data/db';
@@ -8,6 +9,7 @@ import { createOutcomeRecorder, type OutcomeSigner, type SealedEnding } from '..
 import { outcomeSigner } from '../device/deviceKey';
 import { sealPhone } from '../integrity/sealPhone';
 import { loadDeviceContext, saveDeviceContext } from '../data/deviceContext';
+import { freeRatingInvitation } from './freeRating';
 import { initialFlowState, nextDeadline, transition, type Effect, type Ending, type FlowEvent, type FlowState } from './machine';
 
 /** Events as the UI sends them: the store stamps the time. */
@@ -21,6 +23,11 @@ export interface FlowStoreState {
   /** The intake's key for sealing callback phone numbers; without one the callback choice is hidden. */
   sealingKey: string | null;
   send(event: UiEvent): void;
+  /**
+   * A citizen asks to rate the window without a case. Honoured only on the idle screen, when the
+   * hall allows free rating and a staff member is signed in; returns whether a rating began.
+   */
+  startFreeRating(): Promise<boolean>;
 }
 
 export interface FlowStoreDeps {
@@ -35,6 +42,8 @@ export interface FlowStoreDeps {
   clockOffsetMs?: () => number | null;
   /** When the paired staff member logged in; null when nobody is paired. */
   staffPairedAtMs?: () => number | null;
+  /** The staff member signed in at this window, whom a free rating rates; null when nobody is. */
+  pairedStaff?: () => Staff | null;
   /** Signs outcome hashes; the device key by default. */
   sign?: OutcomeSigner;
   setTimer?: (fn: () => void, ms: number) => unknown;
@@ -97,6 +106,14 @@ export function createFlowStore(deps: FlowStoreDeps): FlowStore {
       }
       dispatch({ ...event, now: deps.now() } as FlowEvent);
     },
+    startFreeRating: async () => {
+      const { context, flow } = store.getState();
+      const staff = deps.pairedStaff?.() ?? null;
+      if (!context?.policies.allowFreeRating || !staff || flow.screen.name !== 'idle') return false;
+      const pending = await storeInvitation(deps.db, freeRatingInvitation(context, staff, deps.now()));
+      if (pending) dispatch({ type: 'INVITE', pending, now: deps.now() });
+      return pending !== null;
+    },
   }));
 
   function policies(): Policies {
@@ -139,7 +156,7 @@ export function createFlowStore(deps: FlowStoreDeps): FlowStore {
         const nowMs = deps.now();
         const staffPairedAtMs = deps.staffPairedAtMs?.() ?? null;
         sealEnding(ending, context.intake?.sealingPublicKey ?? store.getState().sealingKey, reportError)
-          .then((sealed) => recorder.record(invitation, sealed, { context, clockOffsetMs, nowMs, staffPairedAtMs }))
+          .then((sealed) => recorder.record(invitation, sealed, { context, clockOffsetMs, nowMs, staffPairedAtMs, free: invitation.free === true }))
           .then(
           (outcome) => {
             markPerformance('outcome-durable', { invitationId: invitation.id, outcomeId: outcome.id });

@@ -16,6 +16,7 @@ export const en: Resources = {
     logoutYes: 'Sign out',
     logoutNo: 'Cancel',
     qrHint: 'Scan to rate this window',
+    freeRating: "Rate this window's service",
     waiting: 'You will be asked to rate once your case is accepted or completed',
     hostOffline: 'Connecting to the host…',
     queued_one: '{{count}} more case waiting to be rated',

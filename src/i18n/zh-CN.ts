@@ -17,6 +17,7 @@ export const zhCN = {
     logoutYes: '签退',
     logoutNo: '取消',
     qrHint: '扫码评价本窗口服务',
+    freeRating: '评价本窗口服务',
     waiting: '办件受理或办结后将邀请您评价',
     hostOffline: '正在连接主机…',
     queued_one: '另有 {{count}} 件办件待评价',

@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import { StaffSessionSchema, type StaffLogoutReason, type StaffSession } from '../../contract/staffSession';
+import type { Staff } from '../../contract/caseEvent';
 import type { EvaluatorDb } from '../data/db';
 
 /** A pairing code the device shows while nobody is signed in. */
@@ -102,6 +103,8 @@ export function createStaffSessions(db: EvaluatorDb, now: () => number = Date.no
     },
     /** When the staff member now serving paired, for the outcome's flags; null when nobody is. */
     pairedAtMs: (): number | null => useStaffStore.getState().session?.pairedAtMs ?? null,
+    /** Who is signed in at this window, whom a free rating rates; null when nobody is. */
+    pairedStaff: (): Staff | null => useStaffStore.getState().session?.staff ?? null,
   };
 }
 

@@ -5,11 +5,14 @@ import { LanguageSwitch } from '../components/LanguageSwitch';
 import { StaffCard } from '../components/StaffCard';
 import { WindowQrCode } from '../components/WindowQrCode';
 import { useFlow } from '../flow/FlowContext';
+import { useStaffStore } from '../pairing/staffSessions';
 
 export function IdleScreen() {
   const { t } = useTranslation();
   const context = useFlow((s) => s.context);
   const hostConnected = useFlow((s) => s.hostConnected);
+  const startFreeRating = useFlow((s) => s.startFreeRating);
+  const staffSignedIn = useStaffStore((s) => s.session !== null);
   const onHallNameTap = useMemo(() => createTapCounter(() => useAdminStore.setState({ pinPadOpen: true, pinResult: null })), []);
   return (
     <main className="screen idle-screen" data-screen="idle">
@@ -33,6 +36,11 @@ export function IdleScreen() {
           )}
           <StaffCard />
           <p className="idle-waiting">{t('idle.waiting')}</p>
+          {context?.policies.allowFreeRating && staffSignedIn && (
+            <button type="button" className="free-rating" onClick={() => void startFreeRating()}>
+              {t('idle.freeRating')}
+            </button>
+          )}
         </div>
         {context && <WindowQrCode url={context.window.ratingUrl} label={t('idle.qrHint')} />}
       </section>
