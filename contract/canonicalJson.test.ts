@@ -9,7 +9,11 @@ describe('canonicalJson', () => {
     expect(canonicalJson({ x: 1, y: [1, 2] })).toBe(canonicalJson({ y: [1, 2], x: 1 }));
     expect(canonicalJson({ x: 1 })).not.toBe(canonicalJson({ x: 2 }));
   });
+  it('writes undefined array items as null and nests arrays of objects', () => {
+    expect(canonicalJson([undefined, [{ b: 2, a: 1 }], 'x'])).toBe('[null,[{"a":1,"b":2}],"x"]');
+  });
   it('refuses numbers JSON cannot carry', () => {
+    expect(() => canonicalJson([1, Number.POSITIVE_INFINITY])).toThrow();
     expect(() => canonicalJson({ n: Number.NaN })).toThrow();
   });
 });

@@ -4,6 +4,7 @@ import { HallConfigSchema, type HallConfig } from '../contract/hallConfig';
 import type { Outcome } from '../contract/outcome';
 import { readHallConfig } from '../host/hallConfigFile';
 import { startHost, type HostOptions, type RunningHost } from '../host/hostServer';
+import { TEST_SEALING_PUBLIC_KEY } from './testSealingKey';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -51,7 +52,10 @@ export async function launchHost(hall: HallConfig, extra: Partial<HostOptions> =
 export const test = base.extend<{ hostPolicies: Partial<HallConfig['policies']>; evaluator: HostFixture }>({
   hostPolicies: [{}, { option: true }],
   evaluator: async ({ hostPolicies }, use) => {
-    const fixture = await launchHost(demoHall(hostPolicies));
+    // An intake the device knows the sealing key of but has no enrolment token for: callbacks
+    // can be sealed, and no sync traffic leaves the test.
+    const hall = { ...demoHall(hostPolicies), intake: { url: 'http://127.0.0.1:9/', batchSize: 500, syncIntervalSec: 30, sealingPublicKey: TEST_SEALING_PUBLIC_KEY } };
+    const fixture = await launchHost(hall);
     await use(fixture);
     await fixture.host.close();
   },
@@ -112,5 +116,31 @@ export function readInvitation(page: Page, id: string): Promise<{ state: string;
         };
       }),
     id,
+  );
+}
+
+/** Every object store of the evaluator's database as one JSON text: what someone with the disk could read. */
+export function dumpDatabase(page: Page): Promise<string> {
+  return page.evaluate(
+    () =>
+      new Promise<string>((resolve, reject) => {
+        const open = indexedDB.open('haochaping-evaluator');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const names = [...db.objectStoreNames];
+          const tx = db.transaction(names);
+          const dump: Record<string, unknown[]> = {};
+          for (const name of names) {
+            const request = tx.objectStore(name).getAll();
+            request.onsuccess = () => (dump[name] = request.result);
+          }
+          tx.oncomplete = () => {
+            db.close();
+            resolve(JSON.stringify(dump));
+          };
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
   );
 }

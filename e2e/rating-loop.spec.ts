@@ -1,4 +1,5 @@
-import { expect, openEvaluator, readInvitation, readOutbox, test } from './fixtures';
+import { dumpDatabase, expect, openEvaluator, readInvitation, readOutbox, test } from './fixtures';
+import { openSealedPhone } from './testSealingKey';
 
 test('case event → rating screen → 非常不满意 with two reasons and a callback → durable outcome that survives reload', async ({ page, evaluator }) => {
   await openEvaluator(page, evaluator.host);
@@ -34,7 +35,7 @@ test('case event → rating screen → 非常不满意 with two reasons and a ca
       tags: ['113', '115'],
       comment: '同一份材料交了三次',
       public: false,
-      callback: { requested: true, phone: '13800138000' },
+      callback: { requested: true },
       channel: 'hall-pad',
       event: 'closed',
       case: { projectNo: 'P20261122-0001', taskCode: '113401000000000001', taskName: '企业设立登记', deptName: '市场监督管理局', userProp: 2 },
@@ -43,7 +44,11 @@ test('case event → rating screen → 非常不满意 with two reasons and a ca
       input: { method: 'touch' },
     });
   };
-  check(await readOutbox(page));
+  const [stored] = await readOutbox(page);
+  check([stored!]);
+  // The phone is sealed to the intake's key: not in the device database in clear, and opens only there.
+  expect(await dumpDatabase(page)).not.toMatch(/13800138000|138 0013 8000/);
+  expect(openSealedPhone(stored!.callback.sealedPhone!)).toBe('13800138000');
 
   await page.reload();
   await expect(page.locator('[data-screen="idle"]')).toBeVisible();

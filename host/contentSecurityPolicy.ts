@@ -2,7 +2,8 @@
 export function contentSecurityPolicy(intakeUrl: string | undefined): string {
   return [
     "default-src 'self'",
-    "script-src 'self'",
+    // WebAssembly only (libsodium's sealed box for callback phones); JS eval stays forbidden.
+    "script-src 'self' 'wasm-unsafe-eval'",
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data:",
     `connect-src 'self'${intakeUrl ? ` ${new URL(intakeUrl).origin}` : ''}`,

@@ -41,6 +41,7 @@ describe('admin audit log', () => {
     const row = (await db.outbox.get(outcome.seq))!;
     await db.deadLetters.put({ ...row, rejectedAtMs: Date.now(), code: 'invalid', reason: 'tags.0: bad' });
     await db.outbox.delete(outcome.seq);
+    await db.lateFlags.put({ outcomeId: outcome.id, flag: 'press-burst', count: 3 });
 
     await expect(discardDeadLetter(db, outcome.id, '  ')).rejects.toThrow(/reason/);
     expect(await listDeadLetters(db)).toHaveLength(1);
@@ -48,6 +49,7 @@ describe('admin audit log', () => {
 
     await discardDeadLetter(db, outcome.id, '旧版本写坏的记录，已人工核对');
     expect(await listDeadLetters(db)).toHaveLength(0);
+    expect(await db.lateFlags.count()).toBe(0);
     const [entry] = await listAudit(db);
     expect(entry).toMatchObject({
       action: 'dead-letter-discarded',

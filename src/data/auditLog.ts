@@ -34,7 +34,7 @@ export async function appendAudit(
   db: EvaluatorDb,
   action: AuditAction,
   detail: AuditDetail,
-  alongside?: { tables: Array<keyof Pick<EvaluatorDb, 'deadLetters' | 'outbox'>>; run: () => Promise<void> },
+  alongside?: { tables: Array<keyof Pick<EvaluatorDb, 'deadLetters' | 'outbox' | 'lateFlags'>>; run: () => Promise<void> },
 ): Promise<AuditRow> {
   for (;;) {
     const last = await db.audit.orderBy('id').last();

@@ -31,6 +31,14 @@ export type OutcomeSigner = (bytes: Uint8Array) => Promise<string>;
 
 class ChainHeadMoved extends Error {}
 
+/** Hashes an outcome over its canonical encoding (prevHash included) and signs the hash. */
+export async function sealOutcome(unsealed: UnsealedOutcome, sign: OutcomeSigner, subtle: SubtleCrypto = crypto.subtle): Promise<Outcome> {
+  const digest = new Uint8Array(await subtle.digest('SHA-256', new TextEncoder().encode(outcomeHashInput(unsealed))));
+  let hash = '';
+  for (const byte of digest) hash += byte.toString(16).padStart(2, '0');
+  return { ...unsealed, hash, signature: await sign(signedBytes(hash)) };
+}
+
 /**
  * Writes outcomes to the outbox as one hash chain per device: each outcome carries the hash of
  * the one before and is signed by the device key, so a deleted, edited or invented outcome shows
@@ -39,13 +47,6 @@ class ChainHeadMoved extends Error {}
  */
 export function createOutcomeRecorder(db: EvaluatorDb, sign: OutcomeSigner, subtle: SubtleCrypto = crypto.subtle) {
   let queue: Promise<unknown> = Promise.resolve();
-
-  async function sha256Hex(text: string): Promise<string> {
-    const digest = new Uint8Array(await subtle.digest('SHA-256', new TextEncoder().encode(text)));
-    let hex = '';
-    for (const byte of digest) hex += byte.toString(16).padStart(2, '0');
-    return hex;
-  }
 
   async function attempt(invitation: Invitation, ending: SealedEnding, rc: RecordContext): Promise<Outcome> {
     const caseKey = `${invitation.case.projectNo}|${invitation.event}`;
@@ -93,8 +94,7 @@ export function createOutcomeRecorder(db: EvaluatorDb, sign: OutcomeSigner, subt
       }),
       prevHash: head.hash,
     } satisfies UnsealedOutcome;
-    const hash = await sha256Hex(outcomeHashInput(unsealed));
-    const outcome = OutcomeSchema.parse({ ...unsealed, hash, signature: await sign(signedBytes(hash)) } satisfies Outcome);
+    const outcome = OutcomeSchema.parse(await sealOutcome(unsealed, sign, subtle));
 
     const newRecent = ending.outcome === 'rated' ? [...recent, Date.now()].slice(-RECENT_RATINGS_KEPT) : recent;
     try {

@@ -159,4 +159,23 @@ describe('flow store', () => {
     // The outcome was signed at the first press; the burst goes up as a late flag for it.
     expect(await db.lateFlags.toArray()).toEqual([{ outcomeId: row?.outcomeId, flag: 'press-burst', count: 19 }]);
   });
+
+  it('records a 差评 with a callback even when the phone cannot be sealed, and says why the number is gone', async () => {
+    const { store, db, clock } = setup();
+    await store.setContext(testContext); // no intake, so no sealing key
+    await store.receiveInvitation(makeInvitation());
+    store.getState().send({ type: 'PRESS', level: 1, method: 'touch' });
+    await until(store, 'details');
+    clock.advance(1000);
+    store.getState().send({ type: 'TOGGLE_TAG', code: '113' });
+    store.getState().send({ type: 'SET_CALLBACK', value: true });
+    store.getState().send({ type: 'SET_PHONE', value: '13800138000' });
+    store.getState().send({ type: 'SUBMIT' });
+    await until(store, 'thanks');
+    const [outcome] = await db.outbox.toArray();
+    expect(outcome).toMatchObject({ level: 1, callback: { requested: true } });
+    expect(outcome?.callback).not.toHaveProperty('sealedPhone');
+    expect(JSON.stringify(outcome)).not.toContain('13800138000');
+    expect(store.getState().lastError).toMatch(/callback phone not kept: no intake sealing key/);
+  });
 });

@@ -56,11 +56,21 @@ const DEFAULT_POLICIES: Policies = PoliciesSchema.parse({});
 const SEALING_KEY = 'intakeSealingKey';
 
 /** Replaces a callback phone number by its sealed box; the clear number goes no further. */
-async function sealEnding(ending: Ending, sealingKey: string | null | undefined): Promise<SealedEnding> {
+/**
+ * The ending with its phone number sealed. The rating outranks the phone: when no key is known or
+ * sealing fails, the outcome keeps "callback requested" without a number (the follow-up still
+ * opens) rather than never being recorded.
+ */
+async function sealEnding(ending: Ending, sealingKey: string | null | undefined, onLostPhone: (reason: string) => void): Promise<SealedEnding> {
   const { phone, requested } = ending.callback;
   if (phone === undefined) return { ...ending, callback: { requested } };
-  if (!sealingKey) throw new Error('a callback phone number cannot be kept: no intake sealing key on this device');
-  return { ...ending, callback: { requested, sealedPhone: await sealPhone(phone, sealingKey) } };
+  try {
+    if (!sealingKey) throw new Error('no intake sealing key on this device');
+    return { ...ending, callback: { requested, sealedPhone: await sealPhone(phone, sealingKey) } };
+  } catch (error) {
+    onLostPhone(`callback phone not kept: ${error instanceof Error ? error.message : String(error)}`);
+    return { ...ending, callback: { requested } };
+  }
 }
 
 /**
@@ -128,7 +138,7 @@ export function createFlowStore(deps: FlowStoreDeps): FlowStore {
         const clockOffsetMs = deps.clockOffsetMs?.() ?? null;
         const nowMs = deps.now();
         const staffPairedAtMs = deps.staffPairedAtMs?.() ?? null;
-        sealEnding(ending, context.intake?.sealingPublicKey ?? store.getState().sealingKey)
+        sealEnding(ending, context.intake?.sealingPublicKey ?? store.getState().sealingKey, reportError)
           .then((sealed) => recorder.record(invitation, sealed, { context, clockOffsetMs, nowMs, staffPairedAtMs }))
           .then(
           (outcome) => {

@@ -39,6 +39,7 @@ export async function discardDeadLetter(db: EvaluatorDb, id: string, reason: str
     db,
     'dead-letter-discarded',
     { outcomeId: id, seq: letter.seq, hash: letter.hash, level: letter.level ?? null, refusal: `${letter.code}: ${letter.reason}`.slice(0, 300), reason: why },
-    { tables: ['deadLetters'], run: () => db.deadLetters.delete(id) },
+    // Its late flags go with it: the intake will never know the outcome to attach them to.
+    { tables: ['deadLetters', 'lateFlags'], run: () => Promise.all([db.deadLetters.delete(id), db.lateFlags.delete(id)]).then(() => undefined) },
   );
 }

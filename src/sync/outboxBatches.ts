@@ -35,8 +35,16 @@ export async function nextBatch(db: EvaluatorDb, maxItems: number, maxBytes: num
 }
 
 /** Late flags waiting to go up with the next upload. */
+/**
+ * Late flags ready to go up. A flag whose outcome sits in the dead-letter list waits there with
+ * it (sending it would only earn "unknown outcome" on every sync) and goes once it is re-queued.
+ */
 export async function pendingLateFlags(db: EvaluatorDb, limit: number): Promise<LateFlag[]> {
-  return db.lateFlags.limit(limit).toArray();
+  return db.transaction('r', db.lateFlags, db.deadLetters, async () => {
+    const flags = await db.lateFlags.toArray();
+    const held = new Set(await db.deadLetters.where('id').anyOf(flags.map((f) => f.outcomeId)).primaryKeys());
+    return flags.filter((f) => !held.has(f.outcomeId)).slice(0, limit);
+  });
 }
 
 /**

@@ -164,4 +164,37 @@ describe('utf8Length', () => {
       expect(utf8Length(text)).toBe(new TextEncoder().encode(text).length);
     }
   });
+
+  it('sends late flags with the next upload, forgets them once attached, and holds those of dead-lettered outcomes', async () => {
+    const db = await seeded(2);
+    const [first, second] = await db.outbox.orderBy('seq').toArray();
+    await db.lateFlags.bulkPut([
+      { outcomeId: first!.id, flag: 'press-burst', count: 4 },
+      { outcomeId: second!.id, flag: 'press-burst', count: 2 },
+    ]);
+    const sentFlags: string[][] = [];
+    const engine = createSyncEngine({
+      db,
+      client: {
+        uploadBatch: async (batch, lateFlags = []) => {
+          sentFlags.push(lateFlags.map((f) => f.outcomeId));
+          const results: ItemResult[] = batch.map((o) => (o.id === second!.id ? { id: o.id, status: 'rejected', code: 'tampered', reason: 'edited' } : { id: o.id, status: 'accepted' }));
+          return { kind: 'ok', response: { serverTimeMs: 1, results, lateFlagResults: lateFlags.map((f) => ({ outcomeId: f.outcomeId, status: f.outcomeId === second!.id ? 'unknown_outcome' : 'attached' })) }, sentAtMs: 1, receivedAtMs: 2 };
+        },
+      },
+      now: () => 1_000_000,
+      random: seededRandom(7),
+      batchSize: 10,
+      intervalMs: 30_000,
+      setTimer: () => undefined,
+      clearTimer: () => undefined,
+      onStatus: () => undefined,
+    });
+    await engine.start();
+    expect(sentFlags[0]?.sort()).toEqual([first!.id, second!.id].sort());
+    expect((await db.lateFlags.toArray()).map((f) => f.outcomeId)).toEqual([second!.id]);
+    await engine.notify();
+    await engine.notify();
+    expect(sentFlags).toHaveLength(1); // the held flag does not go up alone, again and again
+  });
 });

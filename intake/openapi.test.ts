@@ -1,0 +1,39 @@
+import { readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { AnomalyFlagSchema, OutcomeSchema } from '../contract/outcome';
+import { startIntake } from './intakeServer';
+
+interface OpenApi {
+  paths: Record<string, Record<string, unknown>>;
+  components: { schemas: Record<string, { required?: string[]; properties?: Record<string, unknown>; enum?: string[] }> };
+}
+
+const spec = parse(readFileSync(new URL('./openapi.yaml', import.meta.url), 'utf8')) as OpenApi;
+
+// The OpenAPI file is written by hand for readers; these checks keep it from drifting from zod.
+describe('openapi.yaml', () => {
+  it('describes the outcome with the same fields and required fields as contract/outcome.ts', () => {
+    const fromZod = z.toJSONSchema(OutcomeSchema, { io: 'input' }) as { required: string[]; properties: Record<string, unknown> };
+    const documented = spec.components.schemas.Outcome!;
+    expect(Object.keys(documented.properties ?? {}).sort()).toEqual(Object.keys(fromZod.properties).sort());
+    expect([...(documented.required ?? [])].sort()).toEqual([...fromZod.required].sort());
+    expect(spec.components.schemas.AnomalyFlag?.enum).toEqual(AnomalyFlagSchema.options);
+  });
+
+  it('documents only routes the reference intake serves', async () => {
+    const intake = await startIntake({ dbFile: path.join(mkdtempSync(path.join(tmpdir(), 'openapi-')), 'i.sqlite'), port: 0, corsOrigins: [], log: () => undefined });
+    try {
+      const documented = Object.entries(spec.paths).flatMap(([route, methods]) => Object.keys(methods).map((method) => ({ method: method.toUpperCase(), url: route.replace(/\{(\w+)\}/g, ':$1') })));
+      expect(documented.length).toBeGreaterThan(10);
+      const missing = documented.filter((r) => !intake.app.hasRoute(r as Parameters<typeof intake.app.hasRoute>[0]));
+      expect(missing).toEqual([]);
+    } finally {
+      await intake.close();
+    }
+  });
+});

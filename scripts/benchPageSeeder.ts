@@ -1,0 +1,100 @@
+/**
+ * Runs inside the evaluator's page during `npm run bench` (bundled by esbuild, evaluated over
+ * CDP): fills the outbox with outcomes that are hash-chained and signed by this device's own
+ * key exactly as the app writes them, and sends the one-request-per-outcome baseline. The intake
+ * verifies every signature and chain link, so the bench measures the real drain.
+ */
+import type { Outcome } from '../contract/outcome';
+import type { UnsealedOutcome } from '../contract/outcomeChain';
+import { GENESIS_HASH } from '../contract/outcomeChain';
+import { openEvaluatorDb, type ChainHead } from '../src/data/db';
+import { sealOutcome } from '../src/data/outbox';
+import { loadOrCreateDeviceKey, outcomeSigner, signRequest } from '../src/device/deviceKey';
+
+const CHUNK = 5000;
+
+function uuid7ish(): string {
+  const a = crypto.randomUUID();
+  return `${a.slice(0, 14)}7${a.slice(15)}`;
+}
+
+function unsealed(seq: number, prevHash: string, projectNo: string): UnsealedOutcome {
+  return {
+    id: uuid7ish(),
+    deviceId: 'demo-pad-a01',
+    seq,
+    invitationId: uuid7ish(),
+    outcome: 'rated',
+    level: 4,
+    tags: [],
+    public: true,
+    callback: { requested: false },
+    channel: 'hall-pad',
+    ratedAt: '2026-11-22T10:00:00.000+08:00',
+    monotonicMs: 1,
+    clockOffsetMs: null,
+    input: { method: 'touch', inviteToPressMs: 1500 },
+    event: 'closed',
+    case: { projectNo, taskCode: 'T001', taskName: '企业设立登记', deptName: '市场监督管理局', regionCode: '340104', userProp: 2 },
+    staff: { loginName: 'zhangsan', name: '张三' },
+    window: { hallCode: 'demo-hall', windowNo: 'A01', windowName: '综合受理 1 号窗口' },
+    questionSetVersion: 'national-2023',
+    flags: ['unpaired'],
+    prevHash,
+  };
+}
+
+async function withChain<T>(run: (db: ReturnType<typeof openEvaluatorDb>, head: ChainHead, sign: ReturnType<typeof outcomeSigner>) => Promise<{ head: ChainHead; result: T }>): Promise<T> {
+  const db = openEvaluatorDb('haochaping-evaluator');
+  try {
+    const head = ((await db.meta.get('chainHead'))?.value as ChainHead | undefined) ?? { seq: 0, hash: GENESIS_HASH };
+    const { head: next, result } = await run(db, head, outcomeSigner(db));
+    await db.meta.put({ key: 'chainHead', value: next });
+    return result;
+  } finally {
+    db.close();
+  }
+}
+
+/** Appends `count` signed outcomes to the outbox, continuing the device's chain. */
+function seedOutbox(count: number): Promise<number> {
+  return withChain(async (db, start, sign) => {
+    let head = start;
+    for (let from = 0; from < count; from += CHUNK) {
+      const rows: Array<Outcome & { storedAtMs: number }> = [];
+      for (let i = from; i < Math.min(count, from + CHUNK); i++) {
+        const outcome = await sealOutcome(unsealed(head.seq + 1, head.hash, `BENCH-${i}`), sign);
+        rows.push({ ...outcome, storedAtMs: Date.now() });
+        head = { seq: outcome.seq, hash: outcome.hash };
+      }
+      await db.outbox.bulkAdd(rows);
+    }
+    return { head, result: count };
+  });
+}
+
+/** Baseline: each outcome in its own signed request, one after another (a background-sync replay). */
+function sendOneByOne(count: number, intakeUrl: string): Promise<number> {
+  return withChain(async (db, start, sign) => {
+    const pair = await loadOrCreateDeviceKey(db);
+    let head = start;
+    const started = performance.now();
+    for (let i = 0; i < count; i++) {
+      const outcome = await sealOutcome(unsealed(head.seq + 1, head.hash, `BASE-${i}`), sign);
+      head = { seq: outcome.seq, hash: outcome.hash };
+      const body = JSON.stringify({ deviceId: 'demo-pad-a01', outcomes: [outcome] });
+      const timestamp = Date.now();
+      const response = await fetch(`${intakeUrl}/v1/outcomes/batch`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-device-id': 'demo-pad-a01', 'x-request-timestamp': String(timestamp), 'x-signature': await signRequest(pair, timestamp, body) },
+        body,
+      });
+      if (!response.ok) throw new Error(`baseline request failed: ${response.status}`);
+      const answer = (await response.json()) as { results: Array<{ status: string; reason?: string }> };
+      if (answer.results[0]?.status !== 'accepted') throw new Error(`baseline outcome not accepted: ${JSON.stringify(answer.results[0])}`);
+    }
+    return { head, result: performance.now() - started };
+  });
+}
+
+Object.assign(globalThis, { benchSeeder: { seedOutbox, sendOneByOne } });
