@@ -114,7 +114,7 @@ export function createDashboardRecorder(db: IntakeDb) {
   const upserts = COUNT_TABLES.map(({ table, period }) =>
     db.prepare(
       `INSERT INTO ${table} (hall_code, dim, ${period}, key, label, total, l1, l2, l3, l4, l5, unrated, declined)
-       VALUES (@hall, @dim, @period, @key, @label, 1, @l1, @l2, @l3, @l4, @l5, @unrated, @declined)
+       VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (hall_code, dim, ${period}, key) DO UPDATE SET
          label = excluded.label, total = total + 1, l1 = l1 + excluded.l1, l2 = l2 + excluded.l2, l3 = l3 + excluded.l3,
          l4 = l4 + excluded.l4, l5 = l5 + excluded.l5, unrated = unrated + excluded.unrated, declined = declined + excluded.declined`,
@@ -130,19 +130,11 @@ export function createDashboardRecorder(db: IntakeDb) {
   return function record(o: Outcome): void {
     const day = localDay(o.ratedAt);
     const level = o.outcome === 'rated' ? (o.level ?? 0) : 0;
-    const counts = {
-      l1: Number(level === 1),
-      l2: Number(level === 2),
-      l3: Number(level === 3),
-      l4: Number(level === 4),
-      l5: Number(level === 5),
-      unrated: Number(o.outcome === 'unrated'),
-      declined: Number(o.outcome === 'declined'),
-    };
+    // Levels 1–5, unrated, declined (positional: this runs ten times per stored outcome).
+    const counts = [level === 1, level === 2, level === 3, level === 4, level === 5, o.outcome === 'unrated', o.outcome === 'declined'].map(Number);
+    const periods = [day, day.slice(0, 7)];
     for (const [dim, key, label] of dimensionValues(o)) {
-      const row = { hall: o.window.hallCode, dim, key, label, ...counts };
-      upserts[0]?.run({ ...row, period: day });
-      upserts[1]?.run({ ...row, period: day.slice(0, 7) });
+      upserts.forEach((upsert, i) => upsert.run(o.window.hallCode, dim, periods[i], key, label, ...counts));
     }
     // Only comments the citizen allowed to be public feed the hot words, for managers too.
     if (o.public && o.comment && level > 0) {
@@ -156,32 +148,42 @@ export function createDashboardRecorder(db: IntakeDb) {
 /**
  * Counts every outcome and follow-up already stored into the dashboard tables (setting, not
  * adding, so running it twice changes nothing): the counts set-based in SQL (one GROUP BY per
- * table and dimension: seconds for a million rows, where one upsert per outcome takes minutes),
+ * dimension for the days, months from the days: a minute for a million rows where one upsert
+ * per outcome and dimension takes several),
  * hot words and public comments row by row over public commented ratings only.
  */
 export function backfillDashboard(db: IntakeDb): void {
-  for (const { table, period, ofRatedAt } of COUNT_TABLES) {
-    for (const [dim, key, label] of DIMENSION_COLUMNS) {
-      db.prepare(
-        `INSERT INTO ${table} (hall_code, dim, ${period}, key, label, total, l1, l2, l3, l4, l5, unrated, declined)
-         SELECT hall_code, @dim, ${ofRatedAt()} AS period, ${key}, MAX(${label()}), COUNT(*),
-                SUM(outcome = 'rated' AND level = 1), SUM(outcome = 'rated' AND level = 2), SUM(outcome = 'rated' AND level = 3),
-                SUM(outcome = 'rated' AND level = 4), SUM(outcome = 'rated' AND level = 5),
-                SUM(outcome = 'unrated'), SUM(outcome = 'declined')
-           FROM outcomes WHERE true GROUP BY hall_code, period, ${key}
-         ON CONFLICT (hall_code, dim, ${period}, key) DO UPDATE SET
-           label = excluded.label, total = excluded.total, l1 = excluded.l1, l2 = excluded.l2, l3 = excluded.l3, l4 = excluded.l4,
-           l5 = excluded.l5, unrated = excluded.unrated, declined = excluded.declined`,
-      ).run({ dim });
-      db.prepare(
-        `INSERT INTO ${table} (hall_code, dim, ${period}, key, label, f_opened, f_closed, f_closed_late)
-         SELECT o.hall_code, @dim, ${ofRatedAt('o.')} AS period, o.${key}, MAX(${label('o.')}), COUNT(*), SUM(${CLOSED('f')}), SUM(${CLOSED_LATE('f')})
-           FROM followups f JOIN outcomes o ON o.id = f.outcome_id GROUP BY o.hall_code, period, o.${key}
-         ON CONFLICT (hall_code, dim, ${period}, key) DO UPDATE SET
-           f_opened = excluded.f_opened, f_closed = excluded.f_closed, f_closed_late = excluded.f_closed_late`,
-      ).run({ dim });
-    }
+  const [daily, monthly] = COUNT_TABLES;
+  for (const [dim, key, label] of DIMENSION_COLUMNS) {
+    db.prepare(
+      `INSERT INTO dashboard_daily (hall_code, dim, day, key, label, total, l1, l2, l3, l4, l5, unrated, declined)
+       SELECT hall_code, @dim, ${daily.ofRatedAt()} AS period, ${key}, MAX(${label()}), COUNT(*),
+              SUM(outcome = 'rated' AND level = 1), SUM(outcome = 'rated' AND level = 2), SUM(outcome = 'rated' AND level = 3),
+              SUM(outcome = 'rated' AND level = 4), SUM(outcome = 'rated' AND level = 5),
+              SUM(outcome = 'unrated'), SUM(outcome = 'declined')
+         FROM outcomes WHERE true GROUP BY hall_code, period, ${key}
+       ON CONFLICT (hall_code, dim, day, key) DO UPDATE SET
+         label = excluded.label, total = excluded.total, l1 = excluded.l1, l2 = excluded.l2, l3 = excluded.l3, l4 = excluded.l4,
+         l5 = excluded.l5, unrated = excluded.unrated, declined = excluded.declined`,
+    ).run({ dim });
+    db.prepare(
+      `INSERT INTO dashboard_daily (hall_code, dim, day, key, label, f_opened, f_closed, f_closed_late)
+       SELECT o.hall_code, @dim, ${daily.ofRatedAt('o.')} AS period, o.${key}, MAX(${label('o.')}), COUNT(*), SUM(${CLOSED('f')}), SUM(${CLOSED_LATE('f')})
+         FROM followups f JOIN outcomes o ON o.id = f.outcome_id GROUP BY o.hall_code, period, o.${key}
+       ON CONFLICT (hall_code, dim, day, key) DO UPDATE SET
+         f_opened = excluded.f_opened, f_closed = excluded.f_closed, f_closed_late = excluded.f_closed_late`,
+    ).run({ dim });
   }
+  // Months are the sum of their days: a pass over the daily rows, not over the outcomes again.
+  db.exec(
+    `INSERT INTO ${monthly.table} (hall_code, dim, month, key, label, total, l1, l2, l3, l4, l5, unrated, declined, f_opened, f_closed, f_closed_late)
+     SELECT hall_code, dim, substr(day, 1, 7) AS month, key, MAX(label), SUM(total), SUM(l1), SUM(l2), SUM(l3), SUM(l4), SUM(l5),
+            SUM(unrated), SUM(declined), SUM(f_opened), SUM(f_closed), SUM(f_closed_late)
+       FROM ${daily.table} WHERE true GROUP BY hall_code, dim, month, key
+     ON CONFLICT (hall_code, dim, month, key) DO UPDATE SET
+       label = excluded.label, total = excluded.total, l1 = excluded.l1, l2 = excluded.l2, l3 = excluded.l3, l4 = excluded.l4, l5 = excluded.l5,
+       unrated = excluded.unrated, declined = excluded.declined, f_opened = excluded.f_opened, f_closed = excluded.f_closed, f_closed_late = excluded.f_closed_late`,
+  );
   const upsertWord = db.prepare(
     `INSERT INTO dashboard_words (hall_code, polarity, day, word, n) VALUES (?, ?, ?, ?, 1)
      ON CONFLICT (hall_code, polarity, day, word) DO UPDATE SET n = n + 1`,
