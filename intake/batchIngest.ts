@@ -5,7 +5,7 @@ import type { ChainAudit } from './chainAudit';
 import { createDashboardRecorder } from './dashboard/dashboardRollup';
 import type { IntakeDb } from './database';
 import type { Followups } from './followups';
-import { verifyOutcome } from './outcomeVerifier';
+import { verifyOutcome, type Verdict } from './outcomeVerifier';
 
 export interface BatchIngestDeps {
   chain: ChainAudit;
@@ -34,29 +34,44 @@ export function createBatchIngest(db: IntakeDb, { chain, followups, now = Date.n
 
   const countForDashboard = createDashboardRecorder(db);
 
-  const ingest = db.transaction((deviceId: string, deviceKey: KeyObject, items: unknown[], lateFlags: LateFlag[]) => {
+  /** What can be known of an item without the database: its schema, its device, its signature. */
+  type Rejected = { id: string; rejected: ItemResult };
+  type Candidate = { id: string; outcome: Outcome; body: string; hash: string; verdict: Promise<Verdict> | null };
+  type Checked = Rejected | Candidate;
+  type Ready = Rejected | (Omit<Candidate, 'verdict'> & { settled: Verdict | null });
+
+  function check(item: unknown, deviceId: string, deviceKey: KeyObject): Checked {
+    const id = typeof item === 'object' && item !== null && typeof (item as { id?: unknown }).id === 'string' ? (item as { id: string }).id : '(missing id)';
+    const parsed = OutcomeSchema.safeParse(item);
+    if (!parsed.success) {
+      const reason = parsed.error.issues.map((i) => `${i.path.map(String).join('.') || '(item)'}: ${i.message}`).join('; ');
+      return { id, rejected: { id, status: 'rejected', code: 'invalid', reason } };
+    }
+    const outcome: Outcome = parsed.data;
+    if (outcome.deviceId !== deviceId) {
+      return { id, rejected: { id, status: 'rejected', code: 'wrong_device', reason: `signed by ${deviceId} but names device ${outcome.deviceId}` } };
+    }
+    // The schema rebuilds the object in its own key order, so equal outcomes give equal text.
+    const body = JSON.stringify(outcome);
+    const hash = createHash('sha256').update(body).digest('hex');
+    // A resend of a stored outcome needs no signature check; the transaction decides for sure.
+    return { id, outcome, body, hash, verdict: findHash.get(outcome.id) ? null : verifyOutcome(outcome, deviceKey) };
+  }
+
+  const store = db.transaction((deviceId: string, deviceKey: KeyObject, checked: Ready[], lateFlags: LateFlag[]) => {
     const receivedAt = now();
-    const results = items.map((item): ItemResult => {
-      const id = typeof item === 'object' && item !== null && typeof (item as { id?: unknown }).id === 'string' ? (item as { id: string }).id : '(missing id)';
-      const parsed = OutcomeSchema.safeParse(item);
-      if (!parsed.success) {
-        const reason = parsed.error.issues.map((i) => `${i.path.map(String).join('.') || '(item)'}: ${i.message}`).join('; ');
-        return { id, status: 'rejected', code: 'invalid', reason };
-      }
-      const outcome: Outcome = parsed.data;
-      if (outcome.deviceId !== deviceId) {
-        return { id, status: 'rejected', code: 'wrong_device', reason: `signed by ${deviceId} but names device ${outcome.deviceId}` };
-      }
-      // The schema rebuilds the object in its own key order, so equal outcomes give equal text.
-      const body = JSON.stringify(outcome);
-      const hash = createHash('sha256').update(body).digest('hex');
+    const results = checked.map((item): ItemResult => {
+      if ('rejected' in item) return item.rejected;
+      const { id, outcome, body, hash } = item;
       const existing = findHash.get(outcome.id);
       if (existing) {
         return existing.body_hash === hash
           ? { id, status: 'duplicate' }
           : { id, status: 'rejected', code: 'conflict', reason: 'an outcome with this id and a different body is already stored' };
       }
-      const verdict = verifyOutcome(outcome, deviceKey);
+      const verdict = item.settled;
+      // Outcomes are never deleted, so one seen stored before the transaction is still there.
+      if (!verdict) throw new Error(`outcome ${id} was stored and is gone again`);
       if (!verdict.ok) {
         chain.note(deviceId, verdict.code, outcome.seq, outcome.id, verdict.reason);
         return { id, status: 'rejected', code: verdict.code, reason: verdict.reason };
@@ -94,5 +109,14 @@ export function createBatchIngest(db: IntakeDb, { chain, followups, now = Date.n
     return { results, lateFlagResults };
   });
 
-  return (deviceId: string, deviceKey: KeyObject, items: unknown[], lateFlags: LateFlag[] = []) => ingest(deviceId, deviceKey, items, lateFlags);
+  return async (deviceId: string, deviceKey: KeyObject, items: unknown[], lateFlags: LateFlag[] = []) => {
+    const checked = items.map((item) => check(item, deviceId, deviceKey));
+    const settled = await Promise.all(checked.map((item) => ('rejected' in item ? null : item.verdict)));
+    return store(
+      deviceId,
+      deviceKey,
+      checked.map((item, i): Ready => ('rejected' in item ? item : { id: item.id, outcome: item.outcome, body: item.body, hash: item.hash, settled: settled[i] ?? null })),
+      lateFlags,
+    );
+  };
 }

@@ -179,7 +179,7 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
         return sendError(reply, 400, 'invalid_batch', 'the batch does not match the schema', batch.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
       }
       if (batch.data.deviceId !== auth.deviceId) return sendError(reply, 401, 'wrong_device', 'the batch names another device than the signer');
-      const { results, lateFlagResults } = ingest(auth.deviceId, auth.key, batch.data.outcomes, batch.data.lateFlags);
+      const { results, lateFlagResults } = await ingest(auth.deviceId, auth.key, batch.data.outcomes, batch.data.lateFlags);
       return { serverTimeMs: now(), results, ...(batch.data.lateFlags ? { lateFlagResults } : {}) };
     } finally {
       inFlight--;

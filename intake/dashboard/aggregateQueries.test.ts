@@ -169,7 +169,7 @@ describe('dashboard aggregates against the hand-computed fixture', () => {
     const db = openIntakeDb(path.join(mkdtempSync(path.join(tmpdir(), 'dashboard-')), 'i.sqlite'));
     dbs.push(db);
     const { outcomes, ingest } = await loadDashboardFixture(db);
-    expect(ingest([outcomes[0]]).map((r) => r.status)).toEqual(['duplicate']);
+    expect((await ingest([outcomes[0]])).map((r) => r.status)).toEqual(['duplicate']);
     expect(createDashboardQueries(db, () => FIXTURE_NOW).aggregate(query({})).rows[0]?.total).toBe(8);
   });
 });

@@ -95,7 +95,7 @@ export const FIXTURE_NOW = ms('2026-11-20T12:00:00+08:00');
 export interface LoadedFixture {
   outcomes: Outcome[];
   /** Sends more items through the same ingest as the fixture's device (e.g. a resend). */
-  ingest(items: unknown[]): ItemResult[];
+  ingest(items: unknown[]): Promise<ItemResult[]>;
 }
 
 /**
@@ -113,9 +113,9 @@ export async function loadDashboardFixture(db: IntakeDb, deviceId = 'dash-pad-1'
     followups: createFollowups(db, createWorkingDays(loadCalendar(DEFAULT_CALENDAR_FILE.pathname)), now),
     now,
   });
-  const ingest = (items: unknown[]) => batchIngest(deviceId, createPublicKey(key.privateKey), items).results;
+  const ingest = async (items: unknown[]) => (await batchIngest(deviceId, createPublicKey(key.privateKey), items)).results;
   const outcomes = fixtureOutcomes(deviceId, key.privateKey, sealPhone);
-  const results = ingest(outcomes);
+  const results = await ingest(outcomes);
   const refused = results.filter((r) => r.status !== 'accepted');
   if (refused.length > 0) throw new Error(`fixture refused: ${JSON.stringify(refused)}`);
   // Upsert: an intake that opens follow-ups on ingest has already made these rows.
