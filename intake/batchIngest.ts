@@ -32,7 +32,7 @@ export function createBatchIngest(db: IntakeDb, { chain, followups, now = Date.n
   );
   const outcomeOfDevice = db.prepare<[string, string], { id: string }>('SELECT id FROM outcomes WHERE id = ? AND device_id = ?');
 
-  const countForDashboard = createDashboardRecorder(db);
+  const dashboardTally = createDashboardRecorder(db);
 
   /** What can be known of an item without the database: its schema, its device, its signature. */
   type Rejected = { id: string; rejected: ItemResult };
@@ -60,6 +60,7 @@ export function createBatchIngest(db: IntakeDb, { chain, followups, now = Date.n
 
   const store = db.transaction((deviceId: string, deviceKey: KeyObject, checked: Ready[], lateFlags: LateFlag[]) => {
     const receivedAt = now();
+    const dashboard = dashboardTally();
     const results = checked.map((item): ItemResult => {
       if ('rejected' in item) return item.rejected;
       const { id, outcome, body, hash } = item;
@@ -98,7 +99,7 @@ export function createBatchIngest(db: IntakeDb, { chain, followups, now = Date.n
         trusted: trusted ? 1 : 0,
       });
       followups.openFor(outcome, receivedAt);
-      countForDashboard(outcome);
+      dashboard.count(outcome);
       return { id, status: 'accepted' };
     });
     const lateFlagResults = lateFlags.map((late): LateFlagResult => {
@@ -106,6 +107,7 @@ export function createBatchIngest(db: IntakeDb, { chain, followups, now = Date.n
       addLateFlag.run(late.outcomeId, late.flag, late.count, receivedAt);
       return { outcomeId: late.outcomeId, status: 'attached' };
     });
+    dashboard.flush();
     return { results, lateFlagResults };
   });
 

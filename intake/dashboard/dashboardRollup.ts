@@ -114,34 +114,64 @@ export function createDashboardRecorder(db: IntakeDb) {
   const upserts = COUNT_TABLES.map(({ table, period }) =>
     db.prepare(
       `INSERT INTO ${table} (hall_code, dim, ${period}, key, label, total, l1, l2, l3, l4, l5, unrated, declined)
-       VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (hall_code, dim, ${period}, key) DO UPDATE SET
-         label = excluded.label, total = total + 1, l1 = l1 + excluded.l1, l2 = l2 + excluded.l2, l3 = l3 + excluded.l3,
+         label = excluded.label, total = total + excluded.total, l1 = l1 + excluded.l1, l2 = l2 + excluded.l2, l3 = l3 + excluded.l3,
          l4 = l4 + excluded.l4, l5 = l5 + excluded.l5, unrated = unrated + excluded.unrated, declined = declined + excluded.declined`,
     ),
   );
   const upsertWord = db.prepare(
-    `INSERT INTO dashboard_words (hall_code, polarity, day, word, n) VALUES (?, ?, ?, ?, 1)
-     ON CONFLICT (hall_code, polarity, day, word) DO UPDATE SET n = n + 1`,
+    `INSERT INTO dashboard_words (hall_code, polarity, day, word, n) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (hall_code, polarity, day, word) DO UPDATE SET n = n + excluded.n`,
   );
   const addComment = db.prepare('INSERT OR IGNORE INTO dashboard_comments (outcome_id, hall_code, rated_at, polarity, comment) VALUES (?, ?, ?, ?, ?)');
 
-  /** Counts one newly stored outcome (never a duplicate: the caller counts each id once). */
-  return function record(o: Outcome): void {
-    const day = localDay(o.ratedAt);
-    const level = o.outcome === 'rated' ? (o.level ?? 0) : 0;
-    // Levels 1–5, unrated, declined (positional: this runs ten times per stored outcome).
-    const counts = [level === 1, level === 2, level === 3, level === 4, level === 5, o.outcome === 'unrated', o.outcome === 'declined'].map(Number);
-    const periods = [day, day.slice(0, 7)];
-    for (const [dim, key, label] of dimensionValues(o)) {
-      upserts.forEach((upsert, i) => upsert.run(o.window.hallCode, dim, periods[i], key, label, ...counts));
-    }
-    // Only comments the citizen allowed to be public feed the hot words, for managers too.
-    if (o.public && o.comment && level > 0) {
-      const polarity = polarityOf(level);
-      for (const word of commentWords(o.comment)) upsertWord.run(o.window.hallCode, polarity, day, word);
-      addComment.run(o.id, o.window.hallCode, o.ratedAt, polarity, o.comment);
-    }
+  /**
+   * A tally for one ingest transaction. A batch comes from one device: one window, mostly one
+   * staff member and day. Summed here and written once per key by flush(), it costs a few
+   * upserts instead of ten per outcome. A transaction that aborts simply drops its tally.
+   */
+  return function batch() {
+    const pendingCounts = new Map<string, { table: number; at: [string, string, string, string, string]; counts: number[] }>();
+    const pendingWords = new Map<string, { at: [string, string, string, string]; n: number }>();
+    return {
+      /** Counts one newly stored outcome (never a duplicate: the caller counts each id once). */
+      count(o: Outcome): void {
+        const day = localDay(o.ratedAt);
+        const level = o.outcome === 'rated' ? (o.level ?? 0) : 0;
+        // Total, levels 1–5, unrated, declined.
+        const counts = [1, level === 1, level === 2, level === 3, level === 4, level === 5, o.outcome === 'unrated', o.outcome === 'declined'].map(Number);
+        const periods = [day, day.slice(0, 7)];
+        for (const [dim, key, label] of dimensionValues(o)) {
+          periods.forEach((period, table) => {
+            const id = JSON.stringify([table, o.window.hallCode, dim, period, key]);
+            const known = pendingCounts.get(id);
+            if (known) {
+              known.at[4] = label;
+              counts.forEach((n, i) => (known.counts[i]! += n));
+            } else pendingCounts.set(id, { table, at: [o.window.hallCode, dim, period!, key, label], counts: [...counts] });
+          });
+        }
+        // Only comments the citizen allowed to be public feed the hot words, for managers too.
+        if (o.public && o.comment && level > 0) {
+          const polarity = polarityOf(level);
+          for (const word of commentWords(o.comment)) {
+            const id = JSON.stringify([o.window.hallCode, polarity, day, word]);
+            const known = pendingWords.get(id);
+            if (known) known.n += 1;
+            else pendingWords.set(id, { at: [o.window.hallCode, polarity, day, word], n: 1 });
+          }
+          addComment.run(o.id, o.window.hallCode, o.ratedAt, polarity, o.comment);
+        }
+      },
+      /** Writes what was counted; call it in the same transaction as the outcomes it counts. */
+      flush(): void {
+        for (const { table, at, counts } of pendingCounts.values()) upserts[table]!.run(...at, ...counts);
+        for (const { at, n } of pendingWords.values()) upsertWord.run(...at, n);
+        pendingCounts.clear();
+        pendingWords.clear();
+      },
+    };
   };
 }
 
