@@ -9,7 +9,8 @@ export type Channel = z.infer<typeof ChannelSchema>;
 
 export const DeviceKindSchema = z.enum(['pad', 'monitor', 'serial', 'hid']);
 
-export const LanguageSchema = z.enum(['zh-CN', 'en']);
+/** zh-CN is the default; ug (Uyghur) is written right to left; bo is Tibetan. */
+export const LanguageSchema = z.enum(['zh-CN', 'zh-TW', 'en', 'ug', 'bo']);
 export type Language = z.infer<typeof LanguageSchema>;
 
 /** When the device flags an outcome as unusual (contract/outcome.ts AnomalyFlagSchema). */

@@ -5,6 +5,7 @@ import { useAdminStore } from './admin/adminStore';
 import type { EvaluatorDb } from './data/db';
 import { useFlow } from './flow/FlowContext';
 import { DetailsScreen } from './screens/DetailsScreen';
+import { directionOf } from './i18n/i18n';
 import { IdleScreen } from './screens/IdleScreen';
 import { RatingScreen } from './screens/RatingScreen';
 import { SaveFailedScreen, SavingScreen, ThanksScreen } from './screens/StatusScreens';
@@ -58,6 +59,8 @@ export function App({ db }: { db: EvaluatorDb }) {
 
   useEffect(() => {
     document.documentElement.lang = i18n.language;
+    // Uyghur reads right to left: the whole layout mirrors, not just the text.
+    document.documentElement.dir = directionOf(i18n.language);
   });
 
   // While the outcome is being written the screen the citizen acted on stays as it was: no
