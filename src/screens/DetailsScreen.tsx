@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { ScreenHeading } from '../components/ScreenHeading';
 import { COMMENT_MAX_CHARS, tagsForLevel } from '../../contract/ratingCodes';
 import type { DetailsDraft } from '../flow/machine';
 import { useFlow } from '../flow/FlowContext';
@@ -12,7 +13,7 @@ export function DetailsScreen({ draft, inputArmed }: { draft: DetailsDraft; inpu
   const tags = tagsForLevel(draft.level);
   return (
     <main className="screen details-screen" data-screen="details">
-      <h1>{t('details.title')}</h1>
+      <ScreenHeading>{t('details.title')}</ScreenHeading>
       <p className={`chosen-level level-${draft.level}`}>{t('details.chosen', { level: t(`level.${draft.level}`) })}</p>
       <form
         onSubmit={(event) => {

@@ -1,5 +1,6 @@
 import { useLayoutEffect } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ScreenHeading } from '../components/ScreenHeading';
 import type { Invitation } from '../../contract/invitation';
 import { LEVELS } from '../../contract/ratingCodes';
 import { Face } from '../components/Face';
@@ -27,7 +28,7 @@ export function RatingScreen({ invitation, deadlineMs }: { invitation: Invitatio
   return (
     <main className="screen rating-screen" data-screen="rating" data-invitation={invitation.id}>
       <header className="rating-header">
-        <h1>{t('rating.prompt')}</h1>
+        <ScreenHeading>{t('rating.prompt')}</ScreenHeading>
         <LanguageSwitch />
       </header>
       <p className="case-line">

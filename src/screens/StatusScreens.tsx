@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { ScreenHeading } from '../components/ScreenHeading';
 
 export function SavingScreen() {
   const { t } = useTranslation();
@@ -12,9 +13,11 @@ export function SavingScreen() {
 export function SaveFailedScreen() {
   const { t } = useTranslation();
   return (
-    <main className="screen status-screen" data-screen="saveFailed" role="alert">
-      <h1>{t('saveFailed.title')}</h1>
-      <p>{t('saveFailed.text')}</p>
+    <main className="screen status-screen" data-screen="saveFailed">
+      <div role="alert">
+        <ScreenHeading>{t('saveFailed.title')}</ScreenHeading>
+        <p>{t('saveFailed.text')}</p>
+      </div>
     </main>
   );
 }
@@ -22,9 +25,11 @@ export function SaveFailedScreen() {
 export function ThanksScreen() {
   const { t } = useTranslation();
   return (
-    <main className="screen status-screen thanks-screen" data-screen="thanks" role="status">
-      <h1>{t('thanks.title')}</h1>
-      <p>{t('thanks.text')}</p>
+    <main className="screen status-screen thanks-screen" data-screen="thanks">
+      <div role="status">
+        <ScreenHeading>{t('thanks.title')}</ScreenHeading>
+        <p>{t('thanks.text')}</p>
+      </div>
     </main>
   );
 }
