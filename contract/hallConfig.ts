@@ -30,6 +30,17 @@ export const AnomalyPolicySchema = z
   .strict();
 export type AnomalyPolicy = z.infer<typeof AnomalyPolicySchema>;
 
+/** 适老化: larger targets and text, high contrast, a confirm/undo step before 非常不满意, spoken prompts. */
+export const ElderlyPolicySchema = z
+  .object({
+    /** off: never; offer: a toggle on the idle and rating screens (reset after each citizen); always: on for everyone. */
+    mode: z.enum(['off', 'offer', 'always']).default('offer'),
+    /** How prompts are spoken in elderly mode: bundled clips (speech where a language has none), the Web Speech API, or not at all. */
+    voice: z.enum(['clips', 'speech', 'off']).default('clips'),
+  })
+  .strict();
+export type ElderlyPolicy = z.infer<typeof ElderlyPolicySchema>;
+
 export const PoliciesSchema = z
   .object({
     /** Seconds the rating screen waits for a press before the invitation ends as unrated. */
@@ -39,6 +50,7 @@ export const PoliciesSchema = z
     thanksSec: z.number().int().min(1).max(30).default(4),
     questionSetVersion: z.string().min(1).max(32).default('national-2023'),
     anomalies: AnomalyPolicySchema.default(AnomalyPolicySchema.parse({})),
+    elderly: ElderlyPolicySchema.default(ElderlyPolicySchema.parse({})),
   })
   .strict();
 export type Policies = z.infer<typeof PoliciesSchema>;

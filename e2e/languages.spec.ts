@@ -26,7 +26,7 @@ test('the rating screen renders in every language with a font that has its glyph
     await page.getByRole('button', { name: LANGUAGE_NAMES[language], exact: true }).click();
     const prompt = rating.getByRole('heading', { level: 1 });
     await expect(prompt).toHaveText(RESOURCES[language].rating.prompt);
-    await expect(rating.locator('.level-1 .level-name')).toHaveText(RESOURCES[language].level['1']);
+    await expect(rating.locator('.level-1 .level-name')).toHaveText(RESOURCES[language].level['1'] ?? 'missing level name');
     await expect(page.locator('html')).toHaveAttribute('lang', language);
 
     // Which installed font Chromium really drew the prompt with: a missing face would show as tofu.

@@ -52,7 +52,7 @@ export type FlowStore = StoreApi<FlowStoreState> & {
   dispose(): void;
 };
 
-const DEFAULT_POLICIES: Policies = PoliciesSchema.parse({});
+export const DEFAULT_POLICIES: Policies = PoliciesSchema.parse({});
 const SEALING_KEY = 'intakeSealingKey';
 
 /** Replaces a callback phone number by its sealed box; the clear number goes no further. */

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { createTapCounter, useAdminStore } from '../admin/adminStore';
 import { LanguageSwitch } from '../components/LanguageSwitch';
 import { WindowQrCode } from '../components/WindowQrCode';
+import { ElderlyToggle } from '../elderly/ElderlyToggle';
 import { useFlow } from '../flow/FlowContext';
 
 export function IdleScreen() {
@@ -17,7 +18,10 @@ export function IdleScreen() {
         <p className="hall-name" onClick={onHallNameTap}>
           {context?.hall.name ?? t('app.title')}
         </p>
-        <LanguageSwitch />
+        <div className="header-tools">
+          <ElderlyToggle />
+          <LanguageSwitch />
+        </div>
       </header>
       <section className="idle-body">
         <div className="idle-left">

@@ -1,5 +1,7 @@
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ScreenHeading } from '../components/ScreenHeading';
+import { useSpeak } from '../elderly/useElderly';
 
 export function SavingScreen() {
   const { t } = useTranslation();
@@ -24,6 +26,9 @@ export function SaveFailedScreen() {
 
 export function ThanksScreen() {
   const { t } = useTranslation();
+  const speak = useSpeak();
+  const thanks = t('thanks.title');
+  useEffect(() => speak('thanks', thanks), [speak, thanks]);
   return (
     <main className="screen status-screen thanks-screen" data-screen="thanks">
       <div role="status">
