@@ -300,6 +300,10 @@ describe('elderly mode (适老化)', () => {
     // The press time is the first press, not the confirmation: invite-to-press stays honest.
     expect(details.pressedAtMs).toBe(T0 + 3000);
     expect(confirmed.effects).toEqual([]);
+    // The mashing guard runs from the confirmation: the 确认 tap must not land on a reason.
+    expect(details.inputArmed).toBe(false);
+    expect(nextDeadline(details)).toBe(T0 + 5000 + DETAILS_INPUT_GUARD_MS);
+    expect(screenAs(transition(confirmed.state, { type: 'TICK', now: T0 + 5000 + DETAILS_INPUT_GUARD_MS }, offered).state, 'details').inputArmed).toBe(true);
   });
 
   it('撤销 goes back to the rating screen with nothing recorded, and a new level can be chosen', () => {

@@ -52,6 +52,8 @@ export type Screen =
       method: InputMethod;
       /** False for DETAILS_INPUT_GUARD_MS after the press; the UI shows the form disabled. */
       inputArmed: boolean;
+      /** When the guard ends: the press, or in elderly mode the 确认 tap that opened the screen. */
+      armsAtMs: number;
     } & Showing)
   | ({
       name: 'confirm';
@@ -244,7 +246,7 @@ export function transition(state: FlowState, event: FlowEvent, policies: Policie
       });
       const { draft } = screen;
       if (!screen.inputArmed) {
-        if (event.type !== 'TICK' || event.now < screen.pressedAtMs + DETAILS_INPUT_GUARD_MS) return same;
+        if (event.type !== 'TICK' || event.now < screen.armsAtMs) return same;
         return { state: { ...state, screen: { ...screen, inputArmed: true } }, effects: [] };
       }
       switch (event.type) {
@@ -409,6 +411,7 @@ function openDetails(
         method,
         draft,
         inputArmed: false,
+        armsAtMs: now + DETAILS_INPUT_GUARD_MS,
         deadlineMs: now + policies.detailsTimeoutSec * 1000,
       },
     },
@@ -462,7 +465,7 @@ function currentInvitationId(screen: Screen): string | undefined {
 export function nextDeadline(screen: Screen): number | null {
   switch (screen.name) {
     case 'details':
-      return screen.inputArmed ? screen.deadlineMs : screen.pressedAtMs + DETAILS_INPUT_GUARD_MS;
+      return screen.inputArmed ? screen.deadlineMs : screen.armsAtMs;
     case 'rating':
     case 'confirm':
     case 'thanks':

@@ -24,7 +24,9 @@ describe('createSpeaker', () => {
     const { output, calls } = recordingOutput(true);
     createSpeaker('clips', output).say('prompt', 'zh-CN', '请您对我的服务进行评价');
     await flush();
-    expect(calls).toEqual(['stop', `clip ${clipUrl('zh-CN', 'prompt')}`]);
+    expect(calls).toEqual(['stop', 'clip /voice/cmn/prompt.wav']);
+    expect(clipUrl('zh-TW', 'prompt')).toBe(clipUrl('zh-CN', 'prompt'));
+    expect(clipUrl('ug', 'prompt')).toBeNull();
   });
 
   it('falls back to speech when the clip cannot play', async () => {

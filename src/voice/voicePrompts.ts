@@ -5,16 +5,18 @@ import type { Level } from '../../contract/ratingCodes';
 export type PromptKind = 'prompt' | 'thanks' | `level-${Level}`;
 
 /**
- * Languages with bundled clips (public/voice/<language>/<kind>.wav, made offline by
- * scripts/makeVoiceClips.ts with espeak-ng, which has no Uyghur or Tibetan voice).
- * The others are spoken by the Web Speech API when the system has a voice for them.
+ * Bundled clips (public/voice/<spoken language>/<kind>.wav, made offline by
+ * scripts/makeVoiceClips.ts with espeak-ng, which has no Uyghur or Tibetan voice). Both Chinese
+ * scripts are read aloud in Mandarin. Other languages are spoken by the Web Speech API when the
+ * system has a voice for them.
  */
-export const CLIP_LANGUAGES: readonly Language[] = ['zh-CN', 'zh-TW', 'en'];
+export const CLIP_VOICE: Partial<Record<Language, 'cmn' | 'en'>> = { 'zh-CN': 'cmn', 'zh-TW': 'cmn', en: 'en' };
 
 export const PROMPT_KINDS: readonly PromptKind[] = ['prompt', 'thanks', 'level-5', 'level-4', 'level-3', 'level-2', 'level-1'];
 
-export function clipUrl(language: Language, kind: PromptKind): string {
-  return `/voice/${language}/${kind}.wav`;
+export function clipUrl(language: Language, kind: PromptKind): string | null {
+  const voice = CLIP_VOICE[language];
+  return voice ? `/voice/${voice}/${kind}.wav` : null;
 }
 
 export interface VoiceOutput {
@@ -36,8 +38,9 @@ export function createSpeaker(voice: ElderlyPolicy['voice'], output: VoiceOutput
     say(kind, language, text) {
       if (voice === 'off') return;
       output.stop();
-      if (voice === 'clips' && CLIP_LANGUAGES.includes(language)) {
-        output.playClip(clipUrl(language, kind)).catch(() => output.speak(text, language));
+      const url = voice === 'clips' ? clipUrl(language, kind) : null;
+      if (url) {
+        output.playClip(url).catch(() => output.speak(text, language));
         return;
       }
       output.speak(text, language);
