@@ -9,6 +9,7 @@ import { FlowProvider } from './flow/FlowContext';
 import { createFlowStore } from './flow/flowStore';
 import { createI18n } from './i18n/i18n';
 import { preciseNow } from './lib/time';
+import { registerServiceWorker } from './pwa/registerServiceWorker';
 import type { DeviceContext } from '../contract/hallConfig';
 import './styles.css';
 
@@ -97,3 +98,4 @@ async function boot(): Promise<void> {
 }
 
 void boot();
+registerServiceWorker(navigator, import.meta.env.PROD);
