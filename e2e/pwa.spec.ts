@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { expect, openEvaluator, readOutbox, test } from './fixtures';
+import { expect, openAdmin, openEvaluator, readOutbox, test } from './fixtures';
 
 /** Waits until the service worker has precached the app and controls this page. */
 async function waitForServiceWorker(page: Page): Promise<void> {
@@ -39,4 +39,25 @@ test('after one online visit the app starts offline: idle screen, and a rating m
   const outbox = await readOutbox(page);
   expect(outbox).toHaveLength(1);
   expect(outbox[0]).toMatchObject({ invitationId, outcome: 'rated', level: 4 });
+});
+
+test('persistent storage is requested, and the admin is warned when storage is over 80 % full', async ({ page, evaluator }) => {
+  // Chromium's real quota is far from full in a test: report 90 % used, as a full tablet would.
+  await page.addInitScript(() => {
+    const asked: string[] = [];
+    Object.defineProperty(window, '__storageCalls', { value: asked });
+    navigator.storage.estimate = () => Promise.resolve({ usage: 900 * 1024 * 1024, quota: 1000 * 1024 * 1024 });
+    navigator.storage.persisted = () => Promise.resolve(false);
+    navigator.storage.persist = () => {
+      asked.push('persist');
+      return Promise.resolve(true);
+    };
+  });
+  await openEvaluator(page, evaluator.host);
+  await expect.poll(() => page.evaluate(() => (window as unknown as { __storageCalls: string[] }).__storageCalls)).toEqual(['persist']);
+  await openAdmin(page);
+  const storage = page.locator('[data-fact="storage"]');
+  await expect(storage).toContainText('已用 90%（900.0 MB / 1000.0 MB）');
+  await expect(storage).toContainText('已获得持久存储');
+  await expect(storage.getByRole('alert')).toHaveText('存储空间即将用满，请尽快联网同步。未上传的评价不会被删除。');
 });

@@ -10,6 +10,7 @@ import { createFlowStore } from './flow/flowStore';
 import { createI18n } from './i18n/i18n';
 import { preciseNow } from './lib/time';
 import { registerServiceWorker } from './pwa/registerServiceWorker';
+import { useStorageStore, watchStorage } from './pwa/storageGuard';
 import type { DeviceContext } from '../contract/hallConfig';
 import './styles.css';
 
@@ -99,3 +100,5 @@ async function boot(): Promise<void> {
 
 void boot();
 registerServiceWorker(navigator, import.meta.env.PROD);
+// Outcomes live in IndexedDB: ask the browser not to evict it, and warn staff before it fills.
+watchStorage(navigator.storage as StorageManager | undefined, (report) => useStorageStore.setState({ report }));
