@@ -1,5 +1,6 @@
 import type { Language } from '../contract/hallConfig';
-import { LANGUAGE_NAMES, RESOURCES } from '../src/i18n/i18n';
+import { ALL_RESOURCES as RESOURCES } from '../src/i18n/allResources';
+import { LANGUAGE_NAMES } from '../src/i18n/i18n';
 import { expect, openEvaluator, test } from './fixtures';
 
 /** The face each script must be drawn with on the kiosk (Debian fonts-noto-cjk / fonts-noto-core). */

@@ -5,6 +5,7 @@ import { CHROMIUM_ARGS } from '../playwright.config';
 import { demoHall, launchHost } from '../e2e/fixtures';
 import { buildIfStale } from './buildIfStale';
 import { benchDrain } from './benchDrain';
+import { benchLighthouse } from './benchLighthouse';
 import { benchSerial } from './benchSerial';
 import { awaitMark, clockOffset, nodeNow, sleep } from './pageMarks';
 import { formatMs, percentile, printTable } from './stats';
@@ -142,6 +143,10 @@ async function main(): Promise<void> {
     console.log(`\nChromium ${browser.version()}; ${path.basename(process.execPath)} ${process.version}`);
   } finally {
     await browser.close();
+  }
+  if (values.only === undefined || values.only === 'lighthouse') {
+    console.log('');
+    await benchLighthouse();
   }
 }
 

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import type { Language } from '../contract/hallConfig';
-import { RESOURCES } from '../src/i18n/i18n';
+import { ALL_RESOURCES as RESOURCES } from '../src/i18n/allResources';
 import { CLIP_VOICE, PROMPT_KINDS, type PromptKind } from '../src/voice/voicePrompts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');

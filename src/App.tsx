@@ -7,7 +7,7 @@ import { useElderly } from './elderly/useElderly';
 import { useFlow } from './flow/FlowContext';
 import { ConfirmScreen } from './screens/ConfirmScreen';
 import { DetailsScreen } from './screens/DetailsScreen';
-import { directionOf } from './i18n/i18n';
+import { directionOf, switchLanguage } from './i18n/i18n';
 import { IdleScreen } from './screens/IdleScreen';
 import { RatingScreen } from './screens/RatingScreen';
 import { SaveFailedScreen, SavingScreen, ThanksScreen } from './screens/StatusScreens';
@@ -57,7 +57,7 @@ export function App({ db }: { db: EvaluatorDb }) {
 
   // Each citizen starts in the hall's first language.
   useEffect(() => {
-    if (screen.name === 'idle' && i18n.language !== defaultLanguage) void i18n.changeLanguage(defaultLanguage);
+    if (screen.name === 'idle' && i18n.language !== defaultLanguage) void switchLanguage(i18n, defaultLanguage);
   }, [screen.name, defaultLanguage, i18n]);
 
   useEffect(() => {

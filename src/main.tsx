@@ -4,9 +4,9 @@ import { I18nextProvider } from 'react-i18next';
 import { useAdminStore } from './admin/adminStore';
 import { App } from './App';
 import { selectBridge } from './bridge/selectBridge';
-import { openEvaluatorDb } from './data/db';
+import { openEvaluatorDb, type EvaluatorDb } from './data/db';
 import { FlowProvider } from './flow/FlowContext';
-import { createFlowStore } from './flow/flowStore';
+import { createFlowStore, type FlowStore } from './flow/flowStore';
 import { createI18n } from './i18n/i18n';
 import { preciseNow } from './lib/time';
 import { registerServiceWorker } from './pwa/registerServiceWorker';
@@ -14,13 +14,16 @@ import { useStorageStore, watchStorage } from './pwa/storageGuard';
 import type { DeviceContext } from '../contract/hallConfig';
 import './styles.css';
 
+/** On a host-less tablet, acknowledgements go to the intake feed once it is loaded. */
+let tabletAck: ((invitationId: string) => void) | null = null;
+
 async function boot(): Promise<void> {
   const db = openEvaluatorDb();
   const bridge = selectBridge(window.location, window.sessionStorage, window.history, window.evaluatorBridge);
   const store = createFlowStore({
     db,
     now: preciseNow,
-    ackInvitation: (invitationId) => bridge?.send({ type: 'ack', invitationId }),
+    ackInvitation: (invitationId) => (bridge ? bridge.send({ type: 'ack', invitationId }) : tabletAck?.(invitationId)),
     onOutcomeRecorded: () => void useAdminStore.getState().engine?.notify(),
     clockOffsetMs: () => useAdminStore.getState().syncStatus?.clockOffsetMs ?? null,
   });
@@ -52,7 +55,11 @@ async function boot(): Promise<void> {
   await store.restore();
   const cached = store.getState().context;
   if (cached) void ensureSync(cached);
-  bridge?.start({
+  // No host (a standalone tablet): invitations come from the intake's feed, for the device this
+  // tablet was provisioned as. Loaded only here, so hosted kiosks never fetch it.
+  const hostBridge = bridge;
+  if (!hostBridge && cached?.intake) void startTabletFeed(db, cached, store);
+  hostBridge?.start({
     onContext: (context) => {
       const previous = store.getState().context;
       if (previous && JSON.stringify(previous) !== JSON.stringify(context)) {
@@ -64,7 +71,7 @@ async function boot(): Promise<void> {
     onInvitation: (invitation) => void store.receiveInvitation(invitation),
     onConnectionChange: (connected) => {
       store.setHostConnected(connected);
-      if (connected) bridge.send({ type: 'screen', name: store.getState().flow.screen.name });
+      if (connected) hostBridge.send({ type: 'screen', name: store.getState().flow.screen.name });
     },
     onDevicePress: (level, method) => store.getState().send({ type: 'PRESS', level, method }),
     onDeviceStatus: (deviceStatus) => useAdminStore.setState({ deviceStatus }),
@@ -77,7 +84,7 @@ async function boot(): Promise<void> {
     onProtocolError: (error) => console.warn(`bridge: ${error}`),
   });
 
-  if (bridge) useAdminStore.setState({ sendToHost: (message) => bridge.send(message) });
+  if (hostBridge) useAdminStore.setState({ sendToHost: (message) => hostBridge.send(message) });
 
   // The host gates device presses and drives the device's lights by the screen shown.
   store.subscribe((state, previous) => {
@@ -96,6 +103,29 @@ async function boot(): Promise<void> {
       </I18nextProvider>
     </StrictMode>,
   );
+}
+
+async function startTabletFeed(db: EvaluatorDb, context: DeviceContext, store: FlowStore): Promise<void> {
+  const intake = context.intake;
+  if (!intake) return;
+  const [{ createIntakeFeedBridge }, { loadOrCreateDeviceKey, signRequest }] = await Promise.all([import('./bridge/intakeFeedBridge'), import('./device/deviceKey')]);
+  const keyPair = loadOrCreateDeviceKey(db);
+  const feed = createIntakeFeedBridge({
+    intakeUrl: intake.url,
+    deviceId: context.device.id,
+    sign: async (ts, body) => signRequest(await keyPair, ts, body),
+    now: () => Date.now(),
+  });
+  tabletAck = (invitationId) => feed.send({ type: 'ack', invitationId });
+  feed.start({
+    onContext: () => undefined,
+    onInvitation: (invitation) => void store.receiveInvitation(invitation),
+    onConnectionChange: (connected) => store.setHostConnected(connected),
+    onDevicePress: () => undefined,
+    onDeviceStatus: () => undefined,
+    onAdminUnlock: () => undefined,
+    onProtocolError: (error) => console.warn(`intake feed: ${error}`),
+  });
 }
 
 void boot();

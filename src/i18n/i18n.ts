@@ -1,11 +1,7 @@
 import i18next, { type i18n } from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import type { Language } from '../../contract/hallConfig';
-import { bo } from './bo';
-import { en } from './en';
-import { ug } from './ug';
 import { zhCN, type Resources } from './zh-CN';
-import { zhTW } from './zh-TW';
 
 export const DEFAULT_LANGUAGE: Language = 'zh-CN';
 
@@ -15,8 +11,16 @@ declare module 'i18next' {
   }
 }
 
-/** Every language the evaluator ships; the hall config picks which of them are offered. */
-export const RESOURCES: Record<Language, Resources> = { 'zh-CN': zhCN, 'zh-TW': zhTW, en, ug, bo };
+/**
+ * The other languages are separate chunks, fetched (or read from the service worker's cache)
+ * when first chosen: the first screen does not pay for four translations it may never show.
+ */
+const LOADERS: Record<Exclude<Language, 'zh-CN'>, () => Promise<Resources>> = {
+  'zh-TW': () => import('./zh-TW').then((m) => m.zhTW),
+  en: () => import('./en').then((m) => m.en),
+  ug: () => import('./ug').then((m) => m.ug),
+  bo: () => import('./bo').then((m) => m.bo),
+};
 
 /** Each language's own name, so a citizen finds theirs whatever language is showing. */
 export const LANGUAGE_NAMES: Record<Language, string> = {
@@ -33,11 +37,18 @@ export function directionOf(language: string): 'rtl' | 'ltr' {
   return RIGHT_TO_LEFT.has(language) ? 'rtl' : 'ltr';
 }
 
+/** Switches language, loading its translation first if this is its first use. */
+export async function switchLanguage(instance: i18n, language: Language): Promise<void> {
+  if (language !== 'zh-CN' && !instance.hasResourceBundle(language, 'translation')) {
+    instance.addResourceBundle(language, 'translation', await LOADERS[language]());
+  }
+  await instance.changeLanguage(language);
+}
+
 export function createI18n(): i18n {
   const instance = i18next.createInstance();
-  const resources = Object.fromEntries(Object.entries(RESOURCES).map(([lng, translation]) => [lng, { translation }]));
   void instance.use(initReactI18next).init({
-    resources,
+    resources: { [DEFAULT_LANGUAGE]: { translation: zhCN } },
     lng: DEFAULT_LANGUAGE,
     fallbackLng: DEFAULT_LANGUAGE,
     interpolation: { escapeValue: false },
