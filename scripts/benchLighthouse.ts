@@ -44,6 +44,8 @@ export function initialJsSize(distDir = path.join(ROOT, 'dist')): InitialJs {
 }
 
 interface Scores {
+  /** Audits below full marks in the accessibility and best-practices categories. */
+  failing: string[];
   performance: number;
   accessibility: number;
   bestPractices: number;
@@ -59,7 +61,13 @@ async function runLighthouse(url: string, port: number): Promise<Scores> {
   if (runtimeError) throw new Error(`Lighthouse: ${runtimeError.code} ${runtimeError.message}`);
   const score = (id: string) => Math.round((categories[id]?.score ?? 0) * 100);
   const ms = (id: string) => audits[id]?.numericValue ?? Number.NaN;
+  const failing = ['accessibility', 'best-practices'].flatMap((id) =>
+    (categories[id]?.auditRefs ?? [])
+      .filter((ref) => ref.weight > 0 && (audits[ref.id]?.score ?? 1) < 1)
+      .map((ref) => `${id}: ${ref.id}`),
+  );
   return {
+    failing,
     performance: score('performance'),
     accessibility: score('accessibility'),
     bestPractices: score('best-practices'),
@@ -153,6 +161,7 @@ export async function benchLighthouse(): Promise<void> {
         ['initial JS (gzip -9)', `${(js.gzipBytes / 1024).toFixed(1)} kB`, '0 kB', `≤ ${INITIAL_JS_TARGET_KB} kB`],
       ],
     );
+    if (app.failing.length > 0) console.log(`audits below full marks: ${app.failing.join(', ')}`);
     console.log('');
     printTable(
       ['tablet-mode (PWA) check, asked of Chromium', 'result'],

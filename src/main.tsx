@@ -3,7 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { I18nextProvider } from 'react-i18next';
 import { useAdminStore } from './admin/adminStore';
 import { App } from './App';
-import { selectBridge } from './bridge/selectBridge';
+import type { Bridge } from './bridge/bridge';
 import { openEvaluatorDb, type EvaluatorDb } from './data/db';
 import { FlowProvider } from './flow/FlowContext';
 import { createFlowStore, type FlowStore } from './flow/flowStore';
@@ -19,7 +19,7 @@ let tabletAck: ((invitationId: string) => void) | null = null;
 
 async function boot(): Promise<void> {
   const db = openEvaluatorDb();
-  const bridge = selectBridge(window.location, window.sessionStorage, window.history, window.evaluatorBridge);
+  let bridge: Bridge | null = null;
   const store = createFlowStore({
     db,
     now: preciseNow,
@@ -51,8 +51,11 @@ async function boot(): Promise<void> {
   };
   const i18n = createI18n();
 
-  // Pending invitations come back before the host can send new ones: order is kept.
-  await store.restore();
+  // Pending invitations come back before the host can send new ones: order is kept. The bridge
+  // checks host messages with the contract's zod schemas, so it loads beside the restore rather
+  // than with the first screen (initial JS budget).
+  const [{ selectBridge }] = await Promise.all([import('./bridge/selectBridge'), store.restore()]);
+  bridge = selectBridge(window.location, window.sessionStorage, window.history, window.evaluatorBridge);
   const cached = store.getState().context;
   if (cached) void ensureSync(cached);
   // No host (a standalone tablet): invitations come from the intake's feed, for the device this

@@ -157,5 +157,4 @@ export const en: Resources = {
     persisted: 'Persistent storage granted',
     notPersisted: 'Persistent storage not granted: the browser may clear data when space runs low',
   },
-  tablet: { intakeOffline: 'Connecting to the rating service…' },
 };

@@ -117,7 +117,6 @@ export const zhCN = {
     persisted: '已获得持久存储',
     notPersisted: '未获得持久存储：空间不足时浏览器可能清理数据',
   },
-  tablet: { intakeOffline: '正在连接评价平台…' },
 };
 
 export type Resources = typeof zhCN;

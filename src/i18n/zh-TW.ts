@@ -158,5 +158,4 @@ export const zhTW: Resources = {
     persisted: '已取得持久儲存',
     notPersisted: '未取得持久儲存：空間不足時瀏覽器可能清理資料',
   },
-  tablet: { intakeOffline: '正在連接評價平台…' },
 };
