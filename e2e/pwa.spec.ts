@@ -61,3 +61,17 @@ test('persistent storage is requested, and the admin is warned when storage is o
   await expect(storage).toContainText('已获得持久存储');
   await expect(storage.getByRole('alert')).toHaveText('存储空间即将用满，请尽快联网同步。未上传的评价不会被删除。');
 });
+
+test('starting and rating raise no Content-Security-Policy violation (the renderer runs zod without eval)', async ({ page, evaluator }) => {
+  await page.addInitScript(() => {
+    const violations: string[] = [];
+    Object.defineProperty(window, '__cspViolations', { value: violations });
+    document.addEventListener('securitypolicyviolation', (e) => violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  await openEvaluator(page, evaluator.host);
+  const invitationId = await evaluator.sendCaseEvent('P-CSP-1');
+  await page.locator(`[data-invitation="${invitationId}"]`).getByRole('button', { name: /^非常满意/ }).click();
+  await expect(page.locator('[data-screen="thanks"]')).toBeVisible();
+  expect(await readOutbox(page)).toHaveLength(1);
+  expect(await page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations)).toEqual([]);
+});

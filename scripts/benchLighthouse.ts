@@ -64,7 +64,11 @@ async function runLighthouse(url: string, port: number): Promise<Scores> {
   const failing = ['accessibility', 'best-practices'].flatMap((id) =>
     (categories[id]?.auditRefs ?? [])
       .filter((ref) => ref.weight > 0 && (audits[ref.id]?.score ?? 1) < 1)
-      .map((ref) => `${id}: ${ref.id}`),
+      .map((ref) => {
+        const items = (audits[ref.id]?.details as { items?: Record<string, unknown>[] } | undefined)?.items ?? [];
+        const what = items.map((item) => String(item['issueType'] ?? item['description'] ?? item['url'] ?? '')).filter(Boolean);
+        return `${id}: ${ref.id}${what.length > 0 ? ` (${[...new Set(what)].join('; ')})` : ''}`;
+      }),
   );
   return {
     failing,
