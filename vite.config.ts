@@ -1,7 +1,12 @@
+import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { build, defineConfig, type InlineConfig, type Plugin } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
 
 const BUILD = { outDir: 'dist', sourcemap: true, target: 'es2022' } as const;
+
+// The renderer's zod without its eval probe: under the CSP every start would log a violation.
+const RESOLVE = { alias: [{ find: /^zod$/, replacement: fileURLToPath(new URL('./src/lib/zodWithoutEval.ts', import.meta.url)) }] };
 
 /**
  * The hall dashboard / public display page (dashboard.html, served by the intake) is built in a
@@ -14,6 +19,7 @@ function dashboardPage(): Plugin {
   const config = (): InlineConfig => ({
     configFile: false,
     plugins: [react()],
+    resolve: RESOLVE,
     logLevel: 'warn',
     build: { ...BUILD, outDir, emptyOutDir: false, rolldownOptions: { input: { dashboard: 'dashboard.html' } } },
   });
@@ -26,7 +32,46 @@ function dashboardPage(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [react(), dashboardPage()],
+  plugins: [
+    react(),
+    // Tablet mode: the built app is precached by a Workbox service worker, so a PAD that has
+    // opened it once starts offline. Registered by src/pwa/registerServiceWorker.ts.
+    VitePWA({
+      injectRegister: false,
+      registerType: 'autoUpdate',
+      manifest: {
+        name: '政务服务好差评',
+        short_name: '好差评',
+        description: 'Offline-first 好差评 evaluator for government service windows',
+        lang: 'zh-CN',
+        start_url: '/',
+        scope: '/',
+        display: 'fullscreen',
+        orientation: 'landscape',
+        theme_color: '#0b4f9c',
+        background_color: '#f3f6fa',
+        icons: [
+          { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+          { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+          { src: '/icons/icon-maskable-192.png', sizes: '192x192', type: 'image/png', purpose: 'maskable' },
+          { src: '/icons/icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        ],
+      },
+      workbox: {
+        globPatterns: ['**/*.{js,css,html,svg,png,wav,webmanifest}'],
+        // The dashboard page is the intake's, not the evaluator's: never precached on a PAD.
+        globIgnores: ['dashboard.html', 'assets/dashboard-*', 'assets/chart-*'],
+        navigateFallback: 'index.html',
+        // The host's and intake's APIs are never answered from the cache.
+        navigateFallbackDenylist: [/^\/api\//, /^\/bridge/, /^\/v1\//],
+        cleanupOutdatedCaches: true,
+        clientsClaim: true,
+        skipWaiting: true,
+      },
+    }),
+    dashboardPage(),
+  ],
+  resolve: RESOLVE,
   // The dashboard page's whole build runs inside closeBundle; without this the bundler reports
   // it as a slow plugin on every build.
   build: { ...BUILD, rolldownOptions: { checks: { bundlerTimings: false } } },

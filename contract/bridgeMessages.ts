@@ -17,7 +17,7 @@ export const DeviceStatusSchema = z
   .strict();
 export type DeviceStatusMessage = z.infer<typeof DeviceStatusSchema>;
 
-export const ScreenNameSchema = z.enum(['idle', 'rating', 'details', 'saving', 'saveFailed', 'thanks']);
+export const ScreenNameSchema = z.enum(['idle', 'rating', 'details', 'confirm', 'saving', 'saveFailed', 'thanks']);
 
 /** Messages from the host to the renderer, whatever the transport (WebSocket or Electron IPC). */
 export const HostMessageSchema = z.discriminatedUnion('type', [

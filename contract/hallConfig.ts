@@ -9,7 +9,8 @@ export type Channel = z.infer<typeof ChannelSchema>;
 
 export const DeviceKindSchema = z.enum(['pad', 'monitor', 'serial', 'hid']);
 
-export const LanguageSchema = z.enum(['zh-CN', 'en']);
+/** zh-CN is the default; ug (Uyghur) is written right to left; bo is Tibetan. */
+export const LanguageSchema = z.enum(['zh-CN', 'zh-TW', 'en', 'ug', 'bo']);
 export type Language = z.infer<typeof LanguageSchema>;
 
 /** How outcomes map to the province's intake fields (intake/provinceProfiles.ts). */
@@ -35,6 +36,17 @@ export const AnomalyPolicySchema = z
   .strict();
 export type AnomalyPolicy = z.infer<typeof AnomalyPolicySchema>;
 
+/** 适老化: larger targets and text, high contrast, a confirm/undo step before 非常不满意, spoken prompts. */
+export const ElderlyPolicySchema = z
+  .object({
+    /** off: never; offer: a toggle on the idle and rating screens (reset after each citizen); always: on for everyone. */
+    mode: z.enum(['off', 'offer', 'always']).default('offer'),
+    /** How prompts are spoken in elderly mode: bundled clips (speech where a language has none), the Web Speech API, or not at all. */
+    voice: z.enum(['clips', 'speech', 'off']).default('clips'),
+  })
+  .strict();
+export type ElderlyPolicy = z.infer<typeof ElderlyPolicySchema>;
+
 export const PoliciesSchema = z
   .object({
     /** Seconds the rating screen waits for a press before the invitation ends as unrated. */
@@ -52,6 +64,7 @@ export const PoliciesSchema = z
       .describe('How staff sign in at a device: its pairing code confirmed at the intake, a login event from the window business system, or either'),
     staffLogoutAt: clockTime.default('20:00').describe('Local time (HH:MM) at which a paired staff member is signed out for the day'),
     anomalies: AnomalyPolicySchema.default(AnomalyPolicySchema.parse({})),
+    elderly: ElderlyPolicySchema.default(ElderlyPolicySchema.parse({})),
   })
   .strict();
 export type Policies = z.infer<typeof PoliciesSchema>;

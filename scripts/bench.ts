@@ -6,6 +6,7 @@ import { demoHall, launchHost } from '../e2e/fixtures';
 import { buildIfStale } from './buildIfStale';
 import { benchDashboard, printDashboardBench } from './benchDashboard';
 import { benchDrain } from './benchDrain';
+import { benchLighthouse } from './benchLighthouse';
 import { benchSerial } from './benchSerial';
 import { awaitMark, clockOffset, nodeNow, sleep } from './pageMarks';
 import { formatMs, percentile, printTable } from './stats';
@@ -154,6 +155,10 @@ async function main(): Promise<void> {
     console.log(`\nChromium ${browser.version()}; ${path.basename(process.execPath)} ${process.version}`);
   } finally {
     await browser.close();
+  }
+  if (values.only === undefined || values.only === 'lighthouse') {
+    console.log('');
+    await benchLighthouse();
   }
 }
 

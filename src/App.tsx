@@ -3,8 +3,11 @@ import { useTranslation } from 'react-i18next';
 import { LEVELS, type Level } from '../contract/ratingCodes';
 import { useAdminStore } from './admin/adminStore';
 import type { EvaluatorDb } from './data/db';
+import { useElderly } from './elderly/useElderly';
 import { useFlow } from './flow/FlowContext';
+import { ConfirmScreen } from './screens/ConfirmScreen';
 import { DetailsScreen } from './screens/DetailsScreen';
+import { directionOf, switchLanguage } from './i18n/i18n';
 import { IdleScreen } from './screens/IdleScreen';
 import { RatingScreen } from './screens/RatingScreen';
 import { SaveFailedScreen, SavingScreen, ThanksScreen } from './screens/StatusScreens';
@@ -35,6 +38,7 @@ export function App({ db }: { db: EvaluatorDb }) {
   const adminOpen = useAdminStore((s) => s.open);
   const pinPadOpen = useAdminStore((s) => s.pinPadOpen);
   const setAdminOpen = useAdminStore((s) => s.setOpen);
+  const elderly = useElderly();
 
   // A citizen's rating always wins over the admin panel.
   useEffect(() => {
@@ -53,11 +57,15 @@ export function App({ db }: { db: EvaluatorDb }) {
 
   // Each citizen starts in the hall's first language.
   useEffect(() => {
-    if (screen.name === 'idle' && i18n.language !== defaultLanguage) void i18n.changeLanguage(defaultLanguage);
+    if (screen.name === 'idle' && i18n.language !== defaultLanguage) void switchLanguage(i18n, defaultLanguage);
   }, [screen.name, defaultLanguage, i18n]);
 
   useEffect(() => {
     document.documentElement.lang = i18n.language;
+    // Uyghur reads right to left: the whole layout mirrors, not just the text.
+    document.documentElement.dir = directionOf(i18n.language);
+    // 适老化: larger text and targets, high contrast (styles.css, html.elderly).
+    document.documentElement.classList.toggle('elderly', elderly);
   });
 
   // While the outcome is being written the screen the citizen acted on stays as it was: no
@@ -71,6 +79,8 @@ export function App({ db }: { db: EvaluatorDb }) {
       return <RatingScreen invitation={shown.current.invitation} deadlineMs={shown.deadlineMs} />;
     case 'details':
       return <DetailsScreen draft={shown.draft} inputArmed={shown.inputArmed} />;
+    case 'confirm':
+      return <ConfirmScreen level={shown.level} />;
     case 'saving':
       return <SavingScreen />;
     case 'saveFailed':

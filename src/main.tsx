@@ -3,26 +3,31 @@ import { createRoot } from 'react-dom/client';
 import { I18nextProvider } from 'react-i18next';
 import { useAdminStore } from './admin/adminStore';
 import { App } from './App';
-import { selectBridge } from './bridge/selectBridge';
-import { openEvaluatorDb } from './data/db';
+import type { Bridge } from './bridge/bridge';
+import { openEvaluatorDb, type EvaluatorDb } from './data/db';
 import { FlowProvider } from './flow/FlowContext';
-import { createFlowStore } from './flow/flowStore';
+import { createFlowStore, type FlowStore } from './flow/flowStore';
 import { createI18n } from './i18n/i18n';
 import { preciseNow } from './lib/time';
 import { createStaffSessions } from './pairing/staffSessions';
+import { registerServiceWorker } from './pwa/registerServiceWorker';
+import { useStorageStore, watchStorage } from './pwa/storageGuard';
 import type { DeviceContext } from '../contract/hallConfig';
 import './styles.css';
 
+/** On a host-less tablet, acknowledgements go to the intake feed once it is loaded. */
+let tabletAck: ((invitationId: string) => void) | null = null;
+
 async function boot(): Promise<void> {
   const db = openEvaluatorDb();
-  const bridge = selectBridge(window.location, window.sessionStorage, window.history, window.evaluatorBridge);
+  let bridge: Bridge | null = null;
   const sessions = createStaffSessions(db);
   const store = createFlowStore({
     db,
     staffPairedAtMs: sessions.pairedAtMs,
     pairedStaff: sessions.pairedStaff,
     now: preciseNow,
-    ackInvitation: (invitationId) => bridge?.send({ type: 'ack', invitationId }),
+    ackInvitation: (invitationId) => (bridge ? bridge.send({ type: 'ack', invitationId }) : tabletAck?.(invitationId)),
     onOutcomeRecorded: () => void useAdminStore.getState().engine?.notify(),
     clockOffsetMs: () => useAdminStore.getState().syncStatus?.clockOffsetMs ?? null,
   });
@@ -60,13 +65,20 @@ async function boot(): Promise<void> {
   const logoutAt = () => store.getState().context?.policies.staffLogoutAt ?? '20:00';
   const i18n = createI18n();
 
-  // Pending invitations come back before the host can send new ones: order is kept.
-  await store.restore();
+  // Pending invitations come back before the host can send new ones: order is kept. The bridge
+  // checks host messages with the contract's zod schemas, so it loads beside the restore rather
+  // than with the first screen (initial JS budget).
+  const [{ selectBridge }] = await Promise.all([import('./bridge/selectBridge'), store.restore()]);
+  bridge = selectBridge(window.location, window.sessionStorage, window.history, window.evaluatorBridge);
   await sessions.restore(logoutAt());
   setInterval(() => void sessions.endOfDay(logoutAt()), 60_000);
   const cached = store.getState().context;
   if (cached) void ensureSync(cached);
-  bridge?.start({
+  // No host (a standalone tablet): invitations come from the intake's feed, for the device this
+  // tablet was provisioned as. Loaded only here, so hosted kiosks never fetch it.
+  const hostBridge = bridge;
+  if (!hostBridge && cached?.intake) void startTabletFeed(db, cached, store);
+  hostBridge?.start({
     onContext: (context) => {
       const previous = store.getState().context;
       if (previous && JSON.stringify(previous) !== JSON.stringify(context)) {
@@ -79,7 +91,7 @@ async function boot(): Promise<void> {
     onStaffSession: (session, atMs) => void sessions.applyLoginEvent(session, atMs),
     onConnectionChange: (connected) => {
       store.setHostConnected(connected);
-      if (connected) bridge.send({ type: 'screen', name: store.getState().flow.screen.name });
+      if (connected) hostBridge.send({ type: 'screen', name: store.getState().flow.screen.name });
     },
     onDevicePress: (level, method) => store.getState().send({ type: 'PRESS', level, method }),
     onDeviceStatus: (deviceStatus) => useAdminStore.setState({ deviceStatus }),
@@ -92,7 +104,7 @@ async function boot(): Promise<void> {
     onProtocolError: (error) => console.warn(`bridge: ${error}`),
   });
 
-  if (bridge) useAdminStore.setState({ sendToHost: (message) => bridge.send(message) });
+  if (hostBridge) useAdminStore.setState({ sendToHost: (message) => hostBridge.send(message) });
 
   // The host gates device presses and drives the device's lights by the screen shown.
   store.subscribe((state, previous) => {
@@ -113,4 +125,30 @@ async function boot(): Promise<void> {
   );
 }
 
+async function startTabletFeed(db: EvaluatorDb, context: DeviceContext, store: FlowStore): Promise<void> {
+  const intake = context.intake;
+  if (!intake) return;
+  const [{ createIntakeFeedBridge }, { loadOrCreateDeviceKey, signRequest }] = await Promise.all([import('./bridge/intakeFeedBridge'), import('./device/deviceKey')]);
+  const keyPair = loadOrCreateDeviceKey(db);
+  const feed = createIntakeFeedBridge({
+    intakeUrl: intake.url,
+    deviceId: context.device.id,
+    sign: async (ts, body) => signRequest(await keyPair, ts, body),
+    now: () => Date.now(),
+  });
+  tabletAck = (invitationId) => feed.send({ type: 'ack', invitationId });
+  feed.start({
+    onContext: () => undefined,
+    onInvitation: (invitation) => void store.receiveInvitation(invitation),
+    onConnectionChange: (connected) => store.setHostConnected(connected),
+    onDevicePress: () => undefined,
+    onDeviceStatus: () => undefined,
+    onAdminUnlock: () => undefined,
+    onProtocolError: (error) => console.warn(`intake feed: ${error}`),
+  });
+}
+
 void boot();
+registerServiceWorker(navigator, import.meta.env.PROD);
+// Outcomes live in IndexedDB: ask the browser not to evict it, and warn staff before it fills.
+watchStorage(navigator.storage as StorageManager | undefined, (report) => useStorageStore.setState({ report }));

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { appendAudit, listAudit, verifyAuditLog, type AuditAction } from '../data/auditLog';
 import type { AuditRow, DeadLetterRow, EvaluatorDb } from '../data/db';
 import { discardDeadLetter, DISCARD_REASON_MIN_CHARS, listDeadLetters, requeueDeadLetter } from '../sync/deadLetters';
+import { StorageStatus } from '../pwa/StorageStatus';
 import { useAdminStore } from './adminStore';
 
 interface Counts {
@@ -114,6 +115,7 @@ export function AdminScreen({ db }: { db: EvaluatorDb }) {
           </>
         )}
       </dl>
+      <StorageStatus />
       <div className="admin-actions">
         <button type="button" className="primary" disabled={!engine} onClick={audited('manual-retry', () => void engine?.retryNow())}>
           {t('admin.retryNow')}

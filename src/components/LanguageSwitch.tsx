@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { Language } from '../../contract/hallConfig';
 import { useFlow } from '../flow/FlowContext';
+import { directionOf, LANGUAGE_NAMES, switchLanguage } from '../i18n/i18n';
 
 const ONLY_DEFAULT: Language[] = ['zh-CN'];
 
@@ -15,10 +16,11 @@ export function LanguageSwitch() {
           key={lng}
           type="button"
           lang={lng}
+          dir={directionOf(lng)}
           aria-pressed={i18n.language === lng}
-          onClick={() => void i18n.changeLanguage(lng)}
+          onClick={() => void switchLanguage(i18n, lng)}
         >
-          {t(`language.${lng}`)}
+          {LANGUAGE_NAMES[lng]}
         </button>
       ))}
     </nav>

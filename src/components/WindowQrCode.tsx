@@ -5,9 +5,10 @@ export function WindowQrCode({ url, label, size = 220, className = 'window-qr' }
   const [dataUrl, setDataUrl] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
-    // Loaded on demand: the encoder is not needed to paint the first screen.
+    // Loaded on demand: the encoder is not needed to paint the first screen. Drawn at 3× its
+    // CSS size so it stays sharp on high-density tablet screens.
     import('qrcode')
-      .then(({ default: QRCode }) => QRCode.toDataURL(url, { margin: 1, width: size, errorCorrectionLevel: 'M' }))
+      .then(({ default: QRCode }) => QRCode.toDataURL(url, { margin: 1, width: size * 3, errorCorrectionLevel: 'M' }))
       .then(
       (value) => live && setDataUrl(value),
       () => live && setDataUrl(null),

@@ -1,4 +1,4 @@
-import { DeviceContextSchema, type DeviceContext } from '../../contract/hallConfig';
+import type { DeviceContext } from '../../contract/hallConfig';
 import type { EvaluatorDb } from './db';
 
 const CONTEXT_KEY = 'deviceContext';
@@ -7,6 +7,8 @@ const CONTEXT_KEY = 'deviceContext';
 export async function loadDeviceContext(db: EvaluatorDb): Promise<DeviceContext | null> {
   const row = await db.meta.get(CONTEXT_KEY);
   if (typeof row?.value !== 'string') return null;
+  // zod is loaded here, off the first screen's path (initial JS budget).
+  const { DeviceContextSchema } = await import('../../contract/hallConfig');
   try {
     const parsed = DeviceContextSchema.safeParse(JSON.parse(row.value));
     return parsed.success ? parsed.data : null;

@@ -1,7 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { DeviceContext } from '../../contract/hallConfig';
 import type { Invitation } from '../../contract/invitation';
-import { OutcomeSchema, type Outcome } from '../../contract/outcome';
+import type { Outcome } from '../../contract/outcome';
 import { GENESIS_HASH, outcomeHashInput, signedBytes, type UnsealedOutcome } from '../../contract/outcomeChain';
 import type { Ending } from '../flow/machine';
 import { anomalyFlags, minutesUntil } from '../integrity/anomalyFlags';
@@ -94,7 +94,10 @@ export function createOutcomeRecorder(db: EvaluatorDb, sign: OutcomeSigner, subt
       }),
       prevHash: head.hash,
     } satisfies UnsealedOutcome;
-    const outcome = OutcomeSchema.parse(await sealOutcome(unsealed, sign, subtle));
+    const sealed = await sealOutcome(unsealed, sign, subtle);
+    // The schema (zod) loads with the first outcome, not with the first screen (initial JS budget).
+    const { OutcomeSchema } = await import('../../contract/outcome');
+    const outcome = OutcomeSchema.parse(sealed);
 
     const newRecent = ending.outcome === 'rated' ? [...recent, Date.now()].slice(-RECENT_RATINGS_KEPT) : recent;
     try {

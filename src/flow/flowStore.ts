@@ -2,7 +2,6 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { DeviceContext, Policies } from '../../contract/hallConfig';
 import type { Staff } from '../../contract/caseEvent';
 import type { Invitation } from '../../contract/invitation';
-import { PoliciesSchema } from '../../contract/hallConfig';
 import type { EvaluatorDb } from '../data/db';
 import { loadPendingInvitations, markInvitationShown, noteExtraPresses, storeInvitation } from '../data/invitations';
 import { createOutcomeRecorder, type OutcomeSigner, type SealedEnding } from '../data/outbox';
@@ -61,7 +60,6 @@ export type FlowStore = StoreApi<FlowStoreState> & {
   dispose(): void;
 };
 
-const DEFAULT_POLICIES: Policies = PoliciesSchema.parse({});
 const SEALING_KEY = 'intakeSealingKey';
 
 /** Replaces a callback phone number by its sealed box; the clear number goes no further. */
@@ -116,13 +114,22 @@ export function createFlowStore(deps: FlowStoreDeps): FlowStore {
     },
   }));
 
-  function policies(): Policies {
-    return store.getState().context?.policies ?? DEFAULT_POLICIES;
-  }
+  // Before a device context is known the schema defaults apply; they come with zod, which is
+  // loaded beside the first screen rather than in it (initial JS budget).
+  let defaultPolicies: Policies | null = null;
+  const defaultsLoaded = import('../../contract/hallConfig').then(({ PoliciesSchema }) => {
+    defaultPolicies = PoliciesSchema.parse({});
+  });
 
   function dispatch(event: FlowEvent): void {
     if (disposed) return;
-    const { state, effects } = transition(store.getState().flow, event, policies());
+    const policies = store.getState().context?.policies ?? defaultPolicies;
+    if (!policies) {
+      // Nothing is dropped: the event runs as soon as the defaults are there.
+      void defaultsLoaded.then(() => dispatch(event));
+      return;
+    }
+    const { state, effects } = transition(store.getState().flow, event, policies);
     if (state !== store.getState().flow) store.setState({ flow: state });
     effects.forEach(run);
     armTimer();
@@ -181,7 +188,7 @@ export function createFlowStore(deps: FlowStoreDeps): FlowStore {
 
   return Object.assign(store, {
     async restore() {
-      const [context, sealing] = await Promise.all([loadDeviceContext(deps.db), deps.db.meta.get(SEALING_KEY)]);
+      const [context, sealing] = await Promise.all([loadDeviceContext(deps.db), deps.db.meta.get(SEALING_KEY), defaultsLoaded]);
       if (context && !store.getState().context) store.setState({ context });
       if (typeof sealing?.value === 'string' && !store.getState().sealingKey) store.setState({ sealingKey: sealing.value });
       for (const pending of await loadPendingInvitations(deps.db)) {

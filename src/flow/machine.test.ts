@@ -4,7 +4,9 @@ import {
   initialFlowState,
   nextDeadline,
   normalisePhone,
+  CONFIRM_WAIT_MS,
   DETAILS_INPUT_GUARD_MS,
+  isElderly,
   SAVE_RETRY_MS,
   transition,
   type FlowEvent,
@@ -276,4 +278,74 @@ describe('normalisePhone', () => {
     ['1380013800', undefined],
     ['abc', undefined],
   ])('%s → %s', (raw, expected) => expect(normalisePhone(raw)).toBe(expected));
+});
+
+describe('elderly mode (适老化)', () => {
+  const offered = P;
+  const always = { ...P, elderly: { ...P.elderly, mode: 'always' as const } };
+  const off = { ...P, elderly: { ...P.elderly, mode: 'off' as const } };
+  const elderlyRating = (policies = offered) =>
+    transition(transition(initialFlowState, { type: 'SET_ELDERLY', value: true, now: T0 - 1 }, policies).state, invite(), policies).state;
+  const press1 = (state: FlowState, policies = offered, now = T0 + 3000) =>
+    transition(state, { type: 'PRESS', level: 1, method: 'touch', now }, policies);
+
+  it('asks to confirm a 非常不满意 before anything is recorded; 确认 goes on to the details screen', () => {
+    const pressed = press1(elderlyRating());
+    const confirm = screenAs(pressed.state, 'confirm');
+    expect(confirm.level).toBe(1);
+    expect(pressed.effects).toEqual([]);
+    const confirmed = transition(pressed.state, { type: 'CONFIRM', now: T0 + 5000 }, offered);
+    const details = screenAs(confirmed.state, 'details');
+    expect(details.draft.level).toBe(1);
+    // The press time is the first press, not the confirmation: invite-to-press stays honest.
+    expect(details.pressedAtMs).toBe(T0 + 3000);
+    expect(confirmed.effects).toEqual([]);
+    // The mashing guard runs from the confirmation: the 确认 tap must not land on a reason.
+    expect(details.inputArmed).toBe(false);
+    expect(nextDeadline(details)).toBe(T0 + 5000 + DETAILS_INPUT_GUARD_MS);
+    expect(screenAs(transition(confirmed.state, { type: 'TICK', now: T0 + 5000 + DETAILS_INPUT_GUARD_MS }, offered).state, 'details').inputArmed).toBe(true);
+  });
+
+  it('撤销 goes back to the rating screen with nothing recorded, and a new level can be chosen', () => {
+    const undone = transition(press1(elderlyRating()).state, { type: 'UNDO', now: T0 + 4000 }, offered);
+    const rating = screenAs(undone.state, 'rating');
+    expect(rating.deadlineMs).toBe(T0 + 4000 + P.inviteTimeoutSec * 1000);
+    expect(undone.effects).toEqual([]);
+    const rated = transition(undone.state, { type: 'PRESS', level: 4, method: 'touch', now: T0 + 5000 }, offered);
+    expect(rated.effects).toMatchObject([{ type: 'save', ending: { outcome: 'rated', level: 4 } }]);
+  });
+
+  it('mashed presses on the confirm screen neither confirm nor undo', () => {
+    const pressed = press1(elderlyRating()).state;
+    const mashed = run(pressed, ...[1, 1, 5].map((level, i): FlowEvent => ({ type: 'PRESS', level: level as 1 | 5, method: 'touch', now: T0 + 3100 + i })));
+    expect(mashed.state).toBe(pressed);
+  });
+
+  it('a citizen who walks away from the confirm step keeps their 非常不满意: it is recorded, never dropped', () => {
+    const pressed = press1(elderlyRating()).state;
+    expect(nextDeadline(pressed.screen)).toBe(T0 + 3000 + CONFIRM_WAIT_MS);
+    expect(transition(pressed, { type: 'TICK', now: T0 + 3000 + CONFIRM_WAIT_MS - 1 }, offered).state).toBe(pressed);
+    const timedOut = transition(pressed, { type: 'TICK', now: T0 + 3000 + CONFIRM_WAIT_MS }, offered);
+    expect(timedOut.effects).toMatchObject([{ type: 'save', ending: { outcome: 'rated', level: 1, input: { inviteToPressMs: 3000 } } }]);
+  });
+
+  it('without elderly mode, or with it switched off by the hall, 非常不满意 opens the details screen at once', () => {
+    expect(press1(ratingState()).state.screen.name).toBe('details');
+    expect(press1(elderlyRating(off), off).state.screen.name).toBe('details');
+    expect(press1(ratingState(), always).state.screen.name).toBe('confirm');
+  });
+
+  it('only 非常不满意 is guarded: 不满意 goes to details, good levels are saved at once', () => {
+    expect(transition(elderlyRating(), { type: 'PRESS', level: 2, method: 'touch', now: T0 + 1 }, offered).state.screen.name).toBe('details');
+    expect(transition(elderlyRating(), { type: 'PRESS', level: 5, method: 'touch', now: T0 + 1 }, offered).state.screen.name).toBe('saving');
+  });
+
+  it('is reset for the next citizen once the thanks screen ends', () => {
+    const pressed = transition(elderlyRating(), { type: 'PRESS', level: 5, method: 'touch', now: T0 + 1000 }, offered).state;
+    expect(pressed.elderly).toBe(true);
+    const ended = run(pressed, { type: 'SAVED', invitationId: inv.id, now: T0 + 1100 }, { type: 'TICK', now: T0 + 1100 + P.thanksSec * 1000 });
+    expect(ended.state.screen.name).toBe('idle');
+    expect(isElderly(ended.state, offered)).toBe(false);
+    expect(isElderly(ended.state, always)).toBe(true);
+  });
 });

@@ -52,6 +52,16 @@ export type Screen =
       method: InputMethod;
       /** False for DETAILS_INPUT_GUARD_MS after the press; the UI shows the form disabled. */
       inputArmed: boolean;
+      /** When the guard ends: the press, or in elderly mode the 确认 tap that opened the screen. */
+      armsAtMs: number;
+    } & Showing)
+  | ({
+      name: 'confirm';
+      /** Elderly mode: the 非常不满意 press waits here for 确认 or 撤销 before anything is recorded. */
+      level: Level;
+      pressedAtMs: number;
+      method: InputMethod;
+      deadlineMs: number;
     } & Showing)
   | {
       name: 'saving';
@@ -59,17 +69,20 @@ export type Screen =
       ending: Ending;
       extraPresses: number;
       /** The screen the citizen acted on; it stays up, untouched, until the write is durable. */
-      behind?: RatingScreenState | DetailsScreenState;
+      behind?: RatingScreenState | DetailsScreenState | ConfirmScreenState;
     }
   | { name: 'saveFailed'; current: PendingInvitation; ending: Ending; error: string; retryAtMs: number; extraPresses: number }
   | { name: 'thanks'; deadlineMs: number; invitationId: string; extraPresses: number };
 
 export type RatingScreenState = Extract<Screen, { name: 'rating' }>;
 export type DetailsScreenState = Extract<Screen, { name: 'details' }>;
+export type ConfirmScreenState = Extract<Screen, { name: 'confirm' }>;
 
 export interface FlowState {
   screen: Screen;
   queue: PendingInvitation[];
+  /** Elderly mode chosen on this device for the current citizen; reset when they are done. */
+  elderly?: boolean;
 }
 
 export type FlowEvent =
@@ -85,7 +98,10 @@ export type FlowEvent =
   | { type: 'SUBMIT'; now: number }
   | { type: 'SAVED'; invitationId: string; now: number }
   | { type: 'SAVE_FAILED'; invitationId: string; error: string; now: number }
-  | { type: 'TICK'; now: number };
+  | { type: 'TICK'; now: number }
+  | { type: 'SET_ELDERLY'; value: boolean; now: number }
+  | { type: 'CONFIRM'; now: number }
+  | { type: 'UNDO'; now: number };
 
 export type Effect =
   | { type: 'markShown'; invitationId: string; shownAtMs: number }
@@ -102,6 +118,18 @@ export interface Transition {
  * citizen hammering 非常不满意 must not tick reasons or submit by accident.
  */
 export const DETAILS_INPUT_GUARD_MS = 600;
+
+/**
+ * How long the elderly-mode confirm step waits. A citizen who walks away has still pressed
+ * 非常不满意: the press stands (undo is the guard), it is never dropped or softened.
+ */
+export const CONFIRM_WAIT_MS = 20_000;
+
+/** Whether elderly mode is on for the citizen at the device now. */
+export function isElderly(state: FlowState, policies: Policies): boolean {
+  if (policies.elderly.mode === 'off') return false;
+  return policies.elderly.mode === 'always' || state.elderly === true;
+}
 
 /** A failed write is retried on this cadence until it succeeds; nothing is dropped. */
 export const SAVE_RETRY_MS = 2000;
@@ -123,8 +151,17 @@ export function transition(state: FlowState, event: FlowEvent, policies: Policie
     const id = event.pending.invitation.id;
     const known = state.queue.some((p) => p.invitation.id === id) || currentInvitationId(screen) === id;
     if (known) return same;
-    if (screen.name === 'idle') return show(event.pending, state.queue, event.now, policies);
+    if (screen.name === 'idle') {
+      const shown = show(event.pending, state.queue, event.now, policies);
+      // Elderly mode switched on at the idle screen carries over to the citizen's rating.
+      return state.elderly ? { ...shown, state: { ...shown.state, elderly: true } } : shown;
+    }
     return { state: { ...state, queue: [...state.queue, event.pending] }, effects: [] };
+  }
+
+  if (event.type === 'SET_ELDERLY') {
+    if (policies.elderly.mode !== 'offer' || state.elderly === event.value) return same;
+    return { state: { ...state, elderly: event.value }, effects: [] };
   }
 
   switch (screen.name) {
@@ -135,33 +172,24 @@ export function transition(state: FlowState, event: FlowEvent, policies: Policie
       switch (event.type) {
         case 'PRESS': {
           const inviteToPressMs = Math.max(0, event.now - screen.shownAtMs);
-          if (isBadLevel(event.level)) {
-            const draft: DetailsDraft = {
-              level: event.level,
-              tags: [],
-              comment: '',
-              isPublic: true,
-              callbackRequested: false,
-              phone: '',
-              phoneInvalid: false,
-            };
+          if (event.level === 1 && isElderly(state, policies)) {
             return {
               state: {
                 ...state,
                 screen: {
-                  name: 'details',
+                  name: 'confirm',
                   current: screen.current,
                   shownAtMs: screen.shownAtMs,
+                  level: event.level,
                   pressedAtMs: event.now,
                   method: event.method,
-                  draft,
-                  inputArmed: false,
-                  deadlineMs: event.now + policies.detailsTimeoutSec * 1000,
+                  deadlineMs: event.now + CONFIRM_WAIT_MS,
                 },
               },
               effects: [],
             };
           }
+          if (isBadLevel(event.level)) return openDetails(state, screen, event.level, event.method, event.now, event.now, policies);
           return save(state, screen, {
             outcome: 'rated',
             level: event.level,
@@ -179,6 +207,38 @@ export function transition(state: FlowState, event: FlowEvent, policies: Policie
           return same;
       }
 
+    case 'confirm':
+      switch (event.type) {
+        case 'CONFIRM':
+          return openDetails(state, screen, screen.level, screen.method, screen.pressedAtMs, event.now, policies);
+        case 'UNDO':
+          return {
+            state: {
+              ...state,
+              screen: {
+                name: 'rating',
+                current: screen.current,
+                shownAtMs: screen.shownAtMs,
+                deadlineMs: event.now + policies.inviteTimeoutSec * 1000,
+              },
+            },
+            effects: [],
+          };
+        case 'TICK':
+          if (event.now < screen.deadlineMs) return same;
+          return save(state, screen, {
+            outcome: 'rated',
+            level: screen.level,
+            tags: [],
+            isPublic: true,
+            callback: { requested: false },
+            input: { method: screen.method, inviteToPressMs: Math.max(0, screen.pressedAtMs - screen.shownAtMs) },
+          });
+        default:
+          // Further presses (a mashed button) neither confirm nor undo.
+          return same;
+      }
+
     case 'details': {
       const touched = (draft: DetailsDraft): Transition => ({
         state: { ...state, screen: { ...screen, draft, deadlineMs: event.now + policies.detailsTimeoutSec * 1000 } },
@@ -186,7 +246,7 @@ export function transition(state: FlowState, event: FlowEvent, policies: Policie
       });
       const { draft } = screen;
       if (!screen.inputArmed) {
-        if (event.type !== 'TICK' || event.now < screen.pressedAtMs + DETAILS_INPUT_GUARD_MS) return same;
+        if (event.type !== 'TICK' || event.now < screen.armsAtMs) return same;
         return { state: { ...state, screen: { ...screen, inputArmed: true } }, effects: [] };
       }
       switch (event.type) {
@@ -299,6 +359,7 @@ export function transition(state: FlowState, event: FlowEvent, policies: Policie
               ? [{ type: 'noteExtraPresses', invitationId: screen.invitationId, extraPresses: screen.extraPresses }]
               : [];
           const [next, ...rest] = state.queue;
+          // The next citizen starts with the device's default look.
           if (!next) return { state: { screen: { name: 'idle' }, queue: [] }, effects: noted };
           const shown = show(next, rest, event.now, policies);
           return { state: shown.state, effects: [...noted, ...shown.effects] };
@@ -321,7 +382,44 @@ function show(pending: PendingInvitation, queue: PendingInvitation[], now: numbe
   };
 }
 
-function save(state: FlowState, behind: RatingScreenState | DetailsScreenState, ending: Ending): Transition {
+function openDetails(
+  state: FlowState,
+  from: RatingScreenState | ConfirmScreenState,
+  level: Level,
+  method: InputMethod,
+  pressedAtMs: number,
+  now: number,
+  policies: Policies,
+): Transition {
+  const draft: DetailsDraft = {
+    level,
+    tags: [],
+    comment: '',
+    isPublic: true,
+    callbackRequested: false,
+    phone: '',
+    phoneInvalid: false,
+  };
+  return {
+    state: {
+      ...state,
+      screen: {
+        name: 'details',
+        current: from.current,
+        shownAtMs: from.shownAtMs,
+        pressedAtMs,
+        method,
+        draft,
+        inputArmed: false,
+        armsAtMs: now + DETAILS_INPUT_GUARD_MS,
+        deadlineMs: now + policies.detailsTimeoutSec * 1000,
+      },
+    },
+    effects: [],
+  };
+}
+
+function save(state: FlowState, behind: RatingScreenState | DetailsScreenState | ConfirmScreenState, ending: Ending): Transition {
   const { current } = behind;
   return {
     state: { ...state, screen: { name: 'saving', current, ending, extraPresses: 0, behind } },
@@ -352,6 +450,7 @@ function currentInvitationId(screen: Screen): string | undefined {
   switch (screen.name) {
     case 'rating':
     case 'details':
+    case 'confirm':
     case 'saving':
     case 'saveFailed':
       return screen.current.invitation.id;
@@ -366,8 +465,9 @@ function currentInvitationId(screen: Screen): string | undefined {
 export function nextDeadline(screen: Screen): number | null {
   switch (screen.name) {
     case 'details':
-      return screen.inputArmed ? screen.deadlineMs : screen.pressedAtMs + DETAILS_INPUT_GUARD_MS;
+      return screen.inputArmed ? screen.deadlineMs : screen.armsAtMs;
     case 'rating':
+    case 'confirm':
     case 'thanks':
       return screen.deadlineMs;
     case 'saveFailed':

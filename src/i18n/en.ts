@@ -152,4 +152,21 @@ export const en: Resources = {
     submit: 'OK',
   },
   language: { 'zh-CN': '中文', en: 'English', switchLabel: 'Language' },
+  // ── issue 8 (tablet mode, elderly mode, accessibility): new keys only, kept in one block for merging ──
+  elderly: {
+    toggle: 'Easy mode',
+    hint: 'Large text · high contrast · spoken prompts',
+    confirmTitle: 'You chose “{{level}}”',
+    confirmText: 'Submit this rating?',
+    confirm: 'Confirm',
+    undo: 'Undo, choose again',
+    replay: 'Hear it again',
+  },
+  storage: {
+    title: 'Local storage',
+    usage: '{{percent}}% used ({{used}} of {{quota}})',
+    nearlyFull: 'Storage is nearly full: connect and sync soon. Ratings not yet uploaded are never deleted.',
+    persisted: 'Persistent storage granted',
+    notPersisted: 'Persistent storage not granted: the browser may clear data when space runs low',
+  },
 };

@@ -112,6 +112,23 @@ export const zhCN = {
     submit: '确定',
   },
   language: { 'zh-CN': '中文', en: 'English', switchLabel: '语言' },
+  // ── issue 8 (tablet mode, elderly mode, accessibility): new keys only, kept in one block for merging ──
+  elderly: {
+    toggle: '长辈模式',
+    hint: '大字 · 高对比 · 语音提示',
+    confirmTitle: '您选择了“{{level}}”',
+    confirmText: '确认提交这个评价吗？',
+    confirm: '确认',
+    undo: '撤销，重新选择',
+    replay: '再听一遍',
+  },
+  storage: {
+    title: '本机存储',
+    usage: '已用 {{percent}}%（{{used}} / {{quota}}）',
+    nearlyFull: '存储空间即将用满，请尽快联网同步。未上传的评价不会被删除。',
+    persisted: '已获得持久存储',
+    notPersisted: '未获得持久存储：空间不足时浏览器可能清理数据',
+  },
 };
 
 export type Resources = typeof zhCN;

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import { StaffSessionSchema, type StaffLogoutReason, type StaffSession } from '../../contract/staffSession';
+import type { StaffLogoutReason, StaffSession } from '../../contract/staffSession';
 import type { Staff } from '../../contract/caseEvent';
 import type { EvaluatorDb } from '../data/db';
 
@@ -77,6 +77,8 @@ export function createStaffSessions(db: EvaluatorDb, now: () => number = Date.no
     logout,
     /** Restores the stored session unless the day's sign-out time has passed since it began. */
     async restore(logoutAt: string): Promise<void> {
+      // The schema (zod) loads here, after the first screen (initial JS budget).
+      const { StaffSessionSchema } = await import('../../contract/staffSession');
       const stored = StaffSessionSchema.safeParse((await db.meta.get(SESSION_KEY))?.value);
       if (!stored.success) return;
       set(stored.data);

@@ -4,6 +4,7 @@ import { createTapCounter, useAdminStore } from '../admin/adminStore';
 import { LanguageSwitch } from '../components/LanguageSwitch';
 import { StaffCard } from '../components/StaffCard';
 import { WindowQrCode } from '../components/WindowQrCode';
+import { ElderlyToggle } from '../elderly/ElderlyToggle';
 import { useFlow } from '../flow/FlowContext';
 import { useStaffStore } from '../pairing/staffSessions';
 
@@ -21,7 +22,10 @@ export function IdleScreen() {
         <p className="hall-name" onClick={onHallNameTap}>
           {context?.hall.name ?? t('app.title')}
         </p>
-        <LanguageSwitch />
+        <div className="header-tools">
+          <ElderlyToggle />
+          <LanguageSwitch />
+        </div>
       </header>
       <section className="idle-body">
         <div className="idle-left">

@@ -1,9 +1,12 @@
-import { useLayoutEffect } from 'react';
+import { useEffect, useLayoutEffect } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ScreenHeading } from '../components/ScreenHeading';
 import type { Invitation } from '../../contract/invitation';
 import { LEVELS } from '../../contract/ratingCodes';
 import { Face } from '../components/Face';
 import { LanguageSwitch } from '../components/LanguageSwitch';
+import { ElderlyToggle } from '../elderly/ElderlyToggle';
+import { useSpeak } from '../elderly/useElderly';
 import { useFlow } from '../flow/FlowContext';
 import { markPerformance } from '../flow/flowStore';
 import { useNow } from '../lib/useNow';
@@ -14,6 +17,10 @@ export function RatingScreen({ invitation, deadlineMs }: { invitation: Invitatio
   const now = useNow(1000);
   const totalSec = useFlow((s) => s.context?.policies.inviteTimeoutSec ?? Infinity);
   // The clock ticks once a second, so clamp: a fresh deadline must not read one second too long.
+  const speak = useSpeak();
+  const prompt = t('rating.prompt');
+  // Spoken as the screen appears, again if the citizen switches language or turns elderly mode on.
+  useEffect(() => speak('prompt', prompt), [speak, prompt]);
   const secondsLeft = Math.max(0, Math.min(totalSec, Math.ceil((deadlineMs - now) / 1000)));
 
   useLayoutEffect(() => {
@@ -27,8 +34,11 @@ export function RatingScreen({ invitation, deadlineMs }: { invitation: Invitatio
   return (
     <main className="screen rating-screen" data-screen="rating" data-invitation={invitation.id}>
       <header className="rating-header">
-        <h1>{t('rating.prompt')}</h1>
-        <LanguageSwitch />
+        <ScreenHeading>{t('rating.prompt')}</ScreenHeading>
+        <div className="header-tools">
+          <ElderlyToggle />
+          <LanguageSwitch />
+        </div>
       </header>
       <p className="case-line">
         {t('rating.caseLine', { taskName: invitation.case.taskName })} · {t('rating.staffLine', { name: invitation.staff.name })}

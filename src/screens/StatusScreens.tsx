@@ -1,4 +1,7 @@
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ScreenHeading } from '../components/ScreenHeading';
+import { useSpeak } from '../elderly/useElderly';
 
 export function SavingScreen() {
   const { t } = useTranslation();
@@ -12,19 +15,26 @@ export function SavingScreen() {
 export function SaveFailedScreen() {
   const { t } = useTranslation();
   return (
-    <main className="screen status-screen" data-screen="saveFailed" role="alert">
-      <h1>{t('saveFailed.title')}</h1>
-      <p>{t('saveFailed.text')}</p>
+    <main className="screen status-screen" data-screen="saveFailed">
+      <div role="alert">
+        <ScreenHeading>{t('saveFailed.title')}</ScreenHeading>
+        <p>{t('saveFailed.text')}</p>
+      </div>
     </main>
   );
 }
 
 export function ThanksScreen() {
   const { t } = useTranslation();
+  const speak = useSpeak();
+  const thanks = t('thanks.title');
+  useEffect(() => speak('thanks', thanks), [speak, thanks]);
   return (
-    <main className="screen status-screen thanks-screen" data-screen="thanks" role="status">
-      <h1>{t('thanks.title')}</h1>
-      <p>{t('thanks.text')}</p>
+    <main className="screen status-screen thanks-screen" data-screen="thanks">
+      <div role="status">
+        <ScreenHeading>{t('thanks.title')}</ScreenHeading>
+        <p>{t('thanks.text')}</p>
+      </div>
     </main>
   );
 }
