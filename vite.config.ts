@@ -21,7 +21,13 @@ function dashboardPage(): Plugin {
     plugins: [react()],
     resolve: RESOLVE,
     logLevel: 'warn',
-    build: { ...BUILD, outDir, emptyOutDir: false, rolldownOptions: { input: { dashboard: 'dashboard.html' } } },
+    build: {
+      ...BUILD,
+      outDir,
+      emptyOutDir: false,
+      // Prefixed, so the evaluator's service worker can leave every dashboard file out.
+      rolldownOptions: { input: { dashboard: 'dashboard.html' }, output: { entryFileNames: 'assets/dashboard-[name]-[hash].js', chunkFileNames: 'assets/dashboard-[name]-[hash].js', assetFileNames: 'assets/dashboard-[name]-[hash][extname]' } },
+    },
   });
   return {
     name: 'dashboard-page',
@@ -60,7 +66,7 @@ export default defineConfig({
       workbox: {
         globPatterns: ['**/*.{js,css,html,svg,png,wav,webmanifest}'],
         // The dashboard page is the intake's, not the evaluator's: never precached on a PAD.
-        globIgnores: ['dashboard.html', 'assets/dashboard-*', 'assets/chart-*'],
+        globIgnores: ['dashboard.html', 'assets/dashboard-*'],
         navigateFallback: 'index.html',
         // The host's and intake's APIs are never answered from the cache.
         navigateFallbackDenylist: [/^\/api\//, /^\/bridge/, /^\/v1\//],
