@@ -12,6 +12,7 @@ import { createDashboardQueries } from '../intake/dashboard/aggregateQueries';
 import { aggregatesToCsv } from '../intake/dashboard/csvExport';
 import { backfillDashboard } from '../intake/dashboard/dashboardRollup';
 import { openIntakeDb, type IntakeDb } from '../intake/database';
+import { seededRandom } from '../src/sync/backoff';
 import { formatMs, percentile, printTable } from './stats';
 
 /**
@@ -27,18 +28,6 @@ const HALL = 'bench-hall';
 const DEPTS = ['市场监督管理局', '税务局', '人力资源和社会保障局', '公安局', '不动产登记中心', '住房公积金中心', '医疗保障局', '民政局', '交通运输局', '卫生健康委员会', '自然资源和规划局', '生态环境局'];
 const GOOD_COMMENTS = ['服务热情，效率很高', '工作人员很耐心，讲解清楚，点赞', '一次性告知需要的材料，非常满意', '网上办理很方便，不用跑腿', '态度好，办事快', '流程简单，很快就办好了', '导办员主动帮忙，很贴心'];
 const BAD_COMMENTS = ['排队时间太长了，等了两个小时', '材料清单不清楚，来回跑了三趟', '窗口人员业务不熟练，办事效率低', '服务态度差，说话很冲', '系统又坏了，等了很久', '要求反复提交材料', '电话一直打不通，请回电13800001111'];
-
-/** Deterministic pseudo-random numbers (mulberry32), so every run builds the same hall. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
@@ -61,7 +50,7 @@ export interface GenerateResult {
 /** Writes `count` outcomes of HALL, spread evenly over 2026, into db. */
 export function generateOutcomes(db: IntakeDb, count: number, onProgress: (done: number) => void = () => undefined): GenerateResult {
   const start = performance.now();
-  const rand = random(2026);
+  const rand = seededRandom(2026);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)] as T;
   const windows = Array.from({ length: 60 }, (_, i) => ({ windowNo: `W${pad(i + 1)}`, windowName: `${i + 1} 号窗口`, dept: DEPTS[i % DEPTS.length] as string }));
   const staffOf = (w: number) => ({ loginName: `staff${pad(w * 2 + Math.floor(rand() * 2), 3)}`, name: `工作人员${w * 2}` });
@@ -167,7 +156,7 @@ const RAW_PERIOD: Record<DashboardQuery['bucket'], string> = {
  */
 function baselineQuery(db: IntakeDb, query: DashboardQuery) {
   const statement = db.prepare<{ hall: string; from: string; to: string }, { key: string; period: string; total: number; good: number; bad: number }>(
-    `SELECT ${RAW_KEY[query.by]} AS key, ${RAW_PERIOD[query.bucket]} AS period, COUNT(*) AS total, SUM(level >= 3) AS good, SUM(level <= 2) AS bad
+    `SELECT ${RAW_KEY[query.by]} AS key, ${RAW_PERIOD[query.bucket]} AS period, COUNT(*) AS total, COUNT(CASE WHEN level >= 3 THEN 1 END) AS good, COUNT(CASE WHEN level <= 2 THEN 1 END) AS bad
        FROM outcomes WHERE hall_code = @hall AND substr(rated_at, 1, 10) BETWEEN @from AND @to
       GROUP BY key, period ORDER BY period, key`,
   );

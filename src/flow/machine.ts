@@ -212,18 +212,7 @@ export function transition(state: FlowState, event: FlowEvent, policies: Policie
         case 'CONFIRM':
           return openDetails(state, screen, screen.level, screen.method, screen.pressedAtMs, event.now, policies);
         case 'UNDO':
-          return {
-            state: {
-              ...state,
-              screen: {
-                name: 'rating',
-                current: screen.current,
-                shownAtMs: screen.shownAtMs,
-                deadlineMs: event.now + policies.inviteTimeoutSec * 1000,
-              },
-            },
-            effects: [],
-          };
+          return backToRating(state, screen, event.now, policies);
         case 'TICK':
           if (event.now < screen.deadlineMs) return same;
           return save(state, screen, {
@@ -266,18 +255,7 @@ export function transition(state: FlowState, event: FlowEvent, policies: Policie
         case 'SET_PHONE':
           return touched({ ...draft, phone: event.value.slice(0, 20), phoneInvalid: false });
         case 'BACK':
-          return {
-            state: {
-              ...state,
-              screen: {
-                name: 'rating',
-                current: screen.current,
-                shownAtMs: screen.shownAtMs,
-                deadlineMs: event.now + policies.inviteTimeoutSec * 1000,
-              },
-            },
-            effects: [],
-          };
+          return backToRating(state, screen, event.now, policies);
         case 'SUBMIT': {
           const phone = normalisePhone(draft.phone);
           if (draft.callbackRequested && phone === undefined) return touched({ ...draft, phoneInvalid: true });
@@ -415,6 +393,14 @@ function openDetails(
         deadlineMs: now + policies.detailsTimeoutSec * 1000,
       },
     },
+    effects: [],
+  };
+}
+
+/** Back to the rating screen of the same invitation (undo, or back from details), its timeout restarted. */
+function backToRating(state: FlowState, screen: DetailsScreenState | ConfirmScreenState, now: number, policies: Policies): Transition {
+  return {
+    state: { ...state, screen: { name: 'rating', current: screen.current, shownAtMs: screen.shownAtMs, deadlineMs: now + policies.inviteTimeoutSec * 1000 } },
     effects: [],
   };
 }
