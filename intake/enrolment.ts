@@ -20,9 +20,10 @@ export interface EnrolmentToken {
  * Enrolling an already-enrolled device with a fresh valid token rotates its key.
  */
 export function createEnrolment(db: IntakeDb, now: () => number = Date.now) {
-  const findToken = db.prepare<[string], { device_id: string | null; expires_at: number; used_at: number | null }>(
-    'SELECT device_id, expires_at, used_at FROM enrolment_tokens WHERE token_hash = ?',
+  const findToken = db.prepare<[string], { device_id: string | null; expires_at: number; used_at: number | null; used_by: string | null }>(
+    'SELECT device_id, expires_at, used_at, used_by FROM enrolment_tokens WHERE token_hash = ?',
   );
+  const enrolledKey = db.prepare<[string], { public_key: string; enrolled_at: number }>('SELECT public_key, enrolled_at FROM devices WHERE device_id = ?');
   const useToken = db.prepare('UPDATE enrolment_tokens SET used_at = ?, used_by = ? WHERE token_hash = ? AND used_at IS NULL');
   const upsertDevice = db.prepare(
     `INSERT INTO devices (device_id, public_key, enrolled_at) VALUES (?, ?, ?)
@@ -34,7 +35,13 @@ export function createEnrolment(db: IntakeDb, now: () => number = Date.now) {
     const hash = hashToken(request.enrolmentToken);
     const token = findToken.get(hash);
     if (!token) return { ok: false, status: 401, code: 'unknown_token', message: 'the enrolment token is not known' };
-    if (token.used_at !== null) return { ok: false, status: 409, code: 'token_used', message: 'the enrolment token was already used' };
+    if (token.used_at !== null) {
+      // The same device presenting the same key again lost our answer (a reload or power cut
+      // mid-enrolment): it is enrolled, and saying so keeps it from being stuck until re-provisioned.
+      const device = token.used_by === request.deviceId ? enrolledKey.get(request.deviceId) : undefined;
+      if (device && device.public_key === request.publicKey && device.enrolled_at === token.used_at) return { ok: true, enrolledAt: device.enrolled_at };
+      return { ok: false, status: 409, code: 'token_used', message: 'the enrolment token was already used' };
+    }
     if (token.expires_at < now()) return { ok: false, status: 401, code: 'token_expired', message: 'the enrolment token has expired' };
     if (token.device_id !== null && token.device_id !== request.deviceId) {
       return { ok: false, status: 401, code: 'token_for_other_device', message: 'the enrolment token was issued for another device' };

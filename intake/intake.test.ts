@@ -94,8 +94,12 @@ describe('enrolment', () => {
   it('enrols once per token; reuse, expiry, another device and unknown tokens are refused', async () => {
     const { intake } = await boot();
     const key = newKey();
-    expect((await enrol(intake, 'token-for-dev-1-aaaaaaaa', 'dev-1', key.x)).statusCode).toBe(201);
-    const reuse = await enrol(intake, 'token-for-dev-1-aaaaaaaa', 'dev-1', key.x);
+    const first = await enrol(intake, 'token-for-dev-1-aaaaaaaa', 'dev-1', key.x);
+    expect(first.statusCode).toBe(201);
+    // The device lost the answer (reloaded mid-enrolment) and asks again with the same key: still enrolled.
+    const resend = await enrol(intake, 'token-for-dev-1-aaaaaaaa', 'dev-1', key.x);
+    expect([resend.statusCode, resend.json().enrolledAt]).toEqual([201, first.json().enrolledAt]);
+    const reuse = await enrol(intake, 'token-for-dev-1-aaaaaaaa', 'dev-1', newKey().x);
     expect([reuse.statusCode, reuse.json().error.code]).toEqual([409, 'token_used']);
     expect((await enrol(intake, 'token-expired-cccccccccc', 'dev-3', key.x)).json().error.code).toBe('token_expired');
     expect((await enrol(intake, 'token-any-device-bbbbbbbb', 'dev-1x', 'A'.repeat(43))).statusCode).toBe(201);
