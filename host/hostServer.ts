@@ -61,7 +61,9 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const launchToken = newLaunchToken();
   const CONTENT_SECURITY_POLICY = contentSecurityPolicy(options.hall.intake?.url);
 
-  const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
+  // On close every connection goes at once: a renderer that keeps reconnecting (or a service worker
+  // fetching) must not hold the host open.
+  const app = Fastify({ logger: false, bodyLimit: 64 * 1024, forceCloseConnections: true });
   let port = options.port;
   const isOwnOrigin = (origin: string) => origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`;
 
@@ -78,7 +80,14 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     return sendError(reply, 404, 'not_found', `no route for ${request.method} ${request.url.split('?')[0]}`);
   });
 
-  await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
+  await app.register(fastifyWebsocket, {
+    options: { maxPayload: 64 * 1024 },
+    // Closing the host drops bridge sockets without waiting for a close handshake the page may never answer.
+    preClose(done) {
+      for (const client of app.websocketServer.clients) client.terminate();
+      app.websocketServer.close(() => done());
+    },
+  });
   const queue = new InvitationQueue();
   let screen: ScreenName = 'idle';
   // The window business system's latest staff login or logout, repeated to renderers that connect.
