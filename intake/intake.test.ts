@@ -258,4 +258,23 @@ describe('invitations feed for PADs without a host', () => {
     expect(ack.json()).toEqual({ acknowledged: true });
     expect(await readEvents(signedUrl('/v1/devices/dev-1/invitations'), 1, 300)).toEqual([]);
   });
+
+  it('closes while a device still holds its invitation feed open', async () => {
+    const { intake } = await boot();
+    const key = newKey();
+    expect((await enrol(intake, 'token-for-dev-1-aaaaaaaa', 'dev-1', key.x)).statusCode).toBe(201);
+    const pathname = '/v1/devices/dev-1/invitations';
+    const ts = String(Date.now());
+    const sig = sign(null, Buffer.from(`${ts}.GET ${pathname}`), key.privateKey).toString('base64url');
+    const feed = await fetch(`${intake.origin}${pathname}?ts=${ts}&sig=${sig}`);
+    expect(feed.status).toBe(200);
+    const reader = feed.body!.getReader();
+    const ended = (async () => {
+      for (;;) if ((await reader.read()).done) return 'ended';
+    })().catch(() => 'ended');
+    running = running.filter((r) => r !== intake);
+    const outcome = await Promise.race([intake.close().then(() => 'closed'), new Promise((r) => setTimeout(() => r('still open after 3 s'), 3000))]);
+    expect(outcome).toBe('closed');
+    expect(await ended).toBe('ended');
+  });
 });

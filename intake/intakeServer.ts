@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { ServerResponse } from 'node:http';
 import {
   BATCH_MAX_BYTES,
   DEVICE_ID_HEADER,
@@ -206,6 +207,12 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
     const query = request.query as { ts?: string; sig?: string };
     return authenticate({ deviceId, timestamp: query.ts, signature: query.sig }, `GET ${request.url.split('?')[0]}`);
   };
+  // A hijacked feed is never idle, so server.close() would wait on it for ever: closing ends each one.
+  const openFeeds = new Set<ServerResponse>();
+  app.addHook('preClose', (done) => {
+    for (const res of openFeeds) res.end();
+    done();
+  });
   app.get('/v1/devices/:deviceId/invitations', (request, reply) => {
     const { deviceId } = request.params as { deviceId: string };
     const auth = authenticateQuery(request, deviceId);
@@ -224,9 +231,11 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
     feed.pending(deviceId).forEach(send);
     const unsubscribe = feed.subscribe(deviceId, send);
     const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), 15_000);
+    openFeeds.add(res);
     request.raw.on('close', () => {
       clearInterval(heartbeat);
       unsubscribe();
+      openFeeds.delete(res);
     });
   });
   app.post('/v1/devices/:deviceId/invitations/:id/ack', async (request, reply) => {
