@@ -22,6 +22,8 @@ test('after one online visit the app starts offline: idle screen, and a rating m
   await page.reload();
   await expect(page.locator('[data-screen="idle"]')).toBeVisible();
   await expect(page.locator('.hall-name')).toHaveText('示范区政务服务中心');
+  // The same notice serves a kiosk's host and a tablet's intake feed, so it names neither.
+  await expect(page.getByRole('status')).toHaveText('正在连接…');
 
   // Online again for an invitation to arrive; then the network goes away before the citizen rates.
   await context.setOffline(false);

@@ -82,7 +82,6 @@ test('host-less tablet: invitations arrive from the intake feed, are rated by to
     // Acknowledged by the intake, so the outbox is empty again.
     await expect.poll(async () => (await readOutbox(page)).length).toBe(0);
   } finally {
-    // The open event stream would keep the intake from closing.
     await page.close();
     await host.close();
     await intake.close();

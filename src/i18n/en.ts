@@ -18,7 +18,7 @@ export const en: Resources = {
     qrHint: 'Scan to rate this window',
     freeRating: "Rate this window's service",
     waiting: 'You will be asked to rate once your case is accepted or completed',
-    hostOffline: 'Connecting to the host…',
+    connecting: 'Connecting…',
     queued_one: '{{count}} more case waiting to be rated',
     queued_other: '{{count}} more cases waiting to be rated',
   },

@@ -19,7 +19,7 @@ export const zhCN = {
     qrHint: '扫码评价本窗口服务',
     freeRating: '评价本窗口服务',
     waiting: '办件受理或办结后将邀请您评价',
-    hostOffline: '正在连接主机…',
+    connecting: '正在连接…',
     queued_one: '另有 {{count}} 件办件待评价',
     queued_other: '另有 {{count}} 件办件待评价',
   },

@@ -19,7 +19,7 @@ export const zhTW: Resources = {
     freeRating: '評價本窗口服務',
     qrHint: '掃碼評價本窗口服務',
     waiting: '辦件受理或辦結後將邀請您評價',
-    hostOffline: '正在連接主機…',
+    connecting: '正在連接…',
     queued_one: '另有 {{count}} 件辦件待評價',
     queued_other: '另有 {{count}} 件辦件待評價',
   },

@@ -48,9 +48,10 @@ export function IdleScreen() {
         </div>
         {context && <WindowQrCode url={context.window.ratingUrl} label={t('idle.qrHint')} />}
       </section>
+      {/* The host bridge on a kiosk, the intake's invitation feed on a tablet. */}
       {!hostConnected && (
         <p className="host-status" role="status">
-          {t('idle.hostOffline')}
+          {t('idle.connecting')}
         </p>
       )}
     </main>
