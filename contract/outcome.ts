@@ -47,6 +47,8 @@ export const AnomalyFlagSchema = z.enum([
   'same-case-again',
   /** Rated without a case invitation, where the hall allows free rating. */
   'free-rating',
+  /** The case event names a staff member other than the one signed in at the window. */
+  'staff-mismatch',
 ]);
 export type AnomalyFlag = z.infer<typeof AnomalyFlagSchema>;
 

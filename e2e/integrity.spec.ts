@@ -173,7 +173,7 @@ test.describe('anomaly flags, at 17:20 in a hall whose shift ends at 17:30', () 
 test.describe('anomaly flags, right after a staff login at 10:00', () => {
   test.use({ timezoneId: 'Asia/Shanghai' });
 
-  test('three ratings inside two minutes of the login are flagged burst-after-login, and not unpaired', async ({ page, evaluator }) => {
+  test('three ratings inside two minutes of the login are flagged burst-after-login, and not unpaired; a colleague credited is flagged staff-mismatch', async ({ page, evaluator }) => {
     await page.clock.install({ time: new Date('2026-11-23T10:00:00+08:00') });
     await page.clock.resume();
     await openEvaluator(page, evaluator.host);
@@ -188,6 +188,13 @@ test.describe('anomaly flags, right after a staff login at 10:00', () => {
     const outcomes = await readOutbox(page);
     expect(outcomes.map((o) => o.flags.includes('burst-after-login'))).toEqual([false, false, true]);
     for (const outcome of outcomes) expect(outcome.flags).not.toContain('unpaired');
+    for (const outcome of outcomes) expect(outcome.flags).not.toContain('staff-mismatch');
+
+    // The business system credits a colleague's case to this window while 张三 is signed in.
+    await rate(page, (no) => evaluator.sendCaseEvent(no, { staff: { loginName: 'lisi', name: '李四' } }), 'P-LOGIN-4', '5');
+    const credited = (await readOutbox(page)).find((o: Outcome) => o.case.projectNo === 'P-LOGIN-4');
+    expect(credited?.staff.loginName).toBe('lisi');
+    expect(credited?.flags).toContain('staff-mismatch');
   });
 });
 

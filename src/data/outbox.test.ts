@@ -128,22 +128,32 @@ describe('outbox', () => {
     outcomes.forEach((o, i) => expect(o.prevHash).toBe(i === 0 ? GENESIS_HASH : outcomes[i - 1]!.hash));
   });
 
-  it('flags what it sees when writing: unpaired, fast press, the same case again, a run after login', async () => {
+  it('flags what it sees when writing: unpaired, fast press, the same case again, a run after login, a colleague credited', async () => {
     dbName = `outbox-${crypto.randomUUID()}`;
     const db = open();
+    // A shift that ends twelve hours from now, so the runs below never count as a burst at shift end.
+    const later = new Date(Date.now() + 12 * 3_600_000);
+    const shiftEnd = `${String(later.getHours()).padStart(2, '0')}:${String(later.getMinutes()).padStart(2, '0')}`;
+    const policies = { ...testContext.policies, anomalies: { ...testContext.policies.anomalies, shiftEnd } };
+    const midShift = { ...ctx, context: { ...testContext, policies } };
     const good: SealedEnding = { outcome: 'rated', level: 5, tags: [], isPublic: true, callback: { requested: false }, input: { method: 'touch', inviteToPressMs: 2000 } };
     const invitation = makeInvitation();
-    expect((await recordOutcome(db, invitation, good, ctx)).flags).toEqual(['unpaired']);
+    expect((await recordOutcome(db, invitation, good, midShift)).flags).toEqual(['unpaired']);
     const pairedAtMs = Date.now() - 60 * 60_000;
-    const paired = { ...ctx, staffPairedAtMs: pairedAtMs };
+    const paired = { ...midShift, staffPairedAtMs: pairedAtMs };
     const fast = { ...good, input: { method: 'serial' as const, inviteToPressMs: 150 } };
     expect((await recordOutcome(db, makeInvitation({ case: { ...invitation.case, projectNo: 'OTHER-1' } }), fast, paired)).flags).toEqual(['fast-press']);
     // Same case and event as the first outcome.
     expect((await recordOutcome(db, makeInvitation({ case: invitation.case }), good, paired)).flags).toContain('same-case-again');
     // Three ratings within two minutes, five minutes after a login.
-    const justLoggedIn = { ...ctx, staffPairedAtMs: Date.now() - 5 * 60_000 };
+    const justLoggedIn = { ...midShift, staffPairedAtMs: Date.now() - 5 * 60_000 };
     const run = await recordOutcome(db, makeInvitation({ case: { ...invitation.case, projectNo: 'OTHER-2' } }), good, justLoggedIn);
     expect(run.flags).toEqual(['burst-after-login']);
+    // The case event credits a colleague, not the staff member signed in at this window.
+    const colleague = makeInvitation({ case: { ...invitation.case, projectNo: 'OTHER-3' }, staff: { loginName: 'colleague', name: '同事' } });
+    const signedIn = { ...paired, pairedLoginName: invitation.staff.loginName };
+    expect((await recordOutcome(db, colleague, good, signedIn)).flags).toEqual(['staff-mismatch']);
+    expect((await recordOutcome(db, makeInvitation({ case: { ...invitation.case, projectNo: 'OTHER-4' } }), good, signedIn)).flags).toEqual([]);
   });
 
   it('restores pending invitations oldest first with their first-shown time', async () => {

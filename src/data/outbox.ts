@@ -22,6 +22,8 @@ export interface RecordContext {
   nowMs: number;
   /** When the staff member paired with the device logged in; null when nobody is paired. */
   staffPairedAtMs: number | null;
+  /** Login name of the staff member signed in at the window; null when nobody is. */
+  pairedLoginName: string | null;
   /** The rating began without a case invitation (hall policy allows free rating). */
   free?: boolean;
 }
@@ -85,6 +87,8 @@ export function createOutcomeRecorder(db: EvaluatorDb, sign: OutcomeSigner, subt
         outcome: ending.outcome,
         inviteToPressMs: ending.input.inviteToPressMs,
         staffPairedAtMs: rc.staffPairedAtMs,
+        pairedLoginName: rc.pairedLoginName,
+        invitedLoginName: invitation.staff.loginName,
         caseRatedBefore: ratedCase !== undefined && ratedCase.outcomeId !== undefined,
         free: rc.free === true,
         recentRatedAtMs: recent,

@@ -162,8 +162,9 @@ export function createFlowStore(deps: FlowStoreDeps): FlowStore {
         const clockOffsetMs = deps.clockOffsetMs?.() ?? null;
         const nowMs = deps.now();
         const staffPairedAtMs = deps.staffPairedAtMs?.() ?? null;
+        const pairedLoginName = deps.pairedStaff?.()?.loginName ?? null;
         sealEnding(ending, context.intake?.sealingPublicKey ?? store.getState().sealingKey, reportError)
-          .then((sealed) => recorder.record(invitation, sealed, { context, clockOffsetMs, nowMs, staffPairedAtMs, free: invitation.free === true }))
+          .then((sealed) => recorder.record(invitation, sealed, { context, clockOffsetMs, nowMs, staffPairedAtMs, pairedLoginName, free: invitation.free === true }))
           .then(
           (outcome) => {
             markPerformance('outcome-durable', { invitationId: invitation.id, outcomeId: outcome.id });

@@ -8,6 +8,8 @@ const calm: FlagFacts = {
   outcome: 'rated',
   inviteToPressMs: 2500,
   staffPairedAtMs: NOW - 3 * 3_600_000,
+  pairedLoginName: 'zhangsan',
+  invitedLoginName: 'zhangsan',
   caseRatedBefore: false,
   free: false,
   recentRatedAtMs: [],
@@ -39,6 +41,12 @@ describe('anomaly flags', () => {
 
   it('marks unpaired, same case again and free rating whatever the timing', () => {
     expect(anomalyFlags({ ...calm, staffPairedAtMs: null, caseRatedBefore: true, free: true })).toEqual(['unpaired', 'same-case-again', 'free-rating']);
+  });
+
+  it('marks a case event naming someone other than the signed-in staff member, but not when nobody is signed in', () => {
+    expect(anomalyFlags({ ...calm, invitedLoginName: 'lisi' })).toEqual(['staff-mismatch']);
+    expect(anomalyFlags({ ...calm, outcome: 'unrated', inviteToPressMs: null, invitedLoginName: 'lisi' })).toEqual(['staff-mismatch']);
+    expect(anomalyFlags({ ...calm, staffPairedAtMs: null, pairedLoginName: null, invitedLoginName: 'lisi' })).toEqual(['unpaired']);
   });
 
   it('measures minutes to a local HH:MM on the same day', () => {

@@ -6,6 +6,10 @@ export interface FlagFacts {
   inviteToPressMs: number | null;
   /** When the staff member now paired with the device logged in; null when nobody is paired. */
   staffPairedAtMs: number | null;
+  /** Login name of the staff member signed in at the window; null when nobody is. */
+  pairedLoginName: string | null;
+  /** Login name of the staff member the case event names. */
+  invitedLoginName: string;
   /** This device already has an outcome for the same case and event. */
   caseRatedBefore: boolean;
   /** The rating began without a case invitation. */
@@ -30,6 +34,8 @@ export function anomalyFlags(facts: FlagFacts): AnomalyFlag[] {
   if (facts.staffPairedAtMs === null) flags.push('unpaired');
   if (facts.caseRatedBefore) flags.push('same-case-again');
   if (facts.free) flags.push('free-rating');
+  // Someone else's case credited while a colleague is signed in is how ratings get moved between staff.
+  if (facts.pairedLoginName !== null && facts.pairedLoginName !== facts.invitedLoginName) flags.push('staff-mismatch');
   if (rated && inRun(facts)) {
     if (facts.staffPairedAtMs !== null && facts.nowMs - facts.staffPairedAtMs <= policy.afterLoginMin * 60_000) flags.push('burst-after-login');
     if (facts.minutesToShiftEnd >= 0 && facts.minutesToShiftEnd <= policy.beforeShiftEndMin) flags.push('burst-at-shift-end');
