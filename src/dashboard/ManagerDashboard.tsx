@@ -5,7 +5,7 @@ import { DashboardApiError, type DashboardApi } from './dashboardApi';
 import { goodBadSeries } from './goodBadSeries';
 import { HotWordLists } from './HotWordLists';
 import { LazyBarChart } from './LazyBarChart';
-import { percent } from './period';
+import { dailyGoodBad, percent } from './period';
 import { useRefreshing } from './useRefreshing';
 
 const TOKEN_KEY = 'dashboard-token';
@@ -102,7 +102,7 @@ function Board({ api, token, filter, onUnauthorised }: { api: DashboardApi; toke
         api.aggregates(token, { ...period, by: 'hall', bucket: 'day' }),
         api.hotWords(token, { ...period, limit: 20 }),
       ]);
-      return { hall: hall.rows[0], rows: byDimension.rows, trend: trend.rows, words };
+      return { hall: hall.rows[0], rows: byDimension.rows, trend: dailyGoodBad(trend.rows, filter.from, filter.to), words };
     },
     JSON.stringify(filter),
     5 * 60_000,
@@ -150,7 +150,7 @@ function Board({ api, token, filter, onUnauthorised }: { api: DashboardApi; toke
               <LazyBarChart
                 title="每日好评与差评数"
                 kind="line"
-                labels={data.trend.map((r) => r.period ?? '')}
+                labels={data.trend.map((r) => r.day)}
                 series={goodBadSeries(data.trend)}
               />
             </section>

@@ -14,3 +14,18 @@ export function monthToDate(now: Date): { from: string; to: string } {
 export function percent(rate: number | null): string {
   return rate === null ? '—' : `${(rate * 100).toFixed(1)}%`;
 }
+
+/** Every calendar day from `from` to `to` (yyyy-MM-dd, both included); empty when `to` is earlier. */
+export function everyDay(from: string, to: string): string[] {
+  const days: string[] = [];
+  // Stepped in UTC, where every day has 24 hours, so no day is skipped or repeated.
+  const end = Date.parse(`${to}T00:00:00Z`);
+  for (let at = Date.parse(`${from}T00:00:00Z`); at <= end; at += 86_400_000) days.push(new Date(at).toISOString().slice(0, 10));
+  return days;
+}
+
+/** One row per day of the period, a day without outcomes counted as zero rather than left out. */
+export function dailyGoodBad(rows: Array<{ period?: string | null; good: number; bad: number }>, from: string, to: string) {
+  const byDay = new Map(rows.map((r) => [r.period, r]));
+  return everyDay(from, to).map((day) => ({ day, good: byDay.get(day)?.good ?? 0, bad: byDay.get(day)?.bad ?? 0 }));
+}
