@@ -84,6 +84,20 @@ test('删差评 and 刷好评 on the device are caught: a deleted 差评 is a ga
     const admin = page.locator('[data-screen="admin"]');
     await expect(admin.locator('[data-fact="deadLetters"]')).toHaveText('1');
     await expect(admin.locator('[data-dead-letter]')).toContainText('tampered');
+
+    // The intake's admin page shows both what the chain audit saw on arrival and a re-check of what is stored.
+    await page.goto(`${evaluator.intake.origin}/admin`);
+    await page.getByLabel('Admin token').fill(ADMIN_TOKEN);
+    await page.getByRole('button', { name: 'Load' }).click();
+    await page.getByLabel('Device id').fill('demo-pad-a01');
+    await page.getByRole('button', { name: /^Check/ }).click();
+    await expect(page.locator('#report')).toContainText('"verified"');
+    const shown = JSON.parse((await page.locator('#report').textContent()) || '{}') as {
+      arrival?: IntegrityReport;
+      stored?: { checked: number; verified: number; failures: unknown[] };
+    };
+    expect(shown.arrival?.gaps).toEqual([{ fromSeq: 2, toSeq: 2 }]);
+    expect(shown.stored).toMatchObject({ checked: 2, verified: 2, failures: [] });
   } finally {
     await evaluator.close();
   }

@@ -18,7 +18,7 @@ export function renderAdminPage(): string {
 <label><input id="showAll" type="checkbox"> show closed</label>
 <table id="followups"><thead><tr><th>Due</th><th>Class</th><th>Level</th><th>Window / staff</th><th>Case</th><th>Reasons / comment</th><th>Callback</th><th>Action</th></tr></thead><tbody></tbody></table>
 <h2>Device chain · 设备评价链</h2>
-<form id="integrity"><label>Device id <input id="deviceId" required></label><button>Check</button></form>
+<form id="integrity"><label>Device id <input id="deviceId" required></label><button>Check (on arrival, and what is stored now)</button></form>
 <pre id="report"></pre>
 <script src="/admin/admin.js"></script>
 </body></html>`;
@@ -71,7 +71,11 @@ $('auth').onsubmit = (e) => { e.preventDefault(); sessionStorage.setItem('intake
 $('showAll').onchange = loadFollowups;
 $('integrity').onsubmit = async (e) => {
   e.preventDefault();
-  try { $('report').textContent = JSON.stringify(await api('/v1/admin/integrity?deviceId=' + encodeURIComponent($('deviceId').value)), null, 2); }
+  const device = encodeURIComponent($('deviceId').value);
+  try {
+    const [arrival, stored] = await Promise.all([api('/v1/admin/integrity?deviceId=' + device), api('/v1/admin/integrity/recheck?deviceId=' + device)]);
+    $('report').textContent = JSON.stringify({ arrival, stored }, null, 2);
+  }
   catch (err) { $('report').textContent = err.message; }
 };
 if (token()) loadFollowups();

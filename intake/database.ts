@@ -106,6 +106,15 @@ const MIGRATIONS: Array<string | ((db: IntakeDb) => void)> = [
      PRIMARY KEY (device_id, code)
    );
    CREATE INDEX pairing_codes_code ON pairing_codes (code, expires_at);`,
+  // Every key a device has enrolled, so outcomes signed before a key rotation can be re-checked.
+  `CREATE TABLE device_keys (
+     device_id   TEXT NOT NULL,
+     public_key  TEXT NOT NULL,
+     enrolled_at INTEGER NOT NULL,
+     retired_at  INTEGER
+   );
+   CREATE INDEX device_keys_device ON device_keys (device_id, enrolled_at);
+   INSERT INTO device_keys (device_id, public_key, enrolled_at) SELECT device_id, public_key, enrolled_at FROM devices;`,
 ];
 
 /** The schema version a fully migrated database reports in PRAGMA user_version. */

@@ -29,6 +29,8 @@ export function createEnrolment(db: IntakeDb, now: () => number = Date.now) {
     `INSERT INTO devices (device_id, public_key, enrolled_at) VALUES (?, ?, ?)
      ON CONFLICT (device_id) DO UPDATE SET public_key = excluded.public_key, enrolled_at = excluded.enrolled_at`,
   );
+  const retireKeys = db.prepare('UPDATE device_keys SET retired_at = ? WHERE device_id = ? AND retired_at IS NULL');
+  const addKey = db.prepare('INSERT INTO device_keys (device_id, public_key, enrolled_at) VALUES (?, ?, ?)');
   const addToken = db.prepare('INSERT OR IGNORE INTO enrolment_tokens (token_hash, device_id, expires_at) VALUES (?, ?, ?)');
 
   const enrol = db.transaction((request: EnrolRequest): EnrolResult => {
@@ -54,6 +56,8 @@ export function createEnrolment(db: IntakeDb, now: () => number = Date.now) {
     const at = now();
     useToken.run(at, request.deviceId, hash);
     upsertDevice.run(request.deviceId, request.publicKey, at);
+    retireKeys.run(at, request.deviceId);
+    addKey.run(request.deviceId, request.publicKey, at);
     return { ok: true, enrolledAt: at };
   });
 

@@ -21,6 +21,7 @@ import { registerDashboardRoutes } from './dashboard/dashboardRoutes';
 import { openIntakeDb, type IntakeDb } from './database';
 import { createDeviceAuth } from './deviceAuth';
 import { createEnrolment, type EnrolmentToken } from './enrolment';
+import { createStoredRecheck } from './storedRecheck';
 import { createInvitationFeed } from './invitationFeed';
 import { createPairing, createStaffLogin } from './pairing';
 import { PAIR_SCRIPT, renderPairPage } from './pairPage';
@@ -85,6 +86,7 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
   const log = options.log ?? ((m: string) => console.log(m));
   const db = openIntakeDb(options.dbFile);
   const enrolment = createEnrolment(db, now);
+  const storedRecheck = createStoredRecheck(db);
   enrolment.addTokens(options.enrolmentTokens ?? []);
   const authenticate = createDeviceAuth(db, now);
   const chain = createChainAudit(db, now);
@@ -325,6 +327,12 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
     const { deviceId } = request.query as { deviceId?: string };
     if (!deviceId) return sendError(reply, 400, 'missing_device', 'deviceId is required');
     return chain.report(deviceId);
+  });
+  app.get('/v1/admin/integrity/recheck', async (request, reply) => {
+    if (!requireAdmin(request, reply)) return reply;
+    const { deviceId } = request.query as { deviceId?: string };
+    if (!deviceId) return sendError(reply, 400, 'missing_device', 'deviceId is required');
+    return storedRecheck.recheck(deviceId);
   });
   app.get('/v1/admin/followups', async (request, reply) => {
     if (!requireAdmin(request, reply)) return reply;

@@ -1,4 +1,4 @@
-import { sign, type KeyObject } from 'node:crypto';
+import { createHash, sign, type KeyObject } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -211,6 +211,70 @@ describe('差评 follow-ups and sealed callback numbers', () => {
     expect(page.headers['content-security-policy']).toContain("script-src 'self'");
     expect(page.body).toContain('<script src="/admin/admin.js"></script>');
     expect(page.body).not.toMatch(/<script>/);
+  });
+});
+
+describe('re-checking what the intake holds', () => {
+  const recheck = (intake: RunningIntake) => admin(intake, '/v1/admin/integrity/recheck?deviceId=dev-1');
+
+  it('outcomes signed before a key rotation still verify; edits made in the intake database are named', async () => {
+    const SECOND = 'token-for-dev-1-rotation';
+    const intake = await startIntake({
+      dbFile: path.join(mkdtempSync(path.join(tmpdir(), 'integrity-')), 'i.sqlite'),
+      port: 0,
+      corsOrigins: [],
+      adminToken: ADMIN,
+      enrolmentTokens: [
+        { token: TOKEN, deviceId: 'dev-1', expiresAtMs: Date.now() + 60_000 },
+        { token: SECOND, deviceId: 'dev-1', expiresAtMs: Date.now() + 60_000 },
+      ],
+      log: () => undefined,
+    });
+    running.push(intake);
+    const enrol = (token: string, x: string) => intake.app.inject({ method: 'POST', url: '/v1/devices', payload: { enrolmentToken: token, deviceId: 'dev-1', publicKey: x } });
+    const oldKey = newDeviceKey();
+    expect((await enrol(TOKEN, oldKey.x)).statusCode).toBe(201);
+    const before = chain([item(1), item(4), item(5)], oldKey.privateKey);
+    await upload(intake, oldKey, before);
+
+    // Re-provisioned: a new key, and the chain goes on under it.
+    const newKey = newDeviceKey();
+    expect((await enrol(SECOND, newKey.x)).statusCode).toBe(201);
+    const after = chain([item(2), item(3)], newKey.privateKey, before[2]);
+    expect((await upload(intake, newKey, after)).results.map((r) => r.status)).toEqual(['accepted', 'accepted']);
+
+    const clean = await recheck(intake);
+    expect(clean).toMatchObject({ deviceId: 'dev-1', checked: 5, verified: 5, failures: [] });
+    expect(clean.keys.map((k: { publicKey: string; retiredAt: number | null }) => [k.publicKey, k.retiredAt === null])).toEqual([
+      [oldKey.x, false],
+      [newKey.x, true],
+    ]);
+
+    // 删差评 / 刷好评 by someone with the intake's database: the column counts read, then the body.
+    intake.db.prepare('UPDATE outcomes SET level = 5 WHERE id = ?').run(before[0]!.id);
+    const body = JSON.parse((intake.db.prepare('SELECT body FROM outcomes WHERE id = ?').get(after[0]!.id) as { body: string }).body);
+    const rewritten = JSON.stringify({ ...body, level: 5, tags: [] });
+    intake.db.prepare('UPDATE outcomes SET body = ?, body_hash = ?, level = 5 WHERE id = ?').run(rewritten, createHash('sha256').update(rewritten).digest('hex'), after[0]!.id);
+    // Re-signed with the old key after it was retired: not good enough for an outcome that arrived later.
+    const resigned = sealOutcome({ ...after[1]!, level: 5 }, oldKey.privateKey);
+    const resignedBody = JSON.stringify(resigned);
+    intake.db
+      .prepare('UPDATE outcomes SET body = ?, body_hash = ?, level = 5, chain_hash = ? WHERE id = ?')
+      .run(resignedBody, createHash('sha256').update(resignedBody).digest('hex'), resigned.hash, after[1]!.id);
+
+    // A body edited in place, its stored hash left alone.
+    intake.db.prepare("UPDATE outcomes SET body = replace(body, '\"level\":4', '\"level\":5') WHERE id = ?").run(before[1]!.id);
+
+    const found = await recheck(intake);
+    expect(found).toMatchObject({ checked: 5, verified: 1 });
+    expect(found.failures.map((f: { seq: number; code: string }) => [f.seq, f.code])).toEqual([
+      [1, 'columns_differ'],
+      [2, 'body_changed'],
+      [4, 'tampered'],
+      [5, 'bad_outcome_signature'],
+    ]);
+    expect(found.failures[0].reason).toBe('level is 5, signed 1');
+    expect((await intake.app.inject({ method: 'GET', url: '/v1/admin/integrity/recheck?deviceId=dev-1' })).statusCode).toBe(401);
   });
 });
 
