@@ -98,8 +98,7 @@ export function createBatchIngest(db: IntakeDb, { chain, followups, now = Date.n
         flags: outcome.flags.join(','),
         trusted: trusted ? 1 : 0,
       });
-      followups.openFor(outcome, receivedAt);
-      dashboard.count(outcome);
+      dashboard.count(outcome, followups.openFor(outcome, receivedAt));
       return { id, status: 'accepted' };
     });
     const lateFlagResults = lateFlags.map((late): LateFlagResult => {

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { migrateDashboard } from './dashboard/dashboardRollup';
+import { COUNT_FOLLOWUPS_AT_INGEST, migrateDashboard } from './dashboard/dashboardRollup';
 
 export type IntakeDb = Database.Database;
 
@@ -115,6 +115,7 @@ const MIGRATIONS: Array<string | ((db: IntakeDb) => void)> = [
    );
    CREATE INDEX device_keys_device ON device_keys (device_id, enrolled_at);
    INSERT INTO device_keys (device_id, public_key, enrolled_at) SELECT device_id, public_key, enrolled_at FROM devices;`,
+  COUNT_FOLLOWUPS_AT_INGEST,
 ];
 
 /** The schema version a fully migrated database reports in PRAGMA user_version. */

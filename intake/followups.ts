@@ -36,7 +36,7 @@ interface FollowupRow {
  * a complex case to 15.
  */
 export function createFollowups(db: IntakeDb, workingDays: WorkingDays, now: () => number = Date.now) {
-  const insert = db.prepare('INSERT OR IGNORE INTO followups (outcome_id, class, opened_at, due_at) VALUES (?, ?, ?, ?)');
+  const insert = db.prepare('INSERT OR IGNORE INTO followups (outcome_id, class, opened_at, due_at, counted_on_ingest) VALUES (?, ?, ?, ?, 1)');
   const find = db.prepare<[string], FollowupRow>(
     'SELECT f.*, o.body FROM followups f JOIN outcomes o ON o.id = f.outcome_id WHERE f.outcome_id = ?',
   );
@@ -74,11 +74,14 @@ export function createFollowups(db: IntakeDb, workingDays: WorkingDays, now: () 
   }
 
   return {
-    /** Opens a follow-up for a 差评; other outcomes are left alone. */
-    openFor(outcome: Outcome, receivedAt: number): void {
-      if (outcome.outcome !== 'rated' || outcome.level === undefined || outcome.level > 2) return;
+    /**
+     * Opens a follow-up for a 差评 and says whether it did; other outcomes are left alone. The
+     * caller counts an opened follow-up in the dashboard tally of the same transaction.
+     */
+    openFor(outcome: Outcome, receivedAt: number): boolean {
+      if (outcome.outcome !== 'rated' || outcome.level === undefined || outcome.level > 2) return false;
       const cls: FollowupClass = outcome.callback.requested ? 'immediate' : '5wd';
-      insert.run(outcome.id, cls, receivedAt, workingDays.deadline(receivedAt, WORKING_DAYS[cls]));
+      return insert.run(outcome.id, cls, receivedAt, workingDays.deadline(receivedAt, WORKING_DAYS[cls])).changes === 1;
     },
     update(outcomeId: string, update: FollowupUpdate): 'updated' | 'not_found' | 'already_closed' {
       const row = find.get(outcomeId);

@@ -30,12 +30,16 @@ export function createWorkingDays(calendar: WorkingCalendar) {
   const holidays = new Set(calendar.holidays);
   const workdays = new Set(calendar.workdays);
   const localDate = new Intl.DateTimeFormat('en-CA', { timeZone: calendar.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+  // Formatters are costly to build (a fresh one per 差评 was a fifth of ingest time): built once.
+  const offsetName = new Intl.DateTimeFormat('en-US', { timeZone: calendar.timeZone, timeZoneName: 'longOffset' });
   const offsetMs = (epochMs: number) => {
-    const parts = new Intl.DateTimeFormat('en-US', { timeZone: calendar.timeZone, timeZoneName: 'longOffset' }).formatToParts(epochMs);
+    const parts = offsetName.formatToParts(epochMs);
     const name = parts.find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
     const match = /GMT([+-])(\d{2}):(\d{2})/.exec(name);
     return match ? (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3])) * 60_000 : 0;
   };
+
+  const deadlines = new Map<string, number>();
 
   function isWorkingDay(isoDate: string): boolean {
     if (workdays.has(isoDate)) return true;
@@ -51,14 +55,22 @@ export function createWorkingDays(calendar: WorkingCalendar) {
      * the 差评 arrives does not count.
      */
     deadline(startMs: number, n: number): number {
-      let day = new Date(`${localDate.format(startMs)}T00:00:00Z`).getTime();
+      const startDay = localDate.format(startMs);
+      const key = `${startDay}|${n}`;
+      const known = deadlines.get(key);
+      if (known !== undefined) return known;
+      let day = new Date(`${startDay}T00:00:00Z`).getTime();
       let counted = 0;
       while (counted < n) {
         day += DAY_MS;
         if (isWorkingDay(new Date(day).toISOString().slice(0, 10))) counted++;
       }
       const endOfDayUtc = day + DAY_MS - 1;
-      return endOfDayUtc - offsetMs(endOfDayUtc);
+      const deadline = endOfDayUtc - offsetMs(endOfDayUtc);
+      // Every 差评 of a day shares its deadline: a batch computes it once.
+      if (deadlines.size >= 1_000) deadlines.clear();
+      deadlines.set(key, deadline);
+      return deadline;
     },
   };
 }
