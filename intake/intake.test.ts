@@ -202,6 +202,45 @@ describe('batch upload', () => {
     expect(exported.json().records[0]).toMatchObject({ projectNo: 'P-1', alternate: '4', pf: '4', areaCode: '340104', proStatus: '3' });
     expect((await intake.app.inject({ method: 'GET', url: '/v1/export?profile=mars', headers: { authorization: `Bearer ${ADMIN}` } })).statusCode).toBe(400);
   });
+
+  it('exports in pages that neither skip nor repeat an outcome, and warns of a rating before its case', async () => {
+    const { intake, key } = await enrolled();
+    // Seq 2: the tablet's clock ran 40 min slow, so it stamped 09:20, before the case closed at 09:30.
+    const slow = { ratedAt: '2026-11-22T09:20:00.000+08:00' };
+    const items = [
+      outcome('dev-1', 1),
+      outcome('dev-1', 2, { ...slow, clockOffsetMs: 40 * 60_000 }),
+      outcome('dev-1', 3, slow),
+      ...[4, 5, 6, 7].map((seq) => outcome('dev-1', seq)),
+    ];
+    await signedBatch(intake, 'dev-1', key, items.slice(0, 4));
+    await signedBatch(intake, 'dev-1', key, items.slice(4));
+    const get = async (query: string) => intake.app.inject({ method: 'GET', url: `/v1/export?profile=anhui${query}`, headers: { authorization: `Bearer ${ADMIN}` } });
+
+    const seen: string[] = [];
+    const warnings: Array<{ outcomeId: string; message: string }> = [];
+    let pages = 0;
+    for (let after: string | null = ''; after !== null; pages++) {
+      const page = (await get(`&limit=3${after ? `&after=${after}` : ''}`)).json() as {
+        records: Array<{ projectNo: string; evaluateTime: string }>;
+        warnings: typeof warnings;
+        next: string | null;
+      };
+      seen.push(...page.records.map((r) => r.projectNo));
+      warnings.push(...page.warnings);
+      if (page.records.some((r) => r.projectNo === 'P-2')) expect(page.records.find((r) => r.projectNo === 'P-2')?.evaluateTime).toBe('2026-11-22 10:00:00');
+      after = page.next;
+    }
+    expect(pages).toBe(3);
+    expect([...seen].sort()).toEqual(['P-1', 'P-2', 'P-3', 'P-4', 'P-5', 'P-6', 'P-7']);
+    expect(new Set(seen).size).toBe(7);
+    expect(warnings).toEqual([{ outcomeId: items[2]!.id, message: 'evaluateTime 2026-11-22 09:20:00 is before resultDate 2026-11-22 09:30:00' }]);
+
+    expect((await get('&after=not-a-cursor')).statusCode).toBe(400);
+    expect((await get('&limit=0')).statusCode).toBe(400);
+    expect((await get('&limit=5001')).statusCode).toBe(400);
+    expect((await get('&from=2999-01-01T00:00:00Z')).json()).toMatchObject({ records: [], next: null });
+  });
 });
 
 describe('invitations feed for PADs without a host', () => {

@@ -26,7 +26,20 @@ import { createInvitationFeed } from './invitationFeed';
 import { createPairing, createStaffLogin } from './pairing';
 import { PAIR_SCRIPT, renderPairPage } from './pairPage';
 import { PairingConfirmRequestSchema, type StaffDirectory } from '../contract/staffSession';
-import { PROFILES, toProvincial } from './provinceProfiles';
+import { PROFILES, provincialWarnings, toProvincial } from './provinceProfiles';
+
+/** Records per export page: a day of a large hall spans several, followed by `next`. */
+const EXPORT_PAGE_MAX = 5_000;
+
+function parseExportCursor(after: string): { receivedAt: number; id: string } | null {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(after, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && value.length === 2 && Number.isInteger(value[0]) && typeof value[1] === 'string') return { receivedAt: value[0] as number, id: value[1] as string };
+  } catch {
+    // falls through: not a cursor this intake gave out
+  }
+  return null;
+}
 
 export interface IntakeOptions {
   dbFile: string;
@@ -354,17 +367,34 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
   // The admin view: a static page that asks for the admin token and reads the routes above.
   servePage(app, '/admin', renderAdminPage(), ADMIN_SCRIPT);
 
-  const exportRange = db.prepare<[number, number], { body: string }>('SELECT body FROM outcomes WHERE received_at >= ? AND received_at < ? ORDER BY received_at, id LIMIT 10000');
+  // Pages follow (received_at, id), so a page boundary never skips or repeats an outcome.
+  const exportPage = db.prepare<[number, string, number, number, number], { id: string; received_at: number; body: string }>(
+    'SELECT id, received_at, body FROM outcomes WHERE (received_at, id) > (?, ?) AND received_at >= ? AND received_at < ? ORDER BY received_at, id LIMIT ?',
+  );
   app.get('/v1/export', async (request, reply) => {
     if (!requireAdmin(request, reply)) return reply;
-    const query = request.query as { profile?: string; from?: string; to?: string };
+    const query = request.query as { profile?: string; from?: string; to?: string; after?: string; limit?: string };
     const profile = PROFILES[query.profile ?? ''];
     if (!profile) return sendError(reply, 400, 'unknown_profile', `profile must be one of ${Object.keys(PROFILES).join(', ')}`);
     const from = query.from ? Date.parse(query.from) : 0;
     const to = query.to ? Date.parse(query.to) : Number.MAX_SAFE_INTEGER;
     if (Number.isNaN(from) || Number.isNaN(to)) return sendError(reply, 400, 'bad_range', 'from and to must be ISO dates');
-    const records = exportRange.all(from, to).map((row) => toProvincial(OutcomeSchema.parse(JSON.parse(row.body)), profile));
-    return { profile: profile.name, records };
+    const limit = query.limit === undefined ? EXPORT_PAGE_MAX : Number(query.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > EXPORT_PAGE_MAX) return sendError(reply, 400, 'bad_limit', `limit must be an integer from 1 to ${EXPORT_PAGE_MAX}`);
+    const cursor = query.after === undefined ? { receivedAt: -1, id: '' } : parseExportCursor(query.after);
+    if (!cursor) return sendError(reply, 400, 'bad_cursor', 'after must be the next value of an earlier page');
+    // One row beyond the page says whether another page follows.
+    const rows = exportPage.all(cursor.receivedAt, cursor.id, from, to, limit + 1);
+    const page = rows.slice(0, limit);
+    const warnings: Array<{ outcomeId: string; message: string }> = [];
+    const records = page.map((row) => {
+      const record = toProvincial(OutcomeSchema.parse(JSON.parse(row.body)), profile);
+      for (const message of provincialWarnings(record)) warnings.push({ outcomeId: row.id, message });
+      return record;
+    });
+    const last = page[page.length - 1];
+    const next = rows.length > limit && last ? Buffer.from(JSON.stringify([last.received_at, last.id])).toString('base64url') : null;
+    return { profile: profile.name, records, warnings, next };
   });
 
   await app.listen({ host: '127.0.0.1', port: options.port });

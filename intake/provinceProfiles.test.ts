@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Outcome } from '../contract/outcome';
-import { PROFILES, provincialTime, toProvincial } from './provinceProfiles';
+import { correctedRatingTime, PROFILES, provincialTime, provincialWarnings, toProvincial } from './provinceProfiles';
 
 const base: Outcome = {
   id: '019a0000-0000-7000-8000-000000000001',
@@ -66,5 +66,14 @@ describe('province profiles', () => {
     expect(levels.map((l) => PROFILES.anhui!.levelCode(l))).toEqual(['1', '2', '3', '4', '5']);
     expect(levels.map((l) => PROFILES.zhejiang!.levelCode(l))).toEqual(['5', '4', '3', '2', '1']);
     expect(provincialTime('2026-01-02T03:04:05.000-05:00')).toBe('2026-01-02 03:04:05');
+  });
+
+  it('reports the rating time by the intake clock, in the offset the rating carries, and warns of one before its case', () => {
+    expect(correctedRatingTime({ ratedAt: '2026-11-22T10:05:09.123+08:00', clockOffsetMs: null })).toBe('2026-11-22 10:05:09');
+    expect(correctedRatingTime({ ratedAt: '2026-11-22T23:50:00.000+08:00', clockOffsetMs: 20 * 60_000 })).toBe('2026-11-23 00:10:00');
+    expect(correctedRatingTime({ ratedAt: '2026-11-22T00:05:00.000-05:00', clockOffsetMs: -10 * 60_000 })).toBe('2026-11-21 23:55:00');
+    const closed: Outcome = { ...base, event: 'closed', ratedAt: '2026-11-22T09:10:00.000+08:00', case: { ...base.case, resultDate: '2026-11-22 09:30:00' } };
+    expect(provincialWarnings(toProvincial(closed, PROFILES.anhui!))).toEqual(['evaluateTime 2026-11-22 09:10:00 is before resultDate 2026-11-22 09:30:00']);
+    expect(provincialWarnings(toProvincial({ ...closed, clockOffsetMs: 30 * 60_000 }, PROFILES.anhui!))).toEqual([]);
   });
 });

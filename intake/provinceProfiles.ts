@@ -48,6 +48,31 @@ export function provincialTime(isoWithOffset: string): string {
   return `${match[1]} ${match[2]}`;
 }
 
+/**
+ * When the rating happened by the intake's clock, in the rating's own UTC offset: the device's
+ * ratedAt moved by the clock offset it measured at its last sync. A tablet whose clock runs slow
+ * would otherwise report a rating before the case it rates, which some provinces refuse.
+ */
+export function correctedRatingTime(outcome: Pick<Outcome, 'ratedAt' | 'clockOffsetMs'>): string {
+  if (outcome.clockOffsetMs === null || outcome.clockOffsetMs === 0) return provincialTime(outcome.ratedAt);
+  const offset = /([+-])(\d{2}):(\d{2})$/.exec(outcome.ratedAt);
+  const zoneMs = offset ? (offset[1] === '-' ? -1 : 1) * (Number(offset[2]) * 60 + Number(offset[3])) * 60_000 : 0;
+  const local = new Date(Date.parse(outcome.ratedAt) + outcome.clockOffsetMs + zoneMs).toISOString();
+  return `${local.slice(0, 10)} ${local.slice(11, 19)}`;
+}
+
+/** What a province would refuse in a record, said before it is sent. */
+export function provincialWarnings(record: ProvincialRecord): string[] {
+  const warnings: string[] = [];
+  const evaluated = record.evaluateTime;
+  for (const field of ['acceptDate', 'resultDate'] as const) {
+    const caseTime = record[field];
+    // "yyyy-MM-dd HH:mm:ss" strings compare in time order.
+    if (typeof caseTime === 'string' && typeof evaluated === 'string' && evaluated < caseTime) warnings.push(`evaluateTime ${evaluated} is before ${field} ${caseTime}`);
+  }
+  return warnings;
+}
+
 export type ProvincialRecord = Record<string, string | Array<{ loginName: string; name: string }>>;
 
 export function toProvincial(outcome: Outcome, profile: ProvinceProfile): ProvincialRecord {
@@ -63,7 +88,7 @@ export function toProvincial(outcome: Outcome, profile: ProvinceProfile): Provin
     publicFlag: outcome.public ? '1' : '2',
     anonymityFlag: '1',
     dataSource: profile.dataSource,
-    evaluateTime: provincialTime(outcome.ratedAt),
+    evaluateTime: correctedRatingTime(outcome),
     evaluateState: outcome.outcome,
   };
   // Never invent a level: an unrated or declined outcome carries none.
