@@ -218,6 +218,19 @@ export const DeviceContextSchema = z
   .strict();
 export type DeviceContext = z.infer<typeof DeviceContextSchema>;
 
+/** Parses a hall config (or a device bundle) from its JSON text; every problem comes with its path. */
+export function parseHallConfig(text: string): { ok: true; hall: HallConfig } | { ok: false; problems: string[] } {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, problems: [error instanceof Error ? error.message : String(error)] };
+  }
+  const parsed = HallConfigSchema.safeParse(raw);
+  if (parsed.success) return { ok: true, hall: parsed.data };
+  return { ok: false, problems: parsed.error.issues.map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`) };
+}
+
 export function deviceContextFor(hall: HallConfig, deviceId: string): DeviceContext {
   const device = hall.devices.find((d) => d.id === deviceId);
   if (!device) throw new Error(`device "${deviceId}" is not in hall "${hall.hall.code}"`);

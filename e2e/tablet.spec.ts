@@ -1,14 +1,17 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { deviceContextFor } from '../contract/hallConfig';
 import { startIntake } from '../intake/intakeServer';
+import { deviceBundle } from '../scripts/provisioning';
+import { expectNoViolations } from './axeCheck';
 import { demoHall, expect, launchHost, readOutbox, test } from './fixtures';
 import { ADMIN_TOKEN } from './syncFixtures';
 
 test.use({ hasTouch: true });
 
-test('host-less tablet: invitations arrive from the intake feed, are rated by touch and reach the intake', async ({ page }) => {
+const EXPIRES = new Date(Date.now() + 600_000).toISOString();
+
+test('host-less tablet: set up from its bundle, invitations arrive from the intake feed, are rated by touch and reach the intake', async ({ page }) => {
   const caseEventToken = `tablet-case-${crypto.randomUUID()}`;
   const enrolmentToken = `tablet-enrol-${crypto.randomUUID()}`;
   const intake = await startIntake({
@@ -30,26 +33,32 @@ test('host-less tablet: invitations arrive from the intake feed, are rated by to
   const { host } = await launchHost(hall);
   try {
     await page.goto(`${host.origin}/`);
-    await expect(page.locator('[data-screen="idle"]')).toBeVisible();
-    // Provisioning as a tablet would be: the device's context stored on the device.
-    const context = deviceContextFor(hall, 'demo-pad-a01');
-    await page.evaluate(
-      (value) =>
-        new Promise<void>((resolve, reject) => {
-          const open = indexedDB.open('haochaping-evaluator');
-          open.onerror = () => reject(open.error);
-          open.onsuccess = () => {
-            const tx = open.result.transaction('meta', 'readwrite');
-            tx.objectStore('meta').put({ key: 'deviceContext', value });
-            tx.oncomplete = () => {
-              open.result.close();
-              resolve();
-            };
-            tx.onerror = () => reject(tx.error);
-          };
-        }),
-      JSON.stringify(context),
+    // First start with no host and nothing stored: IT staff load the bundle provisioning wrote.
+    const setup = page.locator('[data-screen="setup"]');
+    await expect(setup).toBeVisible();
+    const fileInput = setup.getByLabel('设备配置包');
+    // A serial device's bundle cannot make a tablet: refused, with the reason, and nothing stored.
+    const serialBundle = deviceBundle(
+      { ...hall, devices: hall.devices.map((d) => (d.id === 'demo-pad-a01' ? { ...d, kind: 'serial' as const, serial: { path: '/dev/ttyUSB0', baudRate: 9600, valueMap: 'open' as const } } : d)) },
+      'demo-pad-a01',
+      enrolmentToken,
+      EXPIRES,
     );
+    await fileInput.setInputFiles({ name: 'serial.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(serialBundle)) });
+    await expect(setup.getByRole('alert')).toContainText('need a host');
+    await setup.getByLabel('或粘贴配置包内容').fill('{"hall": {');
+    await setup.getByRole('button', { name: '读取' }).click();
+    await expect(setup.getByRole('alert')).toContainText('JSON');
+    await expectNoViolations(page, 'tablet setup (problems listed)');
+
+    const bundle = deviceBundle(hall, 'demo-pad-a01', enrolmentToken, EXPIRES);
+    await fileInput.setInputFiles({ name: 'demo-pad-a01.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(bundle)) });
+    await expect(setup.getByRole('alert')).toHaveCount(0);
+    await expect(setup.locator('[data-setup-device="demo-pad-a01"]')).toContainText('A01');
+    await expectNoViolations(page, 'tablet setup (bundle read)');
+    await setup.getByRole('button', { name: '使用此配置' }).click();
+    await expect(page.locator('.hall-name')).toHaveText('示范区政务服务中心');
+    // Stored: a reload starts as this tablet, without the setup screen.
     await page.reload();
     await expect(page.locator('.hall-name')).toHaveText('示范区政务服务中心');
     // Connected to the feed (after enrolling its key): the "connecting" notice goes away.

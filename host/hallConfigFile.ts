@@ -1,6 +1,6 @@
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { HallConfigSchema, type HallConfig } from '../contract/hallConfig';
+import { parseHallConfig, type HallConfig } from '../contract/hallConfig';
 
 export class HallConfigError extends Error {
   constructor(
@@ -13,20 +13,15 @@ export class HallConfigError extends Error {
 
 /** Reads and validates a hall config; every problem is reported with its path. */
 export function readHallConfig(file: string): HallConfig {
-  let raw: unknown;
+  let text: string;
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
+    text = readFileSync(file, 'utf8');
   } catch (error) {
     throw new HallConfigError(file, [error instanceof Error ? error.message : String(error)]);
   }
-  const parsed = HallConfigSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new HallConfigError(
-      file,
-      parsed.error.issues.map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`),
-    );
-  }
-  return parsed.data;
+  const parsed = parseHallConfig(text);
+  if (!parsed.ok) throw new HallConfigError(file, parsed.problems);
+  return parsed.hall;
 }
 
 export interface LoadedHallConfig {

@@ -10,11 +10,14 @@ import { DetailsScreen } from './screens/DetailsScreen';
 import { directionOf, switchLanguage } from './i18n/i18n';
 import { IdleScreen } from './screens/IdleScreen';
 import { RatingScreen } from './screens/RatingScreen';
+import { useSetupStore } from './setup/setupStore';
 import { SaveFailedScreen, SavingScreen, ThanksScreen } from './screens/StatusScreens';
 
 // Staff-only: loaded when first opened, so it costs the citizen-facing start nothing.
 const AdminScreen = lazy(() => import('./admin/AdminScreen').then((m) => ({ default: m.AdminScreen })));
 const PinPad = lazy(() => import('./admin/PinPad').then((m) => ({ default: m.PinPad })));
+// IT staff only, once per tablet: with the bundle schema, it stays out of the first download.
+const TabletSetupScreen = lazy(() => import('./setup/TabletSetupScreen').then((m) => ({ default: m.TabletSetupScreen })));
 
 /**
  * Keyboard-wedge (HID) evaluators type keys: the device's configured key map when it has one,
@@ -39,6 +42,7 @@ export function App({ db }: { db: EvaluatorDb }) {
   const pinPadOpen = useAdminStore((s) => s.pinPadOpen);
   const setAdminOpen = useAdminStore((s) => s.setOpen);
   const elderly = useElderly();
+  const setupNeeded = useSetupStore((s) => s.needed);
 
   // A citizen's rating always wins over the admin panel.
   useEffect(() => {
@@ -73,6 +77,13 @@ export function App({ db }: { db: EvaluatorDb }) {
   const shown = screen.name === 'saving' ? (screen.behind ?? screen) : screen;
   switch (shown.name) {
     case 'idle':
+      if (setupNeeded) {
+        return (
+          <Suspense fallback={null}>
+            <TabletSetupScreen />
+          </Suspense>
+        );
+      }
       if (!adminOpen && !pinPadOpen) return <IdleScreen />;
       return <Suspense fallback={null}>{adminOpen ? <AdminScreen db={db} /> : <PinPad />}</Suspense>;
     case 'rating':

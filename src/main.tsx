@@ -11,6 +11,7 @@ import { createI18n } from './i18n/i18n';
 import { preciseNow } from './lib/time';
 import { createStaffSessions } from './pairing/staffSessions';
 import { registerServiceWorker } from './pwa/registerServiceWorker';
+import { useSetupStore } from './setup/setupStore';
 import { useStorageStore, watchStorage } from './pwa/storageGuard';
 import type { DeviceContext } from '../contract/hallConfig';
 import './styles.css';
@@ -78,6 +79,20 @@ async function boot(): Promise<void> {
   // tablet was provisioned as. Loaded only here, so hosted kiosks never fetch it.
   const hostBridge = bridge;
   if (!hostBridge && cached?.intake) void startTabletFeed(db, cached, store);
+  // Neither a host nor a stored context: a tablet on its first start, set up from its bundle.
+  if (!hostBridge && !cached) {
+    useSetupStore.setState({
+      needed: true,
+      apply: async (context) => {
+        await store.setContext(context);
+        const { appendAudit } = await import('./data/auditLog');
+        await appendAudit(db, 'config-changed', { deviceId: context.device.id, via: 'tablet-setup' });
+        useSetupStore.setState({ needed: false, apply: null });
+        void ensureSync(context);
+        void startTabletFeed(db, context, store);
+      },
+    });
+  }
   hostBridge?.start({
     onContext: (context) => {
       const previous = store.getState().context;

@@ -169,4 +169,17 @@ export const en: Resources = {
     persisted: 'Persistent storage granted',
     notPersisted: 'Persistent storage not granted: the browser may clear data when space runs low',
   },
+  setup: {
+    title: 'Device setup',
+    intro: 'This tablet has no device configuration yet. Choose the device bundle (.json) that npm run provision made for it, or paste its content.',
+    file: 'Device bundle',
+    paste: 'Or paste the bundle',
+    read: 'Read',
+    problems_one: 'The bundle has {{count}} problem; nothing was changed:',
+    problems_other: 'The bundle has {{count}} problems; nothing was changed:',
+    choose: 'This device is',
+    summary: '{{hall}} · window {{windowNo}} {{windowName}} · device {{device}}',
+    intake: 'Ratings are uploaded to {{url}}',
+    apply: 'Use this configuration',
+  },
 };

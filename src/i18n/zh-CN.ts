@@ -129,6 +129,19 @@ export const zhCN = {
     persisted: '已获得持久存储',
     notPersisted: '未获得持久存储：空间不足时浏览器可能清理数据',
   },
+  setup: {
+    title: '设备设置',
+    intro: '这台平板还没有设备配置。请选择 npm run provision 为它生成的设备配置包（.json 文件），或粘贴其内容。',
+    file: '设备配置包',
+    paste: '或粘贴配置包内容',
+    read: '读取',
+    problems_one: '配置包有 {{count}} 处问题，未做任何更改：',
+    problems_other: '配置包有 {{count}} 处问题，未做任何更改：',
+    choose: '本设备是',
+    summary: '{{hall}} · {{windowNo}} 号窗口 {{windowName}} · 设备 {{device}}',
+    intake: '评价数据上传至 {{url}}',
+    apply: '使用此配置',
+  },
 };
 
 export type Resources = typeof zhCN;

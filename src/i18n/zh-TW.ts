@@ -170,4 +170,17 @@ export const zhTW: Resources = {
     persisted: '已取得持久儲存',
     notPersisted: '未取得持久儲存：空間不足時瀏覽器可能清理資料',
   },
+  setup: {
+    title: '設備設定',
+    intro: '這台平板還沒有設備設定。請選擇 npm run provision 為它產生的設備設定包（.json 檔案），或貼上其內容。',
+    file: '設備設定包',
+    paste: '或貼上設定包內容',
+    read: '讀取',
+    problems_one: '設定包有 {{count}} 處問題，未做任何更改：',
+    problems_other: '設定包有 {{count}} 處問題，未做任何更改：',
+    choose: '本設備是',
+    summary: '{{hall}} · {{windowNo}} 號窗口 {{windowName}} · 設備 {{device}}',
+    intake: '評價資料上傳至 {{url}}',
+    apply: '使用此設定',
+  },
 };

@@ -1,0 +1,43 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseHallConfig, type HallConfig } from '../../contract/hallConfig';
+import { deviceBundle } from '../../scripts/provisioning';
+import { readTabletBundle } from './tabletBundle';
+
+const xihu = (() => {
+  const parsed = parseHallConfig(readFileSync('kiosk-config/xihu-hall.json', 'utf8'));
+  if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
+  return parsed.hall;
+})();
+const TOKEN = 'tablet-enrolment-token-0001';
+const bundleText = (deviceId: string, change: (hall: HallConfig) => unknown = (h) => h) =>
+  JSON.stringify(change(deviceBundle(xihu, deviceId, TOKEN, '2026-12-01T00:00:00+08:00')));
+
+describe('reading a device bundle on a tablet', () => {
+  it('gives the context of the pad the bundle was made for, with its enrolment token', () => {
+    const read = readTabletBundle(bundleText('xihu-pad-01'));
+    expect(read.ok).toBe(true);
+    if (!read.ok) return;
+    expect(read.contexts).toHaveLength(1);
+    expect(read.contexts[0]).toMatchObject({ device: { id: 'xihu-pad-01', kind: 'pad' }, hall: { code: xihu.hall.code }, intake: { url: xihu.intake?.url, enrolmentToken: TOKEN } });
+  });
+
+  it('lists every problem: not JSON, schema errors with paths, no intake, a serial device, no token', () => {
+    expect(readTabletBundle('{"hall": ')).toMatchObject({ ok: false, problems: [expect.stringContaining('JSON')] });
+    const schema = readTabletBundle(bundleText('xihu-pad-01', (h) => ({ ...h, hall: { ...h.hall, timeZone: 'Mars/Olympus' }, windows: [] })));
+    expect(schema.ok).toBe(false);
+    if (!schema.ok) {
+      expect(schema.problems.some((p) => p.startsWith('hall.timeZone: '))).toBe(true);
+      expect(schema.problems.length).toBeGreaterThanOrEqual(2);
+    }
+    expect(readTabletBundle(bundleText('xihu-pad-01', ({ intake: _intake, ...h }) => h))).toEqual({
+      ok: false,
+      problems: ['intake: a tablet takes its invitations from the intake, and this bundle names none'],
+    });
+    expect(readTabletBundle(bundleText('xihu-serial-02'))).toEqual({ ok: false, problems: ['devices: no pad or monitor to be; xihu-serial-02 (serial) need a host'] });
+    const noToken = readTabletBundle(
+      bundleText('xihu-monitor-02', (h) => ({ ...h, devices: h.devices.map(({ enrolmentToken: _t, enrolmentTokenExpiresAt: _e, ...d }) => d) })),
+    );
+    expect(noToken).toMatchObject({ ok: false, problems: [expect.stringMatching(/^devices\.0\.enrolmentToken: missing/)] });
+  });
+});
