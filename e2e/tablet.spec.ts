@@ -4,7 +4,7 @@ import path from 'node:path';
 import { startIntake } from '../intake/intakeServer';
 import { deviceBundle } from '../scripts/provisioning';
 import { expectNoViolations } from './axeCheck';
-import { demoHall, expect, launchHost, readOutbox, test } from './fixtures';
+import { DEMO_ADMIN_PIN, demoHall, expect, launchHost, openAdmin, readOutbox, test } from './fixtures';
 import { ADMIN_TOKEN } from './syncFixtures';
 
 test.use({ hasTouch: true });
@@ -90,6 +90,17 @@ test('host-less tablet: set up from its bundle, invitations arrive from the inta
       .toBe(1);
     // Acknowledged by the intake, so the outbox is empty again.
     await expect.poll(async () => (await readOutbox(page)).length).toBe(0);
+
+    // The admin panel on a tablet: the bundle's PIN hash is checked on the tablet itself.
+    await openAdmin(page, '1357');
+    await expect(page.locator('[data-screen="pin"]')).toContainText('密码错误');
+    await page.getByLabel('管理密码').fill(DEMO_ADMIN_PIN);
+    await page.getByRole('button', { name: '确定' }).click();
+    const admin = page.locator('[data-screen="admin"]');
+    await expect(admin).toBeVisible();
+    await expect(admin.locator('[data-fact="unsent"]')).toHaveText('0');
+    // No kiosk shell to leave on a tablet.
+    await expect(admin.getByRole('button', { name: '退出自助模式' })).toHaveCount(0);
   } finally {
     await page.close();
     await host.close();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createPinGate, FIRST_LOCKOUT_MS, hashPin, MAX_LOCKOUT_MS, verifyPin } from './adminPin';
+import { FIRST_LOCKOUT_MS, MAX_LOCKOUT_MS } from '../contract/pinLockout';
+import { createPinGate, hashPin, verifyPin } from './adminPin';
 
 describe('admin PIN', () => {
   const stored = hashPin('2468');

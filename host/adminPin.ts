@@ -1,4 +1,5 @@
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { lockoutAfter, parsePinHash } from '../contract/pinLockout';
 
 const N = 16384;
 
@@ -9,19 +10,15 @@ export function hashPin(pin: string, salt: Buffer = randomBytes(16)): string {
 }
 
 export function verifyPin(pin: string, stored: string): boolean {
-  const [scheme, n, salt, hash] = stored.split('$');
-  if (scheme !== 'scrypt' || !n || !salt || !hash) return false;
-  const expected = Buffer.from(hash, 'base64');
-  const actual = scryptSync(pin, Buffer.from(salt, 'base64'), expected.length, { N: Number(n) });
+  const parsed = parsePinHash(stored);
+  if (!parsed) return false;
+  const expected = Buffer.from(parsed.hash, 'base64');
+  const actual = scryptSync(pin, Buffer.from(parsed.salt, 'base64'), expected.length, { N: parsed.N });
   return timingSafeEqual(actual, expected);
 }
 
 export type PinAttempt = { ok: true } | { ok: false; reason: 'wrong' | 'locked'; retryAfterMs: number; failures: number };
 
-/** Free attempts before the first lockout; each further failure doubles the wait. */
-export const FREE_ATTEMPTS = 3;
-export const FIRST_LOCKOUT_MS = 30_000;
-export const MAX_LOCKOUT_MS = 60 * 60 * 1000;
 
 /**
  * The kiosk's admin PIN with lockout: after three wrong PINs every attempt waits 30 s, then
@@ -40,8 +37,7 @@ export function createPinGate(stored: string, now: () => number = Date.now) {
         return { ok: true };
       }
       failures++;
-      const over = failures - FREE_ATTEMPTS;
-      const wait = over >= 0 ? Math.min(MAX_LOCKOUT_MS, FIRST_LOCKOUT_MS * 2 ** over) : 0;
+      const wait = lockoutAfter(failures);
       lockedUntil = at + wait;
       return { ok: false, reason: 'wrong', retryAfterMs: wait, failures };
     },

@@ -4,6 +4,7 @@ import { I18nextProvider } from 'react-i18next';
 import { useAdminStore } from './admin/adminStore';
 import { App } from './App';
 import type { Bridge } from './bridge/bridge';
+import type { RendererMessage } from '../contract/bridgeMessages';
 import { openEvaluatorDb, type EvaluatorDb } from './data/db';
 import { FlowProvider } from './flow/FlowContext';
 import { createFlowStore, type FlowStore } from './flow/flowStore';
@@ -83,9 +84,10 @@ async function boot(): Promise<void> {
   if (!hostBridge && !cached) {
     useSetupStore.setState({
       needed: true,
-      apply: async (context) => {
+      apply: async (context: DeviceContext, adminPinHash: string | undefined) => {
         await store.setContext(context);
-        const { appendAudit } = await import('./data/auditLog');
+        const [{ appendAudit }, { storeTabletPinHash }] = await Promise.all([import('./data/auditLog'), import('./admin/tabletPinGate')]);
+        await storeTabletPinHash(db, adminPinHash);
         await appendAudit(db, 'config-changed', { deviceId: context.device.id, via: 'tablet-setup' });
         useSetupStore.setState({ needed: false, apply: null });
         void ensureSync(context);
@@ -120,6 +122,8 @@ async function boot(): Promise<void> {
   });
 
   if (hostBridge) useAdminStore.setState({ sendToHost: (message) => hostBridge.send(message) });
+  // No host to check the PIN or exit a kiosk: a tablet checks the bundle's PIN hash itself.
+  else useAdminStore.setState({ sendToHost: (message) => void tabletAdmin(db, message), canExitKiosk: false });
 
   // The host gates device presses and drives the device's lights by the screen shown.
   store.subscribe((state, previous) => {
@@ -161,6 +165,15 @@ async function startTabletFeed(db: EvaluatorDb, context: DeviceContext, store: F
     onAdminUnlock: () => undefined,
     onProtocolError: (error) => console.warn(`intake feed: ${error}`),
   });
+}
+
+/** The admin requests a host would answer, answered on a host-less tablet. */
+async function tabletAdmin(db: EvaluatorDb, message: RendererMessage): Promise<void> {
+  if (message.type !== 'adminUnlock') return;
+  const [{ createTabletPinGate }, { appendAudit }] = await Promise.all([import('./admin/tabletPinGate'), import('./data/auditLog')]);
+  const pinResult = await createTabletPinGate(db).attempt(message.pin);
+  await appendAudit(db, pinResult.ok ? 'pin-accepted' : 'pin-refused', pinResult.ok ? {} : { reason: pinResult.reason ?? null, retryAfterMs: pinResult.retryAfterMs });
+  useAdminStore.setState(pinResult.ok ? { pinPadOpen: false, pinResult: null, open: true } : { pinResult });
 }
 
 void boot();

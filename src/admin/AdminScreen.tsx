@@ -44,6 +44,7 @@ export function AdminScreen({ db }: { db: EvaluatorDb }) {
   const engine = useAdminStore((s) => s.engine);
   const device = useAdminStore((s) => s.deviceStatus);
   const send = useAdminStore((s) => s.sendToHost);
+  const canExitKiosk = useAdminStore((s) => s.canExitKiosk);
   const setOpen = useAdminStore((s) => s.setOpen);
   const [counts, setCounts] = useState<Counts | null>(null);
   const [now, setNow] = useState(() => Date.now());
@@ -125,9 +126,11 @@ export function AdminScreen({ db }: { db: EvaluatorDb }) {
             {t('admin.selfTest')}
           </button>
         )}
-        <button type="button" className="secondary" onClick={audited('kiosk-exit-requested', () => send?.({ type: 'adminAction', action: 'exitKiosk' }))}>
-          {t('admin.exitKiosk')}
-        </button>
+        {canExitKiosk && (
+          <button type="button" className="secondary" onClick={audited('kiosk-exit-requested', () => send?.({ type: 'adminAction', action: 'exitKiosk' }))}>
+            {t('admin.exitKiosk')}
+          </button>
+        )}
       </div>
       {counts && counts.deadLetters.length > 0 && (
         <table className="dead-letters">

@@ -18,6 +18,8 @@ interface AdminState {
   syncStatus: SyncStatus | null;
   engine: SyncEngine | null;
   deviceStatus: DeviceStatusMessage | null;
+  /** False on a host-less tablet: there is no kiosk shell to leave. */
+  canExitKiosk: boolean;
   setOpen(open: boolean): void;
 }
 
@@ -30,6 +32,7 @@ export const useAdminStore = create<AdminState>()((set) => ({
   syncStatus: null,
   engine: null,
   deviceStatus: null,
+  canExitKiosk: true,
   setOpen: (open) => set(open ? { open } : { open, pinPadOpen: false, pinResult: null }),
 }));
 

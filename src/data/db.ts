@@ -60,10 +60,16 @@ export interface DeadLetterRow extends OutboxRow {
   reason: string;
 }
 
+/** Wrong admin PINs in a row on a host-less tablet, and until when the PIN is locked. */
+export interface PinLockout {
+  failures: number;
+  lockedUntilMs: number;
+}
+
 export interface MetaRow {
   key: string;
   /** CryptoKeyPair for the device key: IndexedDB keeps non-extractable keys by structured clone. */
-  value: number | string | CryptoKeyPair | ChainHead | number[] | StaffSession;
+  value: number | string | CryptoKeyPair | ChainHead | number[] | StaffSession | PinLockout;
 }
 
 export type EvaluatorDb = Dexie & {

@@ -16,6 +16,7 @@ export function TabletSetupScreen() {
   const [pasted, setPasted] = useState('');
   const [problems, setProblems] = useState<string[]>([]);
   const [contexts, setContexts] = useState<DeviceContext[]>([]);
+  const [adminPinHash, setAdminPinHash] = useState<string | undefined>(undefined);
   const [chosen, setChosen] = useState(0);
   const [applying, setApplying] = useState(false);
 
@@ -23,6 +24,7 @@ export function TabletSetupScreen() {
     const bundle = readTabletBundle(text);
     setProblems(bundle.ok ? [] : bundle.problems);
     setContexts(bundle.ok ? bundle.contexts : []);
+    setAdminPinHash(bundle.ok ? bundle.adminPinHash : undefined);
     setChosen(0);
   };
   const context = contexts[chosen];
@@ -89,7 +91,7 @@ export function TabletSetupScreen() {
             onClick={() => {
               if (!apply) return;
               setApplying(true);
-              void apply(context).finally(() => setApplying(false));
+              void apply(context, adminPinHash).finally(() => setApplying(false));
             }}
           >
             {t('setup.apply')}

@@ -3,7 +3,7 @@ import { deviceContextFor, parseHallConfig, type DeviceContext } from '../../con
 /** Device kinds a tablet can be on its own: serial and HID evaluators need a host to reach them. */
 const TABLET_KINDS = new Set(['pad', 'monitor']);
 
-export type TabletBundle = { ok: true; contexts: DeviceContext[] } | { ok: false; problems: string[] };
+export type TabletBundle = { ok: true; contexts: DeviceContext[]; adminPinHash?: string } | { ok: false; problems: string[] };
 
 /**
  * Reads a device bundle from `npm run provision` (a hall config narrowed to one device) for a
@@ -24,5 +24,5 @@ export function readTabletBundle(text: string): TabletBundle {
     if (!device.enrolmentToken) problems.push(`devices.${hall.devices.indexOf(device)}.enrolmentToken: missing, so the tablet could not enrol: load the bundle npm run provision wrote for it`);
   }
   if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, contexts: devices.map((device) => deviceContextFor(hall, device.id)) };
+  return { ok: true, contexts: devices.map((device) => deviceContextFor(hall, device.id)), ...(hall.adminPinHash ? { adminPinHash: hall.adminPinHash } : {}) };
 }

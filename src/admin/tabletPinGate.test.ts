@@ -1,0 +1,29 @@
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import { FIRST_LOCKOUT_MS } from '../../contract/pinLockout';
+import { hashPin } from '../../host/adminPin';
+import { openEvaluatorDb } from '../data/db';
+import { createTabletPinGate, storeTabletPinHash } from './tabletPinGate';
+
+describe('admin PIN on a host-less tablet', () => {
+  it('accepts the PIN whose hash npm run pin-hash wrote, refuses others, and locks as the host does', async () => {
+    const db = openEvaluatorDb(`pin-${crypto.randomUUID()}`);
+    let clock = 1_000_000;
+    const gate = createTabletPinGate(db, () => clock);
+    expect(await gate.attempt('2468')).toEqual({ ok: false, reason: 'notConfigured', retryAfterMs: 0 });
+
+    await storeTabletPinHash(db, hashPin('2468'));
+    expect(await gate.attempt('2468')).toEqual({ ok: true, retryAfterMs: 0 });
+    expect(await gate.attempt('1111')).toEqual({ ok: false, reason: 'wrong', retryAfterMs: 0 });
+    expect(await gate.attempt('1112')).toEqual({ ok: false, reason: 'wrong', retryAfterMs: 0 });
+    expect(await gate.attempt('1113')).toEqual({ ok: false, reason: 'wrong', retryAfterMs: FIRST_LOCKOUT_MS });
+    // Locked: even the right PIN is refused, and a new gate (a reload) remembers it.
+    expect(await createTabletPinGate(db, () => clock).attempt('2468')).toEqual({ ok: false, reason: 'locked', retryAfterMs: FIRST_LOCKOUT_MS });
+    clock += FIRST_LOCKOUT_MS;
+    expect(await gate.attempt('1114')).toEqual({ ok: false, reason: 'wrong', retryAfterMs: 2 * FIRST_LOCKOUT_MS });
+    clock += 2 * FIRST_LOCKOUT_MS;
+    expect(await gate.attempt('2468')).toEqual({ ok: true, retryAfterMs: 0 });
+    expect(await gate.attempt('1111')).toEqual({ ok: false, reason: 'wrong', retryAfterMs: 0 });
+    db.close();
+  });
+});
