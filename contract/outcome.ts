@@ -87,6 +87,14 @@ export const OutcomeSchema = z
     event: CaseEventKindSchema,
     case: CaseInfoSchema,
     staff: StaffSchema,
+    /**
+     * Who was signed in at the window when the outcome was written, since when and how; absent
+     * when nobody was. `staff` above is whom the case event credits: the two can differ.
+     */
+    signedIn: z
+      .object({ staff: StaffSchema, since: OffsetDateTimeSchema, via: z.enum(['pairing-code', 'login-event']) })
+      .strict()
+      .optional(),
     window: z.object({ hallCode: z.string(), windowNo: z.string(), windowName: z.string() }).strict(),
     questionSetVersion: z.string(),
     flags: z.array(AnomalyFlagSchema),

@@ -49,7 +49,10 @@ test('staff pair with the pairing code at the intake; the staff card shows; rati
     await expect.poll(() => storedOutcomes(evaluator).length, { timeout: 15_000 }).toBe(2);
     const [before, after] = storedOutcomes(evaluator);
     expect(before?.flags).toContain('unpaired');
+    expect(before?.signedIn).toBeUndefined();
     expect(after?.staff.loginName).toBe('zhangsan');
+    // The rating carries who was signed in at the window, and how: here through the pairing code.
+    expect(after?.signedIn).toMatchObject({ staff: { loginName: 'zhangsan', name: '张三', staffNo: 'A0123' }, via: 'pairing-code' });
     expect(after?.window).toEqual({ hallCode: 'demo-hall', windowNo: 'A01', windowName: '综合受理 1 号窗口' });
     expect(after?.flags).not.toContain('unpaired');
 
@@ -83,6 +86,7 @@ test('the window business system signs staff in and out through the host', async
     await rate(page, evaluator.sendCaseEvent, 'P-LOGIN-1', '5');
     await expect.poll(() => storedOutcomes(evaluator).length, { timeout: 15_000 }).toBe(1);
     expect(storedOutcomes(evaluator)[0]?.flags).not.toContain('unpaired');
+    expect(storedOutcomes(evaluator)[0]?.signedIn).toMatchObject({ staff: { loginName: 'zhangsan' }, via: 'login-event' });
 
     expect((await post({ event: 'logout' })).status).toBe(200);
     await expect(idle.locator('[data-staff]')).toHaveCount(0);

@@ -26,8 +26,7 @@ async function boot(): Promise<void> {
   const sessions = createStaffSessions(db);
   const store = createFlowStore({
     db,
-    staffPairedAtMs: sessions.pairedAtMs,
-    pairedStaff: sessions.pairedStaff,
+    staffSession: sessions.current,
     now: preciseNow,
     ackInvitation: (invitationId) => (bridge ? bridge.send({ type: 'ack', invitationId }) : tabletAck?.(invitationId)),
     onOutcomeRecorded: () => void useAdminStore.getState().engine?.notify(),

@@ -139,21 +139,23 @@ describe('outbox', () => {
     const good: SealedEnding = { outcome: 'rated', level: 5, tags: [], isPublic: true, callback: { requested: false }, input: { method: 'touch', inviteToPressMs: 2000 } };
     const invitation = makeInvitation();
     expect((await recordOutcome(db, invitation, good, midShift)).flags).toEqual(['unpaired']);
-    const pairedAtMs = Date.now() - 60 * 60_000;
-    const paired = { ...midShift, staffPairedAtMs: pairedAtMs };
+    const session = (pairedAtMs: number) => ({ staff: { loginName: invitation.staff.loginName, name: invitation.staff.name }, pairedAtMs, via: 'login-event' as const });
+    const paired = { ...midShift, signedIn: session(Date.now() - 60 * 60_000) };
     const fast = { ...good, input: { method: 'serial' as const, inviteToPressMs: 150 } };
     expect((await recordOutcome(db, makeInvitation({ case: { ...invitation.case, projectNo: 'OTHER-1' } }), fast, paired)).flags).toEqual(['fast-press']);
     // Same case and event as the first outcome.
     expect((await recordOutcome(db, makeInvitation({ case: invitation.case }), good, paired)).flags).toContain('same-case-again');
     // Three ratings within two minutes, five minutes after a login.
-    const justLoggedIn = { ...midShift, staffPairedAtMs: Date.now() - 5 * 60_000 };
+    const justLoggedIn = { ...midShift, signedIn: session(Date.now() - 5 * 60_000) };
     const run = await recordOutcome(db, makeInvitation({ case: { ...invitation.case, projectNo: 'OTHER-2' } }), good, justLoggedIn);
     expect(run.flags).toEqual(['burst-after-login']);
     // The case event credits a colleague, not the staff member signed in at this window.
     const colleague = makeInvitation({ case: { ...invitation.case, projectNo: 'OTHER-3' }, staff: { loginName: 'colleague', name: '同事' } });
-    const signedIn = { ...paired, pairedLoginName: invitation.staff.loginName };
-    expect((await recordOutcome(db, colleague, good, signedIn)).flags).toEqual(['staff-mismatch']);
-    expect((await recordOutcome(db, makeInvitation({ case: { ...invitation.case, projectNo: 'OTHER-4' } }), good, signedIn)).flags).toEqual([]);
+    const credited = await recordOutcome(db, colleague, good, paired);
+    expect(credited.flags).toEqual(['staff-mismatch']);
+    expect(credited.staff.loginName).toBe('colleague');
+    expect(credited.signedIn).toMatchObject({ staff: { loginName: invitation.staff.loginName }, via: 'login-event' });
+    expect((await recordOutcome(db, makeInvitation({ case: { ...invitation.case, projectNo: 'OTHER-4' } }), good, paired)).flags).toEqual([]);
   });
 
   it('restores pending invitations oldest first with their first-shown time', async () => {

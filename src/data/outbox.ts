@@ -2,6 +2,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { DeviceContext } from '../../contract/hallConfig';
 import type { Invitation } from '../../contract/invitation';
 import type { Outcome } from '../../contract/outcome';
+import type { StaffSession } from '../../contract/staffSession';
 import { GENESIS_HASH, outcomeHashInput, signedBytes, type UnsealedOutcome } from '../../contract/outcomeChain';
 import type { Ending } from '../flow/machine';
 import { anomalyFlags, minutesUntil } from '../integrity/anomalyFlags';
@@ -20,10 +21,8 @@ export interface RecordContext {
   clockOffsetMs: number | null;
   /** Epoch ms with sub-ms resolution for monotonicMs; wall time for ratedAt. */
   nowMs: number;
-  /** When the staff member paired with the device logged in; null when nobody is paired. */
-  staffPairedAtMs: number | null;
-  /** Login name of the staff member signed in at the window; null when nobody is. */
-  pairedLoginName: string | null;
+  /** The staff member signed in at the window, since when and how; null when nobody is. */
+  signedIn: StaffSession | null;
   /** The rating began without a case invitation (hall policy allows free rating). */
   free?: boolean;
 }
@@ -81,13 +80,22 @@ export function createOutcomeRecorder(db: EvaluatorDb, sign: OutcomeSigner, subt
       event: invitation.event,
       case: invitation.case,
       staff: invitation.staff,
+      ...(rc.signedIn
+        ? {
+            signedIn: {
+              staff: { loginName: rc.signedIn.staff.loginName, name: rc.signedIn.staff.name, ...(rc.signedIn.staff.staffNo ? { staffNo: rc.signedIn.staff.staffNo } : {}) },
+              since: isoWithOffset(rc.signedIn.pairedAtMs),
+              via: rc.signedIn.via,
+            },
+          }
+        : {}),
       window: { hallCode: context.hall.code, windowNo: context.window.no, windowName: context.window.name },
       questionSetVersion: context.policies.questionSetVersion,
       flags: anomalyFlags({
         outcome: ending.outcome,
         inviteToPressMs: ending.input.inviteToPressMs,
-        staffPairedAtMs: rc.staffPairedAtMs,
-        pairedLoginName: rc.pairedLoginName,
+        staffPairedAtMs: rc.signedIn?.pairedAtMs ?? null,
+        pairedLoginName: rc.signedIn?.staff.loginName ?? null,
         invitedLoginName: invitation.staff.loginName,
         caseRatedBefore: ratedCase !== undefined && ratedCase.outcomeId !== undefined,
         free: rc.free === true,

@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openEvaluatorDb, type EvaluatorDb } from '../data/db';
+import { isoWithOffset } from '../lib/time';
 import { makeInvitation, testContext, testPolicies } from '../testing/fixtures';
 import { createFlowStore, type FlowStore } from './flowStore';
 
@@ -181,8 +182,9 @@ describe('flow store', () => {
 
   it('starts a free rating only on the idle screen, with the hall policy on and a staff member signed in; its outcome is flagged', async () => {
     const db = openEvaluatorDb(`flow-${crypto.randomUUID()}`);
-    let staff: { loginName: string; name: string; staffNo?: string } | null = null;
-    const store = createFlowStore({ db, now: Date.now, pairedStaff: () => staff, staffPairedAtMs: () => (staff ? Date.now() - 3_600_000 : null) });
+    let staff: { loginName: string; name: string; staffNo?: string; photo?: string } | null = null;
+    const pairedAtMs = Date.now() - 3_600_000;
+    const store = createFlowStore({ db, now: Date.now, staffSession: () => (staff ? { staff, pairedAtMs, via: 'pairing-code' } : null) });
     cleanup.push(() => {
       store.dispose();
       db.close();
@@ -193,7 +195,7 @@ describe('flow store', () => {
     await store.setContext({ ...testContext, policies: { ...testContext.policies, allowFreeRating: true } });
     staff = null;
     expect(await store.getState().startFreeRating()).toBe(false); // nobody to rate
-    staff = { loginName: 'zhangsan', name: '张三', staffNo: 'A0123' };
+    staff = { loginName: 'zhangsan', name: '张三', staffNo: 'A0123', photo: 'data:image/png;base64,iVBORw0KGgo=' };
     expect(await store.getState().startFreeRating()).toBe(true);
     expect(store.getState().flow.screen.name).toBe('rating');
     expect(await store.getState().startFreeRating()).toBe(false); // not while a rating is on screen
@@ -205,5 +207,7 @@ describe('flow store', () => {
     expect(outcomes[0]?.case.projectNo).toMatch(/^FREE-[0-9a-f]{32}$/);
     expect(outcomes[0]?.flags).toContain('free-rating');
     expect(outcomes[0]?.flags).not.toContain('unpaired');
+    // The signed-in staff member travels with the outcome, without the card's photo.
+    expect(outcomes[0]?.signedIn).toEqual({ staff: { loginName: 'zhangsan', name: '张三', staffNo: 'A0123' }, since: isoWithOffset(pairedAtMs), via: 'pairing-code' });
   });
 });

@@ -1,6 +1,6 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { DeviceContext, Policies } from '../../contract/hallConfig';
-import type { Staff } from '../../contract/caseEvent';
+import type { StaffSession } from '../../contract/staffSession';
 import type { Invitation } from '../../contract/invitation';
 import type { EvaluatorDb } from '../data/db';
 import { loadPendingInvitations, markInvitationShown, noteExtraPresses, storeInvitation } from '../data/invitations';
@@ -39,10 +39,8 @@ export interface FlowStoreDeps {
   onOutcomeRecorded?: () => void;
   /** Intake clock minus device clock, when known; recorded with each outcome. */
   clockOffsetMs?: () => number | null;
-  /** When the paired staff member logged in; null when nobody is paired. */
-  staffPairedAtMs?: () => number | null;
-  /** The staff member signed in at this window, whom a free rating rates; null when nobody is. */
-  pairedStaff?: () => Staff | null;
+  /** The staff member signed in at this window (whom a free rating rates), since when and how; null when nobody is. */
+  staffSession?: () => StaffSession | null;
   /** Signs outcome hashes; the device key by default. */
   sign?: OutcomeSigner;
   setTimer?: (fn: () => void, ms: number) => unknown;
@@ -106,7 +104,7 @@ export function createFlowStore(deps: FlowStoreDeps): FlowStore {
     },
     startFreeRating: async () => {
       const { context, flow } = store.getState();
-      const staff = deps.pairedStaff?.() ?? null;
+      const staff = deps.staffSession?.()?.staff ?? null;
       if (!context?.policies.allowFreeRating || !staff || flow.screen.name !== 'idle') return false;
       const pending = await storeInvitation(deps.db, freeRatingInvitation(context, staff, deps.now()));
       if (pending) dispatch({ type: 'INVITE', pending, now: deps.now() });
@@ -161,10 +159,9 @@ export function createFlowStore(deps: FlowStoreDeps): FlowStore {
         }
         const clockOffsetMs = deps.clockOffsetMs?.() ?? null;
         const nowMs = deps.now();
-        const staffPairedAtMs = deps.staffPairedAtMs?.() ?? null;
-        const pairedLoginName = deps.pairedStaff?.()?.loginName ?? null;
+        const signedIn = deps.staffSession?.() ?? null;
         sealEnding(ending, context.intake?.sealingPublicKey ?? store.getState().sealingKey, reportError)
-          .then((sealed) => recorder.record(invitation, sealed, { context, clockOffsetMs, nowMs, staffPairedAtMs, pairedLoginName, free: invitation.free === true }))
+          .then((sealed) => recorder.record(invitation, sealed, { context, clockOffsetMs, nowMs, signedIn, free: invitation.free === true }))
           .then(
           (outcome) => {
             markPerformance('outcome-durable', { invitationId: invitation.id, outcomeId: outcome.id });

@@ -33,7 +33,7 @@ describe('pairing service', () => {
     confirmed = true;
     await expect.poll(() => useStaffStore.getState().session?.staff.loginName).toBe('zhangsan');
     // Paired a second before the intake answered, on the device's clock.
-    expect(sessions.pairedAtMs()).toBe(clock - 1000);
+    expect(sessions.current()?.pairedAtMs ?? null).toBe(clock - 1000);
     expect(useStaffStore.getState().pairing).toBeNull();
     confirmed = false;
     await sessions.logout('requested');
@@ -54,7 +54,7 @@ describe('pairing service', () => {
     const service = startPairingService({ client, sessions, now: () => clock, pollMs: 2 });
     await expect.poll(() => useStaffStore.getState().pairing?.code).toBe('222222');
     expect(answers).toEqual([]);
-    expect(sessions.pairedAtMs()).toBeNull();
+    expect(sessions.current()?.pairedAtMs ?? null).toBeNull();
     service.stop();
     expect(useStaffStore.getState().pairing).toBeNull();
   });

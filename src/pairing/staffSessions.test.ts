@@ -25,9 +25,9 @@ describe('staff sessions', () => {
 
   it('keeps the pairing across a restart; a new login replaces it; the staff member signs out on request; all audited', async () => {
     const sessions = createStaffSessions(db, () => clock);
-    expect(sessions.pairedAtMs()).toBeNull();
+    expect(sessions.current()?.pairedAtMs ?? null).toBeNull();
     await sessions.login(zhang);
-    expect(sessions.pairedAtMs()).toBe(zhang.pairedAtMs);
+    expect(sessions.current()?.pairedAtMs ?? null).toBe(zhang.pairedAtMs);
 
     useStaffStore.setState({ session: null });
     const restarted = createStaffSessions(db, () => clock);
@@ -37,7 +37,7 @@ describe('staff sessions', () => {
     await restarted.login(li);
     expect(useStaffStore.getState().session?.staff.loginName).toBe('lisi');
     useStaffStore.getState().requestLogout?.();
-    await expect.poll(() => restarted.pairedAtMs()).toBeNull();
+    await expect.poll(() => restarted.current()?.pairedAtMs ?? null).toBeNull();
     await expect.poll(async () => (await listAudit(db)).length).toBe(4);
     const audit = (await listAudit(db)).reverse().map((row) => [row.action, row.detail.reason ?? row.detail.via]);
     expect(audit).toEqual([['staff-login', 'pairing-code'], ['staff-logout', 'new-login'], ['staff-login', 'login-event'], ['staff-logout', 'requested']]);
@@ -48,7 +48,7 @@ describe('staff sessions', () => {
     const sessions = createStaffSessions(db, () => clock);
     await sessions.login(zhang);
     await sessions.endOfDay('20:00');
-    expect(sessions.pairedAtMs()).toBe(zhang.pairedAtMs);
+    expect(sessions.current()?.pairedAtMs ?? null).toBe(zhang.pairedAtMs);
     clock = new Date(2026, 10, 24, 8, 0).getTime();
     useStaffStore.setState({ session: null });
     await createStaffSessions(db, () => clock).restore('20:00');
@@ -59,14 +59,14 @@ describe('staff sessions', () => {
   it('follows the window business system, ignoring a repeated stale login after a logout', async () => {
     const sessions = createStaffSessions(db, () => clock);
     await sessions.applyLoginEvent(li, li.pairedAtMs);
-    expect(sessions.pairedAtMs()).toBe(li.pairedAtMs);
+    expect(sessions.current()?.pairedAtMs ?? null).toBe(li.pairedAtMs);
     await sessions.applyLoginEvent(null, li.pairedAtMs + 1000);
-    expect(sessions.pairedAtMs()).toBeNull();
+    expect(sessions.current()?.pairedAtMs ?? null).toBeNull();
     await sessions.applyLoginEvent(li, li.pairedAtMs); // the host repeats its last login on reconnect
-    expect(sessions.pairedAtMs()).toBeNull();
+    expect(sessions.current()?.pairedAtMs ?? null).toBeNull();
     const later = { ...zhang, pairedAtMs: li.pairedAtMs + 5000 };
     await sessions.login(later);
     await sessions.applyLoginEvent(null, li.pairedAtMs + 1000); // an older logout does not end a newer pairing
-    expect(sessions.pairedAtMs()).toBe(later.pairedAtMs);
+    expect(sessions.current()?.pairedAtMs ?? null).toBe(later.pairedAtMs);
   });
 });

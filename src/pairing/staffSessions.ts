@@ -1,6 +1,5 @@
 import { create } from 'zustand';
 import type { StaffLogoutReason, StaffSession } from '../../contract/staffSession';
-import type { Staff } from '../../contract/caseEvent';
 import type { EvaluatorDb } from '../data/db';
 
 /** A pairing code the device shows while nobody is signed in. */
@@ -103,10 +102,8 @@ export function createStaffSessions(db: EvaluatorDb, now: () => number = Date.no
       if (current && current.pairedAtMs > session.pairedAtMs) return;
       await login(session);
     },
-    /** When the staff member now serving paired, for the outcome's flags; null when nobody is. */
-    pairedAtMs: (): number | null => useStaffStore.getState().session?.pairedAtMs ?? null,
-    /** Who is signed in at this window, whom a free rating rates; null when nobody is. */
-    pairedStaff: (): Staff | null => useStaffStore.getState().session?.staff ?? null,
+    /** Who is signed in at this window, since when and how (for outcomes and free ratings); null when nobody is. */
+    current: (): StaffSession | null => useStaffStore.getState().session,
   };
 }
 

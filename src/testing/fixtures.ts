@@ -42,12 +42,12 @@ export function recordOutcome(
   db: EvaluatorDb,
   invitation: Invitation,
   ending: SealedEnding,
-  rc: Omit<RecordContext, 'staffPairedAtMs' | 'pairedLoginName'> & Partial<Pick<RecordContext, 'staffPairedAtMs' | 'pairedLoginName'>>,
+  rc: Omit<RecordContext, 'signedIn'> & Partial<Pick<RecordContext, 'signedIn'>>,
 ): Promise<Outcome> {
   let recorder = recorders.get(db);
   if (!recorder) {
     recorder = createOutcomeRecorder(db, outcomeSigner(db));
     recorders.set(db, recorder);
   }
-  return recorder.record(invitation, ending, { staffPairedAtMs: null, pairedLoginName: null, ...rc });
+  return recorder.record(invitation, ending, { signedIn: null, ...rc });
 }
