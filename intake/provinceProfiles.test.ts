@@ -75,5 +75,9 @@ describe('province profiles', () => {
     const closed: Outcome = { ...base, event: 'closed', ratedAt: '2026-11-22T09:10:00.000+08:00', case: { ...base.case, resultDate: '2026-11-22 09:30:00' } };
     expect(provincialWarnings(toProvincial(closed, PROFILES.anhui!))).toEqual(['evaluateTime 2026-11-22 09:10:00 is before resultDate 2026-11-22 09:30:00']);
     expect(provincialWarnings(toProvincial({ ...closed, clockOffsetMs: 30 * 60_000 }, PROFILES.anhui!))).toEqual([]);
+    const free: Outcome = { ...base, case: { ...base.case, projectNo: 'FREE-019a00000000700080000000000000ab', taskCode: 'WINDOW-SERVICE' }, flags: ['free-rating'] };
+    expect(provincialWarnings(toProvincial(free, PROFILES.anhui!))).toEqual([
+      'free rating of the window (no registered case): projectNo FREE-019a00000000700080000000000000ab is not a case the province knows',
+    ]);
   });
 });

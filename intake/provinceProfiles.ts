@@ -1,3 +1,4 @@
+import { FREE_RATING_PROJECT_PREFIX, FREE_RATING_TASK_CODE } from '../contract/freeRating';
 import type { Channel } from '../contract/hallConfig';
 import type { Outcome } from '../contract/outcome';
 import type { Level } from '../contract/ratingCodes';
@@ -69,6 +70,10 @@ export function provincialWarnings(record: ProvincialRecord): string[] {
     const caseTime = record[field];
     // "yyyy-MM-dd HH:mm:ss" strings compare in time order.
     if (typeof caseTime === 'string' && typeof evaluated === 'string' && evaluated < caseTime) warnings.push(`evaluateTime ${evaluated} is before ${field} ${caseTime}`);
+  }
+  // A free rating rates the window, not a registered case: a province matching projectNo to its cases may refuse it.
+  if (record.taskCode === FREE_RATING_TASK_CODE && typeof record.projectNo === 'string' && record.projectNo.startsWith(FREE_RATING_PROJECT_PREFIX)) {
+    warnings.push(`free rating of the window (no registered case): projectNo ${record.projectNo} is not a case the province knows`);
   }
   return warnings;
 }

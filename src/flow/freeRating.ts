@@ -1,10 +1,9 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { Staff } from '../../contract/caseEvent';
 import type { DeviceContext } from '../../contract/hallConfig';
+import { FREE_RATING_PROJECT_PREFIX, FREE_RATING_TASK_CODE } from '../../contract/freeRating';
 import type { Invitation } from '../../contract/invitation';
 
-/** The taskCode a free rating carries: it rates the window's service, not a registered 事项. */
-export const FREE_RATING_TASK_CODE = 'WINDOW-SERVICE';
 
 /**
  * The invitation for a rating a citizen starts at the window without a case. It names the window
@@ -17,7 +16,7 @@ export function freeRatingInvitation(context: DeviceContext, staff: Staff, nowMs
     id,
     event: 'closed',
     case: {
-      projectNo: `FREE-${id.replace(/-/g, '')}`,
+      projectNo: `${FREE_RATING_PROJECT_PREFIX}${id.replace(/-/g, '')}`,
       taskCode: FREE_RATING_TASK_CODE,
       taskName: `${context.window.name}服务评价`,
       deptName: context.window.deptName ?? context.hall.name,
