@@ -18,6 +18,18 @@ function uuid7ish(): string {
   return `${a.slice(0, 14)}7${a.slice(15)}`;
 }
 
+/**
+ * A hall's mix, by seq: 2 % 非常不满意 and 2 % 不满意 (each opens a follow-up at the intake),
+ * 4 % 基本满意, 10 % 满意, the rest 非常满意; every tenth with a public comment (hot words).
+ */
+function ratingOf(seq: number): Pick<UnsealedOutcome, 'level' | 'tags' | 'comment'> {
+  const slot = seq % 50;
+  const level = slot === 0 ? 1 : slot === 1 ? 2 : slot <= 3 ? 3 : slot <= 8 ? 4 : 5;
+  const tags = level === 1 ? ['115'] : level === 2 ? ['214'] : [];
+  const comment = seq % 10 === 0 ? (level <= 2 ? '排队等待时间太长，材料反复提交' : '办事很方便，工作人员效率高') : undefined;
+  return { level, tags, ...(comment ? { comment } : {}) };
+}
+
 function unsealed(seq: number, prevHash: string, projectNo: string): UnsealedOutcome {
   return {
     id: uuid7ish(),
@@ -25,8 +37,7 @@ function unsealed(seq: number, prevHash: string, projectNo: string): UnsealedOut
     seq,
     invitationId: uuid7ish(),
     outcome: 'rated',
-    level: 4,
-    tags: [],
+    ...ratingOf(seq),
     public: true,
     callback: { requested: false },
     channel: 'hall-pad',
