@@ -84,9 +84,11 @@ async function boot(): Promise<void> {
     useSetupStore.setState({
       needed: true,
       apply: async (context: DeviceContext, adminPinHash: string | undefined) => {
-        await store.setContext(context);
         const [{ appendAudit }, { storeTabletPinHash }] = await Promise.all([import('./data/auditLog'), import('./admin/tabletPinGate')]);
+        // The PIN hash first: a stored context ends the setup screen, and a tablet reloaded
+        // between the two must not be left with no way into its admin panel.
         await storeTabletPinHash(db, adminPinHash);
+        await store.setContext(context);
         await appendAudit(db, 'config-changed', { deviceId: context.device.id, via: 'tablet-setup' });
         useSetupStore.setState({ needed: false, apply: null });
         void ensureSync(context);

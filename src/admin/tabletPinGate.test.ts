@@ -26,4 +26,13 @@ describe('admin PIN on a host-less tablet', () => {
     expect(await gate.attempt('1111')).toEqual({ ok: false, reason: 'wrong', retryAfterMs: 0 });
     db.close();
   });
+
+  it('counts PINs typed faster than they are checked one by one: the lockout still comes after three', async () => {
+    const db = openEvaluatorDb(`pin-${crypto.randomUUID()}`);
+    await storeTabletPinHash(db, hashPin('2468'));
+    const gate = createTabletPinGate(db, () => 1_000_000);
+    const results = await Promise.all(['1111', '1112', '1113', '1114', '1115', '2468'].map((pin) => gate.attempt(pin)));
+    expect(results.map((r) => r.reason)).toEqual(['wrong', 'wrong', 'wrong', 'locked', 'locked', 'locked']);
+    db.close();
+  });
 });

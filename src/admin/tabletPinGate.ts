@@ -6,6 +6,11 @@ import type { PinResult } from './adminStore';
 const PIN_HASH_KEY = 'tabletAdminPinHash';
 const LOCKOUT_KEY = 'tabletPinLockout';
 
+/**
+ * Attempts run one after another per database: each reads the failure count, hashes, then writes
+ * it, so overlapping attempts (a keyboard typing PINs fast) would otherwise all count as one.
+ */
+const inFlight = new WeakMap<EvaluatorDb, Promise<unknown>>();
 
 const fromBase64 = (text: string) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
 
@@ -30,23 +35,29 @@ export async function storeTabletPinHash(db: EvaluatorDb, hash: string | undefin
  */
 export function createTabletPinGate(db: EvaluatorDb, now: () => number = Date.now) {
   return {
-    async attempt(pin: string): Promise<PinResult> {
-      const [hashRow, lockoutRow] = await Promise.all([db.meta.get(PIN_HASH_KEY), db.meta.get(LOCKOUT_KEY)]);
-      const stored = typeof hashRow?.value === 'string' ? parsePinHash(hashRow.value) : null;
-      if (!stored) return { ok: false, reason: 'notConfigured', retryAfterMs: 0 };
-      const lockout = (lockoutRow?.value as PinLockout | undefined) ?? { failures: 0, lockedUntilMs: 0 };
-      const at = now();
-      if (at < lockout.lockedUntilMs) return { ok: false, reason: 'locked', retryAfterMs: lockout.lockedUntilMs - at };
-      const expected = fromBase64(stored.hash);
-      const actual = await scryptAsync(new TextEncoder().encode(pin), fromBase64(stored.salt), { N: stored.N, r: 8, p: 1, dkLen: expected.length });
-      if (sameBytes(actual, expected)) {
-        await db.meta.put({ key: LOCKOUT_KEY, value: { failures: 0, lockedUntilMs: 0 } satisfies PinLockout });
-        return { ok: true, retryAfterMs: 0 };
-      }
-      const failures = lockout.failures + 1;
-      const wait = lockoutAfter(failures);
-      await db.meta.put({ key: LOCKOUT_KEY, value: { failures, lockedUntilMs: at + wait } satisfies PinLockout });
-      return { ok: false, reason: 'wrong', retryAfterMs: wait };
+    attempt(pin: string): Promise<PinResult> {
+      const run = (inFlight.get(db) ?? Promise.resolve()).then(() => attemptNow(pin));
+      inFlight.set(db, run.catch(() => undefined));
+      return run;
     },
   };
+
+  async function attemptNow(pin: string): Promise<PinResult> {
+    const [hashRow, lockoutRow] = await Promise.all([db.meta.get(PIN_HASH_KEY), db.meta.get(LOCKOUT_KEY)]);
+    const stored = typeof hashRow?.value === 'string' ? parsePinHash(hashRow.value) : null;
+    if (!stored) return { ok: false, reason: 'notConfigured', retryAfterMs: 0 };
+    const lockout = (lockoutRow?.value as PinLockout | undefined) ?? { failures: 0, lockedUntilMs: 0 };
+    const at = now();
+    if (at < lockout.lockedUntilMs) return { ok: false, reason: 'locked', retryAfterMs: lockout.lockedUntilMs - at };
+    const expected = fromBase64(stored.hash);
+    const actual = await scryptAsync(new TextEncoder().encode(pin), fromBase64(stored.salt), { N: stored.N, r: 8, p: 1, dkLen: expected.length });
+    if (sameBytes(actual, expected)) {
+      await db.meta.put({ key: LOCKOUT_KEY, value: { failures: 0, lockedUntilMs: 0 } satisfies PinLockout });
+      return { ok: true, retryAfterMs: 0 };
+    }
+    const failures = lockout.failures + 1;
+    const wait = lockoutAfter(failures);
+    await db.meta.put({ key: LOCKOUT_KEY, value: { failures, lockedUntilMs: at + wait } satisfies PinLockout });
+    return { ok: false, reason: 'wrong', retryAfterMs: wait };
+  }
 }
