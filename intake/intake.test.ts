@@ -236,6 +236,13 @@ describe('batch upload', () => {
     expect(new Set(seen).size).toBe(7);
     expect(warnings).toEqual([{ outcomeId: items[2]!.id, message: 'evaluateTime 2026-11-22 09:20:00 is before resultDate 2026-11-22 09:30:00' }]);
 
+    // A stored body broken in the database is named in the warnings; the export goes on past it.
+    intake.db.prepare("UPDATE outcomes SET body = '{broken' WHERE id = ?").run(items[4]!.id);
+    const all = (await get('')).json() as { records: Array<{ projectNo: string }>; warnings: Array<{ outcomeId: string; message: string }>; next: string | null };
+    expect(all.records.map((r) => r.projectNo).sort()).toEqual(['P-1', 'P-2', 'P-3', 'P-4', 'P-6', 'P-7']);
+    expect(all.warnings.find((w) => w.outcomeId === items[4]!.id)?.message).toContain('no longer reads');
+    expect(all.next).toBeNull();
+
     expect((await get('&after=not-a-cursor')).statusCode).toBe(400);
     expect((await get('&limit=0')).statusCode).toBe(400);
     expect((await get('&limit=5001')).statusCode).toBe(400);

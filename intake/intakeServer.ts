@@ -31,6 +31,14 @@ import { PROFILES, provincialWarnings, toProvincial } from './provinceProfiles';
 /** Records per export page: a day of a large hall spans several, followed by `next`. */
 const EXPORT_PAGE_MAX = 5_000;
 
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 function parseExportCursor(after: string): { receivedAt: number; id: string } | null {
   try {
     const value: unknown = JSON.parse(Buffer.from(after, 'base64url').toString('utf8'));
@@ -387,10 +395,16 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
     const rows = exportPage.all(cursor.receivedAt, cursor.id, from, to, limit + 1);
     const page = rows.slice(0, limit);
     const warnings: Array<{ outcomeId: string; message: string }> = [];
-    const records = page.map((row) => {
-      const record = toProvincial(OutcomeSchema.parse(JSON.parse(row.body)), profile);
+    const records = page.flatMap((row) => {
+      // A stored body that no longer reads is named, not allowed to stop every later page.
+      const parsed = OutcomeSchema.safeParse(safeJson(row.body));
+      if (!parsed.success) {
+        warnings.push({ outcomeId: row.id, message: 'the stored outcome no longer reads as an outcome: left out of the export; run the integrity re-check for its device' });
+        return [];
+      }
+      const record = toProvincial(parsed.data, profile);
       for (const message of provincialWarnings(record)) warnings.push({ outcomeId: row.id, message });
-      return record;
+      return [record];
     });
     const last = page[page.length - 1];
     const next = rows.length > limit && last ? Buffer.from(JSON.stringify([last.received_at, last.id])).toString('base64url') : null;

@@ -276,6 +276,37 @@ describe('re-checking what the intake holds', () => {
     expect(found.failures[0].reason).toBe('level is 5, signed 1');
     expect((await intake.app.inject({ method: 'GET', url: '/v1/admin/integrity/recheck?deviceId=dev-1' })).statusCode).toBe(401);
   });
+
+  it('a row swapped for another outcome genuinely signed by the device breaks the stored chain', async () => {
+    const { intake, key } = await enrolledIntake();
+    const [a, b, c] = chain([item(1), item(4), item(5)], key.privateKey);
+    await upload(intake, key, [a, b, c]);
+    expect(await recheck(intake)).toMatchObject({ checked: 3, verified: 3, failures: [], unverifiable: [] });
+    // Seq 2 (a 差评's neighbour) replaced by a good rating signed with the device key but never in this chain.
+    const swapped = chain([{ ...item(5), id: b!.id, seq: 2 }], key.privateKey, { ...a!, hash: 'f'.repeat(64) })[0]!;
+    const body = JSON.stringify(swapped);
+    intake.db
+      .prepare('UPDATE outcomes SET body = ?, body_hash = ?, level = 5, chain_hash = ?, prev_hash = ?, dept_name = ? WHERE id = ?')
+      .run(body, createHash('sha256').update(body).digest('hex'), swapped.hash, swapped.prevHash, swapped.case.deptName, b!.id);
+    const found = await recheck(intake);
+    expect(found.failures.map((f: { seq: number; code: string }) => [f.seq, f.code])).toEqual([
+      [2, 'chain_break'],
+      [3, 'chain_break'],
+    ]);
+  });
+
+  it('outcomes that arrived before the oldest key the intake kept are unverifiable, not failures', async () => {
+    const { intake, key } = await enrolledIntake();
+    await upload(intake, key, chain([item(2), item(5)], key.privateKey));
+    // As after the key-history migration on an intake whose device had rotated before: only a later key is known.
+    intake.db.prepare('UPDATE device_keys SET enrolled_at = enrolled_at + 3600000').run();
+    const found = await recheck(intake);
+    expect(found).toMatchObject({ checked: 2, verified: 0, failures: [] });
+    expect(found.unverifiable.map((u: { seq: number }) => u.seq)).toEqual([1, 2]);
+    // Content edits still show without a key.
+    intake.db.prepare("UPDATE outcomes SET hall_code = 'other-hall' WHERE seq = 1").run();
+    expect((await recheck(intake)).failures).toEqual([expect.objectContaining({ seq: 1, code: 'columns_differ', reason: 'hall_code is other-hall, signed h1' })]);
+  });
 });
 
 export type { Outcome };

@@ -1,5 +1,6 @@
 import { createHash, type KeyObject } from 'node:crypto';
 import { OutcomeSchema, type Outcome } from '../contract/outcome';
+import { outcomeHashInput } from '../contract/outcomeChain';
 import type { IntakeDb } from './database';
 import { publicKeyFromRaw } from './deviceAuth';
 import { verifyOutcome } from './outcomeVerifier';
@@ -13,16 +14,22 @@ export interface DeviceKeyRecord {
 export interface RecheckFailure {
   outcomeId: string;
   seq: number;
-  code: 'body_changed' | 'unreadable' | 'tampered' | 'bad_outcome_signature' | 'columns_differ';
+  code: 'body_changed' | 'unreadable' | 'tampered' | 'bad_outcome_signature' | 'columns_differ' | 'chain_break';
   reason: string;
 }
 
 export interface RecheckReport {
   deviceId: string;
   checked: number;
+  /** Content, columns, links and signature all hold. */
   verified: number;
   keys: DeviceKeyRecord[];
   failures: RecheckFailure[];
+  /**
+   * Content, columns and links hold, but the signature cannot be checked: the outcome arrived
+   * before the oldest key the intake kept (a rotation before key history was recorded).
+   */
+  unverifiable: Array<{ outcomeId: string; seq: number }>;
 }
 
 interface StoredRow {
@@ -34,29 +41,38 @@ interface StoredRow {
   received_at: number;
   outcome: string;
   level: number | null;
+  rated_at: string;
+  hall_code: string;
   staff_login: string;
   window_no: string;
   dept_name: string;
   task_code: string;
   chain_hash: string | null;
   prev_hash: string | null;
+  flags: string;
 }
+
+type Checked = { failure: RecheckFailure } | { outcome: Outcome; signature: 'ok' | 'unverifiable' };
 
 const ROWS_PER_ROUND = 500;
 
 /**
  * Re-checks what the intake holds for one device, long after arrival: each stored body must still
- * hash to what was stored, carry a valid signature by the key the device held when it arrived (so
- * outcomes from before a key rotation still verify), and agree with the columns that counts and
- * exports read. This is how an edit made directly in the intake's database shows.
+ * hash to what was stored, its content to its signed hash, its link to the outcome stored before
+ * it, the columns that counts and exports read must agree with it, and it must be signed by the
+ * key the device held when it arrived (outcomes from before a key rotation still verify). An
+ * edit made in the intake's own database shows here; a row deleted outright shows as a gap in
+ * the chain report (`/v1/admin/integrity`), which is computed from the rows themselves.
  */
 export function createStoredRecheck(db: IntakeDb) {
   const keysOf = db.prepare<[string], { public_key: string; enrolled_at: number; retired_at: number | null }>(
     'SELECT public_key, enrolled_at, retired_at FROM device_keys WHERE device_id = ? ORDER BY enrolled_at, rowid',
   );
-  const rowsAfter = db.prepare<[string, number, number], StoredRow>(
-    `SELECT rowid AS rid, id, seq, body, body_hash, received_at, outcome, level, staff_login, window_no, dept_name, task_code, chain_hash, prev_hash
-       FROM outcomes WHERE device_id = ? AND rowid > ? ORDER BY rowid LIMIT ?`,
+  // In chain order along the (device_id, seq) index; rowid breaks ties between forked rows.
+  const rowsAfter = db.prepare<[string, number, number, number], StoredRow>(
+    `SELECT rowid AS rid, id, seq, body, body_hash, received_at, outcome, level, rated_at, hall_code, staff_login, window_no, dept_name,
+            task_code, chain_hash, prev_hash, flags
+       FROM outcomes WHERE device_id = ? AND (seq, rowid) > (?, ?) ORDER BY seq, rowid LIMIT ?`,
   );
 
   function columnsDiffer(row: StoredRow, outcome: Outcome): string | null {
@@ -64,19 +80,22 @@ export function createStoredRecheck(db: IntakeDb) {
       ['seq', row.seq, outcome.seq],
       ['outcome', row.outcome, outcome.outcome],
       ['level', row.level, outcome.level ?? null],
+      ['rated_at', row.rated_at, outcome.ratedAt],
+      ['hall_code', row.hall_code, outcome.window.hallCode],
       ['staff_login', row.staff_login, outcome.staff.loginName],
       ['window_no', row.window_no, outcome.window.windowNo],
       ['dept_name', row.dept_name, outcome.case.deptName],
       ['task_code', row.task_code, outcome.case.taskCode],
       ['chain_hash', row.chain_hash, outcome.hash],
       ['prev_hash', row.prev_hash, outcome.prevHash],
+      ['flags', row.flags, outcome.flags.join(',')],
     ];
     const differing = expected.filter(([, stored, signed]) => stored !== signed).map(([column, stored, signed]) => `${column} is ${String(stored)}, signed ${String(signed)}`);
     return differing.length > 0 ? differing.join('; ') : null;
   }
 
-  async function checkRow(row: StoredRow, keys: Array<DeviceKeyRecord & { key: KeyObject }>): Promise<RecheckFailure | null> {
-    const fail = (code: RecheckFailure['code'], reason: string): RecheckFailure => ({ outcomeId: row.id, seq: row.seq, code, reason });
+  async function checkRow(row: StoredRow, keys: Array<DeviceKeyRecord & { key: KeyObject }>): Promise<Checked> {
+    const fail = (code: RecheckFailure['code'], reason: string): Checked => ({ failure: { outcomeId: row.id, seq: row.seq, code, reason } });
     if (createHash('sha256').update(row.body).digest('hex') !== row.body_hash) return fail('body_changed', 'the stored body no longer hashes to the hash stored with it');
     let json: unknown;
     try {
@@ -87,17 +106,23 @@ export function createStoredRecheck(db: IntakeDb) {
     const parsed = OutcomeSchema.safeParse(json);
     if (!parsed.success) return fail('unreadable', 'the stored body is not an outcome');
     const outcome = parsed.data;
+    if (createHash('sha256').update(outcomeHashInput(outcome)).digest('hex') !== outcome.hash) {
+      return fail('tampered', 'the content does not match its signed hash: it was changed after the device signed it');
+    }
+    const differ = columnsDiffer(row, outcome);
+    if (differ) return fail('columns_differ', differ);
     // The key the device held when the outcome arrived (both, in the millisecond of a rotation):
     // a retired key, which may have leaked since, vouches for nothing that came later.
     const candidates = keys.filter((k) => k.enrolledAt <= row.received_at && (k.retiredAt === null || k.retiredAt >= row.received_at));
-    let verdict: Awaited<ReturnType<typeof verifyOutcome>> = { ok: false, code: 'bad_outcome_signature', reason: 'no key of the device was current when it arrived' };
-    for (const key of candidates.reverse()) {
-      verdict = await verifyOutcome(outcome, key.key);
-      if (verdict.ok || verdict.code === 'tampered') break;
+    if (candidates.length === 0) {
+      return keys.every((k) => k.enrolledAt > row.received_at)
+        ? { outcome, signature: 'unverifiable' }
+        : fail('bad_outcome_signature', 'no key of the device was current when it arrived');
     }
-    if (!verdict.ok) return fail(verdict.code, verdict.reason);
-    const differ = columnsDiffer(row, outcome);
-    return differ ? fail('columns_differ', differ) : null;
+    for (const key of candidates.reverse()) {
+      if ((await verifyOutcome(outcome, key.key)).ok) return { outcome, signature: 'ok' };
+    }
+    return fail('bad_outcome_signature', 'the outcome is not signed by the key its device held when it arrived');
   }
 
   return {
@@ -105,18 +130,45 @@ export function createStoredRecheck(db: IntakeDb) {
       const keys = keysOf.all(deviceId).map((k): DeviceKeyRecord => ({ publicKey: k.public_key, enrolledAt: k.enrolled_at, retiredAt: k.retired_at }));
       const keyObjects = keys.map((k) => ({ ...k, key: publicKeyFromRaw(k.publicKey) }));
       const failures: RecheckFailure[] = [];
+      const unverifiable: RecheckReport['unverifiable'] = [];
       let checked = 0;
+      // The previous seq's stored outcomes (several when the chain forked): a link is checked
+      // only where that seq is held once, since a fork is already on the arrival record.
+      let previous: { seq: number; hashes: string[] } = { seq: 0, hashes: [] };
+      let current: { seq: number; hashes: string[] } = { seq: 0, hashes: [] };
+      const links: Array<{ row: StoredRow; outcome: Outcome }> = [];
       // Read in rounds so a device with many outcomes does not hold the whole set in memory.
-      for (let after = 0; ; ) {
-        const rows = rowsAfter.all(deviceId, after, ROWS_PER_ROUND);
+      for (let after = { seq: -1, rid: -1 }; ; ) {
+        const rows = rowsAfter.all(deviceId, after.seq, after.rid, ROWS_PER_ROUND);
         if (rows.length === 0) break;
         const results = await Promise.all(rows.map((row) => checkRow(row, keyObjects)));
-        for (const failure of results) if (failure) failures.push(failure);
+        rows.forEach((row, i) => {
+          const result = results[i]!;
+          if ('failure' in result) failures.push(result.failure);
+          else {
+            if (result.signature === 'unverifiable') unverifiable.push({ outcomeId: row.id, seq: row.seq });
+            links.push({ row, outcome: result.outcome });
+          }
+        });
         checked += rows.length;
-        after = rows[rows.length - 1]!.rid;
+        after = { seq: rows[rows.length - 1]!.seq, rid: rows[rows.length - 1]!.rid };
+        // Links: each sound outcome against the sound outcome(s) held at seq - 1.
+        for (const { row, outcome } of links.splice(0)) {
+          if (outcome.seq !== current.seq) {
+            previous = current.seq === outcome.seq - 1 ? current : { seq: outcome.seq - 1, hashes: [] };
+            current = { seq: outcome.seq, hashes: [] };
+          }
+          current.hashes.push(outcome.hash);
+          if (previous.seq === outcome.seq - 1 && previous.hashes.length === 1 && previous.hashes[0] !== outcome.prevHash) {
+            failures.push({ outcomeId: row.id, seq: row.seq, code: 'chain_break', reason: `prevHash does not match the stored outcome at seq ${previous.seq}` });
+          }
+        }
       }
       failures.sort((a, b) => a.seq - b.seq);
-      return { deviceId, checked, verified: checked - failures.length, keys, failures };
+      // A broken link is a failure whether or not its signature could be checked.
+      const failed = new Set(failures.map((f) => f.outcomeId));
+      const unchecked = unverifiable.filter((u) => !failed.has(u.outcomeId));
+      return { deviceId, checked, verified: checked - failures.length - unchecked.length, keys, failures, unverifiable: unchecked };
     },
   };
 }
