@@ -26,6 +26,8 @@ export async function launchSyncedEvaluator(intakeExtra: Partial<IntakeOptions> 
     enrolmentTokens: [{ token: enrolmentToken, deviceId: 'demo-pad-a01', expiresAtMs: Date.now() + 600_000 }],
     adminToken: ADMIN_TOKEN,
     log: () => undefined,
+    // A test's teardown waits at most this long for the page's requests to the intake.
+    closeGraceMs: 2_000,
     ...intakeExtra,
   });
   const proxy = await startFaultProxy(intake.origin);
@@ -45,11 +47,22 @@ export async function launchSyncedEvaluator(intakeExtra: Partial<IntakeOptions> 
       return ((await response.json()) as { outcomes: Array<{ id: string }> }).outcomes.map((o) => o.id);
     },
     async close() {
-      await host.host.close();
-      await proxy.close();
-      await intake.close();
+      // Each server gets its own bound, so a teardown that hangs names the one that did.
+      await closeWithin('host', host.host.close());
+      await closeWithin('fault proxy', proxy.close());
+      await closeWithin('intake', intake.close());
     },
   };
+}
+
+async function closeWithin(name: string, closing: Promise<void>, ms = 15_000): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timedOut = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`the ${name} did not close within ${ms} ms`)), ms)));
+  try {
+    await Promise.race([closing, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Rates one case with a key press and waits until the screen is back to idle. */

@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
+import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Outcome } from '../contract/outcome';
 import { GENESIS_HASH, type UnsealedOutcome } from '../contract/outcomeChain';
@@ -303,6 +304,23 @@ describe('invitations feed for PADs without a host', () => {
     });
     expect(ack.json()).toEqual({ acknowledged: true });
     expect(await readEvents(signedUrl('/v1/devices/dev-1/invitations'), 1, 300)).toEqual([]);
+  });
+
+  it('closes even while a client never finishes its request, after the close grace', async () => {
+    const logged: string[] = [];
+    const { intake } = await boot(undefined, { closeGraceMs: 300, log: (m) => logged.push(m) });
+    const { port } = new URL(intake.origin);
+    const socket = connect(Number(port), '127.0.0.1');
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    socket.on('error', () => undefined);
+    // Headers sent, body promised and never sent: the connection is busy, not idle.
+    socket.write('POST /v1/outcomes/batch HTTP/1.1\r\nHost: intake\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"deviceId":');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    running = running.filter((r) => r !== intake);
+    const outcome = await Promise.race([intake.close().then(() => 'closed'), new Promise((r) => setTimeout(() => r('still open after 5 s'), 5000))]);
+    expect(outcome).toBe('closed');
+    expect(logged).toContain('intake: connections still busy after the close grace; dropping them');
+    socket.destroy();
   });
 
   it('closes while a device still holds its invitation feed open', async () => {

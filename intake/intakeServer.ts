@@ -58,6 +58,8 @@ export interface IntakeOptions {
   corsOrigins: string[];
   /** Bearer token for the read-only admin/export routes; without it they are off. */
   adminToken?: string;
+  /** How long close() lets open requests finish before it drops their connections (default 10 s). */
+  closeGraceMs?: number;
   /** Hall code → bearer token for that hall's dashboard routes (a hall manager's credential). */
   dashboardTokens?: Record<string, string>;
   /** Per device: the token a window business system presents to post case events for it. */
@@ -419,7 +421,17 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
     app,
     db,
     async close() {
-      await app.close();
+      // Graceful first: a batch being ingested finishes and is answered. A connection that stays
+      // busy past the grace (a client that never finishes its request) must not hold shutdown.
+      const closing = app.close();
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const graceful = await Promise.race([closing.then(() => true), new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), options.closeGraceMs ?? 10_000)))]);
+      clearTimeout(timer);
+      if (!graceful) {
+        log('intake: connections still busy after the close grace; dropping them');
+        app.server.closeAllConnections();
+        await closing;
+      }
       db.close();
     },
   };

@@ -118,8 +118,9 @@ export async function startFaultProxy(targetOrigin: string, initialPlan: FaultPl
     applied: () => ({ ...counts }),
     close: () =>
       new Promise<void>((resolve) => {
-        server.closeAllConnections();
+        // Stop accepting first: a connection accepted after the sweep would hold close() open.
         server.close(() => resolve());
+        server.closeAllConnections();
       }),
   };
 }
