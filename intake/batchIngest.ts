@@ -6,6 +6,7 @@ import { createDashboardRecorder } from './dashboard/dashboardRollup';
 import type { IntakeDb } from './database';
 import type { Followups } from './followups';
 import { verifyOutcome, type Verdict } from './outcomeVerifier';
+import { OUTCOME_COLUMNS, outcomeColumns } from './storedOutcome';
 
 export interface BatchIngestDeps {
   chain: ChainAudit;
@@ -23,8 +24,8 @@ export interface BatchIngestDeps {
 export function createBatchIngest(db: IntakeDb, { chain, followups, now = Date.now }: BatchIngestDeps) {
   const findHash = db.prepare<[string], { body_hash: string }>('SELECT body_hash FROM outcomes WHERE id = ?');
   const insert = db.prepare(
-    `INSERT INTO outcomes (id, device_id, seq, body_hash, body, received_at, outcome, level, rated_at, hall_code, window_no, staff_login, dept_name, task_code, chain_hash, prev_hash, flags, trusted)
-     VALUES (@id, @deviceId, @seq, @hash, @body, @receivedAt, @outcome, @level, @ratedAt, @hallCode, @windowNo, @staffLogin, @deptName, @taskCode, @chainHash, @prevHash, @flags, @trusted)`,
+    `INSERT INTO outcomes (id, device_id, body_hash, body, received_at, trusted, ${OUTCOME_COLUMNS.join(', ')})
+     VALUES (@id, @device_id, @body_hash, @body, @received_at, @trusted, ${OUTCOME_COLUMNS.map((column) => `@${column}`).join(', ')})`,
   );
   const addLateFlag = db.prepare(
     `INSERT INTO late_flags (outcome_id, flag, count, received_at) VALUES (?, ?, ?, ?)
@@ -78,26 +79,7 @@ export function createBatchIngest(db: IntakeDb, { chain, followups, now = Date.n
         return { id, status: 'rejected', code: verdict.code, reason: verdict.reason };
       }
       const { trusted } = chain.admit(outcome);
-      insert.run({
-        id: outcome.id,
-        deviceId,
-        seq: outcome.seq,
-        hash,
-        body,
-        receivedAt,
-        outcome: outcome.outcome,
-        level: outcome.level ?? null,
-        ratedAt: outcome.ratedAt,
-        hallCode: outcome.window.hallCode,
-        windowNo: outcome.window.windowNo,
-        staffLogin: outcome.staff.loginName,
-        deptName: outcome.case.deptName,
-        taskCode: outcome.case.taskCode,
-        chainHash: outcome.hash,
-        prevHash: outcome.prevHash,
-        flags: outcome.flags.join(','),
-        trusted: trusted ? 1 : 0,
-      });
+      insert.run({ id: outcome.id, device_id: deviceId, body_hash: hash, body, received_at: receivedAt, trusted: trusted ? 1 : 0, ...outcomeColumns(outcome) });
       dashboard.count(outcome, followups.openFor(outcome, receivedAt));
       return { id, status: 'accepted' };
     });

@@ -9,7 +9,6 @@ import {
   TIMESTAMP_HEADER,
 } from '../contract/intakeApi';
 import { CaseEventSchema } from '../contract/caseEvent';
-import { OutcomeSchema } from '../contract/outcome';
 import { createBatchIngest } from './batchIngest';
 import { createChainAudit } from './chainAudit';
 import { createFollowups, FollowupUpdateSchema } from './followups';
@@ -21,6 +20,7 @@ import { registerDashboardRoutes } from './dashboard/dashboardRoutes';
 import { openIntakeDb, type IntakeDb } from './database';
 import { createDeviceAuth } from './deviceAuth';
 import { createEnrolment, type EnrolmentToken } from './enrolment';
+import { readStoredOutcome } from './storedOutcome';
 import { createStoredRecheck } from './storedRecheck';
 import { createInvitationFeed } from './invitationFeed';
 import { createPairing, createStaffLogin } from './pairing';
@@ -30,14 +30,6 @@ import { PROFILES, provincialWarnings, toProvincial } from './provinceProfiles';
 
 /** Records per export page: a day of a large hall spans several, followed by `next`. */
 const EXPORT_PAGE_MAX = 5_000;
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
 
 function parseExportCursor(after: string): { receivedAt: number; id: string } | null {
   try {
@@ -399,12 +391,12 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
     const warnings: Array<{ outcomeId: string; message: string }> = [];
     const records = page.flatMap((row) => {
       // A stored body that no longer reads is named, not allowed to stop every later page.
-      const parsed = OutcomeSchema.safeParse(safeJson(row.body));
-      if (!parsed.success) {
+      const stored = readStoredOutcome(row.body);
+      if (!stored.ok) {
         warnings.push({ outcomeId: row.id, message: 'the stored outcome no longer reads as an outcome: left out of the export; run the integrity re-check for its device' });
         return [];
       }
-      const record = toProvincial(parsed.data, profile);
+      const record = toProvincial(stored.outcome, profile);
       for (const message of provincialWarnings(record)) warnings.push({ outcomeId: row.id, message });
       return [record];
     });

@@ -14,13 +14,22 @@ const FOREIGN: Verdict = { ok: false, code: 'bad_outcome_signature', reason: 'th
  * thread pool: it is the costliest step of ingest, and a batch's checks then run side by side
  * and off the thread that serves requests.
  */
-export function verifyOutcome(outcome: Outcome, deviceKey: KeyObject): Promise<Verdict> {
-  const hash = createHash('sha256').update(outcomeHashInput(outcome)).digest('hex');
-  if (hash !== outcome.hash) return Promise.resolve(TAMPERED);
+export async function verifyOutcome(outcome: Outcome, deviceKey: KeyObject): Promise<Verdict> {
+  if (!hashMatchesContent(outcome)) return TAMPERED;
+  return (await signedBy(outcome, deviceKey)) ? { ok: true } : FOREIGN;
+}
+
+/** Whether the outcome's hash is the hash of its content (else it changed after signing). */
+export function hashMatchesContent(outcome: Outcome): boolean {
+  return createHash('sha256').update(outcomeHashInput(outcome)).digest('hex') === outcome.hash;
+}
+
+/** Whether the signature over the outcome's hash is this key's. */
+export function signedBy(outcome: Outcome, key: KeyObject): Promise<boolean> {
   return new Promise((resolve, reject) => {
-    verify(null, signedBytes(outcome.hash), deviceKey, Buffer.from(outcome.signature, 'base64url'), (error, valid) => {
+    verify(null, signedBytes(outcome.hash), key, Buffer.from(outcome.signature, 'base64url'), (error, valid) => {
       if (error) reject(error);
-      else resolve(valid ? { ok: true } : FOREIGN);
+      else resolve(valid);
     });
   });
 }

@@ -1,9 +1,9 @@
 import { createHash, type KeyObject } from 'node:crypto';
-import { OutcomeSchema, type Outcome } from '../contract/outcome';
-import { outcomeHashInput } from '../contract/outcomeChain';
+import type { Outcome } from '../contract/outcome';
 import type { IntakeDb } from './database';
 import { publicKeyFromRaw } from './deviceAuth';
-import { verifyOutcome } from './outcomeVerifier';
+import { hashMatchesContent, signedBy } from './outcomeVerifier';
+import { OUTCOME_COLUMNS, outcomeColumns, readStoredOutcome, type OutcomeColumn } from './storedOutcome';
 
 export interface DeviceKeyRecord {
   publicKey: string;
@@ -32,25 +32,7 @@ export interface RecheckReport {
   unverifiable: Array<{ outcomeId: string; seq: number }>;
 }
 
-interface StoredRow {
-  rid: number;
-  id: string;
-  seq: number;
-  body: string;
-  body_hash: string;
-  received_at: number;
-  outcome: string;
-  level: number | null;
-  rated_at: string;
-  hall_code: string;
-  staff_login: string;
-  window_no: string;
-  dept_name: string;
-  task_code: string;
-  chain_hash: string | null;
-  prev_hash: string | null;
-  flags: string;
-}
+type StoredRow = Record<OutcomeColumn, string | number | null> & { rid: number; id: string; seq: number; body: string; body_hash: string; received_at: number };
 
 type Checked = { failure: RecheckFailure } | { outcome: Outcome; signature: 'ok' | 'unverifiable' };
 
@@ -70,45 +52,24 @@ export function createStoredRecheck(db: IntakeDb) {
   );
   // In chain order along the (device_id, seq) index; rowid breaks ties between forked rows.
   const rowsAfter = db.prepare<[string, number, number, number], StoredRow>(
-    `SELECT rowid AS rid, id, seq, body, body_hash, received_at, outcome, level, rated_at, hall_code, staff_login, window_no, dept_name,
-            task_code, chain_hash, prev_hash, flags
+    `SELECT rowid AS rid, id, body, body_hash, received_at, ${OUTCOME_COLUMNS.join(', ')}
        FROM outcomes WHERE device_id = ? AND (seq, rowid) > (?, ?) ORDER BY seq, rowid LIMIT ?`,
   );
 
   function columnsDiffer(row: StoredRow, outcome: Outcome): string | null {
-    const expected: Array<[string, unknown, unknown]> = [
-      ['seq', row.seq, outcome.seq],
-      ['outcome', row.outcome, outcome.outcome],
-      ['level', row.level, outcome.level ?? null],
-      ['rated_at', row.rated_at, outcome.ratedAt],
-      ['hall_code', row.hall_code, outcome.window.hallCode],
-      ['staff_login', row.staff_login, outcome.staff.loginName],
-      ['window_no', row.window_no, outcome.window.windowNo],
-      ['dept_name', row.dept_name, outcome.case.deptName],
-      ['task_code', row.task_code, outcome.case.taskCode],
-      ['chain_hash', row.chain_hash, outcome.hash],
-      ['prev_hash', row.prev_hash, outcome.prevHash],
-      ['flags', row.flags, outcome.flags.join(',')],
-    ];
-    const differing = expected.filter(([, stored, signed]) => stored !== signed).map(([column, stored, signed]) => `${column} is ${String(stored)}, signed ${String(signed)}`);
+    const differing = Object.entries(outcomeColumns(outcome))
+      .filter(([column, signed]) => row[column as OutcomeColumn] !== signed)
+      .map(([column, signed]) => `${column} is ${String(row[column as OutcomeColumn])}, signed ${String(signed)}`);
     return differing.length > 0 ? differing.join('; ') : null;
   }
 
   async function checkRow(row: StoredRow, keys: Array<DeviceKeyRecord & { key: KeyObject }>): Promise<Checked> {
     const fail = (code: RecheckFailure['code'], reason: string): Checked => ({ failure: { outcomeId: row.id, seq: row.seq, code, reason } });
     if (createHash('sha256').update(row.body).digest('hex') !== row.body_hash) return fail('body_changed', 'the stored body no longer hashes to the hash stored with it');
-    let json: unknown;
-    try {
-      json = JSON.parse(row.body);
-    } catch {
-      return fail('unreadable', 'the stored body is not JSON');
-    }
-    const parsed = OutcomeSchema.safeParse(json);
-    if (!parsed.success) return fail('unreadable', 'the stored body is not an outcome');
-    const outcome = parsed.data;
-    if (createHash('sha256').update(outcomeHashInput(outcome)).digest('hex') !== outcome.hash) {
-      return fail('tampered', 'the content does not match its signed hash: it was changed after the device signed it');
-    }
+    const stored = readStoredOutcome(row.body);
+    if (!stored.ok) return fail('unreadable', stored.reason);
+    const { outcome } = stored;
+    if (!hashMatchesContent(outcome)) return fail('tampered', 'the content does not match its signed hash: it was changed after the device signed it');
     const differ = columnsDiffer(row, outcome);
     if (differ) return fail('columns_differ', differ);
     // The key the device held when the outcome arrived (both, in the millisecond of a rotation):
@@ -120,7 +81,7 @@ export function createStoredRecheck(db: IntakeDb) {
         : fail('bad_outcome_signature', 'no key of the device was current when it arrived');
     }
     for (const key of candidates.reverse()) {
-      if ((await verifyOutcome(outcome, key.key)).ok) return { outcome, signature: 'ok' };
+      if (await signedBy(outcome, key.key)) return { outcome, signature: 'ok' };
     }
     return fail('bad_outcome_signature', 'the outcome is not signed by the key its device held when it arrived');
   }
