@@ -1,7 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { I18nextProvider } from 'react-i18next';
-import { useAdminStore } from './admin/adminStore';
+import { useAdminStore, type PinResult } from './admin/adminStore';
 import { App } from './App';
 import type { Bridge } from './bridge/bridge';
 import type { RendererMessage } from '../contract/bridgeMessages';
@@ -113,12 +113,7 @@ async function boot(): Promise<void> {
     },
     onDevicePress: (level, method) => store.getState().send({ type: 'PRESS', level, method }),
     onDeviceStatus: (deviceStatus) => useAdminStore.setState({ deviceStatus }),
-    onAdminUnlock: (pinResult) => {
-      void import('./data/auditLog').then(({ appendAudit }) =>
-        appendAudit(db, pinResult.ok ? 'pin-accepted' : 'pin-refused', pinResult.ok ? {} : { reason: pinResult.reason ?? null, retryAfterMs: pinResult.retryAfterMs }),
-      );
-      useAdminStore.setState(pinResult.ok ? { pinPadOpen: false, pinResult: null, open: true } : { pinResult });
-    },
+    onAdminUnlock: (pinResult) => void applyPinResult(db, pinResult),
     onProtocolError: (error) => console.warn(`bridge: ${error}`),
   });
 
@@ -171,10 +166,15 @@ async function startTabletFeed(db: EvaluatorDb, context: DeviceContext, store: F
 /** The admin requests a host would answer, answered on a host-less tablet. */
 async function tabletAdmin(db: EvaluatorDb, message: RendererMessage): Promise<void> {
   if (message.type !== 'adminUnlock') return;
-  const [{ createTabletPinGate }, { appendAudit }] = await Promise.all([import('./admin/tabletPinGate'), import('./data/auditLog')]);
-  const pinResult = await createTabletPinGate(db).attempt(message.pin);
-  await appendAudit(db, pinResult.ok ? 'pin-accepted' : 'pin-refused', pinResult.ok ? {} : { reason: pinResult.reason ?? null, retryAfterMs: pinResult.retryAfterMs });
+  const { createTabletPinGate } = await import('./admin/tabletPinGate');
+  await applyPinResult(db, await createTabletPinGate(db).attempt(message.pin));
+}
+
+/** A PIN answer, from the host or the tablet's own check: the panel opens or the pad says why not, and the answer is audited. */
+async function applyPinResult(db: EvaluatorDb, pinResult: PinResult): Promise<void> {
   useAdminStore.setState(pinResult.ok ? { pinPadOpen: false, pinResult: null, open: true } : { pinResult });
+  const { appendAudit } = await import('./data/auditLog');
+  await appendAudit(db, pinResult.ok ? 'pin-accepted' : 'pin-refused', pinResult.ok ? {} : { reason: pinResult.reason ?? null, retryAfterMs: pinResult.retryAfterMs });
 }
 
 void boot();
