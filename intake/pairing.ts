@@ -1,4 +1,6 @@
 import { randomInt } from 'node:crypto';
+import type { Staff } from '../contract/caseEvent';
+import { staffIdentity } from '../contract/staffIdentity';
 import type { StaffCard, StaffDirectory } from '../contract/staffSession';
 import { createPinGate, hashPin, verifyPin } from '../host/adminPin';
 import type { IntakeDb } from './database';
@@ -69,11 +71,8 @@ export function createPairing(db: IntakeDb, now: () => number = Date.now, newCod
     issue: (deviceId: string) => issue(deviceId),
     confirm: (code: string, staff: StaffCard) => confirmCode(code, staff),
     /** Who paired with a device and when, newest first (photos left out). */
-    history(deviceId: string, limit = 200): Array<{ staff: Omit<StaffCard, 'photo'>; pairedAtMs: number }> {
-      return history.all(deviceId, limit).map((row) => {
-        const { photo: _photo, ...staff } = JSON.parse(row.staff) as StaffCard;
-        return { staff, pairedAtMs: row.confirmed_at };
-      });
+    history(deviceId: string, limit = 200): Array<{ staff: Staff; pairedAtMs: number }> {
+      return history.all(deviceId, limit).map((row) => ({ staff: staffIdentity(JSON.parse(row.staff) as StaffCard), pairedAtMs: row.confirmed_at }));
     },
     status(deviceId: string, code: string): PairingStatus | null {
       const row = byDevice.get(deviceId, code);

@@ -2,6 +2,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { DeviceContext } from '../../contract/hallConfig';
 import type { Invitation } from '../../contract/invitation';
 import type { Outcome } from '../../contract/outcome';
+import { staffIdentity } from '../../contract/staffIdentity';
 import type { StaffSession } from '../../contract/staffSession';
 import { GENESIS_HASH, outcomeHashInput, signedBytes, type UnsealedOutcome } from '../../contract/outcomeChain';
 import type { Ending } from '../flow/machine';
@@ -83,7 +84,7 @@ export function createOutcomeRecorder(db: EvaluatorDb, sign: OutcomeSigner, subt
       ...(rc.signedIn
         ? {
             signedIn: {
-              staff: { loginName: rc.signedIn.staff.loginName, name: rc.signedIn.staff.name, ...(rc.signedIn.staff.staffNo ? { staffNo: rc.signedIn.staff.staffNo } : {}) },
+              staff: staffIdentity(rc.signedIn.staff),
               since: isoWithOffset(rc.signedIn.pairedAtMs),
               via: rc.signedIn.via,
             },

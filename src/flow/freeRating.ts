@@ -3,6 +3,7 @@ import type { Staff } from '../../contract/caseEvent';
 import type { DeviceContext } from '../../contract/hallConfig';
 import { FREE_RATING_PROJECT_PREFIX, FREE_RATING_TASK_CODE } from '../../contract/freeRating';
 import type { Invitation } from '../../contract/invitation';
+import { staffIdentity } from '../../contract/staffIdentity';
 
 
 /**
@@ -23,7 +24,7 @@ export function freeRatingInvitation(context: DeviceContext, staff: Staff, nowMs
       ...(context.window.deptCode ? { deptCode: context.window.deptCode } : {}),
       regionCode: context.hall.regionCode,
     },
-    staff: { loginName: staff.loginName, name: staff.name, ...(staff.staffNo ? { staffNo: staff.staffNo } : {}) },
+    staff: staffIdentity(staff),
     receivedAtMs: Math.floor(nowMs),
     free: true,
   };
