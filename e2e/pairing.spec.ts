@@ -1,4 +1,4 @@
-import { hashPin } from '../host/adminPin';
+import { hashPin } from '../shared-node/adminPin';
 import type { Outcome } from '../contract/outcome';
 import { expect, test } from './fixtures';
 import { launchSyncedEvaluator, rate, type SyncedEvaluator } from './syncFixtures';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { app, BrowserWindow, ipcMain, Menu, powerSaveBlocker, screen, session } from 'electron';
-import { contentSecurityPolicy } from '../host/contentSecurityPolicy';
+import { contentSecurityPolicy } from '../shared-node/contentSecurityPolicy';
 import { serialDeviceFromConfig } from '../host/device/fromConfig';
 import { loadHallConfigKeepingLastGood } from '../host/hallConfigFile';
 import { startHost, type RunningHost } from '../host/hostServer';

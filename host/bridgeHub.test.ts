@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HostMessage } from '../contract/bridgeMessages';
 import { deviceContextFor, HallConfigSchema } from '../contract/hallConfig';
-import { createPinGate, hashPin } from './adminPin';
+import { createPinGate, hashPin } from '../shared-node/adminPin';
 import { ADMIN_UNLOCK_MS, createBridgeHub, type AdminAction } from './bridgeHub';
 import { InvitationQueue } from './invitationQueue';
 

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { RendererMessageSchema, type HostMessage, type ScreenNameSchema } from '../contract/bridgeMessages';
 import type { DeviceContext } from '../contract/hallConfig';
-import type { PinAttempt } from './adminPin';
+import type { PinAttempt } from '../shared-node/adminPin';
 import type { InvitationQueue } from './invitationQueue';
 
 export type ScreenName = z.infer<typeof ScreenNameSchema>;

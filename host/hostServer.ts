@@ -10,8 +10,8 @@ import { bridgeRoute } from './bridgeRoute';
 import type { DeviceCommand, DevicePress, DeviceStatus, RatingDevice } from './device/ratingDevice';
 import { caseEventRoute } from './caseEventRoute';
 import { sendError } from './httpErrors';
-import { createPinGate } from './adminPin';
-import { contentSecurityPolicy } from './contentSecurityPolicy';
+import { createPinGate } from '../shared-node/adminPin';
+import { contentSecurityPolicy } from '../shared-node/contentSecurityPolicy';
 import { InvitationQueue } from './invitationQueue';
 import { newLaunchToken } from './secrets';
 

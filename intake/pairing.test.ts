@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PairingCodeResponseSchema, PairingStatusResponseSchema } from '../contract/staffSession';
-import { hashPin } from '../host/adminPin';
+import { hashPin } from '../shared-node/adminPin';
 import { startIntake, type RunningIntake } from './intakeServer';
 import { newDeviceKey } from './testing/signedOutcomes';
 

@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { Staff } from '../contract/caseEvent';
 import { staffIdentity } from '../contract/staffIdentity';
 import type { StaffCard, StaffDirectory } from '../contract/staffSession';
-import { createPinGate, hashPin, verifyPin } from '../host/adminPin';
+import { createPinGate, hashPin, verifyPin } from '../shared-node/adminPin';
 import type { IntakeDb } from './database';
 
 /** How long a pairing code can be confirmed. */

@@ -1,4 +1,4 @@
-import { hashPin } from '../host/adminPin';
+import { hashPin } from '../shared-node/adminPin';
 
 /**
  * `npm run pin-hash -- 246810`: prints the adminPinHash for a hall config.

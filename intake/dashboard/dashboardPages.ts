@@ -1,7 +1,7 @@
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
-import { contentSecurityPolicy } from '../../host/contentSecurityPolicy';
+import { contentSecurityPolicy } from '../../shared-node/contentSecurityPolicy';
 
 /** The page paths: the managers' dashboard (token asked for in the page) and the hall screen. */
 export const DASHBOARD_PAGES = ['/dashboard', '/display'] as const;

@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { FIRST_LOCKOUT_MS } from '../../contract/pinLockout';
-import { hashPin } from '../../host/adminPin';
+import { hashPin } from '../../shared-node/adminPin';
 import { openEvaluatorDb } from '../data/db';
 import { createTabletPinGate, storeTabletPinHash } from './tabletPinGate';
 
