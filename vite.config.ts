@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { build, defineConfig, type InlineConfig, type Plugin } from 'vite';
@@ -8,16 +9,23 @@ const BUILD = { outDir: 'dist', sourcemap: true, target: 'es2022' } as const;
 // The renderer's zod without its eval probe: under the CSP every start would log a violation.
 const RESOLVE = { alias: [{ find: /^zod$/, replacement: fileURLToPath(new URL('./src/lib/zodWithoutEval.ts', import.meta.url)) }] };
 
+/** The hall dashboard / public display web app: the intake's pages, not the PAD's (web/dashboard/). */
+const DASHBOARD_ROOT = fileURLToPath(new URL('./web/dashboard/', import.meta.url));
+
 /**
- * The hall dashboard / public display page (dashboard.html, served by the intake) is built in a
- * second, separate build into the same dist/: built together, the bundler would move React into
- * a chunk shared with the kiosk, and the kiosk's initial JS would grow by the split. One
- * `vite build` still builds both.
+ * The hall dashboard / public display page (web/dashboard/dashboard.html, served by the intake as
+ * dist/dashboard.html) is built in a second, separate build into the same dist/: built together,
+ * the bundler would move React into a chunk shared with the kiosk, and the kiosk's initial JS
+ * would grow by the split. One `vite build` still builds both. Its root is its own folder, so its
+ * page lands at dist/dashboard.html; it shares only the zod alias (build config, not an import).
  */
 function dashboardPage(): Plugin {
   let outDir: string = BUILD.outDir;
   const config = (): InlineConfig => ({
     configFile: false,
+    root: DASHBOARD_ROOT,
+    // The kiosk's public/ (icons, sounds, manifest) is the evaluator's, already copied by its build.
+    publicDir: false,
     plugins: [react()],
     resolve: RESOLVE,
     logLevel: 'warn',
@@ -26,13 +34,14 @@ function dashboardPage(): Plugin {
       outDir,
       emptyOutDir: false,
       // Prefixed, so the evaluator's service worker can leave every dashboard file out.
-      rolldownOptions: { input: { dashboard: 'dashboard.html' }, output: { entryFileNames: 'assets/dashboard-[name]-[hash].js', chunkFileNames: 'assets/dashboard-[name]-[hash].js', assetFileNames: 'assets/dashboard-[name]-[hash][extname]' } },
+      rolldownOptions: { input: { dashboard: path.join(DASHBOARD_ROOT, 'dashboard.html') }, output: { entryFileNames: 'assets/dashboard-[name]-[hash].js', chunkFileNames: 'assets/dashboard-[name]-[hash].js', assetFileNames: 'assets/dashboard-[name]-[hash][extname]' } },
     },
   });
   return {
     name: 'dashboard-page',
     apply: 'build',
-    configResolved: (resolved) => void (outDir = resolved.build.outDir),
+    // Absolute: the dashboard build's root is its own folder, not the repo's.
+    configResolved: (resolved) => void (outDir = path.resolve(resolved.root, resolved.build.outDir)),
     closeBundle: async () => void (await build(config())),
   };
 }

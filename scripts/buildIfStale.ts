@@ -3,7 +3,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const INPUTS = ['src', 'contract', 'public', 'index.html', 'dashboard.html', 'vite.config.ts', 'package-lock.json'];
+const INPUTS = ['src', 'web', 'contract', 'public', 'index.html', 'vite.config.ts', 'package-lock.json'];
 
 function newestMtime(entry: string): number {
   const stat = statSync(entry);
