@@ -40,6 +40,7 @@ mkdirSync(RESULTS, { recursive: true });
 
 check('typecheck (renderer, node, electron)', run('typecheck', 'npm', ['run', '--silent', 'typecheck']));
 check('lint', run('lint', bin('eslint'), ['.']));
+check('openapi lint (redocly)', run('openapi lint (redocly)', bin('redocly'), ['lint', '--format=stylish', 'intake/openapi.yaml'], { REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_NOTIFICATIONS: 'true' }));
 check('electronegativity (electron/)', run('electronegativity', bin('tsx'), ['scripts/electronegativity.ts']));
 
 const unitFile = path.join(RESULTS, 'unit.json');
