@@ -12,7 +12,7 @@ import { createDashboardQueries } from '../intake/dashboard/aggregateQueries';
 import { aggregatesToCsv } from '../intake/dashboard/csvExport';
 import { backfillDashboard } from '../intake/dashboard/dashboardRollup';
 import { openIntakeDb, type IntakeDb } from '../intake/database';
-import { seededRandom } from '../src/sync/backoff';
+import { seededRandom } from './seededRandom';
 import { formatMs, percentile, printTable } from './stats';
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../../src/sync/backoff';
+import { seededRandom } from '../../scripts/seededRandom';
 import { crc16, encodeFrame, FrameParser, FrameType, MAX_PAYLOAD } from './frame';
 
 const press = (seq: number, button: number) => encodeFrame({ type: FrameType.PRESS, seq, payload: Uint8Array.of(button, 0, 120) });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startDeviceSimulator, type DeviceSimulator } from '../../scripts/deviceSimulator';
-import { seededRandom } from '../../src/sync/backoff';
+import { seededRandom } from '../../scripts/seededRandom';
 import { encodeFrame, FrameType } from './frame';
 import { VALUE_MAPS, type DevicePress, type RatingDevice } from './ratingDevice';
 import { createSerialRatingDevice } from './serialRatingDevice';

@@ -1,9 +1,15 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { FIRST_LOCKOUT_MS } from '../../contract/pinLockout';
-import { hashPin } from '../../shared-node/adminPin';
 import { openEvaluatorDb } from '../data/db';
 import { createTabletPinGate, storeTabletPinHash } from './tabletPinGate';
+
+/**
+ * `npm run pin-hash -- 2468`, made once: the tablet checks what the host's hasher wrote without
+ * importing it (the renderer never imports Node code). integration/pinHash.test.ts checks a freshly
+ * made hash, so a change to the hasher's format still fails there.
+ */
+const PIN_2468_HASH = 'scrypt$16384$yAeoV+zG/hdodWf1jPC4tg==$izt4X04w+398TdJBGuD8zeIaC9Lpim9QVa82dokPd+A=';
 
 describe('admin PIN on a host-less tablet', () => {
   it('accepts the PIN whose hash npm run pin-hash wrote, refuses others, and locks as the host does', async () => {
@@ -12,7 +18,7 @@ describe('admin PIN on a host-less tablet', () => {
     const gate = createTabletPinGate(db, () => clock);
     expect(await gate.attempt('2468')).toEqual({ ok: false, reason: 'notConfigured', retryAfterMs: 0 });
 
-    await storeTabletPinHash(db, hashPin('2468'));
+    await storeTabletPinHash(db, PIN_2468_HASH);
     expect(await gate.attempt('2468')).toEqual({ ok: true, retryAfterMs: 0 });
     expect(await gate.attempt('1111')).toEqual({ ok: false, reason: 'wrong', retryAfterMs: 0 });
     expect(await gate.attempt('1112')).toEqual({ ok: false, reason: 'wrong', retryAfterMs: 0 });
@@ -29,7 +35,7 @@ describe('admin PIN on a host-less tablet', () => {
 
   it('counts PINs typed faster than they are checked one by one: the lockout still comes after three', async () => {
     const db = openEvaluatorDb(`pin-${crypto.randomUUID()}`);
-    await storeTabletPinHash(db, hashPin('2468'));
+    await storeTabletPinHash(db, PIN_2468_HASH);
     const gate = createTabletPinGate(db, () => 1_000_000);
     const results = await Promise.all(['1111', '1112', '1113', '1114', '1115', '2468'].map((pin) => gate.attempt(pin)));
     expect(results.map((r) => r.reason)).toEqual(['wrong', 'wrong', 'wrong', 'locked', 'locked', 'locked']);

@@ -11,15 +11,3 @@ export function backoffDelay(attempt: number, random: () => number, policy: Back
   const jittered = Math.floor(random() * ceiling);
   return retryAfterMs !== undefined ? Math.max(retryAfterMs, jittered) : jittered;
 }
-
-/** A small seeded generator (mulberry32) so fault runs and jitter replay exactly. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -3,14 +3,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startIntake, type RunningIntake } from '../../intake/intakeServer';
-import { randomFaultPlan, startFaultProxy, type FaultProxy } from '../../scripts/faultProxy';
-import { openEvaluatorDb, type EvaluatorDb, type OutboxRow } from '../data/db';
-import { exportPublicKey, loadOrCreateDeviceKey, signRequest } from '../device/deviceKey';
-import { makeInvitation, testContext, recordOutcome } from '../testing/fixtures';
-import { seededRandom } from './backoff';
-import { createIntakeClient } from './intakeClient';
-import { createSyncEngine } from './syncEngine';
+import { startIntake, type RunningIntake } from '../intake/intakeServer';
+import { randomFaultPlan, startFaultProxy, type FaultProxy } from '../scripts/faultProxy';
+import { openEvaluatorDb, type EvaluatorDb, type OutboxRow } from '../src/data/db';
+import { exportPublicKey, loadOrCreateDeviceKey, signRequest } from '../src/device/deviceKey';
+import { makeInvitation, testContext, recordOutcome } from '../src/testing/fixtures';
+import { seededRandom } from '../scripts/seededRandom';
+import { createIntakeClient } from '../src/sync/intakeClient';
+import { createSyncEngine } from '../src/sync/syncEngine';
 
 /**
  * Seeded fault runs of the real sync engine against the real intake on loopback, through a

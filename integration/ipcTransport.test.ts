@@ -6,8 +6,8 @@ import type { Invitation } from '../contract/invitation';
 import { createBridgeHub } from '../host/bridgeHub';
 import { InvitationQueue } from '../host/invitationQueue';
 import { createIpcBridge } from '../src/bridge/ipcBridge';
-import { attachIpcBridge } from './ipcTransport';
-import { createPreloadApi } from './preloadApi';
+import { attachIpcBridge } from '../electron/ipcTransport';
+import { createPreloadApi } from '../electron/preloadApi';
 
 /** A fake ipcMain / ipcRenderer / webContents trio wired like Electron's. */
 function fakeElectron() {

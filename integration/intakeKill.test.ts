@@ -5,13 +5,13 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openEvaluatorDb } from '../data/db';
-import { exportPublicKey, loadOrCreateDeviceKey, signRequest } from '../device/deviceKey';
-import { makeInvitation, testContext, recordOutcome } from '../testing/fixtures';
-import { createIntakeClient } from './intakeClient';
-import { createSyncEngine } from './syncEngine';
+import { openEvaluatorDb } from '../src/data/db';
+import { exportPublicKey, loadOrCreateDeviceKey, signRequest } from '../src/device/deviceKey';
+import { makeInvitation, testContext, recordOutcome } from '../src/testing/fixtures';
+import { createIntakeClient } from '../src/sync/intakeClient';
+import { createSyncEngine } from '../src/sync/syncEngine';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
+const ROOT = path.resolve(import.meta.dirname, '..');
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {

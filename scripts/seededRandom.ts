@@ -1,0 +1,14 @@
+/**
+ * A small seeded generator (mulberry32) so fault runs, jitter, serial noise and bench data replay
+ * exactly. A test tool: tests of every folder, the fault suite and the benches import it from here.
+ */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
