@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test as base, expect } from '@playwright/test';
-import { startIntake, type RunningIntake } from '../intake/intakeServer';
+import { startIntake, type RunningIntake } from '../intake/server';
 import {
   CALLBACK_PHONE,
   FIXTURE_NOW,
@@ -34,7 +34,7 @@ const test = base.extend<{ intake: RunningIntake }>({
       now: () => FIXTURE_NOW,
       log: () => undefined,
     });
-    await loadDashboardFixture(intake.db);
+    await loadDashboardFixture(intake.store);
     await use(intake);
     await intake.close();
   },

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startIntake, type IntakeOptions, type RunningIntake } from '../intake/intakeServer';
+import { startIntake, type IntakeOptions, type RunningIntake } from '../intake/server';
 import { startFaultProxy, type FaultProxy } from '../scripts/faultProxy';
 import type { Page } from '@playwright/test';
 import { demoHall, expect, launchHost, type HostFixture } from './fixtures';

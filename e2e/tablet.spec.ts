@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startIntake } from '../intake/intakeServer';
+import { startIntake } from '../intake/server';
 import { deviceBundle } from '../scripts/provisioning';
 import { expectNoViolations } from './axeCheck';
 import { DEMO_ADMIN_PIN, demoHall, expect, launchHost, openAdmin, readOutbox, test } from './fixtures';

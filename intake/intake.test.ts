@@ -8,8 +8,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Outcome } from '../contract/outcome';
 import { GENESIS_HASH, type UnsealedOutcome } from '../contract/outcomeChain';
 import { newDeviceKey, sealOutcome } from './testing/signedOutcomes';
-import { openIntakeDb, SCHEMA_VERSION } from './database';
-import { startIntake, type RunningIntake } from './intakeServer';
+import { SCHEMA_VERSION } from './store/sqlite/migrations';
+import { openSqliteDb } from './store/sqlite/sqliteStore';
+import { startIntake, type RunningIntake } from './server';
 
 const ADMIN = 'intake-test-admin-token';
 let running: RunningIntake[] = [];
@@ -176,7 +177,7 @@ describe('batch upload', () => {
     expect(await count(reopened.intake, 'dev-1')).toBe(1);
     expect((await signedBatch(reopened.intake, 'dev-1', key, [item])).json().results[0].status).toBe('duplicate');
     expect(reopened.intake.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
-    const raw = openIntakeDb(dbFile);
+    const raw = openSqliteDb(dbFile);
     expect(raw.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     raw.close();
   });

@@ -2,8 +2,8 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { StaffDirectorySchema } from '../contract/staffSession';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { startIntake } from './intakeServer';
-import { readProvisionedTokens } from './provisionedTokens';
+import { startIntake } from './server';
+import { readProvisionedTokens } from './devices/provisionedTokens';
 
 /**
  * Reference intake: `tsx intake/main.ts --db .data/intake.sqlite --port 8788

@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { AnomalyFlagSchema, OutcomeSchema } from '../contract/outcome';
-import { startIntake } from './intakeServer';
+import { startIntake } from './server';
 
 interface OpenApi {
   paths: Record<string, Record<string, unknown>>;

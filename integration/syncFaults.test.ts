@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startIntake, type RunningIntake } from '../intake/intakeServer';
+import { startIntake, type RunningIntake } from '../intake/server';
 import { randomFaultPlan, startFaultProxy, type FaultProxy } from '../scripts/faultProxy';
 import { openEvaluatorDb, type EvaluatorDb, type OutboxRow } from '../src/data/db';
 import { exportPublicKey, loadOrCreateDeviceKey, signRequest } from '../src/device/deviceKey';

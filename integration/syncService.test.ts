@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeviceContext } from '../contract/hallConfig';
-import { startIntake, type RunningIntake } from '../intake/intakeServer';
+import { startIntake, type RunningIntake } from '../intake/server';
 import { listAudit } from '../src/data/auditLog';
 import { openEvaluatorDb } from '../src/data/db';
 import { exportPublicKey, loadOrCreateDeviceKey } from '../src/device/deviceKey';

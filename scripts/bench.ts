@@ -114,7 +114,7 @@ function latencyRow(metric: string, sample: number[], target: string, baseline: 
 
 async function main(): Promise<void> {
   if (values.only === 'dashboard') {
-    printDashboardBench(benchDashboard(Number(values['dashboard-count']), 30, 5));
+    printDashboardBench(await benchDashboard(Number(values['dashboard-count']), 30, 5));
     return;
   }
   buildIfStale();
@@ -150,7 +150,7 @@ async function main(): Promise<void> {
     }
     if (values.dashboard) {
       console.log('');
-      printDashboardBench(benchDashboard(Number(values['dashboard-count']), 30, 5));
+      printDashboardBench(await benchDashboard(Number(values['dashboard-count']), 30, 5));
     }
     console.log(`\nChromium ${browser.version()}; ${path.basename(process.execPath)} ${process.version}`);
   } finally {

@@ -10,8 +10,9 @@ import type { Outcome } from '../contract/outcome';
 import type { Level } from '../contract/ratingCodes';
 import { createDashboardQueries } from '../intake/dashboard/aggregateQueries';
 import { aggregatesToCsv } from '../intake/dashboard/csvExport';
-import { backfillDashboard } from '../intake/dashboard/dashboardRollup';
-import { openIntakeDb, type IntakeDb } from '../intake/database';
+import { backfillDashboard } from '../intake/store/sqlite/dashboardSql';
+import type { SqliteDb as IntakeDb } from '../intake/store/sqlite/sqliteDb';
+import { openSqliteStore } from '../intake/store/sqlite/sqliteStore';
 import { seededRandom } from './seededRandom';
 import { formatMs, percentile, printTable } from './stats';
 
@@ -129,12 +130,12 @@ export function generateOutcomes(db: IntakeDb, count: number, onProgress: (done:
   return { outcomes: count, followups, ms: performance.now() - start, rowsMs, fileBytes: statSync(db.name).size };
 }
 
-function time(runs: number, fn: () => unknown): number[] {
-  fn(); // warm the statement cache; the page cache is warm after generation anyway
+async function time(runs: number, fn: () => unknown): Promise<number[]> {
+  await fn(); // warm the statement cache; the page cache is warm after generation anyway
   const sample: number[] = [];
   for (let i = 0; i < runs; i++) {
     const start = performance.now();
-    fn();
+    await fn();
     sample.push(performance.now() - start);
   }
   return sample;
@@ -170,16 +171,17 @@ export interface DashboardBenchResult {
 
 const TARGET_MS = 200;
 
-export function benchDashboard(count: number, runs: number, baselineRuns: number, log: (s: string) => void = console.log): DashboardBenchResult {
+export async function benchDashboard(count: number, runs: number, baselineRuns: number, log: (s: string) => void = console.log): Promise<DashboardBenchResult> {
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-dashboard-'));
-  const db = openIntakeDb(path.join(dir, 'intake.sqlite'));
+  const store = openSqliteStore(path.join(dir, 'intake.sqlite'));
+  const { db } = store;
   try {
     log(`generating ${count.toLocaleString('en')} outcomes…`);
     const generated = generateOutcomes(db, count, (done) => {
       if (done % 100_000 === 0) log(`  ${done.toLocaleString('en')}`);
     });
     log(`timing queries (${runs} runs each, baseline ${baselineRuns})…`);
-    const queries = createDashboardQueries(db);
+    const queries = createDashboardQueries(store.dashboard);
     const q = (over: Partial<DashboardQuery>): DashboardQuery => DashboardQuerySchema.parse({ hall: HALL, from: '2026-11-01', to: '2026-11-30', ...over });
     const YEAR = { from: '2026-01-01', to: '2026-12-31' };
     const rows: string[][] = [];
@@ -211,20 +213,20 @@ export function benchDashboard(count: number, runs: number, baselineRuns: number
     for (const [name, query] of cases) {
       // The baseline must give the same counts, or the two would not measure the same answer.
       const baseline = baselineQuery(db, query);
-      const expected = queries.aggregate(query).rows.map((r) => [r.key, r.period ?? '', r.total, r.good, r.bad].join('|'));
+      const expected = (await queries.aggregate(query)).rows.map((r) => [r.key, r.period ?? '', r.total, r.good, r.bad].join('|'));
       const actual = baseline().map((r) => [r.key, r.period, r.total, r.good, r.bad].join('|'));
       if (JSON.stringify(expected) !== JSON.stringify(actual)) throw new Error(`baseline and dashboard disagree for ${name}`);
-      row(`aggregates: ${name}`, time(runs, () => queries.aggregate(query)), time(baselineRuns, baseline), `${expected.length} rows`);
+      row(`aggregates: ${name}`, await time(runs, () => queries.aggregate(query)), await time(baselineRuns, baseline), `${expected.length} rows`);
     }
     let words = 0;
-    row('hot words (good + bad), one month', time(runs, () => (words = queries.hotWords(q({})).good.length)), null, `${words} good words`);
-    row('hot words (good + bad), one year', time(runs, () => (words = queries.hotWords({ hall: HALL, ...YEAR }).good.length)), null, `${words} good words`);
-    row('public display, one month', time(runs, () => queries.publicDisplay(q({}))), null, 'hall + depts + windows + words');
+    row('hot words (good + bad), one month', await time(runs, async () => (words = (await queries.hotWords(q({}))).good.length)), null, `${words} good words`);
+    row('hot words (good + bad), one year', await time(runs, async () => (words = (await queries.hotWords({ hall: HALL, ...YEAR })).good.length)), null, `${words} good words`);
+    row('public display, one month', await time(runs, () => queries.publicDisplay(q({}))), null, 'hall + depts + windows + words');
     let bytes = 0;
-    row('CSV export by item per month, one year', time(runs, () => (bytes = aggregatesToCsv(queries.aggregate(q({ ...YEAR, by: 'item', bucket: 'month' }))).length)), null, `${bytes.toLocaleString('en')} chars`);
+    row('CSV export by item per month, one year', await time(runs, async () => (bytes = aggregatesToCsv(await queries.aggregate(q({ ...YEAR, by: 'item', bucket: 'month' }))).length)), null, `${bytes.toLocaleString('en')} chars`);
     return { generated, rows };
   } finally {
-    db.close();
+    await store.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -247,5 +249,5 @@ if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.ar
   const { values } = parseArgs({
     options: { count: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '30' }, 'baseline-runs': { type: 'string', default: '5' } },
   });
-  printDashboardBench(benchDashboard(Number(values.count), Number(values.runs), Number(values['baseline-runs'])));
+  printDashboardBench(await benchDashboard(Number(values.count), Number(values.runs), Number(values['baseline-runs'])));
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from '@playwright/test';
 import { demoHall, launchHost } from '../e2e/fixtures';
-import { startIntake } from '../intake/intakeServer';
+import { startIntake } from '../intake/server';
 
 export interface DrainResult {
   queued: number;

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { HallConfigSchema, type HallConfig } from '../contract/hallConfig';
 import type { ProvisionedTokensFile } from '../contract/provisioning';
-import { hashToken } from '../intake/deviceAuth';
+import { hashToken } from '../intake/devices/deviceAuth';
 import { posterPdf, posterQrPng, posterSvg } from './windowPoster';
 
 export interface ProvisionOptions {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { StaffDirectorySchema } from '../contract/staffSession';
 import { parseArgs } from 'node:util';
-import { startIntake } from '../intake/intakeServer';
+import { startIntake } from '../intake/server';
 import { buildIfStale } from './buildIfStale';
 
 /**

@@ -3,23 +3,30 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DashboardQuerySchema, type AggregateRow, type DashboardQuery } from '../../contract/dashboard';
-import { openIntakeDb, type IntakeDb } from '../database';
+import { step005 as migrateDashboard } from '../store/sqlite/migrations/005-dashboard';
+import { openSqliteStore, type SqliteStore } from '../store/sqlite/sqliteStore';
 import { createDashboardQueries } from './aggregateQueries';
 import { FIXTURE_NOW, loadDashboardFixture } from './dashboardFixture';
-import { migrateDashboard } from './dashboardRollup';
 
-let dbs: IntakeDb[] = [];
-afterEach(() => {
-  dbs.forEach((db) => db.close());
-  dbs = [];
+let stores: SqliteStore[] = [];
+afterEach(async () => {
+  await Promise.all(stores.map((store) => store.close()));
+  stores = [];
 });
 
-async function fixtureDb(): Promise<IntakeDb> {
-  const db = openIntakeDb(path.join(mkdtempSync(path.join(tmpdir(), 'dashboard-')), 'i.sqlite'));
-  dbs.push(db);
-  await loadDashboardFixture(db);
-  return db;
+function newStore(): SqliteStore {
+  const store = openSqliteStore(path.join(mkdtempSync(path.join(tmpdir(), 'dashboard-')), 'i.sqlite'));
+  stores.push(store);
+  return store;
 }
+
+async function fixtureStore(): Promise<SqliteStore> {
+  const store = newStore();
+  await loadDashboardFixture(store);
+  return store;
+}
+
+const queriesOf = (store: SqliteStore) => createDashboardQueries(store.dashboard, () => FIXTURE_NOW);
 
 const NOV = { hall: 'H1', from: '2026-11-01', to: '2026-11-30' };
 const query = (q: Partial<DashboardQuery>): DashboardQuery => DashboardQuerySchema.parse({ ...NOV, ...q });
@@ -28,7 +35,7 @@ const query = (q: Partial<DashboardQuery>): DashboardQuery => DashboardQuerySche
 // Worked out by hand from dashboardFixture.ts (outcomes 1–7 and 10 are H1's November).
 describe('dashboard aggregates against the hand-computed fixture', () => {
   it('hall totals: good = 3–5, bad = 1–2, unrated share, follow-up completion and overdue', async () => {
-    const { rows } = createDashboardQueries(await fixtureDb(), () => FIXTURE_NOW).aggregate(query({ by: 'hall' }));
+    const { rows } = await queriesOf(await fixtureStore()).aggregate(query({ by: 'hall' }));
     const expected: AggregateRow[] = [
       {
         key: 'H1', label: 'H1', period: null, total: 8, rated: 6, good: 4, bad: 2, unrated: 1, declined: 1, levels: [1, 1, 1, 1, 2],
@@ -40,7 +47,7 @@ describe('dashboard aggregates against the hand-computed fixture', () => {
   });
 
   it('by department', async () => {
-    const { rows } = createDashboardQueries(await fixtureDb(), () => FIXTURE_NOW).aggregate(query({ by: 'dept' }));
+    const { rows } = await queriesOf(await fixtureStore()).aggregate(query({ by: 'dept' }));
     expect(rows).toEqual([
       {
         key: '市场监督管理局', label: '市场监督管理局', period: null, total: 4, rated: 4, good: 3, bad: 1, unrated: 0, declined: 0, levels: [1, 0, 0, 1, 2],
@@ -54,19 +61,19 @@ describe('dashboard aggregates against the hand-computed fixture', () => {
   });
 
   it('by window and staff carry the display names', async () => {
-    const q = createDashboardQueries(await fixtureDb(), () => FIXTURE_NOW);
-    expect(q.aggregate(query({ by: 'window' })).rows.map((r) => [r.key, r.label, r.total, r.good, r.bad])).toEqual([
+    const q = queriesOf(await fixtureStore());
+    expect((await q.aggregate(query({ by: 'window' }))).rows.map((r) => [r.key, r.label, r.total, r.good, r.bad])).toEqual([
       ['A01', '综合受理一号窗口', 4, 3, 1],
       ['B02', '办税二号窗口', 4, 1, 1],
     ]);
-    expect(q.aggregate(query({ by: 'staff' })).rows.map((r) => [r.key, r.label, r.total, r.rated, r.followups.overdue])).toEqual([
+    expect((await q.aggregate(query({ by: 'staff' }))).rows.map((r) => [r.key, r.label, r.total, r.rated, r.followups.overdue])).toEqual([
       ['lisi', '李四', 4, 2, 1],
       ['zhangsan', '张三', 4, 4, 0],
     ]);
   });
 
   it('by item', async () => {
-    const { rows } = createDashboardQueries(await fixtureDb(), () => FIXTURE_NOW).aggregate(query({ by: 'item' }));
+    const { rows } = await queriesOf(await fixtureStore()).aggregate(query({ by: 'item' }));
     expect(rows.map((r) => [r.key, r.label, r.total, r.good, r.bad, r.levels, r.followups.opened, r.followups.closed])).toEqual([
       ['T1', '企业设立登记', 3, 3, 0, [0, 0, 0, 1, 2], 0, 0],
       ['T2', '企业变更登记', 1, 0, 1, [1, 0, 0, 0, 0], 1, 1],
@@ -75,7 +82,7 @@ describe('dashboard aggregates against the hand-computed fixture', () => {
   });
 
   it('by ISO week (named by its Monday); the month starts on a Sunday', async () => {
-    const { rows } = createDashboardQueries(await fixtureDb(), () => FIXTURE_NOW).aggregate(query({ bucket: 'week' }));
+    const { rows } = await queriesOf(await fixtureStore()).aggregate(query({ bucket: 'week' }));
     expect(rows.map((r) => [r.period, r.total, r.rated, r.good, r.bad, r.unrated, r.declined, r.followups.opened, r.followups.overdue])).toEqual([
       ['2026-10-26', 1, 1, 1, 0, 0, 0, 0, 0],
       ['2026-11-02', 4, 4, 2, 2, 0, 0, 2, 1],
@@ -84,14 +91,14 @@ describe('dashboard aggregates against the hand-computed fixture', () => {
   });
 
   it('by day and by month, across a month boundary; the local day comes from ratedAt’s own offset', async () => {
-    const q = createDashboardQueries(await fixtureDb(), () => FIXTURE_NOW);
-    const days = q.aggregate(query({ bucket: 'day', from: '2026-10-31', to: '2026-11-02' })).rows;
+    const q = queriesOf(await fixtureStore());
+    const days = (await q.aggregate(query({ bucket: 'day', from: '2026-10-31', to: '2026-11-02' }))).rows;
     expect(days.map((r) => [r.period, r.total, r.bad])).toEqual([
       ['2026-10-31', 1, 1],
       ['2026-11-01', 1, 0],
       ['2026-11-02', 2, 0],
     ]);
-    const months = q.aggregate(query({ bucket: 'month', from: '2026-10-01', to: '2026-12-31' })).rows;
+    const months = (await q.aggregate(query({ bucket: 'month', from: '2026-10-01', to: '2026-12-31' }))).rows;
     expect(months.map((r) => [r.period, r.total, r.good, r.bad, r.followups])).toEqual([
       ['2026-10', 1, 0, 1, { opened: 1, closed: 1, overdue: 0, closedLate: 1, completionRate: 1 }],
       ['2026-11', 8, 4, 2, { opened: 2, closed: 1, overdue: 1, closedLate: 0, completionRate: 0.5 }],
@@ -100,35 +107,36 @@ describe('dashboard aggregates against the hand-computed fixture', () => {
   });
 
   it('a period with ragged edges adds edge days to whole months (Oct 31 + November + Dec 1)', async () => {
-    const q = createDashboardQueries(await fixtureDb(), () => FIXTURE_NOW);
-    const [row] = q.aggregate(query({ from: '2026-10-31', to: '2026-12-01' })).rows;
+    const q = queriesOf(await fixtureStore());
+    const [row] = (await q.aggregate(query({ from: '2026-10-31', to: '2026-12-01' }))).rows;
     expect([row?.total, row?.good, row?.bad, row?.followups]).toEqual([10, 4, 4, { opened: 4, closed: 2, overdue: 1, closedLate: 1, completionRate: 0.5 }]);
   });
 
   it('closing or reclassifying a follow-up later moves the figures (kept by triggers)', async () => {
-    const db = await fixtureDb();
-    const q = createDashboardQueries(db, () => FIXTURE_NOW);
+    const store = await fixtureStore();
+    const { db } = store;
+    const q = queriesOf(store);
     const overdue = db.prepare<[number], { outcome_id: string }>('SELECT f.outcome_id FROM followups f JOIN outcomes o ON o.id = f.outcome_id WHERE o.hall_code = \'H1\' AND f.closed_at IS NULL AND f.due_at < ?').get(FIXTURE_NOW);
     if (!overdue) throw new Error('fixture has no overdue follow-up');
     db.prepare('UPDATE followups SET closed_at = ? WHERE outcome_id = ?').run(FIXTURE_NOW, overdue.outcome_id);
-    expect(q.aggregate(query({})).rows[0]?.followups).toEqual({ opened: 2, closed: 2, overdue: 0, closedLate: 1, completionRate: 1 });
-    expect(q.aggregate(query({ bucket: 'day' })).rows.find((r) => r.period === '2026-11-03')?.followups).toEqual({ opened: 2, closed: 2, overdue: 0, closedLate: 1, completionRate: 1 });
+    expect((await q.aggregate(query({}))).rows[0]?.followups).toEqual({ opened: 2, closed: 2, overdue: 0, closedLate: 1, completionRate: 1 });
+    expect((await q.aggregate(query({ bucket: 'day' }))).rows.find((r) => r.period === '2026-11-03')?.followups).toEqual({ opened: 2, closed: 2, overdue: 0, closedLate: 1, completionRate: 1 });
     // Moved to 15 working days: no longer late.
     db.prepare('UPDATE followups SET due_at = ? WHERE outcome_id = ?').run(FIXTURE_NOW + 86_400_000, overdue.outcome_id);
-    expect(q.aggregate(query({})).rows[0]?.followups.closedLate).toBe(0);
+    expect((await q.aggregate(query({}))).rows[0]?.followups.closedLate).toBe(0);
     db.prepare('DELETE FROM followups WHERE outcome_id = ?').run(overdue.outcome_id);
-    expect(q.aggregate(query({})).rows[0]?.followups).toEqual({ opened: 1, closed: 1, overdue: 0, closedLate: 0, completionRate: 1 });
+    expect((await q.aggregate(query({}))).rows[0]?.followups).toEqual({ opened: 1, closed: 1, overdue: 0, closedLate: 0, completionRate: 1 });
   });
 
   it('an empty period gives no rows; another hall is never mixed in', async () => {
-    const q = createDashboardQueries(await fixtureDb(), () => FIXTURE_NOW);
-    expect(q.aggregate(query({ from: '2027-01-01', to: '2027-01-31' })).rows).toEqual([]);
-    const h2 = q.aggregate(query({ hall: 'H2' })).rows;
+    const q = queriesOf(await fixtureStore());
+    expect((await q.aggregate(query({ from: '2027-01-01', to: '2027-01-31' }))).rows).toEqual([]);
+    const h2 = (await q.aggregate(query({ hall: 'H2' }))).rows;
     expect(h2.map((r) => [r.total, r.bad, r.followups.opened])).toEqual([[1, 1, 1]]);
   });
 
   it('hot words come from public comments only, split good/bad, without numbers', async () => {
-    const words = createDashboardQueries(await fixtureDb(), () => FIXTURE_NOW).hotWords(NOV);
+    const words = (await queriesOf(await fixtureStore()).hotWords(NOV));
     expect(words.good).toContainEqual({ word: '效率', count: 2 });
     expect(words.good[0]).toEqual({ word: '效率', count: 2 });
     expect(words.bad.map((w) => w.word)).toEqual(expect.arrayContaining(['排队', '材料', '反复']));
@@ -138,7 +146,7 @@ describe('dashboard aggregates against the hand-computed fixture', () => {
   });
 
   it('the public display holds counts and rates only', async () => {
-    const display = createDashboardQueries(await fixtureDb(), () => FIXTURE_NOW).publicDisplay(NOV);
+    const display = (await queriesOf(await fixtureStore()).publicDisplay(NOV));
     expect(display.totals).toEqual({ key: 'H1', label: 'H1', total: 8, rated: 6, good: 4, bad: 2, goodRate: 4 / 6, unratedShare: 0.25 });
     expect(display.followupCompletionRate).toBe(0.5);
     expect(display.windows.map((w) => w.label)).toEqual(['综合受理一号窗口', '办税二号窗口']);
@@ -153,23 +161,24 @@ describe('dashboard aggregates against the hand-computed fixture', () => {
   });
 
   it('the migration backfills the same aggregates from outcomes stored before it', async () => {
-    const db = await fixtureDb();
-    const q = createDashboardQueries(db, () => FIXTURE_NOW);
-    const before = ['hall', 'dept', 'window', 'staff', 'item'].map((by) => q.aggregate(query({ by: by as DashboardQuery['by'], bucket: 'day' })));
-    const wordsBefore = q.hotWords(NOV);
+    const store = await fixtureStore();
+    const { db } = store;
+    const q = queriesOf(store);
+    const byEach = (queries: typeof q) => Promise.all(['hall', 'dept', 'window', 'staff', 'item'].map((by) => queries.aggregate(query({ by: by as DashboardQuery['by'], bucket: 'day' }))));
+    const before = await byEach(q);
+    const wordsBefore = (await q.hotWords(NOV));
     db.exec('DROP TABLE dashboard_daily; DROP TABLE dashboard_monthly; DROP TABLE dashboard_words; DROP TABLE dashboard_comments; DROP TRIGGER dashboard_followup_insert; DROP TRIGGER dashboard_followup_update; DROP TRIGGER dashboard_followup_delete;');
     db.transaction(() => migrateDashboard(db))();
-    const again = createDashboardQueries(db, () => FIXTURE_NOW);
-    expect(['hall', 'dept', 'window', 'staff', 'item'].map((by) => again.aggregate(query({ by: by as DashboardQuery['by'], bucket: 'day' })))).toEqual(before);
-    expect(again.hotWords(NOV)).toEqual(wordsBefore);
-    expect(again.publicComments(NOV)).toEqual(q.publicComments(NOV));
+    const again = queriesOf(store);
+    expect(await byEach(again)).toEqual(before);
+    expect((await again.hotWords(NOV))).toEqual(wordsBefore);
+    expect((await again.publicComments(NOV))).toEqual((await q.publicComments(NOV)));
   });
 
   it('a resent outcome (duplicate) is not counted twice', async () => {
-    const db = openIntakeDb(path.join(mkdtempSync(path.join(tmpdir(), 'dashboard-')), 'i.sqlite'));
-    dbs.push(db);
-    const { outcomes, ingest } = await loadDashboardFixture(db);
+    const store = newStore();
+    const { outcomes, ingest } = await loadDashboardFixture(store);
     expect((await ingest([outcomes[0]])).map((r) => r.status)).toEqual(['duplicate']);
-    expect(createDashboardQueries(db, () => FIXTURE_NOW).aggregate(query({})).rows[0]?.total).toBe(8);
+    expect((await queriesOf(store).aggregate(query({}))).rows[0]?.total).toBe(8);
   });
 });

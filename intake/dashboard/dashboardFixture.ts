@@ -5,13 +5,12 @@ import type { ItemResult } from '../../contract/intakeApi';
 import type { Outcome } from '../../contract/outcome';
 import type { UnsealedOutcome } from '../../contract/outcomeChain';
 import type { Level } from '../../contract/ratingCodes';
-import { createBatchIngest } from '../batchIngest';
-import { createChainAudit } from '../chainAudit';
-import type { IntakeDb } from '../database';
-import { createFollowups } from '../followups';
-import { loadSealingKeys } from '../sealingKeys';
+import { loadSealingKeys } from '../devices/sealingKeys';
+import { createFollowups } from '../followups/followups';
+import { createWorkingDays, DEFAULT_CALENDAR_FILE, loadCalendar } from '../followups/workingDays';
+import { createBatchIngest } from '../ingest/batchIngest';
+import type { SqliteStore } from '../store/sqlite/sqliteStore';
 import { chain, newDeviceKey } from '../testing/signedOutcomes';
-import { createWorkingDays, DEFAULT_CALENDAR_FILE, loadCalendar } from '../workingDays';
 
 /**
  * A small hall history whose aggregates are worked out by hand in dashboardFixture's tests:
@@ -102,15 +101,14 @@ export interface LoadedFixture {
  * Stores the fixture through the real ingest path (signature and chain checked, follow-ups
  * opened), then sets the follow-ups' times and states the hand-computed figures assume.
  */
-export async function loadDashboardFixture(db: IntakeDb, deviceId = 'dash-pad-1'): Promise<LoadedFixture> {
+export async function loadDashboardFixture(store: SqliteStore, deviceId = 'dash-pad-1'): Promise<LoadedFixture> {
   await sodium.ready;
-  const sealingKey = sodium.from_base64((await loadSealingKeys(db)).publicKey, sodium.base64_variants.URLSAFE_NO_PADDING);
+  const sealingKey = sodium.from_base64((await loadSealingKeys(store.sealingKeys)).publicKey, sodium.base64_variants.URLSAFE_NO_PADDING);
   const sealPhone = (phone: string) => sodium.to_base64(sodium.crypto_box_seal(sodium.from_string(phone), sealingKey), sodium.base64_variants.URLSAFE_NO_PADDING);
   const key = newDeviceKey();
   const now = () => FIXTURE_NOW;
-  const batchIngest = createBatchIngest(db, {
-    chain: createChainAudit(db, now),
-    followups: createFollowups(db, createWorkingDays(loadCalendar(DEFAULT_CALENDAR_FILE.pathname)), now),
+  const batchIngest = createBatchIngest(store, {
+    followups: createFollowups(store, createWorkingDays(loadCalendar(DEFAULT_CALENDAR_FILE.pathname)), now),
     now,
   });
   const ingest = async (items: unknown[]) => (await batchIngest(deviceId, createPublicKey(key.privateKey), items)).results;
@@ -119,7 +117,7 @@ export async function loadDashboardFixture(db: IntakeDb, deviceId = 'dash-pad-1'
   const refused = results.filter((r) => r.status !== 'accepted');
   if (refused.length > 0) throw new Error(`fixture refused: ${JSON.stringify(refused)}`);
   // Upsert: an intake that opens follow-ups on ingest has already made these rows.
-  const open = db.prepare(
+  const open = store.db.prepare(
     `INSERT INTO followups (outcome_id, class, opened_at, due_at, closed_at) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT (outcome_id) DO UPDATE SET class = excluded.class, opened_at = excluded.opened_at, due_at = excluded.due_at, closed_at = excluded.closed_at`,
   );

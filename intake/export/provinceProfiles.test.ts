@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import type { Outcome } from '../../contract/outcome';
+import { correctedRatingTime, PROFILES, provincialTime, provincialWarnings, toProvincial } from './provinceProfiles';
+
+const base: Outcome = {
+  id: '019a0000-0000-7000-8000-000000000001',
+  deviceId: 'dev-1',
+  seq: 1,
+  invitationId: '019a0000-0000-7000-8000-000000000002',
+  outcome: 'rated',
+  level: 5,
+  tags: ['510', '517'],
+  comment: '很快',
+  public: false,
+  callback: { requested: false },
+  channel: 'hall-pad',
+  ratedAt: '2026-11-22T10:05:09.123+08:00',
+  monotonicMs: 1,
+  clockOffsetMs: null,
+  input: { method: 'touch', inviteToPressMs: 800 },
+  event: 'accepted',
+  case: { projectNo: 'P1', taskCode: 'T1', taskName: '事项', deptName: '部门', deptCode: '11340100MB1234567X', regionCode: '340104', userProp: 2, acceptDate: '2026-11-22 09:00:00' },
+  staff: { loginName: 'zs', name: '张三' },
+  window: { hallCode: 'h', windowNo: 'A01', windowName: 'w' },
+  questionSetVersion: 'national-2023',
+  flags: [],
+  prevHash: '0'.repeat(64),
+  hash: '1'.repeat(64),
+  signature: 'A'.repeat(86),
+};
+
+describe('province profiles', () => {
+  it('map the same outcome to differing provincial codes', () => {
+    const anhui = toProvincial(base, PROFILES.anhui!);
+    const zhejiang = toProvincial(base, PROFILES.zhejiang!);
+    expect(anhui).toMatchObject({ satisfaction: '5', regionCode: '340104', pf: '4', dataSource: '340' });
+    expect(zhejiang).toMatchObject({ alternate: '1', areaCode: '340104', pf: '4', dataSource: '330' });
+    for (const record of [anhui, zhejiang]) {
+      expect(record).toMatchObject({
+        projectNo: 'P1',
+        taskCode: 'T1',
+        proStatus: '2',
+        evalDetail: '510,517',
+        writingEvaluation: '很快',
+        publicFlag: '2',
+        userProp: '2',
+        deptCode: '11340100MB1234567X',
+        evaluatedPersonInfo: [{ loginName: 'zs', name: '张三' }],
+        evaluateTime: '2026-11-22 10:05:09',
+      });
+    }
+  });
+
+  it('never invents a level for an unrated outcome; the channel tells the province', () => {
+    const unrated: Outcome = { ...base, outcome: 'unrated', level: undefined, tags: [], comment: undefined, input: { method: 'none', inviteToPressMs: null } };
+    const anhui = toProvincial(unrated, PROFILES.anhui!);
+    const zhejiang = toProvincial(unrated, PROFILES.zhejiang!);
+    expect(anhui).not.toHaveProperty('satisfaction');
+    expect(zhejiang).not.toHaveProperty('alternate');
+    expect(zhejiang.pf).toBe('7');
+    expect(anhui.evaluateState).toBe('unrated');
+  });
+
+  it('numbers every level the way each province does', () => {
+    const levels = [1, 2, 3, 4, 5] as const;
+    expect(levels.map((l) => PROFILES.anhui!.levelCode(l))).toEqual(['1', '2', '3', '4', '5']);
+    expect(levels.map((l) => PROFILES.zhejiang!.levelCode(l))).toEqual(['5', '4', '3', '2', '1']);
+    expect(provincialTime('2026-01-02T03:04:05.000-05:00')).toBe('2026-01-02 03:04:05');
+  });
+
+  it('reports the rating time by the intake clock, in the offset the rating carries, and warns of one before its case', () => {
+    expect(correctedRatingTime({ ratedAt: '2026-11-22T10:05:09.123+08:00', clockOffsetMs: null })).toBe('2026-11-22 10:05:09');
+    expect(correctedRatingTime({ ratedAt: '2026-11-22T23:50:00.000+08:00', clockOffsetMs: 20 * 60_000 })).toBe('2026-11-23 00:10:00');
+    expect(correctedRatingTime({ ratedAt: '2026-11-22T00:05:00.000-05:00', clockOffsetMs: -10 * 60_000 })).toBe('2026-11-21 23:55:00');
+    const closed: Outcome = { ...base, event: 'closed', ratedAt: '2026-11-22T09:10:00.000+08:00', case: { ...base.case, resultDate: '2026-11-22 09:30:00' } };
+    expect(provincialWarnings(toProvincial(closed, PROFILES.anhui!))).toEqual(['evaluateTime 2026-11-22 09:10:00 is before resultDate 2026-11-22 09:30:00']);
+    expect(provincialWarnings(toProvincial({ ...closed, clockOffsetMs: 30 * 60_000 }, PROFILES.anhui!))).toEqual([]);
+    const free: Outcome = { ...base, case: { ...base.case, projectNo: 'FREE-019a00000000700080000000000000ab', taskCode: 'WINDOW-SERVICE' }, flags: ['free-rating'] };
+    expect(provincialWarnings(toProvincial(free, PROFILES.anhui!))).toEqual([
+      'free rating of the window (no registered case): projectNo FREE-019a00000000700080000000000000ab is not a case the province knows',
+    ]);
+  });
+});

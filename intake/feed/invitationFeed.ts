@@ -1,0 +1,33 @@
+import { EventEmitter } from 'node:events';
+import { v7 as uuidv7 } from 'uuid';
+import type { CaseEvent } from '../../contract/caseEvent';
+import type { Invitation } from '../../contract/invitation';
+import type { InvitationStore } from '../store/store';
+
+/**
+ * Invitations for PADs that have no host: the window business system posts a case event to the
+ * intake, the PAD holds a Server-Sent Events feed open and acknowledges what it has stored.
+ * Unacknowledged invitations are sent again on every (re)connection.
+ */
+export function createInvitationFeed(invitations: InvitationStore, now: () => number = Date.now) {
+  const emitter = new EventEmitter();
+  emitter.setMaxListeners(0);
+
+  return {
+    /** Returns the invitation and whether it is new (a resend of the same event is not). */
+    async post(deviceId: string, event: CaseEvent): Promise<{ invitation: Invitation; created: boolean }> {
+      const key = event.eventId !== undefined ? `id:${event.eventId}` : `case:${event.event}:${event.case.projectNo}`;
+      const invitation: Invitation = { id: uuidv7(), event: event.event, case: event.case, staff: event.staff, receivedAtMs: now() };
+      const created = await invitations.insertIfNew({ id: invitation.id, deviceId, eventKey: key, body: JSON.stringify(invitation), createdAt: invitation.receivedAtMs });
+      const stored = created ? invitation : (JSON.parse((await invitations.bodyByEventKey(deviceId, key)) as string) as Invitation);
+      if (created) emitter.emit(deviceId, stored);
+      return { invitation: stored, created };
+    },
+    pending: async (deviceId: string): Promise<Invitation[]> => (await invitations.pending(deviceId)).map((body) => JSON.parse(body) as Invitation),
+    ack: (deviceId: string, id: string): Promise<boolean> => invitations.ack(deviceId, id, now()),
+    subscribe(deviceId: string, listener: (invitation: Invitation) => void): () => void {
+      emitter.on(deviceId, listener);
+      return () => emitter.off(deviceId, listener);
+    },
+  };
+}

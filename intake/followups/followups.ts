@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import type { Outcome } from '../../contract/outcome';
+import type { SealingKeys } from '../devices/sealingKeys';
+import type { FollowupRow, FollowupStore, IntakeStore } from '../store/store';
+import type { WorkingDays } from './workingDays';
+
+/** 即时整改 / 5 个工作日 / 15 个工作日 (国办发〔2019〕51号 follow-up classes). */
+export const FollowupClassSchema = z.enum(['immediate', '5wd', '15wd']);
+export type FollowupClass = z.infer<typeof FollowupClassSchema>;
+
+const WORKING_DAYS: Record<FollowupClass, number> = { immediate: 1, '5wd': 5, '15wd': 15 };
+
+export const FollowupUpdateSchema = z
+  .object({
+    class: FollowupClassSchema.optional(),
+    /** Closing needs a note of what was done. */
+    close: z.object({ note: z.string().trim().min(2).max(500) }).strict().optional(),
+  })
+  .strict()
+  .refine((u) => u.class !== undefined || u.close !== undefined, { message: 'give a class, a close note, or both' });
+export type FollowupUpdate = z.infer<typeof FollowupUpdateSchema>;
+
+/**
+ * Every 差评 (不满意 / 非常不满意) opens a follow-up when it reaches the intake. A callback request
+ * (实名差评) is followed up at once; the rest default to 5 working days and a reviewer may move
+ * a complex case to 15.
+ */
+export function createFollowups(store: IntakeStore, workingDays: WorkingDays, now: () => number = Date.now) {
+  function view(row: FollowupRow, sealing: SealingKeys | null) {
+    const outcome = JSON.parse(row.body) as Outcome;
+    const sealed = outcome.callback.sealedPhone;
+    return {
+      outcomeId: row.outcomeId,
+      class: row.class,
+      openedAt: new Date(row.openedAt).toISOString(),
+      dueAt: new Date(row.dueAt).toISOString(),
+      overdue: row.closedAt === null && row.dueAt < now(),
+      closedAt: row.closedAt === null ? null : new Date(row.closedAt).toISOString(),
+      note: row.note,
+      level: outcome.level ?? null,
+      tags: outcome.tags,
+      comment: outcome.comment ?? null,
+      ratedAt: outcome.ratedAt,
+      window: outcome.window,
+      staff: outcome.staff,
+      case: { projectNo: outcome.case.projectNo, taskName: outcome.case.taskName, deptName: outcome.case.deptName },
+      callbackRequested: outcome.callback.requested,
+      // Opened only here, for the people who make the call back.
+      phone: sealed && sealing ? sealing.open(sealed) : null,
+    };
+  }
+
+  return {
+    /**
+     * Opens a follow-up for a 差评, in the ingest transaction that stores it, and says whether
+     * it did; other outcomes are left alone. The caller counts an opened follow-up in the
+     * dashboard tally of the same transaction.
+     */
+    async openFor(tx: FollowupStore, outcome: Outcome, receivedAt: number): Promise<boolean> {
+      if (outcome.outcome !== 'rated' || outcome.level === undefined || outcome.level > 2) return false;
+      const cls: FollowupClass = outcome.callback.requested ? 'immediate' : '5wd';
+      return tx.openOnIngest(outcome.id, cls, receivedAt, workingDays.deadline(receivedAt, WORKING_DAYS[cls]));
+    },
+    update(outcomeId: string, update: FollowupUpdate): Promise<'updated' | 'not_found' | 'already_closed'> {
+      return store.transaction(async ({ followups }) => {
+        const row = await followups.find(outcomeId);
+        if (!row) return 'not_found';
+        if (row.closedAt !== null) return 'already_closed';
+        if (update.class) await followups.setClass(outcomeId, update.class, workingDays.deadline(row.openedAt, WORKING_DAYS[update.class]));
+        if (update.close) await followups.close(outcomeId, now(), update.close.note);
+        return 'updated';
+      });
+    },
+    async list(openOnly: boolean, sealing: SealingKeys | null, limit = 500) {
+      return (await store.followups.list(openOnly, limit)).map((row) => view(row, sealing));
+    },
+  };
+}
+
+export type Followups = ReturnType<typeof createFollowups>;

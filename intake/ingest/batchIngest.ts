@@ -1,0 +1,104 @@
+import { createHash, type KeyObject } from 'node:crypto';
+import type { ItemResult, LateFlag, LateFlagResult } from '../../contract/intakeApi';
+import { OutcomeSchema, type Outcome } from '../../contract/outcome';
+import { createDashboardTally } from '../dashboard/dashboardTally';
+import type { Followups } from '../followups/followups';
+import { createChainAudit } from '../integrity/chainAudit';
+import { verifyOutcome, type Verdict } from '../integrity/outcomeVerifier';
+import { outcomeColumns } from '../integrity/storedOutcome';
+import type { IntakeStore } from '../store/store';
+
+export interface BatchIngestDeps {
+  followups: Followups;
+  now?: () => number;
+}
+
+/**
+ * Stores a device's batch with a per-item answer, all in one transaction. The outcome id is the
+ * idempotency key: the same body again is a duplicate (success), another body under the same id
+ * is a conflict. Each new outcome must carry the device's signature over its own hash; the
+ * chain audit records gaps, forks and breaks. A bad item is rejected with its reason; it never
+ * sinks the rest of the batch.
+ */
+export function createBatchIngest(store: IntakeStore, { followups, now = Date.now }: BatchIngestDeps) {
+  /** What can be known of an item without the database: its schema, its device, its signature. */
+  type Rejected = { id: string; rejected: ItemResult };
+  type Candidate = { id: string; outcome: Outcome; body: string; hash: string; verdict: Promise<Verdict> | null };
+  type Checked = Rejected | Candidate;
+  type Ready = Rejected | (Omit<Candidate, 'verdict'> & { settled: Verdict | null });
+
+  async function check(item: unknown, deviceId: string, deviceKey: KeyObject): Promise<Checked> {
+    const id = typeof item === 'object' && item !== null && typeof (item as { id?: unknown }).id === 'string' ? (item as { id: string }).id : '(missing id)';
+    const parsed = OutcomeSchema.safeParse(item);
+    if (!parsed.success) {
+      const reason = parsed.error.issues.map((i) => `${i.path.map(String).join('.') || '(item)'}: ${i.message}`).join('; ');
+      return { id, rejected: { id, status: 'rejected', code: 'invalid', reason } };
+    }
+    const outcome: Outcome = parsed.data;
+    if (outcome.deviceId !== deviceId) {
+      return { id, rejected: { id, status: 'rejected', code: 'wrong_device', reason: `signed by ${deviceId} but names device ${outcome.deviceId}` } };
+    }
+    // The schema rebuilds the object in its own key order, so equal outcomes give equal text.
+    const body = JSON.stringify(outcome);
+    const hash = createHash('sha256').update(body).digest('hex');
+    // A resend of a stored outcome needs no signature check; the transaction decides for sure.
+    const stored = (await store.outcomes.bodyHash(outcome.id)) !== undefined;
+    return { id, outcome, body, hash, verdict: stored ? null : verifyOutcome(outcome, deviceKey) };
+  }
+
+  function storeBatch(deviceId: string, checked: Ready[], lateFlags: LateFlag[]) {
+    return store.transaction(async (tx) => {
+      const receivedAt = now();
+      const chain = createChainAudit(tx, now);
+      const dashboard = createDashboardTally();
+      const results: ItemResult[] = [];
+      for (const item of checked) {
+        if ('rejected' in item) {
+          results.push(item.rejected);
+          continue;
+        }
+        const { id, outcome, body, hash } = item;
+        const existing = await tx.outcomes.bodyHash(outcome.id);
+        if (existing !== undefined) {
+          results.push(
+            existing === hash ? { id, status: 'duplicate' } : { id, status: 'rejected', code: 'conflict', reason: 'an outcome with this id and a different body is already stored' },
+          );
+          continue;
+        }
+        const verdict = item.settled;
+        // Outcomes are never deleted, so one seen stored before the transaction is still there.
+        if (!verdict) throw new Error(`outcome ${id} was stored and is gone again`);
+        if (!verdict.ok) {
+          await chain.note(deviceId, verdict.code, outcome.seq, outcome.id, verdict.reason);
+          results.push({ id, status: 'rejected', code: verdict.code, reason: verdict.reason });
+          continue;
+        }
+        const { trusted } = await chain.admit(outcome);
+        await tx.outcomes.insert({ id: outcome.id, deviceId, bodyHash: hash, body, receivedAt, trusted, columns: outcomeColumns(outcome) });
+        dashboard.count(outcome, await followups.openFor(tx.followups, outcome, receivedAt));
+        results.push({ id, status: 'accepted' });
+      }
+      const lateFlagResults: LateFlagResult[] = [];
+      for (const late of lateFlags) {
+        if (!(await tx.outcomes.isOfDevice(late.outcomeId, deviceId))) {
+          lateFlagResults.push({ outcomeId: late.outcomeId, status: 'unknown_outcome' });
+          continue;
+        }
+        await tx.outcomes.addLateFlag(late.outcomeId, late.flag, late.count, receivedAt);
+        lateFlagResults.push({ outcomeId: late.outcomeId, status: 'attached' });
+      }
+      await dashboard.flush(tx.dashboard);
+      return { results, lateFlagResults };
+    });
+  }
+
+  return async (deviceId: string, deviceKey: KeyObject, items: unknown[], lateFlags: LateFlag[] = []) => {
+    const checked = await Promise.all(items.map((item) => check(item, deviceId, deviceKey)));
+    const settled = await Promise.all(checked.map((item) => ('rejected' in item ? null : item.verdict)));
+    return storeBatch(
+      deviceId,
+      checked.map((item, i): Ready => ('rejected' in item ? item : { id: item.id, outcome: item.outcome, body: item.body, hash: item.hash, settled: settled[i] ?? null })),
+      lateFlags,
+    );
+  };
+}

@@ -1,0 +1,82 @@
+import { GENESIS_HASH } from '../../contract/outcomeChain';
+import type { Outcome } from '../../contract/outcome';
+import type { IntakeData } from '../store/store';
+import type { IntegrityEvent, IntegrityEventKind, SeqGap } from './integrityEvents';
+
+export type { IntegrityEvent, IntegrityEventKind, SeqGap } from './integrityEvents';
+
+/** Kinds that make a device untrusted until a person looks at it. */
+const FLAGGING: ReadonlySet<IntegrityEventKind> = new Set(['fork', 'chain_break', 'tampered', 'bad_outcome_signature']);
+
+export interface ChainReport {
+  deviceId: string;
+  flagged: { at: number; reason: string } | null;
+  stored: number;
+  maxSeq: number;
+  gaps: SeqGap[];
+  events: IntegrityEvent[];
+}
+
+/**
+ * Follows each device's hash chain as outcomes arrive (in any order) and records what does not
+ * fit. Nothing here drops an outcome: a broken chain is evidence for people to judge. Works on
+ * whatever it is given: the store, or an ingest transaction.
+ */
+export function createChainAudit(data: Pick<IntakeData, 'outcomes' | 'integrity' | 'devices'>, now: () => number = Date.now) {
+  async function note(deviceId: string, kind: IntegrityEventKind, seq: number | null, outcomeId: string | null, detail: string): Promise<void> {
+    const at = now();
+    await data.integrity.addEvent(deviceId, kind, seq, outcomeId, detail, at);
+    if (FLAGGING.has(kind)) await data.devices.flag(deviceId, at, `${kind} at seq ${seq ?? '?'}`);
+  }
+
+  return {
+    note,
+
+    /**
+     * Called for a verified outcome before it is stored; returns whether the outcome and its
+     * device can still be trusted.
+     */
+    async admit(outcome: Outcome): Promise<{ trusted: boolean }> {
+      const { deviceId, seq, id } = outcome;
+      let fits = true;
+      const taken = await data.outcomes.atSeq(deviceId, seq);
+      if (taken) {
+        await note(deviceId, 'fork', seq, id, `seq ${seq} is already held by outcome ${taken.id}`);
+        fits = false;
+      }
+      if (seq === 1 && outcome.prevHash !== GENESIS_HASH) {
+        await note(deviceId, 'chain_break', seq, id, 'the first outcome does not start from the genesis hash');
+        fits = false;
+      }
+      const before = seq > 1 ? await data.outcomes.atSeq(deviceId, seq - 1) : undefined;
+      if (before && before.chainHash !== outcome.prevHash) {
+        await note(deviceId, 'chain_break', seq, id, `prevHash does not match the hash of seq ${seq - 1}`);
+        fits = false;
+      }
+      const after = await data.outcomes.atSeq(deviceId, seq + 1);
+      if (after && after.prevHash !== outcome.hash) {
+        await note(deviceId, 'chain_break', seq + 1, after.id, `seq ${seq + 1} does not point at this seq's hash`);
+        fits = false;
+      }
+      const highest = await data.outcomes.maxSeq(deviceId);
+      if (seq > highest + 1) await note(deviceId, 'gap', seq, id, `seqs ${highest + 1}–${seq - 1} missing`);
+      else if (seq < highest && !taken) await note(deviceId, 'late_arrival', seq, id, `arrived after seq ${highest}`);
+      const flagged = (await data.devices.flagOf(deviceId)) !== null;
+      return { trusted: fits && !flagged };
+    },
+
+    /** What the intake knows of one device's chain: the seqs still missing and every event. */
+    async report(deviceId: string): Promise<ChainReport> {
+      const [flagged, stored, maxSeq, gaps, events] = await Promise.all([
+        data.devices.flagOf(deviceId),
+        data.outcomes.count(deviceId),
+        data.outcomes.maxSeq(deviceId),
+        data.outcomes.gaps(deviceId),
+        data.integrity.events(deviceId),
+      ]);
+      return { deviceId, flagged, stored, maxSeq, gaps, events };
+    },
+  };
+}
+
+export type ChainAudit = ReturnType<typeof createChainAudit>;

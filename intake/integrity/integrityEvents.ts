@@ -1,0 +1,27 @@
+/** What the chain audit records of a device's chain, and what it reports. */
+export type IntegrityEventKind =
+  /** seqs were skipped: outcomes that never arrived, e.g. deleted on the device */
+  | 'gap'
+  /** an outcome arrived after later ones: it fills (part of) an earlier gap */
+  | 'late_arrival'
+  /** a second outcome with a seq already taken: the device's chain was forked or replayed */
+  | 'fork'
+  /** prevHash does not match the stored neighbour's hash */
+  | 'chain_break'
+  /** content changed after signing */
+  | 'tampered'
+  /** signed by another key than the device's */
+  | 'bad_outcome_signature';
+
+export interface IntegrityEvent {
+  kind: IntegrityEventKind;
+  seq: number | null;
+  outcomeId: string | null;
+  detail: string;
+  at: number;
+}
+
+export interface SeqGap {
+  fromSeq: number;
+  toSeq: number;
+}

@@ -1,0 +1,87 @@
+import { randomInt } from 'node:crypto';
+import type { Staff } from '../../contract/caseEvent';
+import { staffIdentity } from '../../contract/staffIdentity';
+import type { StaffCard, StaffDirectory } from '../../contract/staffSession';
+import { createPinGate, hashPin, verifyPin } from '../../shared-node/adminPin';
+import type { IntakeStore, PairingCodeRow } from '../store/store';
+
+/** How long a pairing code can be confirmed. */
+export const PAIRING_CODE_TTL_MS = 5 * 60 * 1000;
+
+export type ConfirmResult =
+  | { ok: true; deviceId: string; pairedAtMs: number }
+  | { ok: false; status: 404 | 409 | 410; code: string; message: string };
+
+export type PairingStatus =
+  | { status: 'waiting' | 'expired' | 'replaced' }
+  | { status: 'confirmed'; staff: StaffCard; pairedAtMs: number };
+
+/**
+ * Pairing codes at the intake. A device asks for a code (its request is signed by its key), shows
+ * it, and polls; a staff member confirms the code with their login. A new code replaces the
+ * device's earlier unconfirmed ones, and no two live codes are the same, so a code names one device.
+ */
+export function createPairing(store: IntakeStore, now: () => number = Date.now, newCode: () => string = () => String(randomInt(0, 1_000_000)).padStart(6, '0')) {
+  return {
+    issue: (deviceId: string): Promise<{ code: string; expiresAtMs: number }> =>
+      store.transaction(async ({ pairing }) => {
+        const at = now();
+        await pairing.replaceUnconfirmed(deviceId, at);
+        for (let attempt = 0; attempt < 20; attempt++) {
+          const code = newCode();
+          if ((await pairing.isLive(code, at)) || (await pairing.byDevice(deviceId, code))) continue;
+          await pairing.insert(code, deviceId, at, at + PAIRING_CODE_TTL_MS);
+          return { code, expiresAtMs: at + PAIRING_CODE_TTL_MS };
+        }
+        throw new Error('no free pairing code found');
+      }),
+    confirm: (code: string, staff: StaffCard): Promise<ConfirmResult> =>
+      store.transaction(async ({ pairing }) => {
+        const at = now();
+        const row = await pairing.newest(code);
+        if (!row) return { ok: false, status: 404, code: 'unknown_code', message: 'no device shows this pairing code' };
+        if (row.confirmedAt !== null) return { ok: false, status: 409, code: 'code_used', message: 'this pairing code was already confirmed' };
+        if (row.replacedAt !== null || row.expiresAt <= at) {
+          return { ok: false, status: 410, code: 'code_expired', message: 'this pairing code has expired: use the code the device shows now' };
+        }
+        await pairing.confirm(row.deviceId, code, at, staff.loginName, JSON.stringify(staff));
+        return { ok: true, deviceId: row.deviceId, pairedAtMs: at };
+      }),
+    /** Who paired with a device and when, newest first (photos left out). */
+    async history(deviceId: string, limit = 200): Promise<Array<{ staff: Staff; pairedAtMs: number }>> {
+      return (await store.pairing.history(deviceId, limit)).map((row) => ({ staff: staffIdentity(JSON.parse(row.staff) as StaffCard), pairedAtMs: row.confirmedAt }));
+    },
+    async status(deviceId: string, code: string): Promise<PairingStatus | null> {
+      const row: PairingCodeRow | undefined = await store.pairing.byDevice(deviceId, code);
+      if (!row) return null;
+      if (row.confirmedAt !== null && row.staff !== null) return { status: 'confirmed', staff: JSON.parse(row.staff) as StaffCard, pairedAtMs: row.confirmedAt };
+      if (row.replacedAt !== null) return { status: 'replaced' };
+      return { status: row.expiresAt <= now() ? 'expired' : 'waiting' };
+    },
+  };
+}
+
+const UNKNOWN_LOGIN_HASH = hashPin('no such login');
+
+/**
+ * The reference intake's staff logins: scrypt password hashes from the staff directory, with the
+ * same lockout as the kiosk PIN (per login name), so a code cannot be confirmed by guessing.
+ */
+export function createStaffLogin(directory: StaffDirectory, now: () => number = Date.now) {
+  const byLogin = new Map(directory.map((entry) => [entry.loginName, entry]));
+  const gates = new Map<string, ReturnType<typeof createPinGate>>();
+  return (loginName: string, password: string): { ok: true; staff: StaffCard } | { ok: false; locked: boolean; retryAfterMs: number } => {
+    const entry = byLogin.get(loginName);
+    if (!entry) {
+      // As slow as a real check, so response times do not tell which login names exist.
+      verifyPin(password, UNKNOWN_LOGIN_HASH);
+      return { ok: false, locked: false, retryAfterMs: 0 };
+    }
+    let gate = gates.get(loginName);
+    if (!gate) gates.set(loginName, (gate = createPinGate(entry.passwordHash, now)));
+    const result = gate.attempt(password);
+    if (!result.ok) return { ok: false, locked: result.reason === 'locked', retryAfterMs: result.retryAfterMs };
+    const { passwordHash: _hash, ...staff } = entry;
+    return { ok: true, staff };
+  };
+}

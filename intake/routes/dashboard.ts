@@ -1,0 +1,85 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import { DashboardQuerySchema, HallPeriodSchema, HotWordsQuerySchema } from '../../contract/dashboard';
+import { createDashboardQueries } from '../dashboard/aggregateQueries';
+import { aggregatesToCsv } from '../dashboard/csvExport';
+import type { DashboardStore } from '../store/store';
+import { issuesOf, sendError } from './http';
+
+export interface DashboardRouteOptions {
+  dashboard: DashboardStore;
+  /** Reads every hall. */
+  adminToken?: string;
+  /** Hall code → bearer token that reads that hall only (a hall manager's credential). */
+  dashboardTokens?: Record<string, string>;
+  now: () => number;
+}
+
+
+// Equal-length digests, so the comparison takes the same time whatever the guess.
+const digest = (text: string) => createHash('sha256').update(text).digest();
+const sameSecret = (given: string, expected: string) => timingSafeEqual(digest(given), digest(expected));
+
+/**
+ * Dashboard routes. Managers' routes (/v1/dashboard/*) need the intake admin token (any hall)
+ * or the hall's dashboard token (that hall only). The public display route needs nothing and
+ * gives counts, rates and hot words of public comments only.
+ */
+export function registerDashboardRoutes(app: FastifyInstance, options: DashboardRouteOptions): void {
+  const queries = createDashboardQueries(options.dashboard, options.now);
+
+  /** Whether the bearer token may read this hall; answers 401/403 itself when not. */
+  const authorise = (request: FastifyRequest, reply: FastifyReply, hall: string): boolean => {
+    const header = request.headers.authorization;
+    const token = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7) : undefined;
+    if (token === undefined) {
+      void sendError(reply, 401, 'unauthorized', 'dashboard routes need the admin token or the hall dashboard token');
+      return false;
+    }
+    if (options.adminToken && sameSecret(token, options.adminToken)) return true;
+    const hallToken = options.dashboardTokens?.[hall];
+    if (hallToken && sameSecret(token, hallToken)) return true;
+    const knownElsewhere = Object.values(options.dashboardTokens ?? {}).some((t) => sameSecret(token, t));
+    void (knownElsewhere
+      ? sendError(reply, 403, 'wrong_hall', `this token does not read hall ${hall}`)
+      : sendError(reply, 401, 'unauthorized', 'dashboard routes need the admin token or the hall dashboard token'));
+    return false;
+  };
+
+  const parseQuery = <T extends z.ZodType>(schema: T, request: FastifyRequest, reply: FastifyReply): z.infer<T> | null => {
+    const parsed = schema.safeParse({ ...(request.query as object), ...(request.params as object) });
+    if (parsed.success) return parsed.data;
+    void sendError(reply, 400, 'invalid_query', 'the query does not match the schema', issuesOf(parsed.error));
+    return null;
+  };
+
+  app.get('/v1/dashboard/aggregates', async (request, reply) => {
+    const query = parseQuery(DashboardQuerySchema, request, reply);
+    if (!query || !authorise(request, reply, query.hall)) return reply;
+    return queries.aggregate(query);
+  });
+
+  app.get('/v1/dashboard/hot-words', async (request, reply) => {
+    const query = parseQuery(HotWordsQuerySchema, request, reply);
+    if (!query || !authorise(request, reply, query.hall)) return reply;
+    return queries.hotWords(query, query.limit);
+  });
+
+  app.get('/v1/dashboard/export.csv', async (request, reply) => {
+    const query = parseQuery(DashboardQuerySchema, request, reply);
+    if (!query || !authorise(request, reply, query.hall)) return reply;
+    const name = `dashboard-${query.hall}-${query.by}-${query.bucket}-${query.from}-${query.to}.csv`.replace(/[^A-Za-z0-9._-]/g, '_');
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="${name}"`)
+      .send(aggregatesToCsv(await queries.aggregate(query)));
+  });
+
+  app.get('/v1/public/halls/:hall/display', async (request, reply) => {
+    // The hall comes from the path (merged into the parsed query).
+    const query = parseQuery(HallPeriodSchema, request, reply);
+    if (!query) return reply;
+    return reply.header('cache-control', 'no-store').send(await queries.publicDisplay(query));
+  });
+}

@@ -1,0 +1,90 @@
+import type { FastifyInstance } from 'fastify';
+import type { ServerResponse } from 'node:http';
+import { CaseEventSchema } from '../../contract/caseEvent';
+import type { Invitation } from '../../contract/invitation';
+import type { createInvitationFeed } from '../feed/invitationFeed';
+import { signedByHeaders, signedByQuery, type Authenticate } from './deviceSignature';
+import { parseBody, sendError } from './http';
+
+/**
+ * Invitations for PADs without a host: the window business system posts case events here, the
+ * PAD holds a Server-Sent Events feed open and acknowledges each invitation it stored.
+ */
+export function registerFeedRoutes(
+  app: FastifyInstance,
+  deps: {
+    authenticate: Authenticate;
+    feed: ReturnType<typeof createInvitationFeed>;
+    /** Per device: the token a window business system presents to post case events for it. */
+    caseEventTokens: Record<string, string> | undefined;
+    /** Whether a browser origin may read the feed (CORS). */
+    originAllowed: (origin: string) => boolean;
+  },
+): void {
+  const { authenticate, feed, caseEventTokens, originAllowed } = deps;
+
+  app.post('/v1/devices/:deviceId/case-events', async (request, reply) => {
+    const { deviceId } = request.params as { deviceId: string };
+    const expected = caseEventTokens?.[deviceId];
+    if (!expected || request.headers.authorization !== `Bearer ${expected}`) {
+      return sendError(reply, 401, 'unauthorized', 'a valid case event token for this device is required');
+    }
+    const event = parseBody(CaseEventSchema, request, reply, 'invalid_case_event', 'the case event');
+    if (!event) return reply;
+    const { invitation, created } = await feed.post(deviceId, event);
+    return reply.code(created ? 202 : 200).send({ status: created ? 'queued' : 'duplicate', invitationId: invitation.id });
+  });
+
+  // A hijacked feed is never idle, so server.close() would wait on it for ever: closing ends each one.
+  const openFeeds = new Set<ServerResponse>();
+  app.addHook('preClose', (done) => {
+    for (const res of openFeeds) res.end();
+    done();
+  });
+  app.get('/v1/devices/:deviceId/invitations', async (request, reply) => {
+    const { deviceId } = request.params as { deviceId: string };
+    const auth = await signedByQuery(authenticate, request, deviceId);
+    if (!auth.ok) return sendError(reply, 401, auth.code, auth.message);
+    // Listen before reading what is pending, so an invitation posted in between is not missed.
+    const early: Invitation[] = [];
+    let live: ((invitation: Invitation) => void) | null = null;
+    const unsubscribe = feed.subscribe(deviceId, (invitation) => (live ? live(invitation) : early.push(invitation)));
+    let pending: Invitation[];
+    try {
+      pending = await feed.pending(deviceId);
+    } catch (error) {
+      unsubscribe();
+      throw error;
+    }
+    reply.hijack();
+    const res = reply.raw;
+    const origin = request.headers.origin;
+    res.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      ...(origin && originAllowed(origin) ? { 'access-control-allow-origin': origin, vary: 'Origin' } : {}),
+    });
+    res.flushHeaders();
+    const send = (invitation: Invitation) => res.write(`event: invitation\ndata: ${JSON.stringify(invitation)}\n\n`);
+    const sent = new Set(pending.map((invitation) => invitation.id));
+    pending.forEach(send);
+    early.filter((invitation) => !sent.has(invitation.id)).forEach(send);
+    live = send;
+    const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), 15_000);
+    openFeeds.add(res);
+    request.raw.on('close', () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+      openFeeds.delete(res);
+    });
+    return reply;
+  });
+
+  app.post('/v1/devices/:deviceId/invitations/:id/ack', async (request, reply) => {
+    const { deviceId, id } = request.params as { deviceId: string; id: string };
+    const auth = await signedByHeaders(authenticate, request, `POST ${request.url}`, deviceId);
+    if (!auth.ok) return sendError(reply, 401, auth.code, auth.message);
+    return { acknowledged: await feed.ack(deviceId, id) };
+  });
+}

@@ -1,0 +1,35 @@
+import type { FastifyInstance } from 'fastify';
+import { OutcomeBatchSchema } from '../../contract/intakeApi';
+import type { createBatchIngest } from '../ingest/batchIngest';
+import type { Authenticate } from './deviceSignature';
+import { signedByHeaders } from './deviceSignature';
+import { bodyOf, issuesOf, sendError } from './http';
+
+/** Signed batch upload with a result per item; beyond `maxInFlight` concurrent uploads, 429 + Retry-After. */
+export function registerOutcomeRoutes(
+  app: FastifyInstance,
+  deps: { authenticate: Authenticate; ingest: ReturnType<typeof createBatchIngest>; maxInFlight: number; now: () => number },
+): void {
+  const { authenticate, ingest, maxInFlight, now } = deps;
+  let inFlight = 0;
+  app.post('/v1/outcomes/batch', async (request, reply) => {
+    if (inFlight >= maxInFlight) {
+      reply.header('Retry-After', '1');
+      return sendError(reply, 429, 'overloaded', 'too many uploads at once; retry after the given seconds');
+    }
+    inFlight++;
+    try {
+      const payload = bodyOf(request);
+      if (!payload) return sendError(reply, 415, 'unsupported_media_type', 'send application/json');
+      const auth = await signedByHeaders(authenticate, request, payload.raw);
+      if (!auth.ok) return sendError(reply, 401, auth.code, auth.message);
+      const batch = OutcomeBatchSchema.safeParse(payload.json);
+      if (!batch.success) return sendError(reply, 400, 'invalid_batch', 'the batch does not match the schema', issuesOf(batch.error));
+      if (batch.data.deviceId !== auth.deviceId) return sendError(reply, 401, 'wrong_device', 'the batch names another device than the signer');
+      const { results, lateFlagResults } = await ingest(auth.deviceId, auth.key, batch.data.outcomes, batch.data.lateFlags);
+      return { serverTimeMs: now(), results, ...(batch.data.lateFlags ? { lateFlagResults } : {}) };
+    } finally {
+      inFlight--;
+    }
+  });
+}

@@ -1,0 +1,164 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { BATCH_MAX_BYTES, DEVICE_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../contract/intakeApi';
+import type { StaffDirectory } from '../contract/staffSession';
+import { createDeviceAuth } from './devices/deviceAuth';
+import { createEnrolment, type EnrolmentToken } from './devices/enrolment';
+import { loadSealingKeys } from './devices/sealingKeys';
+import { createInvitationFeed } from './feed/invitationFeed';
+import { createFollowups } from './followups/followups';
+import { createWorkingDays, DEFAULT_CALENDAR_FILE, loadCalendar, type WorkingCalendar } from './followups/workingDays';
+import { createBatchIngest } from './ingest/batchIngest';
+import { createChainAudit } from './integrity/chainAudit';
+import { createStoredRecheck } from './integrity/storedRecheck';
+import { createPairing, createStaffLogin } from './pairing/pairing';
+import { registerAdminRoutes } from './routes/admin';
+import { registerDashboardRoutes } from './routes/dashboard';
+import { registerDashboardPages } from './routes/dashboardPages';
+import { registerDeviceRoutes } from './routes/devices';
+import { registerExportRoutes } from './routes/export';
+import { registerFeedRoutes } from './routes/feed';
+import { registerFollowupRoutes } from './routes/followups';
+import { adminGate, sendError } from './routes/http';
+import { registerOutcomeRoutes } from './routes/outcomes';
+import { registerPairingRoutes } from './routes/pairing';
+import { openSqliteStore, type SqliteStore } from './store/sqlite/sqliteStore';
+
+export interface IntakeOptions {
+  dbFile: string;
+  /** 0 picks a free port. */
+  port: number;
+  enrolmentTokens?: EnrolmentToken[];
+  /** Browser origins of devices allowed to call the intake (CORS); `http://127.0.0.1:*` allows any port. */
+  corsOrigins: string[];
+  /** Bearer token for the read-only admin/export routes; without it they are off. */
+  adminToken?: string;
+  /** How long close() lets open requests finish before it drops their connections (default 10 s). */
+  closeGraceMs?: number;
+  /** Hall code → bearer token for that hall's dashboard routes (a hall manager's credential). */
+  dashboardTokens?: Record<string, string>;
+  /** Per device: the token a window business system presents to post case events for it. */
+  caseEventTokens?: Record<string, string>;
+  /** The renderer build (dist/) whose dashboard.html is served at /dashboard and /display; off without it. */
+  dashboardAppDir?: string;
+  /** Staff who may confirm a device's pairing code (login name, name, 工号, photo, password hash). */
+  staffDirectory?: StaffDirectory;
+  /** The intake's address as staff phones reach it, for the pairing QR; else taken from the request. */
+  publicUrl?: string;
+  /** Concurrent batch uploads beyond this get 429 + Retry-After. */
+  maxInFlightBatches?: number;
+  /** Holidays and make-up working days for follow-up deadlines; the bundled 2026 calendar by default. */
+  calendar?: WorkingCalendar;
+  now?: () => number;
+  log?: (message: string) => void;
+}
+
+export interface RunningIntake {
+  origin: string;
+  app: FastifyInstance;
+  /** The embedded engine today; `store.db` is the SQLite connection for tests and tools that read or alter the file directly. */
+  store: SqliteStore;
+  /** Same as `store.db`. */
+  db: SqliteStore['db'];
+  close(): Promise<void>;
+}
+
+/** Which browser origins may call the intake: exact origins, or `scheme://host:*` for any port. */
+function originMatcher(patterns: string[]): (origin: string) => boolean {
+  const matchers = patterns.map((pattern) =>
+    pattern.endsWith(':*') ? (origin: string) => origin.startsWith(pattern.slice(0, -1)) && /^\d+$/.test(origin.slice(pattern.length - 1)) : (origin: string) => origin === pattern,
+  );
+  return (origin) => matchers.some((matches) => matches(origin));
+}
+
+/**
+ * The reference provincial intake: device enrolment, signed batch upload with per-item results,
+ * the invitation feed, staff pairing, follow-ups, dashboard and province export, on SQLite.
+ * This file only assembles it: routes are in routes/, rules in their own folders, SQL in store/.
+ */
+export async function startIntake(options: IntakeOptions): Promise<RunningIntake> {
+  const now = options.now ?? Date.now;
+  const log = options.log ?? ((m: string) => console.log(m));
+  const store = openSqliteStore(options.dbFile);
+  const enrolment = createEnrolment(store, now);
+  await enrolment.addTokens(options.enrolmentTokens ?? []);
+  const authenticate = createDeviceAuth(store.devices, now);
+  const followups = createFollowups(store, createWorkingDays(options.calendar ?? loadCalendar(DEFAULT_CALENDAR_FILE.pathname)), now);
+  const sealing = await loadSealingKeys(store.sealingKeys, now);
+  const pairing = createPairing(store, now);
+  const requireAdmin = adminGate(options.adminToken);
+  const originAllowed = originMatcher(options.corsOrigins);
+
+  const app = Fastify({ logger: false, bodyLimit: BATCH_MAX_BYTES });
+  // Keep the raw body: signatures are over the exact bytes the device sent.
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, { raw: body as string, json: JSON.parse(body as string) as unknown });
+    } catch {
+      const error = Object.assign(new Error('the body is not valid JSON'), { statusCode: 400, code: 'malformed_body' });
+      done(error, undefined);
+    }
+  });
+  app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, _request, reply) => {
+    const status = error.statusCode ?? 500;
+    if (status >= 500) log(`intake: internal error ${error.message}`);
+    const code = error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'body_too_large' : status === 415 ? 'unsupported_media_type' : status === 400 ? 'malformed_body' : 'error';
+    return sendError(reply, status, code, status >= 500 ? 'internal error' : error.message);
+  });
+  app.setNotFoundHandler((request, reply) => sendError(reply, 404, 'not_found', `no route for ${request.method} ${request.url.split('?')[0]}`));
+
+  app.addHook('onRequest', async (request, reply) => {
+    const origin = request.headers.origin;
+    if (origin && originAllowed(origin)) {
+      reply.header('Access-Control-Allow-Origin', origin).header('Vary', 'Origin');
+      if (request.method === 'OPTIONS') {
+        return reply
+          .code(204)
+          .header('Access-Control-Allow-Methods', 'GET, POST')
+          .header('Access-Control-Allow-Headers', ['content-type', 'authorization', DEVICE_ID_HEADER, TIMESTAMP_HEADER, SIGNATURE_HEADER].join(', '))
+          .header('Access-Control-Max-Age', '600')
+          .send();
+      }
+    }
+  });
+
+  app.get('/v1/health', async () => ({ ok: true }));
+  app.get('/v1/time', async () => ({ serverTimeMs: now() }));
+  registerDeviceRoutes(app, { enrolment, sealing, now });
+  registerOutcomeRoutes(app, { authenticate, ingest: createBatchIngest(store, { followups, now }), maxInFlight: options.maxInFlightBatches ?? 8, now });
+  registerFeedRoutes(app, { authenticate, feed: createInvitationFeed(store.invitations, now), caseEventTokens: options.caseEventTokens, originAllowed });
+  registerPairingRoutes(app, { authenticate, pairing, staffLogin: createStaffLogin(options.staffDirectory ?? [], now), publicUrl: options.publicUrl, now, log });
+  registerAdminRoutes(app, { store, requireAdmin, pairing, chain: createChainAudit(store, now), storedRecheck: createStoredRecheck(store) });
+  registerFollowupRoutes(app, { requireAdmin, followups, sealing });
+  registerExportRoutes(app, { store, requireAdmin });
+  registerDashboardRoutes(app, {
+    dashboard: store.dashboard,
+    ...(options.adminToken ? { adminToken: options.adminToken } : {}),
+    ...(options.dashboardTokens ? { dashboardTokens: options.dashboardTokens } : {}),
+    now,
+  });
+  if (options.dashboardAppDir) await registerDashboardPages(app, options.dashboardAppDir);
+
+  await app.listen({ host: '127.0.0.1', port: options.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    app,
+    store,
+    db: store.db,
+    async close() {
+      // Graceful first: a batch being ingested finishes and is answered. A connection that stays
+      // busy past the grace (a client that never finishes its request) must not hold shutdown.
+      const closing = app.close();
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const graceful = await Promise.race([closing.then(() => true), new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), options.closeGraceMs ?? 10_000)))]);
+      clearTimeout(timer);
+      if (!graceful) {
+        log('intake: connections still busy after the close grace; dropping them');
+        app.server.closeAllConnections();
+        await closing;
+      }
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,51 @@
+import type { FollowupClass, FollowupRow, FollowupStore } from '../store';
+import type { SqliteDb } from './sqliteDb';
+
+interface FollowupColumns {
+  outcome_id: string;
+  class: FollowupClass;
+  opened_at: number;
+  due_at: number;
+  closed_at: number | null;
+  note: string | null;
+  body: string;
+}
+
+const toRow = (r: FollowupColumns): FollowupRow => ({
+  outcomeId: r.outcome_id,
+  class: r.class,
+  openedAt: r.opened_at,
+  dueAt: r.due_at,
+  closedAt: r.closed_at,
+  note: r.note,
+  body: r.body,
+});
+
+export function sqliteFollowups(db: SqliteDb): FollowupStore {
+  const insert = db.prepare('INSERT OR IGNORE INTO followups (outcome_id, class, opened_at, due_at, counted_on_ingest) VALUES (?, ?, ?, ?, 1)');
+  const find = db.prepare<[string], FollowupColumns>('SELECT f.*, o.body FROM followups f JOIN outcomes o ON o.id = f.outcome_id WHERE f.outcome_id = ?');
+  const listOpen = db.prepare<[number], FollowupColumns>(
+    'SELECT f.*, o.body FROM followups f JOIN outcomes o ON o.id = f.outcome_id WHERE f.closed_at IS NULL ORDER BY f.due_at LIMIT ?',
+  );
+  const listAll = db.prepare<[number], FollowupColumns>('SELECT f.*, o.body FROM followups f JOIN outcomes o ON o.id = f.outcome_id ORDER BY f.opened_at DESC LIMIT ?');
+  const setClass = db.prepare('UPDATE followups SET class = ?, due_at = ? WHERE outcome_id = ?');
+  const close = db.prepare('UPDATE followups SET closed_at = ?, note = ? WHERE outcome_id = ? AND closed_at IS NULL');
+  return {
+    async openOnIngest(outcomeId, cls, openedAt, dueAt) {
+      return insert.run(outcomeId, cls, openedAt, dueAt).changes === 1;
+    },
+    async find(outcomeId) {
+      const row = find.get(outcomeId);
+      return row && toRow(row);
+    },
+    async list(openOnly, limit) {
+      return (openOnly ? listOpen : listAll).all(limit).map(toRow);
+    },
+    async setClass(outcomeId, cls, dueAt) {
+      setClass.run(cls, dueAt, outcomeId);
+    },
+    async close(outcomeId, at, note) {
+      close.run(at, note, outcomeId);
+    },
+  };
+}

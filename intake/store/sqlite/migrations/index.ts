@@ -1,0 +1,31 @@
+import type { SqliteDb } from '../sqliteDb';
+import { step001 } from './001-devices-outcomes';
+import { step002 } from './002-invitations';
+import { step003 } from './003-followups';
+import { step004 } from './004-integrity';
+import { step005 } from './005-dashboard';
+import { step006 } from './006-pairing-codes';
+import { step007 } from './007-device-keys';
+import { step008 } from './008-count-followups-at-ingest';
+
+/**
+ * The one list of schema steps, applied in order; PRAGMA user_version records how many have run.
+ * A step is SQL, or a function for backfills that need code (each runs in its own transaction).
+ */
+const MIGRATIONS: Array<string | ((db: SqliteDb) => void)> = [step001, step002, step003, step004, step005, step006, step007, step008];
+
+/** The schema version a fully migrated database reports in PRAGMA user_version. */
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+export function migrate(db: SqliteDb): number {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  for (let step = current; step < MIGRATIONS.length; step++) {
+    db.transaction(() => {
+      const migration = MIGRATIONS[step];
+      if (typeof migration === 'function') migration(db);
+      else db.exec(migration as string);
+      db.pragma(`user_version = ${step + 1}`);
+    })();
+  }
+  return MIGRATIONS.length;
+}

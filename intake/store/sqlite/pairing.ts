@@ -1,0 +1,61 @@
+import type { PairingCodeRow, PairingStore } from '../store';
+import type { SqliteDb } from './sqliteDb';
+
+interface CodeColumns {
+  device_id: string;
+  code: string;
+  created_at: number;
+  expires_at: number;
+  replaced_at: number | null;
+  confirmed_at: number | null;
+  staff: string | null;
+}
+
+const toRow = (r: CodeColumns): PairingCodeRow => ({
+  deviceId: r.device_id,
+  code: r.code,
+  createdAt: r.created_at,
+  expiresAt: r.expires_at,
+  replacedAt: r.replaced_at,
+  confirmedAt: r.confirmed_at,
+  staff: r.staff,
+});
+
+export function sqlitePairing(db: SqliteDb): PairingStore {
+  const live = db.prepare<[string, number], { device_id: string }>(
+    'SELECT device_id FROM pairing_codes WHERE code = ? AND expires_at > ? AND replaced_at IS NULL AND confirmed_at IS NULL',
+  );
+  const replace = db.prepare('UPDATE pairing_codes SET replaced_at = ? WHERE device_id = ? AND replaced_at IS NULL AND confirmed_at IS NULL');
+  const insert = db.prepare('INSERT INTO pairing_codes (code, device_id, created_at, expires_at) VALUES (?, ?, ?, ?)');
+  const newest = db.prepare<[string], CodeColumns>('SELECT * FROM pairing_codes WHERE code = ? ORDER BY created_at DESC LIMIT 1');
+  const byDevice = db.prepare<[string, string], CodeColumns>('SELECT * FROM pairing_codes WHERE device_id = ? AND code = ?');
+  const history = db.prepare<[string, number], { staff: string; confirmed_at: number }>(
+    'SELECT staff, confirmed_at FROM pairing_codes WHERE device_id = ? AND confirmed_at IS NOT NULL ORDER BY confirmed_at DESC LIMIT ?',
+  );
+  const confirm = db.prepare('UPDATE pairing_codes SET confirmed_at = ?, staff_login = ?, staff = ? WHERE device_id = ? AND code = ? AND confirmed_at IS NULL');
+  return {
+    async replaceUnconfirmed(deviceId, at) {
+      replace.run(at, deviceId);
+    },
+    async isLive(code, at) {
+      return live.get(code, at) !== undefined;
+    },
+    async insert(code, deviceId, at, expiresAt) {
+      insert.run(code, deviceId, at, expiresAt);
+    },
+    async byDevice(deviceId, code) {
+      const row = byDevice.get(deviceId, code);
+      return row && toRow(row);
+    },
+    async newest(code) {
+      const row = newest.get(code);
+      return row && toRow(row);
+    },
+    async confirm(deviceId, code, at, staffLogin, staffJson) {
+      return confirm.run(at, staffLogin, staffJson, deviceId, code).changes === 1;
+    },
+    async history(deviceId, limit) {
+      return history.all(deviceId, limit).map((r) => ({ staff: r.staff, confirmedAt: r.confirmed_at }));
+    },
+  };
+}

@@ -1,0 +1,229 @@
+/**
+ * The intake's storage seam: one interface per concern, every method a promise, so that an engine
+ * on the network (PostgreSQL) fits behind it as well as the embedded SQLite file. No SQL outside
+ * `store/<engine>/`; the rules (chain audit, ingest, enrolment, pairing, follow-ups) live in their
+ * own folders and reach the data only through these interfaces.
+ *
+ * Rows here are the intake's own shapes (camelCase), not an engine's columns. A method that
+ * writes more than one row is atomic on its own; work that must be all-or-nothing across calls
+ * runs in `transaction`, through the `tx` it is given (never through the store itself, which
+ * waits for the transaction to finish).
+ */
+import type { DashboardBucket, DashboardDimension } from '../../contract/dashboard';
+import type { IntegrityEvent, IntegrityEventKind, SeqGap } from '../integrity/integrityEvents';
+import type { OutcomeColumn } from '../integrity/storedOutcome';
+
+export interface EnrolmentTokenRow {
+  /** Only this device may use the token, when set. */
+  deviceId: string | null;
+  expiresAt: number;
+  usedAt: number | null;
+  usedBy: string | null;
+}
+
+export interface DeviceKeyRecord {
+  publicKey: string;
+  enrolledAt: number;
+  retiredAt: number | null;
+}
+
+export interface DeviceStore {
+  findToken(tokenHash: string): Promise<EnrolmentTokenRow | undefined>;
+  /** Adds a provisioned token; one already known is left as it is. */
+  addToken(tokenHash: string, deviceId: string | null, expiresAt: number): Promise<void>;
+  /** Marks an unused token used; false when it was used already. */
+  useToken(tokenHash: string, at: number, deviceId: string): Promise<boolean>;
+  /** The device's current key. */
+  currentKey(deviceId: string): Promise<{ publicKey: string; enrolledAt: number } | undefined>;
+  /** Makes `publicKey` the device's current key from `at`, retiring the one before it (kept in the key history). */
+  setKey(deviceId: string, publicKey: string, at: number): Promise<void>;
+  /** Every key the device has held, oldest first. */
+  keyHistory(deviceId: string): Promise<DeviceKeyRecord[]>;
+  /** Flags the device untrusted, unless it is flagged already (the first reason stands). */
+  flag(deviceId: string, at: number, reason: string): Promise<void>;
+  flagOf(deviceId: string): Promise<{ at: number; reason: string } | null>;
+}
+
+/** An outcome as ingest stores it: the signed body as received, and the columns read from it. */
+export interface NewOutcomeRow {
+  id: string;
+  deviceId: string;
+  bodyHash: string;
+  body: string;
+  receivedAt: number;
+  trusted: boolean;
+  columns: Record<OutcomeColumn, string | number | null>;
+}
+
+/** A stored outcome as the re-check reads it: body, hash, columns, and its place in storage order. */
+export type StoredOutcomeRow = Record<OutcomeColumn, string | number | null> & {
+  /** Storage order, which breaks ties between forked rows of one seq. */
+  position: number;
+  id: string;
+  seq: number;
+  body: string;
+  bodyHash: string;
+  receivedAt: number;
+};
+
+export interface ExportCursor {
+  receivedAt: number;
+  id: string;
+}
+
+export interface OutcomeStore {
+  /** The stored body's hash for an outcome id, if the id is stored. */
+  bodyHash(id: string): Promise<string | undefined>;
+  insert(row: NewOutcomeRow): Promise<void>;
+  /** The outcome holding a seq of a device's chain (the first stored, when forked). */
+  atSeq(deviceId: string, seq: number): Promise<{ id: string; chainHash: string | null; prevHash: string | null } | undefined>;
+  /** The highest seq stored for the device, 0 when none. */
+  maxSeq(deviceId: string): Promise<number>;
+  count(deviceId: string): Promise<number>;
+  /** Every stored outcome of the device in seq order. */
+  list(deviceId: string): Promise<Array<{ id: string; seq: number }>>;
+  /** Whether an outcome id is stored for this device. */
+  isOfDevice(id: string, deviceId: string): Promise<boolean>;
+  /** Records a flag the device raised after the outcome was sent (the highest count stands). */
+  addLateFlag(outcomeId: string, flag: string, count: number, receivedAt: number): Promise<void>;
+  /** Runs of seqs missing below the highest stored one. */
+  gaps(deviceId: string): Promise<SeqGap[]>;
+  /** Outcomes received in [from, to), after the cursor, in (receivedAt, id) order. */
+  exportPage(after: ExportCursor, from: number, to: number, limit: number): Promise<Array<{ id: string; receivedAt: number; body: string }>>;
+  /** A device's stored outcomes in chain order (seq, then storage order), after a position. */
+  chainRowsAfter(deviceId: string, after: { seq: number; position: number }, limit: number): Promise<StoredOutcomeRow[]>;
+}
+
+export interface IntegrityStore {
+  addEvent(deviceId: string, kind: IntegrityEventKind, seq: number | null, outcomeId: string | null, detail: string, at: number): Promise<void>;
+  events(deviceId: string): Promise<IntegrityEvent[]>;
+}
+
+export interface InvitationStore {
+  /** Stores an invitation unless the device has one for the same event key; true when stored. */
+  insertIfNew(row: { id: string; deviceId: string; eventKey: string; body: string; createdAt: number }): Promise<boolean>;
+  bodyByEventKey(deviceId: string, eventKey: string): Promise<string | undefined>;
+  /** Bodies of the device's unacknowledged invitations, oldest first. */
+  pending(deviceId: string): Promise<string[]>;
+  /** True when this acknowledgement was the first. */
+  ack(deviceId: string, id: string, at: number): Promise<boolean>;
+}
+
+export interface PairingCodeRow {
+  deviceId: string;
+  code: string;
+  createdAt: number;
+  expiresAt: number;
+  replacedAt: number | null;
+  confirmedAt: number | null;
+  /** The confirming staff card, as JSON. */
+  staff: string | null;
+}
+
+export interface PairingStore {
+  /** Marks the device's unconfirmed codes replaced. */
+  replaceUnconfirmed(deviceId: string, at: number): Promise<void>;
+  /** Whether some device shows this code now (not expired, replaced or confirmed). */
+  isLive(code: string, at: number): Promise<boolean>;
+  insert(code: string, deviceId: string, at: number, expiresAt: number): Promise<void>;
+  byDevice(deviceId: string, code: string): Promise<PairingCodeRow | undefined>;
+  /** The most recent row for a code, whichever device had it. */
+  newest(code: string): Promise<PairingCodeRow | undefined>;
+  /** Confirms an unconfirmed code; false when it was confirmed already. */
+  confirm(deviceId: string, code: string, at: number, staffLogin: string, staffJson: string): Promise<boolean>;
+  /** Confirmed pairings of a device, newest first. */
+  history(deviceId: string, limit: number): Promise<Array<{ staff: string; confirmedAt: number }>>;
+}
+
+export type FollowupClass = 'immediate' | '5wd' | '15wd';
+
+export interface FollowupRow {
+  outcomeId: string;
+  class: FollowupClass;
+  openedAt: number;
+  dueAt: number;
+  closedAt: number | null;
+  note: string | null;
+  /** The 差评's stored outcome body. */
+  body: string;
+}
+
+export interface FollowupStore {
+  /** Opens a follow-up counted in ingest's own dashboard tally; false when the outcome has one. */
+  openOnIngest(outcomeId: string, cls: FollowupClass, openedAt: number, dueAt: number): Promise<boolean>;
+  find(outcomeId: string): Promise<FollowupRow | undefined>;
+  list(openOnly: boolean, limit: number): Promise<FollowupRow[]>;
+  setClass(outcomeId: string, cls: FollowupClass, dueAt: number): Promise<void>;
+  close(outcomeId: string, at: number, note: string): Promise<void>;
+}
+
+/** Counts to add to one key of a count table: total, levels 1–5, unrated, declined, follow-ups opened. */
+export interface CountIncrement {
+  period: 'day' | 'month';
+  hallCode: string;
+  dim: DashboardDimension;
+  /** The day (yyyy-MM-dd) or month (yyyy-MM). */
+  at: string;
+  key: string;
+  label: string;
+  counts: number[];
+}
+
+/** Summed counts of one key and period, as the dashboard reads them. */
+export interface CountRow {
+  key: string;
+  label: string;
+  period: string;
+  total: number;
+  l1: number;
+  l2: number;
+  l3: number;
+  l4: number;
+  l5: number;
+  unrated: number;
+  declined: number;
+  opened: number;
+  closed: number;
+  closedLate: number;
+}
+
+export interface DashboardStore {
+  addCounts(increments: CountIncrement[]): Promise<void>;
+  addWords(words: Array<{ hallCode: string; polarity: 'good' | 'bad'; day: string; word: string; n: number }>): Promise<void>;
+  addComment(comment: { outcomeId: string; hallCode: string; ratedAt: string; polarity: 'good' | 'bad'; comment: string }): Promise<void>;
+  /** Counts per key and bucket of the hall's days from..to (inclusive, yyyy-MM-dd). */
+  counts(q: { hall: string; by: DashboardDimension; from: string; to: string; bucket: DashboardBucket }): Promise<CountRow[]>;
+  /** Open follow-ups not yet due at `now`, per key and bucket, of 差评 rated in the period. */
+  openNotDue(q: { hall: string; by: DashboardDimension; from: string; to: string; bucket: DashboardBucket; now: number }): Promise<Array<{ key: string; period: string; n: number }>>;
+  hotWords(q: { hall: string; from: string; to: string; polarity: 'good' | 'bad'; limit: number }): Promise<Array<{ word: string; count: number }>>;
+  /** The period's latest public comments, newest first. */
+  comments(q: { hall: string; from: string; to: string; limit: number }): Promise<Array<{ day: string; polarity: 'good' | 'bad'; text: string }>>;
+}
+
+export interface SealingKeyStore {
+  get(): Promise<{ publicKey: string; secretKey: string } | undefined>;
+  /** Stores the key pair unless one is stored; returns the pair that is stored now. */
+  putIfAbsent(pair: { publicKey: string; secretKey: string }, at: number): Promise<{ publicKey: string; secretKey: string }>;
+}
+
+/** What a transaction, and the store outside one, can reach. */
+export interface IntakeData {
+  devices: DeviceStore;
+  outcomes: OutcomeStore;
+  integrity: IntegrityStore;
+  invitations: InvitationStore;
+  pairing: PairingStore;
+  followups: FollowupStore;
+  dashboard: DashboardStore;
+  sealingKeys: SealingKeyStore;
+}
+
+export interface IntakeStore extends IntakeData {
+  readonly engine: string;
+  /**
+   * Runs `work` in one transaction, committed when its promise resolves and rolled back when it
+   * rejects. Inside, use only `tx`: the store's own methods wait for the transaction to end.
+   */
+  transaction<T>(work: (tx: IntakeData) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
