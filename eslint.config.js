@@ -37,6 +37,12 @@ const PACKAGE_RULES = {
   node: [browserOnlyPackages],
 };
 const TESTS = '**/*.test.{ts,tsx}';
+/**
+ * Inside the intake, rules reach data only through the storage seam (intake/store/store.ts): only
+ * the server that assembles the intake (and tests, test fixtures, the engine itself) opens an engine.
+ */
+const INTAKE_ENGINE_OPENERS = ['intake/server.ts', 'intake/main.ts', 'intake/store/*/**', 'intake/testing/**'];
+const intakeEngine = { regex: '(^|/)store/(?!store$)[^/]+(/|$)', caseSensitive: true, message: 'intake rules reach data through intake/store/store.ts; only server.ts chooses an engine.' };
 
 /** `import('…')` is not seen by no-restricted-imports: the same patterns, for dynamic imports with a literal path. */
 const layeringPlugin = {
@@ -71,6 +77,7 @@ function layerConfigs(folder) {
   return [
     { files: [`${folder}/**/*.{ts,tsx,js,mjs,cjs}`], ignores: [TESTS], rules: rules(production) },
     { files: [`${folder}/${TESTS}`], rules: rules(tests) },
+    ...(folder === 'intake' ? [{ files: ['intake/**/*.{ts,tsx,js,mjs,cjs}'], ignores: [TESTS, ...INTAKE_ENGINE_OPENERS], rules: rules([...production, intakeEngine]) }] : []),
   ];
 }
 

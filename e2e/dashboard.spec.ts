@@ -10,7 +10,7 @@ import {
   NON_PUBLIC_COMMENT,
   NON_PUBLIC_PHONE,
   PUBLIC_COMMENT_WITH_PHONE,
-} from '../intake/dashboard/dashboardFixture';
+} from '../intake/testing/dashboardFixture';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const ADMIN_TOKEN = 'e2e-dashboard-admin-token';

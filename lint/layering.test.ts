@@ -57,6 +57,10 @@ const FORBIDDEN: [string, string][] = [
   ['intake/probe.ts', '../electron/main'],
   ['intake/probe.ts', '../web/dashboard/period'],
   ['intake/probe.ts', 'zustand'],
+  // Inside the intake, rules reach data through the seam; only server.ts opens an engine.
+  ['intake/ingest/probe.ts', '../store/sqlite/sqliteStore'],
+  ['intake/routes/probe.ts', '../store/sqlite/outcomes'],
+  ['intake/probe.ts', './store/postgres/pgStore'],
   // electron/: host/, shared-node/ and contract/ only.
   ['electron/probe.ts', '../src/bridge/ipcBridge'],
   ['electron/probe.ts', '../intake/server'],
@@ -103,7 +107,11 @@ const ALLOWED: [string, string][] = [
   ['host/probe.ts', 'node:fs'],
   ['host/probe.ts', 'fastify'],
   ['intake/routes/probe.ts', '../../contract/outcome'],
-  ['intake/routes/probe.ts', '../store/database'],
+  ['intake/routes/probe.ts', '../store/store'],
+  ['intake/server.ts', './store/sqlite/sqliteStore'],
+  ['intake/store/sqlite/probe.ts', './sqliteDb'],
+  ['intake/testing/probe.ts', '../store/sqlite/sqliteStore'],
+  ['intake/dashboard/probe.test.ts', '../store/sqlite/sqliteStore'],
   ['intake/probe.ts', '../shared-node/contentSecurityPolicy'],
   ['intake/probe.ts', 'better-sqlite3'],
   ['electron/probe.ts', '../host/hostServer'],

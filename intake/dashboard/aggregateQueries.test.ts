@@ -6,7 +6,7 @@ import { DashboardQuerySchema, type AggregateRow, type DashboardQuery } from '..
 import { step005 as migrateDashboard } from '../store/sqlite/migrations/005-dashboard';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite/sqliteStore';
 import { createDashboardQueries } from './aggregateQueries';
-import { FIXTURE_NOW, loadDashboardFixture } from './dashboardFixture';
+import { FIXTURE_NOW, loadDashboardFixture } from '../testing/dashboardFixture';
 
 let stores: SqliteStore[] = [];
 afterEach(async () => {

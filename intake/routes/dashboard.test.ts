@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AggregateResponseSchema, HotWordsResponseSchema, PublicDisplayResponseSchema } from '../../contract/dashboard';
 import { startIntake, type RunningIntake } from '../server';
-import { CALLBACK_PHONE, FIXTURE_NOW, loadDashboardFixture, NON_PUBLIC_COMMENT } from '../dashboard/dashboardFixture';
+import { CALLBACK_PHONE, FIXTURE_NOW, loadDashboardFixture, NON_PUBLIC_COMMENT } from '../testing/dashboardFixture';
 import { CSV_HEADER } from '../dashboard/csvExport';
 
 const ADMIN = 'dashboard-test-admin-token';

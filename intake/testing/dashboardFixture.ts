@@ -10,7 +10,7 @@ import { createFollowups } from '../followups/followups';
 import { createWorkingDays, DEFAULT_CALENDAR_FILE, loadCalendar } from '../followups/workingDays';
 import { createBatchIngest } from '../ingest/batchIngest';
 import type { SqliteStore } from '../store/sqlite/sqliteStore';
-import { chain, newDeviceKey } from '../testing/signedOutcomes';
+import { chain, newDeviceKey } from './signedOutcomes';
 
 /**
  * A small hall history whose aggregates are worked out by hand in dashboardFixture's tests:
