@@ -56,6 +56,17 @@ export type AnomalyFlag = z.infer<typeof AnomalyFlagSchema>;
 export const HashSchema = z.string().regex(/^[0-9a-f]{64}$/);
 
 /**
+ * What a citizen did after a level press, as a record of its own that refers to the press: the
+ * press is written the moment it happens, so a power cut on the details or confirm screen can
+ * never erase it. `details`: the reasons, comment, public choice and callback request (in this
+ * record's own fields); `confirm`: the elderly-mode 确认; `withdrawal`: 撤销 or 返回 — the press
+ * no longer counts (it is kept, and audits see it), and the invitation may be rated again.
+ */
+export const AmendmentKindSchema = z.enum(['details', 'confirm', 'withdrawal']);
+export type AmendmentKind = z.infer<typeof AmendmentKindSchema>;
+export const AmendsSchema = z.object({ outcomeId: z.uuid({ version: 'v7' }), kind: AmendmentKindSchema }).strict();
+
+/**
  * One ended invitation, as written to the device outbox and sent to intake. The id is the
  * idempotency key; seq is per device and gapless.
  */
@@ -98,6 +109,11 @@ export const OutcomeSchema = z
     window: z.object({ hallCode: z.string(), windowNo: z.string(), windowName: z.string() }).strict(),
     questionSetVersion: z.string(),
     flags: z.array(AnomalyFlagSchema),
+    /**
+     * Present on a record that amends an earlier `rated` press of the same invitation (its id):
+     * such a record repeats the press's level and is not a rating of its own.
+     */
+    amends: AmendsSchema.optional(),
     /** Hash of this device's outcome seq - 1 (GENESIS_HASH for seq 1): the chain that shows a deletion. */
     prevHash: HashSchema,
     /** SHA-256 over the canonical JSON of every other field (contract/outcomeChain.ts). */
@@ -112,6 +128,15 @@ export const OutcomeSchema = z
     }
     if (o.outcome !== 'rated' && (o.tags.length > 0 || o.comment !== undefined || o.callback.requested)) {
       ctx.addIssue({ code: 'custom', path: ['outcome'], message: 'an unrated or declined outcome carries no details' });
+    }
+    if (o.amends && o.outcome !== 'rated') {
+      ctx.addIssue({ code: 'custom', path: ['amends'], message: 'only a rated press is amended' });
+    }
+    if (o.amends && o.amends.kind !== 'details' && (o.tags.length > 0 || o.comment !== undefined || o.callback.requested)) {
+      ctx.addIssue({ code: 'custom', path: ['amends'], message: 'a confirm or withdrawal carries no details' });
+    }
+    if (o.amends?.outcomeId === o.id) {
+      ctx.addIssue({ code: 'custom', path: ['amends'], message: 'a record cannot amend itself' });
     }
   });
 export type Outcome = z.infer<typeof OutcomeSchema>;

@@ -29,14 +29,15 @@ export function createDashboardTally() {
   const comments: Array<Parameters<DashboardStore['addComment']>[0]> = [];
   return {
     /**
-     * Counts one newly stored outcome (never a duplicate: the caller counts each id once), and
-     * the follow-up its ingest opened, if it did (written with counted_on_ingest set).
+     * Counts one rating newly in force (never a duplicate: the caller counts each id once), and
+     * the follow-up its ingest opened, if it did (written with counted_on_ingest set); with
+     * `sign` -1, takes a withdrawn press out again.
      */
-    count(o: Outcome, followupOpened: boolean): void {
+    count(o: Outcome, followupOpened: boolean, sign: 1 | -1 = 1): void {
       const day = localDay(o.ratedAt);
       const level = o.outcome === 'rated' ? (o.level ?? 0) : 0;
       // Total, levels 1–5, unrated, declined, follow-ups opened.
-      const counts = [1, level === 1, level === 2, level === 3, level === 4, level === 5, o.outcome === 'unrated', o.outcome === 'declined', followupOpened].map(Number);
+      const counts = [1, level === 1, level === 2, level === 3, level === 4, level === 5, o.outcome === 'unrated', o.outcome === 'declined', followupOpened].map((n) => sign * Number(n));
       const periods = [
         ['day', day],
         ['month', day.slice(0, 7)],
@@ -51,6 +52,11 @@ export function createDashboardTally() {
           } else pendingCounts.set(id, { period, hallCode: o.window.hallCode, dim, at, key, label, counts: [...counts] });
         }
       }
+    },
+    /** Feeds a rating's comment to the hot words and the latest comments, where the citizen made it public. */
+    comment(o: Outcome): void {
+      const day = localDay(o.ratedAt);
+      const level = o.outcome === 'rated' ? (o.level ?? 0) : 0;
       // Only comments the citizen allowed to be public feed the hot words, for managers too.
       if (o.public && o.comment && level > 0) {
         const polarity = polarityOf(level);

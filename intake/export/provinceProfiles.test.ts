@@ -73,11 +73,21 @@ describe('province profiles', () => {
     expect(correctedRatingTime({ ratedAt: '2026-11-22T23:50:00.000+08:00', clockOffsetMs: 20 * 60_000 })).toBe('2026-11-23 00:10:00');
     expect(correctedRatingTime({ ratedAt: '2026-11-22T00:05:00.000-05:00', clockOffsetMs: -10 * 60_000 })).toBe('2026-11-21 23:55:00');
     const closed: Outcome = { ...base, event: 'closed', ratedAt: '2026-11-22T09:10:00.000+08:00', case: { ...base.case, resultDate: '2026-11-22 09:30:00' } };
-    expect(provincialWarnings(toProvincial(closed, PROFILES.anhui!))).toEqual(['evaluateTime 2026-11-22 09:10:00 is before resultDate 2026-11-22 09:30:00']);
-    expect(provincialWarnings(toProvincial({ ...closed, clockOffsetMs: 30 * 60_000 }, PROFILES.anhui!))).toEqual([]);
+    expect(provincialWarnings(toProvincial(closed, PROFILES.anhui!), closed)).toEqual(['evaluateTime 2026-11-22 09:10:00 is before resultDate 2026-11-22 09:30:00']);
+    expect(provincialWarnings(toProvincial({ ...closed, clockOffsetMs: 30 * 60_000 }, PROFILES.anhui!), closed)).toEqual([]);
     const free: Outcome = { ...base, case: { ...base.case, projectNo: 'FREE-019a00000000700080000000000000ab', taskCode: 'WINDOW-SERVICE' }, flags: ['free-rating'] };
-    expect(provincialWarnings(toProvincial(free, PROFILES.anhui!))).toEqual([
+    expect(provincialWarnings(toProvincial(free, PROFILES.anhui!), free)).toEqual([
       'free rating of the window (no registered case): projectNo FREE-019a00000000700080000000000000ab is not a case the province knows',
     ]);
+  });
+  it('warns of a 差评 with neither a reason code nor a comment, which provinces refuse, and of no other rating', () => {
+    const { comment: _comment, ...noComment } = base;
+    const bare: Outcome = { ...noComment, level: 1, tags: [] };
+    const warning = 'a 差评 without a reason code or a written comment: some provinces refuse it';
+    expect(provincialWarnings(toProvincial(bare, PROFILES.zhejiang!), bare)).toEqual([warning]);
+    expect(provincialWarnings(toProvincial({ ...bare, level: 2 }, PROFILES.anhui!), { ...bare, level: 2 })).toEqual([warning]);
+    for (const fine of [{ ...bare, tags: ['113'] }, { ...bare, comment: '跑了三次' }, { ...bare, level: 3 as const }, { ...noComment, outcome: 'unrated' as const, level: undefined, tags: [] }]) {
+      expect(provincialWarnings(toProvincial(fine as Outcome, PROFILES.anhui!), fine as Outcome)).toEqual([]);
+    }
   });
 });

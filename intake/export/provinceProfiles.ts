@@ -63,13 +63,17 @@ export function correctedRatingTime(outcome: Pick<Outcome, 'ratedAt' | 'clockOff
 }
 
 /** What a province would refuse in a record, said before it is sent. */
-export function provincialWarnings(record: ProvincialRecord): string[] {
+export function provincialWarnings(record: ProvincialRecord, outcome: Pick<Outcome, 'outcome' | 'level' | 'tags' | 'comment'>): string[] {
   const warnings: string[] = [];
   const evaluated = record.evaluateTime;
   for (const field of ['acceptDate', 'resultDate'] as const) {
     const caseTime = record[field];
     // "yyyy-MM-dd HH:mm:ss" strings compare in time order.
     if (typeof caseTime === 'string' && typeof evaluated === 'string' && evaluated < caseTime) warnings.push(`evaluateTime ${evaluated} is before ${field} ${caseTime}`);
+  }
+  // Provinces refuse a 差评 with neither a reason code nor a text (the citizen left the details screen empty, or the power went).
+  if (outcome.outcome === 'rated' && outcome.level !== undefined && outcome.level <= 2 && outcome.tags.length === 0 && !outcome.comment) {
+    warnings.push('a 差评 without a reason code or a written comment: some provinces refuse it');
   }
   // A free rating rates the window, not a registered case: a province matching projectNo to its cases may refuse it.
   if (record.taskCode === FREE_RATING_TASK_CODE && typeof record.projectNo === 'string' && record.projectNo.startsWith(FREE_RATING_PROJECT_PREFIX)) {

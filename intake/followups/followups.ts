@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Outcome } from '../../contract/outcome';
+import { mergedRating } from '../ingest/mergeRules';
 import type { SealingKeys } from '../devices/sealingKeys';
 import type { FollowupRow, FollowupStore, IntakeStore } from '../store/store';
 import type { WorkingDays } from './workingDays';
@@ -27,7 +28,7 @@ export type FollowupUpdate = z.infer<typeof FollowupUpdateSchema>;
  */
 export function createFollowups(store: IntakeStore, workingDays: WorkingDays, now: () => number = Date.now) {
   function view(row: FollowupRow, sealing: SealingKeys | null) {
-    const outcome = JSON.parse(row.body) as Outcome;
+    const outcome = mergedRating(JSON.parse(row.body) as Outcome, row.detailsBody === null ? undefined : (JSON.parse(row.detailsBody) as Outcome));
     const sealed = outcome.callback.sealedPhone;
     return {
       outcomeId: row.outcomeId,
@@ -61,6 +62,18 @@ export function createFollowups(store: IntakeStore, workingDays: WorkingDays, no
       const cls: FollowupClass = outcome.callback.requested ? 'immediate' : '5wd';
       return tx.openOnIngest(outcome.id, cls, receivedAt, workingDays.deadline(receivedAt, WORKING_DAYS[cls]));
     },
+    /**
+     * The citizen's details of a 差评 arrived after its press: a callback request (实名差评) makes
+     * the follow-up immediate, counted from when it opened.
+     */
+    async onDetails(tx: FollowupStore, pressId: string, details: Outcome): Promise<void> {
+      if (!details.callback.requested) return;
+      const row = await tx.find(pressId);
+      if (!row || row.closedAt !== null || row.class === 'immediate') return;
+      await tx.setClass(pressId, 'immediate', workingDays.deadline(row.openedAt, WORKING_DAYS.immediate));
+    },
+    /** The citizen withdrew the press: its follow-up goes, unless someone already closed it. */
+    onWithdrawn: (tx: FollowupStore, pressId: string): Promise<boolean> => tx.removeUntouched(pressId),
     update(outcomeId: string, update: FollowupUpdate): Promise<'updated' | 'not_found' | 'already_closed'> {
       return store.transaction(async ({ followups }) => {
         const row = await followups.find(outcomeId);

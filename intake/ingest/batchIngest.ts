@@ -5,8 +5,9 @@ import { createDashboardTally } from '../dashboard/dashboardTally';
 import type { Followups } from '../followups/followups';
 import { createChainAudit } from '../integrity/chainAudit';
 import { verifyOutcome, type Verdict } from '../integrity/outcomeVerifier';
-import { outcomeColumns } from '../integrity/storedOutcome';
-import type { IntakeStore } from '../store/store';
+import { outcomeColumns, readStoredOutcome } from '../integrity/storedOutcome';
+import type { IntakeData, IntakeStore } from '../store/store';
+import { decideMerge, mergedRating, type MergeDecision } from './mergeRules';
 
 export interface BatchIngestDeps {
   followups: Followups;
@@ -46,6 +47,37 @@ export function createBatchIngest(store: IntakeStore, { followups, now = Date.no
     return { id, outcome, body, hash, verdict: stored ? null : verifyOutcome(outcome, deviceKey) };
   }
 
+  /** The facts the merge rules need about a new record, read in the transaction that stores it. */
+  async function mergeDecision(tx: IntakeData, outcome: Outcome): Promise<MergeDecision> {
+    if (!outcome.amends) return decideMerge({ record: outcome, kind: 'ending', inForce: await tx.outcomes.ratingInForce(outcome.deviceId, outcome.invitationId) });
+    const [press, sameKindInForce] = await Promise.all([tx.outcomes.mergeView(outcome.amends.outcomeId), tx.outcomes.hasAmendment(outcome.amends.outcomeId, outcome.amends.kind)]);
+    return decideMerge({ record: outcome, kind: 'amendment', press, sameKindInForce });
+  }
+
+  /** What a record in force changes for the consumers of the merged view: counts, follow-ups, hot words. */
+  async function applyMerge(tx: IntakeData, dashboard: ReturnType<typeof createDashboardTally>, decision: MergeDecision, outcome: Outcome, receivedAt: number): Promise<void> {
+    if (decision.effect === 'count') {
+      dashboard.count(outcome, await followups.openFor(tx.followups, outcome, receivedAt));
+      dashboard.comment(outcome);
+      return;
+    }
+    if (decision.effect === 'none' || !outcome.amends) return;
+    const pressId = outcome.amends.outcomeId;
+    const stored = readStoredOutcome((await tx.outcomes.body(pressId)) ?? '');
+    if (!stored.ok) throw new Error(`the press ${pressId} does not read back`);
+    if (decision.effect === 'details') {
+      dashboard.comment(mergedRating(stored.outcome, outcome));
+      await followups.onDetails(tx.followups, pressId, outcome);
+      return;
+    }
+    // Withdrawn: the press leaves the counts. Counts written so far go first, so that removing
+    // its follow-up (whose trigger takes the follow-up out of the same counts) meets them.
+    await tx.outcomes.setMerge(pressId, 'withdrawn');
+    await dashboard.flush(tx.dashboard);
+    await followups.onWithdrawn(tx.followups, pressId);
+    dashboard.count(stored.outcome, false, -1);
+  }
+
   function storeBatch(deviceId: string, checked: Ready[], lateFlags: LateFlag[]) {
     return store.transaction(async (tx) => {
       const receivedAt = now();
@@ -74,8 +106,10 @@ export function createBatchIngest(store: IntakeStore, { followups, now = Date.no
           continue;
         }
         const { trusted } = await chain.admit(outcome);
-        await tx.outcomes.insert({ id: outcome.id, deviceId, bodyHash: hash, body, receivedAt, trusted, columns: outcomeColumns(outcome) });
-        dashboard.count(outcome, await followups.openFor(tx.followups, outcome, receivedAt));
+        const decision = await mergeDecision(tx, outcome);
+        if (decision.finding) await chain.note(deviceId, decision.finding.kind, outcome.seq, outcome.id, decision.finding.detail);
+        await tx.outcomes.insert({ id: outcome.id, deviceId, bodyHash: hash, body, receivedAt, trusted, merge: decision.merge, columns: outcomeColumns(outcome) });
+        await applyMerge(tx, dashboard, decision, outcome, receivedAt);
         results.push({ id, status: 'accepted' });
       }
       const lateFlagResults: LateFlagResult[] = [];

@@ -1,4 +1,4 @@
-import { createHash, sign, type KeyObject } from 'node:crypto';
+import { createHash, sign } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -6,76 +6,19 @@ import sodium from 'libsodium-wrappers';
 import { v7 as uuidv7 } from 'uuid';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Outcome } from '../../contract/outcome';
-import type { UnsealedOutcome } from '../../contract/outcomeChain';
 import { startIntake, type RunningIntake } from '../server';
+import { adminGet, enrolledIntake as enrolledIntakeIn, HARNESS_ADMIN as ADMIN, HARNESS_TOKEN as TOKEN, item, upload } from '../testing/intakeHarness';
 import { chain, newDeviceKey, sealOutcome } from '../testing/signedOutcomes';
 
-const ADMIN = 'integrity-test-admin-token';
-const TOKEN = 'token-for-dev-1-aaaaaaaa';
 let running: RunningIntake[] = [];
 afterEach(async () => {
   await Promise.all(running.map((r) => r.close()));
   running = [];
 });
 
-async function enrolledIntake(now?: () => number) {
-  const intake = await startIntake({
-    dbFile: path.join(mkdtempSync(path.join(tmpdir(), 'integrity-')), 'i.sqlite'),
-    port: 0,
-    corsOrigins: [],
-    adminToken: ADMIN,
-    enrolmentTokens: [{ token: TOKEN, deviceId: 'dev-1', expiresAtMs: Date.now() + 60_000 }],
-    log: () => undefined,
-    ...(now ? { now } : {}),
-  });
-  running.push(intake);
-  const key = newDeviceKey();
-  const enrolled = await intake.app.inject({ method: 'POST', url: '/v1/devices', payload: { enrolmentToken: TOKEN, deviceId: 'dev-1', publicKey: key.x } });
-  expect(enrolled.statusCode).toBe(201);
-  return { intake, key, sealingPublicKey: enrolled.json().sealingPublicKey as string };
-}
+const enrolledIntake = (now?: () => number) => enrolledIntakeIn(running, now);
 
-function item(level: 1 | 2 | 3 | 4 | 5, overrides: Partial<UnsealedOutcome> = {}): Omit<UnsealedOutcome, 'prevHash'> {
-  return {
-    id: uuidv7(),
-    deviceId: 'dev-1',
-    seq: 0,
-    invitationId: uuidv7(),
-    outcome: 'rated',
-    level,
-    tags: level <= 2 ? ['213'] : [],
-    public: true,
-    callback: { requested: false },
-    channel: 'hall-pad',
-    ratedAt: '2026-11-23T10:00:00.000+08:00',
-    monotonicMs: 1,
-    clockOffsetMs: null,
-    input: { method: 'touch', inviteToPressMs: 1500 },
-    event: 'closed',
-    case: { projectNo: `P-${uuidv7().slice(-6)}`, taskCode: 'T1', taskName: '企业设立登记', deptName: '市场监督管理局', regionCode: '340104', userProp: 1 },
-    staff: { loginName: 'li4', name: '李四' },
-    window: { hallCode: 'h1', windowNo: 'A01', windowName: '一号窗口' },
-    questionSetVersion: 'national-2023',
-    flags: [],
-    ...overrides,
-  };
-}
-
-async function upload(intake: RunningIntake, key: { privateKey: KeyObject }, outcomes: unknown[], lateFlags?: unknown[]) {
-  const payload = JSON.stringify({ deviceId: 'dev-1', outcomes, ...(lateFlags ? { lateFlags } : {}) });
-  const timestamp = String(Date.now());
-  const signature = sign(null, Buffer.from(`${timestamp}.${payload}`), key.privateKey).toString('base64url');
-  const response = await intake.app.inject({
-    method: 'POST',
-    url: '/v1/outcomes/batch',
-    headers: { 'content-type': 'application/json', 'x-device-id': 'dev-1', 'x-request-timestamp': timestamp, 'x-signature': signature },
-    payload,
-  });
-  expect(response.statusCode).toBe(200);
-  return response.json() as { results: Array<{ id: string; status: string; code?: string }>; lateFlagResults?: Array<{ outcomeId: string; status: string }> };
-}
-
-const admin = async (intake: RunningIntake, url: string) => (await intake.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${ADMIN}` } })).json();
+const admin = adminGet;
 const report = (intake: RunningIntake) => admin(intake, '/v1/admin/integrity?deviceId=dev-1');
 const stored = (intake: RunningIntake) => (intake.db.prepare('SELECT COUNT(*) AS n FROM outcomes').get() as { n: number }).n;
 
@@ -283,7 +226,7 @@ describe('re-checking what the intake holds', () => {
     await upload(intake, key, [a, b, c]);
     expect(await recheck(intake)).toMatchObject({ checked: 3, verified: 3, failures: [], unverifiable: [] });
     // Seq 2 (a 差评's neighbour) replaced by a good rating signed with the device key but never in this chain.
-    const swapped = chain([{ ...item(5), id: b!.id, seq: 2 }], key.privateKey, { ...a!, hash: 'f'.repeat(64) })[0]!;
+    const swapped = chain([{ ...item(5), id: b!.id, seq: 2, invitationId: b!.invitationId }], key.privateKey, { ...a!, hash: 'f'.repeat(64) })[0]!;
     const body = JSON.stringify(swapped);
     intake.db
       .prepare('UPDATE outcomes SET body = ?, body_hash = ?, level = 5, chain_hash = ?, prev_hash = ?, dept_name = ? WHERE id = ?')

@@ -11,7 +11,11 @@ export type IntegrityEventKind =
   /** content changed after signing */
   | 'tampered'
   /** signed by another key than the device's */
-  | 'bad_outcome_signature';
+  | 'bad_outcome_signature'
+  /** a second ending for an invitation that already has a rating in force (kept, not counted) */
+  | 'second_rating'
+  /** details, confirm or withdrawal of a press this intake does not hold in force (kept, not merged) */
+  | 'orphan_amendment';
 
 export interface IntegrityEvent {
   kind: IntegrityEventKind;

@@ -1,7 +1,7 @@
 import { OutcomeSchema, type Outcome } from '../../contract/outcome';
 
 /** The outcome fields the intake keeps in columns beside the signed body: what counts, exports and audits read. */
-export const OUTCOME_COLUMNS = ['seq', 'outcome', 'level', 'rated_at', 'hall_code', 'window_no', 'staff_login', 'dept_name', 'task_code', 'chain_hash', 'prev_hash', 'flags'] as const;
+export const OUTCOME_COLUMNS = ['seq', 'outcome', 'level', 'rated_at', 'hall_code', 'window_no', 'staff_login', 'dept_name', 'task_code', 'chain_hash', 'prev_hash', 'flags', 'invitation_id', 'amends_id', 'amends_kind'] as const;
 export type OutcomeColumn = (typeof OUTCOME_COLUMNS)[number];
 
 /** Each column's value as the signed body gives it: written on ingest, compared by the re-check. */
@@ -19,6 +19,9 @@ export function outcomeColumns(o: Outcome): Record<OutcomeColumn, string | numbe
     chain_hash: o.hash,
     prev_hash: o.prevHash,
     flags: o.flags.join(','),
+    invitation_id: o.invitationId,
+    amends_id: o.amends?.outcomeId ?? null,
+    amends_kind: o.amends?.kind ?? null,
   };
 }
 

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { PROFILES, provincialWarnings, toProvincial } from '../export/provinceProfiles';
+import { mergedRating } from '../ingest/mergeRules';
 import { readStoredOutcome } from '../integrity/storedOutcome';
 import type { ExportCursor, IntakeStore } from '../store/store';
 import { sendError, type RequireAdmin } from './http';
@@ -43,8 +44,12 @@ export function registerExportRoutes(app: FastifyInstance, deps: { store: Intake
         warnings.push({ outcomeId: row.id, message: 'the stored outcome no longer reads as an outcome: left out of the export; run the integrity re-check for its device' });
         return [];
       }
-      const record = toProvincial(stored.outcome, profile);
-      for (const message of provincialWarnings(record)) warnings.push({ outcomeId: row.id, message });
+      // One rating per invitation: its press with the details the citizen gave after it.
+      const details = row.details === null ? null : readStoredOutcome(row.details);
+      if (details && !details.ok) warnings.push({ outcomeId: row.id, message: 'the stored details of this rating no longer read: exported without them; run the integrity re-check for its device' });
+      const rating = mergedRating(stored.outcome, details?.ok ? details.outcome : undefined);
+      const record = toProvincial(rating, profile);
+      for (const message of provincialWarnings(record, rating)) warnings.push({ outcomeId: row.id, message });
       return [record];
     });
     const last = page[page.length - 1];

@@ -12,6 +12,7 @@
 import type { DashboardBucket, DashboardDimension } from '../../contract/dashboard';
 import type { IntegrityEvent, IntegrityEventKind, SeqGap } from '../integrity/integrityEvents';
 import type { OutcomeColumn } from '../integrity/storedOutcome';
+import type { MergeState, MergeView } from '../ingest/mergeRules';
 
 export interface EnrolmentTokenRow {
   /** Only this device may use the token, when set. */
@@ -52,6 +53,8 @@ export interface NewOutcomeRow {
   body: string;
   receivedAt: number;
   trusted: boolean;
+  /** What the record is to the merged view (ingest/mergeRules.ts). */
+  merge: MergeState;
   columns: Record<OutcomeColumn, string | number | null>;
 }
 
@@ -84,12 +87,24 @@ export interface OutcomeStore {
   list(deviceId: string): Promise<Array<{ id: string; seq: number }>>;
   /** Whether an outcome id is stored for this device. */
   isOfDevice(id: string, deviceId: string): Promise<boolean>;
+  /** A stored record as the merge rules see it. */
+  mergeView(id: string): Promise<MergeView | undefined>;
+  /** The invitation's ending in force (merge state `rating`), if any. */
+  ratingInForce(deviceId: string, invitationId: string): Promise<MergeView | undefined>;
+  /** Whether a press has an amendment of this kind in force. */
+  hasAmendment(pressId: string, kind: string): Promise<boolean>;
+  setMerge(id: string, merge: MergeState): Promise<void>;
+  /** The stored body of a record. */
+  body(id: string): Promise<string | undefined>;
   /** Records a flag the device raised after the outcome was sent (the highest count stands). */
   addLateFlag(outcomeId: string, flag: string, count: number, receivedAt: number): Promise<void>;
   /** Runs of seqs missing below the highest stored one. */
   gaps(deviceId: string): Promise<SeqGap[]>;
-  /** Outcomes received in [from, to), after the cursor, in (receivedAt, id) order. */
-  exportPage(after: ExportCursor, from: number, to: number, limit: number): Promise<Array<{ id: string; receivedAt: number; body: string }>>;
+  /**
+   * Ratings in force (merge state `rating`) received in [from, to), after the cursor, in
+   * (receivedAt, id) order, each with the body of its details in force, if any.
+   */
+  exportPage(after: ExportCursor, from: number, to: number, limit: number): Promise<Array<{ id: string; receivedAt: number; body: string; details: string | null }>>;
   /** A device's stored outcomes in chain order (seq, then storage order), after a position. */
   chainRowsAfter(deviceId: string, after: { seq: number; position: number }, limit: number): Promise<StoredOutcomeRow[]>;
 }
@@ -144,8 +159,10 @@ export interface FollowupRow {
   dueAt: number;
   closedAt: number | null;
   note: string | null;
-  /** The 差评's stored outcome body. */
+  /** The 差评's stored outcome body (its press). */
   body: string;
+  /** The body of the details the citizen gave after the press, if any. */
+  detailsBody: string | null;
 }
 
 export interface FollowupStore {
@@ -154,6 +171,8 @@ export interface FollowupStore {
   find(outcomeId: string): Promise<FollowupRow | undefined>;
   list(openOnly: boolean, limit: number): Promise<FollowupRow[]>;
   setClass(outcomeId: string, cls: FollowupClass, dueAt: number): Promise<void>;
+  /** Removes a follow-up nobody has closed (its 差评 was withdrawn); false when there is none or it is closed. */
+  removeUntouched(outcomeId: string): Promise<boolean>;
   close(outcomeId: string, at: number, note: string): Promise<void>;
 }
 

@@ -73,7 +73,7 @@ export function sqliteDashboard(db: SqliteDb): DashboardStore {
             WHERE hall_code = @hall AND dim = @by AND month BETWEEN @monthFrom AND @monthTo`;
     return `SELECT key, MAX(label) AS label, period, SUM(total) AS total, SUM(l1) AS l1, SUM(l2) AS l2, SUM(l3) AS l3, SUM(l4) AS l4, SUM(l5) AS l5,
                    SUM(unrated) AS unrated, SUM(declined) AS declined, SUM(f_opened) AS opened, SUM(f_closed) AS closed, SUM(f_closed_late) AS closedLate
-              FROM (${source}) GROUP BY key, period ORDER BY period, key`;
+              FROM (${source}) GROUP BY key, period HAVING SUM(total) > 0 ORDER BY period, key`;
   };
 
   // The still-open, not-yet-due follow-ups are few (the followups_open index finds them).

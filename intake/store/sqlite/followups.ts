@@ -9,6 +9,7 @@ interface FollowupColumns {
   closed_at: number | null;
   note: string | null;
   body: string;
+  details_body: string | null;
 }
 
 const toRow = (r: FollowupColumns): FollowupRow => ({
@@ -19,15 +20,19 @@ const toRow = (r: FollowupColumns): FollowupRow => ({
   closedAt: r.closed_at,
   note: r.note,
   body: r.body,
+  detailsBody: r.details_body,
 });
 
 export function sqliteFollowups(db: SqliteDb): FollowupStore {
   const insert = db.prepare('INSERT OR IGNORE INTO followups (outcome_id, class, opened_at, due_at, counted_on_ingest) VALUES (?, ?, ?, ?, 1)');
-  const find = db.prepare<[string], FollowupColumns>('SELECT f.*, o.body FROM followups f JOIN outcomes o ON o.id = f.outcome_id WHERE f.outcome_id = ?');
-  const listOpen = db.prepare<[number], FollowupColumns>(
-    'SELECT f.*, o.body FROM followups f JOIN outcomes o ON o.id = f.outcome_id WHERE f.closed_at IS NULL ORDER BY f.due_at LIMIT ?',
-  );
-  const listAll = db.prepare<[number], FollowupColumns>('SELECT f.*, o.body FROM followups f JOIN outcomes o ON o.id = f.outcome_id ORDER BY f.opened_at DESC LIMIT ?');
+  // The 差评's press, and the details the citizen gave after it (if they did).
+  const select = `SELECT f.*, o.body,
+      (SELECT d.body FROM outcomes d WHERE d.amends_id = f.outcome_id AND d.amends_kind = 'details' AND d.merge = 'amendment') AS details_body
+    FROM followups f JOIN outcomes o ON o.id = f.outcome_id`;
+  const find = db.prepare<[string], FollowupColumns>(`${select} WHERE f.outcome_id = ?`);
+  const listOpen = db.prepare<[number], FollowupColumns>(`${select} WHERE f.closed_at IS NULL ORDER BY f.due_at LIMIT ?`);
+  const listAll = db.prepare<[number], FollowupColumns>(`${select} ORDER BY f.opened_at DESC LIMIT ?`);
+  const removeUntouched = db.prepare('DELETE FROM followups WHERE outcome_id = ? AND closed_at IS NULL');
   const setClass = db.prepare('UPDATE followups SET class = ?, due_at = ? WHERE outcome_id = ?');
   const close = db.prepare('UPDATE followups SET closed_at = ?, note = ? WHERE outcome_id = ? AND closed_at IS NULL');
   return {
@@ -46,6 +51,9 @@ export function sqliteFollowups(db: SqliteDb): FollowupStore {
     },
     async close(outcomeId, at, note) {
       close.run(at, note, outcomeId);
+    },
+    async removeUntouched(outcomeId) {
+      return removeUntouched.run(outcomeId).changes === 1;
     },
   };
 }

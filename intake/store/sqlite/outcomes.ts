@@ -1,3 +1,4 @@
+import type { MergeState, MergeView } from '../../ingest/mergeRules';
 import { OUTCOME_COLUMNS } from '../../integrity/storedOutcome';
 import type { OutcomeStore, StoredOutcomeRow } from '../store';
 import type { SqliteDb } from './sqliteDb';
@@ -5,8 +6,8 @@ import type { SqliteDb } from './sqliteDb';
 export function sqliteOutcomes(db: SqliteDb): OutcomeStore {
   const bodyHash = db.prepare<[string], { body_hash: string }>('SELECT body_hash FROM outcomes WHERE id = ?');
   const insert = db.prepare(
-    `INSERT INTO outcomes (id, device_id, body_hash, body, received_at, trusted, ${OUTCOME_COLUMNS.join(', ')})
-     VALUES (@id, @device_id, @body_hash, @body, @received_at, @trusted, ${OUTCOME_COLUMNS.map((column) => `@${column}`).join(', ')})`,
+    `INSERT INTO outcomes (id, device_id, body_hash, body, received_at, trusted, merge, ${OUTCOME_COLUMNS.join(', ')})
+     VALUES (@id, @device_id, @body_hash, @body, @received_at, @trusted, @merge, ${OUTCOME_COLUMNS.map((column) => `@${column}`).join(', ')})`,
   );
   const atSeq = db.prepare<[string, number], { id: string; chain_hash: string | null; prev_hash: string | null }>(
     'SELECT id, chain_hash, prev_hash FROM outcomes WHERE device_id = ? AND seq = ?',
@@ -25,9 +26,23 @@ export function sqliteOutcomes(db: SqliteDb): OutcomeStore {
      ) WHERE seq > prev + 1 ORDER BY seq`,
   );
   // Pages follow (received_at, id), so a page boundary never skips or repeats an outcome.
-  const exportPage = db.prepare<[number, string, number, number, number], { id: string; received_at: number; body: string }>(
-    'SELECT id, received_at, body FROM outcomes WHERE (received_at, id) > (?, ?) AND received_at >= ? AND received_at < ? ORDER BY received_at, id LIMIT ?',
+  const exportPage = db.prepare<[number, string, number, number, number], { id: string; received_at: number; body: string; details: string | null }>(
+    `SELECT o.id, o.received_at, o.body,
+            (SELECT d.body FROM outcomes d WHERE d.amends_id = o.id AND d.amends_kind = 'details' AND d.merge = 'amendment') AS details
+       FROM outcomes o
+      WHERE (o.received_at, o.id) > (?, ?) AND o.received_at >= ? AND o.received_at < ? AND o.merge = 'rating'
+      ORDER BY o.received_at, o.id LIMIT ?`,
   );
+  const viewColumns = 'id, device_id, invitation_id, outcome, level, merge, amends_id';
+  type ViewRow = { id: string; device_id: string; invitation_id: string; outcome: MergeView['outcome']; level: number | null; merge: MergeState; amends_id: string | null };
+  const toView = (r: ViewRow): MergeView => ({ id: r.id, deviceId: r.device_id, invitationId: r.invitation_id, outcome: r.outcome, level: r.level, merge: r.merge, amendsId: r.amends_id });
+  const mergeView = db.prepare<[string], ViewRow>(`SELECT ${viewColumns} FROM outcomes WHERE id = ?`);
+  const ratingInForce = db.prepare<[string, string], ViewRow>(
+    `SELECT ${viewColumns} FROM outcomes WHERE device_id = ? AND invitation_id = ? AND merge = 'rating' ORDER BY rowid LIMIT 1`,
+  );
+  const hasAmendment = db.prepare<[string, string], { id: string }>("SELECT id FROM outcomes WHERE amends_id = ? AND amends_kind = ? AND merge = 'amendment' LIMIT 1");
+  const setMerge = db.prepare('UPDATE outcomes SET merge = ? WHERE id = ?');
+  const body = db.prepare<[string], { body: string }>('SELECT body FROM outcomes WHERE id = ?');
   // In chain order along the (device_id, seq) index; rowid breaks ties between forked rows.
   const chainRowsAfter = db.prepare<[string, number, number, number], Omit<StoredOutcomeRow, 'bodyHash' | 'receivedAt'> & { body_hash: string; received_at: number }>(
     `SELECT rowid AS position, id, body, body_hash, received_at, ${OUTCOME_COLUMNS.join(', ')}
@@ -39,7 +54,7 @@ export function sqliteOutcomes(db: SqliteDb): OutcomeStore {
       return bodyHash.get(id)?.body_hash;
     },
     async insert(row) {
-      insert.run({ id: row.id, device_id: row.deviceId, body_hash: row.bodyHash, body: row.body, received_at: row.receivedAt, trusted: row.trusted ? 1 : 0, ...row.columns });
+      insert.run({ id: row.id, device_id: row.deviceId, body_hash: row.bodyHash, body: row.body, received_at: row.receivedAt, trusted: row.trusted ? 1 : 0, merge: row.merge, ...row.columns });
     },
     async atSeq(deviceId, seq) {
       const row = atSeq.get(deviceId, seq);
@@ -57,6 +72,23 @@ export function sqliteOutcomes(db: SqliteDb): OutcomeStore {
     async isOfDevice(id, deviceId) {
       return ofDevice.get(id, deviceId) !== undefined;
     },
+    async mergeView(id) {
+      const row = mergeView.get(id);
+      return row && toView(row);
+    },
+    async ratingInForce(deviceId, invitationId) {
+      const row = ratingInForce.get(deviceId, invitationId);
+      return row && toView(row);
+    },
+    async hasAmendment(pressId, kind) {
+      return hasAmendment.get(pressId, kind) !== undefined;
+    },
+    async setMerge(id, merge) {
+      setMerge.run(merge, id);
+    },
+    async body(id) {
+      return body.get(id)?.body;
+    },
     async addLateFlag(outcomeId, flag, n, receivedAt) {
       addLateFlag.run(outcomeId, flag, n, receivedAt);
     },
@@ -64,7 +96,7 @@ export function sqliteOutcomes(db: SqliteDb): OutcomeStore {
       return gaps.all(deviceId).map((g) => ({ fromSeq: g.from_seq, toSeq: g.to_seq }));
     },
     async exportPage(after, from, to, limit) {
-      return exportPage.all(after.receivedAt, after.id, from, to, limit).map((r) => ({ id: r.id, receivedAt: r.received_at, body: r.body }));
+      return exportPage.all(after.receivedAt, after.id, from, to, limit).map((r) => ({ id: r.id, receivedAt: r.received_at, body: r.body, details: r.details }));
     },
     async chainRowsAfter(deviceId, after, limit) {
       return chainRowsAfter.all(deviceId, after.seq, after.position, limit).map(({ body_hash, received_at, ...row }) => ({ ...row, bodyHash: body_hash, receivedAt: received_at }));

@@ -1,0 +1,75 @@
+import { sign, type KeyObject } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { v7 as uuidv7 } from 'uuid';
+import type { UnsealedOutcome } from '../../contract/outcomeChain';
+import { startIntake, type RunningIntake } from '../server';
+import { newDeviceKey } from './signedOutcomes';
+
+/** An intake on a fresh SQLite file with one device enrolled, for tests that go through its routes. */
+export const HARNESS_ADMIN = 'harness-admin-token';
+/** dev-1's enrolment token. */
+export const HARNESS_TOKEN = 'token-for-dev-1-aaaaaaaa';
+
+export async function enrolledIntake(track: RunningIntake[], now?: () => number) {
+  const intake = await startIntake({
+    dbFile: path.join(mkdtempSync(path.join(tmpdir(), 'intake-')), 'i.sqlite'),
+    port: 0,
+    corsOrigins: [],
+    adminToken: HARNESS_ADMIN,
+    enrolmentTokens: [{ token: HARNESS_TOKEN, deviceId: 'dev-1', expiresAtMs: Date.now() + 60_000 }],
+    log: () => undefined,
+    ...(now ? { now } : {}),
+  });
+  track.push(intake);
+  const key = newDeviceKey();
+  const enrolled = await intake.app.inject({ method: 'POST', url: '/v1/devices', payload: { enrolmentToken: HARNESS_TOKEN, deviceId: 'dev-1', publicKey: key.x } });
+  if (enrolled.statusCode !== 201) throw new Error(`enrolment failed: ${enrolled.body}`);
+  return { intake, key, sealingPublicKey: enrolled.json().sealingPublicKey as string };
+}
+
+/** One outcome of dev-1 before chaining (seq and prevHash are set by `chain`). */
+export function item(level: 1 | 2 | 3 | 4 | 5, overrides: Partial<UnsealedOutcome> = {}): Omit<UnsealedOutcome, 'prevHash'> {
+  return {
+    id: uuidv7(),
+    deviceId: 'dev-1',
+    seq: 0,
+    invitationId: uuidv7(),
+    outcome: 'rated',
+    level,
+    tags: level <= 2 ? ['213'] : [],
+    public: true,
+    callback: { requested: false },
+    channel: 'hall-pad',
+    ratedAt: '2026-11-23T10:00:00.000+08:00',
+    monotonicMs: 1,
+    clockOffsetMs: null,
+    input: { method: 'touch', inviteToPressMs: 1500 },
+    event: 'closed',
+    case: { projectNo: `P-${uuidv7().slice(-6)}`, taskCode: 'T1', taskName: '企业设立登记', deptName: '市场监督管理局', regionCode: '340104', userProp: 1 },
+    staff: { loginName: 'li4', name: '李四' },
+    window: { hallCode: 'h1', windowNo: 'A01', windowName: '一号窗口' },
+    questionSetVersion: 'national-2023',
+    flags: [],
+    ...overrides,
+  };
+}
+
+/** Uploads a batch signed by dev-1's key and returns the intake's answer (200 expected). */
+export async function upload(intake: RunningIntake, key: { privateKey: KeyObject }, outcomes: unknown[], lateFlags?: unknown[]) {
+  const payload = JSON.stringify({ deviceId: 'dev-1', outcomes, ...(lateFlags ? { lateFlags } : {}) });
+  const timestamp = String(Date.now());
+  const signature = sign(null, Buffer.from(`${timestamp}.${payload}`), key.privateKey).toString('base64url');
+  const response = await intake.app.inject({
+    method: 'POST',
+    url: '/v1/outcomes/batch',
+    headers: { 'content-type': 'application/json', 'x-device-id': 'dev-1', 'x-request-timestamp': timestamp, 'x-signature': signature },
+    payload,
+  });
+  if (response.statusCode !== 200) throw new Error(`upload answered ${response.statusCode}: ${response.body}`);
+  return response.json() as { results: Array<{ id: string; status: string; code?: string }>; lateFlagResults?: Array<{ outcomeId: string; status: string }> };
+}
+
+/** GET with the admin token, parsed. */
+export const adminGet = async (intake: RunningIntake, url: string) => (await intake.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${HARNESS_ADMIN}` } })).json();
