@@ -7,6 +7,12 @@ import type { StaffSession } from '../../contract/staffSession';
 export interface OutboxRow extends Outcome {
   /** Local bookkeeping, never sent: when the row was written (epoch ms). */
   storedAtMs: number;
+  /**
+   * Local bookkeeping, never sent, unique: what this record is of its invitation. An ending or a
+   * press is `<invitationId>#<round>` (a withdrawal starts the next round); an amendment is
+   * `<pressId>:<kind>`. Two tabs, or a resend, cannot write the same thing twice.
+   */
+  slot?: string;
 }
 
 export type InvitationState = 'pending' | 'ended';
@@ -19,8 +25,10 @@ export interface InvitationRow {
   firstShownAtMs?: number;
   /** Presses after the one that counted: a burst is recorded once and noted here. */
   extraPresses?: number;
-  /** The outcome that ended it, once ended. */
+  /** The outcome that ended it, once ended: for a rated press, the press that amendments refer to. */
   outcomeId?: string;
+  /** How many presses of this invitation were withdrawn (撤销 / 返回): each withdrawal opens it again. */
+  round?: number;
 }
 
 /** A flag learnt after its outcome was signed (a press burst): sent with the next upload. */
@@ -109,5 +117,17 @@ export function openEvaluatorDb(name: string = DB_NAME, durability: 'strict' | '
     ratedCases: 'key, atMs',
     audit: '++id, atMs',
   });
+  // A press is recorded at once and what follows it (details, confirm, withdrawal) as further
+  // records of the same invitation: uniqueness moves from the invitation to the record's slot.
+  db.version(4)
+    .stores({ outbox: 'seq, invitationId, &slot' })
+    .upgrade((tx) =>
+      tx
+        .table('outbox')
+        .toCollection()
+        .modify((row: OutboxRow) => {
+          row.slot = `${row.invitationId}#0`;
+        }),
+    );
   return db;
 }

@@ -6,7 +6,7 @@ import { loadOrCreateDeviceKey } from '../device/deviceKey';
 import { makeInvitation, recordOutcome, testContext } from '../testing/fixtures';
 import { openEvaluatorDb, type EvaluatorDb } from './db';
 import { loadPendingInvitations, storeInvitation } from './invitations';
-import { listOutbox, type SealedEnding } from './outbox';
+import { listOutbox, NothingToAmend, type SealedEnding } from './outbox';
 
 const rated: SealedEnding = {
   outcome: 'rated',
@@ -175,5 +175,39 @@ describe('outbox', () => {
       [early.id, 1500],
       [late.id, undefined],
     ]);
+  });
+  it('links what follows a press to it: details amend the press, a second write of the same amendment returns the first, and nothing amends an invitation without a press', async () => {
+    dbName = `outbox-${crypto.randomUUID()}`;
+    const db = open();
+    const invitation = makeInvitation();
+    await storeInvitation(db, invitation);
+    const press: SealedEnding = { outcome: 'rated', level: 2, tags: [], isPublic: true, callback: { requested: false }, input: { method: 'touch', inviteToPressMs: 900 } };
+    await expect(recordOutcome(db, invitation, { ...press, amends: { kind: 'details' } }, ctx)).rejects.toBeInstanceOf(NothingToAmend);
+    const pressed = await recordOutcome(db, invitation, press, ctx);
+    expect(await loadPendingInvitations(db)).toEqual([]);
+    const details = { ...rated, level: 2 as const, tags: ['213'], amends: { kind: 'details' as const } };
+    const amended = await recordOutcome(db, invitation, details, ctx);
+    expect(amended).toMatchObject({ seq: 2, prevHash: pressed.hash, tags: ['213'], amends: { outcomeId: pressed.id, kind: 'details' } });
+    expect(OutcomeSchema.safeParse(amended).success).toBe(true);
+    expect(await recordOutcome(db, invitation, details, ctx)).toEqual(amended);
+    // The invitation stays ended: a second press (another tab, a resend) returns the first press.
+    expect(await recordOutcome(db, invitation, { ...press, level: 5 }, ctx)).toEqual(pressed);
+    expect((await listOutbox(db)).map((o) => o.seq)).toEqual([1, 2]);
+  });
+
+  it('a withdrawal opens the invitation again for a new press, which is a new round of its own', async () => {
+    dbName = `outbox-${crypto.randomUUID()}`;
+    const db = open();
+    const invitation = makeInvitation();
+    await storeInvitation(db, invitation);
+    const press: SealedEnding = { outcome: 'rated', level: 1, tags: [], isPublic: true, callback: { requested: false }, input: { method: 'touch', inviteToPressMs: 900 } };
+    const first = await recordOutcome(db, invitation, press, ctx);
+    const withdrawal = await recordOutcome(db, invitation, { ...press, amends: { kind: 'withdrawal' } }, ctx);
+    expect(withdrawal.amends).toEqual({ outcomeId: first.id, kind: 'withdrawal' });
+    expect((await loadPendingInvitations(db)).map((p) => p.invitation.id)).toEqual([invitation.id]);
+    const second = await recordOutcome(db, invitation, { ...press, level: 4 }, ctx);
+    expect(second).toMatchObject({ seq: 3, level: 4 });
+    expect(second.id).not.toBe(first.id);
+    await expect(recordOutcome(db, invitation, { ...press, amends: { kind: 'withdrawal' } }, ctx)).resolves.toMatchObject({ seq: 4, amends: { outcomeId: second.id } });
   });
 });

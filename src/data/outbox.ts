@@ -17,6 +17,16 @@ const RECENT_RATINGS_KEPT = 50;
 /** The ending of an invitation with the callback phone already sealed (never in clear here). */
 export type SealedEnding = Omit<Ending, 'callback'> & { callback: Outcome['callback'] };
 
+/** An amendment names no press the recorder can find: nothing was written. */
+export class NothingToAmend extends Error {}
+
+// The schema (zod) stays out of the first screen's bundle (initial JS budget) but starts loading
+// with this module, so it is in memory before any press: a new build deployed meanwhile, whose
+// server no longer has this build's chunks, cannot keep the press from being recorded.
+const loadSchema = () => import('../../contract/outcome');
+let outcomeSchema = loadSchema();
+const schema = () => (outcomeSchema = outcomeSchema.catch(loadSchema));
+
 export interface RecordContext {
   context: DeviceContext;
   clockOffsetMs: number | null;
@@ -55,8 +65,13 @@ export function createOutcomeRecorder(db: EvaluatorDb, sign: OutcomeSigner, subt
     const [row, ratedCase, headRow, recentRow] = await db.transaction('r', db.invitations, db.ratedCases, db.meta, () =>
       Promise.all([db.invitations.get(invitation.id), db.ratedCases.get(caseKey), db.meta.get(CHAIN_HEAD_KEY), db.meta.get(RECENT_RATINGS_KEY)]),
     );
-    if (row?.state === 'ended') {
-      const existing = await db.outbox.where('invitationId').equals(invitation.id).first();
+    const round = row?.round ?? 0;
+    // What follows a press refers to it; the press is whatever ended this invitation's round.
+    const pressId = ending.amends ? row?.outcomeId : undefined;
+    if (ending.amends && (row?.state !== 'ended' || pressId === undefined)) throw new NothingToAmend(`invitation ${invitation.id} has no press to amend`);
+    const slot = ending.amends ? `${pressId}:${ending.amends.kind}` : `${invitation.id}#${round}`;
+    if (ending.amends || row?.state === 'ended') {
+      const existing = await db.outbox.where('slot').equals(slot).first();
       if (existing) return stripLocal(existing);
     }
     const head = (headRow?.value as ChainHead | undefined) ?? { seq: 0, hash: GENESIS_HASH };
@@ -92,7 +107,7 @@ export function createOutcomeRecorder(db: EvaluatorDb, sign: OutcomeSigner, subt
         : {}),
       window: { hallCode: context.hall.code, windowNo: context.window.no, windowName: context.window.name },
       questionSetVersion: context.policies.questionSetVersion,
-      flags: anomalyFlags({
+      flags: ending.amends ? [] : anomalyFlags({
         outcome: ending.outcome,
         inviteToPressMs: ending.input.inviteToPressMs,
         staffPairedAtMs: rc.signedIn?.pairedAtMs ?? null,
@@ -105,39 +120,44 @@ export function createOutcomeRecorder(db: EvaluatorDb, sign: OutcomeSigner, subt
         minutesToShiftEnd: minutesUntil(context.policies.anomalies.shiftEnd, Date.now()),
         policy: context.policies.anomalies,
       }),
+      ...(ending.amends && pressId !== undefined ? { amends: { outcomeId: pressId, kind: ending.amends.kind } } : {}),
       prevHash: head.hash,
     } satisfies UnsealedOutcome;
     const sealed = await sealOutcome(unsealed, sign, subtle);
-    // The schema (zod) loads with the first outcome, not with the first screen (initial JS budget).
-    const { OutcomeSchema } = await import('../../contract/outcome');
+    const { OutcomeSchema } = await schema();
     const outcome = OutcomeSchema.parse(sealed);
 
-    const newRecent = ending.outcome === 'rated' ? [...recent, Date.now()].slice(-RECENT_RATINGS_KEPT) : recent;
+    const newRecent = ending.outcome === 'rated' && !ending.amends ? [...recent, Date.now()].slice(-RECENT_RATINGS_KEPT) : recent;
+    const withdrawn = ending.amends?.kind === 'withdrawal';
+    // A press or an ending closes the invitation's round; a withdrawal opens the next one.
+    const invitationAfter = ending.amends
+      ? withdrawn
+        ? { state: 'pending' as const, outcomeId: undefined, round: round + 1 }
+        : null
+      : { state: 'ended' as const, outcomeId: outcome.id, round };
     try {
       await db.transaction('rw', [db.outbox, db.invitations, db.meta, db.ratedCases], async () => {
         // Issued together: each IndexedDB request is a round trip, and this is the press → durable path.
         // Requests run in order, so the head read sees the state before this transaction's writes.
         const [current] = await Promise.all([
           db.meta.get(CHAIN_HEAD_KEY),
-          db.outbox.add({ ...outcome, storedAtMs: Date.now() }),
+          db.outbox.add({ ...outcome, storedAtMs: Date.now(), slot }),
           db.meta.put({ key: CHAIN_HEAD_KEY, value: { seq: outcome.seq, hash: outcome.hash } }),
           db.meta.put({ key: RECENT_RATINGS_KEY, value: newRecent }),
-          db.invitations.put({
-            ...(row ?? { id: invitation.id, invitation, receivedAtMs: invitation.receivedAtMs }),
-            state: 'ended',
-            outcomeId: outcome.id,
-          }),
-          db.ratedCases.put({ key: caseKey, outcomeId: outcome.id, atMs: Date.now() }),
+          ...(invitationAfter
+            ? [db.invitations.put({ ...(row ?? { id: invitation.id, invitation, receivedAtMs: invitation.receivedAtMs }), ...invitationAfter })]
+            : []),
+          ...(ending.amends ? [] : [db.ratedCases.put({ key: caseKey, outcomeId: outcome.id, atMs: Date.now() })]),
         ]);
         const seen = (current?.value as ChainHead | undefined) ?? { seq: 0, hash: GENESIS_HASH };
         if (seen.seq !== head.seq || seen.hash !== head.hash) throw new ChainHeadMoved();
       });
     } catch (error) {
       if (error instanceof ChainHeadMoved) return attempt(invitation, ending, rc);
-      // A key was taken: either another tab ended this invitation first (unique invitationId),
-      // or it wrote the next seq before this transaction could see the head move.
+      // A key was taken: either another tab wrote this record first (unique slot), or it wrote
+      // the next seq before this transaction could see the head move.
       if (error instanceof Error && error.name === 'ConstraintError') {
-        const existing = await db.outbox.where('invitationId').equals(invitation.id).first();
+        const existing = await db.outbox.where('slot').equals(slot).first();
         return existing ? stripLocal(existing) : attempt(invitation, ending, rc);
       }
       throw error;
@@ -147,9 +167,11 @@ export function createOutcomeRecorder(db: EvaluatorDb, sign: OutcomeSigner, subt
 
   return {
     /**
-     * Writes one invitation's outcome. The promise settles after the commit, so a caller that
-     * waits for it knows the outcome is durable. A second call for the same invitation returns
-     * the first outcome unchanged: one outcome per invitation.
+     * Writes one record of an invitation: its ending (a press, or unrated/declined) or an
+     * amendment of its press (details, confirm, withdrawal). The promise settles after the commit,
+     * so a caller that waits for it knows the record is durable. A second call for the same
+     * record (the same round's ending, the same press's amendment of a kind) returns the first
+     * unchanged: one ending per invitation and round.
      */
     record(invitation: Invitation, ending: SealedEnding, rc: RecordContext): Promise<Outcome> {
       const run = queue.then(() => attempt(invitation, ending, rc));
@@ -161,8 +183,9 @@ export function createOutcomeRecorder(db: EvaluatorDb, sign: OutcomeSigner, subt
 
 export type OutcomeRecorder = ReturnType<typeof createOutcomeRecorder>;
 
-function stripLocal(row: OutboxRow): Outcome {
-  const { storedAtMs: _stored, ...outcome } = row;
+/** The outcome as signed and sent, without the outbox's own bookkeeping. */
+export function stripLocal(row: OutboxRow): Outcome {
+  const { storedAtMs: _stored, slot: _slot, ...outcome } = row;
   return outcome;
 }
 

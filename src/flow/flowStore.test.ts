@@ -173,11 +173,66 @@ describe('flow store', () => {
     store.getState().send({ type: 'SET_PHONE', value: '13800138000' });
     store.getState().send({ type: 'SUBMIT' });
     await until(store, 'thanks');
-    const [outcome] = await db.outbox.toArray();
-    expect(outcome).toMatchObject({ level: 1, callback: { requested: true } });
-    expect(outcome?.callback).not.toHaveProperty('sealedPhone');
-    expect(JSON.stringify(outcome)).not.toContain('13800138000');
+    const [press, details, ...more] = await db.outbox.orderBy('seq').toArray();
+    expect(more).toEqual([]);
+    expect(press).toMatchObject({ outcome: 'rated', level: 1, tags: [], callback: { requested: false } });
+    expect(press).not.toHaveProperty('amends');
+    expect(details).toMatchObject({ level: 1, tags: ['113'], callback: { requested: true }, amends: { outcomeId: press!.id, kind: 'details' } });
+    expect(details?.callback).not.toHaveProperty('sealedPhone');
+    expect(JSON.stringify([press, details])).not.toContain('13800138000');
     expect(store.getState().lastError).toMatch(/callback phone not kept: no intake sealing key/);
+  });
+
+  it('a 差评 press is durable before the details screen paints; a reload there leaves it standing and never shows the case again', async () => {
+    const { store, db, name } = setup();
+    await store.setContext(testContext);
+    const invitation = makeInvitation();
+    await store.receiveInvitation(invitation);
+    const observer: EvaluatorDb = openEvaluatorDb(name);
+    cleanup.push(() => observer.close());
+    const seenAtDetails: Promise<number>[] = [];
+    const unsubscribe = store.subscribe((state, previous) => {
+      if (state.flow.screen.name === 'details' && previous.flow.screen.name !== 'details') seenAtDetails.push(observer.outbox.count());
+    });
+    store.getState().send({ type: 'PRESS', level: 1, method: 'touch' });
+    await until(store, 'details');
+    unsubscribe();
+    expect(await Promise.all(seenAtDetails)).toEqual([1]);
+    // The page dies on the details screen: a new page on the same database restores nothing to rate.
+    store.dispose();
+    const again = setup(name);
+    await again.store.setContext(testContext);
+    await again.store.restore();
+    await settle();
+    expect(again.store.getState().flow.screen.name).toBe('idle');
+    expect(await db.outbox.toArray()).toMatchObject([{ invitationId: invitation.id, outcome: 'rated', level: 1 }]);
+  });
+
+  it('a withdrawn press (返回) opens the invitation again: after a reload it is rated afresh, and the chain holds press, withdrawal and the new rating', async () => {
+    const { store, db, clock, name } = setup();
+    await store.setContext(testContext);
+    const invitation = makeInvitation();
+    await store.receiveInvitation(invitation);
+    store.getState().send({ type: 'PRESS', level: 2, method: 'touch' });
+    await until(store, 'details');
+    clock.advance(1000);
+    store.getState().send({ type: 'BACK' });
+    await until(store, 'rating');
+    store.dispose();
+    const again = setup(name);
+    await again.store.setContext(testContext);
+    await again.store.restore();
+    await until(again.store, 'rating');
+    again.store.getState().send({ type: 'PRESS', level: 4, method: 'touch' });
+    await until(again.store, 'thanks');
+    const records = await db.outbox.orderBy('seq').toArray();
+    expect(records.map((r) => [r.level, r.amends?.kind ?? null])).toEqual([
+      [2, null],
+      [2, 'withdrawal'],
+      [4, null],
+    ]);
+    expect(records[1]?.amends?.outcomeId).toBe(records[0]?.id);
+    expect(new Set(records.map((r) => r.invitationId))).toEqual(new Set([invitation.id]));
   });
 
   it('starts a free rating only on the idle screen, with the hall policy on and a staff member signed in; its outcome is flagged', async () => {

@@ -4,7 +4,7 @@ import type { StaffSession } from '../../contract/staffSession';
 import type { Invitation } from '../../contract/invitation';
 import type { EvaluatorDb } from '../data/db';
 import { loadPendingInvitations, markInvitationShown, noteExtraPresses, storeInvitation } from '../data/invitations';
-import { createOutcomeRecorder, type OutcomeSigner, type SealedEnding } from '../data/outbox';
+import { createOutcomeRecorder, NothingToAmend, type OutcomeSigner, type SealedEnding } from '../data/outbox';
 import { outcomeSigner } from '../device/deviceKey';
 import { sealPhone } from '../integrity/sealPhone';
 import { loadDeviceContext, saveDeviceContext } from '../data/deviceContext';
@@ -170,7 +170,9 @@ export function createFlowStore(deps: FlowStoreDeps): FlowStore {
           },
           (error: unknown) => {
             reportError(error);
-            dispatch({ type: 'SAVE_FAILED', invitationId: invitation.id, error: String(error), now: deps.now() });
+            // Retrying cannot make a press appear: the flow goes on, the error stays on record.
+            if (error instanceof NothingToAmend) dispatch({ type: 'SAVED', invitationId: invitation.id, now: deps.now() });
+            else dispatch({ type: 'SAVE_FAILED', invitationId: invitation.id, error: String(error), now: deps.now() });
           },
         );
         return;

@@ -36,7 +36,15 @@ const ratingState = () => transition(initialFlowState, invite(), P).state;
 /** The moment the details screen takes input, armed by the timer's tick. */
 const D = T0 + 3000 + DETAILS_INPUT_GUARD_MS;
 const detailsState = (level: 1 | 2 = 1) =>
-  run(ratingState(), { type: 'PRESS', level, method: 'touch', now: T0 + 3000 }, { type: 'TICK', now: D }).state;
+  run(ratingState(), { type: 'PRESS', level, method: 'touch', now: T0 + 3000 }, { type: 'SAVED', invitationId: inv.id, now: T0 + 3000 }, { type: 'TICK', now: D }).state;
+const pressRecord = (level: 1 | 2 | 3 | 4 | 5, inviteToPressMs: number, method = 'touch') => ({
+  outcome: 'rated',
+  level,
+  tags: [],
+  isPublic: true,
+  callback: { requested: false },
+  input: { method, inviteToPressMs },
+});
 
 describe('idle', () => {
   it('shows the rating screen on an invitation and records when it was first shown', () => {
@@ -87,12 +95,16 @@ describe('rating', () => {
     expect(transition(ratingState(), { type: 'PRESS', level, method: 'touch', now: T0 }, P).state.screen.name).toBe('saving');
   });
 
-  it.each([1, 2] as const)('opens the details screen for 差评 level %i', (level) => {
+  it.each([1, 2] as const)('records the 差评 press %i at once, and opens the details screen only once it is durable', (level) => {
     const { state, effects } = transition(ratingState(), { type: 'PRESS', level, method: 'touch', now: T0 + 500 }, P);
-    const screen = screenAs(state, 'details');
+    const saving = screenAs(state, 'saving');
+    expect(saving.ending).toEqual(pressRecord(level, 500));
+    expect(effects).toEqual([{ type: 'save', invitation: inv, ending: saving.ending }]);
+    expect(transition(state, { type: 'TICK', now: T0 + 10 ** 7 }, P).state).toBe(state);
+    const screen = screenAs(transition(state, { type: 'SAVED', invitationId: inv.id, now: T0 + 520 }, P).state, 'details');
     expect(screen.draft.level).toBe(level);
-    expect(screen.deadlineMs).toBe(T0 + 500 + P.detailsTimeoutSec * 1000);
-    expect(effects).toEqual([]);
+    expect(screen.pressedAtMs).toBe(T0 + 500);
+    expect(screen.deadlineMs).toBe(T0 + 520 + P.detailsTimeoutSec * 1000);
   });
 
   it('records a decline as declined with no details', () => {
@@ -160,7 +172,8 @@ describe('details', () => {
       { type: 'SET_PUBLIC', value: false, now: D + 3000 },
       { type: 'SUBMIT', now: D + 4000 },
     );
-    expect(screenAs(state, 'saving').ending).toEqual({
+    const saving = screenAs(state, 'saving');
+    expect(saving.ending).toEqual({
       outcome: 'rated',
       level: 1,
       tags: ['113'],
@@ -168,12 +181,19 @@ describe('details', () => {
       isPublic: false,
       callback: { requested: false },
       input: { method: 'touch', inviteToPressMs: 3000 },
+      amends: { kind: 'details' },
     });
+    expect(screenAs(transition(state, { type: 'SAVED', invitationId: inv.id, now: D + 4100 }, P).state, 'thanks').invitationId).toBe(inv.id);
   });
 
-  it('goes back to the rating screen with a fresh timeout', () => {
-    const { state } = transition(detailsState(), { type: 'BACK', now: D + 9000 }, P);
-    expect(screenAs(state, 'rating').deadlineMs).toBe(D + 9000 + P.inviteTimeoutSec * 1000);
+  it('going back withdraws the press (a record of its own), then shows the rating screen with a fresh timeout', () => {
+    const { state, effects } = transition(detailsState(), { type: 'BACK', now: D + 9000 }, P);
+    const saving = screenAs(state, 'saving');
+    expect(saving.ending).toEqual({ ...pressRecord(1, 3000), amends: { kind: 'withdrawal' } });
+    expect(effects).toEqual([{ type: 'save', invitation: inv, ending: saving.ending }]);
+    const back = transition(state, { type: 'SAVED', invitationId: inv.id, now: D + 9050 }, P).state;
+    expect(screenAs(back, 'rating').deadlineMs).toBe(D + 9050 + P.inviteTimeoutSec * 1000);
+    expect(screenAs(back, 'rating').shownAtMs).toBe(T0);
   });
 
   it('on inactivity keeps the chosen level and what was entered, dropping an unusable phone', () => {
@@ -181,11 +201,19 @@ describe('details', () => {
     const deadline = screenAs(base, 'details').deadlineMs;
     expect(transition(base, { type: 'TICK', now: deadline - 1 }, P).state.screen.name).toBe('details');
     const { state } = transition(base, { type: 'TICK', now: deadline }, P);
-    expect(screenAs(state, 'saving').ending).toMatchObject({ outcome: 'rated', level: 2, tags: ['213'], callback: { requested: false } });
+    expect(screenAs(state, 'saving').ending).toMatchObject({ outcome: 'rated', level: 2, tags: ['213'], callback: { requested: false }, amends: { kind: 'details' } });
+  });
+
+  it('on inactivity with nothing chosen writes nothing more: the recorded press stands alone', () => {
+    const base = detailsState(2);
+    const deadline = screenAs(base, 'details').deadlineMs;
+    const { state, effects } = transition(base, { type: 'TICK', now: deadline }, P);
+    expect(effects).toEqual([]);
+    expect(screenAs(state, 'thanks').invitationId).toBe(inv.id);
   });
 
   it('ignores taps until armed after the press that opened it: a mashed 非常不满意 ticks nothing', () => {
-    const before = transition(ratingState(), { type: 'PRESS', level: 1, method: 'touch', now: T0 + 3000 }, P).state;
+    const before = run(ratingState(), { type: 'PRESS', level: 1, method: 'touch', now: T0 + 3000 }, { type: 'SAVED', invitationId: inv.id, now: T0 + 3000 }).state;
     expect(screenAs(before, 'details').inputArmed).toBe(false);
     expect(nextDeadline(before.screen)).toBe(D);
     for (const event of [
@@ -286,15 +314,22 @@ describe('elderly mode (适老化)', () => {
   const off = { ...P, elderly: { ...P.elderly, mode: 'off' as const } };
   const elderlyRating = (policies = offered) =>
     transition(transition(initialFlowState, { type: 'SET_ELDERLY', value: true, now: T0 - 1 }, policies).state, invite(), policies).state;
-  const press1 = (state: FlowState, policies = offered, now = T0 + 3000) =>
-    transition(state, { type: 'PRESS', level: 1, method: 'touch', now }, policies);
+  /** A 非常不满意 press, recorded (SAVED) the same millisecond. */
+  const press1 = (state: FlowState, policies = offered, now = T0 + 3000) => {
+    const pressed = transition(state, { type: 'PRESS', level: 1, method: 'touch', now }, policies);
+    const saved = transition(pressed.state, { type: 'SAVED', invitationId: inv.id, now }, policies);
+    return { pressed, state: saved.state, effects: [...pressed.effects, ...saved.effects] };
+  };
 
-  it('asks to confirm a 非常不满意 before anything is recorded; 确认 goes on to the details screen', () => {
-    const pressed = press1(elderlyRating());
-    const confirm = screenAs(pressed.state, 'confirm');
+  it('records the 非常不满意 press at once, then asks to confirm; 确认 is a record too and goes on to the details screen', () => {
+    const { pressed, state, effects } = press1(elderlyRating());
+    expect(screenAs(pressed.state, 'saving').after).toMatchObject({ name: 'confirm', level: 1 });
+    expect(effects).toEqual([{ type: 'save', invitation: inv, ending: pressRecord(1, 3000) }]);
+    const confirm = screenAs(state, 'confirm');
     expect(confirm.level).toBe(1);
-    expect(pressed.effects).toEqual([]);
-    const confirmed = transition(pressed.state, { type: 'CONFIRM', now: T0 + 5000 }, offered);
+    const confirming = transition(state, { type: 'CONFIRM', now: T0 + 5000 }, offered);
+    expect(confirming.effects).toEqual([{ type: 'save', invitation: inv, ending: { ...pressRecord(1, 3000), amends: { kind: 'confirm' } } }]);
+    const confirmed = transition(confirming.state, { type: 'SAVED', invitationId: inv.id, now: T0 + 5000 }, offered);
     const details = screenAs(confirmed.state, 'details');
     expect(details.draft.level).toBe(1);
     // The press time is the first press, not the confirmation: invite-to-press stays honest.
@@ -306,13 +341,15 @@ describe('elderly mode (适老化)', () => {
     expect(screenAs(transition(confirmed.state, { type: 'TICK', now: T0 + 5000 + DETAILS_INPUT_GUARD_MS }, offered).state, 'details').inputArmed).toBe(true);
   });
 
-  it('撤销 goes back to the rating screen with nothing recorded, and a new level can be chosen', () => {
-    const undone = transition(press1(elderlyRating()).state, { type: 'UNDO', now: T0 + 4000 }, offered);
+  it('撤销 is a signed withdrawal of the press, then the rating screen again, where a new level can be chosen', () => {
+    const undoing = transition(press1(elderlyRating()).state, { type: 'UNDO', now: T0 + 4000 }, offered);
+    expect(undoing.effects).toEqual([{ type: 'save', invitation: inv, ending: { ...pressRecord(1, 3000), amends: { kind: 'withdrawal' } } }]);
+    const undone = transition(undoing.state, { type: 'SAVED', invitationId: inv.id, now: T0 + 4010 }, offered);
     const rating = screenAs(undone.state, 'rating');
-    expect(rating.deadlineMs).toBe(T0 + 4000 + P.inviteTimeoutSec * 1000);
-    expect(undone.effects).toEqual([]);
+    expect(rating.deadlineMs).toBe(T0 + 4010 + P.inviteTimeoutSec * 1000);
     const rated = transition(undone.state, { type: 'PRESS', level: 4, method: 'touch', now: T0 + 5000 }, offered);
     expect(rated.effects).toMatchObject([{ type: 'save', ending: { outcome: 'rated', level: 4 } }]);
+    expect((rated.effects[0] as { ending: object }).ending).not.toHaveProperty('amends');
   });
 
   it('mashed presses on the confirm screen neither confirm nor undo', () => {
@@ -321,12 +358,13 @@ describe('elderly mode (适老化)', () => {
     expect(mashed.state).toBe(pressed);
   });
 
-  it('a citizen who walks away from the confirm step keeps their 非常不满意: it is recorded, never dropped', () => {
+  it('a citizen who walks away from the confirm step keeps their 非常不满意: the recorded press stands, nothing more is written', () => {
     const pressed = press1(elderlyRating()).state;
     expect(nextDeadline(pressed.screen)).toBe(T0 + 3000 + CONFIRM_WAIT_MS);
     expect(transition(pressed, { type: 'TICK', now: T0 + 3000 + CONFIRM_WAIT_MS - 1 }, offered).state).toBe(pressed);
     const timedOut = transition(pressed, { type: 'TICK', now: T0 + 3000 + CONFIRM_WAIT_MS }, offered);
-    expect(timedOut.effects).toMatchObject([{ type: 'save', ending: { outcome: 'rated', level: 1, input: { inviteToPressMs: 3000 } } }]);
+    expect(timedOut.effects).toEqual([]);
+    expect(screenAs(timedOut.state, 'thanks').invitationId).toBe(inv.id);
   });
 
   it('without elderly mode, or with it switched off by the hall, 非常不满意 opens the details screen at once', () => {
@@ -336,8 +374,9 @@ describe('elderly mode (适老化)', () => {
   });
 
   it('only 非常不满意 is guarded: 不满意 goes to details, good levels are saved at once', () => {
-    expect(transition(elderlyRating(), { type: 'PRESS', level: 2, method: 'touch', now: T0 + 1 }, offered).state.screen.name).toBe('details');
-    expect(transition(elderlyRating(), { type: 'PRESS', level: 5, method: 'touch', now: T0 + 1 }, offered).state.screen.name).toBe('saving');
+    const saved = (level: 2 | 5) => run(elderlyRating(), { type: 'PRESS', level, method: 'touch', now: T0 + 1 }, { type: 'SAVED', invitationId: inv.id, now: T0 + 2 }).state.screen.name;
+    expect(saved(2)).toBe('details');
+    expect(saved(5)).toBe('thanks');
   });
 
   it('is reset for the next citizen once the thanks screen ends', () => {

@@ -1,5 +1,5 @@
 import type { Invitation } from '../../contract/invitation';
-import type { InputMethod, OutcomeKind } from '../../contract/outcome';
+import type { AmendmentKind, InputMethod, OutcomeKind } from '../../contract/outcome';
 import type { Policies } from '../../contract/hallConfig';
 import { COMMENT_MAX_CHARS, isBadLevel, isTagOfLevel, type Level } from '../../contract/ratingCodes';
 
@@ -25,7 +25,11 @@ export interface DetailsDraft {
   phoneInvalid: boolean;
 }
 
-/** Everything the flow decides about how an invitation ended; the outbox adds the rest. */
+/**
+ * One record the flow decides on: how an invitation ended (a press, or unrated / declined), or
+ * what the citizen did after a press (`amends`: details, confirm, withdrawal). The outbox adds
+ * the rest, and the id of the press an amendment refers to.
+ */
 export interface Ending {
   outcome: OutcomeKind;
   level?: Level;
@@ -34,7 +38,11 @@ export interface Ending {
   isPublic: boolean;
   callback: { requested: boolean; phone?: string };
   input: { method: InputMethod; inviteToPressMs: number | null };
+  amends?: { kind: AmendmentKind };
 }
+
+/** Where the flow goes once a record is durable: the thanks screen unless the citizen still has a step to take. */
+export type AfterSaving = { name: 'thanks' } | { name: 'details'; level: Level; method: InputMethod; pressedAtMs: number } | { name: 'confirm'; level: Level; method: InputMethod; pressedAtMs: number } | { name: 'rating' };
 
 interface Showing {
   current: PendingInvitation;
@@ -57,7 +65,7 @@ export type Screen =
     } & Showing)
   | ({
       name: 'confirm';
-      /** Elderly mode: the 非常不满意 press waits here for 确认 or 撤销 before anything is recorded. */
+      /** Elderly mode: the 非常不满意 press, already recorded, waits here for 确认 or 撤销 (a withdrawal). */
       level: Level;
       pressedAtMs: number;
       method: InputMethod;
@@ -66,12 +74,15 @@ export type Screen =
   | {
       name: 'saving';
       current: PendingInvitation;
+      /** When the rating screen first showed this invitation. */
+      shownAtMs: number;
       ending: Ending;
+      after: AfterSaving;
       extraPresses: number;
       /** The screen the citizen acted on; it stays up, untouched, until the write is durable. */
       behind?: RatingScreenState | DetailsScreenState | ConfirmScreenState;
     }
-  | { name: 'saveFailed'; current: PendingInvitation; ending: Ending; error: string; retryAtMs: number; extraPresses: number }
+  | { name: 'saveFailed'; current: PendingInvitation; shownAtMs: number; ending: Ending; after: AfterSaving; error: string; retryAtMs: number; extraPresses: number }
   | { name: 'thanks'; deadlineMs: number; invitationId: string; extraPresses: number };
 
 export type RatingScreenState = Extract<Screen, { name: 'rating' }>;
@@ -171,38 +182,19 @@ export function transition(state: FlowState, event: FlowEvent, policies: Policie
     case 'rating':
       switch (event.type) {
         case 'PRESS': {
-          const inviteToPressMs = Math.max(0, event.now - screen.shownAtMs);
+          const press = pressEnding(event.level, event.method, Math.max(0, event.now - screen.shownAtMs));
+          // The press is recorded before anything else paints; a 差评's details and the elderly
+          // confirm follow it as records of their own, so a power cut there cannot erase it.
           if (event.level === 1 && isElderly(state, policies)) {
-            return {
-              state: {
-                ...state,
-                screen: {
-                  name: 'confirm',
-                  current: screen.current,
-                  shownAtMs: screen.shownAtMs,
-                  level: event.level,
-                  pressedAtMs: event.now,
-                  method: event.method,
-                  deadlineMs: event.now + CONFIRM_WAIT_MS,
-                },
-              },
-              effects: [],
-            };
+            return save(state, screen, press, { name: 'confirm', level: event.level, method: event.method, pressedAtMs: event.now });
           }
-          if (isBadLevel(event.level)) return openDetails(state, screen, event.level, event.method, event.now, event.now, policies);
-          return save(state, screen, {
-            outcome: 'rated',
-            level: event.level,
-            tags: [],
-            isPublic: true,
-            callback: { requested: false },
-            input: { method: event.method, inviteToPressMs },
-          });
+          if (isBadLevel(event.level)) return save(state, screen, press, { name: 'details', level: event.level, method: event.method, pressedAtMs: event.now });
+          return save(state, screen, press, { name: 'thanks' });
         }
         case 'DECLINE':
-          return save(state, screen, emptyEnding('declined'));
+          return save(state, screen, emptyEnding('declined'), { name: 'thanks' });
         case 'TICK':
-          return event.now >= screen.deadlineMs ? save(state, screen, emptyEnding('unrated')) : same;
+          return event.now >= screen.deadlineMs ? save(state, screen, emptyEnding('unrated'), { name: 'thanks' }) : same;
         default:
           return same;
       }
@@ -210,19 +202,12 @@ export function transition(state: FlowState, event: FlowEvent, policies: Policie
     case 'confirm':
       switch (event.type) {
         case 'CONFIRM':
-          return openDetails(state, screen, screen.level, screen.method, screen.pressedAtMs, event.now, policies);
+          return save(state, screen, amendment(screen, 'confirm'), { name: 'details', level: screen.level, method: screen.method, pressedAtMs: screen.pressedAtMs });
         case 'UNDO':
-          return backToRating(state, screen, event.now, policies);
+          return save(state, screen, amendment(screen, 'withdrawal'), { name: 'rating' });
         case 'TICK':
-          if (event.now < screen.deadlineMs) return same;
-          return save(state, screen, {
-            outcome: 'rated',
-            level: screen.level,
-            tags: [],
-            isPublic: true,
-            callback: { requested: false },
-            input: { method: screen.method, inviteToPressMs: Math.max(0, screen.pressedAtMs - screen.shownAtMs) },
-          });
+          // Walking away leaves the recorded press standing, unconfirmed: nothing more to write.
+          return event.now < screen.deadlineMs ? same : thanks(state, screen.current.invitation.id, 0, event.now, policies);
         default:
           // Further presses (a mashed button) neither confirm nor undo.
           return same;
@@ -255,17 +240,21 @@ export function transition(state: FlowState, event: FlowEvent, policies: Policie
         case 'SET_PHONE':
           return touched({ ...draft, phone: event.value.slice(0, 20), phoneInvalid: false });
         case 'BACK':
-          return backToRating(state, screen, event.now, policies);
+          // Back to the levels withdraws the press: the citizen chooses again.
+          return save(state, screen, amendment(screen, 'withdrawal'), { name: 'rating' });
         case 'SUBMIT': {
           const phone = normalisePhone(draft.phone);
           if (draft.callbackRequested && phone === undefined) return touched({ ...draft, phoneInvalid: true });
-          return save(state, screen, detailsEnding(screen, phone));
+          return save(state, screen, detailsEnding(screen, phone), { name: 'thanks' });
         }
-        case 'TICK':
-          // The citizen chose the level; walking away from the details keeps it, never invents more.
-          return event.now >= screen.deadlineMs
-            ? save(state, screen, detailsEnding(screen, normalisePhone(draft.phone)))
-            : same;
+        case 'TICK': {
+          if (event.now < screen.deadlineMs) return same;
+          // The citizen chose the level, already recorded; walking away keeps what they chose
+          // here too, and invents nothing when they chose nothing.
+          const ending = detailsEnding(screen, normalisePhone(draft.phone));
+          const chose = ending.tags.length > 0 || ending.comment !== undefined || ending.callback.requested;
+          return chose ? save(state, screen, ending, { name: 'thanks' }) : thanks(state, screen.current.invitation.id, 0, event.now, policies);
+        }
         default:
           return same;
       }
@@ -277,18 +266,7 @@ export function transition(state: FlowState, event: FlowEvent, policies: Policie
           return { state: { ...state, screen: { ...screen, extraPresses: screen.extraPresses + 1 } }, effects: [] };
         case 'SAVED':
           if (event.invitationId !== screen.current.invitation.id) return same;
-          return {
-            state: {
-              ...state,
-              screen: {
-                name: 'thanks',
-                invitationId: event.invitationId,
-                extraPresses: screen.extraPresses,
-                deadlineMs: event.now + policies.thanksSec * 1000,
-              },
-            },
-            effects: [],
-          };
+          return afterSaving(state, screen, event.now, policies);
         case 'SAVE_FAILED':
           if (event.invitationId !== screen.current.invitation.id) return same;
           return {
@@ -297,7 +275,9 @@ export function transition(state: FlowState, event: FlowEvent, policies: Policie
               screen: {
                 name: 'saveFailed',
                 current: screen.current,
+                shownAtMs: screen.shownAtMs,
                 ending: screen.ending,
+                after: screen.after,
                 error: event.error,
                 extraPresses: screen.extraPresses,
                 retryAtMs: event.now + SAVE_RETRY_MS,
@@ -318,7 +298,7 @@ export function transition(state: FlowState, event: FlowEvent, policies: Policie
           return {
             state: {
               ...state,
-              screen: { name: 'saving', current: screen.current, ending: screen.ending, extraPresses: screen.extraPresses },
+              screen: { name: 'saving', current: screen.current, shownAtMs: screen.shownAtMs, ending: screen.ending, after: screen.after, extraPresses: screen.extraPresses },
             },
             effects: [{ type: 'save', invitation: screen.current.invitation, ending: screen.ending }],
           };
@@ -360,57 +340,52 @@ function show(pending: PendingInvitation, queue: PendingInvitation[], now: numbe
   };
 }
 
-function openDetails(
-  state: FlowState,
-  from: RatingScreenState | ConfirmScreenState,
-  level: Level,
-  method: InputMethod,
-  pressedAtMs: number,
-  now: number,
-  policies: Policies,
-): Transition {
-  const draft: DetailsDraft = {
-    level,
-    tags: [],
-    comment: '',
-    isPublic: true,
-    callbackRequested: false,
-    phone: '',
-    phoneInvalid: false,
-  };
-  return {
-    state: {
-      ...state,
-      screen: {
+/** The screen the flow moves to once a record is durable, its timers started now. */
+function afterSaving(state: FlowState, saved: Extract<Screen, { name: 'saving' }>, now: number, policies: Policies): Transition {
+  const { current, shownAtMs, after, extraPresses } = saved;
+  const to = (screen: Screen): Transition => ({ state: { ...state, screen }, effects: [] });
+  switch (after.name) {
+    case 'thanks':
+      return thanks(state, current.invitation.id, extraPresses, now, policies);
+    case 'rating':
+      return to({ name: 'rating', current, shownAtMs, deadlineMs: now + policies.inviteTimeoutSec * 1000 });
+    case 'confirm':
+      return to({ name: 'confirm', current, shownAtMs, level: after.level, pressedAtMs: after.pressedAtMs, method: after.method, deadlineMs: now + CONFIRM_WAIT_MS });
+    case 'details':
+      return to({
         name: 'details',
-        current: from.current,
-        shownAtMs: from.shownAtMs,
-        pressedAtMs,
-        method,
-        draft,
+        current,
+        shownAtMs,
+        pressedAtMs: after.pressedAtMs,
+        method: after.method,
+        draft: { level: after.level, tags: [], comment: '', isPublic: true, callbackRequested: false, phone: '', phoneInvalid: false },
         inputArmed: false,
         armsAtMs: now + DETAILS_INPUT_GUARD_MS,
         deadlineMs: now + policies.detailsTimeoutSec * 1000,
-      },
-    },
-    effects: [],
-  };
+      });
+  }
 }
 
-/** Back to the rating screen of the same invitation (undo, or back from details), its timeout restarted. */
-function backToRating(state: FlowState, screen: DetailsScreenState | ConfirmScreenState, now: number, policies: Policies): Transition {
-  return {
-    state: { ...state, screen: { name: 'rating', current: screen.current, shownAtMs: screen.shownAtMs, deadlineMs: now + policies.inviteTimeoutSec * 1000 } },
-    effects: [],
-  };
+function thanks(state: FlowState, invitationId: string, extraPresses: number, now: number, policies: Policies): Transition {
+  return { state: { ...state, screen: { name: 'thanks', invitationId, extraPresses, deadlineMs: now + policies.thanksSec * 1000 } }, effects: [] };
 }
 
-function save(state: FlowState, behind: RatingScreenState | DetailsScreenState | ConfirmScreenState, ending: Ending): Transition {
-  const { current } = behind;
+function save(state: FlowState, behind: RatingScreenState | DetailsScreenState | ConfirmScreenState, ending: Ending, after: AfterSaving): Transition {
+  const { current, shownAtMs } = behind;
   return {
-    state: { ...state, screen: { name: 'saving', current, ending, extraPresses: 0, behind } },
+    state: { ...state, screen: { name: 'saving', current, shownAtMs, ending, after, extraPresses: 0, behind } },
     effects: [{ type: 'save', invitation: current.invitation, ending }],
   };
+}
+
+function pressEnding(level: Level, method: InputMethod, inviteToPressMs: number): Ending {
+  return { outcome: 'rated', level, tags: [], isPublic: true, callback: { requested: false }, input: { method, inviteToPressMs } };
+}
+
+/** A record about the press already made on this screen (confirm, withdrawal): the press's level, no details. */
+function amendment(screen: DetailsScreenState | ConfirmScreenState, kind: 'confirm' | 'withdrawal'): Ending {
+  const level = screen.name === 'details' ? screen.draft.level : screen.level;
+  return { ...pressEnding(level, screen.method, Math.max(0, screen.pressedAtMs - screen.shownAtMs)), amends: { kind } };
 }
 
 function emptyEnding(outcome: 'unrated' | 'declined'): Ending {
@@ -429,6 +404,7 @@ function detailsEnding(screen: DetailsScreenState, phone: string | undefined): E
     isPublic: draft.isPublic,
     callback: requested ? { requested, phone } : { requested: false },
     input: { method: screen.method, inviteToPressMs: Math.max(0, screen.pressedAtMs - screen.shownAtMs) },
+    amends: { kind: 'details' },
   };
 }
 

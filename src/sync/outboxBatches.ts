@@ -1,6 +1,7 @@
 import type { ItemResult, LateFlag, LateFlagResult } from '../../contract/intakeApi';
 import type { Outcome } from '../../contract/outcome';
-import type { EvaluatorDb, MetaRow, OutboxRow } from '../data/db';
+import type { EvaluatorDb, MetaRow } from '../data/db';
+import { stripLocal as toOutcome } from '../data/outbox';
 
 /** UTF-8 length of a string without allocating its bytes. */
 export function utf8Length(text: string): number {
@@ -57,10 +58,7 @@ export async function applyLateFlagResults(db: EvaluatorDb, results: LateFlagRes
   return attached.length;
 }
 
-export function toOutcome(row: OutboxRow): Outcome {
-  const { storedAtMs: _stored, ...outcome } = row;
-  return outcome;
-}
+
 
 export interface AppliedResults {
   acknowledged: number;
