@@ -63,7 +63,12 @@ describe('the intake merges a press and what follows it into one rating', () => 
     expect(await hallTotals(intake)).toMatchObject({ total: 1, good: 1, bad: 0, levels: [0, 0, 0, 1, 0], followups: { opened: 0, closed: 0 } });
     expect((await exported(intake)).records).toEqual([expect.objectContaining({ satisfaction: '4' })]);
     expect(await followups(intake)).toEqual([]);
-    expect((await adminGet(intake, '/v1/admin/outcomes?deviceId=dev-1')).outcomes.map((o: { id: string }) => o.id)).toEqual([press.id, withdrawal!.id, again!.id]);
+    // Audits see the withdrawn press and what withdrew it.
+    expect((await adminGet(intake, '/v1/admin/outcomes?deviceId=dev-1')).outcomes).toEqual([
+      { id: press.id, seq: 1, merge: 'withdrawn', amends: null },
+      { id: withdrawal!.id, seq: 2, merge: 'amendment', amends: { outcomeId: press.id, kind: 'withdrawal' } },
+      { id: again!.id, seq: 3, merge: 'rating', amends: null },
+    ]);
     expect(await events(intake)).toEqual([]);
   });
 

@@ -83,8 +83,8 @@ export interface OutcomeStore {
   /** The highest seq stored for the device, 0 when none. */
   maxSeq(deviceId: string): Promise<number>;
   count(deviceId: string): Promise<number>;
-  /** Every stored outcome of the device in seq order. */
-  list(deviceId: string): Promise<Array<{ id: string; seq: number }>>;
+  /** Every stored record of the device in seq order, with what it is to the merged view. */
+  list(deviceId: string): Promise<Array<{ id: string; seq: number; merge: MergeState; amends: { outcomeId: string; kind: string } | null }>>;
   /** Whether an outcome id is stored for this device. */
   isOfDevice(id: string, deviceId: string): Promise<boolean>;
   /** A stored record as the merge rules see it. */

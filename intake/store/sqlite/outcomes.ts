@@ -14,7 +14,9 @@ export function sqliteOutcomes(db: SqliteDb): OutcomeStore {
   );
   const maxSeq = db.prepare<[string], { m: number | null }>('SELECT MAX(seq) AS m FROM outcomes WHERE device_id = ?');
   const count = db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM outcomes WHERE device_id = ?');
-  const list = db.prepare<[string], { id: string; seq: number }>('SELECT id, seq FROM outcomes WHERE device_id = ? ORDER BY seq');
+  const list = db.prepare<[string], { id: string; seq: number; merge: MergeState; amends_id: string | null; amends_kind: string | null }>(
+    'SELECT id, seq, merge, amends_id, amends_kind FROM outcomes WHERE device_id = ? ORDER BY seq, rowid',
+  );
   const ofDevice = db.prepare<[string, string], { id: string }>('SELECT id FROM outcomes WHERE id = ? AND device_id = ?');
   const addLateFlag = db.prepare(
     `INSERT INTO late_flags (outcome_id, flag, count, received_at) VALUES (?, ?, ?, ?)
@@ -67,7 +69,7 @@ export function sqliteOutcomes(db: SqliteDb): OutcomeStore {
       return count.get(deviceId)?.n ?? 0;
     },
     async list(deviceId) {
-      return list.all(deviceId);
+      return list.all(deviceId).map((r) => ({ id: r.id, seq: r.seq, merge: r.merge, amends: r.amends_id === null ? null : { outcomeId: r.amends_id, kind: r.amends_kind ?? '' } }));
     },
     async isOfDevice(id, deviceId) {
       return ofDevice.get(id, deviceId) !== undefined;
