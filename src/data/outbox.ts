@@ -7,6 +7,7 @@ import type { StaffSession } from '../../contract/staffSession';
 import { GENESIS_HASH, outcomeHashInput, signedBytes, type UnsealedOutcome } from '../../contract/outcomeChain';
 import type { Ending } from '../flow/machine';
 import { anomalyFlags, minutesUntil } from '../integrity/anomalyFlags';
+import { markPerformance } from '../lib/performanceMarks';
 import { isoWithOffset } from '../lib/time';
 import type { ChainHead, EvaluatorDb, OutboxRow } from './db';
 
@@ -74,6 +75,7 @@ export function createOutcomeRecorder(db: EvaluatorDb, sign: OutcomeSigner, subt
       const existing = await db.outbox.where('slot').equals(slot).first();
       if (existing) return stripLocal(existing);
     }
+    markPerformance('record-read', { invitationId: invitation.id });
     const head = (headRow?.value as ChainHead | undefined) ?? { seq: 0, hash: GENESIS_HASH };
     const recent = Array.isArray(recentRow?.value) ? recentRow.value : [];
     const { context, nowMs } = rc;
@@ -126,6 +128,7 @@ export function createOutcomeRecorder(db: EvaluatorDb, sign: OutcomeSigner, subt
     const sealed = await sealOutcome(unsealed, sign, subtle);
     const { OutcomeSchema } = await schema();
     const outcome = OutcomeSchema.parse(sealed);
+    markPerformance('record-sealed', { invitationId: invitation.id });
 
     const newRecent = ending.outcome === 'rated' && !ending.amends ? [...recent, Date.now()].slice(-RECENT_RATINGS_KEPT) : recent;
     const withdrawn = ending.amends?.kind === 'withdrawal';

@@ -8,6 +8,7 @@ import { createOutcomeRecorder, NothingToAmend, type OutcomeSigner, type SealedE
 import { outcomeSigner } from '../device/deviceKey';
 import { sealPhone } from '../integrity/sealPhone';
 import { loadDeviceContext, saveDeviceContext } from '../data/deviceContext';
+import { markPerformance } from '../lib/performanceMarks';
 import { freeRatingInvitation } from './freeRating';
 import { initialFlowState, nextDeadline, transition, type Effect, type Ending, type FlowEvent, type FlowState } from './machine';
 
@@ -128,8 +129,9 @@ export function createFlowStore(deps: FlowStoreDeps): FlowStore {
       return;
     }
     const { state, effects } = transition(store.getState().flow, event, policies);
-    if (state !== store.getState().flow) store.setState({ flow: state });
+    // Effects first: a press's write is under way before React re-renders for the next screen.
     effects.forEach(run);
+    if (state !== store.getState().flow) store.setState({ flow: state });
     armTimer();
   }
 
@@ -154,7 +156,8 @@ export function createFlowStore(deps: FlowStoreDeps): FlowStore {
         const { invitation, ending } = effect;
         const context = store.getState().context;
         if (!context) {
-          dispatch({ type: 'SAVE_FAILED', invitationId: invitation.id, error: 'device context not loaded yet', now: deps.now() });
+          // After the state this effect came with is in place (effects run before it is set).
+          queueMicrotask(() => dispatch({ type: 'SAVE_FAILED', invitationId: invitation.id, error: 'device context not loaded yet', now: deps.now() }));
           return;
         }
         const clockOffsetMs = deps.clockOffsetMs?.() ?? null;
@@ -219,9 +222,4 @@ export function createFlowStore(deps: FlowStoreDeps): FlowStore {
   });
 }
 
-/** Marks the user-timing timeline so benchmarks can read real latencies from the page. */
-export function markPerformance(name: string, detail: Record<string, unknown>): void {
-  if (typeof performance !== 'undefined' && typeof performance.mark === 'function') {
-    performance.mark(name, { detail });
-  }
-}
+export { markPerformance };
