@@ -6,7 +6,7 @@ import { loadOrCreateDeviceKey } from '../device/deviceKey';
 import { makeInvitation, recordOutcome, testContext } from '../testing/fixtures';
 import { openEvaluatorDb, type EvaluatorDb } from './db';
 import { loadPendingInvitations, storeInvitation } from './invitations';
-import { listOutbox, NothingToAmend, type SealedEnding } from './outbox';
+import { AlreadyEnded, listOutbox, NothingToAmend, type SealedEnding } from './outbox';
 
 const rated: SealedEnding = {
   outcome: 'rated',
@@ -190,8 +190,12 @@ describe('outbox', () => {
     expect(amended).toMatchObject({ seq: 2, prevHash: pressed.hash, tags: ['213'], amends: { outcomeId: pressed.id, kind: 'details' } });
     expect(OutcomeSchema.safeParse(amended).success).toBe(true);
     expect(await recordOutcome(db, invitation, details, ctx)).toEqual(amended);
-    // The invitation stays ended: a second press (another tab, a resend) returns the first press.
+    // The invitation stays ended: a second press (another tab, a resend) returns the first press,
+    // and a different choice leaves a trace on it; a retry of the same write does not.
+    expect(await recordOutcome(db, invitation, press, ctx)).toEqual(pressed);
+    expect(await db.lateFlags.toArray()).toEqual([]);
     expect(await recordOutcome(db, invitation, { ...press, level: 5 }, ctx)).toEqual(pressed);
+    expect(await db.lateFlags.toArray()).toEqual([{ outcomeId: pressed.id, flag: 'press-burst', count: 1 }]);
     expect((await listOutbox(db)).map((o) => o.seq)).toEqual([1, 2]);
   });
 
@@ -209,5 +213,17 @@ describe('outbox', () => {
     expect(second).toMatchObject({ seq: 3, level: 4 });
     expect(second.id).not.toBe(first.id);
     await expect(recordOutcome(db, invitation, { ...press, amends: { kind: 'withdrawal' } }, ctx)).resolves.toMatchObject({ seq: 4, amends: { outcomeId: second.id } });
+  });
+  it('an invitation whose record was acknowledged and left the outbox is never ended twice: a late press on another screen is noted, not recorded', async () => {
+    dbName = `outbox-${crypto.randomUUID()}`;
+    const db = open();
+    const invitation = makeInvitation();
+    await storeInvitation(db, invitation);
+    const first = await recordOutcome(db, invitation, { ...rated, level: 5, tags: [], callback: { requested: false } }, ctx);
+    await db.outbox.clear(); // acknowledged by the intake
+    await expect(recordOutcome(db, invitation, { outcome: 'unrated', tags: [], isPublic: true, callback: { requested: false }, input: { method: 'none', inviteToPressMs: null } }, ctx)).rejects.toBeInstanceOf(AlreadyEnded);
+    await expect(recordOutcome(db, invitation, { ...rated, level: 1 }, ctx)).rejects.toBeInstanceOf(AlreadyEnded);
+    expect(await db.outbox.count()).toBe(0);
+    expect(await db.lateFlags.toArray()).toEqual([{ outcomeId: first.id, flag: 'press-burst', count: 1 }]);
   });
 });

@@ -21,6 +21,12 @@ export type SealedEnding = Omit<Ending, 'callback'> & { callback: Outcome['callb
 /** An amendment names no press the recorder can find: nothing was written. */
 export class NothingToAmend extends Error {}
 
+/**
+ * The invitation was ended already (on another screen of this device), and its record has left
+ * the outbox for the intake: nothing was written, and a press here is noted on that record.
+ */
+export class AlreadyEnded extends Error {}
+
 // The schema (zod) stays out of the first screen's bundle (initial JS budget) but starts loading
 // with this module, so it is in memory before any press: a new build deployed meanwhile, whose
 // server no longer has this build's chunks, cannot keep the press from being recorded.
@@ -73,7 +79,12 @@ export function createOutcomeRecorder(db: EvaluatorDb, sign: OutcomeSigner, subt
     const slot = ending.amends ? `${pressId}:${ending.amends.kind}` : `${invitation.id}#${round}`;
     if (ending.amends || row?.state === 'ended') {
       const existing = await db.outbox.where('slot').equals(slot).first();
-      if (existing) return stripLocal(existing);
+      if (existing) return notedAsExtra(existing, ending);
+      // Sent and acknowledged already: the memory of ended invitations, not the outbox, says so.
+      if (!ending.amends && row?.outcomeId !== undefined) {
+        await noteExtraPress(row.outcomeId, ending);
+        throw new AlreadyEnded(`invitation ${invitation.id} was ended by ${row.outcomeId}`);
+      }
     }
     markPerformance('record-read', { invitationId: invitation.id });
     const head = (headRow?.value as ChainHead | undefined) ?? { seq: 0, hash: GENESIS_HASH };
@@ -161,11 +172,29 @@ export function createOutcomeRecorder(db: EvaluatorDb, sign: OutcomeSigner, subt
       // the next seq before this transaction could see the head move.
       if (error instanceof Error && error.name === 'ConstraintError') {
         const existing = await db.outbox.where('slot').equals(slot).first();
-        return existing ? stripLocal(existing) : attempt(invitation, ending, rc);
+        return existing ? notedAsExtra(existing, ending) : attempt(invitation, ending, rc);
       }
       throw error;
     }
     return outcome;
+  }
+
+  /**
+   * A press that reached an invitation another screen had already ended leaves a trace: a
+   * press-burst flag on the record that counts, sent with the next upload.
+   */
+  async function noteExtraPress(outcomeId: string, ending: SealedEnding): Promise<void> {
+    if (ending.outcome !== 'rated' || ending.amends) return;
+    await db.transaction('rw', db.lateFlags, async () => {
+      const known = await db.lateFlags.get(outcomeId);
+      await db.lateFlags.put({ outcomeId, flag: 'press-burst', count: (known?.count ?? 0) + 1 });
+    });
+  }
+
+  /** The record already written; a different choice made for the same invitation is noted on it (a retry of the same write is not). */
+  async function notedAsExtra(existing: OutboxRow, ending: SealedEnding): Promise<Outcome> {
+    if (!ending.amends && (existing.outcome !== ending.outcome || existing.level !== ending.level)) await noteExtraPress(existing.id, ending);
+    return stripLocal(existing);
   }
 
   return {

@@ -251,7 +251,9 @@ describe('flow store', () => {
     staff = null;
     expect(await store.getState().startFreeRating()).toBe(false); // nobody to rate
     staff = { loginName: 'zhangsan', name: '张三', staffNo: 'A0123', photo: 'data:image/png;base64,iVBORw0KGgo=' };
-    expect(await store.getState().startFreeRating()).toBe(true);
+    // A double tap starts one free rating, not two.
+    expect(await Promise.all([store.getState().startFreeRating(), store.getState().startFreeRating()])).toEqual([true, false]);
+    expect(await db.invitations.count()).toBe(1);
     expect(store.getState().flow.screen.name).toBe('rating');
     expect(await store.getState().startFreeRating()).toBe(false); // not while a rating is on screen
     store.getState().send({ type: 'PRESS', level: 4, method: 'touch' });

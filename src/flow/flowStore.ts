@@ -4,7 +4,7 @@ import type { StaffSession } from '../../contract/staffSession';
 import type { Invitation } from '../../contract/invitation';
 import type { EvaluatorDb } from '../data/db';
 import { loadPendingInvitations, markInvitationShown, noteExtraPresses, storeInvitation } from '../data/invitations';
-import { createOutcomeRecorder, NothingToAmend, type OutcomeSigner, type SealedEnding } from '../data/outbox';
+import { AlreadyEnded, createOutcomeRecorder, NothingToAmend, type OutcomeSigner, type SealedEnding } from '../data/outbox';
 import { outcomeSigner } from '../device/deviceKey';
 import { sealPhone } from '../integrity/sealPhone';
 import { loadDeviceContext, saveDeviceContext } from '../data/deviceContext';
@@ -88,6 +88,7 @@ export function createFlowStore(deps: FlowStoreDeps): FlowStore {
   const clearTimer = deps.clearTimer ?? ((h) => clearTimeout(h as ReturnType<typeof setTimeout>));
   let timer: unknown;
   let disposed = false;
+  let freeRatingStarting = false;
   const recorder = createOutcomeRecorder(deps.db, deps.sign ?? outcomeSigner(deps.db));
 
   const store = createStore<FlowStoreState>()(() => ({
@@ -106,10 +107,16 @@ export function createFlowStore(deps: FlowStoreDeps): FlowStore {
     startFreeRating: async () => {
       const { context, flow } = store.getState();
       const staff = deps.staffSession?.()?.staff ?? null;
-      if (!context?.policies.allowFreeRating || !staff || flow.screen.name !== 'idle') return false;
-      const pending = await storeInvitation(deps.db, freeRatingInvitation(context, staff, deps.now()));
-      if (pending) dispatch({ type: 'INVITE', pending, now: deps.now() });
-      return pending !== null;
+      // One at a time: a double tap must not make two invitations while the first is being stored.
+      if (!context?.policies.allowFreeRating || !staff || flow.screen.name !== 'idle' || freeRatingStarting) return false;
+      freeRatingStarting = true;
+      try {
+        const pending = await storeInvitation(deps.db, freeRatingInvitation(context, staff, deps.now()));
+        if (pending) dispatch({ type: 'INVITE', pending, now: deps.now() });
+        return pending !== null;
+      } finally {
+        freeRatingStarting = false;
+      }
     },
   }));
 
@@ -173,8 +180,9 @@ export function createFlowStore(deps: FlowStoreDeps): FlowStore {
           },
           (error: unknown) => {
             reportError(error);
-            // Retrying cannot make a press appear: the flow goes on, the error stays on record.
-            if (error instanceof NothingToAmend) dispatch({ type: 'SAVED', invitationId: invitation.id, now: deps.now() });
+            // Retrying cannot make a press appear, nor unend an invitation another screen ended:
+            // the flow goes on, the reason stays on record.
+            if (error instanceof NothingToAmend || error instanceof AlreadyEnded) dispatch({ type: 'SAVED', invitationId: invitation.id, now: deps.now() });
             else dispatch({ type: 'SAVE_FAILED', invitationId: invitation.id, error: String(error), now: deps.now() });
           },
         );
