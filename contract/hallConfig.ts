@@ -201,7 +201,8 @@ export type HallConfig = z.infer<typeof HallConfigSchema>;
 /** What one device needs to know about where it stands: sent by the host to the renderer. */
 export const DeviceContextSchema = z
   .object({
-    hall: z.object({ code: z.string(), name: z.string(), regionCode: z.string() }).strict(),
+    /** timeZone: the hall's IANA zone, in which rating times are written (absent in contexts cached before it was sent). */
+    hall: z.object({ code: z.string(), name: z.string(), regionCode: z.string(), timeZone: z.string().optional() }).strict(),
     window: WindowSchema,
     device: z
       .object({
@@ -237,7 +238,7 @@ export function deviceContextFor(hall: HallConfig, deviceId: string): DeviceCont
   const window = hall.windows.find((w) => w.no === device.windowNo);
   if (!window) throw new Error(`device "${deviceId}" names missing window "${device.windowNo}"`);
   return {
-    hall: { code: hall.hall.code, name: hall.hall.name, regionCode: hall.hall.regionCode },
+    hall: { code: hall.hall.code, name: hall.hall.name, regionCode: hall.hall.regionCode, timeZone: hall.hall.timeZone },
     window,
     device: { id: device.id, kind: device.kind, channel: device.channel, ...(device.hidKeys ? { hidKeys: device.hidKeys } : {}) },
     languages: hall.languages,

@@ -226,4 +226,15 @@ describe('outbox', () => {
     expect(await db.outbox.count()).toBe(0);
     expect(await db.lateFlags.toArray()).toEqual([{ outcomeId: first.id, flag: 'press-burst', count: 1 }]);
   });
+  it('writes ratedAt by the wall clock in the hall\'s time zone, whatever zone and page clock the device has', async () => {
+    dbName = `outbox-${crypto.randomUUID()}`;
+    const db = open();
+    const invitation = makeInvitation();
+    await storeInvitation(db, invitation);
+    const hallContext = { ...testContext, hall: { ...testContext.hall, timeZone: 'Asia/Shanghai' } };
+    const wallMs = Date.UTC(2026, 10, 22, 8, 20, 5, 123);
+    const outcome = await recordOutcome(db, invitation, { ...rated, level: 5, tags: [], callback: { requested: false } }, { context: hallContext, clockOffsetMs: 1500, nowMs: 42.5, wallMs });
+    expect(outcome.ratedAt).toBe('2026-11-22T16:20:05.123+08:00');
+    expect(outcome).toMatchObject({ monotonicMs: 42.5, clockOffsetMs: 1500 });
+  });
 });

@@ -37,8 +37,10 @@ const schema = () => (outcomeSchema = outcomeSchema.catch(loadSchema));
 export interface RecordContext {
   context: DeviceContext;
   clockOffsetMs: number | null;
-  /** Epoch ms with sub-ms resolution for monotonicMs; wall time for ratedAt. */
+  /** Epoch ms with sub-ms resolution, monotonic within the page: monotonicMs. */
   nowMs: number;
+  /** The device's wall clock (Date.now) at the record, for ratedAt; nowMs when not given. */
+  wallMs?: number;
   /** The staff member signed in at the window, since when and how; null when nobody is. */
   signedIn: StaffSession | null;
   /** The rating began without a case invitation (hall policy allows free rating). */
@@ -102,7 +104,8 @@ export function createOutcomeRecorder(db: EvaluatorDb, sign: OutcomeSigner, subt
       public: ending.isPublic,
       callback: ending.callback,
       channel: context.device.channel,
-      ratedAt: isoWithOffset(nowMs),
+      // Wall time in the hall's zone; the intake corrects it by clockOffsetMs, recorded beside it.
+      ratedAt: isoWithOffset(rc.wallMs ?? nowMs, context.hall.timeZone),
       monotonicMs: nowMs,
       clockOffsetMs: rc.clockOffsetMs,
       input: ending.input,
@@ -113,7 +116,7 @@ export function createOutcomeRecorder(db: EvaluatorDb, sign: OutcomeSigner, subt
         ? {
             signedIn: {
               staff: staffIdentity(rc.signedIn.staff),
-              since: isoWithOffset(rc.signedIn.pairedAtMs),
+              since: isoWithOffset(rc.signedIn.pairedAtMs, context.hall.timeZone),
               via: rc.signedIn.via,
             },
           }

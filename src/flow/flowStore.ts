@@ -169,9 +169,10 @@ export function createFlowStore(deps: FlowStoreDeps): FlowStore {
         }
         const clockOffsetMs = deps.clockOffsetMs?.() ?? null;
         const nowMs = deps.now();
+        const wallMs = Date.now();
         const signedIn = deps.staffSession?.() ?? null;
         sealEnding(ending, context.intake?.sealingPublicKey ?? store.getState().sealingKey, reportError)
-          .then((sealed) => recorder.record(invitation, sealed, { context, clockOffsetMs, nowMs, signedIn, free: invitation.free === true }))
+          .then((sealed) => recorder.record(invitation, sealed, { context, clockOffsetMs, nowMs, wallMs, signedIn, free: invitation.free === true }))
           .then(
           (outcome) => {
             markPerformance('outcome-durable', { invitationId: invitation.id, outcomeId: outcome.id });
