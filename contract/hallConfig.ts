@@ -54,6 +54,14 @@ export const PoliciesSchema = z
     /** Seconds of inactivity on the 差评 details screen before the chosen level is recorded as is. */
     detailsTimeoutSec: z.number().int().min(15).max(600).default(120),
     thanksSec: z.number().int().min(1).max(30).default(4),
+    /** Minutes after its case event that an invitation nobody was shown yet ends as expired instead of being put to a later citizen. */
+    invitationExpiryMin: z
+      .number()
+      .int()
+      .min(5)
+      .max(1440)
+      .default(120)
+      .describe('Minutes after its case event that an invitation nobody was shown yet ends as expired (recorded and synced) instead of being put to a later citizen'),
     questionSetVersion: z.string().min(1).max(32).default('national-2023'),
     /** Whether a citizen may rate without a case invitation (each such outcome is flagged free-rating). */
     allowFreeRating: z.boolean().default(false).describe('Whether a citizen may rate without a case invitation (each such outcome is flagged free-rating)'),

@@ -3,7 +3,8 @@ import { CaseEventKindSchema, CaseInfoSchema, StaffSchema } from './caseEvent';
 import { ChannelSchema } from './hallConfig';
 import { COMMENT_MAX_CHARS, LEVELS } from './ratingCodes';
 
-export const OutcomeKindSchema = z.enum(['rated', 'unrated', 'declined']);
+/** expired: an invitation still waiting long after its case event (downtime, a queue) ended unshown, never put to a later citizen. */
+export const OutcomeKindSchema = z.enum(['rated', 'unrated', 'declined', 'expired']);
 export type OutcomeKind = z.infer<typeof OutcomeKindSchema>;
 
 export const InputMethodSchema = z.enum(['touch', 'keyboard', 'serial', 'hid', 'none']);

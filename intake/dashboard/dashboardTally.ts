@@ -36,8 +36,8 @@ export function createDashboardTally() {
     count(o: Outcome, followupOpened: boolean, sign: 1 | -1 = 1): void {
       const day = localDay(o.ratedAt);
       const level = o.outcome === 'rated' ? (o.level ?? 0) : 0;
-      // Total, levels 1–5, unrated, declined, follow-ups opened.
-      const counts = [1, level === 1, level === 2, level === 3, level === 4, level === 5, o.outcome === 'unrated', o.outcome === 'declined', followupOpened].map((n) => sign * Number(n));
+      // Total, levels 1–5, unrated (an expired invitation was not rated either), declined, follow-ups opened.
+      const counts = [1, level === 1, level === 2, level === 3, level === 4, level === 5, o.outcome === 'unrated' || o.outcome === 'expired', o.outcome === 'declined', followupOpened].map((n) => sign * Number(n));
       const periods = [
         ['day', day],
         ['month', day.slice(0, 7)],

@@ -96,4 +96,13 @@ describe('the intake merges a press and what follows it into one rating', () => 
     expect(await hallTotals(intake)).toMatchObject({ total: 1, good: 1, bad: 0 });
     expect((await exported(intake)).records).toHaveLength(1);
   });
+  it('an expired invitation is an ending: counted as not rated, exported without a level, never as a rating', async () => {
+    const { intake, key } = await enrolledIntake(running);
+    const [expired] = chain([{ ...item(5), outcome: 'expired', level: undefined, tags: [], input: { method: 'none', inviteToPressMs: null } }], key.privateKey);
+    expect((await upload(intake, key, [expired])).results.map((r) => r.status)).toEqual(['accepted']);
+    expect(await hallTotals(intake)).toMatchObject({ total: 1, rated: 0, unrated: 1, unratedShare: 1 });
+    const [record] = (await exported(intake)).records;
+    expect(record).toMatchObject({ evaluateState: 'expired', pf: '4' });
+    expect(record).not.toHaveProperty('satisfaction');
+  });
 });

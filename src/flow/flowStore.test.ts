@@ -235,6 +235,17 @@ describe('flow store', () => {
     expect(new Set(records.map((r) => r.invitationId))).toEqual(new Set([invitation.id]));
   });
 
+  it('an invitation received long after its case event (the host was down all night) is recorded as expired, never shown', async () => {
+    const { store, db, clock } = setup();
+    await store.setContext(testContext);
+    const stale = makeInvitation({ receivedAtMs: clock.now() - testPolicies.invitationExpiryMin * 60_000 - 1 });
+    await store.receiveInvitation(stale);
+    expect(store.getState().flow.screen.name).toBe('idle');
+    for (let i = 0; i < 50 && (await db.outbox.count()) === 0; i++) await settle();
+    expect(await db.outbox.toArray()).toMatchObject([{ invitationId: stale.id, outcome: 'expired', tags: [], input: { method: 'none', inviteToPressMs: null } }]);
+    expect(await db.invitations.get(stale.id)).toMatchObject({ state: 'ended' });
+  });
+
   it('starts a free rating only on the idle screen, with the hall policy on and a staff member signed in; its outcome is flagged', async () => {
     const db = openEvaluatorDb(`flow-${crypto.randomUUID()}`);
     let staff: { loginName: string; name: string; staffNo?: string; photo?: string } | null = null;

@@ -189,6 +189,16 @@ export function createFlowStore(deps: FlowStoreDeps): FlowStore {
         );
         return;
       }
+      case 'expire': {
+        // Recorded like any ending, off screen: it was never put to the citizen at the device now.
+        const context = store.getState().context;
+        if (!context) return; // still pending in the database: restored, and expired, once a context is known
+        const ending: SealedEnding = { outcome: 'expired', tags: [], isPublic: true, callback: { requested: false }, input: { method: 'none', inviteToPressMs: null } };
+        recorder
+          .record(effect.invitation, ending, { context, clockOffsetMs: deps.clockOffsetMs?.() ?? null, nowMs: deps.now(), wallMs: Date.now(), signedIn: deps.staffSession?.() ?? null })
+          .then(() => deps.onOutcomeRecorded?.(), reportError);
+        return;
+      }
       case 'markShown':
         markInvitationShown(deps.db, effect.invitationId, effect.shownAtMs).catch(reportError);
         return;

@@ -7,6 +7,7 @@ import {
   CONFIRM_WAIT_MS,
   DETAILS_INPUT_GUARD_MS,
   isElderly,
+  RATING_INPUT_GUARD_MS,
   SAVE_RETRY_MS,
   transition,
   type FlowEvent,
@@ -294,6 +295,56 @@ describe('saving, thanks and queue', () => {
     expect(nextDeadline({ name: 'idle' })).toBeNull();
     expect(nextDeadline(ratingState().screen)).toBe(T0 + P.inviteTimeoutSec * 1000);
     expect(nextDeadline(saving().screen)).toBeNull();
+  });
+});
+
+describe('stale invitations and the next citizen', () => {
+  const EXPIRY = P.invitationExpiryMin * 60_000;
+  const stale = makeInvitation({ receivedAtMs: T0 - EXPIRY - 1 });
+  const fresh = makeInvitation({ receivedAtMs: T0 - EXPIRY + 1 });
+
+  it('an invitation that waited past the hall\'s expiry unshown ends as expired, never shown to whoever is at the device', () => {
+    const { state, effects } = transition(initialFlowState, invite(T0, stale), P);
+    expect(state.screen.name).toBe('idle');
+    expect(effects).toEqual([{ type: 'expire', invitation: stale }]);
+    expect(screenAs(transition(initialFlowState, invite(T0, fresh), P).state, 'rating').current.invitation.id).toBe(fresh.id);
+  });
+
+  it('one that was on screen before a reload is shown again, not expired: its own timeout decides', () => {
+    const { state, effects } = transition(initialFlowState, { type: 'INVITE', pending: { invitation: stale, firstShownAtMs: T0 - 1000 }, now: T0 }, P);
+    expect(screenAs(state, 'rating').current.invitation.id).toBe(stale.id);
+    expect(effects).toEqual([]);
+  });
+
+  it('after thanks, queued invitations that expired meanwhile are ended on the way to the next one', () => {
+    const later = makeInvitation({ receivedAtMs: T0 + 100 });
+    let state = transition(ratingState(), { type: 'PRESS', level: 5, method: 'touch', now: T0 + 100 }, P).state;
+    state = run(state, invite(T0 + 110, makeInvitation({ ...stale, id: stale.id })), invite(T0 + 120, later), { type: 'SAVED', invitationId: inv.id, now: T0 + 200 }).state;
+    const at = T0 + EXPIRY; // the stale one is long past its expiry now, the later one (received at T0 + 100) is not
+    const next = transition(state, { type: 'TICK', now: at }, P);
+    expect(next.effects).toEqual([{ type: 'expire', invitation: stale }, { type: 'markShown', invitationId: later.id, shownAtMs: at }]);
+    expect(screenAs(next.state, 'rating').current.invitation.id).toBe(later.id);
+    expect(next.state.queue).toEqual([]);
+  });
+
+  it('presses that land just after the thanks screen gave way to the next case are ignored, not a rating of it', () => {
+    const next = makeInvitation();
+    let state = transition(ratingState(), { type: 'PRESS', level: 5, method: 'touch', now: T0 + 100 }, P).state;
+    state = run(state, invite(T0 + 110, next), { type: 'SAVED', invitationId: inv.id, now: T0 + 200 }).state;
+    const shownAt = T0 + 200 + P.thanksSec * 1000;
+    state = transition(state, { type: 'TICK', now: shownAt }, P).state;
+    expect(screenAs(state, 'rating').armsAtMs).toBe(shownAt + RATING_INPUT_GUARD_MS);
+    for (const event of [
+      { type: 'PRESS', level: 5, method: 'touch', now: shownAt + 10 },
+      { type: 'PRESS', level: 1, method: 'serial', now: shownAt + RATING_INPUT_GUARD_MS - 1 },
+      { type: 'DECLINE', now: shownAt + 20 },
+    ] as FlowEvent[]) {
+      expect(transition(state, event, P).state).toBe(state);
+    }
+    const pressed = transition(state, { type: 'PRESS', level: 2, method: 'touch', now: shownAt + RATING_INPUT_GUARD_MS }, P);
+    expect(pressed.effects).toMatchObject([{ type: 'save', invitation: next, ending: { level: 2 } }]);
+    // A rating screen that comes up from idle takes the first press at once.
+    expect(screenAs(ratingState(), 'rating').armsAtMs).toBeUndefined();
   });
 });
 

@@ -51,7 +51,12 @@ interface Showing {
 
 export type Screen =
   | { name: 'idle' }
-  | ({ name: 'rating'; deadlineMs: number } & Showing)
+  | ({
+      name: 'rating';
+      deadlineMs: number;
+      /** Presses before this are ignored: the screen replaced a thanks screen someone may still be pressing on. */
+      armsAtMs?: number;
+    } & Showing)
   | ({
       name: 'details';
       deadlineMs: number;
@@ -117,6 +122,8 @@ export type FlowEvent =
 export type Effect =
   | { type: 'markShown'; invitationId: string; shownAtMs: number }
   | { type: 'save'; invitation: Invitation; ending: Ending }
+  /** Ends an invitation that waited too long without being shown: recorded, never put to a citizen. */
+  | { type: 'expire'; invitation: Invitation }
   | { type: 'noteExtraPresses'; invitationId: string; extraPresses: number };
 
 export interface Transition {
@@ -142,6 +149,12 @@ export function isElderly(state: FlowState, policies: Policies): boolean {
   return policies.elderly.mode === 'always' || state.elderly === true;
 }
 
+/**
+ * Presses are ignored this long after a rating screen replaces the thanks screen: the presses of
+ * a citizen still hammering a button must not rate the next citizen's case.
+ */
+export const RATING_INPUT_GUARD_MS = 600;
+
 /** A failed write is retried on this cadence until it succeeds; nothing is dropped. */
 export const SAVE_RETRY_MS = 2000;
 
@@ -163,7 +176,7 @@ export function transition(state: FlowState, event: FlowEvent, policies: Policie
     const known = state.queue.some((p) => p.invitation.id === id) || currentInvitationId(screen) === id;
     if (known) return same;
     if (screen.name === 'idle') {
-      const shown = show(event.pending, state.queue, event.now, policies);
+      const shown = showNext([event.pending, ...state.queue], event.now, policies, false);
       // Elderly mode switched on at the idle screen carries over to the citizen's rating.
       return state.elderly ? { ...shown, state: { ...shown.state, elderly: true } } : shown;
     }
@@ -180,6 +193,7 @@ export function transition(state: FlowState, event: FlowEvent, policies: Policie
       return same;
 
     case 'rating':
+      if ((event.type === 'PRESS' || event.type === 'DECLINE') && screen.armsAtMs !== undefined && event.now < screen.armsAtMs) return same;
       switch (event.type) {
         case 'PRESS': {
           const press = pressEnding(event.level, event.method, Math.max(0, event.now - screen.shownAtMs));
@@ -316,10 +330,8 @@ export function transition(state: FlowState, event: FlowEvent, policies: Policie
             screen.extraPresses > 0
               ? [{ type: 'noteExtraPresses', invitationId: screen.invitationId, extraPresses: screen.extraPresses }]
               : [];
-          const [next, ...rest] = state.queue;
           // The next citizen starts with the device's default look.
-          if (!next) return { state: { screen: { name: 'idle' }, queue: [] }, effects: noted };
-          const shown = show(next, rest, event.now, policies);
+          const shown = showNext(state.queue, event.now, policies, true);
           return { state: shown.state, effects: [...noted, ...shown.effects] };
         }
         default:
@@ -328,16 +340,35 @@ export function transition(state: FlowState, event: FlowEvent, policies: Policie
   }
 }
 
-function show(pending: PendingInvitation, queue: PendingInvitation[], now: number, policies: Policies): Transition {
-  const shownAtMs = pending.firstShownAtMs ?? now;
-  const current: PendingInvitation = { ...pending, firstShownAtMs: shownAtMs };
-  return {
-    state: {
-      screen: { name: 'rating', current, shownAtMs, deadlineMs: shownAtMs + policies.inviteTimeoutSec * 1000 },
-      queue,
-    },
-    effects: pending.firstShownAtMs === undefined ? [{ type: 'markShown', invitationId: pending.invitation.id, shownAtMs }] : [],
-  };
+/**
+ * Shows the first invitation of the queue that may still be put to a citizen; those that waited
+ * past the hall's expiry without ever being shown end as expired on the way. Idle when none is left.
+ */
+function showNext(queue: PendingInvitation[], now: number, policies: Policies, afterThanks: boolean): Transition {
+  const expired: Effect[] = [];
+  for (let i = 0; i < queue.length; i++) {
+    const pending = queue[i]!;
+    if (pending.firstShownAtMs === undefined && now - pending.invitation.receivedAtMs > policies.invitationExpiryMin * 60_000) {
+      expired.push({ type: 'expire', invitation: pending.invitation });
+      continue;
+    }
+    const shownAtMs = pending.firstShownAtMs ?? now;
+    const current: PendingInvitation = { ...pending, firstShownAtMs: shownAtMs };
+    return {
+      state: {
+        screen: {
+          name: 'rating',
+          current,
+          shownAtMs,
+          deadlineMs: shownAtMs + policies.inviteTimeoutSec * 1000,
+          ...(afterThanks ? { armsAtMs: now + RATING_INPUT_GUARD_MS } : {}),
+        },
+        queue: queue.slice(i + 1),
+      },
+      effects: [...expired, ...(pending.firstShownAtMs === undefined ? [{ type: 'markShown' as const, invitationId: pending.invitation.id, shownAtMs }] : [])],
+    };
+  }
+  return { state: { screen: { name: 'idle' }, queue: [] }, effects: expired };
 }
 
 /** The screen the flow moves to once a record is durable, its timers started now. */
