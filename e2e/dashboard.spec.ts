@@ -13,8 +13,8 @@ import {
 } from '../intake/testing/dashboardFixture';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const ADMIN_TOKEN = 'e2e-dashboard-admin-token';
-const H1_TOKEN = 'e2e-h1-dashboard-token-0123';
+const ADMIN_TOKEN = 'e2e-dashboard-admin-token-0123456789';
+const H1_TOKEN = 'e2e-h1-dashboard-token-0123456789ab';
 const NOVEMBER = 'hall=H1&from=2026-11-01&to=2026-11-30';
 /** Any mainland mobile number, with or without separators. */
 const PHONE_LIKE = /1[3-9]\d(?:[\s-]?\d){8}/;

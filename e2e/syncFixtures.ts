@@ -6,7 +6,7 @@ import { startFaultProxy, type FaultProxy } from '../scripts/faultProxy';
 import type { Page } from '@playwright/test';
 import { demoHall, expect, launchHost, type HostFixture } from './fixtures';
 
-export const ADMIN_TOKEN = 'e2e-intake-admin-token';
+export const ADMIN_TOKEN = 'e2e-intake-admin-token-0123456789';
 
 export interface SyncedEvaluator extends HostFixture {
   intake: RunningIntake;

@@ -12,7 +12,7 @@ import { SCHEMA_VERSION } from './store/sqlite/migrations';
 import { openSqliteDb } from './store/sqlite/sqliteStore';
 import { startIntake, type RunningIntake } from './server';
 
-const ADMIN = 'intake-test-admin-token';
+const ADMIN = 'intake-test-admin-token-0123456789';
 let running: RunningIntake[] = [];
 afterEach(async () => {
   await Promise.all(running.map((r) => r.close()));
@@ -277,15 +277,15 @@ describe('invitations feed for PADs without a host', () => {
   }
 
   it('delivers posted case events to the device feed until acknowledged', async () => {
-    const { intake } = await boot(undefined, { caseEventTokens: { 'dev-1': 'pad-case-token-0001' } });
+    const { intake } = await boot(undefined, { caseEventTokens: { 'dev-1': 'pad-case-token-0001-0123456789abcdef' } });
     const key = newKey();
     expect((await enrol(intake, 'token-for-dev-1-aaaaaaaa', 'dev-1', key.x)).statusCode).toBe(201);
     const event = { event: 'closed', case: { projectNo: 'PAD-1', taskCode: 'T1', taskName: '事项', deptName: '部门' }, staff: { loginName: 'w5', name: '王五' } };
     const post = (auth: string) => intake.app.inject({ method: 'POST', url: '/v1/devices/dev-1/case-events', headers: { authorization: auth }, payload: event });
     expect((await post('Bearer wrong')).statusCode).toBe(401);
-    const first = await post('Bearer pad-case-token-0001');
+    const first = await post('Bearer pad-case-token-0001-0123456789abcdef');
     expect(first.statusCode).toBe(202);
-    expect((await post('Bearer pad-case-token-0001')).json()).toEqual({ status: 'duplicate', invitationId: first.json().invitationId });
+    expect((await post('Bearer pad-case-token-0001-0123456789abcdef')).json()).toEqual({ status: 'duplicate', invitationId: first.json().invitationId });
 
     const signedUrl = (pathname: string) => {
       const ts = String(Date.now());

@@ -1,3 +1,4 @@
+import helmet from '@fastify/helmet';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { BATCH_MAX_BYTES, DEVICE_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../contract/intakeApi';
 import type { StaffDirectory } from '../contract/staffSession';
@@ -21,6 +22,7 @@ import { registerFollowupRoutes } from './routes/followups';
 import { adminGate, sendError } from './routes/http';
 import { registerOutcomeRoutes } from './routes/outcomes';
 import { registerPairingRoutes } from './routes/pairing';
+import { assertTokenLength, secretTable } from './security/secrets';
 import { openSqliteStore, type SqliteStore } from './store/sqlite/sqliteStore';
 
 export interface IntakeOptions {
@@ -30,19 +32,19 @@ export interface IntakeOptions {
   enrolmentTokens?: EnrolmentToken[];
   /** Browser origins of devices allowed to call the intake (CORS); `http://127.0.0.1:*` allows any port. */
   corsOrigins: string[];
-  /** Bearer token for the read-only admin/export routes; without it they are off. */
+  /** Bearer token for the read-only admin/export routes; without it they are off. At least 32 characters. */
   adminToken?: string;
   /** How long close() lets open requests finish before it drops their connections (default 10 s). */
   closeGraceMs?: number;
-  /** Hall code → bearer token for that hall's dashboard routes (a hall manager's credential). */
+  /** Hall code → bearer token for that hall's dashboard routes (a hall manager's credential), at least 32 characters. */
   dashboardTokens?: Record<string, string>;
-  /** Per device: the token a window business system presents to post case events for it. */
+  /** Per device: the token a window business system presents to post case events for it, at least 32 characters. */
   caseEventTokens?: Record<string, string>;
   /** The renderer build (dist/) whose dashboard.html is served at /dashboard and /display; off without it. */
   dashboardAppDir?: string;
   /** Staff who may confirm a device's pairing code (login name, name, 工号, photo, password hash). */
   staffDirectory?: StaffDirectory;
-  /** The intake's address as staff phones reach it, for the pairing QR; else taken from the request. */
+  /** The intake's address as staff phones reach it, for the pairing QR; else the address it listens on (never a request's Host header). */
   publicUrl?: string;
   /** Concurrent batch uploads beyond this get 429 + Retry-After. */
   maxInFlightBatches?: number;
@@ -78,6 +80,10 @@ function originMatcher(patterns: string[]): (origin: string) => boolean {
 export async function startIntake(options: IntakeOptions): Promise<RunningIntake> {
   const now = options.now ?? Date.now;
   const log = options.log ?? ((m: string) => console.log(m));
+  // Credentials too short to resist guessing stop the intake before it opens anything.
+  if (options.adminToken !== undefined) assertTokenLength('the admin token', options.adminToken);
+  const caseEventTokens = secretTable('the case-event token', options.caseEventTokens);
+  const dashboardTokens = secretTable('the dashboard token', options.dashboardTokens);
   const store = openSqliteStore(options.dbFile);
   const enrolment = createEnrolment(store, now);
   await enrolment.addTokens(options.enrolmentTokens ?? []);
@@ -89,6 +95,13 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
   const originAllowed = originMatcher(options.corsOrigins);
 
   const app = Fastify({ logger: false, bodyLimit: BATCH_MAX_BYTES });
+  // Security headers on every answer: nosniff, no framing, no referrer, and a CSP that allows
+  // nothing; the pages (routes/http.ts servePage, routes/dashboardPages.ts) each set their own.
+  await app.register(helmet, {
+    contentSecurityPolicy: { useDefaults: false, directives: { 'default-src': ["'none'"], 'base-uri': ["'none'"], 'form-action': ["'none'"], 'frame-ancestors': ["'none'"] } },
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+  });
   // Keep the raw body: signatures are over the exact bytes the device sent.
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
     try {
@@ -125,15 +138,18 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
   app.get('/v1/time', async () => ({ serverTimeMs: now() }));
   registerDeviceRoutes(app, { enrolment, sealing, now });
   registerOutcomeRoutes(app, { authenticate, ingest: createBatchIngest(store, { followups, now }), maxInFlight: options.maxInFlightBatches ?? 8, now });
-  registerFeedRoutes(app, { authenticate, feed: createInvitationFeed(store.invitations, now), caseEventTokens: options.caseEventTokens, originAllowed });
-  registerPairingRoutes(app, { authenticate, pairing, staffLogin: createStaffLogin(options.staffDirectory ?? [], now), publicUrl: options.publicUrl, now, log });
+  registerFeedRoutes(app, { authenticate, feed: createInvitationFeed(store.invitations, now), caseEventTokens, originAllowed });
+  // Known once listening; links shown to staff never come from a request's Host header.
+  let origin = '';
+  const publicUrl = () => options.publicUrl ?? origin;
+  registerPairingRoutes(app, { authenticate, pairing, staffLogin: createStaffLogin(options.staffDirectory ?? [], now), publicUrl, now, log });
   registerAdminRoutes(app, { store, requireAdmin, pairing, chain: createChainAudit(store, now), storedRecheck: createStoredRecheck(store) });
   registerFollowupRoutes(app, { requireAdmin, followups, sealing });
   registerExportRoutes(app, { store, requireAdmin });
   registerDashboardRoutes(app, {
     dashboard: store.dashboard,
     ...(options.adminToken ? { adminToken: options.adminToken } : {}),
-    ...(options.dashboardTokens ? { dashboardTokens: options.dashboardTokens } : {}),
+    dashboardTokens,
     now,
   });
   if (options.dashboardAppDir) await registerDashboardPages(app, options.dashboardAppDir);
@@ -141,8 +157,9 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
   await app.listen({ host: '127.0.0.1', port: options.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
+  origin = `http://127.0.0.1:${port}`;
   return {
-    origin: `http://127.0.0.1:${port}`,
+    origin,
     app,
     store,
     db: store.db,

@@ -19,7 +19,7 @@ import { createSyncEngine } from '../src/sync/syncEngine';
  * intake exactly once, or in the dead-letter list with a reason; the outbox is empty.
  */
 const RUNS = Number(process.env.FAULT_RUNS ?? 50);
-const ADMIN_TOKEN = 'fault-suite-admin-token-0001';
+const ADMIN_TOKEN = 'fault-suite-admin-token-0001-abcdef';
 const CLIENT_TIMEOUT_MS = 250;
 
 let dir: string;

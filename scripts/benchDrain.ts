@@ -12,7 +12,7 @@ export interface DrainResult {
   baselineMs: number;
 }
 
-const ADMIN = 'bench-admin-token';
+const ADMIN = 'bench-admin-token-0123456789abcdefgh';
 
 interface Seeder {
   benchSeeder: { seedOutbox(count: number): Promise<number>; sendOneByOne(count: number, intakeUrl: string): Promise<number> };

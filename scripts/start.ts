@@ -28,7 +28,7 @@ if (!values['no-intake']) {
   if (!existsSync(tokenFile)) writeFileSync(tokenFile, randomBytes(18).toString('base64url'), { mode: 0o600 });
   const enrolmentToken = readFileSync(tokenFile, 'utf8').trim();
   // The demo hall manager's read-only dashboard credential (asked for by the /dashboard page).
-  const dashboardToken = randomBytes(18).toString('base64url');
+  const dashboardToken = randomBytes(24).toString('base64url');
   const intake = await startIntake({
     dbFile: '.data/intake.sqlite',
     port: Number(values['intake-port']),

@@ -9,7 +9,7 @@ import { startIntake, type RunningIntake } from '../server';
 import { newDeviceKey } from '../testing/signedOutcomes';
 
 const PASSWORD = 'correct horse';
-const ADMIN = 'pairing-test-admin-token';
+const ADMIN = 'pairing-test-admin-token-0123456789';
 const staffDirectory = [{ loginName: 'zhangsan', name: '张三', staffNo: 'A0123', passwordHash: hashPin(PASSWORD) }];
 
 let intake: RunningIntake;

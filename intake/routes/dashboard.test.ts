@@ -7,9 +7,9 @@ import { startIntake, type RunningIntake } from '../server';
 import { CALLBACK_PHONE, FIXTURE_NOW, loadDashboardFixture, NON_PUBLIC_COMMENT } from '../testing/dashboardFixture';
 import { CSV_HEADER } from '../dashboard/csvExport';
 
-const ADMIN = 'dashboard-test-admin-token';
-const H1_TOKEN = 'h1-manager-token-0123456789';
-const H2_TOKEN = 'h2-manager-token-0123456789';
+const ADMIN = 'dashboard-test-admin-token-0123456789';
+const H1_TOKEN = 'h1-manager-token-0123456789abcdefgh';
+const H2_TOKEN = 'h2-manager-token-0123456789abcdefgh';
 let running: RunningIntake[] = [];
 afterEach(async () => {
   await Promise.all(running.map((r) => r.close()));

@@ -1,10 +1,10 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { DashboardQuerySchema, HallPeriodSchema, HotWordsQuerySchema } from '../../contract/dashboard';
 import { createDashboardQueries } from '../dashboard/aggregateQueries';
 import { aggregatesToCsv } from '../dashboard/csvExport';
 import type { DashboardStore } from '../store/store';
+import { bearerOf, sameSecret } from '../security/secrets';
 import { issuesOf, sendError } from './http';
 
 export interface DashboardRouteOptions {
@@ -12,14 +12,10 @@ export interface DashboardRouteOptions {
   /** Reads every hall. */
   adminToken?: string;
   /** Hall code → bearer token that reads that hall only (a hall manager's credential). */
-  dashboardTokens?: Record<string, string>;
+  dashboardTokens?: ReadonlyMap<string, string>;
   now: () => number;
 }
 
-
-// Equal-length digests, so the comparison takes the same time whatever the guess.
-const digest = (text: string) => createHash('sha256').update(text).digest();
-const sameSecret = (given: string, expected: string) => timingSafeEqual(digest(given), digest(expected));
 
 /**
  * Dashboard routes. Managers' routes (/v1/dashboard/*) need the intake admin token (any hall)
@@ -31,16 +27,15 @@ export function registerDashboardRoutes(app: FastifyInstance, options: Dashboard
 
   /** Whether the bearer token may read this hall; answers 401/403 itself when not. */
   const authorise = (request: FastifyRequest, reply: FastifyReply, hall: string): boolean => {
-    const header = request.headers.authorization;
-    const token = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7) : undefined;
+    const token = bearerOf(request);
     if (token === undefined) {
       void sendError(reply, 401, 'unauthorized', 'dashboard routes need the admin token or the hall dashboard token');
       return false;
     }
     if (options.adminToken && sameSecret(token, options.adminToken)) return true;
-    const hallToken = options.dashboardTokens?.[hall];
-    if (hallToken && sameSecret(token, hallToken)) return true;
-    const knownElsewhere = Object.values(options.dashboardTokens ?? {}).some((t) => sameSecret(token, t));
+    const hallToken = options.dashboardTokens?.get(hall);
+    if (hallToken !== undefined && sameSecret(token, hallToken)) return true;
+    const knownElsewhere = [...(options.dashboardTokens?.values() ?? [])].some((t) => sameSecret(token, t));
     void (knownElsewhere
       ? sendError(reply, 403, 'wrong_hall', `this token does not read hall ${hall}`)
       : sendError(reply, 401, 'unauthorized', 'dashboard routes need the admin token or the hall dashboard token'));

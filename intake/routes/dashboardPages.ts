@@ -2,6 +2,7 @@ import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import { contentSecurityPolicy } from '../../shared-node/contentSecurityPolicy';
+import { pagePolicy } from './http';
 
 /** The page paths: the managers' dashboard (token asked for in the page) and the hall screen. */
 export const DASHBOARD_PAGES = ['/dashboard', '/display'] as const;
@@ -13,14 +14,11 @@ export const DASHBOARD_PAGES = ['/dashboard', '/display'] as const;
  */
 export async function registerDashboardPages(app: FastifyInstance, appDir: string): Promise<void> {
   const root = path.resolve(appDir);
-  const csp = contentSecurityPolicy(undefined);
-  await app.register(fastifyStatic, {
-    root: path.join(root, 'assets'),
-    prefix: '/assets/',
-    index: false,
-    setHeaders: (reply) => void reply.header('Content-Security-Policy', csp),
-  });
+  // The renderer's policy (frame-ancestors 'none' among it), sent by helmet with the other headers.
+  const policy = pagePolicy(contentSecurityPolicy(undefined));
+  // Assets get the intake's default headers (nosniff; a CSP does not apply to scripts and styles).
+  await app.register(fastifyStatic, { root: path.join(root, 'assets'), prefix: '/assets/', index: false });
   for (const page of DASHBOARD_PAGES) {
-    app.get(page, (_request, reply) => reply.type('text/html').header('Content-Security-Policy', csp).header('cache-control', 'no-cache').sendFile('dashboard.html', root));
+    app.get(page, policy, (_request, reply) => reply.type('text/html').header('cache-control', 'no-cache').sendFile('dashboard.html', root));
   }
 }

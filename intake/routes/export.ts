@@ -24,7 +24,8 @@ export function registerExportRoutes(app: FastifyInstance, deps: { store: Intake
   app.get('/v1/export', async (request, reply) => {
     if (!requireAdmin(request, reply)) return reply;
     const query = request.query as { profile?: string; from?: string; to?: string; after?: string; limit?: string };
-    const profile = PROFILES[query.profile ?? ''];
+    // Own keys only: `constructor` or `__proto__` is not a profile.
+    const profile = query.profile !== undefined && Object.hasOwn(PROFILES, query.profile) ? PROFILES[query.profile] : undefined;
     if (!profile) return sendError(reply, 400, 'unknown_profile', `profile must be one of ${Object.keys(PROFILES).join(', ')}`);
     const from = query.from ? Date.parse(query.from) : 0;
     const to = query.to ? Date.parse(query.to) : Number.MAX_SAFE_INTEGER;

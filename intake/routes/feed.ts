@@ -3,6 +3,7 @@ import type { ServerResponse } from 'node:http';
 import { CaseEventSchema } from '../../contract/caseEvent';
 import type { Invitation } from '../../contract/invitation';
 import type { createInvitationFeed } from '../feed/invitationFeed';
+import { bearerMatches } from '../security/secrets';
 import { signedByHeaders, signedByQuery, type Authenticate } from './deviceSignature';
 import { parseBody, sendError } from './http';
 
@@ -16,7 +17,7 @@ export function registerFeedRoutes(
     authenticate: Authenticate;
     feed: ReturnType<typeof createInvitationFeed>;
     /** Per device: the token a window business system presents to post case events for it. */
-    caseEventTokens: Record<string, string> | undefined;
+    caseEventTokens: ReadonlyMap<string, string>;
     /** Whether a browser origin may read the feed (CORS). */
     originAllowed: (origin: string) => boolean;
   },
@@ -25,8 +26,7 @@ export function registerFeedRoutes(
 
   app.post('/v1/devices/:deviceId/case-events', async (request, reply) => {
     const { deviceId } = request.params as { deviceId: string };
-    const expected = caseEventTokens?.[deviceId];
-    if (!expected || request.headers.authorization !== `Bearer ${expected}`) {
+    if (!bearerMatches(request, caseEventTokens, deviceId)) {
       return sendError(reply, 401, 'unauthorized', 'a valid case event token for this device is required');
     }
     const event = parseBody(CaseEventSchema, request, reply, 'invalid_case_event', 'the case event');

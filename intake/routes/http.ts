@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
+import { bearerOf, sameSecret } from '../security/secrets';
 
 /** Problems of a request that failed its schema, each with the path it concerns. */
 export type Issues = Array<{ path: string; message: string }>;
@@ -33,19 +34,33 @@ export type RequireAdmin = (request: FastifyRequest, reply: FastifyReply) => boo
 
 export function adminGate(adminToken: string | undefined): RequireAdmin {
   return (request, reply) => {
-    if (adminToken && request.headers.authorization === `Bearer ${adminToken}`) return true;
+    const given = bearerOf(request);
+    if (adminToken !== undefined && given !== undefined && sameSecret(given, adminToken)) return true;
     void sendError(reply, 401, 'unauthorized', 'admin routes need the admin bearer token');
     return false;
   };
 }
 
+/**
+ * Route options that give one route its own Content-Security-Policy (written as the header reads,
+ * `directive value …; …`); @fastify/helmet sends it with the other security headers.
+ */
+export function pagePolicy(policy: string) {
+  const directives = Object.fromEntries(
+    policy
+      .split(';')
+      .map((part) => part.trim().split(/\s+/))
+      .filter((words) => words[0])
+      .map(([name, ...values]) => [name as string, values]),
+  );
+  return { helmet: { contentSecurityPolicy: { useDefaults: false, directives } } };
+}
+
+/** A staff page's policy: its own script and nothing else; no framing (the pages hold password and token forms). */
+const STAFF_PAGE_POLICY = "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
 /** A staff page at `path` and its one script at `path/<name>.js`, under a CSP that allows nothing else. */
 export function servePage(app: FastifyInstance, path: string, html: string, script: string): void {
-  app.get(path, async (_request, reply) =>
-    reply
-      .header('content-type', 'text/html; charset=utf-8')
-      .header('content-security-policy', "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; base-uri 'none'; form-action 'none'")
-      .send(html),
-  );
+  app.get(path, pagePolicy(STAFF_PAGE_POLICY), async (_request, reply) => reply.header('content-type', 'text/html; charset=utf-8').send(html));
   app.get(`${path}${path}.js`, async (_request, reply) => reply.header('content-type', 'text/javascript; charset=utf-8').send(script));
 }

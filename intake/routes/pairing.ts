@@ -12,8 +12,8 @@ export function registerPairingRoutes(
     authenticate: Authenticate;
     pairing: ReturnType<typeof createPairing>;
     staffLogin: ReturnType<typeof createStaffLogin>;
-    /** The intake's address as staff phones reach it, for the pairing QR; else taken from the request. */
-    publicUrl: string | undefined;
+    /** The intake's address as staff phones reach it, for the pairing QR (configured, or the address it listens on). */
+    publicUrl: () => string;
     now: () => number;
     log: (message: string) => void;
   },
@@ -26,8 +26,7 @@ export function registerPairingRoutes(
     if (!auth.ok) return sendError(reply, 401, auth.code, auth.message);
     if (auth.deviceId !== deviceId) return sendError(reply, 401, 'wrong_device', 'the request names another device than the signer');
     const issued = await pairing.issue(deviceId);
-    const base = publicUrl ?? `${request.protocol}://${request.headers.host ?? '127.0.0.1'}`;
-    return reply.code(201).send({ ...issued, confirmUrl: new URL(`/pair?code=${issued.code}`, base).href, serverTimeMs: now() });
+    return reply.code(201).send({ ...issued, confirmUrl: new URL(`/pair?code=${issued.code}`, publicUrl()).href, serverTimeMs: now() });
   });
 
   app.get('/v1/devices/:deviceId/pairing-codes/:code', async (request, reply) => {

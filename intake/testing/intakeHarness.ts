@@ -8,7 +8,7 @@ import { startIntake, type RunningIntake } from '../server';
 import { newDeviceKey } from './signedOutcomes';
 
 /** An intake on a fresh SQLite file with one device enrolled, for tests that go through its routes. */
-export const HARNESS_ADMIN = 'harness-admin-token';
+export const HARNESS_ADMIN = 'harness-admin-token-0123456789abcdef';
 /** dev-1's enrolment token. */
 export const HARNESS_TOKEN = 'token-for-dev-1-aaaaaaaa';
 
