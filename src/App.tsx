@@ -95,7 +95,7 @@ export function App({ db }: { db: EvaluatorDb }) {
     case 'saving':
       return <SavingScreen />;
     case 'saveFailed':
-      return <SaveFailedScreen />;
+      return <SaveFailedScreen error={shown.error} />;
     case 'thanks':
       return <ThanksScreen />;
   }

@@ -1,6 +1,7 @@
 import { canonicalJson } from '../../contract/canonicalJson';
 import { GENESIS_HASH } from '../../contract/outcomeChain';
-import type { AuditRow, EvaluatorDb } from './db';
+import type { AuditCheckpoint, AuditRow, EvaluatorDb } from './db';
+import { AUDIT_CHECKPOINT_KEY, checkpointSignedText } from './prune';
 
 /** What staff did on the device that could touch ratings or the kiosk. */
 export type AuditAction =
@@ -62,12 +63,33 @@ export async function listAudit(db: EvaluatorDb, limit = 50): Promise<AuditRow[]
   return db.audit.orderBy('id').reverse().limit(limit).toArray();
 }
 
-/** Walks the whole log; returns the id of the first entry that does not fit, or null. */
+/**
+ * Walks the whole log (from the signed checkpoint where old entries were pruned); returns the id
+ * of the first entry that does not fit, or null. A checkpoint whose signature does not verify
+ * counts as a break at the first entry after it.
+ */
 export async function verifyAuditLog(db: EvaluatorDb): Promise<number | null> {
+  const rows = await db.audit.orderBy('id').toArray();
+  const checkpoint = (await db.meta.get(AUDIT_CHECKPOINT_KEY))?.value as AuditCheckpoint | undefined;
   let prev = GENESIS_HASH;
-  for (const row of await db.audit.orderBy('id').toArray()) {
+  if (checkpoint) {
+    if (!(await checkpointVerifies(checkpoint))) return rows[0]?.id ?? checkpoint.throughId + 1;
+    prev = checkpoint.hash;
+  }
+  for (const row of rows) {
     if (row.prevHash !== prev || row.hash !== (await sha256Hex(entryHashInput(row)))) return row.id ?? -1;
     prev = row.hash;
   }
   return null;
+}
+
+async function checkpointVerifies(checkpoint: AuditCheckpoint): Promise<boolean> {
+  try {
+    const raw = Uint8Array.from(atob(checkpoint.publicKey.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+    const signature = Uint8Array.from(atob(checkpoint.signature.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+    const key = await crypto.subtle.importKey('raw', raw, { name: 'Ed25519' }, false, ['verify']);
+    return await crypto.subtle.verify({ name: 'Ed25519' }, key, signature, new TextEncoder().encode(checkpointSignedText(checkpoint)));
+  } catch {
+    return false;
+  }
 }

@@ -55,6 +55,16 @@ export interface AuditRow {
   hash: string;
 }
 
+/** Where a pruned admin audit log now starts: the hash of the last entry removed, signed by the device key. */
+export interface AuditCheckpoint {
+  throughId: number;
+  hash: string;
+  atMs: number;
+  /** The device key's raw public half (base64url) that signed it. */
+  publicKey: string;
+  signature: string;
+}
+
 /** The newest outcome of the device's hash chain. */
 export interface ChainHead {
   seq: number;
@@ -77,7 +87,7 @@ export interface PinLockout {
 export interface MetaRow {
   key: string;
   /** CryptoKeyPair for the device key: IndexedDB keeps non-extractable keys by structured clone. */
-  value: number | string | CryptoKeyPair | ChainHead | number[] | StaffSession | PinLockout;
+  value: number | string | CryptoKeyPair | ChainHead | number[] | StaffSession | PinLockout | AuditCheckpoint;
 }
 
 export type EvaluatorDb = Dexie & {

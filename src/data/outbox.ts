@@ -10,6 +10,13 @@ import { anomalyFlags, minutesUntil } from '../integrity/anomalyFlags';
 import { markPerformance } from '../lib/performanceMarks';
 import { isoWithOffset } from '../lib/time';
 import type { ChainHead, EvaluatorDb, OutboxRow } from './db';
+import { pruneDeviceData, TIGHT_PRUNE_LIMITS } from './prune';
+
+/** IndexedDB is out of space (Dexie names the error, or wraps the browser's). */
+export function isQuotaError(error: unknown): boolean {
+  const named = (e: unknown) => e instanceof Error && e.name === 'QuotaExceededError';
+  return named(error) || (error instanceof Error && named((error as { inner?: unknown }).inner));
+}
 
 const CHAIN_HEAD_KEY = 'chainHead';
 const RECENT_RATINGS_KEY = 'recentRatedAtMs';
@@ -209,7 +216,15 @@ export function createOutcomeRecorder(db: EvaluatorDb, sign: OutcomeSigner, subt
      * unchanged: one ending per invitation and round.
      */
     record(invitation: Invitation, ending: SealedEnding, rc: RecordContext): Promise<Outcome> {
-      const run = queue.then(() => attempt(invitation, ending, rc));
+      // Out of space: free what may be freed (never an unsent outcome or a dead letter) and try
+      // once more; a write that still fails is reported and retried by the flow.
+      const run = queue.then(() =>
+        attempt(invitation, ending, rc).catch(async (error: unknown) => {
+          if (!isQuotaError(error)) throw error;
+          await pruneDeviceData(db, Date.now(), TIGHT_PRUNE_LIMITS).catch(() => undefined);
+          return attempt(invitation, ending, rc);
+        }),
+      );
       queue = run.catch(() => undefined);
       return run;
     },

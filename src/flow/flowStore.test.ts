@@ -124,21 +124,26 @@ describe('flow store', () => {
     expect(screen.name === 'rating' && screen.deadlineMs).toBe(1_000_000 + testPolicies.inviteTimeoutSec * 1000);
   });
 
-  it('keeps a failed write on screen and retries it until it lands', async () => {
+  it('keeps a failed write on screen and retries it until it lands; out of space, it frees what it may and tries once more first', async () => {
     const { store, db, clock } = setup();
     await store.setContext(testContext);
     await store.receiveInvitation(makeInvitation());
     const realAdd = db.outbox.add.bind(db.outbox);
-    let failures = 2;
+    let failures = 5;
+    let attempts = 0;
     db.outbox.add = ((...args: Parameters<typeof realAdd>) => {
+      attempts++;
       if (failures-- > 0) return Promise.reject(new DOMException('disk full', 'QuotaExceededError'));
       return realAdd(...args);
     }) as typeof db.outbox.add;
     store.getState().send({ type: 'PRESS', level: 3, method: 'touch' });
     await until(store, 'saveFailed');
+    expect(attempts).toBe(2); // the write, then once more after pruning
+    expect(store.getState().lastError).toMatch(/QuotaExceeded|disk full/);
     expect(await db.outbox.count()).toBe(0);
     clock.advance(2000);
     await until(store, 'saveFailed');
+    expect(attempts).toBe(4);
     clock.advance(2000);
     await until(store, 'thanks');
     expect(await db.outbox.count()).toBe(1);

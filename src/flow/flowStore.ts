@@ -8,6 +8,7 @@ import { AlreadyEnded, createOutcomeRecorder, NothingToAmend, type OutcomeSigner
 import { outcomeSigner } from '../device/deviceKey';
 import { sealPhone } from '../integrity/sealPhone';
 import { loadDeviceContext, saveDeviceContext } from '../data/deviceContext';
+import { pruneDeviceData } from '../data/prune';
 import { markPerformance } from '../lib/performanceMarks';
 import { freeRatingInvitation } from './freeRating';
 import { initialFlowState, nextDeadline, transition, type Effect, type Ending, type FlowEvent, type FlowState } from './machine';
@@ -216,6 +217,8 @@ export function createFlowStore(deps: FlowStoreDeps): FlowStore {
       for (const pending of await loadPendingInvitations(deps.db)) {
         dispatch({ type: 'INVITE', pending, now: deps.now() });
       }
+      // The device's own bookkeeping stays bounded; after the restore, off the first screen's path.
+      void pruneDeviceData(deps.db, Date.now()).catch(reportError);
     },
     async receiveInvitation(invitation: Invitation) {
       const pending = await storeInvitation(deps.db, invitation);

@@ -46,7 +46,11 @@ export const en: Resources = {
     submit: 'Submit rating',
   },
   saving: { text: 'Saving…' },
-  saveFailed: { title: 'Rating not saved yet', text: 'Please wait while we retry. If this persists, please tell the staff.' },
+  saveFailed: {
+    title: 'Rating not saved yet',
+    text: 'Please wait while we retry. If this persists, please tell the staff.',
+    storage: 'The device storage is full: what could be cleared was cleared, and no unsent rating was deleted. Staff: please call IT support.',
+  },
   thanks: { title: 'Thank you for your rating!', text: 'We keep improving our service' },
   tag: {
     '510': 'Accepted at one window, done in one go',

@@ -47,7 +47,11 @@ export const zhTW: Resources = {
     submit: '提交評價',
   },
   saving: { text: '正在儲存…' },
-  saveFailed: { title: '評價暫未儲存', text: '請稍候，系統正在重試。如持續出現，請聯絡工作人員。' },
+  saveFailed: {
+    title: '評價暫未儲存',
+    text: '請稍候，系統正在重試。如持續出現，請聯絡工作人員。',
+    storage: '設備儲存空間已滿：可清理的記錄已清理，未上傳的評價一筆未刪。請工作人員聯絡技術支援。',
+  },
   thanks: { title: '感謝您的評價！', text: '我們將不斷改進服務' },
   tag: {
     '510': '一窗受理一次辦結',

@@ -12,13 +12,14 @@ export function SavingScreen() {
   );
 }
 
-export function SaveFailedScreen() {
+export function SaveFailedScreen({ error }: { error?: string }) {
   const { t } = useTranslation();
   return (
     <main className="screen status-screen" data-screen="saveFailed">
       <div role="alert">
         <ScreenHeading>{t('saveFailed.title')}</ScreenHeading>
         <p>{t('saveFailed.text')}</p>
+        {error !== undefined && /QuotaExceeded/i.test(error) && <p data-fact="storage-full">{t('saveFailed.storage')}</p>}
       </div>
     </main>
   );
