@@ -42,6 +42,8 @@ if (!app.requestSingleInstanceLock()) {
       // every launch.
       port: Number(process.env.EVALUATOR_PORT ?? 8787),
       staticDir: path.join(app.getAppPath(), 'dist'),
+      // The invitation journal: accepted case events survive a restart (issue 15).
+      dataDir,
       log,
       // The admin panel's PIN-checked exit is the only way out of the kiosk.
       onExitKiosk: () => app.exit(0),

@@ -72,7 +72,14 @@ export async function caseEventRoute(app: FastifyInstance, options: CaseEventRou
       reply.header('Retry-After', '5');
       return sendError(reply, 503, 'queue_full', 'too many invitations are waiting for the rating screen; retry later');
     }
-    if (result.status === 'queued') options.onInvitation(result.invitation);
-    return reply.code(result.status === 'queued' ? 202 : 200).send({ status: result.status, invitationId: result.invitation.id });
+    if (result.status === 'unrecorded') {
+      // A 202 promises the invitation survives a power cut; without a durable record there is no promise to make.
+      reply.header('Retry-After', '5');
+      return sendError(reply, 503, 'not_recorded', 'the host could not record the case event durably; retry later');
+    }
+    if (result.status === 'duplicate') return reply.code(200).send({ status: 'duplicate', invitationId: result.invitationId });
+    options.onInvitation(result.invitation);
+    // Answered only after the invitation is on disk (the queue's journal fsyncs before enqueue returns).
+    return reply.code(202).send({ status: 'queued', invitationId: result.invitation.id });
   });
 }

@@ -12,6 +12,7 @@ import { caseEventRoute } from './caseEventRoute';
 import { sendError } from './httpErrors';
 import { createPinGate } from '../shared-node/adminPin';
 import { contentSecurityPolicy } from '../shared-node/contentSecurityPolicy';
+import { openInvitationJournal } from './invitationJournal';
 import { InvitationQueue } from './invitationQueue';
 import { newLaunchToken } from './secrets';
 
@@ -27,6 +28,11 @@ export interface HostOptions {
   log?: (message: string) => void;
   /** What "exit kiosk" does on this platform (Electron quits; the headless host closes its browser). */
   onExitKiosk?: () => void;
+  /**
+   * Where the host keeps what must survive a restart: the invitation journal
+   * (`invitations-<deviceId>.jsonl`). Without it, accepted case events live in memory only (tests).
+   */
+  dataDir?: string;
   /** A physical rating device attached to this host (serial button box), built with the host's handlers. */
   createDevice?: (handlers: { onPress: (press: DevicePress) => void; onStatus: (status: DeviceStatus) => void }) => RatingDevice;
 }
@@ -88,7 +94,12 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       app.websocketServer.close(() => done());
     },
   });
-  const queue = new InvitationQueue();
+  // A 202 is a promise: each accepted case event is on disk before it is answered, and what the
+  // page has not acknowledged is handed to it again after a restart.
+  const journal = options.dataDir ? openInvitationJournal(path.join(options.dataDir, `invitations-${options.deviceId}.jsonl`), { log }) : null;
+  if (!journal) log('host: no data directory, so accepted case events live in memory only');
+  const queue = new InvitationQueue(undefined, undefined, journal);
+  if (queue.pending().length > 0) log(`host: ${queue.pending().length} invitation(s) from before the restart wait for the rating screen`);
   let screen: ScreenName = 'idle';
   // The window business system's latest staff login or logout, repeated to renderers that connect.
   let staffMessage: HostMessage | null = null;
@@ -168,7 +179,14 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     });
   }
 
-  await app.listen({ host: '127.0.0.1', port: options.port });
+  try {
+    await app.listen({ host: '127.0.0.1', port: options.port });
+  } catch (error) {
+    journal?.close();
+    throw error;
+  }
+  // Compacted at every start: bounded, free of acknowledged invitations' case data, ending in a whole line.
+  queue.compactJournal();
   device?.start();
   const address = app.server.address();
   port = typeof address === 'object' && address ? address.port : options.port;
@@ -183,6 +201,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     close: async () => {
       await device?.stop();
       await app.close();
+      journal?.close();
     },
   };
 }

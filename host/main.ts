@@ -42,7 +42,10 @@ async function main(): Promise<void> {
       console.log('admin: exit kiosk (PIN checked)');
       kioskBrowser?.kill();
     },
+    // An empty --static= runs the API alone (the crash test drives the bridge itself).
     staticDir: values.static,
+    // The invitation journal lives here with the last good hall config: a 202 survives a power cut.
+    dataDir: values.data,
     ...(serial ? { createDevice: serialDeviceFromConfig(serial) } : {}),
     ...(process.env.CASE_EVENT_TOKEN ? { caseEventToken: process.env.CASE_EVENT_TOKEN } : {}),
   });
