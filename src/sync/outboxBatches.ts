@@ -1,6 +1,6 @@
 import type { ItemResult, LateFlag, LateFlagResult } from '../../contract/intakeApi';
 import type { Outcome } from '../../contract/outcome';
-import type { EvaluatorDb, MetaRow } from '../data/db';
+import type { EvaluatorDb } from '../data/db';
 import { stripLocal as toOutcome } from '../data/outbox';
 
 /** UTF-8 length of a string without allocating its bytes. */
@@ -71,13 +71,7 @@ export interface AppliedResults {
  * Applies the intake's per-item answers in one transaction: acknowledged items leave the
  * outbox, rejected ones move to the dead-letter list with the reason. Nothing else is removed.
  */
-export async function applyResults(
-  db: EvaluatorDb,
-  batch: Outcome[],
-  results: ItemResult[],
-  nowMs: number,
-  meta: MetaRow[] = [],
-): Promise<AppliedResults> {
+export async function applyResults(db: EvaluatorDb, batch: Outcome[], results: ItemResult[], nowMs: number): Promise<AppliedResults> {
   const sent = new Set(batch.map((o) => o.id));
   const byId = new Map(results.filter((r) => sent.has(r.id)).map((r) => [r.id, r]));
   const acknowledgedIds: string[] = [];
@@ -88,8 +82,7 @@ export async function applyResults(
   }
   const seqOf = new Map(batch.map((o) => [o.id, o.seq]));
   const leaving = [...acknowledgedIds, ...rejected.map((r) => r.id)].map((id) => seqOf.get(id) as number);
-  await db.transaction('rw', db.outbox, db.deadLetters, db.meta, async () => {
-    if (meta.length > 0) await db.meta.bulkPut(meta);
+  await db.transaction('rw', db.outbox, db.deadLetters, async () => {
     if (rejected.length > 0) {
       const rows = await db.outbox.bulkGet(rejected.map((r) => seqOf.get(r.id) as number));
       const letters = rows.flatMap((row, i) => {

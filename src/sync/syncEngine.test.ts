@@ -35,6 +35,7 @@ async function seeded(count: number) {
 function harness(db: EvaluatorDb, answers: Answer[], extra: { locks?: LockManagerLike; batchSize?: number } = {}) {
   const batches: Outcome[][] = [];
   const delays: number[] = [];
+  const timers: Array<() => void> = [];
   const statuses: SyncStatus[] = [];
   let next = 0;
   const engine = createSyncEngine({
@@ -51,12 +52,20 @@ function harness(db: EvaluatorDb, answers: Answer[], extra: { locks?: LockManage
     random: seededRandom(7),
     batchSize: extra.batchSize ?? 10,
     intervalMs: 30_000,
-    setTimer: (_fn, ms) => delays.push(ms),
+    setTimer: (fn, ms) => {
+      timers.push(fn);
+      return delays.push(ms);
+    },
     clearTimer: () => undefined,
     onStatus: (s) => statuses.push(s),
     ...(extra.locks ? { locks: extra.locks } : {}),
   });
-  return { engine, batches, delays, statuses };
+  /** Runs the timer the engine armed last, as if its delay had passed. */
+  const fireTimer = async () => {
+    timers.at(-1)?.();
+    await engine.idle();
+  };
+  return { engine, batches, delays, statuses, fireTimer };
 }
 
 describe('sync engine', () => {
@@ -72,15 +81,60 @@ describe('sync engine', () => {
     expect((await db.meta.get('clockOffsetMs'))?.value).toBe(3_999_995);
   });
 
-  it('keeps everything when uploads fail, and backs off with growing jittered delays', async () => {
+  it('keeps everything when uploads fail, and backs off with growing jittered delays, counting failures only', async () => {
     const db = await seeded(3);
-    const { engine, delays } = harness(db, [() => ({ kind: 'retry', reason: 'HTTP 500' })]);
+    const { engine, delays, batches, fireTimer } = harness(db, [() => ({ kind: 'retry', reason: 'HTTP 500' })]);
     await engine.start();
-    for (let i = 0; i < 4; i++) await engine.notify();
+    for (let i = 0; i < 4; i++) await fireTimer();
     expect(await db.outbox.count()).toBe(3);
+    expect(batches).toHaveLength(5);
     const random = seededRandom(7);
     expect(delays).toEqual([0, 1, 2, 3, 4].map((n) => backoffDelay(n, random, DEFAULT_BACKOFF)));
     expect(engine.status()).toMatchObject({ state: 'waiting', lastError: 'HTTP 500' });
+  });
+
+  it('new outcomes never cut a backoff short: Retry-After 600 s and ten ratings meanwhile make no upload until the timer', async () => {
+    const db = await seeded(1);
+    const { engine, batches, delays, fireTimer } = harness(db, [() => ({ kind: 'retry', reason: 'HTTP 429', retryAfterMs: 600_000 }), accepted]);
+    await engine.start();
+    expect(batches).toHaveLength(1);
+    expect(delays).toHaveLength(1);
+    for (let i = 0; i < 10; i++) {
+      await recordOutcome(db, makeInvitation(), { outcome: 'rated', level: 4, tags: [], isPublic: true, callback: { requested: false }, input: { method: 'touch', inviteToPressMs: 900 } }, { context: testContext, clockOffsetMs: null, nowMs: Date.now() });
+      await engine.notify();
+    }
+    expect(batches).toHaveLength(1);
+    expect(delays).toHaveLength(1);
+    expect(delays[0]).toBeGreaterThanOrEqual(600_000);
+    await fireTimer();
+    expect(batches.map((b) => b.length)).toEqual([1, 10, 1]);
+    expect(await db.outbox.count()).toBe(0);
+  });
+
+  it('stop() ends a pass before its next upload: nothing more goes to an intake the device left', async () => {
+    const db = await seeded(30);
+    let engine: ReturnType<typeof createSyncEngine> | null = null;
+    const { engine: created, batches } = harness(db, [
+      (batch) => {
+        engine?.stop();
+        return accepted(batch);
+      },
+    ]);
+    engine = created;
+    await created.start();
+    await created.idle();
+    // The batch in flight was answered, so it leaves the outbox; nothing after it was sent.
+    expect(batches).toHaveLength(1);
+    expect(await db.outbox.count()).toBe(20);
+  });
+
+  it('an answer that settles nothing neither counts as a success nor moves the clock offset', async () => {
+    const db = await seeded(2);
+    const { engine } = harness(db, [() => ok([])]);
+    await engine.start();
+    expect(engine.status()).toMatchObject({ state: 'waiting', lastSuccessAtMs: null, clockOffsetMs: null });
+    expect(await db.meta.get('clockOffsetMs')).toBeUndefined();
+    expect(await db.meta.get('lastSyncSuccessAtMs')).toBeUndefined();
   });
 
   it('never waits less than Retry-After', async () => {
@@ -123,11 +177,51 @@ describe('sync engine', () => {
     expect(engine.status().state).toBe('waiting');
   });
 
-  it('halves the batch when the intake says it is too large', async () => {
+  it('halves the batch when the intake says it is too large, and the smaller size lasts beyond the pass', async () => {
     const db = await seeded(10);
-    const { engine, batches } = harness(db, [() => ({ kind: 'tooLarge' }), accepted], { batchSize: 8 });
+    const { engine, batches, fireTimer } = harness(db, [() => ({ kind: 'tooLarge' }), accepted], { batchSize: 8 });
     await engine.start();
     expect(batches.map((b) => b.length)).toEqual([8, 4, 4, 2]);
+    expect(await db.outbox.count()).toBe(0);
+    for (let i = 0; i < 6; i++) await recordOutcome(db, makeInvitation(), { outcome: 'rated', level: 4, tags: [], isPublic: true, callback: { requested: false }, input: { method: 'touch', inviteToPressMs: 900 } }, { context: testContext, clockOffsetMs: null, nowMs: Date.now() });
+    await fireTimer();
+    expect(batches.slice(4).map((b) => b.length)).toEqual([4, 2]);
+  });
+
+  it('a full batch leaves room for the late flags that ride with it', async () => {
+    const db = await seeded(3);
+    const flags = Array.from({ length: 100 }, (_, i) => ({ outcomeId: `019a0000-0000-7000-8000-${String(i).padStart(12, '0')}`, flag: 'press-burst' as const, count: 2 }));
+    await db.lateFlags.bulkPut(flags);
+    const { stripLocal } = await import('../data/outbox');
+    const { utf8Length } = await import('./outboxBatches');
+    const outcomeBytes = utf8Length(JSON.stringify(stripLocal((await db.outbox.orderBy('seq').first())!)));
+    const flagBytes = JSON.stringify(flags).length;
+    const { BATCH_MAX_BYTES } = await import('../../contract/intakeApi');
+    // A batch size that would fill the body limit with outcomes alone, were the flags not counted.
+    const fits = Math.floor((BATCH_MAX_BYTES - 1024) / (outcomeBytes + 1));
+    const sent: Array<{ outcomes: number; bytes: number }> = [];
+    const engine = createSyncEngine({
+      db,
+      client: {
+        uploadBatch: async (batch, lateFlags = []) => {
+          sent.push({ outcomes: batch.length, bytes: new TextEncoder().encode(JSON.stringify({ deviceId: 'test-pad-a01', outcomes: batch, lateFlags })).length });
+          return { kind: 'ok', response: { serverTimeMs: 1, results: batch.map((o) => ({ id: o.id, status: 'accepted' })), lateFlagResults: lateFlags.map((f) => ({ outcomeId: f.outcomeId, status: 'unknown_outcome' })) }, sentAtMs: 1, receivedAtMs: 2 };
+        },
+      },
+      now: () => 1_000_000,
+      random: seededRandom(7),
+      batchSize: fits,
+      intervalMs: 30_000,
+      setTimer: () => undefined,
+      clearTimer: () => undefined,
+    });
+    // Enough rows of the same size for a full batch (copies: the size is what this is about).
+    const first = (await db.outbox.orderBy('seq').first())!;
+    await db.outbox.bulkAdd(Array.from({ length: fits }, (_, i) => ({ ...first, seq: 100 + i, id: crypto.randomUUID(), slot: `copy-${i}` })));
+    await engine.start();
+    expect(flagBytes).toBeGreaterThan(1000);
+    for (const upload of sent) expect(upload.bytes).toBeLessThanOrEqual(BATCH_MAX_BYTES);
+    expect(sent[0]!.outcomes).toBeLessThan(fits);
     expect(await db.outbox.count()).toBe(0);
   });
 

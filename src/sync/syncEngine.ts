@@ -2,7 +2,7 @@ import { BATCH_MAX_BYTES } from '../../contract/intakeApi';
 import type { EvaluatorDb } from '../data/db';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
 import type { IntakeClient } from './intakeClient';
-import { applyLateFlagResults, applyResults, nextBatch, pendingLateFlags } from './outboxBatches';
+import { applyLateFlagResults, applyResults, nextBatch, pendingLateFlags, utf8Length } from './outboxBatches';
 
 export type SyncState = 'idle' | 'syncing' | 'waiting' | 'unauthorized' | 'otherTab';
 
@@ -69,6 +69,8 @@ export function createSyncEngine(deps: SyncEngineDeps) {
   let rerun = false;
   let stopped = true;
   let status: SyncStatus = INITIAL_SYNC_STATUS;
+  // A batch the intake refused as too large stays smaller for the engine's life, not one pass.
+  let batchSize = deps.batchSize;
 
   function publish(patch: Partial<SyncStatus>): void {
     status = { ...status, ...patch };
@@ -90,12 +92,15 @@ export function createSyncEngine(deps: SyncEngineDeps) {
    * flight the next one is read, so the database and the network work side by side.
    */
   async function pass(): Promise<void> {
-    let batchSize = deps.batchSize;
-    const read = (afterSeq: number) => nextBatch(deps.db, batchSize, BATCH_MAX_BYTES - 1024, afterSeq);
-    let batch = await read(0);
-    // Late flags ride on the pass's first upload, or go alone when the outbox is empty.
+    // Late flags ride on the pass's first upload, or go alone when the outbox is empty; the
+    // batch they ride with leaves room for them under the intake's body limit.
     let lateFlags = await pendingLateFlags(deps.db, LATE_FLAGS_PER_UPLOAD);
+    const flagBytes = (flags: typeof lateFlags) => (flags.length > 0 ? utf8Length(JSON.stringify(flags)) + 32 : 0);
+    const read = (afterSeq: number, reserved = 0) => nextBatch(deps.db, batchSize, BATCH_MAX_BYTES - 1024 - reserved, afterSeq);
+    let batch = await read(0, flagBytes(lateFlags));
     for (;;) {
+      // stop() (the intake address changed, the page is closing) ends the pass before the next upload.
+      if (stopped) return;
       if (batch.length === 0 && lateFlags.length > 0) {
         const result = await deps.client.uploadBatch([], lateFlags);
         lateFlags = [];
@@ -120,11 +125,20 @@ export function createSyncEngine(deps: SyncEngineDeps) {
         case 'ok': {
           if (lateFlags.length > 0) await applyLateFlagResults(deps.db, result.response.lateFlagResults);
           lateFlags = [];
+          // The acknowledged items leave the outbox in a transaction that writes nothing else,
+          // so a device at its storage quota can still shrink its outbox.
+          const applied = await applyResults(deps.db, batch, result.response.results, deps.now());
+          if (applied.acknowledged + applied.rejected === 0) {
+            // An answer that settles nothing must not spin, nor pass for a success.
+            return fail('the intake answered for none of the batch');
+          }
           const clockOffsetMs = Math.round(result.response.serverTimeMs - (result.sentAtMs + result.receivedAtMs) / 2);
-          const applied = await applyResults(deps.db, batch, result.response.results, deps.now(), [
-            { key: CLOCK_OFFSET_KEY, value: clockOffsetMs },
-            { key: LAST_SUCCESS_KEY, value: result.receivedAtMs },
-          ]);
+          await deps.db.meta
+            .bulkPut([
+              { key: CLOCK_OFFSET_KEY, value: clockOffsetMs },
+              { key: LAST_SUCCESS_KEY, value: result.receivedAtMs },
+            ])
+            .catch(() => undefined);
           attempt = 0;
           publish({
             clockOffsetMs,
@@ -132,10 +146,6 @@ export function createSyncEngine(deps: SyncEngineDeps) {
             uploadedTotal: status.uploadedTotal + applied.acknowledged,
             rejectedTotal: status.rejectedTotal + applied.rejected,
           });
-          if (applied.acknowledged + applied.rejected === 0) {
-            // An answer that settles nothing must not spin: treat it as a failure.
-            return fail('the intake answered for none of the batch');
-          }
           // Items the intake did not answer for stay behind; start again from the oldest then.
           batch = applied.unanswered > 0 ? await read(0) : prefetched;
           continue;
@@ -143,7 +153,7 @@ export function createSyncEngine(deps: SyncEngineDeps) {
         case 'tooLarge':
           if (batchSize > 1) {
             batchSize = Math.max(1, Math.floor(batchSize / 2));
-            batch = await read(0);
+            batch = await read(0, flagBytes(lateFlags));
             continue;
           }
           return fail('the intake refuses even a single outcome as too large');
@@ -207,8 +217,11 @@ export function createSyncEngine(deps: SyncEngineDeps) {
       });
       await trigger();
     },
-    /** A new outcome is in the outbox. */
-    notify: () => trigger(),
+    /**
+     * A new outcome is in the outbox. It never cuts a backoff or a Retry-After short: while the
+     * engine waits after a failure, the new outcome goes with the upload the timer starts.
+     */
+    notify: () => (status.state === 'waiting' || status.state === 'unauthorized' ? (running ?? Promise.resolve()) : trigger()),
     /** Manual retry or coming back online: forget the backoff and go now. */
     retryNow(): Promise<void> {
       attempt = 0;
