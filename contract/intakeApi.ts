@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CaseEventSchema } from './caseEvent';
 import { AnomalyFlagSchema, OutcomeSchema } from './outcome';
 
 /**
@@ -85,6 +86,14 @@ export const BatchResponseSchema = z
   })
   .strict();
 export type BatchResponse = z.infer<typeof BatchResponseSchema>;
+
+/**
+ * A case event posted to the intake for a host-less device (POST /v1/devices/{deviceId}/case-events):
+ * the host's case event, which may also name the device's hall; one naming another hall than the
+ * device's is refused (`wrong_hall`).
+ */
+export const IntakeCaseEventSchema = CaseEventSchema.safeExtend({ hallCode: z.string().min(1).max(64).optional() });
+export type IntakeCaseEvent = z.infer<typeof IntakeCaseEventSchema>;
 
 export const ServerTimeResponseSchema = z.object({ serverTimeMs: z.number() }).strict();
 

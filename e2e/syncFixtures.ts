@@ -23,7 +23,7 @@ export async function launchSyncedEvaluator(intakeExtra: Partial<IntakeOptions> 
     dbFile: path.join(dir, 'intake.sqlite'),
     port: 0,
     corsOrigins: ['http://127.0.0.1:*'],
-    enrolmentTokens: [{ token: enrolmentToken, deviceId: 'demo-pad-a01', expiresAtMs: Date.now() + 600_000 }],
+    enrolmentTokens: [{ token: enrolmentToken, deviceId: 'demo-pad-a01', hallCode: 'demo-hall', expiresAtMs: Date.now() + 600_000 }],
     adminToken: ADMIN_TOKEN,
     log: () => undefined,
     // A test's teardown waits at most this long for the page's requests to the intake.

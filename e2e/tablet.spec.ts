@@ -18,7 +18,7 @@ test('host-less tablet: set up from its bundle, invitations arrive from the inta
     dbFile: path.join(mkdtempSync(path.join(tmpdir(), 'e2e-tablet-')), 'intake.sqlite'),
     port: 0,
     corsOrigins: ['http://127.0.0.1:*'],
-    enrolmentTokens: [{ token: enrolmentToken, deviceId: 'demo-pad-a01', expiresAtMs: Date.now() + 600_000 }],
+    enrolmentTokens: [{ token: enrolmentToken, deviceId: 'demo-pad-a01', hallCode: 'demo-hall', expiresAtMs: Date.now() + 600_000 }],
     caseEventTokens: { 'demo-pad-a01': caseEventToken },
     adminToken: ADMIN_TOKEN,
     log: () => undefined,

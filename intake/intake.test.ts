@@ -30,9 +30,9 @@ async function boot(dbFile = path.join(mkdtempSync(path.join(tmpdir(), 'intake-'
     corsOrigins: ['http://127.0.0.1:8787'],
     adminToken: ADMIN,
     enrolmentTokens: [
-      { token: 'token-for-dev-1-aaaaaaaa', deviceId: 'dev-1', expiresAtMs: Date.now() + 60_000 },
-      { token: 'token-any-device-bbbbbbbb', expiresAtMs: Date.now() + 60_000 },
-      { token: 'token-expired-cccccccccc', expiresAtMs: Date.now() - 1 },
+      { token: 'token-for-dev-1-aaaaaaaa', deviceId: 'dev-1', hallCode: 'h1', expiresAtMs: Date.now() + 60_000 },
+      { token: 'token-for-dev-1x-bbbbbbb', deviceId: 'dev-1x', hallCode: 'h1', expiresAtMs: Date.now() + 60_000 },
+      { token: 'token-expired-cccccccccc', deviceId: 'dev-3', hallCode: 'h1', expiresAtMs: Date.now() - 1 },
     ],
     log: () => undefined,
     ...extra,
@@ -104,8 +104,8 @@ describe('enrolment', () => {
     const reuse = await enrol(intake, 'token-for-dev-1-aaaaaaaa', 'dev-1', newKey().x);
     expect([reuse.statusCode, reuse.json().error.code]).toEqual([409, 'token_used']);
     expect((await enrol(intake, 'token-expired-cccccccccc', 'dev-3', key.x)).json().error.code).toBe('token_expired');
-    expect((await enrol(intake, 'token-any-device-bbbbbbbb', 'dev-1x', 'A'.repeat(43))).statusCode).toBe(201);
-    const other = await boot(undefined, { enrolmentTokens: [{ token: 'token-for-dev-9-dddddddd', deviceId: 'dev-9', expiresAtMs: Date.now() + 60_000 }] });
+    expect((await enrol(intake, 'token-for-dev-1x-bbbbbbb', 'dev-1x', 'A'.repeat(43))).statusCode).toBe(201);
+    const other = await boot(undefined, { enrolmentTokens: [{ token: 'token-for-dev-9-dddddddd', deviceId: 'dev-9', hallCode: 'h1', expiresAtMs: Date.now() + 60_000 }] });
     expect((await enrol(other.intake, 'token-for-dev-9-dddddddd', 'dev-2', key.x)).json().error.code).toBe('token_for_other_device');
     expect((await enrol(intake, 'no-such-token-eeeeeeeeee', 'dev-2', key.x)).json().error.code).toBe('unknown_token');
     expect((await enrol(intake, 'short', 'dev-2', key.x)).statusCode).toBe(400);

@@ -7,7 +7,7 @@ import { readProvisionedTokens } from './devices/provisionedTokens';
 
 /**
  * Reference intake: `tsx intake/main.ts --db .data/intake.sqlite --port 8788
- *   --cors http://127.0.0.1:8787 --enrolment-token TOKEN[:deviceId] --admin-token TOKEN
+ *   --cors http://127.0.0.1:8787 --enrolment-token TOKEN:DEVICE:HALL[:rotate] --admin-token TOKEN
  *   --dashboard-token HALLCODE:TOKEN --app-dir dist
  *   --enrolment-tokens-file provisioned/<hall>/intake-enrolment-tokens.json
  *   --staff-directory staff.json --public-url https://intake.example`
@@ -42,9 +42,13 @@ const intake = await startIntake({
   port: Number(values.port),
   corsOrigins: values.cors,
   enrolmentTokens: [
+    // Every token is bound to one device and its hall (a token for any device was a takeover).
     ...values['enrolment-token'].map((spec) => {
-      const [token = '', deviceId] = spec.split(':');
-      return { token, ...(deviceId ? { deviceId } : {}), expiresAtMs: Date.now() + 24 * 3600 * 1000 };
+      const [token = '', deviceId = '', hallCode = '', purpose = 'enrol', ...rest] = spec.split(':');
+      if (!token || !deviceId || !hallCode || (purpose !== 'enrol' && purpose !== 'rotate') || rest.length > 0) {
+        throw new Error('--enrolment-token wants TOKEN:DEVICE:HALL (or TOKEN:DEVICE:HALL:rotate for the key rotation of an enrolled device)');
+      }
+      return { token, deviceId, hallCode, purpose: purpose as 'enrol' | 'rotate', expiresAtMs: Date.now() + 24 * 3600 * 1000 };
     }),
     ...values['enrolment-tokens-file'].flatMap((file) => readProvisionedTokens(file)),
   ],

@@ -138,12 +138,13 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
   app.get('/v1/time', async () => ({ serverTimeMs: now() }));
   registerDeviceRoutes(app, { enrolment, sealing, now });
   registerOutcomeRoutes(app, { authenticate, ingest: createBatchIngest(store, { followups, now }), maxInFlight: options.maxInFlightBatches ?? 8, now });
-  registerFeedRoutes(app, { authenticate, feed: createInvitationFeed(store.invitations, now), caseEventTokens, originAllowed });
+  const chain = createChainAudit(store, now);
+  registerFeedRoutes(app, { authenticate, feed: createInvitationFeed(store.invitations, now), caseEventTokens, originAllowed, devices: store.devices, chain });
   // Known once listening; links shown to staff never come from a request's Host header.
   let origin = '';
   const publicUrl = () => options.publicUrl ?? origin;
   registerPairingRoutes(app, { authenticate, pairing, staffLogin: createStaffLogin(options.staffDirectory ?? [], now), publicUrl, now, log });
-  registerAdminRoutes(app, { store, requireAdmin, pairing, chain: createChainAudit(store, now), storedRecheck: createStoredRecheck(store) });
+  registerAdminRoutes(app, { store, requireAdmin, pairing, chain, storedRecheck: createStoredRecheck(store) });
   registerFollowupRoutes(app, { requireAdmin, followups, sealing });
   registerExportRoutes(app, { store, requireAdmin });
   registerDashboardRoutes(app, {

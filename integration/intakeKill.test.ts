@@ -12,6 +12,8 @@ import { createIntakeClient } from '../src/sync/intakeClient';
 import { createSyncEngine } from '../src/sync/syncEngine';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
+/** The intake refuses an admin token under 32 characters. */
+const KILL_ADMIN = 'kill-test-admin-token-0123456789abcdef';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -25,7 +27,7 @@ async function freePort(): Promise<number> {
 /** The reference intake as its own process, so it can be killed like a power cut. */
 async function spawnIntake(dbFile: string, port: number, token: string): Promise<ChildProcess> {
   // One process (tsx as a loader, not its CLI, which would fork a child that SIGKILL misses).
-  const child = spawn(process.execPath, ['--import', 'tsx', 'intake/main.ts', '--db', dbFile, '--port', String(port), '--enrolment-token', `${token}:${testContext.device.id}`, '--admin-token', 'kill-test-admin'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'intake/main.ts', '--db', dbFile, '--port', String(port), '--enrolment-token', `${token}:${testContext.device.id}:${testContext.hall.code}`, '--admin-token', KILL_ADMIN], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -82,7 +84,7 @@ describe('intake killed with SIGKILL mid-drain', () => {
       }
       engine.stop();
       expect(await db.outbox.count()).toBe(0);
-      const stored = (await (await fetch(`${origin}/v1/admin/outcomes?deviceId=${testContext.device.id}`, { headers: { authorization: 'Bearer kill-test-admin' } })).json()) as { outcomes: Array<{ id: string; seq: number }> };
+      const stored = (await (await fetch(`${origin}/v1/admin/outcomes?deviceId=${testContext.device.id}`, { headers: { authorization: `Bearer ${KILL_ADMIN}` } })).json()) as { outcomes: Array<{ id: string; seq: number }> };
       expect(stored.outcomes).toHaveLength(total);
       expect(new Set(stored.outcomes.map((o) => o.id)).size).toBe(total);
       expect(stored.outcomes.map((o) => o.seq)).toEqual(Array.from({ length: total }, (_, i) => i + 1));

@@ -28,7 +28,7 @@ let proxy: FaultProxy;
 let intakePort: number;
 let restarts = 0;
 
-async function bootIntake(port: number, tokens: Array<{ token: string; deviceId?: string; expiresAtMs: number }> = []) {
+async function bootIntake(port: number, tokens: Array<{ token: string; deviceId: string; hallCode: string; expiresAtMs: number }> = []) {
   return startIntake({
     dbFile: path.join(dir, 'intake.sqlite'),
     port,
@@ -74,7 +74,7 @@ async function oneRun(seed: number): Promise<{ valid: number; corrupt: number; f
     const keyPair = await loadOrCreateDeviceKey(db);
     const token = `enrol-${seed}-${crypto.randomUUID()}`;
     await intake.close();
-    intake = await bootIntake(intakePort, [{ token, deviceId, expiresAtMs: Date.now() + 60_000 }]);
+    intake = await bootIntake(intakePort, [{ token, deviceId, hallCode: testContext.hall.code, expiresAtMs: Date.now() + 60_000 }]);
     const direct = createIntakeClient({ baseUrl: intake.origin, deviceId, now: Date.now, sign: (t, b) => signRequest(keyPair, t, b) });
     // A pooled keep-alive socket to the intake before its restart can fail once: retry, as the app does.
     let enrolled = await direct.enrol(token, await exportPublicKey(keyPair));

@@ -21,7 +21,8 @@ beforeAll(async () => {
     dbFile: path.join(mkdtempSync(path.join(tmpdir(), 'sync-service-')), 'i.sqlite'),
     port: 0,
     corsOrigins: [],
-    enrolmentTokens: [FIRST, SECOND].map((token) => ({ token, deviceId: DEVICE, expiresAtMs: Date.now() + 600_000 })),
+    // The second bundle re-provisions the enrolled device: its token is issued for key rotation.
+    enrolmentTokens: [FIRST, SECOND].map((token) => ({ token, deviceId: DEVICE, hallCode: testContext.hall.code, purpose: token === SECOND ? ('rotate' as const) : ('enrol' as const), expiresAtMs: Date.now() + 600_000 })),
     log: () => undefined,
   });
 });

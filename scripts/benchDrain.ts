@@ -57,7 +57,7 @@ export async function benchDrain(browser: Browser, queued: number, baselineCount
     dbFile: path.join(dir, 'intake.sqlite'),
     port: 0,
     corsOrigins: ['http://127.0.0.1:*'],
-    enrolmentTokens: [{ token: enrolmentToken, deviceId: 'demo-pad-a01', expiresAtMs: Date.now() + 3_600_000 }],
+    enrolmentTokens: [{ token: enrolmentToken, deviceId: 'demo-pad-a01', hallCode: 'demo-hall', expiresAtMs: Date.now() + 3_600_000 }],
     adminToken: ADMIN,
     log: () => undefined,
   });

@@ -7,7 +7,8 @@ import { findCjkFont } from './windowPoster';
 
 /**
  * `npm run provision -- kiosk-config/<hall> [--out provisioned/<hall>] [--token-ttl-days 14]
- *   [--device ID ...] [--force] [--font file.ttc [--font-face Name]]`
+ *   [--device ID ...] [--force] [--rotate] [--font file.ttc [--font-face Name]]`
+ * (--rotate: the devices are enrolled already and get tokens that replace their keys.)
  */
 function hallFile(arg: string): string {
   for (const candidate of [arg, `${arg}.json`, path.join(arg, 'hall.json')]) {
@@ -24,12 +25,13 @@ async function main(): Promise<void> {
       'token-ttl-days': { type: 'string', default: '14' },
       device: { type: 'string', multiple: true },
       force: { type: 'boolean', default: false },
+      rotate: { type: 'boolean', default: false },
       font: { type: 'string' },
       'font-face': { type: 'string' },
     },
   });
   const [target] = positionals;
-  if (!target) throw new Error('usage: npm run provision -- kiosk-config/<hall> [--out DIR] [--token-ttl-days N] [--device ID] [--force] [--font FILE]');
+  if (!target) throw new Error('usage: npm run provision -- kiosk-config/<hall> [--out DIR] [--token-ttl-days N] [--device ID] [--force] [--rotate] [--font FILE]');
   const ttlDays = Number(values['token-ttl-days']);
   if (!Number.isFinite(ttlDays) || ttlDays <= 0 || ttlDays > 365) throw new Error('--token-ttl-days must be between 0 and 365');
   const font = values.font ? { file: values.font, ...(values['font-face'] ? { face: values['font-face'] } : {}) } : findCjkFont();
@@ -42,10 +44,12 @@ async function main(): Promise<void> {
     tokenTtlMs: ttlDays * 24 * 3600 * 1000,
     font,
     force: values.force,
+    rotate: values.rotate,
     ...(values.device ? { deviceIds: values.device } : {}),
   });
   console.log(`provisioned ${hall.hall.name} (${hall.hall.code}) into ${outDir}`);
-  for (const b of result.bundles) console.log(`  device ${b.deviceId} (window ${b.windowNo}): ${b.file}  token expires ${b.enrolmentTokenExpiresAt}`);
+  const kind = values.rotate ? 'key rotation token' : 'enrolment token';
+  for (const b of result.bundles) console.log(`  device ${b.deviceId} (window ${b.windowNo}): ${b.file}  ${kind} expires ${b.enrolmentTokenExpiresAt}`);
   for (const p of result.posters) console.log(`  poster window ${p.windowNo}: ${p.svg}, ${p.pdf}`);
   console.log(`  for the intake: ${result.tokensFile}  (npm run intake -- --enrolment-tokens-file ${result.tokensFile})`);
   console.log('  copy each device folder to its device only: a bundle holds that device\'s secrets.');

@@ -71,16 +71,21 @@ describe.skipIf(!font)('npm run provision', () => {
     }
   });
 
-  it('gives the intake only hashes of the tokens, each bound to its device', () => {
+  it('gives the intake only hashes of the tokens, each bound to its device and hall', () => {
     const file = ProvisionedTokensFileSchema.parse(JSON.parse(readFileSync(result.tokensFile, 'utf8')));
-    expect(file.tokens.map((t) => t.deviceId)).toEqual(['demo-pad-a01', 'demo-pad-a02']);
+    expect(file.tokens.map((t) => [t.deviceId, t.hallCode, t.purpose])).toEqual([
+      ['demo-pad-a01', hall.hall.code, 'enrol'],
+      ['demo-pad-a02', hall.hall.code, 'enrol'],
+    ]);
     expect(readFileSync(result.tokensFile, 'utf8')).not.toContain('provisioned-token-');
   });
 
   it('refuses to write over earlier output unless told to, and re-provisions one device on request', async () => {
     await expect(provisionHall(hall, { outDir, tokenTtlMs: DAY, font: font! })).rejects.toThrow(/not empty.*--force/);
-    const again = await provisionHall(hall, { outDir, tokenTtlMs: DAY, font: font!, force: true, deviceIds: ['demo-pad-a02'] });
+    const again = await provisionHall(hall, { outDir, tokenTtlMs: DAY, font: font!, force: true, deviceIds: ['demo-pad-a02'], rotate: true });
     expect(again.bundles.map((b) => b.deviceId)).toEqual(['demo-pad-a02']);
+    // Re-provisioning an enrolled device: its new token replaces its key, and says so.
+    expect(ProvisionedTokensFileSchema.parse(JSON.parse(readFileSync(again.tokensFile, 'utf8'))).tokens.map((t) => t.purpose)).toEqual(['rotate']);
     expect(again.posters.map((p) => p.windowNo)).toEqual(['A02']);
     await expect(provisionHall(hall, { outDir, tokenTtlMs: DAY, font: font!, force: true, deviceIds: ['nope'] })).rejects.toThrow(/nope/);
   });

@@ -16,6 +16,11 @@ export interface ProvisionOptions {
   deviceIds?: string[];
   /** Write into a directory that already has files (earlier bundles are replaced). */
   force?: boolean;
+  /**
+   * The tokens replace the keys of devices already enrolled at the intake (re-provisioning an
+   * enrolled device); without it they enrol devices the intake does not know yet.
+   */
+  rotate?: boolean;
   now?: () => number;
   newToken?: () => string;
 }
@@ -69,7 +74,7 @@ export async function provisionHall(hall: HallConfig, options: ProvisionOptions)
     const file = path.join(dir, BUNDLE_FILE);
     // Owner-only: the bundle holds the device's case-event and enrolment tokens.
     writeFileSync(file, `${JSON.stringify(deviceBundle(hall, device.id, token, expiresAt), null, 2)}\n`, { mode: 0o600 });
-    tokens.tokens.push({ tokenSha256: hashToken(token), deviceId: device.id, expiresAt });
+    tokens.tokens.push({ tokenSha256: hashToken(token), deviceId: device.id, hallCode: hall.hall.code, purpose: options.rotate ? 'rotate' : 'enrol', expiresAt });
     result.bundles.push({ deviceId: device.id, windowNo: device.windowNo, file, enrolmentTokenExpiresAt: expiresAt });
   }
 

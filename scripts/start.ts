@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { StaffDirectorySchema } from '../contract/staffSession';
 import { parseArgs } from 'node:util';
+import { readHallConfig } from '../host/hallConfigFile';
 import { startIntake } from '../intake/server';
 import { buildIfStale } from './buildIfStale';
 
@@ -15,6 +16,9 @@ const { values } = parseArgs({
     'no-intake': { type: 'boolean', default: false },
     'intake-port': { type: 'string', default: '8788' },
     'simulate-device': { type: 'boolean', default: false },
+    // Read here too (the host reads them as well): the demo token is bound to this device and its hall.
+    config: { type: 'string', default: 'kiosk-config/demo-hall.json' },
+    device: { type: 'string' },
   },
   strict: false,
 });
@@ -22,9 +26,15 @@ buildIfStale();
 
 if (!values['no-intake']) {
   mkdirSync('.data', { recursive: true });
-  // One single-use token per .data directory: the device enrols with it once. (A device given a
-  // different token takes it as a re-provisioning and rotates its key.)
-  const tokenFile = '.data/demo-enrolment-token';
+  // The device the host will run (its --device, else the hall's first) and its hall: the demo
+  // token enrols that device only, into that hall, as a provisioned one does.
+  const hall = readHallConfig(String(values.config));
+  const deviceId = typeof values.device === 'string' ? values.device : (hall.devices[0]?.id ?? '');
+  // One single-use token per device and .data directory: the device enrols with it once. (A device
+  // given a different token takes it as a re-provisioning and tries to rotate its key.)
+  const tokenFile = `.data/demo-enrolment-token-${deviceId}`;
+  // Before tokens were per device, the first device's token had no device in its name.
+  if (!existsSync(tokenFile) && deviceId === hall.devices[0]?.id && existsSync('.data/demo-enrolment-token')) renameSync('.data/demo-enrolment-token', tokenFile);
   if (!existsSync(tokenFile)) writeFileSync(tokenFile, randomBytes(18).toString('base64url'), { mode: 0o600 });
   const enrolmentToken = readFileSync(tokenFile, 'utf8').trim();
   // The demo hall manager's read-only dashboard credential (asked for by the /dashboard page).
@@ -33,15 +43,15 @@ if (!values['no-intake']) {
     dbFile: '.data/intake.sqlite',
     port: Number(values['intake-port']),
     corsOrigins: ['http://127.0.0.1:*', 'http://localhost:*'],
-    enrolmentTokens: [{ token: enrolmentToken, expiresAtMs: Date.now() + 24 * 3600 * 1000 }],
-    dashboardTokens: { 'demo-hall': dashboardToken },
+    enrolmentTokens: [{ token: enrolmentToken, deviceId, hallCode: hall.hall.code, expiresAtMs: Date.now() + 24 * 3600 * 1000 }],
+    dashboardTokens: { [hall.hall.code]: dashboardToken },
     dashboardAppDir: 'dist',
     // Demo staff who can confirm the idle screen's pairing code at <intake>/pair (passwords in docs/provisioning.md).
     staffDirectory: StaffDirectorySchema.parse(JSON.parse(readFileSync('kiosk-config/demo-staff.json', 'utf8'))),
   });
   console.log(`reference intake: ${intake.origin} (SQLite .data/intake.sqlite)`);
-  console.log(`hall dashboard: ${intake.origin}/dashboard?hall=demo-hall (token ${dashboardToken})`);
-  console.log(`public hall screen: ${intake.origin}/display?hall=demo-hall`);
+  console.log(`hall dashboard: ${intake.origin}/dashboard?hall=${hall.hall.code} (token ${dashboardToken})`);
+  console.log(`public hall screen: ${intake.origin}/display?hall=${hall.hall.code}`);
   process.argv.push('--intake-url', intake.origin, '--enrolment-token', enrolmentToken);
 }
 if (values['simulate-device']) {

@@ -2,7 +2,8 @@ import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto
 import { SIGNATURE_MAX_SKEW_MS } from '../../contract/intakeApi';
 import type { DeviceStore } from '../store/store';
 
-export type AuthResult = { ok: true; deviceId: string; key: KeyObject } | { ok: false; code: string; message: string };
+/** A signed request's device, its key and its hall (null: not known yet, see DeviceStore.currentKey). */
+export type AuthResult = { ok: true; deviceId: string; key: KeyObject; hallCode: string | null } | { ok: false; code: string; message: string };
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -36,6 +37,6 @@ export function createDeviceAuth(devices: DeviceStore, now: () => number = Date.
       cache.set(deviceId, cached);
     }
     const valid = verify(null, Buffer.from(`${timestamp}.${rawBody}`), cached.key, Buffer.from(signature, 'base64url'));
-    return valid ? { ok: true, deviceId, key: cached.key } : { ok: false, code: 'bad_signature', message: 'the signature does not match the enrolled device key' };
+    return valid ? { ok: true, deviceId, key: cached.key, hallCode: row.hallCode } : { ok: false, code: 'bad_signature', message: 'the signature does not match the enrolled device key' };
   };
 }

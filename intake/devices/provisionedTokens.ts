@@ -2,11 +2,12 @@ import { readFileSync } from 'node:fs';
 import { ProvisionedTokensFileSchema } from '../../contract/provisioning';
 import type { EnrolmentToken } from './enrolment';
 
-/** Reads the token list `npm run provision` wrote for the intake (hashes only) and checks it. */
+/** Reads the token list `npm run provision` wrote for the intake (hashes only, each bound to its device and hall) and checks it. */
 export function readProvisionedTokens(file: string): EnrolmentToken[] {
   const parsed = ProvisionedTokensFileSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
   if (!parsed.success) {
     throw new Error(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
   }
-  return parsed.data.tokens.map((t) => ({ tokenSha256: t.tokenSha256, deviceId: t.deviceId, expiresAtMs: Date.parse(t.expiresAt) }));
+  const { hallCode, tokens } = parsed.data;
+  return tokens.map((t) => ({ tokenSha256: t.tokenSha256, deviceId: t.deviceId, hallCode: t.hallCode ?? hallCode, purpose: t.purpose, expiresAtMs: Date.parse(t.expiresAt) }));
 }

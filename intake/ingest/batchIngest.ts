@@ -14,12 +14,20 @@ export interface BatchIngestDeps {
   now?: () => number;
 }
 
+/** Who sent a batch: the signing device, its enrolled key, and the hall it belongs to at the intake. */
+export interface BatchSender {
+  deviceId: string;
+  key: KeyObject;
+  hallCode: string;
+}
+
 /**
  * Stores a device's batch with a per-item answer, all in one transaction. The outcome id is the
  * idempotency key: the same body again is a duplicate (success), another body under the same id
  * is a conflict. Each new outcome must carry the device's signature over its own hash; the
- * chain audit records gaps, forks and breaks. A bad item is rejected with its reason; it never
- * sinks the rest of the batch.
+ * chain audit records gaps, forks and breaks. An outcome naming another hall than the device's
+ * is refused (`wrong_hall`) and the device flagged: a device writes into its own hall's counts
+ * only. A bad item is rejected with its reason; it never sinks the rest of the batch.
  */
 export function createBatchIngest(store: IntakeStore, { followups, now = Date.now }: BatchIngestDeps) {
   /** What can be known of an item without the database: its schema, its device, its signature. */
@@ -78,7 +86,7 @@ export function createBatchIngest(store: IntakeStore, { followups, now = Date.no
     dashboard.count(stored.outcome, false, -1);
   }
 
-  function storeBatch(deviceId: string, checked: Ready[], lateFlags: LateFlag[]) {
+  function storeBatch({ deviceId, hallCode }: BatchSender, checked: Ready[], lateFlags: LateFlag[]) {
     return store.transaction(async (tx) => {
       const receivedAt = now();
       const chain = createChainAudit(tx, now);
@@ -105,6 +113,13 @@ export function createBatchIngest(store: IntakeStore, { followups, now = Date.no
           results.push({ id, status: 'rejected', code: verdict.code, reason: verdict.reason });
           continue;
         }
+        if (outcome.window.hallCode !== hallCode) {
+          // Signed by the device itself: not noise, a device writing into a hall it is not in.
+          const reason = `the device is in hall ${hallCode}; this outcome names hall ${outcome.window.hallCode}`;
+          await chain.note(deviceId, 'wrong_hall', outcome.seq, outcome.id, reason);
+          results.push({ id, status: 'rejected', code: 'wrong_hall', reason });
+          continue;
+        }
         const { trusted } = await chain.admit(outcome);
         const decision = await mergeDecision(tx, outcome);
         if (decision.finding) await chain.note(deviceId, decision.finding.kind, outcome.seq, outcome.id, decision.finding.detail);
@@ -126,11 +141,11 @@ export function createBatchIngest(store: IntakeStore, { followups, now = Date.no
     });
   }
 
-  return async (deviceId: string, deviceKey: KeyObject, items: unknown[], lateFlags: LateFlag[] = []) => {
-    const checked = await Promise.all(items.map((item) => check(item, deviceId, deviceKey)));
+  return async (sender: BatchSender, items: unknown[], lateFlags: LateFlag[] = []) => {
+    const checked = await Promise.all(items.map((item) => check(item, sender.deviceId, sender.key)));
     const settled = await Promise.all(checked.map((item) => ('rejected' in item ? null : item.verdict)));
     return storeBatch(
-      deviceId,
+      sender,
       checked.map((item, i): Ready => ('rejected' in item ? item : { id: item.id, outcome: item.outcome, body: item.body, hash: item.hash, settled: settled[i] ?? null })),
       lateFlags,
     );

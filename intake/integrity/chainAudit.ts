@@ -6,7 +6,7 @@ import type { IntegrityEvent, IntegrityEventKind, SeqGap } from './integrityEven
 export type { IntegrityEvent, IntegrityEventKind, SeqGap } from './integrityEvents';
 
 /** Kinds that make a device untrusted until a person looks at it. */
-const FLAGGING: ReadonlySet<IntegrityEventKind> = new Set(['fork', 'chain_break', 'tampered', 'bad_outcome_signature']);
+const FLAGGING: ReadonlySet<IntegrityEventKind> = new Set(['fork', 'chain_break', 'tampered', 'bad_outcome_signature', 'wrong_hall']);
 
 export interface ChainReport {
   deviceId: string;

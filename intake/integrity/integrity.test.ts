@@ -168,8 +168,8 @@ describe('re-checking what the intake holds', () => {
       corsOrigins: [],
       adminToken: ADMIN,
       enrolmentTokens: [
-        { token: TOKEN, deviceId: 'dev-1', expiresAtMs: Date.now() + 60_000 },
-        { token: SECOND, deviceId: 'dev-1', expiresAtMs: Date.now() + 60_000 },
+        { token: TOKEN, deviceId: 'dev-1', hallCode: 'h1', expiresAtMs: Date.now() + 60_000 },
+        { token: SECOND, deviceId: 'dev-1', hallCode: 'h1', purpose: 'rotate', expiresAtMs: Date.now() + 60_000 },
       ],
       log: () => undefined,
     });

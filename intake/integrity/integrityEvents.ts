@@ -15,7 +15,13 @@ export type IntegrityEventKind =
   /** a second ending for an invitation that already has a rating in force (kept, not counted) */
   | 'second_rating'
   /** details, confirm or withdrawal of a press this intake does not hold in force (kept, not merged) */
-  | 'orphan_amendment';
+  | 'orphan_amendment'
+  /** an outcome, case event or enrolment naming another hall than the device's (refused) */
+  | 'wrong_hall'
+  /** an enrolment of this device was refused: a second enrolment, or its used token with another key (a takeover attempt, or a lost answer) */
+  | 'enrolment_refused'
+  /** the device's key was replaced with a rotation token */
+  | 'key_rotated';
 
 export interface IntegrityEvent {
   kind: IntegrityEventKind;

@@ -21,7 +21,7 @@ beforeEach(async () => {
     dbFile: path.join(mkdtempSync(path.join(tmpdir(), 'pairing-')), 'i.sqlite'),
     port: 0,
     corsOrigins: [],
-    enrolmentTokens: Object.keys(devices).map((deviceId) => ({ token: `enrol-${deviceId}-aaaaaaaaaaaa`, deviceId, expiresAtMs: clock + 60_000 })),
+    enrolmentTokens: Object.keys(devices).map((deviceId) => ({ token: `enrol-${deviceId}-aaaaaaaaaaaa`, deviceId, hallCode: 'h1', expiresAtMs: clock + 60_000 })),
     staffDirectory,
     adminToken: ADMIN,
     publicUrl: 'https://intake.example.gov.cn',

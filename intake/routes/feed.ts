@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { ServerResponse } from 'node:http';
-import { CaseEventSchema } from '../../contract/caseEvent';
+import { IntakeCaseEventSchema } from '../../contract/intakeApi';
 import type { Invitation } from '../../contract/invitation';
 import type { createInvitationFeed } from '../feed/invitationFeed';
+import type { ChainAudit } from '../integrity/chainAudit';
+import type { DeviceStore } from '../store/store';
 import { bearerMatches } from '../security/secrets';
 import { signedByHeaders, signedByQuery, type Authenticate } from './deviceSignature';
 import { parseBody, sendError } from './http';
@@ -20,17 +22,28 @@ export function registerFeedRoutes(
     caseEventTokens: ReadonlyMap<string, string>;
     /** Whether a browser origin may read the feed (CORS). */
     originAllowed: (origin: string) => boolean;
+    /** The device's hall, as enrolment made it. */
+    devices: Pick<DeviceStore, 'currentKey'>;
+    /** Where a case event naming another hall is recorded (and its device flagged). */
+    chain: Pick<ChainAudit, 'note'>;
   },
 ): void {
-  const { authenticate, feed, caseEventTokens, originAllowed } = deps;
+  const { authenticate, feed, caseEventTokens, originAllowed, devices, chain } = deps;
 
   app.post('/v1/devices/:deviceId/case-events', async (request, reply) => {
     const { deviceId } = request.params as { deviceId: string };
     if (!bearerMatches(request, caseEventTokens, deviceId)) {
       return sendError(reply, 401, 'unauthorized', 'a valid case event token for this device is required');
     }
-    const event = parseBody(CaseEventSchema, request, reply, 'invalid_case_event', 'the case event');
+    const event = parseBody(IntakeCaseEventSchema, request, reply, 'invalid_case_event', 'the case event');
     if (!event) return reply;
+    if (event.hallCode !== undefined) {
+      const hallCode = (await devices.currentKey(deviceId))?.hallCode;
+      if (hallCode != null && hallCode !== event.hallCode) {
+        await chain.note(deviceId, 'wrong_hall', null, null, `a case event for hall ${event.hallCode} was posted; the device is in hall ${hallCode}`);
+        return sendError(reply, 422, 'wrong_hall', 'the case event names another hall than the device\'s');
+      }
+    }
     const { invitation, created } = await feed.post(deviceId, event);
     return reply.code(created ? 202 : 200).send({ status: created ? 'queued' : 'duplicate', invitationId: invitation.id });
   });

@@ -26,7 +26,10 @@ export function registerOutcomeRoutes(
       const batch = OutcomeBatchSchema.safeParse(payload.json);
       if (!batch.success) return sendError(reply, 400, 'invalid_batch', 'the batch does not match the schema', issuesOf(batch.error));
       if (batch.data.deviceId !== auth.deviceId) return sendError(reply, 401, 'wrong_device', 'the batch names another device than the signer');
-      const { results, lateFlagResults } = await ingest(auth.deviceId, auth.key, batch.data.outcomes, batch.data.lateFlags);
+      // Enrolled before devices had halls, and no provisioned token has named its hall since:
+      // the intake cannot tell which hall its outcomes may count in. The device tries again later.
+      if (auth.hallCode === null) return sendError(reply, 403, 'hall_unknown', 'the intake does not know this device\'s hall: load its provisioned token file');
+      const { results, lateFlagResults } = await ingest({ deviceId: auth.deviceId, key: auth.key, hallCode: auth.hallCode }, batch.data.outcomes, batch.data.lateFlags);
       return { serverTimeMs: now(), results, ...(batch.data.lateFlags ? { lateFlagResults } : {}) };
     } finally {
       inFlight--;

@@ -45,7 +45,7 @@ describe('security headers', () => {
 describe('links shown to staff', () => {
   it('the pairing link uses the intake\'s own address, never the Host header a caller sends', async () => {
     const token = 'token-for-dev-1-aaaaaaaaaaaaaaaa';
-    const intake = await bootIntake({ enrolmentTokens: [{ token, deviceId: 'dev-1', expiresAtMs: Date.now() + 60_000 }] });
+    const intake = await bootIntake({ enrolmentTokens: [{ token, deviceId: 'dev-1', hallCode: 'h1', expiresAtMs: Date.now() + 60_000 }] });
     const key = newDeviceKey();
     expect((await intake.app.inject({ method: 'POST', url: '/v1/devices', payload: { enrolmentToken: token, deviceId: 'dev-1', publicKey: key.x } })).statusCode).toBe(201);
     const body = '{}';

@@ -10,13 +10,20 @@
  * waits for the transaction to finish).
  */
 import type { DashboardBucket, DashboardDimension } from '../../contract/dashboard';
+import type { EnrolmentPurpose } from '../../contract/provisioning';
 import type { IntegrityEvent, IntegrityEventKind, SeqGap } from '../integrity/integrityEvents';
 import type { OutcomeColumn } from '../integrity/storedOutcome';
 import type { MergeState, MergeView } from '../ingest/mergeRules';
 
+/** A first enrolment, or the key rotation of an enrolled device. */
+export type { EnrolmentPurpose };
+
 export interface EnrolmentTokenRow {
-  /** Only this device may use the token, when set. */
+  /** The one device that may use the token (null only for tokens stored before tokens were bound). */
   deviceId: string | null;
+  /** The hall the device belongs to (null only for tokens stored before tokens were bound). */
+  hallCode: string | null;
+  purpose: EnrolmentPurpose;
   expiresAt: number;
   usedAt: number | null;
   usedBy: string | null;
@@ -30,14 +37,19 @@ export interface DeviceKeyRecord {
 
 export interface DeviceStore {
   findToken(tokenHash: string): Promise<EnrolmentTokenRow | undefined>;
-  /** Adds a provisioned token; one already known is left as it is. */
-  addToken(tokenHash: string, deviceId: string | null, expiresAt: number): Promise<void>;
+  /**
+   * Adds a provisioned token, bound to its device and hall; one already known is left as it is,
+   * except that a token stored before tokens were bound takes the binding given now.
+   */
+  addToken(tokenHash: string, binding: { deviceId: string; hallCode: string; purpose: EnrolmentPurpose }, expiresAt: number): Promise<void>;
   /** Marks an unused token used; false when it was used already. */
   useToken(tokenHash: string, at: number, deviceId: string): Promise<boolean>;
-  /** The device's current key. */
-  currentKey(deviceId: string): Promise<{ publicKey: string; enrolledAt: number } | undefined>;
-  /** Makes `publicKey` the device's current key from `at`, retiring the one before it (kept in the key history). */
-  setKey(deviceId: string, publicKey: string, at: number): Promise<void>;
+  /** The device's current key and hall (null: enrolled before devices had halls, and no provisioned token has named it since). */
+  currentKey(deviceId: string): Promise<{ publicKey: string; enrolledAt: number; hallCode: string | null } | undefined>;
+  /** Makes `publicKey` the device's current key from `at`, retiring the one before it (kept in the key history); the device is in `hallCode`. */
+  setKey(deviceId: string, publicKey: string, at: number, hallCode: string): Promise<void>;
+  /** Gives a device enrolled before devices had halls the hall its provisioned token names; a device with a hall keeps it. */
+  adoptHall(deviceId: string, hallCode: string): Promise<void>;
   /** Every key the device has held, oldest first. */
   keyHistory(deviceId: string): Promise<DeviceKeyRecord[]>;
   /** Flags the device untrusted, unless it is flagged already (the first reason stands). */

@@ -56,35 +56,51 @@ const SPECS: Spec[] = [
   /* 11 */ { ratedAt: '2026-10-31T23:50:00.000+08:00', unit: MARKET, item: 'T1', level: 1, comment: '十月的排队', public: true },
 ];
 
+/** The fixture's devices: one per hall (a device writes into its own hall only). */
+export interface FixtureDevice {
+  deviceId: string;
+  privateKey: ReturnType<typeof newDeviceKey>['privateKey'];
+}
+
 /**
- * The fixture's outcomes, chained and signed by `privateKey`; the callback phone is sealed to
- * the intake's key as a device does, so the clear number is never in any stored body.
+ * The fixture's outcomes in the order of SPECS, each chained and signed by its hall's device; the
+ * callback phone is sealed to the intake's key as a device does, so the clear number is never in
+ * any stored body.
  */
-export function fixtureOutcomes(deviceId: string, privateKey: ReturnType<typeof newDeviceKey>['privateKey'], sealPhone: (phone: string) => string): Outcome[] {
-  const unsealed = SPECS.map((s, i): Omit<UnsealedOutcome, 'prevHash'> => ({
-    id: uuidv7(),
-    deviceId,
-    seq: i + 1,
-    invitationId: uuidv7(),
-    outcome: s.kind ?? 'rated',
-    ...(s.level !== undefined ? { level: s.level } : {}),
-    tags: [],
-    ...(s.comment !== undefined ? { comment: s.comment } : {}),
-    public: s.public ?? true,
-    callback: s.phone ? { requested: true, sealedPhone: sealPhone(s.phone) } : { requested: false },
-    channel: 'hall-pad',
-    ratedAt: s.ratedAt,
-    monotonicMs: i,
-    clockOffsetMs: null,
-    input: { method: s.kind ? 'none' : 'touch', inviteToPressMs: s.kind ? null : 1000 },
-    event: 'closed',
-    case: { projectNo: `P-${i + 1}`, taskCode: s.item, taskName: ITEMS[s.item], deptName: s.unit.deptName },
-    staff: s.unit.staff,
-    window: { hallCode: s.hall ?? 'H1', ...s.unit.window },
-    questionSetVersion: 'national-2023',
-    flags: [],
-  }));
-  return chain(unsealed, privateKey);
+export function fixtureOutcomes(deviceOf: (hall: string) => FixtureDevice, sealPhone: (phone: string) => string): Outcome[] {
+  const halls = [...new Set(SPECS.map((s) => s.hall ?? 'H1'))];
+  const byHall = new Map(
+    halls.map((hall) => {
+      const device = deviceOf(hall);
+      const specs = SPECS.map((s, i) => ({ s, i })).filter(({ s }) => (s.hall ?? 'H1') === hall);
+      const unsealed = specs.map(({ s, i }): Omit<UnsealedOutcome, 'prevHash'> => ({
+        id: uuidv7(),
+        deviceId: device.deviceId,
+        seq: i + 1,
+        invitationId: uuidv7(),
+        outcome: s.kind ?? 'rated',
+        ...(s.level !== undefined ? { level: s.level } : {}),
+        tags: [],
+        ...(s.comment !== undefined ? { comment: s.comment } : {}),
+        public: s.public ?? true,
+        callback: s.phone ? { requested: true, sealedPhone: sealPhone(s.phone) } : { requested: false },
+        channel: 'hall-pad',
+        ratedAt: s.ratedAt,
+        monotonicMs: i,
+        clockOffsetMs: null,
+        input: { method: s.kind ? 'none' : 'touch', inviteToPressMs: s.kind ? null : 1000 },
+        event: 'closed',
+        case: { projectNo: `P-${i + 1}`, taskCode: s.item, taskName: ITEMS[s.item], deptName: s.unit.deptName },
+        staff: s.unit.staff,
+        window: { hallCode: hall, ...s.unit.window },
+        questionSetVersion: 'national-2023',
+        flags: [],
+      }));
+      const chained = chain(unsealed, device.privateKey);
+      return [hall, new Map(specs.map(({ i }, n) => [i, chained[n] as Outcome]))] as const;
+    }),
+  );
+  return SPECS.map((s, i) => byHall.get(s.hall ?? 'H1')?.get(i) as Outcome);
 }
 
 const ms = (iso: string) => Date.parse(iso);
@@ -93,7 +109,7 @@ export const FIXTURE_NOW = ms('2026-11-20T12:00:00+08:00');
 
 export interface LoadedFixture {
   outcomes: Outcome[];
-  /** Sends more items through the same ingest as the fixture's device (e.g. a resend). */
+  /** Sends more items through the same ingest as the fixture's hall H1 device (e.g. a resend). */
   ingest(items: unknown[]): Promise<ItemResult[]>;
 }
 
@@ -105,15 +121,24 @@ export async function loadDashboardFixture(store: SqliteStore, deviceId = 'dash-
   await sodium.ready;
   const sealingKey = sodium.from_base64((await loadSealingKeys(store.sealingKeys)).publicKey, sodium.base64_variants.URLSAFE_NO_PADDING);
   const sealPhone = (phone: string) => sodium.to_base64(sodium.crypto_box_seal(sodium.from_string(phone), sealingKey), sodium.base64_variants.URLSAFE_NO_PADDING);
-  const key = newDeviceKey();
+  const devices = new Map<string, FixtureDevice>();
+  const deviceOf = (hall: string): FixtureDevice => {
+    let device = devices.get(hall);
+    if (!device) devices.set(hall, (device = { deviceId: hall === 'H1' ? deviceId : `${deviceId}-${hall.toLowerCase()}`, privateKey: newDeviceKey().privateKey }));
+    return device;
+  };
   const now = () => FIXTURE_NOW;
   const batchIngest = createBatchIngest(store, {
     followups: createFollowups(store, createWorkingDays(loadCalendar(DEFAULT_CALENDAR_FILE.pathname)), now),
     now,
   });
-  const ingest = async (items: unknown[]) => (await batchIngest(deviceId, createPublicKey(key.privateKey), items)).results;
-  const outcomes = fixtureOutcomes(deviceId, key.privateKey, sealPhone);
-  const results = await ingest(outcomes);
+  const ingestAs = async (hall: string, items: unknown[]) => {
+    const device = deviceOf(hall);
+    return (await batchIngest({ deviceId: device.deviceId, hallCode: hall, key: createPublicKey(device.privateKey) }, items)).results;
+  };
+  const ingest = (items: unknown[]) => ingestAs('H1', items);
+  const outcomes = fixtureOutcomes(deviceOf, sealPhone);
+  const results = (await Promise.all([...devices.keys()].map((hall) => ingestAs(hall, outcomes.filter((o) => o.window.hallCode === hall))))).flat();
   const refused = results.filter((r) => r.status !== 'accepted');
   if (refused.length > 0) throw new Error(`fixture refused: ${JSON.stringify(refused)}`);
   // Upsert: an intake that opens follow-ups on ingest has already made these rows.

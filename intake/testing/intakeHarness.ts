@@ -18,7 +18,7 @@ export async function enrolledIntake(track: RunningIntake[], now?: () => number)
     port: 0,
     corsOrigins: [],
     adminToken: HARNESS_ADMIN,
-    enrolmentTokens: [{ token: HARNESS_TOKEN, deviceId: 'dev-1', expiresAtMs: Date.now() + 60_000 }],
+    enrolmentTokens: [{ token: HARNESS_TOKEN, deviceId: 'dev-1', hallCode: 'h1', expiresAtMs: Date.now() + 60_000 }],
     log: () => undefined,
     ...(now ? { now } : {}),
   });

@@ -1,17 +1,26 @@
-import type { DeviceStore } from '../store';
+import type { DeviceStore, EnrolmentPurpose } from '../store';
 import type { SqliteDb } from './sqliteDb';
 
 export function sqliteDevices(db: SqliteDb): DeviceStore {
-  const findToken = db.prepare<[string], { device_id: string | null; expires_at: number; used_at: number | null; used_by: string | null }>(
-    'SELECT device_id, expires_at, used_at, used_by FROM enrolment_tokens WHERE token_hash = ?',
+  const findToken = db.prepare<
+    [string],
+    { device_id: string | null; hall_code: string | null; purpose: EnrolmentPurpose; expires_at: number; used_at: number | null; used_by: string | null }
+  >('SELECT device_id, hall_code, purpose, expires_at, used_at, used_by FROM enrolment_tokens WHERE token_hash = ?');
+  // A token stored unbound (before issue 18) takes the binding the operator gives it now.
+  const addToken = db.prepare(
+    `INSERT INTO enrolment_tokens (token_hash, device_id, hall_code, purpose, expires_at) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (token_hash) DO UPDATE SET device_id = excluded.device_id, hall_code = excluded.hall_code, purpose = excluded.purpose
+     WHERE enrolment_tokens.hall_code IS NULL AND (enrolment_tokens.device_id IS NULL OR enrolment_tokens.device_id = excluded.device_id)`,
   );
-  const addToken = db.prepare('INSERT OR IGNORE INTO enrolment_tokens (token_hash, device_id, expires_at) VALUES (?, ?, ?)');
   const useToken = db.prepare('UPDATE enrolment_tokens SET used_at = ?, used_by = ? WHERE token_hash = ? AND used_at IS NULL');
-  const currentKey = db.prepare<[string], { public_key: string; enrolled_at: number }>('SELECT public_key, enrolled_at FROM devices WHERE device_id = ?');
-  const upsertDevice = db.prepare(
-    `INSERT INTO devices (device_id, public_key, enrolled_at) VALUES (?, ?, ?)
-     ON CONFLICT (device_id) DO UPDATE SET public_key = excluded.public_key, enrolled_at = excluded.enrolled_at`,
+  const currentKey = db.prepare<[string], { public_key: string; enrolled_at: number; hall_code: string | null }>(
+    'SELECT public_key, enrolled_at, hall_code FROM devices WHERE device_id = ?',
   );
+  const upsertDevice = db.prepare(
+    `INSERT INTO devices (device_id, public_key, enrolled_at, hall_code) VALUES (?, ?, ?, ?)
+     ON CONFLICT (device_id) DO UPDATE SET public_key = excluded.public_key, enrolled_at = excluded.enrolled_at, hall_code = excluded.hall_code`,
+  );
+  const adoptHall = db.prepare('UPDATE devices SET hall_code = ? WHERE device_id = ? AND hall_code IS NULL');
   const retireKeys = db.prepare('UPDATE device_keys SET retired_at = ? WHERE device_id = ? AND retired_at IS NULL');
   const addKey = db.prepare('INSERT INTO device_keys (device_id, public_key, enrolled_at) VALUES (?, ?, ?)');
   const keysOf = db.prepare<[string], { public_key: string; enrolled_at: number; retired_at: number | null }>(
@@ -19,8 +28,8 @@ export function sqliteDevices(db: SqliteDb): DeviceStore {
   );
   const flag = db.prepare('UPDATE devices SET flagged_at = ?, flag_reason = ? WHERE device_id = ? AND flagged_at IS NULL');
   const flagOf = db.prepare<[string], { flagged_at: number | null; flag_reason: string | null }>('SELECT flagged_at, flag_reason FROM devices WHERE device_id = ?');
-  const setKey = db.transaction((deviceId: string, publicKey: string, at: number) => {
-    upsertDevice.run(deviceId, publicKey, at);
+  const setKey = db.transaction((deviceId: string, publicKey: string, at: number, hallCode: string) => {
+    upsertDevice.run(deviceId, publicKey, at, hallCode);
     retireKeys.run(at, deviceId);
     addKey.run(deviceId, publicKey, at);
   });
@@ -28,20 +37,23 @@ export function sqliteDevices(db: SqliteDb): DeviceStore {
   return {
     async findToken(tokenHash) {
       const row = findToken.get(tokenHash);
-      return row && { deviceId: row.device_id, expiresAt: row.expires_at, usedAt: row.used_at, usedBy: row.used_by };
+      return row && { deviceId: row.device_id, hallCode: row.hall_code, purpose: row.purpose, expiresAt: row.expires_at, usedAt: row.used_at, usedBy: row.used_by };
     },
-    async addToken(tokenHash, deviceId, expiresAt) {
-      addToken.run(tokenHash, deviceId, expiresAt);
+    async addToken(tokenHash, binding, expiresAt) {
+      addToken.run(tokenHash, binding.deviceId, binding.hallCode, binding.purpose, expiresAt);
     },
     async useToken(tokenHash, at, deviceId) {
       return useToken.run(at, deviceId, tokenHash).changes === 1;
     },
     async currentKey(deviceId) {
       const row = currentKey.get(deviceId);
-      return row && { publicKey: row.public_key, enrolledAt: row.enrolled_at };
+      return row && { publicKey: row.public_key, enrolledAt: row.enrolled_at, hallCode: row.hall_code };
     },
-    async setKey(deviceId, publicKey, at) {
-      setKey(deviceId, publicKey, at);
+    async setKey(deviceId, publicKey, at, hallCode) {
+      setKey(deviceId, publicKey, at, hallCode);
+    },
+    async adoptHall(deviceId, hallCode) {
+      adoptHall.run(hallCode, deviceId);
     },
     async keyHistory(deviceId) {
       return keysOf.all(deviceId).map((k) => ({ publicKey: k.public_key, enrolledAt: k.enrolled_at, retiredAt: k.retired_at }));

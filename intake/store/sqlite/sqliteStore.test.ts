@@ -16,27 +16,30 @@ function newStore(): SqliteStore {
   return store;
 }
 
+/** A token's binding: device and hall. */
+const DEV_0 = { deviceId: 'dev-0', hallCode: 'h1', purpose: 'enrol' as const };
+
 const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
 
 describe('the SQLite store seam', () => {
   it('commits a transaction whose work resolves', async () => {
     const store = newStore();
     const answer = await store.transaction(async (tx) => {
-      await tx.devices.addToken('a', null, 1);
+      await tx.devices.addToken('a', DEV_0, 1);
       await tick();
-      await tx.devices.addToken('b', 'dev-1', 2);
+      await tx.devices.addToken('b', { deviceId: 'dev-1', hallCode: 'h1', purpose: 'rotate' }, 2);
       return 'done';
     });
     expect(answer).toBe('done');
-    expect(await store.devices.findToken('a')).toEqual({ deviceId: null, expiresAt: 1, usedAt: null, usedBy: null });
-    expect(await store.devices.findToken('b')).toEqual({ deviceId: 'dev-1', expiresAt: 2, usedAt: null, usedBy: null });
+    expect(await store.devices.findToken('a')).toEqual({ deviceId: 'dev-0', hallCode: 'h1', purpose: 'enrol', expiresAt: 1, usedAt: null, usedBy: null });
+    expect(await store.devices.findToken('b')).toEqual({ deviceId: 'dev-1', hallCode: 'h1', purpose: 'rotate', expiresAt: 2, usedAt: null, usedBy: null });
   });
 
   it('rolls back everything a transaction wrote when its work rejects', async () => {
     const store = newStore();
     await expect(
       store.transaction(async (tx) => {
-        await tx.devices.addToken('a', null, 1);
+        await tx.devices.addToken('a', DEV_0, 1);
         await tick();
         throw new Error('refused');
       }),
@@ -50,8 +53,8 @@ describe('the SQLite store seam', () => {
     const order: string[] = [];
     let outside: Promise<void> | undefined;
     const failing = store.transaction(async (tx) => {
-      await tx.devices.addToken('inside', null, 1);
-      outside = store.devices.addToken('outside', null, 1).then(() => void order.push('outside written'));
+      await tx.devices.addToken('inside', DEV_0, 1);
+      outside = store.devices.addToken('outside', DEV_0, 1).then(() => void order.push('outside written'));
       await tick();
       order.push('transaction ends');
       throw new Error('refused');
@@ -65,7 +68,7 @@ describe('the SQLite store seam', () => {
 
   it('runs transactions one after another, each seeing what the one before committed', async () => {
     const store = newStore();
-    await store.devices.addToken('once', null, Number.MAX_SAFE_INTEGER);
+    await store.devices.addToken('once', DEV_0, Number.MAX_SAFE_INTEGER);
     const claim = (who: string) =>
       store.transaction(async (tx) => {
         const token = await tx.devices.findToken('once');
