@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { kioskPolicyWarnings, managedPolicyDir } from './kioskPolicy';
 
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
 
@@ -15,9 +16,12 @@ export function hasDisplay(env: NodeJS.ProcessEnv = process.env): boolean {
 
 /**
  * Opens the evaluator in Chromium: `kiosk` is the full-screen, no-exit mode for a citizen-facing
- * device; otherwise an app window, handy for demos on a desk.
+ * device; otherwise an app window, handy for demos on a desk. Kiosk mode first checks the
+ * Chromium enterprise policy that disables developer tools and the rest (docs/kiosk-browser-policy.md)
+ * and warns when it is missing; it opens the kiosk either way.
  */
-export function openInChromium(executable: string, url: string, profileDir: string, kiosk: boolean): ChildProcess {
+export function openInChromium(executable: string, url: string, profileDir: string, kiosk: boolean, warn: (message: string) => void = (m) => console.warn(`warning: ${m}`)): ChildProcess {
+  if (kiosk) for (const warning of kioskPolicyWarnings({ policyDir: managedPolicyDir(executable), appUrl: url })) warn(warning);
   const args = [
     kiosk ? '--kiosk' : `--app=${url}`,
     ...(kiosk ? [url] : []),
