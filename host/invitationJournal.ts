@@ -208,6 +208,9 @@ export function openInvitationJournal(file: string, { log }: OpenJournalOptions)
         } finally {
           closeSync(out);
         }
+        // Closed first: Windows renames over a file more reliably when nothing holds it open.
+        // Should the rename fail, the next append simply reopens the old journal.
+        drop();
         renameSync(tmp, file);
       } catch (error) {
         log(`invitation journal: compaction failed (${errorCode(error)}); still appending to the old file`);
@@ -218,8 +221,6 @@ export function openInvitationJournal(file: string, { log }: OpenJournalOptions)
         }
         return;
       }
-      // The rename switched files: the open descriptor belongs to the old one.
-      drop();
       appended = 0;
       try {
         fsyncDirectory(dir);

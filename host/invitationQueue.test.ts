@@ -2,7 +2,9 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { v7 as uuidv7 } from 'uuid';
 import type { CaseEvent } from '../contract/caseEvent';
+import type { Invitation } from '../contract/invitation';
 import { openInvitationJournal, type InvitationJournal, type JournalRecord } from './invitationJournal';
 import { InvitationQueue, type QueueLimits } from './invitationQueue';
 
@@ -30,6 +32,8 @@ function start(limits?: QueueLimits): InvitationQueue {
   return queue;
 }
 const lines = () => readFileSync(file, 'utf8').trim().split('\n');
+const invitationFor = (projectNo: string): Invitation => ({ id: uuidv7(), event: 'closed', case: event(projectNo).case, staff: event(projectNo).staff, receivedAtMs: 1 });
+const queued = (invitation: Invitation): JournalRecord => ({ op: 'queued', key: `case:closed:${invitation.case.projectNo}`, invitation });
 const idOf = (result: ReturnType<InvitationQueue['enqueue']>) => {
   if (result.status !== 'queued') throw new Error(`expected queued, got ${result.status}`);
   return result.invitation.id;
@@ -134,6 +138,17 @@ describe('the invitation queue with a journal that cannot write', () => {
     expect(queue.ack(id)).toBe(true);
     expect(queue.pending()).toEqual([]);
     expect(journal.written.map((r) => r.op)).toEqual(['queued']);
+  });
+
+  it('after a restart, hands only the invitation that was answered 202 when a refused write reached the disk anyway', () => {
+    // The first write "failed" (its fsync reported an error, so the sender got 503) but the line
+    // is on disk; the sender's retry was accepted as a new invitation under the same key.
+    const refused = invitationFor('P-1');
+    const promised = invitationFor('P-1');
+    const journal = { ...failingJournal('seen'), replay: (): JournalRecord[] => [queued(refused), queued(promised)] };
+    const queue = new InvitationQueue(undefined, undefined, journal);
+    expect(queue.pending().map((i) => i.id)).toEqual([promised.id]);
+    expect(queue.enqueue(event('P-1'))).toEqual({ status: 'duplicate', invitationId: promised.id });
   });
 
   it('works in memory without a journal', () => {

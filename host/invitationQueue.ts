@@ -123,10 +123,15 @@ export class InvitationQueue {
   /** The one place state changes, for live operations and replay alike. */
   private apply(record: JournalRecord): void {
     switch (record.op) {
-      case 'queued':
+      case 'queued': {
+        const earlier = record.key === undefined ? undefined : this.seen.get(record.key);
+        // Two invitations under one remembered key: the earlier one's write failed (answered 503)
+        // yet reached the disk, and the resend made the later one. Only the later was promised.
+        if (earlier !== undefined && earlier !== record.invitation.id) this.unacked.delete(earlier);
         this.unacked.set(record.invitation.id, record.invitation);
         if (record.key !== undefined) this.remember(record.key, record.invitation.id);
         return;
+      }
       case 'seen':
         this.remember(record.key, record.id);
         return;
