@@ -46,14 +46,45 @@ function dashboardPage(): Plugin {
   };
 }
 
+/**
+ * version.json beside index.html: the entry script and style sheets this build's index.html names
+ * (absolute paths, as the page reads them from its own document). A page the host serves without
+ * a service worker fetches it now and then and reloads into a new build between citizens
+ * (src/pwa/updateAtIdle.ts). Never precached (not in the service worker's globPatterns).
+ */
+function buildVersion(): Plugin {
+  const attribute = (tag: string, name: string) => new RegExp(`\\s${name}="([^"]*)"`).exec(tag)?.[1];
+  return {
+    name: 'build-version',
+    apply: 'build',
+    // After index.html is written into the bundle.
+    enforce: 'post',
+    generateBundle(_options, bundle) {
+      const html = bundle['index.html'];
+      if (html?.type !== 'asset') return this.error('build-version: no index.html in the bundle');
+      const text = typeof html.source === 'string' ? html.source : new TextDecoder().decode(html.source);
+      const pathOf = (url: string) => new URL(url, 'http://page/').pathname;
+      const entry = [...text.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]).find((tag) => attribute(tag, 'type') === 'module' && attribute(tag, 'src'));
+      if (!entry) return this.error('build-version: index.html names no module script');
+      const styles = [...text.matchAll(/<link\b[^>]*>/g)].map((m) => m[0]).filter((tag) => attribute(tag, 'rel') === 'stylesheet').map((tag) => pathOf(attribute(tag, 'href') ?? ''));
+      const version = { entry: pathOf(attribute(entry, 'src') ?? ''), styles: styles.sort() };
+      this.emitFile({ type: 'asset', fileName: 'version.json', source: `${JSON.stringify(version)}\n` });
+    },
+  };
+}
+
 export default defineConfig({
   plugins: [
     react(),
     // Tablet mode: the built app is precached by a Workbox service worker, so a PAD that has
     // opened it once starts offline. Registered by src/pwa/registerServiceWorker.ts.
+    // A new version never takes over a page by itself: its worker installs and waits (no
+    // skipWaiting), and the page tells it to take over and reloads only on the idle screen with
+    // nothing queued (src/pwa/updateAtIdle.ts, via the SKIP_WAITING message the generated worker
+    // listens for). Until then the old worker serves the old build's chunks to the open page.
     VitePWA({
       injectRegister: false,
-      registerType: 'autoUpdate',
+      registerType: 'prompt',
       manifest: {
         name: '政务服务好差评',
         short_name: '好差评',
@@ -80,10 +111,12 @@ export default defineConfig({
         // The host's and intake's APIs are never answered from the cache.
         navigateFallbackDenylist: [/^\/api\//, /^\/bridge/, /^\/v1\//],
         cleanupOutdatedCaches: true,
+        // Claims only the page of the very first install (the same build it was loaded from): an
+        // update's worker activates, and so claims, only when the page asks it to at idle.
         clientsClaim: true,
-        skipWaiting: true,
       },
     }),
+    buildVersion(),
     dashboardPage(),
   ],
   resolve: RESOLVE,

@@ -11,6 +11,7 @@ import { createFlowStore, type FlowStore } from './flow/flowStore';
 import { createI18n } from './i18n/i18n';
 import { preciseNow } from './lib/time';
 import { createStaffSessions } from './pairing/staffSessions';
+import { preloadPressPath } from './pwa/pressPath';
 import { registerServiceWorker } from './pwa/registerServiceWorker';
 import { useSetupStore } from './setup/setupStore';
 import { useStorageStore, watchStorage } from './pwa/storageGuard';
@@ -138,6 +139,62 @@ async function boot(): Promise<void> {
       </I18nextProvider>
     </StrictMode>,
   );
+  afterFirstPaint(() => startUpdates(store));
+}
+
+/** Runs once the first screen has painted (the next frame, then a task), or after a second at most. */
+function afterFirstPaint(run: () => void): void {
+  let done = false;
+  const once = () => {
+    if (done) return;
+    done = true;
+    run();
+  };
+  requestAnimationFrame(() => setTimeout(once, 0));
+  setTimeout(once, 1000);
+}
+
+/**
+ * An update never breaks a rating: every chunk the press → durable path needs is loaded now, while
+ * this build's files are surely there (src/pwa/pressPath.ts), and a new version (a new build on
+ * the host, a new service worker) takes over only on the idle screen with nothing queued, where
+ * the page reloads into it (src/pwa/updateAtIdle.ts, loaded here, off the first screen's bundle).
+ */
+function startUpdates(store: FlowStore): void {
+  const pressPath = preloadPressPath().then(
+    () => true,
+    (error: unknown) => {
+      console.warn(`press path not loaded: ${error instanceof Error ? error.message : String(error)}`);
+      return false;
+    },
+  );
+  if (!import.meta.env.PROD) return;
+  import('./pwa/updateAtIdle')
+    .then(({ pageBuild, updateAtIdle }) => {
+      const updates = updateAtIdle({
+        flow: store,
+        page: pageBuild(document),
+        ...('serviceWorker' in navigator ? { serviceWorker: navigator.serviceWorker } : {}),
+        busy: () => {
+          const admin = useAdminStore.getState();
+          return admin.open || admin.pinPadOpen || useSetupStore.getState().needed;
+        },
+        watchBusy: (onChange) => {
+          const admin = useAdminStore.subscribe(onChange);
+          const setup = useSetupStore.subscribe(onChange);
+          return () => {
+            admin();
+            setup();
+          };
+        },
+        reload: () => window.location.reload(),
+      });
+      // This build's own chunks could not load: a newer build has replaced them. Look for it now.
+      void pressPath.then((loaded) => {
+        if (!loaded) void updates.check();
+      });
+    })
+    .catch((error: unknown) => console.warn(`update check not started: ${error instanceof Error ? error.message : String(error)}`));
 }
 
 async function startTabletFeed(db: EvaluatorDb, context: DeviceContext, store: FlowStore): Promise<void> {
