@@ -17,10 +17,11 @@ import { openSealedPhone, TEST_SEALING_PUBLIC_KEY } from './testSealingKey';
  * serves a symlink that the deploy re-points from A to B.
  */
 const ROOT = path.resolve(import.meta.dirname, '..');
-const WORK = mkdtempSync(path.join(tmpdir(), 'e2e-update-'));
-const BUILD_A = path.join(WORK, 'a');
-const BUILD_B = path.join(WORK, 'b');
-const LIVE = path.join(WORK, 'live');
+// Made in beforeAll: the runner also loads this file just to list its tests.
+let WORK = '';
+const BUILD_A = () => path.join(WORK, 'a');
+const BUILD_B = () => path.join(WORK, 'b');
+const LIVE = () => path.join(WORK, 'live');
 
 function build(outDir: string, ...args: string[]): Promise<unknown> {
   const vite = path.join(ROOT, 'node_modules/vite/bin/vite.js');
@@ -29,18 +30,21 @@ function build(outDir: string, ...args: string[]): Promise<unknown> {
 
 /** Atomically re-points what the host serves, as a deploy that swaps the build folder would. */
 function deploy(dir: string): void {
-  const next = `${LIVE}.next`;
+  const next = `${LIVE()}.next`;
   rmSync(next, { force: true });
   symlinkSync(dir, next);
-  renameSync(next, LIVE);
+  renameSync(next, LIVE());
 }
 
 test.beforeAll(async () => {
   test.setTimeout(120_000);
-  await Promise.all([build(BUILD_A), build(BUILD_B, '--assetsDir', 'assets-b')]);
+  WORK = mkdtempSync(path.join(tmpdir(), 'e2e-update-'));
+  await Promise.all([build(BUILD_A()), build(BUILD_B(), '--assetsDir', 'assets-b')]);
 });
-test.beforeEach(() => deploy(BUILD_A));
-test.afterAll(() => rmSync(WORK, { recursive: true, force: true }));
+test.beforeEach(() => deploy(BUILD_A()));
+test.afterAll(() => {
+  if (WORK) rmSync(WORK, { recursive: true, force: true });
+});
 
 const HALL = { ...demoHall({ thanksSec: 1 }), intake: { url: 'http://127.0.0.1:9/', batchSize: 500, syncIntervalSec: 30, sealingPublicKey: TEST_SEALING_PUBLIC_KEY } };
 
@@ -96,7 +100,7 @@ async function expectNewBuildRates(page: Page, sendCaseEvent: (projectNo: string
 }
 
 test('kiosk with a service worker: a new worker installed mid-rating waits; press and details are recorded; the new version loads at idle', async ({ page }) => {
-  const { host, sendCaseEvent } = await launchHost(HALL, { staticDir: LIVE });
+  const { host, sendCaseEvent } = await launchHost(HALL, { staticDir: LIVE() });
   try {
     await openEvaluator(page, host);
     // The first worker precaches build A and controls the page.
@@ -109,7 +113,7 @@ test('kiosk with a service worker: a new worker installed mid-rating waits; pres
     const invitationId = await sendCaseEvent('P-UPDATE-SW');
     await expect(page.locator(`[data-invitation="${invitationId}"]`)).toBeVisible();
 
-    deploy(BUILD_B);
+    deploy(BUILD_B());
     // A's files are gone from the host: an old chunk is answered with the new page, not itself.
     expect((await fetch(`${host.origin}${entryA}`)).headers.get('content-type')).toContain('text/html');
     // The browser looks for a new worker (as it does on its own, or the page's periodic check):
@@ -146,7 +150,7 @@ test.describe('kiosk without a service worker (Electron, Chromium kiosk)', () =>
   test.use({ serviceWorkers: 'block' });
 
   test('the host serves a new build mid-rating: press and details are recorded; the page reloads into it at idle', async ({ page }) => {
-    const { host, sendCaseEvent } = await launchHost(HALL, { staticDir: LIVE });
+    const { host, sendCaseEvent } = await launchHost(HALL, { staticDir: LIVE() });
     try {
       await openEvaluator(page, host);
       const entryA = await entryOf(page);
@@ -154,7 +158,7 @@ test.describe('kiosk without a service worker (Electron, Chromium kiosk)', () =>
       const invitationId = await sendCaseEvent('P-UPDATE-HOST');
       await expect(page.locator(`[data-invitation="${invitationId}"]`)).toBeVisible();
 
-      deploy(BUILD_B);
+      deploy(BUILD_B());
       expect((await fetch(`${host.origin}${entryA}`)).headers.get('content-type')).toContain('text/html');
 
       await rateBadWithCallback(page);
