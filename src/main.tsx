@@ -32,6 +32,7 @@ async function boot(): Promise<void> {
     ackInvitation: (invitationId) => (bridge ? bridge.send({ type: 'ack', invitationId }) : tabletAck?.(invitationId)),
     onOutcomeRecorded: () => void useAdminStore.getState().engine?.notify(),
     clockOffsetMs: () => useAdminStore.getState().syncStatus?.clockOffsetMs ?? null,
+    pressPathReady: preloadPressPath,
   });
 
   // Sync is loaded after the first screen: it is not needed to paint or to record a rating.

@@ -251,6 +251,26 @@ describe('flow store', () => {
     expect(await db.invitations.get(stale.id)).toMatchObject({ state: 'ended' });
   });
 
+  it('shows no rating screen before the press path is loaded, and shows it anyway if that load fails', async () => {
+    for (const outcome of ['loads', 'fails'] as const) {
+      const db = openEvaluatorDb(`flow-${crypto.randomUUID()}`);
+      let settle!: () => void;
+      const loaded = new Promise<void>((resolve, reject) => (settle = outcome === 'loads' ? resolve : () => reject(new Error('chunk gone'))));
+      const store = createFlowStore({ db, now: Date.now, pressPathReady: () => loaded });
+      cleanup.push(() => {
+        store.dispose();
+        db.close();
+      });
+      await store.setContext(testContext);
+      await store.receiveInvitation(makeInvitation({ receivedAtMs: Date.now() }));
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      expect(store.getState().flow.screen.name).toBe('idle');
+      settle();
+      await until(store, 'rating');
+      expect(store.getState().lastError).toBe(outcome === 'fails' ? 'chunk gone' : null);
+    }
+  });
+
   it('starts a free rating only on the idle screen, with the hall policy on and a staff member signed in; its outcome is flagged', async () => {
     const db = openEvaluatorDb(`flow-${crypto.randomUUID()}`);
     let staff: { loginName: string; name: string; staffNo?: string; photo?: string } | null = null;

@@ -45,6 +45,11 @@ export interface FlowStoreDeps {
   staffSession?: () => StaffSession | null;
   /** Signs outcome hashes; the device key by default. */
   sign?: OutcomeSigner;
+  /**
+   * Loads every module a press needs on its way to the database (src/pwa/pressPath.ts). No rating
+   * screen shows before it settled: a press must never wait on (or fail for) a chunk.
+   */
+  pressPathReady?: () => Promise<unknown>;
   setTimer?: (fn: () => void, ms: number) => unknown;
   clearTimer?: (handle: unknown) => void;
 }
@@ -61,6 +66,8 @@ export type FlowStore = StoreApi<FlowStoreState> & {
 };
 
 const SEALING_KEY = 'intakeSealingKey';
+/** A device clock within this of the intake's is trusted to judge an invitation's age. */
+export const CLOCK_TRUST_MS = 5 * 60_000;
 
 /** Replaces a callback phone number by its sealed box; the clear number goes no further. */
 /**
@@ -90,6 +97,15 @@ export function createFlowStore(deps: FlowStoreDeps): FlowStore {
   let timer: unknown;
   let disposed = false;
   let freeRatingStarting = false;
+  let pressPathLoaded = deps.pressPathReady === undefined;
+  let pressPath: Promise<void> | null = null;
+  /** Runs `next` once the press path is loaded; if it cannot load, the screen shows anyway (never blocked for good). */
+  const afterPressPath = (next: () => void) => {
+    pressPath ??= Promise.resolve(deps.pressPathReady?.())
+      .catch((error: unknown) => reportError(error))
+      .then(() => void (pressPathLoaded = true));
+    void pressPath.then(next);
+  };
   const recorder = createOutcomeRecorder(deps.db, deps.sign ?? outcomeSigner(deps.db));
 
   const store = createStore<FlowStoreState>()(() => ({
@@ -130,13 +146,19 @@ export function createFlowStore(deps: FlowStoreDeps): FlowStore {
 
   function dispatch(event: FlowEvent): void {
     if (disposed) return;
+    if (event.type === 'INVITE' && !pressPathLoaded) {
+      afterPressPath(() => dispatch(event));
+      return;
+    }
     const policies = store.getState().context?.policies ?? defaultPolicies;
     if (!policies) {
       // Nothing is dropped: the event runs as soon as the defaults are there.
       void defaultsLoaded.then(() => dispatch(event));
       return;
     }
-    const { state, effects } = transition(store.getState().flow, event, policies);
+    // A clock the intake found minutes off cannot judge an invitation's age (see FlowEnv).
+    const offset = deps.clockOffsetMs?.() ?? null;
+    const { state, effects } = transition(store.getState().flow, event, policies, { clockTrusted: offset === null || Math.abs(offset) <= CLOCK_TRUST_MS });
     // Effects first: a press's write is under way before React re-renders for the next screen.
     effects.forEach(run);
     if (state !== store.getState().flow) store.setState({ flow: state });

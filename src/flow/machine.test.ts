@@ -310,6 +310,12 @@ describe('stale invitations and the next citizen', () => {
     expect(screenAs(transition(initialFlowState, invite(T0, fresh), P).state, 'rating').current.invitation.id).toBe(fresh.id);
   });
 
+  it('a device whose clock is known to be off shows it rather than expire a live case by a wrong clock', () => {
+    const { state, effects } = transition(initialFlowState, invite(T0, stale), P, { clockTrusted: false });
+    expect(screenAs(state, 'rating').current.invitation.id).toBe(stale.id);
+    expect(effects).toEqual([{ type: 'markShown', invitationId: stale.id, shownAtMs: T0 }]);
+  });
+
   it('one that was on screen before a reload is shown again, not expired: its own timeout decides', () => {
     const { state, effects } = transition(initialFlowState, { type: 'INVITE', pending: { invitation: stale, firstShownAtMs: T0 - 1000 }, now: T0 }, P);
     expect(screenAs(state, 'rating').current.invitation.id).toBe(stale.id);

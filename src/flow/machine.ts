@@ -167,7 +167,17 @@ export function normalisePhone(raw: string): string | undefined {
 
 export const initialFlowState: FlowState = { screen: { name: 'idle' }, queue: [] };
 
-export function transition(state: FlowState, event: FlowEvent, policies: Policies): Transition {
+/**
+ * What the machine knows of its surroundings beside the hall's policies. `clockTrusted`: the
+ * device clock agrees with the intake's (or none was measured): an invitation's age, taken
+ * against a case event time another machine stamped, only then decides that it expired; a
+ * device whose clock is known to be off shows every invitation rather than expire a live one.
+ */
+export interface FlowEnv {
+  clockTrusted: boolean;
+}
+
+export function transition(state: FlowState, event: FlowEvent, policies: Policies, env: FlowEnv = { clockTrusted: true }): Transition {
   const same: Transition = { state, effects: [] };
   const { screen } = state;
 
@@ -176,7 +186,7 @@ export function transition(state: FlowState, event: FlowEvent, policies: Policie
     const known = state.queue.some((p) => p.invitation.id === id) || currentInvitationId(screen) === id;
     if (known) return same;
     if (screen.name === 'idle') {
-      const shown = showNext([event.pending, ...state.queue], event.now, policies, false);
+      const shown = showNext([event.pending, ...state.queue], event.now, policies, false, env);
       // Elderly mode switched on at the idle screen carries over to the citizen's rating.
       return state.elderly ? { ...shown, state: { ...shown.state, elderly: true } } : shown;
     }
@@ -331,7 +341,7 @@ export function transition(state: FlowState, event: FlowEvent, policies: Policie
               ? [{ type: 'noteExtraPresses', invitationId: screen.invitationId, extraPresses: screen.extraPresses }]
               : [];
           // The next citizen starts with the device's default look.
-          const shown = showNext(state.queue, event.now, policies, true);
+          const shown = showNext(state.queue, event.now, policies, true, env);
           return { state: shown.state, effects: [...noted, ...shown.effects] };
         }
         default:
@@ -344,11 +354,11 @@ export function transition(state: FlowState, event: FlowEvent, policies: Policie
  * Shows the first invitation of the queue that may still be put to a citizen; those that waited
  * past the hall's expiry without ever being shown end as expired on the way. Idle when none is left.
  */
-function showNext(queue: PendingInvitation[], now: number, policies: Policies, afterThanks: boolean): Transition {
+function showNext(queue: PendingInvitation[], now: number, policies: Policies, afterThanks: boolean, env: FlowEnv): Transition {
   const expired: Effect[] = [];
   for (let i = 0; i < queue.length; i++) {
     const pending = queue[i]!;
-    if (pending.firstShownAtMs === undefined && now - pending.invitation.receivedAtMs > policies.invitationExpiryMin * 60_000) {
+    if (env.clockTrusted && pending.firstShownAtMs === undefined && now - pending.invitation.receivedAtMs > policies.invitationExpiryMin * 60_000) {
       expired.push({ type: 'expire', invitation: pending.invitation });
       continue;
     }
