@@ -59,8 +59,11 @@ test.describe('accessibility', () => {
     await page.keyboard.press('Enter');
     await expect(page.locator('[data-screen="thanks"]')).toBeVisible();
 
-    const outbox = await readOutbox(page);
-    expect(outbox).toHaveLength(1);
-    expect(outbox[0]).toMatchObject({ invitationId, level: 2, tags: ['213'], input: { method: 'touch' } });
+    // The press, then the details that amend it.
+    const [press, amendment, ...more] = (await readOutbox(page)).sort((a, b) => a.seq - b.seq);
+    expect(more).toEqual([]);
+    expect(press).toMatchObject({ invitationId, level: 2, tags: [], input: { method: 'touch' } });
+    expect(press).not.toHaveProperty('amends');
+    expect(amendment).toMatchObject({ invitationId, level: 2, tags: ['213'], input: { method: 'touch' }, amends: { outcomeId: press!.id, kind: 'details' } });
   });
 });

@@ -1,4 +1,5 @@
 import type { Page } from '@playwright/test';
+import type { Outcome } from '../contract/outcome';
 import { expectNoViolations } from './axeCheck';
 import { expect, openEvaluator, readOutbox, test } from './fixtures';
 
@@ -14,6 +15,10 @@ async function recordVoice(page: Page): Promise<void> {
     window.speechSynthesis.speak = (utterance: SpeechSynthesisUtterance) => void said.push(`speech ${utterance.lang} ${utterance.text}`);
   });
 }
+
+const bySeq = (outcomes: Outcome[]) => [...outcomes].sort((a, b) => a.seq - b.seq);
+/** Each record as [invitation, seq, level, reasons, what it amends]. */
+const recordsOf = (outcomes: Outcome[]) => bySeq(outcomes).map((o) => [o.invitationId, o.seq, o.level, o.tags, o.amends?.kind]);
 
 const said = (page: Page) => page.evaluate(() => (window as unknown as { __said: string[] }).__said.slice());
 
@@ -38,12 +43,19 @@ test.describe('elderly mode with touch', () => {
     await expect(confirm).toBeVisible();
     await expect(confirm.getByRole('heading', { level: 1 })).toHaveText('您选择了“非常不满意”');
     await expect.poll(() => said(page)).toContain('clip /voice/cmn/level-1.wav');
-    expect(await readOutbox(page)).toHaveLength(0);
+    // The press is on disk before the confirm screen shows; 确认 or 撤销 follow it as records of their own.
+    expect(recordsOf(await readOutbox(page))).toEqual([[invitationId, 1, 1, [], undefined]]);
     await expectNoViolations(page, 'elderly confirm');
 
     await confirm.getByRole('button', { name: '撤销，重新选择' }).tap();
     await expect(page.locator('[data-screen="rating"]')).toBeVisible();
-    expect(await readOutbox(page)).toHaveLength(0);
+    // 撤销 is a withdrawal of that press, and the case is open for a new one.
+    const afterUndo = await readOutbox(page);
+    expect(recordsOf(afterUndo)).toEqual([
+      [invitationId, 1, 1, [], undefined],
+      [invitationId, 2, 1, [], 'withdrawal'],
+    ]);
+    expect(bySeq(afterUndo)[1]!.amends?.outcomeId).toBe(bySeq(afterUndo)[0]!.id);
 
     await page.getByRole('button', { name: /^非常不满意/ }).tap();
     const before = (await said(page)).length;
@@ -57,9 +69,17 @@ test.describe('elderly mode with touch', () => {
     await expect(page.locator('[data-screen="thanks"]')).toBeVisible();
     await expect.poll(() => said(page)).toContain('clip /voice/cmn/thanks.wav');
 
-    const outbox = await readOutbox(page);
-    expect(outbox).toHaveLength(1);
-    expect(outbox[0]).toMatchObject({ invitationId, outcome: 'rated', level: 1, tags: ['115'], input: { method: 'touch' } });
+    // The first press and its withdrawal, the second press, its 确认 and its details.
+    const outbox = bySeq(await readOutbox(page));
+    expect(recordsOf(outbox)).toEqual([
+      [invitationId, 1, 1, [], undefined],
+      [invitationId, 2, 1, [], 'withdrawal'],
+      [invitationId, 3, 1, [], undefined],
+      [invitationId, 4, 1, [], 'confirm'],
+      [invitationId, 5, 1, ['115'], 'details'],
+    ]);
+    expect(outbox.slice(3).map((o) => o.amends?.outcomeId)).toEqual([outbox[2]!.id, outbox[2]!.id]);
+    for (const o of outbox) expect(o).toMatchObject({ outcome: 'rated', input: { method: 'touch' } });
 
     // Back at idle, elderly mode is off again for the next citizen.
     await expect(page.locator('[data-screen="idle"]')).toBeVisible({ timeout: 15_000 });
@@ -110,7 +130,15 @@ test('elderly mode with the keyboard alone: toggle, undo and confirm a 非常不
   await page.keyboard.press('Enter');
   await expect(page.locator('[data-screen="thanks"]')).toBeVisible();
 
-  const outbox = await readOutbox(page);
-  expect(outbox).toHaveLength(1);
-  expect(outbox[0]).toMatchObject({ invitationId, level: 1, input: { method: 'keyboard' } });
+  // Press, withdrawal (撤销), press, 确认, details (submitted empty): the second press is the rating.
+  const outbox = bySeq(await readOutbox(page));
+  expect(recordsOf(outbox)).toEqual([
+    [invitationId, 1, 1, [], undefined],
+    [invitationId, 2, 1, [], 'withdrawal'],
+    [invitationId, 3, 1, [], undefined],
+    [invitationId, 4, 1, [], 'confirm'],
+    [invitationId, 5, 1, [], 'details'],
+  ]);
+  expect(outbox.map((o) => o.amends?.outcomeId)).toEqual([undefined, outbox[0]!.id, undefined, outbox[2]!.id, outbox[2]!.id]);
+  for (const o of outbox) expect(o).toMatchObject({ outcome: 'rated', input: { method: 'keyboard' } });
 });

@@ -4,15 +4,15 @@ import { dumpDatabase, expect, openAdmin, openEvaluator, readOutbox, test } from
 import { ADMIN_TOKEN, launchSyncedEvaluator, rate, type SyncedEvaluator } from './syncFixtures';
 
 /** Changes the stored outbox the way someone with devtools or the disk would: straight in IndexedDB. */
-function tamperOutbox(page: Page, change: { deleteSeq?: number; setLevel?: { seq: number; level: number } }): Promise<void> {
+function tamperOutbox(page: Page, change: { deleteSeqs?: number[]; setLevel?: { seq: number; level: number } }): Promise<void> {
   return page.evaluate(
-    ({ deleteSeq, setLevel }) =>
+    ({ deleteSeqs, setLevel }) =>
       new Promise<void>((resolve, reject) => {
         const open = indexedDB.open('haochaping-evaluator');
         open.onsuccess = () => {
           const tx = open.result.transaction('outbox', 'readwrite');
           const store = tx.objectStore('outbox');
-          if (deleteSeq !== undefined) store.delete(deleteSeq);
+          for (const seq of deleteSeqs ?? []) store.delete(seq);
           if (setLevel) {
             const get = store.get(setLevel.seq);
             get.onsuccess = () => store.put({ ...get.result, level: setLevel.level });
@@ -56,7 +56,7 @@ async function rateBad(page: Page, send: (projectNo: string) => Promise<string>,
   await expect(page.locator('[data-screen="idle"]')).toBeVisible();
 }
 
-test('删差评 and 刷好评 on the device are caught: a deleted 差评 is a gap at its seq, an edited rating is refused as tampered', async ({ page }) => {
+test('删差评 and 刷好评 on the device are caught: a deleted 差评 is a gap at its seqs, an edited rating is refused as tampered', async ({ page }) => {
   const evaluator = await launchSyncedEvaluator();
   try {
     await page.goto(evaluator.host.appUrl);
@@ -67,17 +67,24 @@ test('删差评 and 刷好评 on the device are caught: a deleted 差评 is a ga
     await rateBad(page, evaluator.sendCaseEvent, 'P-INT-2');
     await rate(page, evaluator.sendCaseEvent, 'P-INT-3', '4');
     await rate(page, evaluator.sendCaseEvent, 'P-INT-4', '3');
-    expect((await readOutbox(page)).map((o) => [o.seq, o.level])).toEqual([[2, 1], [3, 4], [4, 3]]);
+    // The 差评 is two records: its press (seq 2) and the details that amend it (seq 3).
+    expect((await readOutbox(page)).sort((a, b) => a.seq - b.seq).map((o) => [o.seq, o.level, o.amends?.kind])).toEqual([
+      [2, 1, undefined],
+      [3, 1, 'details'],
+      [4, 4, undefined],
+      [5, 3, undefined],
+    ]);
 
-    await tamperOutbox(page, { deleteSeq: 2, setLevel: { seq: 4, level: 5 } });
+    // Delete the whole 差评 and turn the 3 into a 5.
+    await tamperOutbox(page, { deleteSeqs: [2, 3], setLevel: { seq: 5, level: 5 } });
     evaluator.proxy.setDown(false);
     await page.evaluate(() => window.dispatchEvent(new Event('online')));
 
     await expect.poll(() => readOutbox(page).then((o) => o.length), { timeout: 20_000 }).toBe(0);
     const report = await intakeGet<IntegrityReport>(evaluator, '/v1/admin/integrity?deviceId=demo-pad-a01');
     expect(report.stored).toBe(2);
-    expect(report.gaps).toEqual([{ fromSeq: 2, toSeq: 2 }]);
-    expect(report.events).toContainEqual(expect.objectContaining({ kind: 'tampered', seq: 4 }));
+    expect(report.gaps).toEqual([{ fromSeq: 2, toSeq: 3 }]);
+    expect(report.events).toContainEqual(expect.objectContaining({ kind: 'tampered', seq: 5 }));
     expect(report.flagged?.reason).toContain('tampered');
 
     await openAdmin(page);
@@ -96,7 +103,7 @@ test('删差评 and 刷好评 on the device are caught: a deleted 差评 is a ga
       arrival?: IntegrityReport;
       stored?: { checked: number; verified: number; failures: unknown[] };
     };
-    expect(shown.arrival?.gaps).toEqual([{ fromSeq: 2, toSeq: 2 }]);
+    expect(shown.arrival?.gaps).toEqual([{ fromSeq: 2, toSeq: 3 }]);
     expect(shown.stored).toMatchObject({ checked: 2, verified: 2, failures: [] });
   } finally {
     await evaluator.close();
@@ -126,7 +133,8 @@ test('a callback phone crosses sealed: never in clear on the device, opened only
 
     evaluator.proxy.setDown(false);
     await page.evaluate(() => window.dispatchEvent(new Event('online')));
-    await expect.poll(() => evaluator.intakeIds().then((ids) => ids.length), { timeout: 20_000 }).toBe(1);
+    // The press and the details that amend it; one 差评, one follow-up.
+    await expect.poll(() => evaluator.intakeIds().then((ids) => ids.length), { timeout: 20_000 }).toBe(2);
     const { followups } = await intakeGet<{ followups: Array<{ class: string; phone: string | null; dueAt: string }> }>(evaluator, '/v1/admin/followups');
     expect(followups).toHaveLength(1);
     expect(followups[0]).toMatchObject({ class: 'immediate', phone: '13912345678' });
