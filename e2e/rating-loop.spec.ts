@@ -1,3 +1,4 @@
+import { RATING_INPUT_GUARD_MS } from '../src/flow/machine';
 import { dumpDatabase, expect, openEvaluator, readInvitation, readOutbox, test } from './fixtures';
 import { openSealedPhone } from './testSealingKey';
 
@@ -106,6 +107,9 @@ test('a case event during a rating is queued and shown next, not lost; keys rate
   await page.keyboard.press('4');
   await expect(page.locator('[data-screen="thanks"]')).toBeVisible();
   await expect(page.locator(`[data-invitation="${second}"]`)).toBeVisible({ timeout: 15_000 });
+  // A queued case ignores presses for its first moments on screen (meant for the previous citizen's
+  // thanks screen): the next citizen answers after that.
+  await page.waitForTimeout(RATING_INPUT_GUARD_MS + 200);
   await page.getByRole('button', { name: '不评价' }).click();
   await expect(page.locator('[data-screen="thanks"]')).toBeVisible();
   const outcomes = (await readOutbox(page)).sort((a, b) => a.seq - b.seq);
