@@ -33,12 +33,8 @@ export const EnrolResponseSchema = z
 
 export const SealingKeyResponseSchema = z.object({ sealingPublicKey: z.string().regex(/^[A-Za-z0-9_-]{43}$/) }).strict();
 
-/** Headers that authenticate a device request: the signature covers `${timestampMs}.${body}`. */
-export const DEVICE_ID_HEADER = 'x-device-id';
-export const TIMESTAMP_HEADER = 'x-request-timestamp';
-export const SIGNATURE_HEADER = 'x-signature';
-/** A signed request older or newer than this is refused, so a captured request cannot be replayed later. */
-export const SIGNATURE_MAX_SKEW_MS = 10 * 60 * 1000;
+/** Headers that authenticate a device request and what they sign: contract/requestSignature.ts. */
+export { DEVICE_ID_HEADER, NONCE_HEADER, SIGNATURE_HEADER, SIGNATURE_MAX_SKEW_MS, TIMESTAMP_HEADER } from './requestSignature';
 
 /**
  * A flag the device learnt after the outcome was signed (more presses during the thanks screen).
@@ -97,13 +93,26 @@ export type IntakeCaseEvent = z.infer<typeof IntakeCaseEventSchema>;
 
 export const ServerTimeResponseSchema = z.object({ serverTimeMs: z.number() }).strict();
 
-/** Error body of every refused request. */
+/** Error body of every refused request (a stale signed request also carries `serverTimeMs`). */
 export const ErrorResponseSchema = z
   .object({
     error: z
       .object({ code: z.string(), message: z.string(), issues: z.array(z.object({ path: z.string(), message: z.string() })).optional() })
       .strict(),
+    serverTimeMs: z.number().optional(),
   })
   .strict();
+
+/**
+ * POST /v1/devices/{deviceId}/feed-tickets (signed): a single-use ticket that opens the device's
+ * invitation feed once, shortly. EventSource cannot send headers, so the feed is opened with
+ * `?ticket=` instead of a signature; a ticket is worth nothing once used or expired.
+ */
+export const FeedTicketResponseSchema = z
+  .object({ ticket: z.string().regex(/^[A-Za-z0-9_-]{43}$/), expiresAtMs: z.number(), serverTimeMs: z.number() })
+  .strict();
+export type FeedTicketResponse = z.infer<typeof FeedTicketResponseSchema>;
+/** How long a feed ticket can be used. */
+export const FEED_TICKET_TTL_MS = 30_000;
 
 export { OutcomeSchema };

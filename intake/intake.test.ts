@@ -1,4 +1,4 @@
-import { sign, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Outcome } from '../contract/outcome';
 import { GENESIS_HASH, type UnsealedOutcome } from '../contract/outcomeChain';
 import { newDeviceKey, sealOutcome } from './testing/signedOutcomes';
+import { signedPost, signedRequest } from './testing/signedRequests';
 import { SCHEMA_VERSION } from './store/sqlite/migrations';
 import { openSqliteDb } from './store/sqlite/sqliteStore';
 import { startIntake, type RunningIntake } from './server';
@@ -77,16 +78,9 @@ function outcome(deviceId: string, seq: number, overrides: Partial<UnsealedOutco
   return sealOutcome(unsealed(deviceId, seq, overrides), privateKey);
 }
 
-function signedBatch(intake: RunningIntake, deviceId: string, key: { privateKey: Parameters<typeof sign>[2] }, items: unknown[], opts: { timestamp?: number; bodyDeviceId?: string } = {}) {
+function signedBatch(intake: RunningIntake, deviceId: string, key: { privateKey: KeyObject }, items: unknown[], opts: { timestamp?: number; bodyDeviceId?: string } = {}) {
   const payload = JSON.stringify({ deviceId: opts.bodyDeviceId ?? deviceId, outcomes: items });
-  const timestamp = String(opts.timestamp ?? Date.now());
-  const signature = sign(null, Buffer.from(`${timestamp}.${payload}`), key.privateKey).toString('base64url');
-  return intake.app.inject({
-    method: 'POST',
-    url: '/v1/outcomes/batch',
-    headers: { 'content-type': 'application/json', 'x-device-id': deviceId, 'x-request-timestamp': timestamp, 'x-signature': signature },
-    payload,
-  });
+  return signedPost(intake, { deviceId, privateKey: key.privateKey }, '/v1/outcomes/batch', payload, opts.timestamp === undefined ? {} : { timestamp: opts.timestamp });
 }
 
 const count = async (intake: RunningIntake, deviceId: string) =>
@@ -287,24 +281,16 @@ describe('invitations feed for PADs without a host', () => {
     expect(first.statusCode).toBe(202);
     expect((await post('Bearer pad-case-token-0001-0123456789abcdef')).json()).toEqual({ status: 'duplicate', invitationId: first.json().invitationId });
 
-    const signedUrl = (pathname: string) => {
-      const ts = String(Date.now());
-      const sig = sign(null, Buffer.from(`${ts}.GET ${pathname}`), key.privateKey).toString('base64url');
-      return `${intake.origin}${pathname}?ts=${ts}&sig=${sig}`;
-    };
-    expect((await fetch(`${intake.origin}/v1/devices/dev-1/invitations?ts=1&sig=x`)).status).toBe(401);
-    const events = await readEvents(signedUrl('/v1/devices/dev-1/invitations'), 1);
+    const device = { deviceId: 'dev-1', privateKey: key.privateKey };
+    // EventSource cannot sign: the feed opens with a single-use ticket from a signed request.
+    const feedUrl = async () => `${intake.origin}/v1/devices/dev-1/invitations?ticket=${(await signedRequest(intake, device, 'POST', '/v1/devices/dev-1/feed-tickets')).json().ticket}`;
+    expect((await fetch(`${intake.origin}/v1/devices/dev-1/invitations?ticket=x`)).status).toBe(401);
+    const events = await readEvents(await feedUrl(), 1);
     expect(events.map((e) => [e.id, e.case.projectNo])).toEqual([[first.json().invitationId, 'PAD-1']]);
 
-    const ackPath = `/v1/devices/dev-1/invitations/${first.json().invitationId}/ack`;
-    const ts = String(Date.now());
-    const ack = await intake.app.inject({
-      method: 'POST',
-      url: ackPath,
-      headers: { 'x-request-timestamp': ts, 'x-signature': sign(null, Buffer.from(`${ts}.POST ${ackPath}`), key.privateKey).toString('base64url') },
-    });
+    const ack = await signedRequest(intake, device, 'POST', `/v1/devices/dev-1/invitations/${first.json().invitationId}/ack`);
     expect(ack.json()).toEqual({ acknowledged: true });
-    expect(await readEvents(signedUrl('/v1/devices/dev-1/invitations'), 1, 300)).toEqual([]);
+    expect(await readEvents(await feedUrl(), 1, 300)).toEqual([]);
   });
 
   it('closes even while a client never finishes its request, after the close grace', async () => {
@@ -328,10 +314,8 @@ describe('invitations feed for PADs without a host', () => {
     const { intake } = await boot();
     const key = newKey();
     expect((await enrol(intake, 'token-for-dev-1-aaaaaaaa', 'dev-1', key.x)).statusCode).toBe(201);
-    const pathname = '/v1/devices/dev-1/invitations';
-    const ts = String(Date.now());
-    const sig = sign(null, Buffer.from(`${ts}.GET ${pathname}`), key.privateKey).toString('base64url');
-    const feed = await fetch(`${intake.origin}${pathname}?ts=${ts}&sig=${sig}`);
+    const { ticket } = (await signedRequest(intake, { deviceId: 'dev-1', privateKey: key.privateKey }, 'POST', '/v1/devices/dev-1/feed-tickets')).json() as { ticket: string };
+    const feed = await fetch(`${intake.origin}/v1/devices/dev-1/invitations?ticket=${ticket}`);
     expect(feed.status).toBe(200);
     const reader = feed.body!.getReader();
     const ended = (async () => {

@@ -1,6 +1,7 @@
 import helmet from '@fastify/helmet';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { BATCH_MAX_BYTES, DEVICE_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../contract/intakeApi';
+import { BATCH_MAX_BYTES } from '../contract/intakeApi';
+import { SIGNED_REQUEST_HEADERS } from '../contract/requestSignature';
 import type { StaffDirectory } from '../contract/staffSession';
 import { createDeviceAuth } from './devices/deviceAuth';
 import { createEnrolment, type EnrolmentToken } from './devices/enrolment';
@@ -87,7 +88,7 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
   const store = openSqliteStore(options.dbFile);
   const enrolment = createEnrolment(store, now);
   await enrolment.addTokens(options.enrolmentTokens ?? []);
-  const authenticate = createDeviceAuth(store.devices, now);
+  const authenticate = createDeviceAuth(store, now);
   const followups = createFollowups(store, createWorkingDays(options.calendar ?? loadCalendar(DEFAULT_CALENDAR_FILE.pathname)), now);
   const sealing = await loadSealingKeys(store.sealingKeys, now);
   const pairing = createPairing(store, now);
@@ -127,7 +128,7 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
         return reply
           .code(204)
           .header('Access-Control-Allow-Methods', 'GET, POST')
-          .header('Access-Control-Allow-Headers', ['content-type', 'authorization', DEVICE_ID_HEADER, TIMESTAMP_HEADER, SIGNATURE_HEADER].join(', '))
+          .header('Access-Control-Allow-Headers', ['content-type', 'authorization', ...SIGNED_REQUEST_HEADERS].join(', '))
           .header('Access-Control-Max-Age', '600')
           .send();
       }
@@ -139,7 +140,7 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
   registerDeviceRoutes(app, { enrolment, sealing, now });
   registerOutcomeRoutes(app, { authenticate, ingest: createBatchIngest(store, { followups, now }), maxInFlight: options.maxInFlightBatches ?? 8, now });
   const chain = createChainAudit(store, now);
-  registerFeedRoutes(app, { authenticate, feed: createInvitationFeed(store.invitations, now), caseEventTokens, originAllowed, devices: store.devices, chain });
+  registerFeedRoutes(app, { authenticate, feed: createInvitationFeed(store.invitations, now), caseEventTokens, originAllowed, devices: store.devices, chain, requests: store.requests, now });
   // Known once listening; links shown to staff never come from a request's Host header.
   let origin = '';
   const publicUrl = () => options.publicUrl ?? origin;

@@ -10,6 +10,7 @@ import { GENESIS_HASH } from '../contract/outcomeChain';
 import { openEvaluatorDb, type ChainHead } from '../src/data/db';
 import { sealOutcome } from '../src/data/outbox';
 import { loadOrCreateDeviceKey, outcomeSigner, signRequest } from '../src/device/deviceKey';
+import { createSignedFetch, memoryClock } from '../src/sync/signedRequest';
 
 const CHUNK = 5000;
 
@@ -88,18 +89,15 @@ function seedOutbox(count: number): Promise<number> {
 function sendOneByOne(count: number, intakeUrl: string): Promise<number> {
   return withChain(async (db, start, sign) => {
     const pair = await loadOrCreateDeviceKey(db);
+    // Each request signed as the device signs (method, path, body hash, nonce, time).
+    const signed = createSignedFetch({ baseUrl: intakeUrl, deviceId: 'demo-pad-a01', sign: (ts, payload) => signRequest(pair, ts, payload), now: Date.now, clock: memoryClock() });
     let head = start;
     const started = performance.now();
     for (let i = 0; i < count; i++) {
       const outcome = await sealOutcome(unsealed(head.seq + 1, head.hash, `BASE-${i}`), sign);
       head = { seq: outcome.seq, hash: outcome.hash };
       const body = JSON.stringify({ deviceId: 'demo-pad-a01', outcomes: [outcome] });
-      const timestamp = Date.now();
-      const response = await fetch(`${intakeUrl}/v1/outcomes/batch`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-device-id': 'demo-pad-a01', 'x-request-timestamp': String(timestamp), 'x-signature': await signRequest(pair, timestamp, body) },
-        body,
-      });
+      const { response } = await signed('POST', '/v1/outcomes/batch', body);
       if (!response.ok) throw new Error(`baseline request failed: ${response.status}`);
       const answer = (await response.json()) as { results: Array<{ status: string; reason?: string }> };
       if (answer.results[0]?.status !== 'accepted') throw new Error(`baseline outcome not accepted: ${JSON.stringify(answer.results[0])}`);

@@ -1,9 +1,24 @@
 import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
-import { SIGNATURE_MAX_SKEW_MS } from '../../contract/intakeApi';
-import type { DeviceStore } from '../store/store';
+import { NonceSchema, requestSigningPayload, signedRequestText, SIGNATURE_MAX_SKEW_MS } from '../../contract/requestSignature';
+import type { DeviceStore, RequestStore } from '../store/store';
 
 /** A signed request's device, its key and its hall (null: not known yet, see DeviceStore.currentKey). */
-export type AuthResult = { ok: true; deviceId: string; key: KeyObject; hallCode: string | null } | { ok: false; code: string; message: string };
+export type AuthResult =
+  | { ok: true; deviceId: string; key: KeyObject; hallCode: string | null }
+  | { ok: false; code: string; message: string; /** With stale_request: the intake's clock, to correct by. */ serverTimeMs?: number };
+
+/** What the intake checks of a request: its line, its exact body, and its signing headers. */
+export interface SignedRequestParts {
+  method: string;
+  /** Path and query as the request line gave them. */
+  url: string;
+  /** The exact body text ('' when there is none). */
+  body: string;
+  deviceId: string | undefined;
+  timestamp: string | undefined;
+  nonce: string | undefined;
+  signature: string | undefined;
+}
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -13,30 +28,43 @@ export function publicKeyFromRaw(x: string): KeyObject {
   return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x }, format: 'jwk' });
 }
 
+const sha256Hex = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+
 /**
- * Checks that a request was signed by an enrolled device: Ed25519 over `${timestamp}.${body}`,
- * with a timestamp close to the intake's clock so a captured request cannot be replayed later.
+ * Checks that a request was signed by an enrolled device (contract/requestSignature.ts): Ed25519
+ * over its method, path with query, body hash, device, nonce and a timestamp within ±2 minutes
+ * of the intake's clock; the nonce is remembered in the database for that long, so the same
+ * request is accepted once, on one route, and never again (not after a restart either).
  */
-export function createDeviceAuth(devices: DeviceStore, now: () => number = Date.now) {
+export function createDeviceAuth(store: { devices: DeviceStore; requests: RequestStore }, now: () => number = Date.now) {
   const cache = new Map<string, { raw: string; key: KeyObject }>();
 
-  return async (headers: { deviceId?: string; timestamp?: string; signature?: string }, rawBody: string): Promise<AuthResult> => {
-    const { deviceId, timestamp, signature } = headers;
-    if (!deviceId || !timestamp || !signature) {
-      return { ok: false, code: 'unsigned', message: 'x-device-id, x-request-timestamp and x-signature headers are required' };
+  return async (parts: SignedRequestParts): Promise<AuthResult> => {
+    const { deviceId, timestamp, nonce, signature } = parts;
+    if (!deviceId || !timestamp || !nonce || !signature) {
+      return { ok: false, code: 'unsigned', message: 'x-device-id, x-request-timestamp, x-request-nonce and x-signature headers are required' };
     }
-    const row = await devices.currentKey(deviceId);
-    if (!row) return { ok: false, code: 'unknown_device', message: `device ${deviceId} is not enrolled` };
+    if (!NonceSchema.safeParse(nonce).success) return { ok: false, code: 'unsigned', message: 'x-request-nonce must be 16–64 base64url characters' };
+    // Before anything about the device is looked up, so the answer tells nothing of which devices exist.
     const at = Number(timestamp);
-    if (!Number.isFinite(at) || Math.abs(now() - at) > SIGNATURE_MAX_SKEW_MS) {
-      return { ok: false, code: 'stale_request', message: 'the request timestamp is too far from the intake clock' };
+    const serverTimeMs = now();
+    if (!/^\d{1,16}$/.test(timestamp) || Math.abs(serverTimeMs - at) > SIGNATURE_MAX_SKEW_MS) {
+      return { ok: false, code: 'stale_request', message: 'the request timestamp is more than 2 minutes from the intake clock: correct by serverTimeMs and sign again', serverTimeMs };
     }
+    const row = await store.devices.currentKey(deviceId);
+    if (!row) return { ok: false, code: 'unknown_device', message: `device ${deviceId} is not enrolled` };
     let cached = cache.get(deviceId);
     if (!cached || cached.raw !== row.publicKey) {
       cached = { raw: row.publicKey, key: publicKeyFromRaw(row.publicKey) };
       cache.set(deviceId, cached);
     }
-    const valid = verify(null, Buffer.from(`${timestamp}.${rawBody}`), cached.key, Buffer.from(signature, 'base64url'));
-    return valid ? { ok: true, deviceId, key: cached.key, hallCode: row.hallCode } : { ok: false, code: 'bad_signature', message: 'the signature does not match the enrolled device key' };
+    const payload = requestSigningPayload({ method: parts.method, pathWithQuery: parts.url, deviceId, nonce, bodySha256: sha256Hex(parts.body) });
+    const valid = verify(null, Buffer.from(signedRequestText(timestamp, payload)), cached.key, Buffer.from(signature, 'base64url'));
+    if (!valid) return { ok: false, code: 'bad_signature', message: 'the signature does not match the enrolled device key' };
+    // Remembered until the timestamp leaves the window: after that the request is stale anyway.
+    if (!(await store.requests.useNonce(deviceId, nonce, at + SIGNATURE_MAX_SKEW_MS, serverTimeMs))) {
+      return { ok: false, code: 'replayed_request', message: 'this request was already received' };
+    }
+    return { ok: true, deviceId, key: cached.key, hallCode: row.hallCode };
   };
 }

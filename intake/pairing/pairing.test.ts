@@ -1,4 +1,3 @@
-import { sign } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,6 +6,7 @@ import { PairingCodeResponseSchema, PairingStatusResponseSchema } from '../../co
 import { hashPin } from '../../shared-node/adminPin';
 import { startIntake, type RunningIntake } from '../server';
 import { newDeviceKey } from '../testing/signedOutcomes';
+import { signedPost, signedRequest } from '../testing/signedRequests';
 
 const PASSWORD = 'correct horse';
 const ADMIN = 'pairing-test-admin-token-0123456789';
@@ -21,7 +21,7 @@ beforeEach(async () => {
     dbFile: path.join(mkdtempSync(path.join(tmpdir(), 'pairing-')), 'i.sqlite'),
     port: 0,
     corsOrigins: [],
-    enrolmentTokens: Object.keys(devices).map((deviceId) => ({ token: `enrol-${deviceId}-aaaaaaaaaaaa`, deviceId, hallCode: 'h1', expiresAtMs: clock + 60_000 })),
+    enrolmentTokens: Object.keys(devices).map((deviceId) => ({ token: `enrol-${deviceId}-aaaaaaaaaaaa`, deviceId, hallCode: 'h1', expiresAtMs: clock + 600_000 })),
     staffDirectory,
     adminToken: ADMIN,
     publicUrl: 'https://intake.example.gov.cn',
@@ -37,23 +37,11 @@ afterEach(() => intake.close());
 
 type DeviceId = keyof typeof devices;
 
-async function requestCode(deviceId: DeviceId, signer: DeviceId = deviceId) {
-  const body = '{}';
-  const ts = String(clock);
-  const signature = sign(null, Buffer.from(`${ts}.${body}`), devices[signer].privateKey).toString('base64url');
-  return intake.app.inject({
-    method: 'POST',
-    url: `/v1/devices/${deviceId}/pairing-codes`,
-    headers: { 'content-type': 'application/json', 'x-device-id': signer, 'x-request-timestamp': ts, 'x-signature': signature },
-    payload: body,
-  });
-}
+const requestCode = (deviceId: DeviceId, signer: DeviceId = deviceId) =>
+  signedPost(intake, { deviceId: signer, privateKey: devices[signer].privateKey }, `/v1/devices/${deviceId}/pairing-codes`, '{}', { timestamp: clock });
 
 async function status(deviceId: DeviceId, code: string) {
-  const url = `/v1/devices/${deviceId}/pairing-codes/${code}`;
-  const ts = String(clock);
-  const sig = sign(null, Buffer.from(`${ts}.GET ${url}`), devices[deviceId].privateKey).toString('base64url');
-  const response = await intake.app.inject({ method: 'GET', url: `${url}?ts=${ts}&sig=${sig}` });
+  const response = await signedRequest(intake, { deviceId, privateKey: devices[deviceId].privateKey }, 'GET', `/v1/devices/${deviceId}/pairing-codes/${code}`, undefined, { timestamp: clock });
   return PairingStatusResponseSchema.parse(response.json());
 }
 

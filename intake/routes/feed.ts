@@ -1,17 +1,22 @@
+import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { ServerResponse } from 'node:http';
-import { IntakeCaseEventSchema } from '../../contract/intakeApi';
+import { FEED_TICKET_TTL_MS, IntakeCaseEventSchema } from '../../contract/intakeApi';
 import type { Invitation } from '../../contract/invitation';
 import type { createInvitationFeed } from '../feed/invitationFeed';
 import type { ChainAudit } from '../integrity/chainAudit';
-import type { DeviceStore } from '../store/store';
+import type { DeviceStore, RequestStore } from '../store/store';
 import { bearerMatches } from '../security/secrets';
-import { signedByHeaders, signedByQuery, type Authenticate } from './deviceSignature';
+import { signedByDevice, type Authenticate } from './deviceSignature';
 import { parseBody, sendError } from './http';
+
+const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /**
  * Invitations for PADs without a host: the window business system posts case events here, the
  * PAD holds a Server-Sent Events feed open and acknowledges each invitation it stored.
+ * EventSource cannot sign its request, so the PAD first asks (signed) for a ticket that opens its
+ * feed once, within 30 seconds; one feed per device is live, a new one closes the one before.
  */
 export function registerFeedRoutes(
   app: FastifyInstance,
@@ -26,9 +31,12 @@ export function registerFeedRoutes(
     devices: Pick<DeviceStore, 'currentKey'>;
     /** Where a case event naming another hall is recorded (and its device flagged). */
     chain: Pick<ChainAudit, 'note'>;
+    /** Where feed tickets are kept (their hashes), so any intake node sharing the database honours them. */
+    requests: Pick<RequestStore, 'addFeedTicket' | 'redeemFeedTicket'>;
+    now: () => number;
   },
 ): void {
-  const { authenticate, feed, caseEventTokens, originAllowed, devices, chain } = deps;
+  const { authenticate, feed, caseEventTokens, originAllowed, devices, chain, requests, now } = deps;
 
   app.post('/v1/devices/:deviceId/case-events', async (request, reply) => {
     const { deviceId } = request.params as { deviceId: string };
@@ -49,15 +57,28 @@ export function registerFeedRoutes(
   });
 
   // A hijacked feed is never idle, so server.close() would wait on it for ever: closing ends each one.
-  const openFeeds = new Set<ServerResponse>();
+  // One live feed per device: a new one ends the one before (whoever held it, held it no longer).
+  const openFeeds = new Map<string, ServerResponse>();
   app.addHook('preClose', (done) => {
-    for (const res of openFeeds) res.end();
+    for (const res of openFeeds.values()) res.end();
     done();
   });
+
+  app.post('/v1/devices/:deviceId/feed-tickets', async (request, reply) => {
+    const { deviceId } = request.params as { deviceId: string };
+    if (!(await signedByDevice(authenticate, request, reply, deviceId))) return reply;
+    const ticket = randomBytes(32).toString('base64url');
+    const at = now();
+    await requests.addFeedTicket(sha256Hex(ticket), deviceId, at + FEED_TICKET_TTL_MS, at);
+    return reply.code(201).header('cache-control', 'no-store').send({ ticket, expiresAtMs: at + FEED_TICKET_TTL_MS, serverTimeMs: at });
+  });
+
   app.get('/v1/devices/:deviceId/invitations', async (request, reply) => {
     const { deviceId } = request.params as { deviceId: string };
-    const auth = await signedByQuery(authenticate, request, deviceId);
-    if (!auth.ok) return sendError(reply, 401, auth.code, auth.message);
+    const { ticket } = request.query as { ticket?: unknown };
+    if (typeof ticket !== 'string' || !(await requests.redeemFeedTicket(sha256Hex(ticket), deviceId, now()))) {
+      return sendError(reply, 401, 'bad_ticket', 'open the feed with a fresh ticket from POST /v1/devices/{deviceId}/feed-tickets');
+    }
     // Listen before reading what is pending, so an invitation posted in between is not missed.
     const early: Invitation[] = [];
     let live: ((invitation: Invitation) => void) | null = null;
@@ -79,25 +100,29 @@ export function registerFeedRoutes(
       ...(origin && originAllowed(origin) ? { 'access-control-allow-origin': origin, vary: 'Origin' } : {}),
     });
     res.flushHeaders();
+    const before = openFeeds.get(deviceId);
+    openFeeds.set(deviceId, res);
+    // Said before it ends, so the device holding it does not snatch it straight back.
+    before?.end('event: replaced\ndata: {}\n\n');
     const send = (invitation: Invitation) => res.write(`event: invitation\ndata: ${JSON.stringify(invitation)}\n\n`);
     const sent = new Set(pending.map((invitation) => invitation.id));
     pending.forEach(send);
     early.filter((invitation) => !sent.has(invitation.id)).forEach(send);
     live = send;
     const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), 15_000);
-    openFeeds.add(res);
-    request.raw.on('close', () => {
+    const closed = () => {
       clearInterval(heartbeat);
       unsubscribe();
-      openFeeds.delete(res);
-    });
+      if (openFeeds.get(deviceId) === res) openFeeds.delete(deviceId);
+    };
+    request.raw.on('close', closed);
+    res.on('close', closed);
     return reply;
   });
 
   app.post('/v1/devices/:deviceId/invitations/:id/ack', async (request, reply) => {
     const { deviceId, id } = request.params as { deviceId: string; id: string };
-    const auth = await signedByHeaders(authenticate, request, `POST ${request.url}`, deviceId);
-    if (!auth.ok) return sendError(reply, 401, auth.code, auth.message);
+    if (!(await signedByDevice(authenticate, request, reply, deviceId))) return reply;
     return { acknowledged: await feed.ack(deviceId, id) };
   });
 }

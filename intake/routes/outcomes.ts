@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { OutcomeBatchSchema } from '../../contract/intakeApi';
 import type { createBatchIngest } from '../ingest/batchIngest';
-import type { Authenticate } from './deviceSignature';
-import { signedByHeaders } from './deviceSignature';
+import { refuseUnsigned, signedRequest, type Authenticate } from './deviceSignature';
 import { bodyOf, issuesOf, sendError } from './http';
 
 /** Signed batch upload with a result per item; beyond `maxInFlight` concurrent uploads, 429 + Retry-After. */
@@ -21,8 +20,8 @@ export function registerOutcomeRoutes(
     try {
       const payload = bodyOf(request);
       if (!payload) return sendError(reply, 415, 'unsupported_media_type', 'send application/json');
-      const auth = await signedByHeaders(authenticate, request, payload.raw);
-      if (!auth.ok) return sendError(reply, 401, auth.code, auth.message);
+      const auth = await signedRequest(authenticate, request);
+      if (!auth.ok) return refuseUnsigned(reply, auth);
       const batch = OutcomeBatchSchema.safeParse(payload.json);
       if (!batch.success) return sendError(reply, 400, 'invalid_batch', 'the batch does not match the schema', issuesOf(batch.error));
       if (batch.data.deviceId !== auth.deviceId) return sendError(reply, 401, 'wrong_device', 'the batch names another device than the signer');

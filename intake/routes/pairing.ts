@@ -2,10 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import { PairingConfirmRequestSchema } from '../../contract/staffSession';
 import type { createPairing, createStaffLogin } from '../pairing/pairing';
 import { PAIR_SCRIPT, renderPairPage } from '../pairing/pairPage';
-import { signedByHeaders, signedByQuery, type Authenticate } from './deviceSignature';
-import { bodyOf, parseBody, sendError, servePage } from './http';
+import { signedByDevice, type Authenticate } from './deviceSignature';
+import { parseBody, sendError, servePage } from './http';
 
-/** Staff pairing: the device asks for a code (signed), shows it, and polls; staff confirm it on /pair. */
+/** Staff pairing: the device asks for a code and polls it (both signed); staff confirm it on /pair. */
 export function registerPairingRoutes(
   app: FastifyInstance,
   deps: {
@@ -22,17 +22,14 @@ export function registerPairingRoutes(
 
   app.post('/v1/devices/:deviceId/pairing-codes', async (request, reply) => {
     const { deviceId } = request.params as { deviceId: string };
-    const auth = await signedByHeaders(authenticate, request, bodyOf(request)?.raw ?? '');
-    if (!auth.ok) return sendError(reply, 401, auth.code, auth.message);
-    if (auth.deviceId !== deviceId) return sendError(reply, 401, 'wrong_device', 'the request names another device than the signer');
+    if (!(await signedByDevice(authenticate, request, reply, deviceId))) return reply;
     const issued = await pairing.issue(deviceId);
     return reply.code(201).send({ ...issued, confirmUrl: new URL(`/pair?code=${issued.code}`, publicUrl()).href, serverTimeMs: now() });
   });
 
   app.get('/v1/devices/:deviceId/pairing-codes/:code', async (request, reply) => {
     const { deviceId, code } = request.params as { deviceId: string; code: string };
-    const auth = await signedByQuery(authenticate, request, deviceId);
-    if (!auth.ok) return sendError(reply, 401, auth.code, auth.message);
+    if (!(await signedByDevice(authenticate, request, reply, deviceId))) return reply;
     const status = await pairing.status(deviceId, code);
     if (!status) return sendError(reply, 404, 'unknown_code', 'this device was not given that pairing code');
     return { ...status, serverTimeMs: now() };

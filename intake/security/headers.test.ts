@@ -1,9 +1,9 @@
-import { sign } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { newDeviceKey } from '../testing/signedOutcomes';
+import { signedHeaders } from '../testing/signedRequests';
 import { bootIntake, closeAll } from './securityHarness';
 
 afterEach(closeAll);
@@ -48,19 +48,12 @@ describe('links shown to staff', () => {
     const intake = await bootIntake({ enrolmentTokens: [{ token, deviceId: 'dev-1', hallCode: 'h1', expiresAtMs: Date.now() + 60_000 }] });
     const key = newDeviceKey();
     expect((await intake.app.inject({ method: 'POST', url: '/v1/devices', payload: { enrolmentToken: token, deviceId: 'dev-1', publicKey: key.x } })).statusCode).toBe(201);
-    const body = '{}';
-    const ts = String(Date.now());
+    const url = '/v1/devices/dev-1/pairing-codes';
     const issued = await intake.app.inject({
       method: 'POST',
-      url: '/v1/devices/dev-1/pairing-codes',
-      headers: {
-        host: 'phish.example',
-        'content-type': 'application/json',
-        'x-device-id': 'dev-1',
-        'x-request-timestamp': ts,
-        'x-signature': sign(null, Buffer.from(`${ts}.${body}`), key.privateKey).toString('base64url'),
-      },
-      payload: body,
+      url,
+      headers: { host: 'phish.example', 'content-type': 'application/json', ...signedHeaders({ deviceId: 'dev-1', privateKey: key.privateKey }, 'POST', url, '{}') },
+      payload: '{}',
     });
     expect(issued.statusCode).toBe(201);
     expect(new URL(issued.json().confirmUrl).origin).toBe(intake.origin);

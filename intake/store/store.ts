@@ -231,6 +231,19 @@ export interface DashboardStore {
   comments(q: { hall: string; from: string; to: string; limit: number }): Promise<Array<{ day: string; polarity: 'good' | 'bad'; text: string }>>;
 }
 
+/** What signed requests leave behind: the nonces seen, and the tickets that open invitation feeds. */
+export interface RequestStore {
+  /**
+   * Records that the device used this nonce, remembered until `expiresAt`; false when it was
+   * used already (a replay). Nonces past their time are forgotten on the way.
+   */
+  useNonce(deviceId: string, nonce: string, expiresAt: number, at: number): Promise<boolean>;
+  /** Stores a feed ticket's hash for the device (tickets past their time are forgotten on the way). */
+  addFeedTicket(ticketHash: string, deviceId: string, expiresAt: number, at: number): Promise<void>;
+  /** Uses the device's ticket once, before it expires; false when it is unknown, another device's, used or expired. */
+  redeemFeedTicket(ticketHash: string, deviceId: string, at: number): Promise<boolean>;
+}
+
 export interface SealingKeyStore {
   get(): Promise<{ publicKey: string; secretKey: string } | undefined>;
   /** Stores the key pair unless one is stored; returns the pair that is stored now. */
@@ -247,6 +260,7 @@ export interface IntakeData {
   followups: FollowupStore;
   dashboard: DashboardStore;
   sealingKeys: SealingKeyStore;
+  requests: RequestStore;
 }
 
 export interface IntakeStore extends IntakeData {

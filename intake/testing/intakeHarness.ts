@@ -1,4 +1,4 @@
-import { sign, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -6,6 +6,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { UnsealedOutcome } from '../../contract/outcomeChain';
 import { startIntake, type RunningIntake } from '../server';
 import { newDeviceKey } from './signedOutcomes';
+import { signedPost } from './signedRequests';
 
 /** An intake on a fresh SQLite file with one device enrolled, for tests that go through its routes. */
 export const HARNESS_ADMIN = 'harness-admin-token-0123456789abcdef';
@@ -56,17 +57,10 @@ export function item(level: 1 | 2 | 3 | 4 | 5, overrides: Partial<UnsealedOutcom
   };
 }
 
-/** Uploads a batch signed by dev-1's key and returns the intake's answer (200 expected). */
-export async function upload(intake: RunningIntake, key: { privateKey: KeyObject }, outcomes: unknown[], lateFlags?: unknown[]) {
+/** Uploads a batch signed by dev-1's key (at `timestamp`, the intake's clock, when given) and returns the intake's answer (200 expected). */
+export async function upload(intake: RunningIntake, key: { privateKey: KeyObject }, outcomes: unknown[], lateFlags?: unknown[], timestamp?: number) {
   const payload = JSON.stringify({ deviceId: 'dev-1', outcomes, ...(lateFlags ? { lateFlags } : {}) });
-  const timestamp = String(Date.now());
-  const signature = sign(null, Buffer.from(`${timestamp}.${payload}`), key.privateKey).toString('base64url');
-  const response = await intake.app.inject({
-    method: 'POST',
-    url: '/v1/outcomes/batch',
-    headers: { 'content-type': 'application/json', 'x-device-id': 'dev-1', 'x-request-timestamp': timestamp, 'x-signature': signature },
-    payload,
-  });
+  const response = await signedPost(intake, { deviceId: 'dev-1', privateKey: key.privateKey }, '/v1/outcomes/batch', payload, timestamp === undefined ? {} : { timestamp });
   if (response.statusCode !== 200) throw new Error(`upload answered ${response.statusCode}: ${response.body}`);
   return response.json() as { results: Array<{ id: string; status: string; code?: string }>; lateFlagResults?: Array<{ outcomeId: string; status: string }> };
 }

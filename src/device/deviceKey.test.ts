@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto';
 import { createPublicKey, verify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { requestSigningPayload, signedRequestText } from '../../contract/requestSignature';
 import { openEvaluatorDb } from '../data/db';
 import { exportPublicKey, loadOrCreateDeviceKey, signRequest } from './deviceKey';
 
@@ -23,12 +24,11 @@ describe('device key', () => {
     const pair = await loadOrCreateDeviceKey(db);
     const x = await exportPublicKey(pair);
     expect(x).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    const body = JSON.stringify({ hello: '评价' });
-    const signature = await signRequest(pair, 1_700_000_000_000, body);
+    const payload = requestSigningPayload({ method: 'POST', pathWithQuery: '/v1/outcomes/batch', deviceId: 'pad-1', nonce: 'n'.repeat(22), bodySha256: 'a'.repeat(64) });
+    const signature = await signRequest(pair, 1_700_000_000_000, payload);
     const publicKey = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x }, format: 'jwk' });
-    const data = Buffer.from(`1700000000000.${body}`);
-    expect(verify(null, data, publicKey, Buffer.from(signature, 'base64url'))).toBe(true);
-    expect(verify(null, Buffer.from(`1700000000001.${body}`), publicKey, Buffer.from(signature, 'base64url'))).toBe(false);
+    expect(verify(null, Buffer.from(signedRequestText(1_700_000_000_000, payload)), publicKey, Buffer.from(signature, 'base64url'))).toBe(true);
+    expect(verify(null, Buffer.from(signedRequestText(1_700_000_000_001, payload)), publicKey, Buffer.from(signature, 'base64url'))).toBe(false);
     db.close();
   });
 });

@@ -1,3 +1,4 @@
+import { signedRequestText } from '../../contract/requestSignature';
 import type { EvaluatorDb } from '../data/db';
 
 const KEY_PAIR = 'deviceKeyPair';
@@ -40,9 +41,13 @@ export async function exportPublicKey(pair: CryptoKeyPair, subtle: SubtleCrypto 
   return base64url(new Uint8Array(await subtle.exportKey('raw', pair.publicKey)));
 }
 
-/** Signs `${timestampMs}.${body}` as the intake expects (contract/intakeApi.ts). */
-export async function signRequest(pair: CryptoKeyPair, timestampMs: number, body: string, subtle: SubtleCrypto = crypto.subtle): Promise<string> {
-  const data = new TextEncoder().encode(`${timestampMs}.${body}`);
+/**
+ * Signs a request as the intake expects (contract/requestSignature.ts): `payload` is
+ * requestSigningPayload(method, path with query, device, nonce, body hash) and the key signs
+ * signedRequestText(timestampMs, payload).
+ */
+export async function signRequest(pair: CryptoKeyPair, timestampMs: number, payload: string, subtle: SubtleCrypto = crypto.subtle): Promise<string> {
+  const data = new TextEncoder().encode(signedRequestText(timestampMs, payload));
   return base64url(new Uint8Array(await subtle.sign({ name: 'Ed25519' }, pair.privateKey, data)));
 }
 

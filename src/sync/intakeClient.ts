@@ -1,15 +1,7 @@
-import {
-  BatchResponseSchema,
-  DEVICE_ID_HEADER,
-  EnrolResponseSchema,
-  SIGNATURE_HEADER,
-  TIMESTAMP_HEADER,
-  SealingKeyResponseSchema,
-  type BatchResponse,
-  type LateFlag,
-} from '../../contract/intakeApi';
+import { BatchResponseSchema, EnrolResponseSchema, FeedTicketResponseSchema, SealingKeyResponseSchema, type BatchResponse, type FeedTicketResponse, type LateFlag } from '../../contract/intakeApi';
 import type { Outcome } from '../../contract/outcome';
 import { PairingCodeResponseSchema, PairingStatusResponseSchema, type PairingCodeResponse, type PairingStatusResponse } from '../../contract/staffSession';
+import { createSignedFetch, memoryClock, type IntakeClock, type RequestSigner } from './signedRequest';
 
 /** How one upload attempt ended, as the sync engine needs to know it. */
 export type UploadResult =
@@ -24,8 +16,16 @@ export type UploadResult =
 export interface IntakeClientOptions {
   baseUrl: string;
   deviceId: string;
-  sign: (timestampMs: number, body: string) => Promise<string>;
+  /** Signs `${timestampMs}.${payload}` with the device key (src/device/deviceKey.ts signRequest). */
+  sign: RequestSigner;
+  /** The device's clock. */
   now: () => number;
+  /**
+   * The measured offset to the intake's clock, which signed requests are stamped by; a stale
+   * refusal teaches it (src/sync/signedRequest.ts). The sync service hands the engine's; by
+   * default it is kept in memory.
+   */
+  clock?: IntakeClock;
   fetch?: typeof fetch;
   timeoutMs?: number;
 }
@@ -42,36 +42,23 @@ export function parseRetryAfter(header: string | null, nowMs: number): number | 
 export function createIntakeClient(options: IntakeClientOptions) {
   const doFetch = options.fetch ?? ((input, init) => fetch(input, init));
   const timeoutMs = options.timeoutMs ?? 15_000;
-
-  async function signedPost(path: string, body: string): Promise<Response> {
-    const timestamp = Math.round(options.now());
-    const signature = await options.sign(timestamp, body);
-    return doFetch(new URL(path, options.baseUrl), {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        [DEVICE_ID_HEADER]: options.deviceId,
-        [TIMESTAMP_HEADER]: String(timestamp),
-        [SIGNATURE_HEADER]: signature,
-      },
-      body,
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-  }
+  const signedFetch = createSignedFetch({ ...options, clock: options.clock ?? memoryClock(), fetch: doFetch, timeoutMs });
+  const devicePath = `/v1/devices/${encodeURIComponent(options.deviceId)}`;
 
   return {
     async uploadBatch(outcomes: Outcome[], lateFlags: LateFlag[] = []): Promise<UploadResult> {
       const body = JSON.stringify({ deviceId: options.deviceId, outcomes, ...(lateFlags.length > 0 ? { lateFlags } : {}) });
-      const sentAtMs = options.now();
       let response: Response;
       let text: string;
+      let sentAtMs: number;
+      let receivedAtMs: number;
       try {
-        response = await signedPost('/v1/outcomes/batch', body);
+        ({ response, sentAtMs } = await signedFetch('POST', '/v1/outcomes/batch', body));
         text = await response.text();
+        receivedAtMs = options.now();
       } catch (error) {
         return { kind: 'retry', reason: `network: ${error instanceof Error ? error.message : String(error)}` };
       }
-      const receivedAtMs = options.now();
       if (response.status === 413) return { kind: 'tooLarge' };
       if (response.status === 401 || response.status === 403) return { kind: 'unauthorized', reason: `HTTP ${response.status}: ${text.slice(0, 200)}` };
       if (!response.ok) {
@@ -91,7 +78,7 @@ export function createIntakeClient(options: IntakeClientOptions) {
     /** A fresh staff pairing code for this device; null when the intake cannot be reached or refuses. */
     async requestPairingCode(): Promise<PairingCodeResponse | null> {
       try {
-        const response = await signedPost(`/v1/devices/${encodeURIComponent(options.deviceId)}/pairing-codes`, '{}');
+        const { response } = await signedFetch('POST', `${devicePath}/pairing-codes`, '{}');
         if (response.status !== 201) return null;
         const parsed = PairingCodeResponseSchema.safeParse(await response.json());
         return parsed.success ? parsed.data : null;
@@ -100,20 +87,36 @@ export function createIntakeClient(options: IntakeClientOptions) {
       }
     },
 
-    /** Whether staff confirmed the code yet (signed in the query, as the intake reads GETs). */
+    /** Whether staff confirmed the code yet. */
     async pairingStatus(code: string): Promise<PairingStatusResponse | null> {
-      const path = `/v1/devices/${encodeURIComponent(options.deviceId)}/pairing-codes/${encodeURIComponent(code)}`;
       try {
-        const timestamp = Math.round(options.now());
-        const signature = await options.sign(timestamp, `GET ${path}`);
-        const url = new URL(path, options.baseUrl);
-        url.search = new URLSearchParams({ ts: String(timestamp), sig: signature }).toString();
-        const response = await doFetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+        const { response } = await signedFetch('GET', `${devicePath}/pairing-codes/${encodeURIComponent(code)}`);
         if (!response.ok) return null;
         const parsed = PairingStatusResponseSchema.safeParse(await response.json());
         return parsed.success ? parsed.data : null;
       } catch {
         return null;
+      }
+    },
+
+    /** A single-use ticket that opens this device's invitation feed; null when the intake cannot be reached or refuses. */
+    async feedTicket(): Promise<FeedTicketResponse | null> {
+      try {
+        const { response } = await signedFetch('POST', `${devicePath}/feed-tickets`);
+        if (response.status !== 201) return null;
+        const parsed = FeedTicketResponseSchema.safeParse(await response.json());
+        return parsed.success ? parsed.data : null;
+      } catch {
+        return null;
+      }
+    },
+
+    /** Acknowledges an invitation the device stored (its feed stops sending it); false when not answered. */
+    async ackInvitation(invitationId: string): Promise<boolean> {
+      try {
+        return (await signedFetch('POST', `${devicePath}/invitations/${encodeURIComponent(invitationId)}/ack`)).response.ok;
+      } catch {
+        return false;
       }
     },
 

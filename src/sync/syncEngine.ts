@@ -2,6 +2,7 @@ import { BATCH_MAX_BYTES } from '../../contract/intakeApi';
 import type { EvaluatorDb } from '../data/db';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
 import type { IntakeClient } from './intakeClient';
+import { offsetFrom } from './signedRequest';
 import { applyLateFlagResults, applyResults, nextBatch, pendingLateFlags, utf8Length } from './outboxBatches';
 
 export type SyncState = 'idle' | 'syncing' | 'waiting' | 'unauthorized' | 'otherTab';
@@ -132,7 +133,7 @@ export function createSyncEngine(deps: SyncEngineDeps) {
             // An answer that settles nothing must not spin, nor pass for a success.
             return fail('the intake answered for none of the batch');
           }
-          const clockOffsetMs = Math.round(result.response.serverTimeMs - (result.sentAtMs + result.receivedAtMs) / 2);
+          const clockOffsetMs = offsetFrom(result.response.serverTimeMs, result.sentAtMs, result.receivedAtMs);
           await deps.db.meta
             .bulkPut([
               { key: CLOCK_OFFSET_KEY, value: clockOffsetMs },
@@ -222,6 +223,14 @@ export function createSyncEngine(deps: SyncEngineDeps) {
      * engine waits after a failure, the new outcome goes with the upload the timer starts.
      */
     notify: () => (status.state === 'waiting' || status.state === 'unauthorized' ? (running ?? Promise.resolve()) : trigger()),
+    /**
+     * The intake's clock as a signed request learnt it (a stale refusal answers the intake's time):
+     * kept where the uploads' measures are, and what signed requests are stamped by from now on.
+     */
+    async noteClockOffset(clockOffsetMs: number): Promise<void> {
+      publish({ clockOffsetMs });
+      await deps.db.meta.put({ key: CLOCK_OFFSET_KEY, value: clockOffsetMs }).catch(() => undefined);
+    },
     /** Manual retry or coming back online: forget the backoff and go now. */
     retryNow(): Promise<void> {
       attempt = 0;

@@ -41,14 +41,18 @@ export function startSyncService({ db, context, now, onStatus, onSealingKey, loc
   let enrolTimer: ReturnType<typeof setTimeout> | undefined;
   let rotateTimer: ReturnType<typeof setTimeout> | undefined;
 
+  // Signed requests are stamped by the offset the engine measured and keeps; a stale refusal
+  // corrects it there. (The engine is made below; the client only reads it once it runs.)
+  const keeper: { engine?: SyncEngine } = {};
   const client = createIntakeClient({
     baseUrl: intake.url,
     deviceId: context.device.id,
     now,
-    sign: async (timestampMs, body) => {
+    sign: async (timestampMs, payload) => {
       keyPair ??= await loadOrCreateDeviceKey(db);
-      return signRequest(keyPair, timestampMs, body);
+      return signRequest(keyPair, timestampMs, payload);
     },
+    clock: { offsetMs: () => keeper.engine?.status().clockOffsetMs ?? null, learn: (offsetMs) => void keeper.engine?.noteClockOffset(offsetMs) },
   });
   const engine = createSyncEngine({
     db: openEvaluatorDb(db.name, 'relaxed'),
@@ -60,6 +64,7 @@ export function startSyncService({ db, context, now, onStatus, onSealingKey, loc
     onStatus,
     ...(locks ? { locks } : {}),
   });
+  keeper.engine = engine;
 
   const notEnrolled = (patch: Partial<SyncStatus>): SyncStatus => ({ ...INITIAL_SYNC_STATUS, state: 'unauthorized', ...patch });
 

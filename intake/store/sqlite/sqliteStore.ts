@@ -8,6 +8,7 @@ import { sqliteInvitations } from './invitations';
 import { migrate } from './migrations';
 import { sqliteOutcomes } from './outcomes';
 import { sqlitePairing } from './pairing';
+import { sqliteRequests } from './requests';
 import { sqliteSealingKeys } from './sealingKeys';
 import type { SqliteDb } from './sqliteDb';
 
@@ -44,6 +45,7 @@ export function openSqliteStore(file: string): SqliteStore {
     followups: sqliteFollowups(db),
     dashboard: sqliteDashboard(db),
     sealingKeys: sqliteSealingKeys(db),
+    requests: sqliteRequests(db),
   };
 
   let queue: Promise<unknown> = Promise.resolve();

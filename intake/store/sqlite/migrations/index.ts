@@ -9,12 +9,13 @@ import { step007 } from './007-device-keys';
 import { step008 } from './008-count-followups-at-ingest';
 import { step009 } from './009-merged-ratings';
 import { step010 } from './010-device-halls';
+import { step011 } from './011-signed-requests';
 
 /**
  * The one list of schema steps, applied in order; PRAGMA user_version records how many have run.
  * A step is SQL, or a function for backfills that need code (each runs in its own transaction).
  */
-const MIGRATIONS: Array<string | ((db: SqliteDb) => void)> = [step001, step002, step003, step004, step005, step006, step007, step008, step009, step010];
+const MIGRATIONS: Array<string | ((db: SqliteDb) => void)> = [step001, step002, step003, step004, step005, step006, step007, step008, step009, step010, step011];
 
 /** The schema version a fully migrated database reports in PRAGMA user_version. */
 export const SCHEMA_VERSION = MIGRATIONS.length;
