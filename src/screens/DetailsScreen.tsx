@@ -17,16 +17,18 @@ export function DetailsScreen({ draft, inputArmed }: { draft: DetailsDraft; inpu
   const levelName = t(`level.${draft.level}`);
   return (
     <main className="screen details-screen" data-screen="details">
-      <ScreenHeading>{t('details.title')}</ScreenHeading>
-      <p className={`chosen-level level-${draft.level}`}>
-        {t('details.chosen', { level: levelName })}
-        {elderly && (
-          <button type="button" className="replay" onClick={() => speak(`level-${draft.level}`, levelName)}>
-            <span aria-hidden="true">🔊 </span>
-            {t('elderly.replay')}
-          </button>
-        )}
-      </p>
+      <header className="details-header">
+        <ScreenHeading>{t('details.title')}</ScreenHeading>
+        <p className={`chosen-level level-${draft.level}`}>
+          {t('details.chosen', { level: levelName })}
+          {elderly && (
+            <button type="button" className="replay" onClick={() => speak(`level-${draft.level}`, levelName)}>
+              <span aria-hidden="true">🔊 </span>
+              {t('elderly.replay')}
+            </button>
+          )}
+        </p>
+      </header>
       <form
         onSubmit={(event) => {
           event.preventDefault();
@@ -50,6 +52,8 @@ export function DetailsScreen({ draft, inputArmed }: { draft: DetailsDraft; inpu
             </button>
           ))}
         </fieldset>
+        {/* Beside the reasons on a landscape display, below them in portrait: everything fits one screen. */}
+        <div className="details-side">
         <label className="comment">
           <span>{t('details.commentLabel')}</span>
           <textarea
@@ -103,6 +107,7 @@ export function DetailsScreen({ draft, inputArmed }: { draft: DetailsDraft; inpu
           <button type="submit" className="primary">
             {t('details.submit')}
           </button>
+        </div>
         </div>
         </fieldset>
       </form>
