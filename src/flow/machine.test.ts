@@ -42,7 +42,7 @@ const pressRecord = (level: 1 | 2 | 3 | 4 | 5, inviteToPressMs: number, method =
   outcome: 'rated',
   level,
   tags: [],
-  isPublic: true,
+  isPublic: false,
   callback: { requested: false },
   input: { method, inviteToPressMs },
 });
@@ -85,7 +85,7 @@ describe('rating', () => {
       outcome: 'rated',
       level: 5,
       tags: [],
-      isPublic: true,
+      isPublic: false,
       callback: { requested: false },
       input: { method: 'keyboard', inviteToPressMs: 1234 },
     });
@@ -151,9 +151,11 @@ describe('details', () => {
   });
 
   it('every edit pushes the inactivity deadline back', () => {
-    const { state } = transition(detailsState(), { type: 'SET_PUBLIC', value: false, now: D + 60_000 }, P);
+    // Public disclosure is the citizen's choice: the box starts unticked.
+    expect(screenAs(detailsState(), 'details').draft.isPublic).toBe(false);
+    const { state } = transition(detailsState(), { type: 'SET_PUBLIC', value: true, now: D + 60_000 }, P);
     const screen = screenAs(state, 'details');
-    expect(screen.draft.isPublic).toBe(false);
+    expect(screen.draft.isPublic).toBe(true);
     expect(screen.deadlineMs).toBe(D + 60_000 + P.detailsTimeoutSec * 1000);
   });
 

@@ -399,7 +399,7 @@ function afterSaving(state: FlowState, saved: Extract<Screen, { name: 'saving' }
         shownAtMs,
         pressedAtMs: after.pressedAtMs,
         method: after.method,
-        draft: { level: after.level, tags: [], comment: '', isPublic: true, callbackRequested: false, phone: '', phoneInvalid: false },
+        draft: { level: after.level, tags: [], comment: '', isPublic: false, callbackRequested: false, phone: '', phoneInvalid: false },
         inputArmed: false,
         armsAtMs: now + DETAILS_INPUT_GUARD_MS,
         deadlineMs: now + policies.detailsTimeoutSec * 1000,
@@ -420,7 +420,7 @@ function save(state: FlowState, behind: RatingScreenState | DetailsScreenState |
 }
 
 function pressEnding(level: Level, method: InputMethod, inviteToPressMs: number): Ending {
-  return { outcome: 'rated', level, tags: [], isPublic: true, callback: { requested: false }, input: { method, inviteToPressMs } };
+  return { outcome: 'rated', level, tags: [], isPublic: false, callback: { requested: false }, input: { method, inviteToPressMs } };
 }
 
 /** A record about the press already made on this screen (confirm, withdrawal): the press's level, no details. */
@@ -430,7 +430,7 @@ function amendment(screen: DetailsScreenState | ConfirmScreenState, kind: 'confi
 }
 
 function emptyEnding(outcome: 'unrated' | 'declined'): Ending {
-  return { outcome, tags: [], isPublic: true, callback: { requested: false }, input: { method: 'none', inviteToPressMs: null } };
+  return { outcome, tags: [], isPublic: false, callback: { requested: false }, input: { method: 'none', inviteToPressMs: null } };
 }
 
 function detailsEnding(screen: DetailsScreenState, phone: string | undefined): Ending {
