@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect } from 'react';
+import { lazy, Suspense, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LEVELS, type Level } from '../contract/ratingCodes';
 import { useAdminStore } from './admin/adminStore';
@@ -27,6 +27,9 @@ function levelForKey(key: string, hidKeys: Record<string, Level> | undefined): L
   if (hidKeys) return hidKeys[key];
   return LEVELS.find((level) => String(level) === key);
 }
+
+/** A language a citizen chose on idle goes back to the hall's after this long without input. */
+const IDLE_LANGUAGE_RESET_MS = 60_000;
 
 function isTyping(target: EventTarget | null): boolean {
   return target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement;
@@ -59,10 +62,34 @@ export function App({ db }: { db: EvaluatorDb }) {
     return () => window.removeEventListener('keydown', onKey);
   }, [send, hidKeys]);
 
-  // Each citizen starts in the hall's first language.
+  // Each citizen starts in the hall's first language: it is restored when a citizen leaves (an
+  // invitation ends and idle returns, or idle is left alone for a minute), never while they are
+  // choosing a language on the idle screen.
+  const wasIdle = useRef<boolean | null>(null);
+  const isIdle = screen.name === 'idle';
   useEffect(() => {
-    if (screen.name === 'idle' && i18n.language !== defaultLanguage) void switchLanguage(i18n, defaultLanguage);
-  }, [screen.name, defaultLanguage, i18n]);
+    const first = wasIdle.current === null;
+    const left = wasIdle.current === false;
+    wasIdle.current = isIdle;
+    if (isIdle && (first || left) && i18n.language !== defaultLanguage) void switchLanguage(i18n, defaultLanguage);
+  }, [isIdle, defaultLanguage, i18n]);
+  const idleLanguage = isIdle ? i18n.language : null;
+  useEffect(() => {
+    if (idleLanguage === null || idleLanguage === defaultLanguage) return;
+    const reset = () => void switchLanguage(i18n, defaultLanguage);
+    let timer = window.setTimeout(reset, IDLE_LANGUAGE_RESET_MS);
+    const onInput = () => {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(reset, IDLE_LANGUAGE_RESET_MS);
+    };
+    window.addEventListener('pointerdown', onInput);
+    window.addEventListener('keydown', onInput);
+    return () => {
+      window.clearTimeout(timer);
+      window.removeEventListener('pointerdown', onInput);
+      window.removeEventListener('keydown', onInput);
+    };
+  }, [idleLanguage, defaultLanguage, i18n]);
 
   useEffect(() => {
     document.documentElement.lang = i18n.language;
