@@ -7,7 +7,7 @@ import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Outcome } from '../contract/outcome';
 import { GENESIS_HASH, type UnsealedOutcome } from '../contract/outcomeChain';
-import { newDeviceKey, sealOutcome } from './testing/signedOutcomes';
+import { chain, newDeviceKey, sealOutcome } from './testing/signedOutcomes';
 import { signedPost, signedRequest } from './testing/signedRequests';
 import { SCHEMA_VERSION } from './store/sqlite/migrations';
 import { openSqliteDb } from './store/sqlite/sqliteStore';
@@ -203,12 +203,11 @@ describe('batch upload', () => {
     const { intake, key } = await enrolled();
     // Seq 2: the tablet's clock ran 40 min slow, so it stamped 09:20, before the case closed at 09:30.
     const slow = { ratedAt: '2026-11-22T09:20:00.000+08:00' };
-    const items = [
-      outcome('dev-1', 1),
-      outcome('dev-1', 2, { ...slow, clockOffsetMs: 40 * 60_000 }),
-      outcome('dev-1', 3, slow),
-      ...[4, 5, 6, 7].map((seq) => outcome('dev-1', seq)),
-    ];
+    // Linked into one chain: a device whose chain breaks is flagged, and its later outcomes are not exported.
+    const items = chain(
+      [unsealed('dev-1', 1), unsealed('dev-1', 2, { ...slow, clockOffsetMs: 40 * 60_000 }), unsealed('dev-1', 3, slow), ...[4, 5, 6, 7].map((seq) => unsealed('dev-1', seq))],
+      key.privateKey,
+    );
     await signedBatch(intake, 'dev-1', key, items.slice(0, 4));
     await signedBatch(intake, 'dev-1', key, items.slice(4));
     const get = async (query: string) => intake.app.inject({ method: 'GET', url: `/v1/export?profile=anhui${query}`, headers: { authorization: `Bearer ${ADMIN}` } });

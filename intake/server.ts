@@ -10,6 +10,7 @@ import { createInvitationFeed } from './feed/invitationFeed';
 import { createFollowups } from './followups/followups';
 import { createWorkingDays, DEFAULT_CALENDAR_FILE, loadCalendar, type WorkingCalendar } from './followups/workingDays';
 import { createBatchIngest } from './ingest/batchIngest';
+import { createReadmission } from './ingest/readmission';
 import { createChainAudit } from './integrity/chainAudit';
 import { createStoredRecheck } from './integrity/storedRecheck';
 import { createPairing, createStaffLogin } from './pairing/pairing';
@@ -145,7 +146,7 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
   let origin = '';
   const publicUrl = () => options.publicUrl ?? origin;
   registerPairingRoutes(app, { authenticate, pairing, staffLogin: createStaffLogin(options.staffDirectory ?? [], now), publicUrl, now, log });
-  registerAdminRoutes(app, { store, requireAdmin, pairing, chain, storedRecheck: createStoredRecheck(store) });
+  registerAdminRoutes(app, { store, requireAdmin, pairing, chain, storedRecheck: createStoredRecheck(store), readmit: createReadmission(store, followups, now) });
   registerFollowupRoutes(app, { requireAdmin, followups, sealing });
   registerExportRoutes(app, { store, requireAdmin });
   registerDashboardRoutes(app, {

@@ -5,9 +5,9 @@ import { createDashboardTally } from '../dashboard/dashboardTally';
 import type { Followups } from '../followups/followups';
 import { createChainAudit } from '../integrity/chainAudit';
 import { verifyOutcome, type Verdict } from '../integrity/outcomeVerifier';
-import { outcomeColumns, readStoredOutcome } from '../integrity/storedOutcome';
-import type { IntakeData, IntakeStore } from '../store/store';
-import { decideMerge, mergedRating, type MergeDecision } from './mergeRules';
+import { outcomeColumns } from '../integrity/storedOutcome';
+import type { IntakeStore } from '../store/store';
+import { createMergeApplication } from './mergeApplication';
 
 export interface BatchIngestDeps {
   followups: Followups;
@@ -25,11 +25,13 @@ export interface BatchSender {
  * Stores a device's batch with a per-item answer, all in one transaction. The outcome id is the
  * idempotency key: the same body again is a duplicate (success), another body under the same id
  * is a conflict. Each new outcome must carry the device's signature over its own hash; the
- * chain audit records gaps, forks and breaks. An outcome naming another hall than the device's
+ * chain audit records gaps, forks and breaks; an outcome it cannot trust is stored but not in
+ * force (mergeRules.ts) until a person readmits it. An outcome naming another hall than the device's
  * is refused (`wrong_hall`) and the device flagged: a device writes into its own hall's counts
  * only. A bad item is rejected with its reason; it never sinks the rest of the batch.
  */
 export function createBatchIngest(store: IntakeStore, { followups, now = Date.now }: BatchIngestDeps) {
+  const merging = createMergeApplication(followups);
   /** What can be known of an item without the database: its schema, its device, its signature. */
   type Rejected = { id: string; rejected: ItemResult };
   type Candidate = { id: string; outcome: Outcome; body: string; hash: string; verdict: Promise<Verdict> | null };
@@ -53,37 +55,6 @@ export function createBatchIngest(store: IntakeStore, { followups, now = Date.no
     // A resend of a stored outcome needs no signature check; the transaction decides for sure.
     const stored = (await store.outcomes.bodyHash(outcome.id)) !== undefined;
     return { id, outcome, body, hash, verdict: stored ? null : verifyOutcome(outcome, deviceKey) };
-  }
-
-  /** The facts the merge rules need about a new record, read in the transaction that stores it. */
-  async function mergeDecision(tx: IntakeData, outcome: Outcome): Promise<MergeDecision> {
-    if (!outcome.amends) return decideMerge({ record: outcome, kind: 'ending', inForce: await tx.outcomes.ratingInForce(outcome.deviceId, outcome.invitationId) });
-    const [press, sameKindInForce] = await Promise.all([tx.outcomes.mergeView(outcome.amends.outcomeId), tx.outcomes.hasAmendment(outcome.amends.outcomeId, outcome.amends.kind)]);
-    return decideMerge({ record: outcome, kind: 'amendment', press, sameKindInForce });
-  }
-
-  /** What a record in force changes for the consumers of the merged view: counts, follow-ups, hot words. */
-  async function applyMerge(tx: IntakeData, dashboard: ReturnType<typeof createDashboardTally>, decision: MergeDecision, outcome: Outcome, receivedAt: number): Promise<void> {
-    if (decision.effect === 'count') {
-      dashboard.count(outcome, await followups.openFor(tx.followups, outcome, receivedAt));
-      dashboard.comment(outcome);
-      return;
-    }
-    if (decision.effect === 'none' || !outcome.amends) return;
-    const pressId = outcome.amends.outcomeId;
-    const stored = readStoredOutcome((await tx.outcomes.body(pressId)) ?? '');
-    if (!stored.ok) throw new Error(`the press ${pressId} does not read back`);
-    if (decision.effect === 'details') {
-      dashboard.comment(mergedRating(stored.outcome, outcome));
-      await followups.onDetails(tx.followups, pressId, outcome);
-      return;
-    }
-    // Withdrawn: the press leaves the counts. Counts written so far go first, so that removing
-    // its follow-up (whose trigger takes the follow-up out of the same counts) meets them.
-    await tx.outcomes.setMerge(pressId, 'withdrawn');
-    await dashboard.flush(tx.dashboard);
-    await followups.onWithdrawn(tx.followups, pressId);
-    dashboard.count(stored.outcome, false, -1);
   }
 
   function storeBatch({ deviceId, hallCode }: BatchSender, checked: Ready[], lateFlags: LateFlag[]) {
@@ -121,10 +92,10 @@ export function createBatchIngest(store: IntakeStore, { followups, now = Date.no
           continue;
         }
         const { trusted } = await chain.admit(outcome);
-        const decision = await mergeDecision(tx, outcome);
+        const decision = await merging.decide(tx, outcome, trusted);
         if (decision.finding) await chain.note(deviceId, decision.finding.kind, outcome.seq, outcome.id, decision.finding.detail);
         await tx.outcomes.insert({ id: outcome.id, deviceId, bodyHash: hash, body, receivedAt, trusted, merge: decision.merge, columns: outcomeColumns(outcome) });
-        await applyMerge(tx, dashboard, decision, outcome, receivedAt);
+        await merging.apply(tx, dashboard, decision, outcome, receivedAt);
         results.push({ id, status: 'accepted' });
       }
       const lateFlagResults: LateFlagResult[] = [];

@@ -20,12 +20,12 @@ const amending = (kind: 'details' | 'confirm' | 'withdrawal', over: Partial<Outc
 
 describe('merge rules: one rating per invitation', () => {
   it('an ending for an invitation with nothing in force counts', () => {
-    expect(decideMerge({ record: record(), kind: 'ending', inForce: undefined })).toEqual({ merge: 'rating', effect: 'count' });
-    expect(decideMerge({ record: record({ outcome: 'unrated', level: undefined }), kind: 'ending', inForce: undefined })).toEqual({ merge: 'rating', effect: 'count' });
+    expect(decideMerge({ trusted: true, record: record(), kind: 'ending', inForce: undefined })).toEqual({ merge: 'rating', effect: 'count' });
+    expect(decideMerge({ trusted: true, record: record({ outcome: 'unrated', level: undefined }), kind: 'ending', inForce: undefined })).toEqual({ merge: 'rating', effect: 'count' });
   });
 
   it('a second ending of an invitation already in force is kept as a finding, never counted', () => {
-    const decision = decideMerge({ record: record({ level: 5 }), kind: 'ending', inForce: press() });
+    const decision = decideMerge({ trusted: true, record: record({ level: 5 }), kind: 'ending', inForce: press() });
     expect(decision).toMatchObject({ merge: 'second', effect: 'none', finding: { kind: 'second_rating' } });
     expect(decision.finding?.detail).toContain(PRESS_ID);
   });
@@ -35,7 +35,7 @@ describe('merge rules: one rating per invitation', () => {
     ['confirm', 'none'],
     ['withdrawal', 'withdraw'],
   ] as const)('a %s of the rating in force is merged (%s)', (kind, effect) => {
-    expect(decideMerge({ record: amending(kind), kind: 'amendment', press: press(), sameKindInForce: false })).toEqual({ merge: 'amendment', effect });
+    expect(decideMerge({ trusted: true, record: amending(kind), kind: 'amendment', press: press(), sameKindInForce: false })).toEqual({ merge: 'amendment', effect });
   });
 
   it.each<[string, MergeView | undefined, Partial<Outcome>, boolean]>([
@@ -50,7 +50,7 @@ describe('merge rules: one rating per invitation', () => {
     ['a press that already has one of the kind', press(), {}, true],
   ])('an amendment of %s is an orphan finding, never merged', (_what, pressView, over, sameKind) => {
     for (const kind of ['details', 'confirm', 'withdrawal'] as const) {
-      expect(decideMerge({ record: amending(kind, over), kind: 'amendment', press: pressView, sameKindInForce: sameKind })).toMatchObject({
+      expect(decideMerge({ trusted: true, record: amending(kind, over), kind: 'amendment', press: pressView, sameKindInForce: sameKind })).toMatchObject({
         merge: 'orphan',
         effect: 'none',
         finding: { kind: 'orphan_amendment', detail: expect.stringContaining(`${kind} of ${PRESS_ID}`) },
@@ -66,5 +66,12 @@ describe('merge rules: one rating per invitation', () => {
     const { comment: _comment, ...withoutComment } = pressed;
     expect(mergedRating(pressed, amending('details', { tags: ['113'] }))).toEqual({ ...withoutComment, tags: ['113'] });
     expect(mergedRating(pressed, details)).not.toHaveProperty('amends');
+  });
+
+  it('an untrusted record is never in force: kept, not counted, not merged, whatever it is', () => {
+    expect(decideMerge({ trusted: false, record: record(), kind: 'ending', inForce: undefined })).toEqual({ merge: 'untrusted', effect: 'none' });
+    expect(decideMerge({ trusted: false, record: amending('withdrawal'), kind: 'amendment', press: press(), sameKindInForce: false })).toEqual({ merge: 'untrusted', effect: 'none' });
+    // A trusted details of an untrusted press has nothing in force to amend.
+    expect(decideMerge({ trusted: true, record: amending('details'), kind: 'amendment', press: press({ merge: 'untrusted' }), sameKindInForce: false })).toMatchObject({ merge: 'orphan', effect: 'none' });
   });
 });

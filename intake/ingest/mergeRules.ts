@@ -6,9 +6,12 @@ import type { Outcome } from '../../contract/outcome';
  * `withdrawn` — a press the citizen withdrew (撤销 / 返回): kept, not counted;
  * `second` — another ending for an invitation that already has one in force: kept, not counted;
  * `amendment` — details, confirm or withdrawal of a rating in force;
- * `orphan` — an amendment of nothing this intake holds in force: kept, not merged.
+ * `orphan` — an amendment of nothing this intake holds in force: kept, not merged;
+ * `untrusted` — a record that arrived untrusted (its device forked, broke its chain or was
+ * flagged): kept and shown in the integrity report, not in force — not counted, exported,
+ * merged or followed up — until a person clears it (ingest/readmission.ts).
  */
-export type MergeState = 'rating' | 'withdrawn' | 'second' | 'amendment' | 'orphan';
+export type MergeState = 'rating' | 'withdrawn' | 'second' | 'amendment' | 'orphan' | 'untrusted';
 
 /** A stored record as the merge rules need to see it. */
 export interface MergeView {
@@ -21,10 +24,14 @@ export interface MergeView {
   amendsId: string | null;
 }
 
-/** What the facts about a new record are, read from the store before it is written. */
-export type MergeFacts =
+/**
+ * What the facts about a new record are, read from the store before it is written; `trusted`
+ * is the chain audit's word on the record and its device.
+ */
+export type MergeFacts = { trusted: boolean } & (
   | { record: Outcome; kind: 'ending'; inForce: MergeView | undefined }
-  | { record: Outcome; kind: 'amendment'; press: MergeView | undefined; sameKindInForce: boolean };
+  | { record: Outcome; kind: 'amendment'; press: MergeView | undefined; sameKindInForce: boolean }
+);
 
 export type MergeDecision = {
   merge: MergeState;
@@ -41,6 +48,9 @@ export type MergeDecision = {
  */
 export function decideMerge(facts: MergeFacts): MergeDecision {
   const { record } = facts;
+  // Nothing untrusted is in force: it changes no count, export, hot word or follow-up (the
+  // chain audit has recorded why it is untrusted).
+  if (!facts.trusted) return { merge: 'untrusted', effect: 'none' };
   if (facts.kind === 'ending') {
     if (facts.inForce) {
       return {

@@ -8,9 +8,14 @@ export type { IntegrityEvent, IntegrityEventKind, SeqGap } from './integrityEven
 /** Kinds that make a device untrusted until a person looks at it. */
 const FLAGGING: ReadonlySet<IntegrityEventKind> = new Set(['fork', 'chain_break', 'tampered', 'bad_outcome_signature', 'wrong_hall']);
 
+/** Untrusted records listed in a report, at most. */
+const REPORT_UNTRUSTED_MAX = 100;
+
 export interface ChainReport {
   deviceId: string;
   flagged: { at: number; reason: string } | null;
+  /** Records stored untrusted, not in force until a person readmits them: how many, and the first ones in chain order. */
+  untrusted: { count: number; outcomes: Array<{ id: string; seq: number }> };
   stored: number;
   maxSeq: number;
   gaps: SeqGap[];
@@ -67,14 +72,16 @@ export function createChainAudit(data: Pick<IntakeData, 'outcomes' | 'integrity'
 
     /** What the intake knows of one device's chain: the seqs still missing and every event. */
     async report(deviceId: string): Promise<ChainReport> {
-      const [flagged, stored, maxSeq, gaps, events] = await Promise.all([
+      const [flagged, untrustedCount, untrusted, stored, maxSeq, gaps, events] = await Promise.all([
         data.devices.flagOf(deviceId),
+        data.outcomes.countUntrusted(deviceId),
+        data.outcomes.untrusted(deviceId, REPORT_UNTRUSTED_MAX),
         data.outcomes.count(deviceId),
         data.outcomes.maxSeq(deviceId),
         data.outcomes.gaps(deviceId),
         data.integrity.events(deviceId),
       ]);
-      return { deviceId, flagged, stored, maxSeq, gaps, events };
+      return { deviceId, flagged, untrusted: { count: untrustedCount, outcomes: untrusted.map(({ id, seq }) => ({ id, seq })) }, stored, maxSeq, gaps, events };
     },
   };
 }

@@ -21,7 +21,9 @@ export type IntegrityEventKind =
   /** an enrolment of this device was refused: a second enrolment, or its used token with another key (a takeover attempt, or a lost answer) */
   | 'enrolment_refused'
   /** the device's key was replaced with a rotation token */
-  | 'key_rotated';
+  | 'key_rotated'
+  /** a person cleared the flagged device and readmitted (some of) its untrusted records */
+  | 'trust_restored';
 
 export interface IntegrityEvent {
   kind: IntegrityEventKind;

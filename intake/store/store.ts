@@ -55,6 +55,8 @@ export interface DeviceStore {
   /** Flags the device untrusted, unless it is flagged already (the first reason stands). */
   flag(deviceId: string, at: number, reason: string): Promise<void>;
   flagOf(deviceId: string): Promise<{ at: number; reason: string } | null>;
+  /** A person cleared the device: what it sends from now on is trusted again. */
+  unflag(deviceId: string): Promise<void>;
 }
 
 /** An outcome as ingest stores it: the signed body as received, and the columns read from it. */
@@ -108,6 +110,11 @@ export interface OutcomeStore {
   setMerge(id: string, merge: MergeState): Promise<void>;
   /** The stored body of a record. */
   body(id: string): Promise<string | undefined>;
+  /** The device's records stored untrusted (merge state `untrusted`), in chain order, with their bodies. */
+  untrusted(deviceId: string, limit: number): Promise<Array<{ id: string; seq: number; body: string }>>;
+  countUntrusted(deviceId: string): Promise<number>;
+  /** A person cleared an untrusted record: it is trusted, with the merge state the rules give it now. */
+  readmit(id: string, merge: MergeState): Promise<void>;
   /** Records a flag the device raised after the outcome was sent (the highest count stands). */
   addLateFlag(outcomeId: string, flag: string, count: number, receivedAt: number): Promise<void>;
   /** Runs of seqs missing below the highest stored one. */

@@ -154,3 +154,37 @@ export function backfillDashboard(db: SqliteDb): void {
     after = (rows[rows.length - 1] as { rowid: number }).rowid;
   }
 }
+
+/**
+ * Takes the outcomes `where` selects (an SQL condition on outcomes) out of the dashboard, as the
+ * ingest tally put them in: their counts per dimension, day and month, their public comments and
+ * the hot words of those comments. Follow-ups are not touched here (their triggers keep their
+ * own figures when they are removed).
+ */
+export function uncountOutcomes(db: SqliteDb, where: string): void {
+  for (const { table, period, ofRatedAt } of COUNT_TABLES) {
+    for (const [dim, key, label] of DIMENSION_COLUMNS) {
+      db.prepare(
+        `INSERT INTO ${table} (hall_code, dim, ${period}, key, label, total, l1, l2, l3, l4, l5, unrated, declined)
+         SELECT hall_code, @dim, ${ofRatedAt()} AS at, ${key}, MAX(${label()}), -COUNT(*),
+                -SUM(outcome = 'rated' AND level = 1), -SUM(outcome = 'rated' AND level = 2), -SUM(outcome = 'rated' AND level = 3),
+                -SUM(outcome = 'rated' AND level = 4), -SUM(outcome = 'rated' AND level = 5),
+                -SUM(outcome IN ('unrated', 'expired')), -SUM(outcome = 'declined')
+           FROM outcomes WHERE ${where} GROUP BY hall_code, at, ${key}
+         ON CONFLICT (hall_code, dim, ${period}, key) DO UPDATE SET
+           total = total + excluded.total, l1 = l1 + excluded.l1, l2 = l2 + excluded.l2, l3 = l3 + excluded.l3, l4 = l4 + excluded.l4,
+           l5 = l5 + excluded.l5, unrated = unrated + excluded.unrated, declined = declined + excluded.declined`,
+      ).run({ dim });
+    }
+  }
+  const lessWord = db.prepare('UPDATE dashboard_words SET n = n - 1 WHERE hall_code = ? AND polarity = ? AND day = ? AND word = ?');
+  const dropComment = db.prepare('DELETE FROM dashboard_comments WHERE outcome_id = ?');
+  const comments = db.prepare<[], { outcome_id: string; hall_code: string; rated_at: string; polarity: string; comment: string }>(
+    `SELECT c.outcome_id, c.hall_code, c.rated_at, c.polarity, c.comment FROM dashboard_comments c JOIN outcomes ON outcomes.id = c.outcome_id WHERE ${where}`,
+  );
+  for (const c of comments.all()) {
+    for (const word of commentWords(c.comment)) lessWord.run(c.hall_code, c.polarity, c.rated_at.slice(0, 10), word);
+    dropComment.run(c.outcome_id);
+  }
+  db.exec('DELETE FROM dashboard_words WHERE n <= 0');
+}

@@ -27,6 +27,7 @@ export function sqliteDevices(db: SqliteDb): DeviceStore {
     'SELECT public_key, enrolled_at, retired_at FROM device_keys WHERE device_id = ? ORDER BY enrolled_at, rowid',
   );
   const flag = db.prepare('UPDATE devices SET flagged_at = ?, flag_reason = ? WHERE device_id = ? AND flagged_at IS NULL');
+  const unflag = db.prepare('UPDATE devices SET flagged_at = NULL, flag_reason = NULL WHERE device_id = ?');
   const flagOf = db.prepare<[string], { flagged_at: number | null; flag_reason: string | null }>('SELECT flagged_at, flag_reason FROM devices WHERE device_id = ?');
   const setKey = db.transaction((deviceId: string, publicKey: string, at: number, hallCode: string) => {
     upsertDevice.run(deviceId, publicKey, at, hallCode);
@@ -60,6 +61,9 @@ export function sqliteDevices(db: SqliteDb): DeviceStore {
     },
     async flag(deviceId, at, reason) {
       flag.run(at, reason, deviceId);
+    },
+    async unflag(deviceId) {
+      unflag.run(deviceId);
     },
     async flagOf(deviceId) {
       const row = flagOf.get(deviceId);

@@ -45,6 +45,11 @@ export function sqliteOutcomes(db: SqliteDb): OutcomeStore {
   const hasAmendment = db.prepare<[string, string], { id: string }>("SELECT id FROM outcomes WHERE amends_id = ? AND amends_kind = ? AND merge = 'amendment' LIMIT 1");
   const setMerge = db.prepare('UPDATE outcomes SET merge = ? WHERE id = ?');
   const body = db.prepare<[string], { body: string }>('SELECT body FROM outcomes WHERE id = ?');
+  const untrusted = db.prepare<[string, number], { id: string; seq: number; body: string }>(
+    "SELECT id, seq, body FROM outcomes WHERE device_id = ? AND merge = 'untrusted' ORDER BY seq, rowid LIMIT ?",
+  );
+  const countUntrusted = db.prepare<[string], { n: number }>("SELECT COUNT(*) AS n FROM outcomes WHERE device_id = ? AND merge = 'untrusted'");
+  const readmit = db.prepare("UPDATE outcomes SET trusted = 1, merge = ? WHERE id = ? AND merge = 'untrusted'");
   // In chain order along the (device_id, seq) index; rowid breaks ties between forked rows.
   const chainRowsAfter = db.prepare<[string, number, number, number], Omit<StoredOutcomeRow, 'bodyHash' | 'receivedAt'> & { body_hash: string; received_at: number }>(
     `SELECT rowid AS position, id, body, body_hash, received_at, ${OUTCOME_COLUMNS.join(', ')}
@@ -90,6 +95,15 @@ export function sqliteOutcomes(db: SqliteDb): OutcomeStore {
     },
     async body(id) {
       return body.get(id)?.body;
+    },
+    async untrusted(deviceId, limit) {
+      return untrusted.all(deviceId, limit);
+    },
+    async countUntrusted(deviceId) {
+      return countUntrusted.get(deviceId)?.n ?? 0;
+    },
+    async readmit(id, merge) {
+      readmit.run(merge, id);
     },
     async addLateFlag(outcomeId, flag, n, receivedAt) {
       addLateFlag.run(outcomeId, flag, n, receivedAt);

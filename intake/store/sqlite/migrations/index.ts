@@ -10,19 +10,21 @@ import { step008 } from './008-count-followups-at-ingest';
 import { step009 } from './009-merged-ratings';
 import { step010 } from './010-device-halls';
 import { step011 } from './011-signed-requests';
+import { step012 } from './012-untrusted-not-in-force';
 
 /**
  * The one list of schema steps, applied in order; PRAGMA user_version records how many have run.
  * A step is SQL, or a function for backfills that need code (each runs in its own transaction).
  */
-const MIGRATIONS: Array<string | ((db: SqliteDb) => void)> = [step001, step002, step003, step004, step005, step006, step007, step008, step009, step010, step011];
+const MIGRATIONS: Array<string | ((db: SqliteDb) => void)> = [step001, step002, step003, step004, step005, step006, step007, step008, step009, step010, step011, step012];
 
 /** The schema version a fully migrated database reports in PRAGMA user_version. */
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
-export function migrate(db: SqliteDb): number {
+/** Brings the schema up to `target` steps (all by default; tests stop earlier to build an old file). */
+export function migrate(db: SqliteDb, target: number = MIGRATIONS.length): number {
   const current = db.pragma('user_version', { simple: true }) as number;
-  for (let step = current; step < MIGRATIONS.length; step++) {
+  for (let step = current; step < Math.min(target, MIGRATIONS.length); step++) {
     db.transaction(() => {
       const migration = MIGRATIONS[step];
       if (typeof migration === 'function') migration(db);

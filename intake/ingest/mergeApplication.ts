@@ -1,0 +1,48 @@
+import type { Outcome } from '../../contract/outcome';
+import type { createDashboardTally } from '../dashboard/dashboardTally';
+import type { Followups } from '../followups/followups';
+import { readStoredOutcome } from '../integrity/storedOutcome';
+import type { IntakeData } from '../store/store';
+import { decideMerge, mergedRating, type MergeDecision } from './mergeRules';
+
+export type DashboardTally = ReturnType<typeof createDashboardTally>;
+
+/**
+ * Where the merge rules meet the store, for ingest and for a record a person readmits: the facts
+ * a decision needs, read in the transaction that acts on it, and what a decision changes for the
+ * consumers of the merged view (counts, hot words, follow-ups).
+ */
+export function createMergeApplication(followups: Followups) {
+  return {
+    /** The merge rules' decision on a record, from what `tx` holds now. */
+    async decide(tx: IntakeData, outcome: Outcome, trusted: boolean): Promise<MergeDecision> {
+      if (!outcome.amends) return decideMerge({ trusted, record: outcome, kind: 'ending', inForce: await tx.outcomes.ratingInForce(outcome.deviceId, outcome.invitationId) });
+      const [press, sameKindInForce] = await Promise.all([tx.outcomes.mergeView(outcome.amends.outcomeId), tx.outcomes.hasAmendment(outcome.amends.outcomeId, outcome.amends.kind)]);
+      return decideMerge({ trusted, record: outcome, kind: 'amendment', press, sameKindInForce });
+    },
+
+    /** What a record in force changes for the consumers of the merged view: counts, follow-ups, hot words. */
+    async apply(tx: IntakeData, dashboard: DashboardTally, decision: MergeDecision, outcome: Outcome, receivedAt: number): Promise<void> {
+      if (decision.effect === 'count') {
+        dashboard.count(outcome, await followups.openFor(tx.followups, outcome, receivedAt));
+        dashboard.comment(outcome);
+        return;
+      }
+      if (decision.effect === 'none' || !outcome.amends) return;
+      const pressId = outcome.amends.outcomeId;
+      const stored = readStoredOutcome((await tx.outcomes.body(pressId)) ?? '');
+      if (!stored.ok) throw new Error(`the press ${pressId} does not read back`);
+      if (decision.effect === 'details') {
+        dashboard.comment(mergedRating(stored.outcome, outcome));
+        await followups.onDetails(tx.followups, pressId, outcome);
+        return;
+      }
+      // Withdrawn: the press leaves the counts. Counts written so far go first, so that removing
+      // its follow-up (whose trigger takes the follow-up out of the same counts) meets them.
+      await tx.outcomes.setMerge(pressId, 'withdrawn');
+      await dashboard.flush(tx.dashboard);
+      await followups.onWithdrawn(tx.followups, pressId);
+      dashboard.count(stored.outcome, false, -1);
+    },
+  };
+}
