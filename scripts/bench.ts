@@ -4,23 +4,30 @@ import { chromium, type Browser, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS } from '../playwright.config';
 import { demoHall, launchHost } from '../e2e/fixtures';
 import { buildIfStale } from './buildIfStale';
-import { benchDashboard, printDashboardBench } from './benchDashboard';
-import { benchDrain } from './benchDrain';
 import { benchLighthouse } from './benchLighthouse';
 import { benchSerial } from './benchSerial';
-import { awaitMark, clockOffset, nodeNow, sleep } from './pageMarks';
-import { formatMs, percentile, printTable } from './stats';
+import { latencyRow, pressRows, runPressSeries } from './benchPresses';
+import { benchQueued, printQueuedBench } from './benchQueued';
+import { clockOffset } from './pageMarks';
+import { printTable } from './stats';
 
 /**
  * `npm run bench`: the rating loop's latencies in real Chromium against the real host.
  *   case event → rating screen painted: from just before the POST to the first painted frame.
- *   press → durable: from the press reaching the app to the outbox transaction committing.
+ *   press → press record durable: from the press reaching the app (rating-press) to the outbox
+ *   transaction committing (outcome-durable), for 非常满意 (thanks next) and for 差评 (the
+ *   details screen next), each with the recorder's stages: → record-read → record-sealed → durable.
  * Baseline, measured in the same run and page: a raw IndexedDB put of the same records with the
  * same (strict) durability, and with the browser's default durability.
+ * `--only queued` (scripts/benchQueued.ts): the same presses with a million outcomes queued unsent.
  */
 const { values } = parseArgs({
   options: {
     count: { type: 'string', default: '200' },
+    // 差评 presses: each opens the details screen, submitted empty (about 2 s per invitation).
+    'bad-count': { type: 'string', default: '100' },
+    // press → durable with this many outcomes queued unsent: only on request (--only queued).
+    'queue-size': { type: 'string', default: '1000000' },
     queued: { type: 'string', default: '100000' },
     baseline: { type: 'string', default: '2000' },
     serial: { type: 'string', default: '100' },
@@ -31,6 +38,7 @@ const { values } = parseArgs({
   },
 });
 const COUNT = Number(values.count);
+const BAD_COUNT = Number(values['bad-count']);
 
 
 async function rawPutBaseline(page: Page, durability: 'strict' | 'default'): Promise<number[]> {
@@ -75,31 +83,20 @@ async function benchRatingLoop(browser: Browser): Promise<string[][]> {
     await page.goto(evaluator.host.appUrl);
     await page.locator('[data-screen="idle"]').waitFor();
     await page.getByRole('status').waitFor({ state: 'detached' });
-    const offset = await clockOffset(page);
+    const clockOffsetMs = await clockOffset(page);
 
-    const toPaint: number[] = [];
-    const toDurable: number[] = [];
-    process.stdout.write(`running ${COUNT} invitations `);
-    for (let i = 0; i < COUNT; i++) {
-      const sentAt = nodeNow() + offset;
-      const invitationId = await evaluator.sendCaseEvent(`BENCH-${Date.now()}-${i}`);
-      toPaint.push((await awaitMark(page, 'rating-painted', invitationId, 25)) - sentAt);
-      await page.keyboard.press('5');
-      await sleep(100); // leave the page alone while it writes
-      const durableAt = await awaitMark(page, 'outcome-durable', invitationId, 50);
-      toDurable.push(durableAt - (await awaitMark(page, 'rating-press', invitationId, 50)));
-      await page.locator('[data-screen="idle"]').waitFor();
-      if (i % 20 === 19) process.stdout.write('.');
-    }
-    console.log(' done\n');
+    const good = await runPressSeries(page, evaluator, { count: COUNT, key: '5', clockOffset: clockOffsetMs, label: '非常满意 (key 5)' });
+    const bad = await runPressSeries(page, evaluator, { count: BAD_COUNT, key: '1', clockOffset: clockOffsetMs, label: '非常不满意 (key 1)' });
+    console.log('');
 
     const rawStrict = await rawPutBaseline(page, 'strict');
     const rawDefault = await rawPutBaseline(page, 'default');
     await page.close();
-    console.log(`clock offset page−node: ${offset.toFixed(2)} ms (applied to case event → paint)`);
+    console.log(`clock offset page−node: ${clockOffsetMs.toFixed(2)} ms (applied to case event → paint)`);
     return [
-      latencyRow('case event → rating screen painted', toPaint, '≤ 100 ms', 'one display frame = 16.7 ms'),
-      latencyRow('press → outcome durable (strict)', toDurable, '≤ 20 ms', 'raw put below'),
+      latencyRow('case event → rating screen painted', good.toPaint, '≤ 100 ms', 'one display frame = 16.7 ms'),
+      ...pressRows('press → press record durable (strict)', good, '≤ 20 ms', 'raw put below'),
+      ...pressRows('差评 press (非常不满意) → press record durable (strict)', bad, '≤ 20 ms', 'raw put below'),
       latencyRow('  baseline: raw IndexedDB put, strict', rawStrict, '—', 'same records, same page'),
       latencyRow('  baseline: raw IndexedDB put, default', rawDefault, '—', 'same records, same page'),
     ];
@@ -108,13 +105,16 @@ async function benchRatingLoop(browser: Browser): Promise<string[][]> {
   }
 }
 
-function latencyRow(metric: string, sample: number[], target: string, baseline: string): string[] {
-  return [metric, String(sample.length), formatMs(percentile(sample, 50)), formatMs(percentile(sample, 95)), target, baseline];
+// The intake-side sections load the intake only when they run: a section that needs no intake
+// does not depend on it.
+async function dashboardSection(): Promise<void> {
+  const { benchDashboard, printDashboardBench } = await import('./benchDashboard');
+  printDashboardBench(await benchDashboard(Number(values['dashboard-count']), 30, 5));
 }
 
 async function main(): Promise<void> {
   if (values.only === 'dashboard') {
-    printDashboardBench(await benchDashboard(Number(values['dashboard-count']), 30, 5));
+    await dashboardSection();
     return;
   }
   buildIfStale();
@@ -137,6 +137,7 @@ async function main(): Promise<void> {
       console.log('');
     }
     if (values.only === undefined || values.only === 'drain') {
+      const { benchDrain } = await import('./benchDrain');
       const drain = await benchDrain(browser, Number(values.queued), Number(values.baseline), (s) => console.log(`  ${s}…`));
       const rate = drain.queued / (drain.drainMs / 1000);
       const baseRate = drain.baselineCount / (drain.baselineMs / 1000);
@@ -148,9 +149,14 @@ async function main(): Promise<void> {
         ],
       );
     }
+    // Seeding a million outcomes and two press series take well over the few minutes the default
+    // run may add: only on request.
+    if (values.only === 'queued') {
+      printQueuedBench(await benchQueued(browser, Number(values['queue-size']), COUNT, (s) => console.log(s)));
+    }
     if (values.dashboard) {
       console.log('');
-      printDashboardBench(await benchDashboard(Number(values['dashboard-count']), 30, 5));
+      await dashboardSection();
     }
     console.log(`\nChromium ${browser.version()}; ${path.basename(process.execPath)} ${process.version}`);
   } finally {

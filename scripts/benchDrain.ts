@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Browser, Page } from '@playwright/test';
 import { demoHall, launchHost } from '../e2e/fixtures';
 import { startIntake } from '../intake/server';
+import { seederSource, type Seeder } from './benchSeederBundle';
 
 export interface DrainResult {
   queued: number;
@@ -13,17 +14,6 @@ export interface DrainResult {
 }
 
 const ADMIN = 'bench-admin-token-0123456789abcdefgh';
-
-interface Seeder {
-  benchSeeder: { seedOutbox(count: number): Promise<number>; sendOneByOne(count: number, intakeUrl: string): Promise<number> };
-}
-
-/** scripts/benchPageSeeder.ts bundled for the page: the app's own chaining and signing code. */
-async function seederSource(): Promise<string> {
-  const { build } = await import('esbuild');
-  const result = await build({ entryPoints: [path.join(import.meta.dirname, 'benchPageSeeder.ts')], bundle: true, format: 'iife', platform: 'browser', target: 'chrome120', write: false, logLevel: 'warning' });
-  return result.outputFiles[0]!.text;
-}
 
 /** Counts the outbox with raw IndexedDB (not through the app). */
 function outboxCount(page: Page): Promise<number> {

@@ -4,10 +4,11 @@
  * key exactly as the app writes them, and sends the one-request-per-outcome baseline. The intake
  * verifies every signature and chain link, so the bench measures the real drain.
  */
+import { sha256 } from '@noble/hashes/sha2';
 import type { Outcome } from '../contract/outcome';
 import type { UnsealedOutcome } from '../contract/outcomeChain';
 import { GENESIS_HASH } from '../contract/outcomeChain';
-import { openEvaluatorDb, type ChainHead } from '../src/data/db';
+import { openEvaluatorDb, type ChainHead, type OutboxRow } from '../src/data/db';
 import { sealOutcome } from '../src/data/outbox';
 import { loadOrCreateDeviceKey, outcomeSigner, signRequest } from '../src/device/deviceKey';
 import { createSignedFetch, memoryClock } from '../src/sync/signedRequest';
@@ -68,19 +69,57 @@ async function withChain<T>(run: (db: ReturnType<typeof openEvaluatorDb>, head: 
   }
 }
 
-/** Appends `count` signed outcomes to the outbox, continuing the device's chain. */
-function seedOutbox(count: number): Promise<number> {
+/**
+ * SHA-256 in JavaScript for sealOutcome's digest: no round trip to WebCrypto's thread per outcome,
+ * so the next outcome of the chain can be built while this one's signature is still being made.
+ */
+const inlineDigest = {
+  digest: (_algorithm: AlgorithmIdentifier, data: BufferSource) =>
+    Promise.resolve(sha256(data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength)).slice().buffer),
+} as unknown as SubtleCrypto;
+
+/**
+ * Seals `count` outcomes after `head` with the app's own sealOutcome. Each outcome's hash is the
+ * next one's prevHash, so the chain is built one after another, but only up to the hash: the
+ * signer hears the hash (signedBytes is its UTF-8 text) and the next outcome starts while the
+ * device key signs, and the signatures are awaited together.
+ */
+async function sealChain(count: number, head: ChainHead, sign: ReturnType<typeof outcomeSigner>, projectNo: (i: number) => string): Promise<Outcome[]> {
+  const text = new TextDecoder();
+  const sealing: Promise<Outcome>[] = [];
+  let prev = head;
+  for (let i = 0; i < count; i++) {
+    let heard!: (hash: string) => void;
+    const hashed = new Promise<string>((resolve) => (heard = resolve));
+    const signer = (bytes: Uint8Array) => {
+      heard(text.decode(bytes));
+      return sign(bytes);
+    };
+    sealing.push(sealOutcome(unsealed(prev.seq + 1, prev.hash, projectNo(i)), signer, inlineDigest));
+    prev = { seq: prev.seq + 1, hash: await hashed };
+  }
+  return Promise.all(sealing);
+}
+
+/**
+ * Appends `count` signed outcomes to the outbox, continuing the device's chain; `firstIndex`
+ * numbers their cases on from an earlier call. Each row carries its slot as the app writes it
+ * (`<invitationId>#0`), so the outbox's unique slot index is as full as a real device's.
+ */
+function seedOutbox(count: number, firstIndex = 0): Promise<number> {
   return withChain(async (db, start, sign) => {
     let head = start;
+    // The database writes one chunk while the page seals the next.
+    let writing: Promise<unknown> = Promise.resolve();
     for (let from = 0; from < count; from += CHUNK) {
-      const rows: Array<Outcome & { storedAtMs: number }> = [];
-      for (let i = from; i < Math.min(count, from + CHUNK); i++) {
-        const outcome = await sealOutcome(unsealed(head.seq + 1, head.hash, `BENCH-${i}`), sign);
-        rows.push({ ...outcome, storedAtMs: Date.now() });
-        head = { seq: outcome.seq, hash: outcome.hash };
-      }
-      await db.outbox.bulkAdd(rows);
+      const sealed = await sealChain(Math.min(CHUNK, count - from), head, sign, (i) => `BENCH-${firstIndex + from + i}`);
+      const last = sealed[sealed.length - 1]!;
+      head = { seq: last.seq, hash: last.hash };
+      const storedAtMs = Date.now();
+      await writing;
+      writing = db.outbox.bulkAdd(sealed.map((outcome): OutboxRow => ({ ...outcome, storedAtMs, slot: `${outcome.invitationId}#0` })));
     }
+    await writing;
     return { head, result: count };
   });
 }

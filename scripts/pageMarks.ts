@@ -31,6 +31,26 @@ export function markTime(page: Page, name: string, invitationId: string): Promis
   );
 }
 
+/**
+ * Absolute (epoch ms) times of several marks of one invitation, the first of each name (a 差评's
+ * details are a second record of the same invitation, marked after its press), null where
+ * missing. One small evaluate, like markTime.
+ */
+export function markTimes<N extends string>(page: Page, names: readonly N[], invitationId: string): Promise<Record<N, number | null>> {
+  return page.evaluate(
+    ([markNames, id]) =>
+      Object.fromEntries(
+        markNames.map((markName) => {
+          const entry = performance
+            .getEntriesByName(markName, 'mark')
+            .find((e) => (e as PerformanceMark).detail?.invitationId === id);
+          return [markName, entry ? performance.timeOrigin + entry.startTime : null];
+        }),
+      ),
+    [names, invitationId] as const,
+  ) as Promise<Record<N, number | null>>;
+}
+
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls sparsely (every `everyMs`) until the mark exists. */
