@@ -1,3 +1,4 @@
+import type { Page } from '@playwright/test';
 import type { Language } from '../contract/hallConfig';
 import { ALL_RESOURCES as RESOURCES } from '../src/i18n/allResources';
 import { LANGUAGE_NAMES } from '../src/i18n/i18n';
@@ -34,4 +35,58 @@ test.describe('language on the idle screen', () => {
       await expect(idle.getByRole('heading', { level: 1 })).toHaveText(RESOURCES['zh-CN'].idle.welcome);
     }
   });
+});
+
+/** Everything the page plays or speaks (headless Chromium has no audio device to listen to). */
+async function recordVoice(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const said: string[] = [];
+    Object.defineProperty(window, '__said', { value: said });
+    HTMLMediaElement.prototype.play = function play(this: HTMLMediaElement) {
+      said.push(`clip ${new URL(this.src).pathname}`);
+      return Promise.resolve();
+    };
+    window.speechSynthesis.speak = (utterance: SpeechSynthesisUtterance) => void said.push(`speech ${utterance.lang} ${utterance.text}`);
+  });
+}
+const said = (page: Page) => page.evaluate(() => (window as unknown as { __said: string[] }).__said.slice());
+
+/** Every level's name in every language, without the Tibetan shad. */
+const LEVEL_NAMES = LANGUAGES.flatMap((language) => Object.values(RESOURCES[language].level).map((name) => name.replace(/།$/, '')));
+
+test('nothing spoken or played names a level: an elderly 差评 hears a neutral confirmation, a normal rating hears nothing of its level', async ({ page, evaluator }) => {
+  await recordVoice(page);
+  await openEvaluator(page, evaluator.host);
+  await page.getByRole('button', { name: /长辈模式/ }).click();
+  await evaluator.sendCaseEvent('P-VOICE-ELDERLY');
+  await expect(page.locator('[data-screen="rating"]')).toBeVisible();
+  await expect.poll(() => said(page)).toContain('clip /voice/cmn/prompt.wav');
+  await page.getByRole('button', { name: /^非常不满意/ }).click();
+  const confirm = page.locator('[data-screen="confirm"]');
+  await expect(confirm).toBeVisible();
+  await expect.poll(() => said(page)).toContain(`speech zh-CN ${RESOURCES['zh-CN'].elderly.confirmText}`);
+  await confirm.getByRole('button', { name: '再听一遍' }).click();
+  await confirm.getByRole('button', { name: '确认' }).click();
+  const details = page.locator('[data-screen="details"]');
+  await expect(details.getByRole('button', { name: '提交评价' })).toBeEnabled();
+  await details.getByRole('button', { name: '提交评价' }).click();
+  await expect(page.locator('[data-screen="thanks"]')).toBeVisible();
+  await expect.poll(() => said(page)).toContain('clip /voice/cmn/thanks.wav');
+  await expect(page.locator('[data-screen="idle"]')).toBeVisible({ timeout: 10_000 });
+
+  // A normal rating, in English.
+  await page.getByRole('button', { name: LANGUAGE_NAMES.en, exact: true }).click();
+  await evaluator.sendCaseEvent('P-VOICE-NORMAL');
+  await expect(page.locator('[data-screen="rating"]')).toBeVisible();
+  await page.waitForTimeout(800);
+  await page.getByRole('button', { name: /^Satisfied/ }).click();
+  await expect(page.locator('[data-screen="thanks"]')).toBeVisible();
+  await expect(page.locator('[data-screen="idle"]')).toBeVisible({ timeout: 10_000 });
+
+  const everything = await said(page);
+  expect(everything.length).toBeGreaterThan(0);
+  for (const item of everything) {
+    expect(item, 'a level clip was played').not.toMatch(/level-\d/);
+    for (const name of LEVEL_NAMES) expect(item, `"${item}" names a level`).not.toContain(name);
+  }
 });

@@ -42,7 +42,8 @@ test.describe('elderly mode with touch', () => {
     const confirm = page.locator('[data-screen="confirm"]');
     await expect(confirm).toBeVisible();
     await expect(confirm.getByRole('heading', { level: 1 })).toHaveText('您选择了“非常不满意”');
-    await expect.poll(() => said(page)).toContain('clip /voice/cmn/level-1.wav');
+    // A neutral question, never the level: the clerk across the counter hears what is said.
+    await expect.poll(() => said(page)).toContain('speech zh-CN 确认提交这个评价吗？');
     // The press is on disk before the confirm screen shows; 确认 or 撤销 follow it as records of their own.
     expect(recordsOf(await readOutbox(page))).toEqual([[invitationId, 1, 1, [], undefined]]);
     await expectNoViolations(page, 'elderly confirm');
@@ -60,7 +61,7 @@ test.describe('elderly mode with touch', () => {
     await page.getByRole('button', { name: /^非常不满意/ }).tap();
     const before = (await said(page)).length;
     await confirm.getByRole('button', { name: '再听一遍' }).tap();
-    await expect.poll(async () => (await said(page)).slice(before)).toContain('clip /voice/cmn/level-1.wav');
+    await expect.poll(async () => (await said(page)).slice(before)).toContain('speech zh-CN 确认提交这个评价吗？');
     await confirm.getByRole('button', { name: '确认' }).tap();
     const details = page.locator('[data-screen="details"]');
     await expect(details.getByRole('button', { name: '提交评价' })).toBeEnabled();

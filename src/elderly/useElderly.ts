@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { Language } from '../../contract/hallConfig';
 import { useFlow } from '../flow/FlowContext';
 import { isElderly } from '../flow/machine';
-import { browserVoiceOutput, createSpeaker, type PromptKind } from '../voice/voicePrompts';
+import { browserVoiceOutput, createSpeaker, type SpokenKind } from '../voice/voicePrompts';
 
 /** Whether elderly mode (适老化) is on for the citizen now, by hall policy or their choice. */
 export function useElderly(): boolean {
@@ -11,14 +11,14 @@ export function useElderly(): boolean {
 }
 
 /** Speaks a prompt in the language showing, when elderly mode is on; silent otherwise. */
-export function useSpeak(): (kind: PromptKind, text: string) => void {
+export function useSpeak(): (kind: SpokenKind, text: string) => void {
   const elderly = useElderly();
   // Without a device context there is nothing to rate, and nothing to say.
   const voice = useFlow((s) => s.context?.policies.elderly.voice ?? 'off');
   const { i18n } = useTranslation();
   const speaker = useMemo(() => createSpeaker(voice, browserVoiceOutput(window)), [voice]);
   return useCallback(
-    (kind: PromptKind, text: string) => {
+    (kind: SpokenKind, text: string) => {
       if (elderly) speaker.say(kind, i18n.language as Language, text);
     },
     [elderly, speaker, i18n],

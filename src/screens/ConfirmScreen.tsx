@@ -12,8 +12,10 @@ export function ConfirmScreen({ level }: { level: Level }) {
   const send = useFlow((s) => s.send);
   const speak = useSpeak();
   const levelName = t(`level.${level}`);
-  const replay = () => speak(`level-${level}`, levelName);
-  // Said once as the screen appears: the citizen hears what they pressed.
+  const question = t('elderly.confirmText');
+  // Said once as the screen appears, and again on 再听一遍: a neutral question, never the level,
+  // which the clerk across the counter would hear (the level is on the screen, for the citizen).
+  const replay = () => speak('confirm', question);
   // eslint-disable-next-line react-hooks/exhaustive-deps
   useEffect(replay, []);
 

@@ -2,7 +2,6 @@ import { useTranslation } from 'react-i18next';
 import { ScreenHeading } from '../components/ScreenHeading';
 import { COMMENT_MAX_CHARS, tagsForLevel } from '../../contract/ratingCodes';
 import type { DetailsDraft } from '../flow/machine';
-import { useElderly, useSpeak } from '../elderly/useElderly';
 import { useFlow } from '../flow/FlowContext';
 
 /** For 不满意 / 非常不满意: reasons, a comment, publication and callback choices. */
@@ -12,21 +11,14 @@ export function DetailsScreen({ draft, inputArmed }: { draft: DetailsDraft; inpu
   // A phone number is only asked for when it can be sealed to the intake at once.
   const canSealPhone = useFlow((s) => Boolean(s.context?.intake?.sealingPublicKey ?? s.sealingKey));
   const tags = tagsForLevel(draft.level);
-  const elderly = useElderly();
-  const speak = useSpeak();
   const levelName = t(`level.${draft.level}`);
   return (
     <main className="screen details-screen" data-screen="details">
       <header className="details-header">
         <ScreenHeading>{t('details.title')}</ScreenHeading>
         <p className={`chosen-level level-${draft.level}`}>
+          {/* No replay here: a level's name, or this screen's title, said aloud tells the counter a 差评 was given. */}
           {t('details.chosen', { level: levelName })}
-          {elderly && (
-            <button type="button" className="replay" onClick={() => speak(`level-${draft.level}`, levelName)}>
-              <span aria-hidden="true">🔊 </span>
-              {t('elderly.replay')}
-            </button>
-          )}
         </p>
       </header>
       <form

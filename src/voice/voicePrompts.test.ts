@@ -31,9 +31,9 @@ describe('createSpeaker', () => {
 
   it('falls back to speech when the clip cannot play', async () => {
     const { output, calls } = recordingOutput(false);
-    createSpeaker('clips', output).say('level-1', 'en', 'Very dissatisfied');
+    createSpeaker('clips', output).say('thanks', 'en', 'Thank you for your rating!');
     await flush();
-    expect(calls).toEqual(['stop', 'clip /voice/en/level-1.wav', 'speak en Very dissatisfied']);
+    expect(calls).toEqual(['stop', 'clip /voice/en/thanks.wav', 'speak en Thank you for your rating!']);
   });
 
   it('speaks languages without clips (Uyghur, Tibetan) with the system voice', () => {
@@ -49,5 +49,13 @@ describe('createSpeaker', () => {
     const silent = recordingOutput(true);
     createSpeaker('off', silent.output).say('prompt', 'zh-CN', '请评价');
     expect(silent.calls).toEqual([]);
+  });
+
+  it('never plays a level clip: the confirm question and an unrated thanks are spoken, not clipped', () => {
+    const { output, calls } = recordingOutput(true);
+    createSpeaker('clips', output).say('confirm', 'zh-CN', '确认提交这个评价吗？');
+    createSpeaker('clips', output).say('thanksUnrated', 'en', 'Not rated. Thank you for your cooperation.');
+    expect(calls).toEqual(['stop', 'speak zh-CN 确认提交这个评价吗？', 'stop', 'speak en Not rated. Thank you for your cooperation.']);
+    expect(clipUrl('zh-CN', 'confirm')).toBeNull();
   });
 });

@@ -1,8 +1,20 @@
 import type { ElderlyPolicy, Language } from '../../contract/hallConfig';
 import type { Level } from '../../contract/ratingCodes';
 
-/** What the evaluator says aloud: the invitation, each level as it is chosen, and thanks. */
+/**
+ * The clips scripts/makeVoiceClips.ts makes. The level clips are no longer played: a level's name
+ * said aloud tells the clerk across the counter what the citizen chose.
+ */
 export type PromptKind = 'prompt' | 'thanks' | `level-${Level}`;
+
+/**
+ * What the evaluator says aloud: the invitation, the confirm screen's neutral question, and the
+ * thanks (for a rating, or for an ending without one). Never a level: there is no kind for it.
+ */
+export type SpokenKind = 'prompt' | 'confirm' | 'thanks' | 'thanksUnrated';
+
+/** The spoken kinds that have a bundled clip; the others are spoken by the system voice. */
+const CLIP_KINDS: ReadonlySet<SpokenKind> = new Set(['prompt', 'thanks']);
 
 /**
  * Bundled clips (public/voice/<spoken language>/<kind>.wav, made offline by
@@ -14,9 +26,9 @@ export const CLIP_VOICE: Partial<Record<Language, 'cmn' | 'en'>> = { 'zh-CN': 'c
 
 export const PROMPT_KINDS: readonly PromptKind[] = ['prompt', 'thanks', 'level-5', 'level-4', 'level-3', 'level-2', 'level-1'];
 
-export function clipUrl(language: Language, kind: PromptKind): string | null {
+export function clipUrl(language: Language, kind: SpokenKind): string | null {
   const voice = CLIP_VOICE[language];
-  return voice ? `/voice/${voice}/${kind}.wav` : null;
+  return voice && CLIP_KINDS.has(kind) ? `/voice/${voice}/${kind}.wav` : null;
 }
 
 export interface VoiceOutput {
@@ -28,7 +40,7 @@ export interface VoiceOutput {
 }
 
 export interface Speaker {
-  say(kind: PromptKind, language: Language, text: string): void;
+  say(kind: SpokenKind, language: Language, text: string): void;
   stop(): void;
 }
 
