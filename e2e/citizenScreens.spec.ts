@@ -90,3 +90,35 @@ test('nothing spoken or played names a level: an elderly 差评 hears a neutral 
     for (const name of LEVEL_NAMES) expect(item, `"${item}" names a level`).not.toContain(name);
   }
 });
+
+test.describe('the thanks screen says what happened', () => {
+  test.use({ hostPolicies: { inviteTimeoutSec: 10, thanksSec: 1 } });
+
+  test('不评价 and a timeout are thanked as unrated in every language; a rating as a rating', async ({ page, evaluator }) => {
+    await openEvaluator(page, evaluator.host);
+    const thanks = page.locator('[data-screen="thanks"]');
+    const idle = page.locator('[data-screen="idle"]');
+    for (const [i, language] of LANGUAGES.entries()) {
+      await page.getByRole('button', { name: LANGUAGE_NAMES[language], exact: true }).click();
+      await evaluator.sendCaseEvent(`P-DECLINE-${i}`);
+      const rating = page.locator('[data-screen="rating"]');
+      await expect(rating.getByRole('heading', { level: 1 })).toHaveText(RESOURCES[language].rating.prompt);
+      await page.waitForTimeout(800);
+      await rating.getByRole('button', { name: RESOURCES[language].rating.decline }).click();
+      await expect(thanks.getByRole('heading', { level: 1 })).toHaveText(RESOURCES[language].thanks.unrated);
+      await expect(thanks).not.toContainText(RESOURCES[language].thanks.title);
+      await expect(idle).toBeVisible({ timeout: 10_000 });
+    }
+
+    // Nobody answers: the same words, nothing claims a rating was given.
+    await evaluator.sendCaseEvent('P-TIMEOUT');
+    await expect(page.locator('[data-screen="rating"]')).toBeVisible();
+    await expect(thanks.getByRole('heading', { level: 1 })).toHaveText('未评价，感谢您的配合', { timeout: 15_000 });
+    await expect(idle).toBeVisible({ timeout: 10_000 });
+
+    await evaluator.sendCaseEvent('P-RATED');
+    await page.waitForTimeout(800);
+    await page.getByRole('button', { name: /^满意/ }).click();
+    await expect(thanks.getByRole('heading', { level: 1 })).toHaveText('感谢您的评价！');
+  });
+});

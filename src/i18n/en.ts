@@ -51,7 +51,7 @@ export const en: Resources = {
     text: 'Please wait while we retry. If this persists, please tell the staff.',
     storage: 'The device storage is full: what could be cleared was cleared, and no unsent rating was deleted. Staff: please call IT support.',
   },
-  thanks: { title: 'Thank you for your rating!', text: 'We keep improving our service' },
+  thanks: { title: 'Thank you for your rating!', text: 'We keep improving our service', unrated: 'Not rated. Thank you for your cooperation' },
   tag: {
     '510': 'Accepted at one window, done in one go',
     '511': 'Accepted first, documents supplied later',

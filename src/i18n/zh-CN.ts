@@ -52,7 +52,7 @@ export const zhCN = {
     text: '请稍候，系统正在重试。如持续出现，请联系工作人员。',
     storage: '设备存储空间已满：可清理的记录已清理，未上传的评价一条未删。请工作人员联系技术支持。',
   },
-  thanks: { title: '感谢您的评价！', text: '我们将不断改进服务' },
+  thanks: { title: '感谢您的评价！', text: '我们将不断改进服务', unrated: '未评价，感谢您的配合' },
   tag: Object.fromEntries(RATING_TAGS.map((t) => [t.code, t.nameZh])) as Record<string, string>,
   admin: {
     title: '设备管理',

@@ -25,15 +25,16 @@ export function SaveFailedScreen({ error }: { error?: string }) {
   );
 }
 
-export function ThanksScreen() {
+/** "感谢您的评价" only after a rating; a decline or a timeout is thanked without saying one was given. */
+export function ThanksScreen({ rated }: { rated: boolean }) {
   const { t } = useTranslation();
   const speak = useSpeak();
-  const thanks = t('thanks.title');
-  useEffect(() => speak('thanks', thanks), [speak, thanks]);
+  const thanks = rated ? t('thanks.title') : t('thanks.unrated');
+  useEffect(() => speak(rated ? 'thanks' : 'thanksUnrated', thanks), [speak, rated, thanks]);
   return (
-    <main className="screen status-screen thanks-screen" data-screen="thanks">
+    <main className="screen status-screen thanks-screen" data-screen="thanks" data-rated={rated}>
       <div role="status">
-        <ScreenHeading>{t('thanks.title')}</ScreenHeading>
+        <ScreenHeading>{thanks}</ScreenHeading>
         <p>{t('thanks.text')}</p>
       </div>
     </main>
