@@ -122,3 +122,26 @@ test.describe('the thanks screen says what happened', () => {
     await expect(thanks.getByRole('heading', { level: 1 })).toHaveText('感谢您的评价！');
   });
 });
+
+test.describe('every automatic ending is visible', () => {
+  test.use({ hostPolicies: { detailsTimeoutSec: 15, thanksSec: 1 } });
+
+  test('the elderly confirm screen and the details screen count down, and warn in the last 10 s that the choice will be filed as it is', async ({ page, evaluator }) => {
+    await openEvaluator(page, evaluator.host);
+    await page.getByRole('button', { name: /长辈模式/ }).click();
+    await evaluator.sendCaseEvent('P-COUNTDOWN');
+    await expect(page.locator('[data-screen="rating"]')).toBeVisible();
+    await page.getByRole('button', { name: /^非常不满意/ }).click();
+    const confirm = page.locator('[data-screen="confirm"]');
+    await expect(confirm.locator('.screen-countdown')).toContainText(/\d+ 秒后自动确认/);
+    await expect(confirm.locator('.countdown-warning')).toHaveCount(0);
+    await expect(confirm.locator('.countdown-warning')).toHaveText('时间到后将按当前选择提交', { timeout: 15_000 });
+    await confirm.getByRole('button', { name: '确认' }).click();
+
+    const details = page.locator('[data-screen="details"]');
+    await expect(details.locator('.screen-countdown')).toContainText(/\d+ 秒后自动提交/);
+    await expect(details.locator('.countdown-warning')).toHaveText('时间到后将按当前选择提交', { timeout: 10_000 });
+    await expect(details.locator('.countdown-warning')).toBeInViewport();
+    await expect(page.locator('[data-screen="thanks"]')).toBeVisible({ timeout: 15_000 });
+  });
+});

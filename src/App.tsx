@@ -124,9 +124,9 @@ export function App({ db }: { db: EvaluatorDb }) {
     case 'rating':
       return <RatingScreen invitation={shown.current.invitation} deadlineMs={shown.deadlineMs} />;
     case 'details':
-      return <DetailsScreen draft={shown.draft} inputArmed={shown.inputArmed} />;
+      return <DetailsScreen draft={shown.draft} inputArmed={shown.inputArmed} deadlineMs={shown.deadlineMs} />;
     case 'confirm':
-      return <ConfirmScreen level={shown.level} />;
+      return <ConfirmScreen level={shown.level} deadlineMs={shown.deadlineMs} />;
     case 'saving':
       return <SavingScreen />;
     case 'saveFailed':

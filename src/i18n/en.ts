@@ -52,6 +52,7 @@ export const en: Resources = {
     storage: 'The device storage is full: what could be cleared was cleared, and no unsent rating was deleted. Staff: please call IT support.',
   },
   thanks: { title: 'Thank you for your rating!', text: 'We keep improving our service', unrated: 'Not rated. Thank you for your cooperation' },
+  countdown: { confirm: 'Confirms automatically in {{count}} s', details: 'Submits automatically in {{count}} s', warning: 'When time runs out, your choice will be filed as it is' },
   tag: {
     '510': 'Accepted at one window, done in one go',
     '511': 'Accepted first, documents supplied later',

@@ -53,6 +53,7 @@ export const zhTW: Resources = {
     storage: '設備儲存空間已滿：可清理的記錄已清理，未上傳的評價一筆未刪。請工作人員聯絡技術支援。',
   },
   thanks: { title: '感謝您的評價！', text: '我們將不斷改進服務', unrated: '未評價，感謝您的配合' },
+  countdown: { confirm: '{{count}} 秒後自動確認', details: '{{count}} 秒後自動提交', warning: '時間到後將按目前的選擇提交' },
   tag: {
     '510': '一窗受理一次辦結',
     '511': '先受理後補材料',

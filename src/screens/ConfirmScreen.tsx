@@ -1,13 +1,14 @@
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Level } from '../../contract/ratingCodes';
+import { Countdown } from '../components/Countdown';
 import { Face } from '../components/Face';
 import { ScreenHeading } from '../components/ScreenHeading';
 import { useSpeak } from '../elderly/useElderly';
 import { useFlow } from '../flow/FlowContext';
 
 /** Elderly mode: a 非常不满意 press is confirmed or undone before anything is recorded. */
-export function ConfirmScreen({ level }: { level: Level }) {
+export function ConfirmScreen({ level, deadlineMs }: { level: Level; deadlineMs: number }) {
   const { t } = useTranslation();
   const send = useFlow((s) => s.send);
   const speak = useSpeak();
@@ -34,6 +35,7 @@ export function ConfirmScreen({ level }: { level: Level }) {
           {t('elderly.confirm')}
         </button>
       </div>
+      <Countdown deadlineMs={deadlineMs} textKey="countdown.confirm" />
       <button type="button" className="replay" onClick={replay}>
         <span aria-hidden="true">🔊 </span>
         {t('elderly.replay')}

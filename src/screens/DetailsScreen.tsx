@@ -1,11 +1,12 @@
 import { useTranslation } from 'react-i18next';
+import { Countdown } from '../components/Countdown';
 import { ScreenHeading } from '../components/ScreenHeading';
 import { COMMENT_MAX_CHARS, tagsForLevel } from '../../contract/ratingCodes';
 import type { DetailsDraft } from '../flow/machine';
 import { useFlow } from '../flow/FlowContext';
 
 /** For 不满意 / 非常不满意: reasons, a comment, publication and callback choices. */
-export function DetailsScreen({ draft, inputArmed }: { draft: DetailsDraft; inputArmed: boolean }) {
+export function DetailsScreen({ draft, inputArmed, deadlineMs }: { draft: DetailsDraft; inputArmed: boolean; deadlineMs: number }) {
   const { t } = useTranslation();
   const send = useFlow((s) => s.send);
   // A phone number is only asked for when it can be sealed to the intake at once.
@@ -20,6 +21,7 @@ export function DetailsScreen({ draft, inputArmed }: { draft: DetailsDraft; inpu
           {/* No replay here: a level's name, or this screen's title, said aloud tells the counter a 差评 was given. */}
           {t('details.chosen', { level: levelName })}
         </p>
+        <Countdown deadlineMs={deadlineMs} textKey="countdown.details" />
       </header>
       <form
         onSubmit={(event) => {
