@@ -10,7 +10,7 @@ import { readProvisionedTokens } from './devices/provisionedTokens';
  *   --cors http://127.0.0.1:8787 --enrolment-token TOKEN:DEVICE:HALL[:rotate] --admin-token TOKEN
  *   --dashboard-token HALLCODE:TOKEN --app-dir dist
  *   --enrolment-tokens-file provisioned/<hall>/intake-enrolment-tokens.json
- *   --staff-directory staff.json --public-url https://intake.example`
+ *   --staff-directory staff.json --public-url https://intake.example --trust-proxy 10.0.0.5`
  * (--dashboard-token: a hall manager's read-only dashboard credential; --app-dir: the renderer
  * build whose dashboard pages it serves at /dashboard and /display.)
  */
@@ -30,6 +30,8 @@ const { values } = parseArgs({
     'staff-directory': { type: 'string' },
     /** The intake's address as staff phones reach it (for the pairing QR). */
     'public-url': { type: 'string' },
+    /** Behind a reverse proxy: the proxy addresses to trust for X-Forwarded-For (limits per address then see the caller). */
+    'trust-proxy': { type: 'string' },
   },
 });
 mkdirSync(path.dirname(path.resolve(values.db)), { recursive: true });
@@ -62,6 +64,7 @@ const intake = await startIntake({
   ),
   ...(values['staff-directory'] ? { staffDirectory: StaffDirectorySchema.parse(JSON.parse(readFileSync(values['staff-directory'], 'utf8'))) } : {}),
   ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}),
+  ...(values['trust-proxy'] ? { trustProxy: values['trust-proxy'] } : {}),
 });
 console.log(`intake listening on ${intake.origin}`);
 const shutdown = () => void intake.close().finally(() => process.exit(0));

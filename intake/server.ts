@@ -1,4 +1,6 @@
 import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import underPressure from '@fastify/under-pressure';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { BATCH_MAX_BYTES } from '../contract/intakeApi';
 import { SIGNED_REQUEST_HEADERS } from '../contract/requestSignature';
@@ -13,7 +15,8 @@ import { createBatchIngest } from './ingest/batchIngest';
 import { createReadmission } from './ingest/readmission';
 import { createChainAudit } from './integrity/chainAudit';
 import { createStoredRecheck } from './integrity/storedRecheck';
-import { createPairing, createStaffLogin } from './pairing/pairing';
+import { createPairing } from './pairing/pairing';
+import { createStaffLogin } from './pairing/staffLogin';
 import { registerAdminRoutes } from './routes/admin';
 import { registerDashboardRoutes } from './routes/dashboard';
 import { registerDashboardPages } from './routes/dashboardPages';
@@ -24,6 +27,7 @@ import { registerFollowupRoutes } from './routes/followups';
 import { adminGate, sendError } from './routes/http';
 import { registerOutcomeRoutes } from './routes/outcomes';
 import { registerPairingRoutes } from './routes/pairing';
+import { databaseRateLimitStore } from './security/rateLimitStore';
 import { assertTokenLength, secretTable } from './security/secrets';
 import { openSqliteStore, type SqliteStore } from './store/sqlite/sqliteStore';
 
@@ -50,6 +54,15 @@ export interface IntakeOptions {
   publicUrl?: string;
   /** Concurrent batch uploads beyond this get 429 + Retry-After. */
   maxInFlightBatches?: number;
+  /**
+   * Behind a reverse proxy: which proxies to trust for X-Forwarded-For (Fastify's trustProxy),
+   * so limits per address see the caller's address, not the proxy's. Off by default.
+   */
+  trustProxy?: boolean | string | string[];
+  /** Requests per minute and address on the unauthenticated routes: enrolment (default 20) and pairing confirmations (default 10). */
+  rateLimits?: { enrolPerMinute?: number; pairPerMinute?: number };
+  /** An event loop stalled longer than this (ms) makes the intake answer 503 + Retry-After until it recovers (default 1000; 0 turns it off). */
+  maxEventLoopDelayMs?: number;
   /** Holidays and make-up working days for follow-up deadlines; the bundled 2026 calendar by default. */
   calendar?: WorkingCalendar;
   now?: () => number;
@@ -96,13 +109,32 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
   const requireAdmin = adminGate(options.adminToken);
   const originAllowed = originMatcher(options.corsOrigins);
 
-  const app = Fastify({ logger: false, bodyLimit: BATCH_MAX_BYTES });
+  const app = Fastify({ logger: false, bodyLimit: BATCH_MAX_BYTES, ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}) });
   // Security headers on every answer: nosniff, no framing, no referrer, and a CSP that allows
   // nothing; the pages (routes/http.ts servePage, routes/dashboardPages.ts) each set their own.
   await app.register(helmet, {
     contentSecurityPolicy: { useDefaults: false, directives: { 'default-src': ["'none'"], 'base-uri': ["'none'"], 'form-action': ["'none'"], 'frame-ancestors': ["'none'"] } },
     frameguard: { action: 'deny' },
     referrerPolicy: { policy: 'no-referrer' },
+  });
+  // Overloaded, the intake says so (503 + Retry-After) rather than leaving every caller waiting.
+  const maxEventLoopDelay = options.maxEventLoopDelayMs ?? 1000;
+  if (maxEventLoopDelay > 0) {
+    await app.register(underPressure, {
+      maxEventLoopDelay,
+      retryAfter: 5,
+      pressureHandler: (_request, reply, type, value) => {
+        log(`intake: under pressure (${type} ${String(value)}), answering 503`);
+        void sendError(reply.header('Retry-After', '5'), 503, 'overloaded', 'the intake is overloaded; retry after the given seconds');
+      },
+    });
+  }
+  // Per-address limits on the routes that ask for them (pairing, enrolment), counted in the
+  // database so they hold across restarts and intake nodes.
+  await app.register(rateLimit, {
+    global: false,
+    store: databaseRateLimitStore(store.throttles, now),
+    errorResponseBuilder: (_request, context) => Object.assign(new Error(`too many requests from this address; retry in ${context.after}`), { statusCode: context.statusCode, code: 'rate_limited' }),
   });
   // Keep the raw body: signatures are over the exact bytes the device sent.
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
@@ -116,7 +148,8 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
   app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, _request, reply) => {
     const status = error.statusCode ?? 500;
     if (status >= 500) log(`intake: internal error ${error.message}`);
-    const code = error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'body_too_large' : status === 415 ? 'unsupported_media_type' : status === 400 ? 'malformed_body' : 'error';
+    const code =
+      error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'body_too_large' : status === 415 ? 'unsupported_media_type' : status === 400 ? 'malformed_body' : status === 429 ? 'rate_limited' : 'error';
     return sendError(reply, status, code, status >= 500 ? 'internal error' : error.message);
   });
   app.setNotFoundHandler((request, reply) => sendError(reply, 404, 'not_found', `no route for ${request.method} ${request.url.split('?')[0]}`));
@@ -138,14 +171,14 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
 
   app.get('/v1/health', async () => ({ ok: true }));
   app.get('/v1/time', async () => ({ serverTimeMs: now() }));
-  registerDeviceRoutes(app, { enrolment, sealing, now });
+  registerDeviceRoutes(app, { enrolment, sealing, now, enrolPerMinute: options.rateLimits?.enrolPerMinute ?? 20 });
   registerOutcomeRoutes(app, { authenticate, ingest: createBatchIngest(store, { followups, now }), maxInFlight: options.maxInFlightBatches ?? 8, now });
   const chain = createChainAudit(store, now);
   registerFeedRoutes(app, { authenticate, feed: createInvitationFeed(store.invitations, now), caseEventTokens, originAllowed, devices: store.devices, chain, requests: store.requests, now });
   // Known once listening; links shown to staff never come from a request's Host header.
   let origin = '';
   const publicUrl = () => options.publicUrl ?? origin;
-  registerPairingRoutes(app, { authenticate, pairing, staffLogin: createStaffLogin(options.staffDirectory ?? [], now), publicUrl, now, log });
+  registerPairingRoutes(app, { authenticate, pairing, staffLogin: createStaffLogin(options.staffDirectory ?? [], store, now), publicUrl, now, log, pairPerMinute: options.rateLimits?.pairPerMinute ?? 10 });
   registerAdminRoutes(app, { store, requireAdmin, pairing, chain, storedRecheck: createStoredRecheck(store), readmit: createReadmission(store, followups, now) });
   registerFollowupRoutes(app, { requireAdmin, followups, sealing });
   registerExportRoutes(app, { store, requireAdmin });

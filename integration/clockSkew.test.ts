@@ -42,6 +42,9 @@ describe('a device whose clock is hours off', () => {
     await recordOutcome(db, makeInvitation(), ending, { context: testContext, clockOffsetMs: null, nowMs: slow() });
     service.engine.notify();
     await expect.poll(stored, { timeout: 10_000 }).toBe(1);
+    // The engine has taken the answer in (the outbox is empty and the pass has ended).
+    await expect.poll(() => db.outbox.count()).toBe(0);
+    await service.engine.idle();
     const offset = service.engine.status().clockOffsetMs ?? 0;
     expect(Math.abs(offset - 3 * HOURS)).toBeLessThan(5_000);
     expect((await db.meta.get('clockOffsetMs'))?.value).toBe(offset);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FIRST_LOCKOUT_MS, MAX_LOCKOUT_MS } from '../contract/pinLockout';
-import { createPinGate, hashPin, verifyPin } from './adminPin';
+import { createPinGate, hashPin, verifyPin, verifyPinAsync } from './adminPin';
 
 describe('admin PIN', () => {
   const stored = hashPin('2468');
@@ -12,6 +12,18 @@ describe('admin PIN', () => {
     expect(verifyPin('2468', stored)).toBe(true);
     expect(verifyPin('2469', stored)).toBe(false);
     expect(verifyPin('2468', 'plain$2468')).toBe(false);
+  });
+
+  it('verifies off the event loop with the same answers', async () => {
+    expect(await verifyPinAsync('2468', stored)).toBe(true);
+    expect(await verifyPinAsync('2469', stored)).toBe(false);
+    expect(await verifyPinAsync('2468', 'plain$2468')).toBe(false);
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    await Promise.all(Array.from({ length: 6 }, () => verifyPinAsync('0000', stored)));
+    clearInterval(timer);
+    // Six scrypt checks on the event loop would let no timer fire until they were all done.
+    expect(ticks).toBeGreaterThan(1);
   });
 
   it('locks out after three wrong PINs with a doubling wait, refusing even the right PIN meanwhile', () => {

@@ -1,4 +1,4 @@
-import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { randomBytes, scrypt, scryptSync, timingSafeEqual } from 'node:crypto';
 import { lockoutAfter, parsePinHash } from '../contract/pinLockout';
 
 const N = 16384;
@@ -42,4 +42,19 @@ export function createPinGate(stored: string, now: () => number = Date.now) {
       return { ok: false, reason: 'wrong', retryAfterMs: wait, failures };
     },
   };
+}
+
+const scryptAsync = (password: string, salt: Buffer, keylen: number, N: number) =>
+  new Promise<Buffer>((resolve, reject) => scrypt(password, salt, keylen, { N, maxmem: 256 * N * 8 }, (error, key) => (error ? reject(error) : resolve(key))));
+
+/**
+ * verifyPin on libuv's thread pool instead of the event loop: a server checking passwords for
+ * many callers keeps answering everyone else meanwhile.
+ */
+export async function verifyPinAsync(pin: string, stored: string): Promise<boolean> {
+  const parsed = parsePinHash(stored);
+  if (!parsed) return false;
+  const expected = Buffer.from(parsed.hash, 'base64');
+  const actual = await scryptAsync(pin, Buffer.from(parsed.salt, 'base64'), expected.length, parsed.N);
+  return timingSafeEqual(actual, expected);
 }

@@ -81,16 +81,24 @@ describe('staff pairing at the intake', () => {
 
     const third = PairingCodeResponseSchema.parse((await requestCode('dev-2')).json());
     expect((await confirm(third.code, 'wrong', 'nobody')).json().error.code).toBe('wrong_login');
-    for (let i = 0; i < 3; i++) expect((await confirm(third.code, 'wrong')).statusCode).toBe(401);
-    // Three wrong passwords lock the login: now even the right one waits.
+    // The replaced code above was a failure of this login too (codes cannot be walked): two wrong
+    // passwords make three failures, which lock the login from this address: now even the right one waits.
+    for (let i = 0; i < 2; i++) expect((await confirm(third.code, 'wrong')).statusCode).toBe(401);
     const stillLocked = await confirm(third.code);
     expect([stillLocked.statusCode, stillLocked.json().error.code]).toEqual([429, 'login_locked']);
     expect(Number(stillLocked.headers['retry-after'])).toBeGreaterThan(0);
 
+    // Three wrong passwords were tried against the code: it is burned, and the device asks for another.
+    expect((await status('dev-2', third.code)).status).toBe('replaced');
+
+    const fourth = PairingCodeResponseSchema.parse((await requestCode('dev-2')).json());
     clock += 6 * 60_000;
-    expect((await status('dev-2', third.code)).status).toBe('expired');
-    const late = await confirm(third.code);
+    expect((await status('dev-2', fourth.code)).status).toBe('expired');
+    const late = await confirm(fourth.code);
     expect([late.statusCode, late.json().error.code]).toEqual([410, 'code_expired']);
+    // That was the login's fourth failure from here: it waits a minute before it is heard again.
+    expect((await confirm('000000')).statusCode).toBe(429);
+    clock += 61_000;
     expect((await confirm('000000')).statusCode).toBe(404);
     expect((await confirm('12')).statusCode).toBe(400);
   });

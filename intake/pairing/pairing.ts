@@ -1,12 +1,13 @@
 import { randomInt } from 'node:crypto';
 import type { Staff } from '../../contract/caseEvent';
 import { staffIdentity } from '../../contract/staffIdentity';
-import type { StaffCard, StaffDirectory } from '../../contract/staffSession';
-import { createPinGate, hashPin, verifyPin } from '../../shared-node/adminPin';
+import type { StaffCard } from '../../contract/staffSession';
 import type { IntakeStore, PairingCodeRow } from '../store/store';
 
 /** How long a pairing code can be confirmed. */
 export const PAIRING_CODE_TTL_MS = 5 * 60 * 1000;
+/** Wrong passwords tried against one code before it is burned (the device shows a new one). */
+export const CODE_BURN_AFTER = 3;
 
 export type ConfirmResult =
   | { ok: true; deviceId: string; pairedAtMs: number }
@@ -47,6 +48,13 @@ export function createPairing(store: IntakeStore, now: () => number = Date.now, 
         await pairing.confirm(row.deviceId, code, at, staff.loginName, JSON.stringify(staff));
         return { ok: true, deviceId: row.deviceId, pairedAtMs: at };
       }),
+    /** A wrong login was tried against `code`: counted on the code the device shows, which is burned after a few. */
+    async failedAttempt(code: string): Promise<void> {
+      const at = now();
+      const row = await store.pairing.newest(code);
+      if (!row || row.confirmedAt !== null || row.replacedAt !== null || row.expiresAt <= at) return;
+      await store.pairing.addFailure(row.deviceId, code, at, CODE_BURN_AFTER);
+    },
     /** Who paired with a device and when, newest first (photos left out). */
     async history(deviceId: string, limit = 200): Promise<Array<{ staff: Staff; pairedAtMs: number }>> {
       return (await store.pairing.history(deviceId, limit)).map((row) => ({ staff: staffIdentity(JSON.parse(row.staff) as StaffCard), pairedAtMs: row.confirmedAt }));
@@ -58,30 +66,5 @@ export function createPairing(store: IntakeStore, now: () => number = Date.now, 
       if (row.replacedAt !== null) return { status: 'replaced' };
       return { status: row.expiresAt <= now() ? 'expired' : 'waiting' };
     },
-  };
-}
-
-const UNKNOWN_LOGIN_HASH = hashPin('no such login');
-
-/**
- * The reference intake's staff logins: scrypt password hashes from the staff directory, with the
- * same lockout as the kiosk PIN (per login name), so a code cannot be confirmed by guessing.
- */
-export function createStaffLogin(directory: StaffDirectory, now: () => number = Date.now) {
-  const byLogin = new Map(directory.map((entry) => [entry.loginName, entry]));
-  const gates = new Map<string, ReturnType<typeof createPinGate>>();
-  return (loginName: string, password: string): { ok: true; staff: StaffCard } | { ok: false; locked: boolean; retryAfterMs: number } => {
-    const entry = byLogin.get(loginName);
-    if (!entry) {
-      // As slow as a real check, so response times do not tell which login names exist.
-      verifyPin(password, UNKNOWN_LOGIN_HASH);
-      return { ok: false, locked: false, retryAfterMs: 0 };
-    }
-    let gate = gates.get(loginName);
-    if (!gate) gates.set(loginName, (gate = createPinGate(entry.passwordHash, now)));
-    const result = gate.attempt(password);
-    if (!result.ok) return { ok: false, locked: result.reason === 'locked', retryAfterMs: result.retryAfterMs };
-    const { passwordHash: _hash, ...staff } = entry;
-    return { ok: true, staff };
   };
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { PairingConfirmRequestSchema } from '../../contract/staffSession';
-import type { createPairing, createStaffLogin } from '../pairing/pairing';
+import type { createPairing } from '../pairing/pairing';
+import type { StaffLogin } from '../pairing/staffLogin';
 import { PAIR_SCRIPT, renderPairPage } from '../pairing/pairPage';
 import { signedByDevice, type Authenticate } from './deviceSignature';
 import { parseBody, sendError, servePage } from './http';
@@ -11,14 +12,16 @@ export function registerPairingRoutes(
   deps: {
     authenticate: Authenticate;
     pairing: ReturnType<typeof createPairing>;
-    staffLogin: ReturnType<typeof createStaffLogin>;
+    staffLogin: StaffLogin;
     /** The intake's address as staff phones reach it, for the pairing QR (configured, or the address it listens on). */
     publicUrl: () => string;
     now: () => number;
     log: (message: string) => void;
+    /** Attempts to confirm a pairing code per minute and address. */
+    pairPerMinute: number;
   },
 ): void {
-  const { authenticate, pairing, staffLogin, publicUrl, now, log } = deps;
+  const { authenticate, pairing, staffLogin, publicUrl, now, log, pairPerMinute } = deps;
 
   app.post('/v1/devices/:deviceId/pairing-codes', async (request, reply) => {
     const { deviceId } = request.params as { deviceId: string };
@@ -35,19 +38,28 @@ export function registerPairingRoutes(
     return { ...status, serverTimeMs: now() };
   });
 
-  app.post('/v1/pairings', async (request, reply) => {
+  // Unauthenticated and guessable: limited per address (in the database) before anything else.
+  app.post('/v1/pairings', { config: { rateLimit: { max: pairPerMinute, timeWindow: 60_000 } } }, async (request, reply) => {
     const confirm = parseBody(PairingConfirmRequestSchema, request, reply, 'invalid_pairing', 'the pairing request');
     if (!confirm) return reply;
-    const login = staffLogin(confirm.loginName, confirm.password);
+    const address = request.ip;
+    const login = await staffLogin.attempt(confirm.loginName, confirm.password, address);
     if (!login.ok) {
       if (login.locked) {
         reply.header('Retry-After', String(Math.ceil(login.retryAfterMs / 1000)));
-        return sendError(reply, 429, 'login_locked', 'too many wrong passwords for this login; wait and try again');
+        return sendError(reply, 429, 'login_locked', 'too many failed attempts for this login from here; wait and try again');
       }
+      // Counted on the code the device shows: a few wrong passwords burn it.
+      await pairing.failedAttempt(confirm.code);
       return sendError(reply, 401, 'wrong_login', 'the login name or password is wrong');
     }
     const result = await pairing.confirm(confirm.code, login.staff);
-    if (!result.ok) return sendError(reply, result.status, result.code, result.message);
+    if (!result.ok) {
+      // A right password with a wrong code counts too: one login cannot walk the codes.
+      await staffLogin.missedCode(confirm.loginName, address);
+      return sendError(reply, result.status, result.code, result.message);
+    }
+    await staffLogin.succeeded(confirm.loginName, address);
     log(`intake: device ${result.deviceId} paired with staff ${login.staff.loginName}`);
     return { deviceId: result.deviceId, staff: login.staff, pairedAtMs: result.pairedAtMs };
   });

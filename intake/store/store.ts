@@ -165,6 +165,11 @@ export interface PairingStore {
   newest(code: string): Promise<PairingCodeRow | undefined>;
   /** Confirms an unconfirmed code; false when it was confirmed already. */
   confirm(deviceId: string, code: string, at: number, staffLogin: string, staffJson: string): Promise<boolean>;
+  /**
+   * Counts a wrong password tried against a code; at `burnAfter` the code is replaced (the device
+   * asks for a new one). True when this attempt burned it.
+   */
+  addFailure(deviceId: string, code: string, at: number, burnAfter: number): Promise<boolean>;
   /** Confirmed pairings of a device, newest first. */
   history(deviceId: string, limit: number): Promise<Array<{ staff: string; confirmedAt: number }>>;
 }
@@ -251,6 +256,18 @@ export interface RequestStore {
   redeemFeedTicket(ticketHash: string, deviceId: string, at: number): Promise<boolean>;
 }
 
+/** Abuse limits that must hold across restarts and intake nodes: failure counts with locks, and request counters. */
+export interface ThrottleStore {
+  failuresOf(key: string): Promise<{ failures: number; lockedUntil: number; lastAt: number } | undefined>;
+  /** Counts a failure for the key and returns how many there are now (failures before `forgetBefore` are forgotten first). */
+  addFailure(key: string, at: number, forgetBefore: number): Promise<number>;
+  /** Locks the key until `until` (a later lock already set stands). */
+  lock(key: string, until: number): Promise<void>;
+  clearFailures(key: string): Promise<void>;
+  /** One more request for the key in its fixed window of `windowMs`: the count so far and when the window ends. */
+  hit(key: string, at: number, windowMs: number): Promise<{ count: number; resetAt: number }>;
+}
+
 export interface SealingKeyStore {
   get(): Promise<{ publicKey: string; secretKey: string } | undefined>;
   /** Stores the key pair unless one is stored; returns the pair that is stored now. */
@@ -268,6 +285,7 @@ export interface IntakeData {
   dashboard: DashboardStore;
   sealingKeys: SealingKeyStore;
   requests: RequestStore;
+  throttles: ThrottleStore;
 }
 
 export interface IntakeStore extends IntakeData {

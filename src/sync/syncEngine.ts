@@ -72,6 +72,8 @@ export function createSyncEngine(deps: SyncEngineDeps) {
   let status: SyncStatus = INITIAL_SYNC_STATUS;
   // A batch the intake refused as too large stays smaller for the engine's life, not one pass.
   let batchSize = deps.batchSize;
+  /** The last write of an offset a signed request learnt (noteClockOffset), so writes land in order. */
+  let offsetWritten: Promise<void> = Promise.resolve();
 
   function publish(patch: Partial<SyncStatus>): void {
     status = { ...status, ...patch };
@@ -134,6 +136,8 @@ export function createSyncEngine(deps: SyncEngineDeps) {
             return fail('the intake answered for none of the batch');
           }
           const clockOffsetMs = offsetFrom(result.response.serverTimeMs, result.sentAtMs, result.receivedAtMs);
+          // After any offset a signed request learnt meanwhile, so the newest measure is the one kept.
+          await offsetWritten;
           await deps.db.meta
             .bulkPut([
               { key: CLOCK_OFFSET_KEY, value: clockOffsetMs },
@@ -227,9 +231,13 @@ export function createSyncEngine(deps: SyncEngineDeps) {
      * The intake's clock as a signed request learnt it (a stale refusal answers the intake's time):
      * kept where the uploads' measures are, and what signed requests are stamped by from now on.
      */
-    async noteClockOffset(clockOffsetMs: number): Promise<void> {
+    noteClockOffset(clockOffsetMs: number): Promise<void> {
       publish({ clockOffsetMs });
-      await deps.db.meta.put({ key: CLOCK_OFFSET_KEY, value: clockOffsetMs }).catch(() => undefined);
+      offsetWritten = offsetWritten.then(() => deps.db.meta.put({ key: CLOCK_OFFSET_KEY, value: clockOffsetMs })).then(
+        () => undefined,
+        () => undefined,
+      );
+      return offsetWritten;
     },
     /** Manual retry or coming back online: forget the backoff and go now. */
     retryNow(): Promise<void> {

@@ -32,6 +32,10 @@ export function sqlitePairing(db: SqliteDb): PairingStore {
   const history = db.prepare<[string, number], { staff: string; confirmed_at: number }>(
     'SELECT staff, confirmed_at FROM pairing_codes WHERE device_id = ? AND confirmed_at IS NOT NULL ORDER BY confirmed_at DESC LIMIT ?',
   );
+  const addFailure = db.prepare<[string, string], { failures: number }>(
+    'UPDATE pairing_codes SET failures = failures + 1 WHERE device_id = ? AND code = ? AND confirmed_at IS NULL AND replaced_at IS NULL RETURNING failures',
+  );
+  const burn = db.prepare('UPDATE pairing_codes SET replaced_at = ? WHERE device_id = ? AND code = ? AND replaced_at IS NULL');
   const confirm = db.prepare('UPDATE pairing_codes SET confirmed_at = ?, staff_login = ?, staff = ? WHERE device_id = ? AND code = ? AND confirmed_at IS NULL');
   return {
     async replaceUnconfirmed(deviceId, at) {
@@ -53,6 +57,11 @@ export function sqlitePairing(db: SqliteDb): PairingStore {
     },
     async confirm(deviceId, code, at, staffLogin, staffJson) {
       return confirm.run(at, staffLogin, staffJson, deviceId, code).changes === 1;
+    },
+    async addFailure(deviceId, code, at, burnAfter) {
+      const row = addFailure.get(deviceId, code);
+      if (!row || row.failures < burnAfter) return false;
+      return burn.run(at, deviceId, code).changes === 1;
     },
     async history(deviceId, limit) {
       return history.all(deviceId, limit).map((r) => ({ staff: r.staff, confirmedAt: r.confirmed_at }));

@@ -10,6 +10,7 @@ import { sqliteOutcomes } from './outcomes';
 import { sqlitePairing } from './pairing';
 import { sqliteRequests } from './requests';
 import { sqliteSealingKeys } from './sealingKeys';
+import { sqliteThrottles } from './throttles';
 import type { SqliteDb } from './sqliteDb';
 
 /** Opens (creating and migrating as needed) the intake's SQLite file, durable at every commit. */
@@ -46,6 +47,7 @@ export function openSqliteStore(file: string): SqliteStore {
     dashboard: sqliteDashboard(db),
     sealingKeys: sqliteSealingKeys(db),
     requests: sqliteRequests(db),
+    throttles: sqliteThrottles(db),
   };
 
   let queue: Promise<unknown> = Promise.resolve();
