@@ -1,5 +1,4 @@
-import { lazy, Suspense, useEffect, useRef, useState } from 'react';
-import type { OutcomeKind } from '../contract/outcome';
+import { lazy, Suspense, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LEVELS, type Level } from '../contract/ratingCodes';
 import { useAdminStore } from './admin/adminStore';
@@ -100,13 +99,6 @@ export function App({ db }: { db: EvaluatorDb }) {
     document.documentElement.classList.toggle('elderly', elderly);
   });
 
-  // How the invitation ended, for the thanks screen: the outcome of the last record written
-  // (a details screen left with nothing chosen ends on its press, a rating).
-  // TODO(issue 17): read it from the thanks screen state once the machine carries it.
-  const [lastOutcome, setLastOutcome] = useState<OutcomeKind>('rated');
-  const writing = screen.name === 'saving' || screen.name === 'saveFailed' ? screen.ending.outcome : null;
-  if (writing !== null && writing !== lastOutcome) setLastOutcome(writing);
-
   // While the outcome is being written the screen the citizen acted on stays as it was: no
   // re-layout competes with the write on the main thread, and the thanks screen follows at once.
   const shown = screen.name === 'saving' ? (screen.behind ?? screen) : screen;
@@ -132,6 +124,6 @@ export function App({ db }: { db: EvaluatorDb }) {
     case 'saveFailed':
       return <SaveFailedScreen error={shown.error} />;
     case 'thanks':
-      return <ThanksScreen rated={lastOutcome === 'rated'} />;
+      return <ThanksScreen rated={shown.outcome === 'rated'} />;
   }
 }

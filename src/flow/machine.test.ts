@@ -249,6 +249,12 @@ describe('saving, thanks and queue', () => {
     expect(other.screen.name).toBe('saving');
     const { state } = transition(saving(), { type: 'SAVED', invitationId: inv.id, now: T0 + 200 }, P);
     expect(screenAs(state, 'thanks').deadlineMs).toBe(T0 + 200 + P.thanksSec * 1000);
+    // The thanks screen knows how the invitation ended: a rating, or not (declined, a timeout).
+    expect(screenAs(state, 'thanks').outcome).toBe('rated');
+    const declined = run(ratingState(), { type: 'DECLINE', now: T0 + 5 }, { type: 'SAVED', invitationId: inv.id, now: T0 + 6 }).state;
+    expect(screenAs(declined, 'thanks').outcome).toBe('declined');
+    const timedOut = run(ratingState(), { type: 'TICK', now: T0 + P.inviteTimeoutSec * 1000 }, { type: 'SAVED', invitationId: inv.id, now: T0 + P.inviteTimeoutSec * 1000 + 1 }).state;
+    expect(screenAs(timedOut, 'thanks').outcome).toBe('unrated');
   });
 
   it('counts a press burst once: extra presses are noted, never recorded', () => {

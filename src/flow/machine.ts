@@ -88,7 +88,14 @@ export type Screen =
       behind?: RatingScreenState | DetailsScreenState | ConfirmScreenState;
     }
   | { name: 'saveFailed'; current: PendingInvitation; shownAtMs: number; ending: Ending; after: AfterSaving; error: string; retryAtMs: number; extraPresses: number }
-  | { name: 'thanks'; deadlineMs: number; invitationId: string; extraPresses: number };
+  | {
+      name: 'thanks';
+      deadlineMs: number;
+      invitationId: string;
+      extraPresses: number;
+      /** How the invitation ended, for the words the citizen is thanked with (a press and its details: rated). */
+      outcome: OutcomeKind;
+    };
 
 export type RatingScreenState = Extract<Screen, { name: 'rating' }>;
 export type DetailsScreenState = Extract<Screen, { name: 'details' }>;
@@ -231,7 +238,7 @@ export function transition(state: FlowState, event: FlowEvent, policies: Policie
           return save(state, screen, amendment(screen, 'withdrawal'), { name: 'rating' });
         case 'TICK':
           // Walking away leaves the recorded press standing, unconfirmed: nothing more to write.
-          return event.now < screen.deadlineMs ? same : thanks(state, screen.current.invitation.id, 0, event.now, policies);
+          return event.now < screen.deadlineMs ? same : thanks(state, screen.current.invitation.id, 0, 'rated', event.now, policies);
         default:
           // Further presses (a mashed button) neither confirm nor undo.
           return same;
@@ -277,7 +284,7 @@ export function transition(state: FlowState, event: FlowEvent, policies: Policie
           // here too, and invents nothing when they chose nothing.
           const ending = detailsEnding(screen, normalisePhone(draft.phone));
           const chose = ending.tags.length > 0 || ending.comment !== undefined || ending.callback.requested;
-          return chose ? save(state, screen, ending, { name: 'thanks' }) : thanks(state, screen.current.invitation.id, 0, event.now, policies);
+          return chose ? save(state, screen, ending, { name: 'thanks' }) : thanks(state, screen.current.invitation.id, 0, 'rated', event.now, policies);
         }
         default:
           return same;
@@ -387,7 +394,7 @@ function afterSaving(state: FlowState, saved: Extract<Screen, { name: 'saving' }
   const to = (screen: Screen): Transition => ({ state: { ...state, screen }, effects: [] });
   switch (after.name) {
     case 'thanks':
-      return thanks(state, current.invitation.id, extraPresses, now, policies);
+      return thanks(state, current.invitation.id, extraPresses, saved.ending.outcome, now, policies);
     case 'rating':
       return to({ name: 'rating', current, shownAtMs, deadlineMs: now + policies.inviteTimeoutSec * 1000 });
     case 'confirm':
@@ -407,8 +414,8 @@ function afterSaving(state: FlowState, saved: Extract<Screen, { name: 'saving' }
   }
 }
 
-function thanks(state: FlowState, invitationId: string, extraPresses: number, now: number, policies: Policies): Transition {
-  return { state: { ...state, screen: { name: 'thanks', invitationId, extraPresses, deadlineMs: now + policies.thanksSec * 1000 } }, effects: [] };
+function thanks(state: FlowState, invitationId: string, extraPresses: number, outcome: OutcomeKind, now: number, policies: Policies): Transition {
+  return { state: { ...state, screen: { name: 'thanks', invitationId, extraPresses, outcome, deadlineMs: now + policies.thanksSec * 1000 } }, effects: [] };
 }
 
 function save(state: FlowState, behind: RatingScreenState | DetailsScreenState | ConfirmScreenState, ending: Ending, after: AfterSaving): Transition {
