@@ -11,7 +11,8 @@ import { createTabletPinGate, storeTabletPinHash } from './tabletPinGate';
  */
 const PIN_2468_HASH = 'scrypt$16384$yAeoV+zG/hdodWf1jPC4tg==$izt4X04w+398TdJBGuD8zeIaC9Lpim9QVa82dokPd+A=';
 
-describe('admin PIN on a host-less tablet', () => {
+// Each check is a real scrypt (N = 16384) in JavaScript: on 2 busy cores a test takes seconds.
+describe('admin PIN on a host-less tablet', { timeout: 30_000 }, () => {
   it('accepts the PIN whose hash npm run pin-hash wrote, refuses others, and locks as the host does', async () => {
     const db = openEvaluatorDb(`pin-${crypto.randomUUID()}`);
     let clock = 1_000_000;
