@@ -73,7 +73,9 @@ async function launchRig(policies: Partial<HallConfig['policies']>): Promise<Hos
 
 const recordsOf = async (page: Page, invitationId: string) => (await readOutbox(page)).filter((o) => o.invitationId === invitationId).sort((a, b) => a.seq - b.seq);
 
-test.use({ trace: 'off' }); // tracing would reach into the browser the test kills
+// Tracing would reach into the browser the test kills; an action that cannot happen fails on its own
+// instead of using up the test's time.
+test.use({ trace: 'off', actionTimeout: 15_000 });
 
 test('power cut at each moment of a rating: after restart the intake holds exactly what the citizen had chosen, once', async () => {
   test.setTimeout(180_000);
@@ -87,6 +89,8 @@ test('power cut at each moment of a rating: after restart the intake holds exact
   const start = async () => {
     browser.current = await launchKillableChromium(profile);
     page = await browser.current.browser.contexts()[0]!.newPage();
+    // The size the other specs use (playwright.config.ts); this browser's own default window is smaller.
+    await page.setViewportSize({ width: 1280, height: 800 });
     await page.goto(rig.host.appUrl);
   };
   /** Notes what the device holds, then pulls the plug. */
