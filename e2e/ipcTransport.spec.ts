@@ -3,6 +3,7 @@ import type { Page } from '@playwright/test';
 import { attachIpcBridge } from '../electron/ipcTransport';
 import { createPreloadApi } from '../electron/preloadApi';
 import { expect, readOutbox, test, type HostFixture } from './fixtures';
+import { RATING_INPUT_GUARD_MS } from '../src/flow/machine';
 
 /**
  * The Electron transport in real Chromium without Electron: the page gets the same
@@ -54,15 +55,20 @@ test('the rating loop runs over the Electron IPC transport as it does over the W
 
   const live = await evaluator.sendCaseEvent('P-IPC-LIVE');
   await expect(page.locator(`[data-invitation="${live}"]`)).toBeVisible({ timeout: 15_000 });
+  // It follows a thanks screen: presses in its first moments are ignored (meant for the previous citizen).
+  await page.waitForTimeout(RATING_INPUT_GUARD_MS + 200);
   await page.getByRole('button', { name: /非常不满意/ }).click();
   await expect(page.locator('fieldset.details-fields')).toBeEnabled();
   await page.getByRole('button', { name: '多头跑窗口和部门' }).click();
   await page.getByRole('button', { name: '提交评价' }).click();
   await expect(page.locator('[data-screen="thanks"]')).toBeVisible();
 
+  // A press is a record: the 差评's press, then its details amending it.
   const outcomes = (await readOutbox(page)).sort((a, b) => a.seq - b.seq);
-  expect(outcomes.map((o) => [o.case.projectNo, o.level, o.tags])).toEqual([
-    ['P-IPC-EARLY', 4, []],
-    ['P-IPC-LIVE', 1, ['113']],
+  expect(outcomes.map((o) => [o.case.projectNo, o.level, o.tags, o.amends?.kind ?? null])).toEqual([
+    ['P-IPC-EARLY', 4, [], null],
+    ['P-IPC-LIVE', 1, [], null],
+    ['P-IPC-LIVE', 1, ['113'], 'details'],
   ]);
+  expect(outcomes[2]?.amends?.outcomeId).toBe(outcomes[1]?.id);
 });
