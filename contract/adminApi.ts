@@ -32,3 +32,29 @@ export const TrustRestoreResponseSchema = z
     stillUntrusted: z.number().int().nonnegative(),
   })
   .strict();
+
+/** Query strings of the admin routes. Strict: an unknown or repeated parameter is a 400. */
+const DeviceIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+/** A cursor an earlier page gave as `next`. */
+export const CursorSchema = z.string().regex(/^[A-Za-z0-9_-]{1,400}$/, 'expected the next value of an earlier page');
+/** The most items one page of an admin list holds. */
+export const ADMIN_PAGE_MAX = 1000;
+const limit = (fallback: number, max = ADMIN_PAGE_MAX) => z.coerce.number().int().min(1).max(max).default(fallback);
+
+/** ?deviceId= of the admin routes that read one device. */
+export const AdminDeviceQuerySchema = z.object({ deviceId: DeviceIdSchema }).strict();
+/** A device's list, a page at a time: ?deviceId=&limit=&after=. */
+export const AdminDeviceListQuerySchema = z.object({ deviceId: DeviceIdSchema, limit: limit(200), after: CursorSchema.optional() }).strict();
+/** GET /v1/admin/followups?status=open|all&limit=&after=. */
+export const FollowupListQuerySchema = z.object({ status: z.enum(['open', 'all']).default('open'), limit: limit(200), after: CursorSchema.optional() }).strict();
+
+const instant = z.string().max(40).refine((text) => !Number.isNaN(Date.parse(text)), 'expected an ISO date or date-time');
+/** Records per export page. */
+export const EXPORT_PAGE_MAX = 5_000;
+/** GET /v1/export?profile=&from=&to=&after=&limit=. */
+export const ExportQuerySchema = z
+  .object({ profile: z.string().min(1).max(32), from: instant.optional(), to: instant.optional(), after: CursorSchema.optional(), limit: limit(EXPORT_PAGE_MAX, EXPORT_PAGE_MAX) })
+  .strict();
+
+/** GET /v1/devices/{deviceId}/invitations?ticket=: the feed opened with its single-use ticket. */
+export const FeedQuerySchema = z.object({ ticket: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'expected a feed ticket') }).strict();

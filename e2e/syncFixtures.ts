@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startIntake, type IntakeOptions, type RunningIntake } from '../intake/server';
+import { storedOutcomes } from '../intake/testing/adminPages';
 import { startFaultProxy, type FaultProxy } from '../scripts/faultProxy';
 import type { Page } from '@playwright/test';
 import { demoHall, expect, launchHost, type HostFixture } from './fixtures';
@@ -43,8 +44,7 @@ export async function launchSyncedEvaluator(intakeExtra: Partial<IntakeOptions> 
     intake,
     proxy,
     async intakeIds() {
-      const response = await fetch(`${intake.origin}/v1/admin/outcomes?deviceId=demo-pad-a01`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
-      return ((await response.json()) as { outcomes: Array<{ id: string }> }).outcomes.map((o) => o.id);
+      return (await storedOutcomes(intake.origin, ADMIN_TOKEN, 'demo-pad-a01')).map((o) => o.id);
     },
     async close() {
       // Each server gets its own bound, so a teardown that hangs names the one that did.

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openEvaluatorDb } from '../src/data/db';
 import { exportPublicKey, loadOrCreateDeviceKey, signRequest } from '../src/device/deviceKey';
+import { storedOutcomes } from '../intake/testing/adminPages';
 import { makeInvitation, testContext, recordOutcome } from '../src/testing/fixtures';
 import { createIntakeClient } from '../src/sync/intakeClient';
 import { createSyncEngine } from '../src/sync/syncEngine';
@@ -84,7 +85,7 @@ describe('intake killed with SIGKILL mid-drain', () => {
       }
       engine.stop();
       expect(await db.outbox.count()).toBe(0);
-      const stored = (await (await fetch(`${origin}/v1/admin/outcomes?deviceId=${testContext.device.id}`, { headers: { authorization: `Bearer ${KILL_ADMIN}` } })).json()) as { outcomes: Array<{ id: string; seq: number }> };
+      const stored = { outcomes: await storedOutcomes(origin, KILL_ADMIN, testContext.device.id) };
       expect(stored.outcomes).toHaveLength(total);
       expect(new Set(stored.outcomes.map((o) => o.id)).size).toBe(total);
       expect(stored.outcomes.map((o) => o.seq)).toEqual(Array.from({ length: total }, (_, i) => i + 1));

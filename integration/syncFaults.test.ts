@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIntake, type RunningIntake } from '../intake/server';
+import { storedOutcomes } from '../intake/testing/adminPages';
 import { randomFaultPlan, startFaultProxy, type FaultProxy } from '../scripts/faultProxy';
 import { openEvaluatorDb, type EvaluatorDb, type OutboxRow } from '../src/data/db';
 import { exportPublicKey, loadOrCreateDeviceKey, signRequest } from '../src/device/deviceKey';
@@ -53,12 +54,7 @@ afterAll(async () => {
 });
 
 async function intakeIds(deviceId: string): Promise<string[]> {
-  const response = await fetch(`${intake.origin}/v1/admin/outcomes?deviceId=${encodeURIComponent(deviceId)}`, {
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-  });
-  expect(response.status).toBe(200);
-  const body = (await response.json()) as { outcomes: Array<{ id: string }> };
-  return body.outcomes.map((o) => o.id);
+  return (await storedOutcomes(intake.origin, ADMIN_TOKEN, deviceId)).map((o) => o.id);
 }
 
 const ending = (random: () => number) => {

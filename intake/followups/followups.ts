@@ -84,8 +84,11 @@ export function createFollowups(store: IntakeStore, workingDays: WorkingDays, no
         return 'updated';
       });
     },
-    async list(openOnly: boolean, sealing: SealingKeys | null, limit = 500) {
-      return (await store.followups.list(openOnly, limit)).map((row) => view(row, sealing));
+    /** A page of follow-ups (open by due time, or all newest first) after the key an earlier page ended with, and the key of its last. */
+    async list(openOnly: boolean, sealing: SealingKeys | null, limit = 200, after?: { at: number; outcomeId: string }) {
+      const rows = await store.followups.list(openOnly, limit, after);
+      const last = rows[rows.length - 1];
+      return { followups: rows.map((row) => view(row, sealing)), last: last ? { at: openOnly ? last.dueAt : last.openedAt, outcomeId: last.outcomeId } : null };
     },
   };
 }

@@ -10,6 +10,8 @@ const FLAGGING: ReadonlySet<IntegrityEventKind> = new Set(['fork', 'chain_break'
 
 /** Untrusted records listed in a report, at most. */
 const REPORT_UNTRUSTED_MAX = 100;
+/** Runs of missing seqs listed in a report, at most (gapsTruncated says when there are more). */
+const REPORT_GAPS_MAX = 1000;
 
 export interface ChainReport {
   deviceId: string;
@@ -18,8 +20,13 @@ export interface ChainReport {
   untrusted: { count: number; outcomes: Array<{ id: string; seq: number }> };
   stored: number;
   maxSeq: number;
+  /** The first runs of missing seqs. */
   gaps: SeqGap[];
-  events: IntegrityEvent[];
+  gapsTruncated: boolean;
+  /** A page of the events in the order recorded. */
+  events: Array<IntegrityEvent & { id: number }>;
+  /** The last event's id when more follow (the next page starts after it), else null. */
+  nextEventId: number | null;
 }
 
 /**
@@ -71,17 +78,29 @@ export function createChainAudit(data: Pick<IntakeData, 'outcomes' | 'integrity'
     },
 
     /** What the intake knows of one device's chain: the seqs still missing and every event. */
-    async report(deviceId: string): Promise<ChainReport> {
+    async report(deviceId: string, page: { limit: number; afterEventId: number } = { limit: 200, afterEventId: 0 }): Promise<ChainReport> {
       const [flagged, untrustedCount, untrusted, stored, maxSeq, gaps, events] = await Promise.all([
         data.devices.flagOf(deviceId),
         data.outcomes.countUntrusted(deviceId),
         data.outcomes.untrusted(deviceId, REPORT_UNTRUSTED_MAX),
         data.outcomes.count(deviceId),
         data.outcomes.maxSeq(deviceId),
-        data.outcomes.gaps(deviceId),
-        data.integrity.events(deviceId),
+        data.outcomes.gaps(deviceId, REPORT_GAPS_MAX + 1),
+        // One beyond the page says whether another follows.
+        data.integrity.events(deviceId, page.afterEventId, page.limit + 1),
       ]);
-      return { deviceId, flagged, untrusted: { count: untrustedCount, outcomes: untrusted.map(({ id, seq }) => ({ id, seq })) }, stored, maxSeq, gaps, events };
+      const shown = events.slice(0, page.limit);
+      return {
+        deviceId,
+        flagged,
+        untrusted: { count: untrustedCount, outcomes: untrusted.map(({ id, seq }) => ({ id, seq })) },
+        stored,
+        maxSeq,
+        gaps: gaps.slice(0, REPORT_GAPS_MAX),
+        gapsTruncated: gaps.length > REPORT_GAPS_MAX,
+        events: shown,
+        nextEventId: events.length > page.limit ? (shown[shown.length - 1]?.id ?? null) : null,
+      };
     },
   };
 }

@@ -26,7 +26,13 @@ export interface RecheckReport {
    * before the oldest key the intake kept (a rotation before key history was recorded).
    */
   unverifiable: Array<{ outcomeId: string; seq: number }>;
+  /** How many of each there are: the lists above hold the first RECHECK_LIST_MAX. */
+  failureCount: number;
+  unverifiableCount: number;
 }
+
+/** Failures and unverifiable outcomes listed in a re-check's answer, at most (their counts are complete). */
+export const RECHECK_LIST_MAX = 1000;
 
 type StoredRow = StoredOutcomeRow;
 
@@ -117,7 +123,16 @@ export function createStoredRecheck(data: Pick<IntakeData, 'devices' | 'outcomes
       // A broken link is a failure whether or not its signature could be checked.
       const failed = new Set(failures.map((f) => f.outcomeId));
       const unchecked = unverifiable.filter((u) => !failed.has(u.outcomeId));
-      return { deviceId, checked, verified: checked - failures.length - unchecked.length, keys, failures, unverifiable: unchecked };
+      return {
+        deviceId,
+        checked,
+        verified: checked - failures.length - unchecked.length,
+        keys,
+        failures: failures.slice(0, RECHECK_LIST_MAX),
+        unverifiable: unchecked.slice(0, RECHECK_LIST_MAX),
+        failureCount: failures.length,
+        unverifiableCount: unchecked.length,
+      };
     },
   };
 }

@@ -66,7 +66,7 @@ describe('staff pairing at the intake', () => {
     expect([again.statusCode, again.json().error.code]).toEqual([409, 'code_used']);
 
     const history = await intake.app.inject({ method: 'GET', url: '/v1/admin/pairings?deviceId=dev-1', headers: { authorization: `Bearer ${ADMIN}` } });
-    expect(history.json()).toEqual({ pairings: [{ staff: { loginName: 'zhangsan', name: '张三', staffNo: 'A0123' }, pairedAtMs: clock }] });
+    expect(history.json()).toEqual({ pairings: [{ staff: { loginName: 'zhangsan', name: '张三', staffNo: 'A0123' }, pairedAtMs: clock }], next: null });
     expect((await intake.app.inject({ method: 'GET', url: '/v1/admin/pairings?deviceId=dev-1' })).statusCode).toBe(401);
   });
 

@@ -55,9 +55,13 @@ export function createPairing(store: IntakeStore, now: () => number = Date.now, 
       if (!row || row.confirmedAt !== null || row.replacedAt !== null || row.expiresAt <= at) return;
       await store.pairing.addFailure(row.deviceId, code, at, CODE_BURN_AFTER);
     },
-    /** Who paired with a device and when, newest first (photos left out). */
-    async history(deviceId: string, limit = 200): Promise<Array<{ staff: Staff; pairedAtMs: number }>> {
-      return (await store.pairing.history(deviceId, limit)).map((row) => ({ staff: staffIdentity(JSON.parse(row.staff) as StaffCard), pairedAtMs: row.confirmedAt }));
+    /** Who paired with a device and when, newest first (photos left out), a page before the (confirmedAt, position) given. */
+    async history(deviceId: string, limit = 200, before?: { confirmedAt: number; position: number }): Promise<Array<{ staff: Staff; pairedAtMs: number; position: number }>> {
+      return (await store.pairing.history(deviceId, limit, before)).map((row) => ({
+        staff: staffIdentity(JSON.parse(row.staff) as StaffCard),
+        pairedAtMs: row.confirmedAt,
+        position: row.position,
+      }));
     },
     async status(deviceId: string, code: string): Promise<PairingStatus | null> {
       const row: PairingCodeRow | undefined = await store.pairing.byDevice(deviceId, code);

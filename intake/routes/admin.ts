@@ -1,12 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { TrustRestoreRequestSchema } from '../../contract/adminApi';
+import type { z } from 'zod';
+import { AdminDeviceListQuerySchema, AdminDeviceQuerySchema, TrustRestoreRequestSchema } from '../../contract/adminApi';
 import { ADMIN_SCRIPT, renderAdminPage } from '../admin/adminPage';
 import type { Readmission } from '../ingest/readmission';
 import type { ChainAudit } from '../integrity/chainAudit';
 import type { StoredRecheck } from '../integrity/storedRecheck';
 import type { createPairing } from '../pairing/pairing';
 import type { IntakeStore } from '../store/store';
-import { parseBody, sendError, servePage, type RequireAdmin } from './http';
+import { decodeCursor, encodeCursor } from './cursor';
+import { parseBody, parseQuery, sendError, servePage, type RequireAdmin } from './http';
 
 /** Admin routes per device (outcomes, pairings, integrity; clearing a flagged device) and the /admin page that reads them. */
 export function registerAdminRoutes(
@@ -15,20 +17,42 @@ export function registerAdminRoutes(
 ): void {
   const { store, requireAdmin, pairing, chain, storedRecheck, readmit } = deps;
 
-  /** An admin route that reads one device, named by `?deviceId=`. */
-  const perDevice = (path: string, read: (deviceId: string) => Promise<unknown>) =>
+  /** An admin route that reads one device, named by `?deviceId=` (the query checked by `schema`). */
+  const perDevice = <S extends z.ZodType>(path: string, schema: S, read: (query: z.output<S>, reply: FastifyReply) => Promise<unknown>) =>
     app.get(path, async (request: FastifyRequest, reply: FastifyReply) => {
       if (!requireAdmin(request, reply)) return reply;
-      const { deviceId } = request.query as { deviceId?: string };
-      if (!deviceId) return sendError(reply, 400, 'missing_device', 'deviceId is required');
-      return read(deviceId);
+      const query: z.output<S> | null = parseQuery(schema, request, reply);
+      if (query === null) return reply;
+      return read(query, reply);
     });
+  const badCursor = (reply: FastifyReply) => sendError(reply, 400, 'bad_cursor', 'after must be the next value of an earlier page');
 
-  perDevice('/v1/admin/outcomes', async (deviceId) => ({ outcomes: await store.outcomes.list(deviceId) }));
-  perDevice('/v1/admin/outcomes/count', async (deviceId) => ({ count: await store.outcomes.count(deviceId) }));
-  perDevice('/v1/admin/pairings', async (deviceId) => ({ pairings: await pairing.history(deviceId) }));
-  perDevice('/v1/admin/integrity', (deviceId) => chain.report(deviceId));
-  perDevice('/v1/admin/integrity/recheck', (deviceId) => storedRecheck.recheck(deviceId));
+  // Pages in chain order; `next` continues after the last record.
+  perDevice('/v1/admin/outcomes', AdminDeviceListQuerySchema, async ({ deviceId, limit, after }, reply) => {
+    const from = after === undefined ? [-1, -1] : decodeCursor(after, ['n', 'n']);
+    if (!from) return badCursor(reply);
+    const rows = await store.outcomes.list(deviceId, { seq: from[0] as number, position: from[1] as number }, limit + 1);
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return { outcomes: page.map(({ position: _position, ...row }) => row), next: rows.length > limit && last ? encodeCursor([last.seq, last.position]) : null };
+  });
+  perDevice('/v1/admin/outcomes/count', AdminDeviceQuerySchema, async ({ deviceId }) => ({ count: await store.outcomes.count(deviceId) }));
+  perDevice('/v1/admin/pairings', AdminDeviceListQuerySchema, async ({ deviceId, limit, after }, reply) => {
+    const before = after === undefined ? undefined : decodeCursor(after, ['n', 'n']);
+    if (before === null) return badCursor(reply);
+    const rows = await pairing.history(deviceId, limit + 1, before ? { confirmedAt: before[0] as number, position: before[1] as number } : undefined);
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return { pairings: page.map(({ position: _position, ...row }) => row), next: rows.length > limit && last ? encodeCursor([last.pairedAtMs, last.position]) : null };
+  });
+  // The report with a page of its events; `next` continues after the last event.
+  perDevice('/v1/admin/integrity', AdminDeviceListQuerySchema, async ({ deviceId, limit, after }, reply) => {
+    const from = after === undefined ? [0] : decodeCursor(after, ['n']);
+    if (!from) return badCursor(reply);
+    const { nextEventId, ...report } = await chain.report(deviceId, { limit, afterEventId: from[0] as number });
+    return { ...report, next: nextEventId === null ? null : encodeCursor([nextEventId]) };
+  });
+  perDevice('/v1/admin/integrity/recheck', AdminDeviceQuerySchema, ({ deviceId }) => storedRecheck.recheck(deviceId));
 
   // A person clears a flagged device: its untrusted records count from now on (recorded, with who and why).
   app.post('/v1/admin/devices/:deviceId/trust', async (request, reply) => {

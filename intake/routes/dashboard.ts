@@ -5,7 +5,7 @@ import { createDashboardQueries } from '../dashboard/aggregateQueries';
 import { aggregatesToCsv } from '../dashboard/csvExport';
 import type { DashboardStore } from '../store/store';
 import { bearerOf, sameSecret } from '../security/secrets';
-import { issuesOf, sendError } from './http';
+import { parseQuery as parseQueryWith, sendError } from './http';
 
 export interface DashboardRouteOptions {
   dashboard: DashboardStore;
@@ -42,12 +42,8 @@ export function registerDashboardRoutes(app: FastifyInstance, options: Dashboard
     return false;
   };
 
-  const parseQuery = <T extends z.ZodType>(schema: T, request: FastifyRequest, reply: FastifyReply): z.infer<T> | null => {
-    const parsed = schema.safeParse({ ...(request.query as object), ...(request.params as object) });
-    if (parsed.success) return parsed.data;
-    void sendError(reply, 400, 'invalid_query', 'the query does not match the schema', issuesOf(parsed.error));
-    return null;
-  };
+  // The hall of the public display comes from the path, merged into the parsed query.
+  const parseQuery = <T extends z.ZodType>(schema: T, request: FastifyRequest, reply: FastifyReply) => parseQueryWith(schema, request, reply, true);
 
   app.get('/v1/dashboard/aggregates', async (request, reply) => {
     const query = parseQuery(DashboardQuerySchema, request, reply);

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { ServerResponse } from 'node:http';
+import { FeedQuerySchema } from '../../contract/adminApi';
 import { FEED_TICKET_TTL_MS, IntakeCaseEventSchema } from '../../contract/intakeApi';
 import type { Invitation } from '../../contract/invitation';
 import type { createInvitationFeed } from '../feed/invitationFeed';
@@ -8,7 +9,7 @@ import type { ChainAudit } from '../integrity/chainAudit';
 import type { DeviceStore, RequestStore } from '../store/store';
 import { bearerMatches } from '../security/secrets';
 import { signedByDevice, type Authenticate } from './deviceSignature';
-import { parseBody, sendError } from './http';
+import { parseBody, parseQuery, sendError } from './http';
 
 const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -75,8 +76,9 @@ export function registerFeedRoutes(
 
   app.get('/v1/devices/:deviceId/invitations', async (request, reply) => {
     const { deviceId } = request.params as { deviceId: string };
-    const { ticket } = request.query as { ticket?: unknown };
-    if (typeof ticket !== 'string' || !(await requests.redeemFeedTicket(sha256Hex(ticket), deviceId, now()))) {
+    const query = parseQuery(FeedQuerySchema, request, reply);
+    if (!query) return reply;
+    if (!(await requests.redeemFeedTicket(sha256Hex(query.ticket), deviceId, now()))) {
       return sendError(reply, 401, 'bad_ticket', 'open the feed with a fresh ticket from POST /v1/devices/{deviceId}/feed-tickets');
     }
     // Listen before reading what is pending, so an invitation posted in between is not missed.

@@ -29,6 +29,18 @@ export function parseBody<T extends z.ZodType>(schema: T, request: FastifyReques
   return null;
 }
 
+/**
+ * Parses the query string (with the route's path parameters, when given) by `schema`, or
+ * answers 400 invalid_query with every problem and returns null: a repeated parameter arrives
+ * as a list and fails a schema that wants one value.
+ */
+export function parseQuery<T extends z.ZodType>(schema: T, request: FastifyRequest, reply: FastifyReply, withParams = false): z.infer<T> | null {
+  const parsed = schema.safeParse({ ...(request.query as object), ...(withParams ? (request.params as object) : {}) });
+  if (parsed.success) return parsed.data;
+  void sendError(reply, 400, 'invalid_query', 'the query does not match the schema', issuesOf(parsed.error));
+  return null;
+}
+
 /** Whether the request carries the admin token; answers 401 itself when not. */
 export type RequireAdmin = (request: FastifyRequest, reply: FastifyReply) => boolean;
 

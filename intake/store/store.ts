@@ -97,8 +97,12 @@ export interface OutcomeStore {
   /** The highest seq stored for the device, 0 when none. */
   maxSeq(deviceId: string): Promise<number>;
   count(deviceId: string): Promise<number>;
-  /** Every stored record of the device in seq order, with what it is to the merged view. */
-  list(deviceId: string): Promise<Array<{ id: string; seq: number; merge: MergeState; amends: { outcomeId: string; kind: string } | null }>>;
+  /** The device's stored records in seq (then storage) order after a position, with what each is to the merged view. */
+  list(
+    deviceId: string,
+    after: { seq: number; position: number },
+    limit: number,
+  ): Promise<Array<{ id: string; seq: number; position: number; merge: MergeState; amends: { outcomeId: string; kind: string } | null }>>;
   /** Whether an outcome id is stored for this device. */
   isOfDevice(id: string, deviceId: string): Promise<boolean>;
   /** A stored record as the merge rules see it. */
@@ -117,8 +121,8 @@ export interface OutcomeStore {
   readmit(id: string, merge: MergeState): Promise<void>;
   /** Records a flag the device raised after the outcome was sent (the highest count stands). */
   addLateFlag(outcomeId: string, flag: string, count: number, receivedAt: number): Promise<void>;
-  /** Runs of seqs missing below the highest stored one. */
-  gaps(deviceId: string): Promise<SeqGap[]>;
+  /** Runs of seqs missing below the highest stored one, the first `limit` of them. */
+  gaps(deviceId: string, limit: number): Promise<SeqGap[]>;
   /**
    * Ratings in force (merge state `rating`) received in [from, to), after the cursor, in
    * (receivedAt, id) order, each with the body of its details in force, if any.
@@ -130,7 +134,8 @@ export interface OutcomeStore {
 
 export interface IntegrityStore {
   addEvent(deviceId: string, kind: IntegrityEventKind, seq: number | null, outcomeId: string | null, detail: string, at: number): Promise<void>;
-  events(deviceId: string): Promise<IntegrityEvent[]>;
+  /** The device's events in the order recorded, after the event numbered `afterId`. */
+  events(deviceId: string, afterId: number, limit: number): Promise<Array<IntegrityEvent & { id: number }>>;
 }
 
 export interface InvitationStore {
@@ -170,8 +175,8 @@ export interface PairingStore {
    * asks for a new one). True when this attempt burned it.
    */
   addFailure(deviceId: string, code: string, at: number, burnAfter: number): Promise<boolean>;
-  /** Confirmed pairings of a device, newest first. */
-  history(deviceId: string, limit: number): Promise<Array<{ staff: string; confirmedAt: number }>>;
+  /** Confirmed pairings of a device, newest first, before the (confirmedAt, position) given. */
+  history(deviceId: string, limit: number, before?: { confirmedAt: number; position: number }): Promise<Array<{ staff: string; confirmedAt: number; position: number }>>;
 }
 
 export type FollowupClass = 'immediate' | '5wd' | '15wd';
@@ -193,7 +198,11 @@ export interface FollowupStore {
   /** Opens a follow-up counted in ingest's own dashboard tally; false when the outcome has one. */
   openOnIngest(outcomeId: string, cls: FollowupClass, openedAt: number, dueAt: number): Promise<boolean>;
   find(outcomeId: string): Promise<FollowupRow | undefined>;
-  list(openOnly: boolean, limit: number): Promise<FollowupRow[]>;
+  /**
+   * Open follow-ups by due time (then outcome id), or all of them newest first (opened time,
+   * then outcome id), after the sort key of the last one an earlier page ended with.
+   */
+  list(openOnly: boolean, limit: number, after?: { at: number; outcomeId: string }): Promise<FollowupRow[]>;
   setClass(outcomeId: string, cls: FollowupClass, dueAt: number): Promise<void>;
   /** Removes a follow-up nobody has closed (its 差评 was withdrawn); false when there is none or it is closed. */
   removeUntouched(outcomeId: string): Promise<boolean>;

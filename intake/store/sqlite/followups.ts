@@ -30,8 +30,10 @@ export function sqliteFollowups(db: SqliteDb): FollowupStore {
       (SELECT d.body FROM outcomes d WHERE d.amends_id = f.outcome_id AND d.amends_kind = 'details' AND d.merge = 'amendment') AS details_body
     FROM followups f JOIN outcomes o ON o.id = f.outcome_id`;
   const find = db.prepare<[string], FollowupColumns>(`${select} WHERE f.outcome_id = ?`);
-  const listOpen = db.prepare<[number], FollowupColumns>(`${select} WHERE f.closed_at IS NULL ORDER BY f.due_at LIMIT ?`);
-  const listAll = db.prepare<[number], FollowupColumns>(`${select} ORDER BY f.opened_at DESC LIMIT ?`);
+  const listOpen = db.prepare<[number, string, number], FollowupColumns>(
+    `${select} WHERE f.closed_at IS NULL AND (f.due_at, f.outcome_id) > (?, ?) ORDER BY f.due_at, f.outcome_id LIMIT ?`,
+  );
+  const listAll = db.prepare<[number, string, number], FollowupColumns>(`${select} WHERE (f.opened_at, f.outcome_id) < (?, ?) ORDER BY f.opened_at DESC, f.outcome_id DESC LIMIT ?`);
   const removeUntouched = db.prepare('DELETE FROM followups WHERE outcome_id = ? AND closed_at IS NULL');
   const setClass = db.prepare('UPDATE followups SET class = ?, due_at = ? WHERE outcome_id = ?');
   const close = db.prepare('UPDATE followups SET closed_at = ?, note = ? WHERE outcome_id = ? AND closed_at IS NULL');
@@ -43,8 +45,10 @@ export function sqliteFollowups(db: SqliteDb): FollowupStore {
       const row = find.get(outcomeId);
       return row && toRow(row);
     },
-    async list(openOnly, limit) {
-      return (openOnly ? listOpen : listAll).all(limit).map(toRow);
+    async list(openOnly, limit, after) {
+      if (openOnly) return listOpen.all(after?.at ?? Number.MIN_SAFE_INTEGER, after?.outcomeId ?? '', limit).map(toRow);
+      // Newest first: starts above every key (outcome ids are UUIDs, all below '~').
+      return listAll.all(after?.at ?? Number.MAX_SAFE_INTEGER, after?.outcomeId ?? '~', limit).map(toRow);
     },
     async setClass(outcomeId, cls, dueAt) {
       setClass.run(cls, dueAt, outcomeId);

@@ -14,18 +14,18 @@ export function sqliteOutcomes(db: SqliteDb): OutcomeStore {
   );
   const maxSeq = db.prepare<[string], { m: number | null }>('SELECT MAX(seq) AS m FROM outcomes WHERE device_id = ?');
   const count = db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM outcomes WHERE device_id = ?');
-  const list = db.prepare<[string], { id: string; seq: number; merge: MergeState; amends_id: string | null; amends_kind: string | null }>(
-    'SELECT id, seq, merge, amends_id, amends_kind FROM outcomes WHERE device_id = ? ORDER BY seq, rowid',
+  const list = db.prepare<[string, number, number, number], { id: string; seq: number; position: number; merge: MergeState; amends_id: string | null; amends_kind: string | null }>(
+    'SELECT id, seq, rowid AS position, merge, amends_id, amends_kind FROM outcomes WHERE device_id = ? AND (seq, rowid) > (?, ?) ORDER BY seq, rowid LIMIT ?',
   );
   const ofDevice = db.prepare<[string, string], { id: string }>('SELECT id FROM outcomes WHERE id = ? AND device_id = ?');
   const addLateFlag = db.prepare(
     `INSERT INTO late_flags (outcome_id, flag, count, received_at) VALUES (?, ?, ?, ?)
      ON CONFLICT (outcome_id, flag) DO UPDATE SET count = MAX(count, excluded.count)`,
   );
-  const gaps = db.prepare<[string], { from_seq: number; to_seq: number }>(
+  const gaps = db.prepare<[string, number], { from_seq: number; to_seq: number }>(
     `SELECT prev + 1 AS from_seq, seq - 1 AS to_seq FROM (
        SELECT seq, LAG(seq, 1, 0) OVER (ORDER BY seq) AS prev FROM (SELECT DISTINCT seq FROM outcomes WHERE device_id = ?)
-     ) WHERE seq > prev + 1 ORDER BY seq`,
+     ) WHERE seq > prev + 1 ORDER BY seq LIMIT ?`,
   );
   // Pages follow (received_at, id), so a page boundary never skips or repeats an outcome.
   const exportPage = db.prepare<[number, string, number, number, number], { id: string; received_at: number; body: string; details: string | null }>(
@@ -73,8 +73,10 @@ export function sqliteOutcomes(db: SqliteDb): OutcomeStore {
     async count(deviceId) {
       return count.get(deviceId)?.n ?? 0;
     },
-    async list(deviceId) {
-      return list.all(deviceId).map((r) => ({ id: r.id, seq: r.seq, merge: r.merge, amends: r.amends_id === null ? null : { outcomeId: r.amends_id, kind: r.amends_kind ?? '' } }));
+    async list(deviceId, after, limit) {
+      return list
+        .all(deviceId, after.seq, after.position, limit)
+        .map((r) => ({ id: r.id, seq: r.seq, position: r.position, merge: r.merge, amends: r.amends_id === null ? null : { outcomeId: r.amends_id, kind: r.amends_kind ?? '' } }));
     },
     async isOfDevice(id, deviceId) {
       return ofDevice.get(id, deviceId) !== undefined;
@@ -108,8 +110,8 @@ export function sqliteOutcomes(db: SqliteDb): OutcomeStore {
     async addLateFlag(outcomeId, flag, n, receivedAt) {
       addLateFlag.run(outcomeId, flag, n, receivedAt);
     },
-    async gaps(deviceId) {
-      return gaps.all(deviceId).map((g) => ({ fromSeq: g.from_seq, toSeq: g.to_seq }));
+    async gaps(deviceId, limit) {
+      return gaps.all(deviceId, limit).map((g) => ({ fromSeq: g.from_seq, toSeq: g.to_seq }));
     },
     async exportPage(after, from, to, limit) {
       return exportPage.all(after.receivedAt, after.id, from, to, limit).map((r) => ({ id: r.id, receivedAt: r.received_at, body: r.body, details: r.details }));

@@ -29,8 +29,9 @@ export function sqlitePairing(db: SqliteDb): PairingStore {
   const insert = db.prepare('INSERT INTO pairing_codes (code, device_id, created_at, expires_at) VALUES (?, ?, ?, ?)');
   const newest = db.prepare<[string], CodeColumns>('SELECT * FROM pairing_codes WHERE code = ? ORDER BY created_at DESC LIMIT 1');
   const byDevice = db.prepare<[string, string], CodeColumns>('SELECT * FROM pairing_codes WHERE device_id = ? AND code = ?');
-  const history = db.prepare<[string, number], { staff: string; confirmed_at: number }>(
-    'SELECT staff, confirmed_at FROM pairing_codes WHERE device_id = ? AND confirmed_at IS NOT NULL ORDER BY confirmed_at DESC LIMIT ?',
+  const history = db.prepare<[string, number, number, number], { staff: string; confirmed_at: number; position: number }>(
+    `SELECT staff, confirmed_at, rowid AS position FROM pairing_codes
+      WHERE device_id = ? AND confirmed_at IS NOT NULL AND (confirmed_at, rowid) < (?, ?) ORDER BY confirmed_at DESC, rowid DESC LIMIT ?`,
   );
   const addFailure = db.prepare<[string, string], { failures: number }>(
     'UPDATE pairing_codes SET failures = failures + 1 WHERE device_id = ? AND code = ? AND confirmed_at IS NULL AND replaced_at IS NULL RETURNING failures',
@@ -63,8 +64,10 @@ export function sqlitePairing(db: SqliteDb): PairingStore {
       if (!row || row.failures < burnAfter) return false;
       return burn.run(at, deviceId, code).changes === 1;
     },
-    async history(deviceId, limit) {
-      return history.all(deviceId, limit).map((r) => ({ staff: r.staff, confirmedAt: r.confirmed_at }));
+    async history(deviceId, limit, before) {
+      return history
+        .all(deviceId, before?.confirmedAt ?? Number.MAX_SAFE_INTEGER, before?.position ?? Number.MAX_SAFE_INTEGER, limit)
+        .map((r) => ({ staff: r.staff, confirmedAt: r.confirmed_at, position: r.position }));
     },
   };
 }
