@@ -77,11 +77,24 @@ const recordsOf = async (page: Page, invitationId: string) => (await readOutbox(
 // instead of using up the test's time.
 test.use({ trace: 'off', actionTimeout: 15_000 });
 
+// Teardown in afterEach, which runs even when the test times out: a killable Chromium is our own
+// detached process and would outlive the run.
+let teardown: Array<() => Promise<void>> = [];
+test.afterEach(async () => {
+  for (const step of teardown.reverse()) await step();
+  teardown = [];
+});
+
 test('power cut at each moment of a rating: after restart the intake holds exactly what the citizen had chosen, once', async () => {
   test.setTimeout(180_000);
   const rig = await launchRig({ inviteTimeoutSec: INVITE_TIMEOUT_SEC });
+  teardown.push(() => rig.close());
   const profile = mkdtempSync(path.join(tmpdir(), 'e2e-press-profile-'));
   const browser: { current: KillableChromium | null } = { current: null };
+  teardown.push(async () => {
+    await browser.current?.kill();
+    browser.current = null;
+  });
   let page!: Page;
   /** Every record the device held at a kill, by id. */
   const onDevice = new Map<string, Outcome>();
@@ -123,131 +136,126 @@ test('power cut at each moment of a rating: after restart the intake holds exact
     return id;
   };
 
-  try {
-    rig.proxy.setPlan(HOLD_UPLOADS);
-    await start();
-    await expect(page.locator('[data-screen="idle"]')).toBeVisible();
+  rig.proxy.setPlan(HOLD_UPLOADS);
+  await start();
+  await expect(page.locator('[data-screen="idle"]')).toBeVisible();
 
-    // b. Just after a 非常不满意 press: the details screen is up, nothing chosen on it.
-    const b = await sendAndShow('P-CUT-B');
-    await page.getByRole('button', { name: /^非常不满意/ }).click();
-    await expect(page.locator('[data-screen="details"]')).toBeVisible();
-    expect((await recordsOf(page, b)).map((o) => [o.outcome, o.level, o.tags, o.amends])).toEqual([['rated', 1, [], undefined]]);
-    await powerCut();
+  // b. Just after a 非常不满意 press: the details screen is up, nothing chosen on it.
+  const b = await sendAndShow('P-CUT-B');
+  await page.getByRole('button', { name: /^非常不满意/ }).click();
+  await expect(page.locator('[data-screen="details"]')).toBeVisible();
+  expect((await recordsOf(page, b)).map((o) => [o.outcome, o.level, o.tags, o.amends])).toEqual([['rated', 1, [], undefined]]);
+  await powerCut();
 
-    await restartAndSync();
-    await notShownAgain(b);
-    const pressB = [...onDevice.values()].find((o) => o.invitationId === b)!;
-    expect(await atIntake('P-CUT-B')).toEqual([{ id: pressB.id, seq: pressB.seq, merge: 'rating', amends: null }]);
-    expect(await exportedCase(rig.intake, 'P-CUT-B')).toEqual([expect.objectContaining({ satisfaction: '1', evalDetail: '', evaluateState: 'rated' })]);
-    expect((await exported(rig.intake)).warnings).toContainEqual({ outcomeId: pressB.id, message: NO_REASON_WARNING });
+  await restartAndSync();
+  await notShownAgain(b);
+  const pressB = [...onDevice.values()].find((o) => o.invitationId === b)!;
+  expect(await atIntake('P-CUT-B')).toEqual([{ id: pressB.id, seq: pressB.seq, merge: 'rating', amends: null }]);
+  expect(await exportedCase(rig.intake, 'P-CUT-B')).toEqual([expect.objectContaining({ satisfaction: '1', evalDetail: '', evaluateState: 'rated' })]);
+  expect((await exported(rig.intake)).warnings).toContainEqual({ outcomeId: pressB.id, message: NO_REASON_WARNING });
 
-    // c. On the details screen with two reasons ticked, not submitted: the ticks were never a record.
-    rig.proxy.setPlan(HOLD_UPLOADS);
-    const c = await sendAndShow('P-CUT-C');
-    await page.getByRole('button', { name: /^非常不满意/ }).click();
-    await expect(page.locator('fieldset.details-fields')).toBeEnabled();
-    for (const reason of ['多头跑窗口和部门', '服务态度差效率低']) {
-      await page.getByRole('button', { name: reason }).click();
-      await expect(page.getByRole('button', { name: reason })).toHaveAttribute('aria-pressed', 'true');
-    }
-    expect((await recordsOf(page, c)).map((o) => [o.outcome, o.level, o.tags, o.amends])).toEqual([['rated', 1, [], undefined]]);
-    await powerCut();
-
-    await restartAndSync();
-    await notShownAgain(c);
-    const pressC = [...onDevice.values()].find((o) => o.invitationId === c)!;
-    expect(await atIntake('P-CUT-C')).toEqual([{ id: pressC.id, seq: pressC.seq, merge: 'rating', amends: null }]);
-    expect(await exportedCase(rig.intake, 'P-CUT-C')).toEqual([expect.objectContaining({ satisfaction: '1', evalDetail: '', evaluateState: 'rated' })]);
-    expect((await exported(rig.intake)).warnings).toContainEqual({ outcomeId: pressC.id, message: NO_REASON_WARNING });
-
-    // d. Elderly mode, 非常不满意 pressed, the confirm screen up, not confirmed: the press stands.
-    rig.proxy.setPlan(HOLD_UPLOADS);
-    const toggle = page.getByRole('button', { name: /长辈模式/ });
-    await toggle.click();
-    await expect(toggle).toHaveAttribute('aria-pressed', 'true');
-    const d = await sendAndShow('P-CUT-D');
-    await page.getByRole('button', { name: /^非常不满意/ }).click();
-    await expect(page.locator('[data-screen="confirm"]')).toBeVisible();
-    expect((await recordsOf(page, d)).map((o) => [o.outcome, o.level, o.tags, o.amends])).toEqual([['rated', 1, [], undefined]]);
-    await powerCut();
-
-    await restartAndSync();
-    await notShownAgain(d);
-    await expect(page.locator('[data-screen="confirm"]')).toHaveCount(0);
-    const pressD = [...onDevice.values()].find((o) => o.invitationId === d)!;
-    expect(await atIntake('P-CUT-D')).toEqual([{ id: pressD.id, seq: pressD.seq, merge: 'rating', amends: null }]);
-    expect(await exportedCase(rig.intake, 'P-CUT-D')).toEqual([expect.objectContaining({ satisfaction: '1', evalDetail: '', evaluateState: 'rated' })]);
-    expect((await exported(rig.intake)).warnings).toContainEqual({ outcomeId: pressD.id, message: NO_REASON_WARNING });
-
-    // e. The thanks screen after a full 差评 with its details submitted.
-    rig.proxy.setPlan(HOLD_UPLOADS);
-    const e = await sendAndShow('P-CUT-E');
-    await page.locator('[data-level="2"]').click();
-    await expect(page.locator('fieldset.details-fields')).toBeEnabled();
-    await page.locator('[data-tag="213"]').click();
-    await page.locator('[data-tag="214"]').click();
-    await page.getByLabel('意见或建议').fill('排队太久');
-    await page.getByRole('button', { name: '提交评价' }).click();
-    await expect(page.locator('[data-screen="thanks"]')).toBeVisible();
-    const recordsE = await recordsOf(page, e);
-    expect(recordsE.map((o) => [o.outcome, o.level, o.tags, o.amends?.kind])).toEqual([
-      ['rated', 2, [], undefined],
-      ['rated', 2, ['213', '214'], 'details'],
-    ]);
-    await powerCut();
-
-    await restartAndSync();
-    await notShownAgain(e);
-    const [pressE, detailsE] = recordsE;
-    expect(await atIntake('P-CUT-E')).toEqual([
-      { id: pressE!.id, seq: pressE!.seq, merge: 'rating', amends: null },
-      { id: detailsE!.id, seq: detailsE!.seq, merge: 'amendment', amends: { outcomeId: pressE!.id, kind: 'details' } },
-    ]);
-    expect(await exportedCase(rig.intake, 'P-CUT-E')).toEqual([
-      expect.objectContaining({ satisfaction: '2', evalDetail: '213,214', writingEvaluation: '排队太久', evaluateState: 'rated' }),
-    ]);
-    expect((await exported(rig.intake)).warnings.filter((w) => w.outcomeId === pressE!.id)).toEqual([]);
-
-    // a. The rating screen up, nothing pressed: it comes back after the restart, and left alone
-    // it ends as unrated; no level is invented.
-    rig.proxy.setPlan(HOLD_UPLOADS);
-    const a = await sendAndShow('P-CUT-A');
-    // Its first showing is on disk: the timeout counts from it, across the restart.
-    await expect.poll(async () => ((await readInvitation(page, a)) as { firstShownAtMs?: number } | undefined)?.firstShownAtMs).toBeGreaterThan(0);
-    expect(await recordsOf(page, a)).toEqual([]);
-    await powerCut();
-
-    rig.proxy.setPlan(PASS);
-    await start();
-    await expect(page.locator(`[data-invitation="${a}"]`)).toBeVisible();
-    expect(await recordsOf(page, a)).toEqual([]);
-    await expect(page.locator('[data-screen="idle"]')).toBeVisible({ timeout: (INVITE_TIMEOUT_SEC + 15) * 1000 });
-    await expect.poll(() => readOutbox(page).then((o) => o.length), { timeout: 30_000 }).toBe(0);
-    const unratedIds = (await adminRecords(rig.intake)).filter((r) => !onDevice.has(r.id));
-    expect(unratedIds).toEqual([expect.objectContaining({ merge: 'rating', amends: null })]);
-    const [recordA] = await exportedCase(rig.intake, 'P-CUT-A');
-    expect(await exportedCase(rig.intake, 'P-CUT-A')).toHaveLength(1);
-    expect(recordA).toMatchObject({ evaluateState: 'unrated', evalDetail: '' });
-    expect(recordA).not.toHaveProperty('satisfaction');
-
-    // Altogether: one export record per invitation, none of b–e unrated, and no integrity finding
-    // (no second rating, no orphan amendment, no gap in the chain).
-    const all = await exported(rig.intake);
-    expect(all.records.map((r) => [r.projectNo, r.evaluateState, r.satisfaction]).sort()).toEqual([
-      ['P-CUT-A', 'unrated', undefined],
-      ['P-CUT-B', 'rated', '1'],
-      ['P-CUT-C', 'rated', '1'],
-      ['P-CUT-D', 'rated', '1'],
-      ['P-CUT-E', 'rated', '2'],
-    ]);
-    expect(await adminRecords(rig.intake)).toHaveLength(6);
-    const integrity = await adminGet<{ gaps: unknown[]; events: unknown[]; flagged: unknown }>(rig.intake, '/v1/admin/integrity?deviceId=demo-pad-a01');
-    expect(integrity).toMatchObject({ gaps: [], events: [], flagged: null });
-  } finally {
-    await browser.current?.kill();
-    await rig.close();
+  // c. On the details screen with two reasons ticked, not submitted: the ticks were never a record.
+  rig.proxy.setPlan(HOLD_UPLOADS);
+  const c = await sendAndShow('P-CUT-C');
+  await page.getByRole('button', { name: /^非常不满意/ }).click();
+  await expect(page.locator('fieldset.details-fields')).toBeEnabled();
+  for (const reason of ['多头跑窗口和部门', '服务态度差效率低']) {
+    await page.getByRole('button', { name: reason }).click();
+    await expect(page.getByRole('button', { name: reason })).toHaveAttribute('aria-pressed', 'true');
   }
+  expect((await recordsOf(page, c)).map((o) => [o.outcome, o.level, o.tags, o.amends])).toEqual([['rated', 1, [], undefined]]);
+  await powerCut();
+
+  await restartAndSync();
+  await notShownAgain(c);
+  const pressC = [...onDevice.values()].find((o) => o.invitationId === c)!;
+  expect(await atIntake('P-CUT-C')).toEqual([{ id: pressC.id, seq: pressC.seq, merge: 'rating', amends: null }]);
+  expect(await exportedCase(rig.intake, 'P-CUT-C')).toEqual([expect.objectContaining({ satisfaction: '1', evalDetail: '', evaluateState: 'rated' })]);
+  expect((await exported(rig.intake)).warnings).toContainEqual({ outcomeId: pressC.id, message: NO_REASON_WARNING });
+
+  // d. Elderly mode, 非常不满意 pressed, the confirm screen up, not confirmed: the press stands.
+  rig.proxy.setPlan(HOLD_UPLOADS);
+  const toggle = page.getByRole('button', { name: /长辈模式/ });
+  await toggle.click();
+  await expect(toggle).toHaveAttribute('aria-pressed', 'true');
+  const d = await sendAndShow('P-CUT-D');
+  await page.getByRole('button', { name: /^非常不满意/ }).click();
+  await expect(page.locator('[data-screen="confirm"]')).toBeVisible();
+  expect((await recordsOf(page, d)).map((o) => [o.outcome, o.level, o.tags, o.amends])).toEqual([['rated', 1, [], undefined]]);
+  await powerCut();
+
+  await restartAndSync();
+  await notShownAgain(d);
+  await expect(page.locator('[data-screen="confirm"]')).toHaveCount(0);
+  const pressD = [...onDevice.values()].find((o) => o.invitationId === d)!;
+  expect(await atIntake('P-CUT-D')).toEqual([{ id: pressD.id, seq: pressD.seq, merge: 'rating', amends: null }]);
+  expect(await exportedCase(rig.intake, 'P-CUT-D')).toEqual([expect.objectContaining({ satisfaction: '1', evalDetail: '', evaluateState: 'rated' })]);
+  expect((await exported(rig.intake)).warnings).toContainEqual({ outcomeId: pressD.id, message: NO_REASON_WARNING });
+
+  // e. The thanks screen after a full 差评 with its details submitted.
+  rig.proxy.setPlan(HOLD_UPLOADS);
+  const e = await sendAndShow('P-CUT-E');
+  await page.locator('[data-level="2"]').click();
+  await expect(page.locator('fieldset.details-fields')).toBeEnabled();
+  await page.locator('[data-tag="213"]').click();
+  await page.locator('[data-tag="214"]').click();
+  await page.getByLabel('意见或建议').fill('排队太久');
+  await page.getByRole('button', { name: '提交评价' }).click();
+  await expect(page.locator('[data-screen="thanks"]')).toBeVisible();
+  const recordsE = await recordsOf(page, e);
+  expect(recordsE.map((o) => [o.outcome, o.level, o.tags, o.amends?.kind])).toEqual([
+    ['rated', 2, [], undefined],
+    ['rated', 2, ['213', '214'], 'details'],
+  ]);
+  await powerCut();
+
+  await restartAndSync();
+  await notShownAgain(e);
+  const [pressE, detailsE] = recordsE;
+  expect(await atIntake('P-CUT-E')).toEqual([
+    { id: pressE!.id, seq: pressE!.seq, merge: 'rating', amends: null },
+    { id: detailsE!.id, seq: detailsE!.seq, merge: 'amendment', amends: { outcomeId: pressE!.id, kind: 'details' } },
+  ]);
+  expect(await exportedCase(rig.intake, 'P-CUT-E')).toEqual([
+    expect.objectContaining({ satisfaction: '2', evalDetail: '213,214', writingEvaluation: '排队太久', evaluateState: 'rated' }),
+  ]);
+  expect((await exported(rig.intake)).warnings.filter((w) => w.outcomeId === pressE!.id)).toEqual([]);
+
+  // a. The rating screen up, nothing pressed: it comes back after the restart, and left alone
+  // it ends as unrated; no level is invented.
+  rig.proxy.setPlan(HOLD_UPLOADS);
+  const a = await sendAndShow('P-CUT-A');
+  // Its first showing is on disk: the timeout counts from it, across the restart.
+  await expect.poll(async () => ((await readInvitation(page, a)) as { firstShownAtMs?: number } | undefined)?.firstShownAtMs).toBeGreaterThan(0);
+  expect(await recordsOf(page, a)).toEqual([]);
+  await powerCut();
+
+  rig.proxy.setPlan(PASS);
+  await start();
+  await expect(page.locator(`[data-invitation="${a}"]`)).toBeVisible();
+  expect(await recordsOf(page, a)).toEqual([]);
+  await expect(page.locator('[data-screen="idle"]')).toBeVisible({ timeout: (INVITE_TIMEOUT_SEC + 15) * 1000 });
+  await expect.poll(() => readOutbox(page).then((o) => o.length), { timeout: 30_000 }).toBe(0);
+  const unratedIds = (await adminRecords(rig.intake)).filter((r) => !onDevice.has(r.id));
+  expect(unratedIds).toEqual([expect.objectContaining({ merge: 'rating', amends: null })]);
+  const [recordA] = await exportedCase(rig.intake, 'P-CUT-A');
+  expect(await exportedCase(rig.intake, 'P-CUT-A')).toHaveLength(1);
+  expect(recordA).toMatchObject({ evaluateState: 'unrated', evalDetail: '' });
+  expect(recordA).not.toHaveProperty('satisfaction');
+
+  // Altogether: one export record per invitation, none of b–e unrated, and no integrity finding
+  // (no second rating, no orphan amendment, no gap in the chain).
+  const all = await exported(rig.intake);
+  expect(all.records.map((r) => [r.projectNo, r.evaluateState, r.satisfaction]).sort()).toEqual([
+    ['P-CUT-A', 'unrated', undefined],
+    ['P-CUT-B', 'rated', '1'],
+    ['P-CUT-C', 'rated', '1'],
+    ['P-CUT-D', 'rated', '1'],
+    ['P-CUT-E', 'rated', '2'],
+  ]);
+  expect(await adminRecords(rig.intake)).toHaveLength(6);
+  const integrity = await adminGet<{ gaps: unknown[]; events: unknown[]; flagged: unknown }>(rig.intake, '/v1/admin/integrity?deviceId=demo-pad-a01');
+  expect(integrity).toMatchObject({ gaps: [], events: [], flagged: null });
 });
 
 test('撤销 in elderly mode is a withdrawal the intake shows, not a rating: the 4 that follows is the one rating', async ({ page }) => {
