@@ -38,24 +38,28 @@ describe('merge rules: one rating per invitation', () => {
     expect(decideMerge({ trusted: true, record: amending(kind), kind: 'amendment', press: press(), sameKindInForce: false })).toEqual({ merge: 'amendment', effect });
   });
 
-  it.each<[string, MergeView | undefined, Partial<Outcome>, boolean]>([
-    ['no press stored', undefined, {}, false],
-    ['a press of another device', press({ deviceId: 'dev-2' }), {}, false],
-    ['a press of another invitation', press({ invitationId: 'inv-2' }), {}, false],
-    ['a press of another level', press({ level: 2 }), {}, false],
-    ['an unrated ending', press({ outcome: 'unrated', level: null }), { level: undefined }, false],
-    ['an amendment, not a press', press({ amendsId: '019a0000-0000-7000-8000-0000000000c3' }), {}, false],
-    ['a withdrawn press', press({ merge: 'withdrawn' }), {}, false],
-    ['a second, uncounted press', press({ merge: 'second' }), {}, false],
-    ['a press that already has one of the kind', press(), {}, true],
-  ])('an amendment of %s is an orphan finding, never merged', (_what, pressView, over, sameKind) => {
+  it.each<[string, MergeView | undefined, Partial<Outcome>, boolean, string]>([
+    ['no press stored', undefined, {}, false, 'no such press of this device is stored'],
+    ['a press of another device', press({ deviceId: 'dev-2' }), {}, false, 'the press belongs to another device or invitation'],
+    ['a press of another invitation', press({ invitationId: 'inv-2' }), {}, false, 'the press belongs to another device or invitation'],
+    ['a press of another level', press({ level: 2 }), {}, false, 'it is not a rated press of the same level'],
+    ['an unrated ending', press({ outcome: 'unrated', level: null }), { level: undefined }, false, 'it is not a rated press of the same level'],
+    ['an amendment, not a press', press({ amendsId: '019a0000-0000-7000-8000-0000000000c3' }), {}, false, 'it is not a rated press of the same level'],
+    ['a withdrawn press', press({ merge: 'withdrawn' }), {}, false, 'the press is withdrawn, not in force'],
+    ['a second, uncounted press', press({ merge: 'second' }), {}, false, 'the press is second, not in force'],
+    ['a press that already has one of the kind', press(), {}, true, 'the press already has a KIND'],
+  ])('an amendment of %s is an orphan finding, never merged', (_what, pressView, over, sameKind, why) => {
     for (const kind of ['details', 'confirm', 'withdrawal'] as const) {
-      expect(decideMerge({ trusted: true, record: amending(kind, over), kind: 'amendment', press: pressView, sameKindInForce: sameKind })).toMatchObject({
+      expect(decideMerge({ trusted: true, record: amending(kind, over), kind: 'amendment', press: pressView, sameKindInForce: sameKind })).toEqual({
         merge: 'orphan',
         effect: 'none',
-        finding: { kind: 'orphan_amendment', detail: expect.stringContaining(`${kind} of ${PRESS_ID}`) },
+        finding: { kind: 'orphan_amendment', detail: `${kind} of ${PRESS_ID}: ${why.replace('KIND', kind)}` },
       });
     }
+  });
+
+  it('refuses to judge an amendment that names nothing it amends', () => {
+    expect(() => decideMerge({ trusted: true, record: record(), kind: 'amendment', press: press(), sameKindInForce: false })).toThrow('an amendment without amends');
   });
 
   it('the merged rating is the press with the details given after it', () => {
@@ -64,7 +68,9 @@ describe('merge rules: one rating per invitation', () => {
     const details = amending('details', { tags: ['113'], comment: '跑了三次', public: true, callback: { requested: true, sealedPhone: 'x'.repeat(80) } });
     expect(mergedRating(pressed, details)).toEqual({ ...pressed, tags: ['113'], comment: '跑了三次', public: true, callback: { requested: true, sealedPhone: 'x'.repeat(80) } });
     const { comment: _comment, ...withoutComment } = pressed;
-    expect(mergedRating(pressed, amending('details', { tags: ['113'] }))).toEqual({ ...withoutComment, tags: ['113'] });
+    const noComment = mergedRating(pressed, amending('details', { tags: ['113'] }));
+    expect(noComment).toEqual({ ...withoutComment, tags: ['113'] });
+    expect(noComment).not.toHaveProperty('comment');
     expect(mergedRating(pressed, details)).not.toHaveProperty('amends');
   });
 

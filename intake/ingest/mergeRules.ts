@@ -62,9 +62,9 @@ export function decideMerge(facts: MergeFacts): MergeDecision {
     return { merge: 'rating', effect: 'count' };
   }
   const amends = record.amends;
-  const { press } = facts;
-  const orphan = (why: string): MergeDecision => ({ merge: 'orphan', effect: 'none', finding: { kind: 'orphan_amendment', detail: `${amends?.kind ?? 'amendment'} of ${amends?.outcomeId ?? '?'}: ${why}` } });
   if (!amends) throw new Error('an amendment without amends');
+  const { press } = facts;
+  const orphan = (why: string): MergeDecision => ({ merge: 'orphan', effect: 'none', finding: { kind: 'orphan_amendment', detail: `${amends.kind} of ${amends.outcomeId}: ${why}` } });
   if (!press) return orphan('no such press of this device is stored');
   if (press.deviceId !== record.deviceId || press.invitationId !== record.invitationId) return orphan('the press belongs to another device or invitation');
   if (press.amendsId !== null || press.outcome !== 'rated' || press.level !== (record.level ?? null)) return orphan('it is not a rated press of the same level');
