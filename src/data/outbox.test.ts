@@ -211,6 +211,8 @@ describe('outbox', () => {
     expect((await loadPendingInvitations(db)).map((p) => p.invitation.id)).toEqual([invitation.id]);
     const second = await recordOutcome(db, invitation, { ...press, level: 4 }, ctx);
     expect(second).toMatchObject({ seq: 3, level: 4 });
+    // The withdrawn press is no earlier rating of the case: the new press is not flagged for it.
+    expect(second.flags).not.toContain('same-case-again');
     expect(second.id).not.toBe(first.id);
     await expect(recordOutcome(db, invitation, { ...press, amends: { kind: 'withdrawal' } }, ctx)).resolves.toMatchObject({ seq: 4, amends: { outcomeId: second.id } });
   });

@@ -151,8 +151,11 @@ export function createOutcomeRecorder(db: EvaluatorDb, sign: OutcomeSigner, subt
     const outcome = OutcomeSchema.parse(sealed);
     markPerformance('record-sealed', { invitationId: invitation.id });
 
-    const newRecent = ending.outcome === 'rated' && !ending.amends ? [...recent, Date.now()].slice(-RECENT_RATINGS_KEPT) : recent;
     const withdrawn = ending.amends?.kind === 'withdrawal';
+    // A withdrawn press is no rating: it leaves the burst memory (it was the newest entry) and
+    // the rated-case memory, so the citizen's new press is not flagged same-case-again.
+    const newRecent = withdrawn ? recent.slice(0, -1) : ending.outcome === 'rated' && !ending.amends ? [...recent, Date.now()].slice(-RECENT_RATINGS_KEPT) : recent;
+    const forgetCase = withdrawn && ratedCase?.outcomeId === pressId;
     // A press or an ending closes the invitation's round; a withdrawal opens the next one.
     const invitationAfter = ending.amends
       ? withdrawn
@@ -172,6 +175,7 @@ export function createOutcomeRecorder(db: EvaluatorDb, sign: OutcomeSigner, subt
             ? [db.invitations.put({ ...(row ?? { id: invitation.id, invitation, receivedAtMs: invitation.receivedAtMs }), ...invitationAfter })]
             : []),
           ...(ending.amends ? [] : [db.ratedCases.put({ key: caseKey, outcomeId: outcome.id, atMs: Date.now() })]),
+          ...(forgetCase ? [db.ratedCases.delete(caseKey)] : []),
         ]);
         const seen = (current?.value as ChainHead | undefined) ?? { seq: 0, hash: GENESIS_HASH };
         if (seen.seq !== head.seq || seen.hash !== head.hash) throw new ChainHeadMoved();
