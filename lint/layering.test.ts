@@ -134,7 +134,8 @@ const ALLOWED: [string, string][] = [
   ['lint/probe.test.ts', '../host/hostServer'],
 ];
 
-describe('layering lint rules', () => {
+// The first lint loads the TypeScript parser: seconds on 2 busy cores.
+describe('layering lint rules', { timeout: 30_000 }, () => {
   it.each(FORBIDDEN)('%s may not import %s', async (file, specifier) => {
     expect(await layeringErrors(file, `import '${specifier}';\n`)).toEqual([expect.stringMatching(/^no-restricted-imports: /)]);
     expect(await layeringErrors(file, `export * from '${specifier}';\n`)).toEqual([expect.stringMatching(/^no-restricted-imports: /)]);
