@@ -32,6 +32,8 @@ const { values } = parseArgs({
     'public-url': { type: 'string' },
     /** Behind a reverse proxy: the proxy addresses to trust for X-Forwarded-For (limits per address then see the caller). */
     'trust-proxy': { type: 'string' },
+    /** Several intake nodes on one database: count the per-address limits there, shared. */
+    'shared-rate-limits': { type: 'boolean', default: false },
   },
 });
 mkdirSync(path.dirname(path.resolve(values.db)), { recursive: true });
@@ -65,6 +67,7 @@ const intake = await startIntake({
   ...(values['staff-directory'] ? { staffDirectory: StaffDirectorySchema.parse(JSON.parse(readFileSync(values['staff-directory'], 'utf8'))) } : {}),
   ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}),
   ...(values['trust-proxy'] ? { trustProxy: values['trust-proxy'] } : {}),
+  sharedRateLimits: values['shared-rate-limits'],
 });
 console.log(`intake listening on ${intake.origin}`);
 const shutdown = () => void intake.close().finally(() => process.exit(0));

@@ -61,6 +61,11 @@ export interface IntakeOptions {
   trustProxy?: boolean | string | string[];
   /** Requests per minute and address on the unauthenticated routes: enrolment (default 20) and pairing confirmations (default 10). */
   rateLimits?: { enrolPerMinute?: number; pairPerMinute?: number };
+  /**
+   * Count those limits in the database, shared by every intake node on it and kept across
+   * restarts (one write per limited request); by default each node counts in memory.
+   */
+  sharedRateLimits?: boolean;
   /** An event loop stalled longer than this (ms) makes the intake answer 503 + Retry-After until it recovers (default 1000; 0 turns it off). */
   maxEventLoopDelayMs?: number;
   /** Holidays and make-up working days for follow-up deadlines; the bundled 2026 calendar by default. */
@@ -129,11 +134,11 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
       },
     });
   }
-  // Per-address limits on the routes that ask for them (pairing, enrolment), counted in the
-  // database so they hold across restarts and intake nodes.
+  // Per-address limits on the routes that ask for them (pairing, enrolment): counted in memory,
+  // or in the database when several intake nodes share it.
   await app.register(rateLimit, {
     global: false,
-    store: databaseRateLimitStore(store.throttles, now),
+    ...(options.sharedRateLimits ? { store: databaseRateLimitStore(store.throttles, now) } : {}),
     errorResponseBuilder: (_request, context) => Object.assign(new Error(`too many requests from this address; retry in ${context.after}`), { statusCode: context.statusCode, code: 'rate_limited' }),
   });
   // Keep the raw body: signatures are over the exact bytes the device sent.

@@ -45,6 +45,10 @@ export function registerPairingRoutes(
     const address = request.ip;
     const login = await staffLogin.attempt(confirm.loginName, confirm.password, address);
     if (!login.ok) {
+      if ('busy' in login) {
+        reply.header('Retry-After', '5');
+        return sendError(reply, 503, 'busy', 'too many sign-ins are being checked; retry after the given seconds');
+      }
       if (login.locked) {
         reply.header('Retry-After', String(Math.ceil(login.retryAfterMs / 1000)));
         return sendError(reply, 429, 'login_locked', 'too many failed attempts for this login from here; wait and try again');

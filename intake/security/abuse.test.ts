@@ -95,6 +95,15 @@ describe('staff logins at /v1/pairings', () => {
     // Another address is not held up by it (the wrong passwords burned the code: the device shows a new one).
     expect((await confirm(intake, await issue(intake), 'zhangsan', PASSWORD, '10.9.9.10')).statusCode).toBe(200);
   });
+
+  it('shared through the database, the limit holds across a restart (and for every node on it)', async () => {
+    const dbFile = path.join(mkdtempSync(path.join(tmpdir(), 'limits-')), 'i.sqlite');
+    const first = await pairingIntake({ dbFile, sharedRateLimits: true });
+    for (let i = 0; i < 10; i++) await confirm(first, '123456', `user-${i}`, 'wrong', '10.8.8.8');
+    await first.close();
+    const again = await pairingIntake({ dbFile, sharedRateLimits: true });
+    expect(await answer(await confirm(again, '123456', 'user-x', 'wrong', '10.8.8.8'))).toEqual([429, 'rate_limited']);
+  });
 });
 
 // Finding: scryptSync ran on the event loop for every attempt, even unknown logins: 40

@@ -1,4 +1,5 @@
 import type { RequestStore } from '../store';
+import { relaxedDurability } from './relaxedDurability';
 import type { SqliteDb } from './sqliteDb';
 
 export function sqliteRequests(db: SqliteDb): RequestStore {
@@ -13,14 +14,16 @@ export function sqliteRequests(db: SqliteDb): RequestStore {
   });
   return {
     async useNonce(deviceId, nonce, expiresAt, at) {
-      return useNonceAndPrune(deviceId, nonce, expiresAt, at);
+      return relaxedDurability(db, () => useNonceAndPrune(deviceId, nonce, expiresAt, at));
     },
     async addFeedTicket(ticketHash, deviceId, expiresAt, at) {
-      pruneTickets.run(at);
-      addTicket.run(ticketHash, deviceId, expiresAt);
+      relaxedDurability(db, () => {
+        pruneTickets.run(at);
+        addTicket.run(ticketHash, deviceId, expiresAt);
+      });
     },
     async redeemFeedTicket(ticketHash, deviceId, at) {
-      return redeem.run(at, ticketHash, deviceId, at).changes === 1;
+      return relaxedDurability(db, () => redeem.run(at, ticketHash, deviceId, at).changes === 1);
     },
   };
 }

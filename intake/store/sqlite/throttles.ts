@@ -1,4 +1,5 @@
 import type { ThrottleStore } from '../store';
+import { relaxedDurability } from './relaxedDurability';
 import type { SqliteDb } from './sqliteDb';
 
 export function sqliteThrottles(db: SqliteDb): ThrottleStore {
@@ -33,17 +34,19 @@ export function sqliteThrottles(db: SqliteDb): ThrottleStore {
       return row && { failures: row.failures, lockedUntil: row.locked_until, lastAt: row.last_at };
     },
     async addFailure(key, at, forgetBefore) {
-      prune(at, forgetBefore);
-      return (addFailure.get({ key, at, forget: forgetBefore }) as { failures: number }).failures;
+      return relaxedDurability(db, () => {
+        prune(at, forgetBefore);
+        return (addFailure.get({ key, at, forget: forgetBefore }) as { failures: number }).failures;
+      });
     },
     async lock(key, until) {
-      lock.run(until, key);
+      relaxedDurability(db, () => lock.run(until, key));
     },
     async clearFailures(key) {
-      clear.run(key);
+      relaxedDurability(db, () => clear.run(key));
     },
     async hit(key, at, windowMs) {
-      const row = hit.get({ key, at, window: windowMs }) as { count: number; reset_at: number };
+      const row = relaxedDurability(db, () => hit.get({ key, at, window: windowMs }) as { count: number; reset_at: number });
       return { count: row.count, resetAt: row.reset_at };
     },
   };
