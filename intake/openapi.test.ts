@@ -42,6 +42,9 @@ describe('openapi.yaml', () => {
             ['POST', '/v1/pairings'],
             ['GET', '/pair'],
             ['GET', '/v1/dashboard/aggregates'],
+            ['POST', '/v1/devices/:deviceId/feed-tickets'],
+            ['GET', '/v1/devices/:deviceId/invitations'],
+            ['POST', '/v1/admin/devices/:deviceId/trust'],
           ].map(([method, url]) => ({ method, url })),
         ),
       );

@@ -112,9 +112,19 @@ async function dashboardSection(): Promise<void> {
   printDashboardBench(await benchDashboard(Number(values['dashboard-count']), 30, 5));
 }
 
+/** Issue 18: /v1/health under 200 concurrent wrong pairing attempts (scripts/benchPairingLoad.ts). */
+async function pairingLoadSection(): Promise<void> {
+  const { benchPairingLoad, printPairingLoadBench } = await import('./benchPairingLoad');
+  printPairingLoadBench(await benchPairingLoad(200));
+}
+
 async function main(): Promise<void> {
   if (values.only === 'dashboard') {
     await dashboardSection();
+    return;
+  }
+  if (values.only === 'pairing-load') {
+    await pairingLoadSection();
     return;
   }
   buildIfStale();
@@ -153,6 +163,10 @@ async function main(): Promise<void> {
     // run may add: only on request.
     if (values.only === 'queued') {
       printQueuedBench(await benchQueued(browser, Number(values['queue-size']), COUNT, (s) => console.log(s)));
+    }
+    if (values.only === undefined) {
+      console.log('');
+      await pairingLoadSection();
     }
     if (values.dashboard) {
       console.log('');
