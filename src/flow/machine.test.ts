@@ -8,6 +8,7 @@ import {
   DETAILS_INPUT_GUARD_MS,
   isElderly,
   RATING_INPUT_GUARD_MS,
+  RESTORE_GRACE_MS,
   SAVE_RETRY_MS,
   transition,
   type FlowEvent,
@@ -57,9 +58,42 @@ describe('idle', () => {
   });
 
   it('keeps the original timeout of an invitation restored after a reload', () => {
-    const { state, effects } = transition(initialFlowState, { type: 'INVITE', pending: { invitation: inv, firstShownAtMs: T0 - 50_000 }, now: T0 }, P);
-    expect(screenAs(state, 'rating').deadlineMs).toBe(T0 - 50_000 + P.inviteTimeoutSec * 1000);
+    const { state, effects } = transition(initialFlowState, { type: 'INVITE', pending: { invitation: inv, firstShownAtMs: T0 - 30_000 }, now: T0 }, P);
+    expect(screenAs(state, 'rating').deadlineMs).toBe(T0 - 30_000 + P.inviteTimeoutSec * 1000);
+    expect(screenAs(state, 'rating').shownAtMs).toBe(T0 - 30_000);
     expect(effects).toEqual([]);
+  });
+
+  it('restores a screen whose stamp lies in the future (clock set back since) with one full timeout, not a frozen countdown', () => {
+    const { state } = transition(initialFlowState, { type: 'INVITE', pending: { invitation: inv, firstShownAtMs: T0 + 3 * 3600_000 }, now: T0 }, P);
+    const screen = screenAs(state, 'rating');
+    expect(screen.shownAtMs).toBe(T0);
+    expect(screen.deadlineMs).toBe(T0 + P.inviteTimeoutSec * 1000);
+    // The countdown runs out at the deadline: the queue moves on.
+    const after = transition(state, { type: 'TICK', now: screen.deadlineMs }, P);
+    expect(after.state.screen.name).toBe('saving');
+  });
+
+  it('restores a screen whose stamp lies far in the past (clock set forward since) with a short countdown, not an instant 未评价', () => {
+    const { state } = transition(initialFlowState, { type: 'INVITE', pending: { invitation: inv, firstShownAtMs: T0 - 24 * 3600_000 }, now: T0 }, P);
+    const screen = screenAs(state, 'rating');
+    expect(screen.deadlineMs).toBe(T0 + RESTORE_GRACE_MS);
+    expect(transition(state, { type: 'TICK', now: T0 + RESTORE_GRACE_MS - 1 }, P).state).toBe(state);
+    // A press in the grace is the citizen's rating; its time to press counts the whole shown time.
+    const pressed = transition(state, { type: 'PRESS', level: 4, method: 'touch', now: T0 + 1000 }, P);
+    expect(pressed.effects).toEqual([expect.objectContaining({ type: 'save', ending: expect.objectContaining({ level: 4, input: { method: 'touch', inviteToPressMs: P.inviteTimeoutSec * 1000 - RESTORE_GRACE_MS + 1000 } }) })]);
+  });
+
+  it('restores a screen with less than the grace left with the grace', () => {
+    const timeoutMs = P.inviteTimeoutSec * 1000;
+    const { state } = transition(initialFlowState, { type: 'INVITE', pending: { invitation: inv, firstShownAtMs: T0 - (timeoutMs - 5000) }, now: T0 }, P);
+    expect(screenAs(state, 'rating').deadlineMs).toBe(T0 + RESTORE_GRACE_MS);
+  });
+
+  it('never gives a restored screen more than the hall timeout when the timeout is shorter than the grace', () => {
+    const short = { ...P, inviteTimeoutSec: 10 };
+    const { state } = transition(initialFlowState, { type: 'INVITE', pending: { invitation: inv, firstShownAtMs: T0 - 60_000 }, now: T0 }, short);
+    expect(screenAs(state, 'rating').deadlineMs).toBe(T0 + 10_000);
   });
 
   it('ignores presses, ticks and detail events: nobody invents a rating', () => {

@@ -358,6 +358,22 @@ export function transition(state: FlowState, event: FlowEvent, policies: Policie
 }
 
 /**
+ * A rating screen shown before a reload comes back with the time it had left. That time is
+ * measured against a stamp the earlier page took, and the wall clock may have jumped since
+ * (a PAD that boots with a wrong clock, then corrects it): a stamp in the future would freeze
+ * the countdown and hold the queue; one far in the past would record 未评价 before the citizen
+ * could see the screen. So the elapsed time counts as at least nothing and at most the timeout
+ * less RESTORE_GRACE_MS: the screen always comes back with a countdown a citizen can act on.
+ */
+export const RESTORE_GRACE_MS = 20_000;
+
+function rebasedShownAt(firstShownAtMs: number, now: number, policies: Policies): number {
+  const timeoutMs = policies.inviteTimeoutSec * 1000;
+  const elapsed = Math.min(Math.max(0, now - firstShownAtMs), Math.max(0, timeoutMs - RESTORE_GRACE_MS));
+  return now - elapsed;
+}
+
+/**
  * Shows the first invitation of the queue that may still be put to a citizen; those that waited
  * past the hall's expiry without ever being shown end as expired on the way. Idle when none is left.
  */
@@ -369,8 +385,8 @@ function showNext(queue: PendingInvitation[], now: number, policies: Policies, a
       expired.push({ type: 'expire', invitation: pending.invitation });
       continue;
     }
-    const shownAtMs = pending.firstShownAtMs ?? now;
-    const current: PendingInvitation = { ...pending, firstShownAtMs: shownAtMs };
+    const shownAtMs = pending.firstShownAtMs === undefined ? now : rebasedShownAt(pending.firstShownAtMs, now, policies);
+    const current: PendingInvitation = { ...pending, firstShownAtMs: pending.firstShownAtMs ?? now };
     return {
       state: {
         screen: {
