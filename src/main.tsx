@@ -8,7 +8,10 @@ import type { RendererMessage } from '../contract/bridgeMessages';
 import { openEvaluatorDb, type EvaluatorDb } from './data/db';
 import { FlowProvider } from './flow/FlowContext';
 import { createFlowStore, type FlowStore } from './flow/flowStore';
-import { createI18n } from './i18n/i18n';
+import { createI18n, directionOf, switchLanguage } from './i18n/i18n';
+import { loadDeviceContext } from './data/deviceContext';
+import { claimScreen } from './tabs/screenOwnership';
+import { InUseElsewhere } from './tabs/InUseElsewhere';
 import { preciseNow } from './lib/time';
 import { createStaffSessions } from './pairing/staffSessions';
 import { preloadPressPath } from './pwa/pressPath';
@@ -22,7 +25,28 @@ import './styles.css';
 let tabletAck: ((invitationId: string) => void) | null = null;
 
 async function boot(): Promise<void> {
+  const rootElement = document.getElementById('root');
+  if (!rootElement) throw new Error('missing #root');
+  const root = createRoot(rootElement);
+  const i18n = createI18n();
   const db = openEvaluatorDb();
+  // One page of this device runs the rating screen; another one waits here until it closes.
+  await claimScreen(navigator.locks, () => {
+    root.render(
+      <StrictMode>
+        <I18nextProvider i18n={i18n}>
+          <InUseElsewhere />
+        </I18nextProvider>
+      </StrictMode>,
+    );
+    void loadDeviceContext(db).then((context) => {
+      const language = context?.languages[0];
+      if (!language) return;
+      document.documentElement.lang = language;
+      document.documentElement.dir = directionOf(language);
+      return switchLanguage(i18n, language);
+    });
+  });
   let bridge: Bridge | null = null;
   const sessions = createStaffSessions(db);
   const store = createFlowStore({
@@ -66,7 +90,6 @@ async function boot(): Promise<void> {
     }
   };
   const logoutAt = () => store.getState().context?.policies.staffLogoutAt ?? '20:00';
-  const i18n = createI18n();
 
   // Pending invitations come back before the host can send new ones: order is kept. The bridge
   // checks host messages with the contract's zod schemas, so it loads beside the restore rather
@@ -129,9 +152,7 @@ async function boot(): Promise<void> {
     if (name !== previous.flow.screen.name) bridge?.send({ type: 'screen', name });
   });
 
-  const root = document.getElementById('root');
-  if (!root) throw new Error('missing #root');
-  createRoot(root).render(
+  root.render(
     <StrictMode>
       <I18nextProvider i18n={i18n}>
         <FlowProvider value={store}>

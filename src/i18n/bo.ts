@@ -188,4 +188,9 @@ export const bo: Resources = {
     intake: 'དཔྱད་བརྗོད་ {{url}} ལ་སྐྱེལ།',
     apply: 'སྒྲིག་འགོད་འདི་བེད་སྤྱོད།',
   },
+  /** Another page of this device runs the rating screen (src/tabs/screenOwnership.ts). */
+  tabs: {
+    inUseTitle: 'དཔྱད་བརྗོད་བརྙན་ཡོལ་དེ་སྒེའུ་ཁུང་གཞན་ཞིག་ནང་ཁ་ཕྱེ་ཡོད།',
+    inUseText: 'དཔྱད་བརྗོད་ཤོག་ངོས་སྟོན་བཞིན་པའི་བརྙན་ཡོལ་དེའི་ཐོག་དཔྱད་བརྗོད་གནང་རོགས། སྒེའུ་ཁུང་དེ་བཀག་རྗེས་འདིས་རང་འགུལ་གྱིས་ཚབ་བྱེད་ཀྱི་རེད།',
+  },
 };

@@ -187,4 +187,9 @@ export const en: Resources = {
     intake: 'Ratings are uploaded to {{url}}',
     apply: 'Use this configuration',
   },
+  /** Another page of this device runs the rating screen (src/tabs/screenOwnership.ts). */
+  tabs: {
+    inUseTitle: 'The rating screen is open in another window',
+    inUseText: 'Please rate on the screen that shows the rating page. This window takes over by itself when that one closes.',
+  },
 };

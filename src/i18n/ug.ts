@@ -188,4 +188,9 @@ export const ug: Resources = {
     intake: 'باھالار {{url}} غا يوللىنىدۇ',
     apply: 'بۇ سەپلىمىنى ئىشلىتىش',
   },
+  /** Another page of this device runs the rating screen (src/tabs/screenOwnership.ts). */
+  tabs: {
+    inUseTitle: 'باھالاش ئېكرانى باشقا بىر كۆزنەكتە ئېچىلغان',
+    inUseText: 'باھالاش بېتى كۆرسىتىلىۋاتقان ئېكراندا باھا بېرىڭ. ئۇ كۆزنەك تاقالغاندا بۇ يەر ئۆزلۈكىدىن ئورنىنى ئالىدۇ.',
+  },
 };

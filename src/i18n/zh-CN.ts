@@ -147,6 +147,11 @@ export const zhCN = {
     intake: '评价数据上传至 {{url}}',
     apply: '使用此配置',
   },
+  /** Another page of this device runs the rating screen (src/tabs/screenOwnership.ts). */
+  tabs: {
+    inUseTitle: '本设备的评价屏已在另一个窗口中打开',
+    inUseText: '请在正在显示评价界面的屏幕上评价。那个窗口关闭后，这里会自动接替。',
+  },
 };
 
 export type Resources = typeof zhCN;

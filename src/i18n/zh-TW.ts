@@ -188,4 +188,9 @@ export const zhTW: Resources = {
     intake: '評價資料上傳至 {{url}}',
     apply: '使用此設定',
   },
+  /** Another page of this device runs the rating screen (src/tabs/screenOwnership.ts). */
+  tabs: {
+    inUseTitle: '本設備的評價螢幕已在另一個視窗中開啟',
+    inUseText: '請在正在顯示評價介面的螢幕上評價。那個視窗關閉後，這裡會自動接替。',
+  },
 };
