@@ -57,6 +57,7 @@ async function boot(): Promise<void> {
     onOutcomeRecorded: () => void useAdminStore.getState().engine?.notify(),
     clockOffsetMs: () => useAdminStore.getState().syncStatus?.clockOffsetMs ?? null,
     pressPathReady: preloadPressPath,
+    onWriteFailed: (writeFailure) => useStorageStore.setState({ writeFailure }),
   });
 
   // Sync is loaded after the first screen: it is not needed to paint or to record a rating.

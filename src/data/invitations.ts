@@ -1,12 +1,25 @@
 import type { Invitation } from '../../contract/invitation';
 import type { PendingInvitation } from '../flow/machine';
 import type { EvaluatorDb } from './db';
+import { isQuotaError } from './outbox';
+import { pruneDeviceData, TIGHT_PRUNE_LIMITS } from './prune';
 
 /**
  * Stores an invitation as pending unless it is already known. Resolves once the write has
- * committed: only then may the host be told to forget it.
+ * committed: only then may the host be told to forget it. Out of space, it frees what may be
+ * freed (never an unsent outcome) and tries once more, as an outcome's write does.
  */
 export async function storeInvitation(db: EvaluatorDb, invitation: Invitation): Promise<PendingInvitation | null> {
+  try {
+    return await storeOnce(db, invitation);
+  } catch (error) {
+    if (!isQuotaError(error)) throw error;
+    await pruneDeviceData(db, Date.now(), TIGHT_PRUNE_LIMITS).catch(() => undefined);
+    return storeOnce(db, invitation);
+  }
+}
+
+function storeOnce(db: EvaluatorDb, invitation: Invitation): Promise<PendingInvitation | null> {
   return db.transaction('rw', db.invitations, async () => {
     const known = await db.invitations.get(invitation.id);
     if (known) return known.state === 'pending' ? toPending(known.invitation, known.firstShownAtMs) : null;

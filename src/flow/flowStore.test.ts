@@ -150,6 +150,56 @@ describe('flow store', () => {
     expect((await db.meta.get('chainHead'))?.value).toMatchObject({ seq: 1 });
   });
 
+  it('out of space for an invitation, frees what it may and stores it on the second try', async () => {
+    const { store, db, acks } = setup();
+    await store.setContext(testContext);
+    const realAdd = db.invitations.add.bind(db.invitations);
+    let attempts = 0;
+    db.invitations.add = ((...args: Parameters<typeof realAdd>) => {
+      attempts++;
+      if (attempts === 1) return Promise.reject(new DOMException('disk full', 'QuotaExceededError'));
+      return realAdd(...args);
+    }) as typeof db.invitations.add;
+    const invitation = makeInvitation();
+    await store.receiveInvitation(invitation);
+    expect(attempts).toBe(2);
+    expect((await db.invitations.get(invitation.id))?.state).toBe('pending');
+    expect(acks).toEqual([invitation.id]);
+    expect(store.getState().flow.screen.name).toBe('rating');
+  });
+
+  it('an invitation that cannot be stored is shown all the same, not acknowledged, and said to staff; its rating is durable and a resend is not shown again', async () => {
+    const db = openEvaluatorDb(`flow-${crypto.randomUUID()}`);
+    const clock = manualClock();
+    const acks: string[] = [];
+    const failures: Array<{ what: string; error: string }> = [];
+    const store = createFlowStore({ db, now: clock.now, setTimer: clock.setTimer, clearTimer: clock.clearTimer, ackInvitation: (id) => acks.push(id), onWriteFailed: (f) => failures.push(f) });
+    cleanup.push(() => {
+      store.dispose();
+      db.close();
+    });
+    await store.setContext(testContext);
+    const realAdd = db.invitations.add.bind(db.invitations);
+    db.invitations.add = (() => Promise.reject(new DOMException('disk full', 'QuotaExceededError'))) as typeof db.invitations.add;
+    const invitation = makeInvitation();
+    await store.receiveInvitation(invitation);
+    // The host keeps what was not acknowledged; the citizen is asked anyway; staff can see why.
+    expect(acks).toEqual([]);
+    expect(failures).toEqual([expect.objectContaining({ what: 'invitation', error: expect.stringMatching(/QuotaExceeded/) })]);
+    expect(store.getState().lastError).toMatch(/disk full/);
+    expect(store.getState().flow.screen.name).toBe('rating');
+    db.invitations.add = realAdd;
+    store.getState().send({ type: 'PRESS', level: 4, method: 'touch' });
+    await until(store, 'thanks');
+    expect((await db.outbox.toArray()).map((o) => [o.invitationId, o.level])).toEqual([[invitation.id, 4]]);
+    // The host sends it again (it was never acknowledged): known and ended, it is acknowledged, not shown.
+    await store.receiveInvitation(invitation);
+    expect(acks).toEqual([invitation.id]);
+    clock.advance(testPolicies.thanksSec * 1000);
+    await until(store, 'idle');
+    expect(await db.outbox.count()).toBe(1);
+  });
+
   it('records a 20-press burst as one outcome and notes the extra presses', async () => {
     const { store, db, clock } = setup();
     await store.setContext(testContext);

@@ -11,7 +11,7 @@ import { loadDeviceContext, saveDeviceContext } from '../data/deviceContext';
 import { pruneDeviceData } from '../data/prune';
 import { markPerformance } from '../lib/performanceMarks';
 import { freeRatingInvitation } from './freeRating';
-import { initialFlowState, nextDeadline, transition, type Effect, type Ending, type FlowEvent, type FlowState } from './machine';
+import { initialFlowState, nextDeadline, transition, type Effect, type Ending, type FlowEvent, type FlowState, type PendingInvitation } from './machine';
 
 /** Events as the UI sends them: the store stamps the time. */
 export type UiEvent = FlowEvent extends infer E ? (E extends { now: number } ? Omit<E, 'now'> : never) : never;
@@ -50,8 +50,16 @@ export interface FlowStoreDeps {
    * screen shows before it settled: a press must never wait on (or fail for) a chunk.
    */
   pressPathReady?: () => Promise<unknown>;
+  /** A write the device could not make durable (staff see it in the admin panel). */
+  onWriteFailed?: (failure: WriteFailure) => void;
   setTimer?: (fn: () => void, ms: number) => unknown;
   clearTimer?: (handle: unknown) => void;
+}
+
+export interface WriteFailure {
+  what: 'invitation' | 'outcome';
+  error: string;
+  atMs: number;
 }
 
 export type FlowStore = StoreApi<FlowStoreState> & {
@@ -207,7 +215,10 @@ export function createFlowStore(deps: FlowStoreDeps): FlowStore {
             // Retrying cannot make a press appear, nor unend an invitation another screen ended:
             // the flow goes on, the reason stays on record.
             if (error instanceof NothingToAmend || error instanceof AlreadyEnded) dispatch({ type: 'SAVED', invitationId: invitation.id, now: deps.now() });
-            else dispatch({ type: 'SAVE_FAILED', invitationId: invitation.id, error: String(error), now: deps.now() });
+            else {
+              deps.onWriteFailed?.({ what: 'outcome', error: String(error), atMs: Date.now() });
+              dispatch({ type: 'SAVE_FAILED', invitationId: invitation.id, error: String(error), now: deps.now() });
+            }
           },
         );
         return;
@@ -243,7 +254,18 @@ export function createFlowStore(deps: FlowStoreDeps): FlowStore {
       void pruneDeviceData(deps.db, Date.now()).catch(reportError);
     },
     async receiveInvitation(invitation: Invitation) {
-      const pending = await storeInvitation(deps.db, invitation);
+      let pending: PendingInvitation | null;
+      try {
+        pending = await storeInvitation(deps.db, invitation);
+      } catch (error) {
+        // Not durable here, so not acknowledged: the host keeps it and sends it again. The
+        // citizen at the counter is asked all the same (the ending's write carries the
+        // invitation with it), and staff see why in the admin panel.
+        reportError(error);
+        deps.onWriteFailed?.({ what: 'invitation', error: error instanceof Error ? `${error.name}: ${error.message}` : String(error), atMs: Date.now() });
+        dispatch({ type: 'INVITE', pending: { invitation }, now: deps.now() });
+        return;
+      }
       deps.ackInvitation?.(invitation.id);
       if (pending) dispatch({ type: 'INVITE', pending, now: deps.now() });
     },

@@ -192,4 +192,9 @@ export const en: Resources = {
     inUseTitle: 'The rating screen is open in another window',
     inUseText: 'Please rate on the screen that shows the rating page. This window takes over by itself when that one closes.',
   },
+  /** A write the device could not make durable, for staff in the admin panel (src/pwa/StorageStatus.tsx). */
+  writeFailure: {
+    invitation: 'At {{time}} a case’s rating invitation could not be saved on this device: {{error}}. The rating screen was shown anyway; the window system will send it again.',
+    outcome: 'At {{time}} a rating could not be saved on this device: {{error}}. The screen keeps retrying; no unsent rating is ever deleted.',
+  },
 };

@@ -152,6 +152,11 @@ export const zhCN = {
     inUseTitle: '本设备的评价屏已在另一个窗口中打开',
     inUseText: '请在正在显示评价界面的屏幕上评价。那个窗口关闭后，这里会自动接替。',
   },
+  /** A write the device could not make durable, for staff in the admin panel (src/pwa/StorageStatus.tsx). */
+  writeFailure: {
+    invitation: '{{time}} 有一条案件评价邀请未能保存到本设备：{{error}}。评价界面照常显示，窗口系统会再次发送。',
+    outcome: '{{time}} 有一条评价未能保存到本设备：{{error}}。评价界面会一直重试，未上传的评价不会被删除。',
+  },
 };
 
 export type Resources = typeof zhCN;

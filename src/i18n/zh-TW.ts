@@ -193,4 +193,9 @@ export const zhTW: Resources = {
     inUseTitle: '本設備的評價螢幕已在另一個視窗中開啟',
     inUseText: '請在正在顯示評價介面的螢幕上評價。那個視窗關閉後，這裡會自動接替。',
   },
+  /** A write the device could not make durable, for staff in the admin panel (src/pwa/StorageStatus.tsx). */
+  writeFailure: {
+    invitation: '{{time}} 有一則案件評價邀請未能儲存到本設備：{{error}}。評價介面照常顯示，窗口系統會再次傳送。',
+    outcome: '{{time}} 有一則評價未能儲存到本設備：{{error}}。評價介面會一直重試，未上傳的評價不會被刪除。',
+  },
 };

@@ -5,16 +5,27 @@ import { formatBytes, useStorageStore } from './storageGuard';
 export function StorageStatus() {
   const { t } = useTranslation();
   const report = useStorageStore((s) => s.report);
-  if (!report) return null;
+  const writeFailure = useStorageStore((s) => s.writeFailure);
+  if (!report && !writeFailure) return null;
   return (
     <section className="storage-status" aria-labelledby="storage-title" data-fact="storage">
       <h2 id="storage-title">{t('storage.title')}</h2>
-      <p>
-        {t('storage.usage', { percent: Math.round(report.ratio * 100), used: formatBytes(report.usageBytes), quota: formatBytes(report.quotaBytes) })}
-        {' · '}
-        {t(report.persisted ? 'storage.persisted' : 'storage.notPersisted')}
-      </p>
-      {report.nearlyFull && (
+      {report && (
+        <p>
+          {t('storage.usage', { percent: Math.round(report.ratio * 100), used: formatBytes(report.usageBytes), quota: formatBytes(report.quotaBytes) })}
+          {' · '}
+          {t(report.persisted ? 'storage.persisted' : 'storage.notPersisted')}
+        </p>
+      )}
+      {writeFailure && (
+        <p className="storage-warning" role="alert" data-fact="write-failure">
+          {t(writeFailure.what === 'invitation' ? 'writeFailure.invitation' : 'writeFailure.outcome', {
+            time: new Date(writeFailure.atMs).toLocaleTimeString(),
+            error: writeFailure.error,
+          })}
+        </p>
+      )}
+      {report?.nearlyFull && (
         <p className="storage-warning" role="alert">
           {t('storage.nearlyFull')}
         </p>

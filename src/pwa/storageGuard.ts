@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+import type { WriteFailure } from '../flow/flowStore';
 
 /**
  * Keeps the device's IndexedDB safe from eviction and watches how full it is. Unsent outcomes
@@ -32,7 +33,7 @@ export async function readStorage(storage: StorageApi, persisted: boolean): Prom
   return { usageBytes: usage, quotaBytes: quota, ratio, nearlyFull: ratio >= NEARLY_FULL_RATIO, persisted };
 }
 
-export const useStorageStore = create<{ report: StorageReport | null }>()(() => ({ report: null }));
+export const useStorageStore = create<{ report: StorageReport | null; writeFailure: WriteFailure | null }>()(() => ({ report: null, writeFailure: null }));
 
 /** Requests persistence, then re-reads the estimate on an interval; returns a stop function. */
 export function watchStorage(
