@@ -62,6 +62,8 @@ export const PoliciesSchema = z
       .max(1440)
       .default(120)
       .describe('Minutes after its case event that an invitation nobody was shown yet ends as expired (recorded and synced) instead of being put to a later citizen'),
+    /** Seconds between a device's signed heartbeats to the intake (contract/heartbeat.ts). */
+    heartbeatIntervalSec: z.number().int().min(15).max(3600).default(60).describe("Seconds between a device's signed heartbeats to the intake (chain head, queue, storage, version, rating device)"),
     questionSetVersion: z.string().min(1).max(32).default('national-2023'),
     /** Whether a citizen may rate without a case invitation (each such outcome is flagged free-rating). */
     allowFreeRating: z.boolean().default(false).describe('Whether a citizen may rate without a case invitation (each such outcome is flagged free-rating)'),

@@ -180,7 +180,7 @@ describe('flow store', () => {
     });
     await store.setContext(testContext);
     const realAdd = db.invitations.add.bind(db.invitations);
-    db.invitations.add = (() => Promise.reject(new DOMException('disk full', 'QuotaExceededError'))) as typeof db.invitations.add;
+    db.invitations.add = (() => Promise.reject(new DOMException('disk full', 'QuotaExceededError'))) as unknown as typeof db.invitations.add;
     const invitation = makeInvitation();
     await store.receiveInvitation(invitation);
     // The host keeps what was not acknowledged; the citizen is asked anyway; staff can see why.

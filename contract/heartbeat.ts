@@ -1,0 +1,57 @@
+import { z } from 'zod';
+
+/**
+ * A device's heartbeat (device → intake, a signed POST /v1/devices/{deviceId}/heartbeats, issue
+ * 20): what the intake needs to see a device that went silent, a queue that stopped draining, a
+ * chain whose newest outcomes were deleted before they were sent, an old version, a button box
+ * that is offline. Sent every policies.heartbeatIntervalSec; one that cannot be sent is dropped
+ * (only the latest matters), never queued.
+ */
+const count = z.number().int().nonnegative();
+const epochMs = z.number().int().nonnegative();
+
+export const HeartbeatSchema = z
+  .object({
+    deviceId: z.string().min(1).max(64),
+    hallCode: z.string().min(1).max(64),
+    /** The device's wall clock when it was sent. */
+    sentAtMs: epochMs,
+    /** Intake clock minus device clock as the device last measured it; null before it has. */
+    clockOffsetMs: z.number().int().nullable(),
+    /** The page's build (package version and build id). */
+    appVersion: z.string().min(1).max(64),
+    /** The newest outcome the device has chained (seq 0 with the genesis hash when none yet). */
+    chainHead: z.object({ seq: count, hash: z.string().regex(/^[0-9a-f]{64}$/) }).strict(),
+    outbox: z
+      .object({
+        /** Outcomes recorded and not yet acknowledged by the intake. */
+        depth: count,
+        /** Age of the oldest of them; null when the outbox is empty. */
+        oldestUnsentAgeMs: count.nullable(),
+        /** Outcomes the intake refused for good, kept on the device for a person to look at. */
+        deadLetters: count,
+      })
+      .strict(),
+    /** The browser's storage estimate for this origin; null where it gives none. */
+    storage: z.object({ usageBytes: count, quotaBytes: count }).strict().nullable(),
+    /** The attached rating device (serial or HID button box); null for a touch-only PAD. */
+    ratingDevice: z
+      .object({
+        online: z.boolean(),
+        lastPressAtMs: epochMs.nullable(),
+        /** The box's own heartbeats the host expected and did not get since the last report. */
+        missedHeartbeats: count,
+      })
+      .strict()
+      .nullable(),
+  })
+  .strict();
+export type Heartbeat = z.infer<typeof HeartbeatSchema>;
+
+/** The intake's answer: its clock, so the device keeps its offset fresh. */
+export const HeartbeatResponseSchema = z.object({ serverTimeMs: epochMs }).strict();
+export type HeartbeatResponse = z.infer<typeof HeartbeatResponseSchema>;
+
+/** Conditions the intake raises from heartbeats and the outcomes it holds; open until cleared or resolved. */
+export const FleetFlagKindSchema = z.enum(['head-regressed', 'head-unsent', 'device-silent', 'queue-stale', 'version-below-minimum', 'rating-device-offline']);
+export type FleetFlagKind = z.infer<typeof FleetFlagKindSchema>;
