@@ -109,7 +109,7 @@ export default defineConfig({
         globIgnores: ['dashboard.html', 'assets/dashboard-*'],
         navigateFallback: 'index.html',
         // The host's and intake's APIs are never answered from the cache.
-        navigateFallbackDenylist: [/^\/api\//, /^\/bridge/, /^\/v1\//],
+        navigateFallbackDenylist: [/^\/api\//, /^\/bridge/, /^\/launch/, /^\/v1\//],
         cleanupOutdatedCaches: true,
         // Claims only the page of the very first install (the same build it was loaded from): an
         // update's worker activates, and so claims, only when the page asks it to at idle.

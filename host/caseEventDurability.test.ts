@@ -26,7 +26,7 @@ describe('a 202 from the host is a promise', () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'host-data-'));
     const logs: string[] = [];
     const first = await startHost({ hall, deviceId: 'dev-a01', port: 0, dataDir, log: (m) => logs.push(m) });
-    const accepted = await first.app.inject({ method: 'POST', url: '/api/case-events', headers, payload: caseEvent('P-DURABLE') });
+    const accepted = await first.app.inject({ method: 'POST', url: '/api/case-events', headers: { ...headers, host: new URL(first.origin).host }, payload: caseEvent('P-DURABLE') });
     expect(accepted.statusCode).toBe(202);
     const { invitationId } = accepted.json();
     await first.close();
@@ -34,8 +34,9 @@ describe('a 202 from the host is a promise', () => {
 
     const second = await startHost({ hall, deviceId: 'dev-a01', port: 0, dataDir, log: (m) => logs.push(m) });
     try {
-      expect((await second.app.inject({ method: 'GET', url: '/api/health' })).json().unacked).toBe(1);
-      const resend = await second.app.inject({ method: 'POST', url: '/api/case-events', headers, payload: caseEvent('P-DURABLE') });
+      const own = { host: new URL(second.origin).host };
+      expect((await second.app.inject({ method: 'GET', url: '/api/health', headers: own })).json().unacked).toBe(1);
+      const resend = await second.app.inject({ method: 'POST', url: '/api/case-events', headers: { ...headers, ...own }, payload: caseEvent('P-DURABLE') });
       expect([resend.statusCode, resend.json()]).toEqual([200, { status: 'duplicate', invitationId }]);
       expect(logs).toContain('host: 1 invitation(s) from before the restart wait for the rating screen');
       expect(logs.join('\n')).not.toMatch(/李四|P-DURABLE/);

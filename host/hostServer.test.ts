@@ -23,25 +23,40 @@ beforeAll(async () => {
 });
 afterAll(() => host.close());
 
+/** The Host header a caller on this machine sends (inject's default, localhost:80, is not the host's own). */
+const ownHost = (running: RunningHost = host) => new URL(running.origin).host;
+
 const post = (body: unknown, headers: Record<string, string> = {}) =>
   host.app.inject({
     method: 'POST',
     url: '/api/case-events',
-    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', ...headers },
+    headers: { host: ownHost(), authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', ...headers },
     payload: typeof body === 'string' ? body : JSON.stringify(body),
   });
 
 async function pendingCount(): Promise<number> {
-  return (await host.app.inject({ method: 'GET', url: '/api/health' })).json().unacked;
+  return (await host.app.inject({ method: 'GET', url: '/api/health', headers: { host: ownHost() } })).json().unacked;
 }
 
-function connectBridge(url: string, origin: string): Promise<{ ws: WebSocket; messages: HostMessage[] }> {
+/** Opens a one-time launch link as the kiosk browser does: its session cookie, and the bridge address with the token the page gets. */
+async function launchSession(running: RunningHost = host): Promise<{ wsUrl: string; cookie: string }> {
+  const response = await fetch(running.launchUrl(), { redirect: 'manual' });
+  expect(response.status).toBe(303);
+  const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  const token = /#token=(.+)$/.exec(response.headers.get('location') ?? '')?.[1] ?? '';
+  return { wsUrl: `${running.origin.replace('http://', 'ws://')}/bridge?token=${token}`, cookie };
+}
+
+function connectBridge(url: string, origin: string, headers: Record<string, string> = {}): Promise<{ ws: WebSocket; messages: HostMessage[] }> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { origin });
+    const ws = new WebSocket(url, { origin, headers });
     const messages: HostMessage[] = [];
     ws.on('message', (data) => messages.push(HostMessageSchema.parse(JSON.parse(String(data)))));
     ws.on('open', () => resolve({ ws, messages }));
-    ws.on('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+    ws.on('unexpected-response', (req, res) => {
+      req.destroy();
+      reject(new Error(`HTTP ${res.statusCode}`));
+    });
     ws.on('error', reject);
   });
 }
@@ -99,10 +114,12 @@ describe('case-event endpoint refuses bad input and changes nothing', () => {
 });
 
 describe('case events become invitations on the bridge', () => {
-  it('refuses bridge connections without the launch token or from another origin', async () => {
-    const wsUrl = host.appUrl.replace('http://', 'ws://').replace('/#token=', '/bridge?token=');
-    await expect(connectBridge(wsUrl.replace(/token=.*/, 'token=nope'), host.origin)).rejects.toThrow('HTTP 401');
-    await expect(connectBridge(wsUrl, 'http://evil.example')).rejects.toThrow('HTTP 403');
+  it('refuses bridge connections without the session cookie, with a wrong token or from another origin', async () => {
+    const { wsUrl, cookie } = await launchSession();
+    await expect(connectBridge(wsUrl.replace(/token=.*/, 'token=nope'), host.origin, { cookie })).rejects.toThrow('HTTP 401');
+    await expect(connectBridge(wsUrl, host.origin)).rejects.toThrow('HTTP 401');
+    await expect(connectBridge(wsUrl, 'http://evil.example', { cookie })).rejects.toThrow('HTTP 403');
+    (await connectBridge(wsUrl, host.origin, { cookie })).ws.close();
   });
 
   it('queues while no renderer is connected, delivers on connect, forgets only after ack', async () => {
@@ -113,15 +130,15 @@ describe('case events become invitations on the bridge', () => {
     expect(resend.statusCode).toBe(200);
     expect(resend.json()).toEqual({ status: 'duplicate', invitationId });
 
-    const wsUrl = host.appUrl.replace('http://', 'ws://').replace('/#token=', '/bridge?token=');
-    const first = await connectBridge(wsUrl, host.origin);
+    const { wsUrl, cookie } = await launchSession();
+    const first = await connectBridge(wsUrl, host.origin, { cookie });
     await waitFor(() => first.messages.length >= 2);
     expect(first.messages[0]).toMatchObject({ type: 'hello', context: { device: { id: 'dev-a01' }, window: { no: 'A01' } } });
     expect(first.messages[1]).toMatchObject({ type: 'invitation', invitation: { id: invitationId, case: { projectNo: 'P-1001' } } });
     first.ws.close();
 
     // Not acknowledged: a reconnecting renderer gets it again.
-    const second = await connectBridge(wsUrl, host.origin);
+    const second = await connectBridge(wsUrl, host.origin, { cookie });
     await waitFor(() => second.messages.some((m) => m.type === 'invitation' && m.invitation.id === invitationId));
     second.ws.send(JSON.stringify({ type: 'ack', invitationId }));
     await waitFor(() => second.messages.length >= 2);
@@ -132,7 +149,7 @@ describe('case events become invitations on the bridge', () => {
     await waitFor(() => second.ws.readyState === WebSocket.OPEN);
     second.ws.close();
 
-    const third = await connectBridge(wsUrl, host.origin);
+    const third = await connectBridge(wsUrl, host.origin, { cookie });
     await new Promise((r) => setTimeout(r, 100));
     expect(third.messages.map((m) => m.type)).toEqual(['hello']);
     third.ws.close();
@@ -144,13 +161,13 @@ describe('staff login events from the window business system', () => {
     host.app.inject({
       method: 'POST',
       url: '/api/staff-session',
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', ...headers },
+      headers: { host: ownHost(), authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', ...headers },
       payload: JSON.stringify(body),
     });
 
   it('passes a login and a logout to the renderer, and repeats the latest to one that connects later', async () => {
-    const wsUrl = host.appUrl.replace('http://', 'ws://').replace('/#token=', '/bridge?token=');
-    const early = await connectBridge(wsUrl, host.origin);
+    const { wsUrl, cookie } = await launchSession();
+    const early = await connectBridge(wsUrl, host.origin, { cookie });
     const login = await staffPost({ event: 'login', staff: { loginName: 'li4', name: '李四', staffNo: 'B007' } });
     expect(login.json()).toEqual({ status: 'signed-in' });
     await waitFor(() => early.messages.some((m) => m.type === 'staffSession'));
@@ -158,7 +175,7 @@ describe('staff login events from the window business system', () => {
     expect(sent).toMatchObject({ session: { staff: { loginName: 'li4', staffNo: 'B007' }, via: 'login-event' } });
 
     expect((await staffPost({ event: 'logout' })).json()).toEqual({ status: 'signed-out' });
-    const late = await connectBridge(wsUrl, host.origin);
+    const late = await connectBridge(wsUrl, host.origin, { cookie });
     await waitFor(() => late.messages.some((m) => m.type === 'staffSession'));
     expect(late.messages.find((m) => m.type === 'staffSession')).toMatchObject({ session: null });
     early.ws.close();
@@ -180,12 +197,49 @@ describe('staff login events from the window business system', () => {
       const response = await codeOnly.app.inject({
         method: 'POST',
         url: '/api/staff-session',
-        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+        headers: { host: ownHost(codeOnly), authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
         payload: JSON.stringify({ event: 'logout' }),
       });
       expect([response.statusCode, response.json().error.code]).toEqual([409, 'login_events_off']);
     } finally {
       await codeOnly.close();
     }
+  });
+});
+
+describe('only the rating page can open the bridge, and only this host\'s own names are answered', () => {
+  it('a launch link works once: a second use without the session gets nothing, with it just opens the page', async () => {
+    const link = host.launchUrl();
+    const first = await fetch(link, { redirect: 'manual' });
+    expect(first.status).toBe(303);
+    const setCookie = first.headers.get('set-cookie') ?? '';
+    expect(setCookie).toMatch(/^hcp_bridge=[^;]+; Path=\/; HttpOnly; SameSite=Strict$/);
+    const again = await fetch(link, { redirect: 'manual' });
+    expect([again.status, (await again.json()).error.code]).toEqual([403, 'launch_link_used']);
+    const withSession = await fetch(link, { redirect: 'manual', headers: { cookie: setCookie.split(';')[0] ?? '' } });
+    expect([withSession.status, withSession.headers.get('location')]).toEqual([303, first.headers.get('location')]);
+  });
+
+  const foreign = () => `evil.example:${new URL(host.origin).port}`;
+  it.each([
+    ['GET', '/api/health'],
+    ['GET', '/'],
+    ['GET', '/index.html'],
+    ['GET', '/launch?code=x'],
+    ['POST', '/api/case-events'],
+    ['POST', '/api/staff-session'],
+    ['GET', '/bridge'],
+  ])('a foreign Host is refused: %s %s', async (method, url) => {
+    const res = await host.app.inject({ method: method as 'GET' | 'POST', url, headers: { host: foreign(), authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, payload: method === 'POST' ? JSON.stringify(validEvent('P-REBIND')) : undefined });
+    expect([res.statusCode, res.json().error.code]).toEqual([403, 'forbidden_host']);
+    expect(res.body).not.toContain('dev-a01');
+  });
+
+  it('a foreign Host is refused on the WebSocket bridge, even with a valid session', async () => {
+    const { wsUrl, cookie } = await launchSession();
+    await expect(connectBridge(wsUrl, host.origin, { cookie, host: foreign() })).rejects.toThrow('HTTP 403');
+    await expect(connectBridge(wsUrl, `http://${foreign()}`, { cookie, host: foreign() })).rejects.toThrow('HTTP 403');
+    const ok = await connectBridge(wsUrl, `http://localhost:${new URL(host.origin).port}`, { cookie, host: `localhost:${new URL(host.origin).port}` });
+    ok.ws.close();
   });
 });

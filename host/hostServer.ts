@@ -14,7 +14,7 @@ import { createPinGate } from '../shared-node/adminPin';
 import { contentSecurityPolicy } from '../shared-node/contentSecurityPolicy';
 import { openInvitationJournal } from './invitationJournal';
 import { InvitationQueue } from './invitationQueue';
-import { newLaunchToken } from './secrets';
+import { createLaunchSessions, isOwnHost } from './launchSession';
 
 export interface HostOptions {
   hall: HallConfig;
@@ -43,8 +43,14 @@ const COMMAND_FOR_SCREEN: Partial<Record<ScreenName, DeviceCommand>> = { rating:
 export interface RunningHost {
   /** Origin of the host, e.g. http://127.0.0.1:8787 */
   origin: string;
-  /** The address to open in the kiosk browser: carries this launch's bridge token. */
-  appUrl: string;
+  /**
+   * A fresh one-time launch link (`/launch?code=…`): opening it once gives that browser the bridge
+   * session. Never print it in kiosk mode or put it on a command line (kioskBrowser.ts writes it to
+   * an owner-only launch file).
+   */
+  launchUrl(): string;
+  /** Reading it mints a fresh one-time launch link, as launchUrl() does (tests and benches open it). */
+  readonly appUrl: string;
   caseEventToken: string;
   context: DeviceContext;
   app: FastifyInstance;
@@ -64,14 +70,17 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const deviceConfig = options.hall.devices.find((d) => d.id === options.deviceId);
   const caseEventToken = options.caseEventToken ?? deviceConfig?.caseEventToken ?? '';
   if (caseEventToken.length < 16) throw new Error('the case event token must have at least 16 characters');
-  const launchToken = newLaunchToken();
+  const sessions = createLaunchSessions();
   const CONTENT_SECURITY_POLICY = contentSecurityPolicy(options.hall.intake?.url);
 
   // On close every connection goes at once: a renderer that keeps reconnecting (or a service worker
   // fetching) must not hold the host open.
   const app = Fastify({ logger: false, bodyLimit: 64 * 1024, forceCloseConnections: true });
-  let port = options.port;
-  const isOwnOrigin = (origin: string) => origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`;
+  const listeningPort = () => {
+    const address = app.server.address();
+    return typeof address === 'object' && address ? address.port : options.port;
+  };
+  const isOwnOrigin = (origin: string) => origin === `http://127.0.0.1:${listeningPort()}` || origin === `http://localhost:${listeningPort()}`;
 
   app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, _request, reply) => {
     const status = error.statusCode ?? 500;
@@ -93,6 +102,12 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       for (const client of app.websocketServer.clients) client.terminate();
       app.websocketServer.close(() => done());
     },
+  });
+  // After the WebSocket plugin's own onRequest hook, which marks an upgrade so a refused one is closed.
+  // DNS rebinding: a page whose name now resolves to 127.0.0.1 is same-origin with itself, not with
+  // us. Every route, the bridge's upgrade and the 404 answer only this host's own names.
+  app.addHook('onRequest', async (request, reply) => {
+    if (!isOwnHost(request.headers.host, listeningPort())) return sendError(reply, 403, 'forbidden_host', 'this host answers only to 127.0.0.1 and localhost on its own port');
   });
   // A 202 is a promise: each accepted case event is on disk before it is answered, and what the
   // page has not acknowledged is handed to it again after a restart.
@@ -132,7 +147,18 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       return [...(status ? [{ type: 'deviceStatus' as const, status }] : []), ...(staffMessage ? [staffMessage] : [])];
     },
   });
-  bridgeRoute(app, { hub, launchToken, isOwnOrigin, log });
+  bridgeRoute(app, { hub, sessions, isOwnOrigin, log });
+  // The launch link: a one-time code becomes this browser's HttpOnly, SameSite=Strict session, and
+  // the page gets its bridge token in the fragment (where no server log or Referer sees it). A used
+  // link opened again in the browser that holds the session just opens the page.
+  app.get<{ Querystring: { code?: string } }>('/launch', async (request, reply) => {
+    void reply.header('Cache-Control', 'no-store').header('Referrer-Policy', 'no-referrer');
+    const fresh = typeof request.query.code === 'string' ? sessions.redeem(request.query.code) : null;
+    const session = fresh ?? sessions.fromCookieHeader(request.headers.cookie);
+    if (!session) return sendError(reply, 403, 'launch_link_used', 'this launch link was used or has expired: restart the host for a new one');
+    if (fresh) void reply.header('Set-Cookie', sessions.setCookie(fresh));
+    return reply.redirect(`/#token=${session.bridgeToken}`, 303);
+  });
   const device: RatingDevice | undefined = options.createDevice?.({
     onPress: (press) => {
       // Only a rating screen takes a press; anything else is counted, never turned into a rating.
@@ -188,12 +214,14 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   // Compacted at every start: bounded, free of acknowledged invitations' case data, ending in a whole line.
   queue.compactJournal();
   device?.start();
-  const address = app.server.address();
-  port = typeof address === 'object' && address ? address.port : options.port;
-  const origin = `http://127.0.0.1:${port}`;
+  const origin = `http://127.0.0.1:${listeningPort()}`;
+  const launchUrl = () => `${origin}/launch?code=${sessions.mintCode()}`;
   return {
     origin,
-    appUrl: `${origin}/#token=${launchToken}`,
+    launchUrl,
+    get appUrl() {
+      return launchUrl();
+    },
     caseEventToken,
     context,
     app,

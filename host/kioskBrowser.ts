@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { kioskPolicyWarnings, managedPolicyDir } from './kioskPolicy';
 
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
@@ -15,16 +17,39 @@ export function hasDisplay(env: NodeJS.ProcessEnv = process.env): boolean {
 }
 
 /**
+ * Writes the page that hands the browser its one-time launch link: an owner-only file in an
+ * owner-only folder, so the link is on no command line (`ps` shows every user the arguments) and
+ * in no log. Returns its file: URL, the only thing the browser is given.
+ */
+export function writeLaunchFile(dir: string, launchUrl: string): string {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+  const file = path.join(dir, 'launch.html');
+  rmSync(file, { force: true });
+  const target = launchUrl.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
+  writeFileSync(file, `<!doctype html><meta charset="utf-8"><meta name="referrer" content="no-referrer"><meta http-equiv="refresh" content="0;url=${target}"><title>好差评</title>\n`, { mode: 0o600 });
+  return pathToFileURL(file).href;
+}
+
+/**
  * Opens the evaluator in Chromium: `kiosk` is the full-screen, no-exit mode for a citizen-facing
- * device; otherwise an app window, handy for demos on a desk. Kiosk mode first checks the
+ * device; otherwise an app window, handy for demos on a desk. The browser is given only the
+ * launch file's address (writeLaunchFile), never the launch link. Kiosk mode first checks the
  * Chromium enterprise policy that disables developer tools and the rest (docs/kiosk-browser-policy.md)
  * and warns when it is missing; it opens the kiosk either way.
  */
-export function openInChromium(executable: string, url: string, profileDir: string, kiosk: boolean, warn: (message: string) => void = (m) => console.warn(`warning: ${m}`)): ChildProcess {
-  if (kiosk) for (const warning of kioskPolicyWarnings({ policyDir: managedPolicyDir(executable), appUrl: url })) warn(warning);
+export function openInChromium(
+  executable: string,
+  launch: { origin: string; launchUrl: string },
+  profileDir: string,
+  kiosk: boolean,
+  warn: (message: string) => void = (m) => console.warn(`warning: ${m}`),
+): ChildProcess {
+  const launchFile = writeLaunchFile(path.join(path.dirname(profileDir), 'launch'), launch.launchUrl);
+  if (kiosk) for (const warning of kioskPolicyWarnings({ policyDir: managedPolicyDir(executable), appUrl: launch.origin, launchFileUrl: launchFile })) warn(warning);
   const args = [
-    kiosk ? '--kiosk' : `--app=${url}`,
-    ...(kiosk ? [url] : []),
+    kiosk ? '--kiosk' : `--app=${launchFile}`,
+    ...(kiosk ? [launchFile] : []),
     `--user-data-dir=${profileDir}`,
     '--no-first-run',
     '--disable-background-networking',

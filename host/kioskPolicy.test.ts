@@ -111,6 +111,18 @@ describe('kiosk policy check at start', () => {
     expect(warnings[2]).toMatch(/blocks every URL but allows none that matches http:\/\/127\.0\.0\.1:8787: the rating screen will not load/);
   });
 
+  it('warns, with the filter to add, when the policy blocks the launch file the kiosk is given instead of its link', () => {
+    const launchFileUrl = 'file:///var/lib/haochaping/launch/launch.html';
+    const shipped = dirWith({ 'haochaping-kiosk.json': readFileSync(SHIPPED, 'utf8') });
+    expect(kioskPolicyWarnings({ policyDir: shipped, appUrl, launchFileUrl, platform: 'linux' })).toEqual([
+      expect.stringContaining(`blocks the launch file: add "${launchFileUrl}" to URLAllowlist`),
+    ]);
+    const allowing = dirWith({ 'a.json': readFileSync(SHIPPED, 'utf8'), 'b.json': '{"URLAllowlist": ["http://127.0.0.1", "file:///var/lib/haochaping/launch"]}' });
+    expect(kioskPolicyWarnings({ policyDir: allowing, appUrl, launchFileUrl, platform: 'linux' })).toEqual([]);
+    expect(filterAllows('file:///var/lib/haochaping/launch', 'file:///var/lib/haochaping/launcher/x.html')).toBe(false);
+    expect(filterAllows('127.0.0.1', launchFileUrl)).toBe(false);
+  });
+
   it('says nothing where it cannot look (Windows keeps policies in the registry)', () => {
     expect(kioskPolicyWarnings({ policyDir: '/nonexistent', appUrl, platform: 'win32' })).toEqual([]);
   });

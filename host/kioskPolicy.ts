@@ -15,7 +15,7 @@ const DOC = 'docs/kiosk-browser-policy.md';
  * itself. Only Linux can be checked from here (Windows keeps policies in the registry); a warning
  * never stops the kiosk.
  */
-export function kioskPolicyWarnings(options: { policyDir: string; appUrl: string; platform?: NodeJS.Platform }): string[] {
+export function kioskPolicyWarnings(options: { policyDir: string; appUrl: string; launchFileUrl?: string; platform?: NodeJS.Platform }): string[] {
   if ((options.platform ?? process.platform) !== 'linux') return [];
   let files: string[];
   try {
@@ -42,6 +42,10 @@ export function kioskPolicyWarnings(options: { policyDir: string; appUrl: string
   if (list('URLBlocklist').includes('*') && !list('URLAllowlist').some((filter) => filterAllows(filter, options.appUrl))) {
     warnings.push(`the Chromium policy in ${options.policyDir} blocks every URL but allows none that matches ${new URL(options.appUrl).origin}: the rating screen will not load (${DOC})`);
   }
+  const launchFileUrl = options.launchFileUrl;
+  if (launchFileUrl && list('URLBlocklist').includes('*') && !list('URLAllowlist').some((filter) => filterAllows(filter, launchFileUrl))) {
+    warnings.push(`the Chromium policy in ${options.policyDir} blocks the launch file: add "${launchFileUrl}" to URLAllowlist, or the kiosk cannot open the rating screen (${DOC})`);
+  }
   return warnings;
 }
 
@@ -50,6 +54,11 @@ export function kioskPolicyWarnings(options: { policyDir: string; appUrl: string
  * address. Enough of the filter format for the entries a kiosk needs; anything fancier counts as no.
  */
 export function filterAllows(filter: string, url: string): boolean {
+  if (/^file:\/\//i.test(filter.trim())) {
+    const target = new URL(url);
+    const filterPath = filter.trim().slice('file://'.length);
+    return target.protocol === 'file:' && filterPath.startsWith('/') && (target.pathname === filterPath || target.pathname.startsWith(filterPath.endsWith('/') ? filterPath : `${filterPath}/`));
+  }
   const match = /^(?:([a-z][a-z0-9+.-]*):\/\/)?\.?([^/:?@]+)(?::(\d+))?(\/[^?@]*)?$/i.exec(filter.trim());
   if (!match) return false;
   const [, scheme, host, port, filterPath] = match;

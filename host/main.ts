@@ -50,7 +50,10 @@ async function main(): Promise<void> {
     ...(process.env.CASE_EVENT_TOKEN ? { caseEventToken: process.env.CASE_EVENT_TOKEN } : {}),
   });
   console.log(`好差评 evaluator — ${hall.hall.name} · ${host.context.window.name} (device ${deviceId})`);
-  console.log(`  rating screen:   ${host.appUrl}`);
+  // The launch link is a secret: in kiosk mode it goes only to the browser, through an owner-only
+  // launch file; a developer's run prints one single-use link, as notebook servers do.
+  console.log(`  rating screen:   ${host.origin}/`);
+  if (!values.kiosk) console.log(`  one-time link:   ${host.launchUrl()}  (opens the bridge for one browser; use once)`);
   if (hall.intake) console.log(`  syncs to intake: ${hall.intake.url}`);
   if (serial) console.log(`  rating device:   serial ${serial.path ?? `${serial.vendorId}:${serial.productId}`} (${serial.baudRate} baud)`);
   console.log(`  case events:     POST ${host.origin}/api/case-events  (Authorization: Bearer <device caseEventToken>)`);
@@ -58,7 +61,7 @@ async function main(): Promise<void> {
 
   const chromium = findChromium();
   if (values.open && !values['no-open'] && hasDisplay() && chromium) {
-    kioskBrowser = openInChromium(chromium, host.appUrl, path.resolve(values.data, 'chromium-profile'), values.kiosk);
+    kioskBrowser = openInChromium(chromium, { origin: host.origin, launchUrl: host.launchUrl() }, path.resolve(values.data, 'chromium-profile'), values.kiosk);
     console.log(`  opened ${values.kiosk ? 'kiosk' : 'app'} window in ${chromium}`);
   } else {
     console.log('  (no display or no Chromium found: open the rating screen URL in a browser)');

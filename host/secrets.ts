@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 
 /** Compares secrets in constant time (hashing first so lengths never leak). */
 export function secretsEqual(given: string, expected: string): boolean {
@@ -7,6 +7,3 @@ export function secretsEqual(given: string, expected: string): boolean {
   return timingSafeEqual(a, b);
 }
 
-export function newLaunchToken(): string {
-  return randomBytes(24).toString('base64url');
-}

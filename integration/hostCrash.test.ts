@@ -22,8 +22,8 @@ async function freePort(): Promise<number> {
 interface HostProcess {
   child: ChildProcess;
   origin: string;
-  /** The rating screen's address with this launch's bridge token. */
-  appUrl: string;
+  /** The one-time launch link a developer's (non-kiosk) run prints. */
+  launchUrl: string;
   output: () => string;
 }
 
@@ -36,17 +36,17 @@ async function spawnHost(dataDir: string, port: number): Promise<HostProcess> {
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CASE_EVENT_TOKEN: TOKEN, DISPLAY: '', WAYLAND_DISPLAY: '' } },
   );
   let output = '';
-  const appUrl = await new Promise<string>((resolve, reject) => {
+  const launchUrl = await new Promise<string>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const url = /rating screen:\s+(\S+)/.exec(output)?.[1];
+      const url = /one-time link:\s+(\S+)/.exec(output)?.[1];
       if (url) resolve(url);
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
     child.once('exit', (code) => reject(new Error(`host exited with ${code}:\n${output}`)));
   });
-  return { child, origin: `http://127.0.0.1:${port}`, appUrl, output: () => output };
+  return { child, origin: `http://127.0.0.1:${port}`, launchUrl, output: () => output };
 }
 
 async function kill(host: HostProcess): Promise<void> {
@@ -63,8 +63,11 @@ function postCaseEvent(origin: string): Promise<Response> {
 
 /** Connects to the bridge as the rating page does, collecting what the host sends. */
 async function connectAsPage(host: HostProcess): Promise<{ ws: WebSocket; messages: HostMessage[] }> {
-  const url = host.appUrl.replace('http://', 'ws://').replace('/#token=', '/bridge?token=');
-  const ws = new WebSocket(url, { origin: host.origin });
+  // The launch link gives this "browser" its session cookie and the page its bridge token.
+  const launch = await fetch(host.launchUrl, { redirect: 'manual' });
+  const cookie = (launch.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  const token = /#token=(.+)$/.exec(launch.headers.get('location') ?? '')?.[1] ?? '';
+  const ws = new WebSocket(`${host.origin.replace('http://', 'ws://')}/bridge?token=${token}`, { origin: host.origin, headers: { cookie } });
   const messages: HostMessage[] = [];
   ws.on('message', (data) => messages.push(HostMessageSchema.parse(JSON.parse(String(data)))));
   await new Promise((resolve, reject) => {
