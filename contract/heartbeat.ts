@@ -55,3 +55,31 @@ export type HeartbeatResponse = z.infer<typeof HeartbeatResponseSchema>;
 /** Conditions the intake raises from heartbeats and the outcomes it holds; open until cleared or resolved. */
 export const FleetFlagKindSchema = z.enum(['head-regressed', 'head-unsent', 'device-silent', 'queue-stale', 'version-below-minimum', 'rating-device-offline']);
 export type FleetFlagKind = z.infer<typeof FleetFlagKindSchema>;
+
+/** One device in the fleet view (GET /v1/admin/fleet): its latest heartbeat's facts and open flags. */
+export const FleetDeviceSchema = z
+  .object({
+    deviceId: z.string(),
+    hallCode: z.string().nullable(),
+    /** When the intake last received a heartbeat (null: never). */
+    lastHeartbeatAt: epochMs.nullable(),
+    /** Since the last heartbeat, or since enrolment for a device never heard. */
+    silentForMs: z.number().int(),
+    appVersion: z.string().nullable(),
+    chainHeadSeq: count.nullable(),
+    outboxDepth: count.nullable(),
+    oldestUnsentAgeMs: count.nullable(),
+    deadLetters: count.nullable(),
+    storage: z.object({ usageBytes: count, quotaBytes: count }).strict().nullable(),
+    clockOffsetMs: z.number().int().nullable(),
+    ratingDevice: z.object({ online: z.boolean(), lastPressAtMs: epochMs.nullable(), missedHeartbeats: count }).strict().nullable(),
+    openFlags: z.array(z.object({ kind: FleetFlagKindSchema, openedAt: epochMs, detail: z.string() }).strict()),
+  })
+  .strict();
+export type FleetDevice = z.infer<typeof FleetDeviceSchema>;
+
+export const FleetResponseSchema = z.object({ devices: z.array(FleetDeviceSchema) }).strict();
+export type FleetResponse = z.infer<typeof FleetResponseSchema>;
+
+/** GET /v1/admin/fleet?hall=…: one hall, or every hall when absent. */
+export const FleetQuerySchema = z.object({ hall: z.string().min(1).max(64).optional() }).strict();

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { FleetDeviceSchema, FleetFlagKindSchema, HeartbeatSchema } from '../contract/heartbeat';
 import { AnomalyFlagSchema, OutcomeSchema } from '../contract/outcome';
 import { startIntake } from './server';
 
@@ -23,6 +24,20 @@ describe('openapi.yaml', () => {
     expect(Object.keys(documented.properties ?? {}).sort()).toEqual(Object.keys(fromZod.properties).sort());
     expect([...(documented.required ?? [])].sort()).toEqual([...fromZod.required].sort());
     expect(spec.components.schemas.AnomalyFlag?.enum).toEqual(AnomalyFlagSchema.options);
+  });
+
+  it('describes the heartbeat and the fleet view with the fields of contract/heartbeat.ts', () => {
+    for (const [name, schema] of [
+      ['Heartbeat', HeartbeatSchema],
+      ['FleetDevice', FleetDeviceSchema],
+    ] as const) {
+      const fromZod = z.toJSONSchema(schema, { io: 'input' }) as { required: string[]; properties: Record<string, unknown> };
+      const documented = spec.components.schemas[name]!;
+      expect(Object.keys(documented.properties ?? {}).sort()).toEqual(Object.keys(fromZod.properties).sort());
+      expect([...(documented.required ?? [])].sort()).toEqual([...fromZod.required].sort());
+    }
+    const flag = spec.components.schemas.FleetDevice?.properties?.openFlags as { items: { properties: { kind: { enum: string[] } } } };
+    expect(flag.items.properties.kind.enum).toEqual(FleetFlagKindSchema.options);
   });
 
   it('documents only routes the reference intake serves', async () => {
@@ -45,6 +60,8 @@ describe('openapi.yaml', () => {
             ['POST', '/v1/devices/:deviceId/feed-tickets'],
             ['GET', '/v1/devices/:deviceId/invitations'],
             ['POST', '/v1/admin/devices/:deviceId/trust'],
+            ['POST', '/v1/devices/:deviceId/heartbeats'],
+            ['GET', '/v1/admin/fleet'],
           ].map(([method, url]) => ({ method, url })),
         ),
       );

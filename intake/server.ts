@@ -18,6 +18,9 @@ import { createStoredRecheck } from './integrity/storedRecheck';
 import { createPairing } from './pairing/pairing';
 import { createStaffLogin } from './pairing/staffLogin';
 import { registerAdminRoutes } from './routes/admin';
+import { registerFleetRoutes } from './routes/fleet';
+import { createFleet } from './fleet/fleet';
+import { DEFAULT_FLEET_THRESHOLDS, type FleetThresholds } from './fleet/fleetRules';
 import { registerDashboardRoutes } from './routes/dashboard';
 import { registerDashboardPages } from './routes/dashboardPages';
 import { registerDeviceRoutes } from './routes/devices';
@@ -68,6 +71,10 @@ export interface IntakeOptions {
   sharedRateLimits?: boolean;
   /** An event loop stalled longer than this (ms) makes the intake answer 503 + Retry-After until it recovers (default 1000; 0 turns it off). */
   maxEventLoopDelayMs?: number;
+  /** When heartbeats raise fleet flags (intake/fleet/fleetRules.ts); defaults there. */
+  fleet?: Partial<FleetThresholds>;
+  /** How often silent devices are looked for (ms, default 60 s). */
+  fleetSweepMs?: number;
   /** Holidays and make-up working days for follow-up deadlines; the bundled 2026 calendar by default. */
   calendar?: WorkingCalendar;
   now?: () => number;
@@ -185,6 +192,11 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
   const publicUrl = () => options.publicUrl ?? origin;
   registerPairingRoutes(app, { authenticate, pairing, staffLogin: createStaffLogin(options.staffDirectory ?? [], store, now), publicUrl, now, log, pairPerMinute: options.rateLimits?.pairPerMinute ?? 10 });
   registerAdminRoutes(app, { store, requireAdmin, pairing, chain, storedRecheck: createStoredRecheck(store), readmit: createReadmission(store, followups, now) });
+  const fleet = createFleet(store, { ...DEFAULT_FLEET_THRESHOLDS, ...options.fleet }, (deviceId, detail) => chain.note(deviceId, 'wrong_hall', null, null, detail), now);
+  registerFleetRoutes(app, { authenticate, fleet, requireAdmin, now });
+  // A device that stops sending heartbeats is flagged even when nobody looks at the fleet view.
+  const fleetSweep = setInterval(() => void fleet.sweep().catch((error: unknown) => log(`intake: fleet sweep failed: ${String(error)}`)), options.fleetSweepMs ?? 60_000);
+  fleetSweep.unref();
   registerFollowupRoutes(app, { requireAdmin, followups, sealing });
   registerExportRoutes(app, { store, requireAdmin });
   registerDashboardRoutes(app, {
@@ -207,6 +219,7 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
     async close() {
       // Graceful first: a batch being ingested finishes and is answered. A connection that stays
       // busy past the grace (a client that never finishes its request) must not hold shutdown.
+      clearInterval(fleetSweep);
       const closing = app.close();
       let timer: ReturnType<typeof setTimeout> | undefined;
       const graceful = await Promise.race([closing.then(() => true), new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), options.closeGraceMs ?? 10_000)))]);

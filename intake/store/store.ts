@@ -11,6 +11,7 @@
  */
 import type { DashboardBucket, DashboardDimension } from '../../contract/dashboard';
 import type { EnrolmentPurpose } from '../../contract/provisioning';
+import type { FleetFlagKind, Heartbeat } from '../../contract/heartbeat';
 import type { IntegrityEvent, IntegrityEventKind, SeqGap } from '../integrity/integrityEvents';
 import type { OutcomeColumn } from '../integrity/storedOutcome';
 import type { MergeState, MergeView } from '../ingest/mergeRules';
@@ -283,6 +284,46 @@ export interface SealingKeyStore {
   putIfAbsent(pair: { publicKey: string; secretKey: string }, at: number): Promise<{ publicKey: string; secretKey: string }>;
 }
 
+/** A device of the fleet as the intake knows it: enrolment, hall and its latest heartbeat. */
+export interface FleetDeviceRow {
+  deviceId: string;
+  hallCode: string | null;
+  enrolledAt: number;
+  latest: StoredHeartbeat | null;
+}
+
+export interface StoredHeartbeat {
+  heartbeat: Heartbeat;
+  receivedAt: number;
+  /** Since when outcomes up to its head have been unexplained (fleet/fleetRules.ts); null: none. */
+  missingSince: number | null;
+}
+
+export interface FleetFlagRow {
+  deviceId: string;
+  kind: FleetFlagKind;
+  openedAt: number;
+  detail: string;
+  closedAt: number | null;
+  closedBy: string | null;
+}
+
+/** Heartbeats (the latest per device) and the fleet flags raised from them; flags are kept once closed. */
+export interface FleetStore {
+  latest(deviceId: string): Promise<StoredHeartbeat | undefined>;
+  putLatest(deviceId: string, hallCode: string, latest: StoredHeartbeat): Promise<void>;
+  /** The highest seq held from the device, and how many distinct seqs up to `headSeq` it holds. */
+  heldChain(deviceId: string, headSeq: number): Promise<{ maxSeq: number; heldUpToHead: number }>;
+  /** Opens a flag unless one of its kind is open for the device; true when it opened one. */
+  open(deviceId: string, kind: FleetFlagKind, at: number, detail: string): Promise<boolean>;
+  /** Closes the device's open flag of that kind, if any; `by` says who or what closed it. */
+  close(deviceId: string, kind: FleetFlagKind, at: number, by: string): Promise<void>;
+  /** Open flags of the devices of a hall (every hall when null). */
+  openFlags(hallCode: string | null): Promise<FleetFlagRow[]>;
+  /** Enrolled devices of a hall (every hall when null), at most `limit`. */
+  devices(hallCode: string | null, limit: number): Promise<FleetDeviceRow[]>;
+}
+
 /** What a transaction, and the store outside one, can reach. */
 export interface IntakeData {
   devices: DeviceStore;
@@ -295,6 +336,7 @@ export interface IntakeData {
   sealingKeys: SealingKeyStore;
   requests: RequestStore;
   throttles: ThrottleStore;
+  fleet: FleetStore;
 }
 
 export interface IntakeStore extends IntakeData {

@@ -11,6 +11,7 @@ import { sqlitePairing } from './pairing';
 import { sqliteRequests } from './requests';
 import { sqliteSealingKeys } from './sealingKeys';
 import { sqliteThrottles } from './throttles';
+import { sqliteFleet } from './fleet';
 import type { SqliteDb } from './sqliteDb';
 
 /** Opens (creating and migrating as needed) the intake's SQLite file, durable at every commit. */
@@ -48,6 +49,7 @@ export function openSqliteStore(file: string): SqliteStore {
     sealingKeys: sqliteSealingKeys(db),
     requests: sqliteRequests(db),
     throttles: sqliteThrottles(db),
+    fleet: sqliteFleet(db),
   };
 
   let queue: Promise<unknown> = Promise.resolve();

@@ -1,0 +1,91 @@
+import type { FleetDevice, FleetFlagKind, Heartbeat } from '../../contract/heartbeat';
+import type { IntakeStore } from '../store/store';
+import { isSilent, judgeHeartbeat, severity, type FleetThresholds } from './fleetRules';
+
+export type HeartbeatResult = { ok: true; applied: boolean } | { ok: false; status: 403; code: 'wrong_hall'; message: string };
+
+/** Most devices one fleet answer lists; a hall has tens, a city a few hundred. */
+export const FLEET_MAX_DEVICES = 2000;
+
+/**
+ * The intake's view of its devices (issue 20): takes each signed heartbeat, raises and closes
+ * flags by fleet/fleetRules.ts, notices silent devices, and answers the fleet view worst first.
+ */
+export function createFleet(store: IntakeStore, thresholds: FleetThresholds, onWrongHall: (deviceId: string, detail: string) => Promise<void>, now: () => number = Date.now) {
+  /** Opens and closes a device's flags in one go; returns nothing it could lose: every flag stays stored. */
+  async function settle(tx: Parameters<Parameters<IntakeStore['transaction']>[0]>[0], deviceId: string, holding: Array<{ kind: FleetFlagKind; detail: string }>, cleared: FleetFlagKind[], at: number): Promise<void> {
+    for (const { kind, detail } of holding) await tx.fleet.open(deviceId, kind, at, detail);
+    for (const kind of cleared) await tx.fleet.close(deviceId, kind, at, 'heartbeat');
+  }
+
+  /** Opens device-silent for every device past the silence threshold; returns how many it opened. */
+  async function sweep(): Promise<number> {
+    const at = now();
+    let opened = 0;
+    for (const device of await store.fleet.devices(null, FLEET_MAX_DEVICES)) {
+      if (!isSilent(device.latest?.receivedAt ?? null, device.enrolledAt, at, thresholds)) continue;
+      const since = device.latest ? `last heartbeat ${new Date(device.latest.receivedAt).toISOString()}` : 'no heartbeat since enrolment';
+      if (await store.fleet.open(device.deviceId, 'device-silent', at, since)) opened++;
+    }
+    return opened;
+  }
+
+  return {
+    sweep,
+
+    /** A heartbeat from `deviceId` (its signature checked), whose hall the intake knows as `hallCode`. */
+    async receive(deviceId: string, hallCode: string | null, heartbeat: Heartbeat): Promise<HeartbeatResult> {
+      if (hallCode !== null && heartbeat.hallCode !== hallCode) {
+        const message = `the device is in hall ${hallCode}; this heartbeat names hall ${heartbeat.hallCode}`;
+        await onWrongHall(deviceId, message);
+        return { ok: false, status: 403, code: 'wrong_hall', message };
+      }
+      const at = now();
+      return store.transaction(async (tx) => {
+        const previous = (await tx.fleet.latest(deviceId)) ?? null;
+        // An older heartbeat than the one held (sent before it, delivered after) changes nothing.
+        if (previous && heartbeat.sentAtMs < previous.heartbeat.sentAtMs) return { ok: true, applied: false } as const;
+        const held = await tx.fleet.heldChain(deviceId, heartbeat.chainHead.seq);
+        const verdict = judgeHeartbeat(heartbeat, previous, held, at, thresholds);
+        await tx.fleet.putLatest(deviceId, heartbeat.hallCode, { heartbeat, receivedAt: at, missingSince: verdict.missingSince });
+        await settle(tx, deviceId, verdict.holding, verdict.cleared, at);
+        return { ok: true, applied: true } as const;
+      });
+    },
+
+    /** The fleet of a hall (every hall when null), worst first. */
+    async view(hallCode: string | null): Promise<FleetDevice[]> {
+      await sweep();
+      const at = now();
+      const [devices, flags] = await Promise.all([store.fleet.devices(hallCode, FLEET_MAX_DEVICES), store.fleet.openFlags(hallCode)]);
+      const flagsOf = new Map<string, FleetDevice['openFlags']>();
+      for (const flag of flags) {
+        const list = flagsOf.get(flag.deviceId) ?? [];
+        list.push({ kind: flag.kind, openedAt: flag.openedAt, detail: flag.detail });
+        flagsOf.set(flag.deviceId, list);
+      }
+      const rows = devices.map((device): FleetDevice => {
+        const beat = device.latest?.heartbeat ?? null;
+        return {
+          deviceId: device.deviceId,
+          hallCode: device.hallCode,
+          lastHeartbeatAt: device.latest?.receivedAt ?? null,
+          silentForMs: at - (device.latest?.receivedAt ?? device.enrolledAt),
+          appVersion: beat?.appVersion ?? null,
+          chainHeadSeq: beat?.chainHead.seq ?? null,
+          outboxDepth: beat?.outbox.depth ?? null,
+          oldestUnsentAgeMs: beat?.outbox.oldestUnsentAgeMs ?? null,
+          deadLetters: beat?.outbox.deadLetters ?? null,
+          storage: beat?.storage ?? null,
+          clockOffsetMs: beat?.clockOffsetMs ?? null,
+          ratingDevice: beat?.ratingDevice ?? null,
+          openFlags: flagsOf.get(device.deviceId) ?? [],
+        };
+      });
+      const score = (row: FleetDevice) => severity(row.openFlags.map((f) => f.kind));
+      return rows.sort((a, b) => score(b) - score(a) || b.silentForMs - a.silentForMs || a.deviceId.localeCompare(b.deviceId));
+    },
+  };
+}
+
+export type Fleet = ReturnType<typeof createFleet>;

@@ -1,0 +1,29 @@
+import type { FastifyInstance } from 'fastify';
+import { FleetQuerySchema, HeartbeatSchema } from '../../contract/heartbeat';
+import type { Fleet } from '../fleet/fleet';
+import { signedByDevice, type Authenticate } from './deviceSignature';
+import { parseBody, parseQuery, sendError, type RequireAdmin } from './http';
+
+/** Heartbeats from devices (signed) and the fleet view for hall IT staff (admin). */
+export function registerFleetRoutes(app: FastifyInstance, deps: { authenticate: Authenticate; fleet: Fleet; requireAdmin: RequireAdmin; now: () => number }): void {
+  const { authenticate, fleet, requireAdmin, now } = deps;
+
+  app.post('/v1/devices/:deviceId/heartbeats', async (request, reply) => {
+    const { deviceId } = request.params as { deviceId: string };
+    const auth = await signedByDevice(authenticate, request, reply, deviceId);
+    if (!auth) return reply;
+    const heartbeat = parseBody(HeartbeatSchema, request, reply, 'invalid_heartbeat', 'the heartbeat');
+    if (!heartbeat) return reply;
+    if (heartbeat.deviceId !== deviceId) return sendError(reply, 401, 'wrong_device', 'the heartbeat names another device than the signer');
+    const result = await fleet.receive(deviceId, auth.hallCode, heartbeat);
+    if (!result.ok) return sendError(reply, result.status, result.code, result.message);
+    return reply.code(202).send({ serverTimeMs: now() });
+  });
+
+  app.get('/v1/admin/fleet', async (request, reply) => {
+    if (!requireAdmin(request, reply)) return reply;
+    const query = parseQuery(FleetQuerySchema, request, reply);
+    if (!query) return reply;
+    return { devices: await fleet.view(query.hall ?? null) };
+  });
+}
