@@ -1,6 +1,7 @@
 /**
- * The reference intake's admin view: 差评 follow-ups (with due dates in working days) and each
- * device's chain report. Plain DOM, no inline script (the page's CSP forbids it); every value
+ * The reference intake's admin view: 差评 follow-ups (with due dates in working days), the fleet
+ * (each device's latest heartbeat and open flags, worst first, sortable) and each device's chain
+ * report. Plain DOM, no inline script (the page's CSP forbids it); every value
  * is written with textContent, so citizen comments cannot inject markup.
  */
 export function renderAdminPage(): string {
@@ -10,6 +11,7 @@ export function renderAdminPage(): string {
  body{font:15px/1.5 system-ui,"Noto Sans CJK SC",sans-serif;margin:1.5rem;color:#1b1b1b}
  table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}
  .overdue{background:#fde2e2}.closed{color:#777}label{margin-right:1rem}
+ #fleet th{cursor:pointer}.flagged td{background:#fff3cd}.alarm td{background:#fde2e2}
 </style></head>
 <body>
 <h1>差评回访 · Follow-ups</h1>
@@ -17,6 +19,9 @@ export function renderAdminPage(): string {
 <p id="status" role="status"></p>
 <label><input id="showAll" type="checkbox"> show closed</label>
 <table id="followups"><thead><tr><th>Due</th><th>Class</th><th>Level</th><th>Window / staff</th><th>Case</th><th>Reasons / comment</th><th>Callback</th><th>Action</th></tr></thead><tbody></tbody></table>
+<h2>Fleet · 设备状态</h2>
+<form id="fleetForm"><label>Hall <input id="fleetHall" placeholder="all halls"></label><button>Load fleet</button> <span id="fleetStatus" role="status"></span></form>
+<table id="fleet"><thead><tr><th data-sort="deviceId">Device</th><th data-sort="hallCode">Hall</th><th data-sort="silentForMs">Last heartbeat</th><th data-sort="outboxDepth">Queue</th><th data-sort="oldestUnsentAgeMs">Oldest unsent</th><th data-sort="deadLetters">Dead letters</th><th data-sort="storage">Storage</th><th data-sort="appVersion">Version</th><th data-sort="ratingDevice">Rating device</th><th data-sort="flags">Open flags</th></tr></thead><tbody></tbody></table>
 <h2>Device chain · 设备评价链</h2>
 <form id="integrity"><label>Device id <input id="deviceId" required></label><button>Check (on arrival, and what is stored now)</button></form>
 <pre id="report"></pre>
@@ -67,7 +72,7 @@ async function loadFollowups() {
     $('status').textContent = followups.length + ' follow-ups';
   } catch (e) { $('status').textContent = e.message; }
 }
-$('auth').onsubmit = (e) => { e.preventDefault(); sessionStorage.setItem('intakeAdminToken', $('token').value); loadFollowups(); };
+$('auth').onsubmit = (e) => { e.preventDefault(); sessionStorage.setItem('intakeAdminToken', $('token').value); loadFollowups(); loadFleet(); };
 $('showAll').onchange = loadFollowups;
 $('integrity').onsubmit = async (e) => {
   e.preventDefault();
@@ -78,5 +83,52 @@ $('integrity').onsubmit = async (e) => {
   }
   catch (err) { $('report').textContent = err.message; }
 };
-if (token()) loadFollowups();
+const ago = (ms) => ms < 60000 ? Math.round(ms / 1000) + ' s ago' : ms < 3600000 ? Math.round(ms / 60000) + ' min ago' : (ms / 3600000).toFixed(1) + ' h ago';
+const WEIGHT = { 'head-regressed': 100, 'head-unsent': 100, 'device-silent': 30, 'queue-stale': 20, 'rating-device-offline': 10, 'version-below-minimum': 5 };
+const FLEET_SORT = {
+  deviceId: (d) => d.deviceId, hallCode: (d) => d.hallCode || '', silentForMs: (d) => d.silentForMs, outboxDepth: (d) => d.outboxDepth ?? -1,
+  oldestUnsentAgeMs: (d) => d.oldestUnsentAgeMs ?? -1, deadLetters: (d) => d.deadLetters ?? -1, storage: (d) => d.storage ? d.storage.usageBytes / Math.max(1, d.storage.quotaBytes) : -1,
+  appVersion: (d) => d.appVersion || '', ratingDevice: (d) => d.ratingDevice ? (d.ratingDevice.online ? 1 : 2) : 0, flags: (d) => d.openFlags.reduce((n, f) => n + (WEIGHT[f.kind] || 1), 0),
+};
+let fleetRows = [];
+let fleetSort = null;
+function drawFleet() {
+  const rows = [...fleetRows];
+  if (fleetSort) {
+    const key = FLEET_SORT[fleetSort.by];
+    rows.sort((a, b) => { const [x, y] = [key(a), key(b)]; return (x < y ? -1 : x > y ? 1 : 0) * fleetSort.dir; });
+  }
+  const body = $('fleet').tBodies[0];
+  body.replaceChildren();
+  for (const d of rows) {
+    const row = body.insertRow();
+    row.dataset.device = d.deviceId;
+    row.className = d.openFlags.some((f) => WEIGHT[f.kind] >= 100) ? 'alarm' : d.openFlags.length ? 'flagged' : '';
+    cell(row, d.deviceId);
+    cell(row, d.hallCode || '—');
+    cell(row, d.lastHeartbeatAt === null ? 'never' : ago(d.silentForMs));
+    cell(row, d.outboxDepth === null ? '—' : String(d.outboxDepth));
+    cell(row, d.oldestUnsentAgeMs === null ? '—' : ago(d.oldestUnsentAgeMs).replace(' ago', ''));
+    cell(row, d.deadLetters === null ? '—' : String(d.deadLetters));
+    cell(row, d.storage ? Math.round((100 * d.storage.usageBytes) / Math.max(1, d.storage.quotaBytes)) + ' %' : '—');
+    cell(row, d.appVersion || '—');
+    cell(row, d.ratingDevice ? (d.ratingDevice.online ? 'online' : 'OFFLINE') : 'none');
+    cell(row, d.openFlags.map((f) => f.kind + ': ' + f.detail).join('; ') || '—');
+  }
+}
+async function loadFleet() {
+  $('fleetStatus').textContent = 'loading…';
+  try {
+    const hall = $('fleetHall').value.trim();
+    fleetRows = (await api('/v1/admin/fleet' + (hall ? '?hall=' + encodeURIComponent(hall) : ''))).devices;
+    drawFleet();
+    const flagged = fleetRows.filter((d) => d.openFlags.length).length;
+    $('fleetStatus').textContent = fleetRows.length + ' devices, ' + flagged + ' with open flags';
+  } catch (e) { $('fleetStatus').textContent = e.message; }
+}
+$('fleetForm').onsubmit = (e) => { e.preventDefault(); loadFleet(); };
+for (const th of $('fleet').tHead.rows[0].cells) {
+  th.onclick = () => { const by = th.dataset.sort; fleetSort = fleetSort && fleetSort.by === by ? { by, dir: -fleetSort.dir } : { by, dir: 1 }; drawFleet(); };
+}
+if (token()) { loadFollowups(); loadFleet(); }
 `;
