@@ -1,4 +1,5 @@
 import { BatchResponseSchema, EnrolResponseSchema, FeedTicketResponseSchema, SealingKeyResponseSchema, type BatchResponse, type FeedTicketResponse, type LateFlag } from '../../contract/intakeApi';
+import { HeartbeatResponseSchema, type Heartbeat } from '../../contract/heartbeat';
 import type { Outcome } from '../../contract/outcome';
 import { PairingCodeResponseSchema, PairingStatusResponseSchema, type PairingCodeResponse, type PairingStatusResponse } from '../../contract/staffSession';
 import { createSignedFetch, memoryClock, type IntakeClock, type RequestSigner } from './signedRequest';
@@ -12,6 +13,9 @@ export type UploadResult =
   | { kind: 'tooLarge' }
   /** The intake does not accept this device (not enrolled, key mismatch): needs attention. */
   | { kind: 'unauthorized'; reason: string };
+
+/** A heartbeat was taken (202) or not; one that was not is dropped by the caller, never resent. */
+export type HeartbeatResult = { kind: 'ok'; serverTimeMs: number } | { kind: 'failed'; reason: string };
 
 export interface IntakeClientOptions {
   baseUrl: string;
@@ -96,6 +100,21 @@ export function createIntakeClient(options: IntakeClientOptions) {
         return parsed.success ? parsed.data : null;
       } catch {
         return null;
+      }
+    },
+
+    /**
+     * Sends one signed heartbeat (contract/heartbeat.ts). The answer's clock is not learnt from:
+     * the offset is the sync engine's, and a stale refusal teaches it as for any signed request.
+     */
+    async heartbeat(body: Heartbeat): Promise<HeartbeatResult> {
+      try {
+        const { response } = await signedFetch('POST', `${devicePath}/heartbeats`, JSON.stringify(body));
+        if (response.status !== 202) return { kind: 'failed', reason: `HTTP ${response.status}` };
+        const parsed = HeartbeatResponseSchema.safeParse(await response.json());
+        return parsed.success ? { kind: 'ok', serverTimeMs: parsed.data.serverTimeMs } : { kind: 'failed', reason: 'the intake answer did not match the contract' };
+      } catch (error) {
+        return { kind: 'failed', reason: `network: ${error instanceof Error ? error.message : String(error)}` };
       }
     },
 
