@@ -12,6 +12,8 @@ export interface BridgeHubOptions {
   log: (message: string) => void;
   /** The renderer reported which screen shows. */
   onScreen?: (name: ScreenName) => void;
+  /** How many renderers are connected, after each connect and close. */
+  onConnections?: (count: number) => void;
   /** Extra messages a newly connected renderer should get after hello (e.g. device status). */
   greeting?: () => HostMessage[];
   /** Checks an admin PIN (with lockout); absent when the hall has no admin PIN. */
@@ -86,9 +88,12 @@ export function createBridgeHub(options: BridgeHubOptions): BridgeHub {
               return;
           }
         },
-        close: () => void connections.delete(connection),
+        close: () => {
+          if (connections.delete(connection)) options.onConnections?.(connections.size);
+        },
       };
       connections.add(connection);
+      options.onConnections?.(connections.size);
       deliver({ type: 'hello', context: options.context(), hostTimeMs: Date.now() });
       for (const message of options.greeting?.() ?? []) deliver(message);
       for (const invitation of options.queue.pending()) deliver({ type: 'invitation', invitation });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { HostMessageSchema, type HostMessage } from '../contract/bridgeMessages';
 import { HallConfigSchema } from '../contract/hallConfig';
+import { connectBridge, openLaunchLink } from './bridgeTestClient';
 import { startHost, type RunningHost } from './hostServer';
 
 const TOKEN = 'test-case-event-token-0001';
@@ -38,28 +38,7 @@ async function pendingCount(): Promise<number> {
   return (await host.app.inject({ method: 'GET', url: '/api/health', headers: { host: ownHost() } })).json().unacked;
 }
 
-/** Opens a one-time launch link as the kiosk browser does: its session cookie, and the bridge address with the token the page gets. */
-async function launchSession(running: RunningHost = host): Promise<{ wsUrl: string; cookie: string }> {
-  const response = await fetch(running.launchUrl(), { redirect: 'manual' });
-  expect(response.status).toBe(303);
-  const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  const token = /#token=(.+)$/.exec(response.headers.get('location') ?? '')?.[1] ?? '';
-  return { wsUrl: `${running.origin.replace('http://', 'ws://')}/bridge?token=${token}`, cookie };
-}
-
-function connectBridge(url: string, origin: string, headers: Record<string, string> = {}): Promise<{ ws: WebSocket; messages: HostMessage[] }> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { origin, headers });
-    const messages: HostMessage[] = [];
-    ws.on('message', (data) => messages.push(HostMessageSchema.parse(JSON.parse(String(data)))));
-    ws.on('open', () => resolve({ ws, messages }));
-    ws.on('unexpected-response', (req, res) => {
-      req.destroy();
-      reject(new Error(`HTTP ${res.statusCode}`));
-    });
-    ws.on('error', reject);
-  });
-}
+const launchSession = (running: RunningHost = host) => openLaunchLink(running.launchUrl());
 
 async function waitFor(check: () => boolean) {
   for (let i = 0; i < 100 && !check(); i++) await new Promise((r) => setTimeout(r, 10));

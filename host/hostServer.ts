@@ -7,7 +7,7 @@ import { deviceContextFor, type DeviceContext, type HallConfig } from '../contra
 import type { DeviceStatusMessage, HostMessage } from '../contract/bridgeMessages';
 import { createBridgeHub, type BridgeHub, type ScreenName } from './bridgeHub';
 import { bridgeRoute } from './bridgeRoute';
-import type { DeviceCommand, DevicePress, DeviceStatus, RatingDevice } from './device/ratingDevice';
+import type { DeviceCommand, DevicePress, DeviceStatus, PressAnswer, RatingDevice } from './device/ratingDevice';
 import { caseEventRoute } from './caseEventRoute';
 import { sendError } from './httpErrors';
 import { createPinGate } from '../shared-node/adminPin';
@@ -15,6 +15,7 @@ import { contentSecurityPolicy } from '../shared-node/contentSecurityPolicy';
 import { openInvitationJournal } from './invitationJournal';
 import { InvitationQueue } from './invitationQueue';
 import { createLaunchSessions, isOwnHost } from './launchSession';
+import { createPressGate } from './device/pressGate';
 
 export interface HostOptions {
   hall: HallConfig;
@@ -34,7 +35,7 @@ export interface HostOptions {
    */
   dataDir?: string;
   /** A physical rating device attached to this host (serial button box), built with the host's handlers. */
-  createDevice?: (handlers: { onPress: (press: DevicePress) => void; onStatus: (status: DeviceStatus) => void }) => RatingDevice;
+  createDevice?: (handlers: { onPress: (press: DevicePress) => PressAnswer; onStatus: (status: DeviceStatus) => void }) => RatingDevice;
 }
 
 /** The device's lights and tones follow the screen the citizen sees. */
@@ -120,6 +121,15 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   let staffMessage: HostMessage | null = null;
   const now = Date.now;
   let ignoredPresses = 0;
+  // One press per rating screen, rate-limited, and none taken while no rating page is connected.
+  const pressGate = createPressGate(() => performance.now());
+  const setScreen = (name: ScreenName) => {
+    pressGate.screen(name);
+    if (name === screen) return;
+    screen = name;
+    const command = COMMAND_FOR_SCREEN[name];
+    if (command) device?.command(command);
+  };
   // The device is created after the bridge (it needs the hub); these closures run only later.
   const deviceStatus = (): DeviceStatusMessage | null => {
     if (!device) return null;
@@ -130,11 +140,11 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     queue,
     context: () => context,
     log,
-    onScreen: (name) => {
-      if (name === screen) return;
-      screen = name;
-      const command = COMMAND_FOR_SCREEN[name];
-      if (command) device?.command(command);
+    onScreen: setScreen,
+    onConnections: (count) => {
+      pressGate.connections(count);
+      // The last rating page went away: nobody is being asked to rate, whatever it showed.
+      if (count === 0) setScreen('idle');
     },
     ...(options.hall.adminPinHash ? { attemptPin: createPinGate(options.hall.adminPinHash).attempt } : {}),
     onAdminAction: (action) => {
@@ -161,14 +171,16 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   });
   const device: RatingDevice | undefined = options.createDevice?.({
     onPress: (press) => {
-      // Only a rating screen takes a press; anything else is counted, never turned into a rating.
-      if (screen !== 'rating') {
-        ignoredPresses++;
-        return;
-      }
-      hub.broadcast({ type: 'devicePress', level: press.level, method: 'serial', durationMs: press.durationMs });
+      // Only an armed rating screen takes a press; anything else is counted, never turned into a
+      // rating, and with no rating page at all the device is told the press was not taken.
+      const verdict = pressGate.decide();
+      if (verdict.kind === 'refused') return 'nak';
+      if (verdict.kind === 'ignored') ignoredPresses++;
+      else hub.broadcast({ type: 'devicePress', level: press.level, method: 'serial', durationMs: press.durationMs });
+      return 'ack';
     },
     onStatus: () => {
+      // The driver reports only changes of what the panel shows; counters ride along.
       const status = deviceStatus();
       if (status) hub.broadcast({ type: 'deviceStatus', status });
     },

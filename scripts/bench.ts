@@ -5,7 +5,7 @@ import { CHROMIUM_ARGS } from '../playwright.config';
 import { demoHall, launchHost } from '../e2e/fixtures';
 import { buildIfStale } from './buildIfStale';
 import { benchLighthouse } from './benchLighthouse';
-import { benchSerial } from './benchSerial';
+import { benchNoisyPress, benchSerial } from './benchSerial';
 import { latencyRow, pressRows, runPressSeries } from './benchPresses';
 import { benchQueued, printQueuedBench } from './benchQueued';
 import { clockOffset } from './pageMarks';
@@ -142,6 +142,14 @@ async function main(): Promise<void> {
         [
           latencyRow('serial press → outcome durable (real pty)', pressToDurable, '≤ 30 ms', 'pty round trip below'),
           latencyRow('  baseline: raw pty round trip of the frame', roundTrip, '—', 'same run'),
+        ],
+      );
+      const noisy = await benchNoisyPress(Math.min(100, Number(values.serial)));
+      printTable(
+        ['metric', 'n', 'p50', 'p95', 'target (p95)', 'baseline'],
+        [
+          latencyRow('serial press after noise 55 AA 01 02 07 40 → driver hands it on (real pty)', noisy.afterNoise, '≤ 100 ms', 'was ~7 s (issue 19)'),
+          latencyRow('  baseline: the same press without noise', noisy.clean, '—', 'same run'),
         ],
       );
       console.log('');

@@ -67,3 +67,47 @@ describe('frame codec', () => {
     expect(() => encodeFrame({ type: FrameType.INFO, seq: 1, payload: new Uint8Array(MAX_PAYLOAD + 1) })).toThrow();
   });
 });
+
+describe('a false header cannot hold a real frame', () => {
+  // Six bytes of line noise that look like the header of a 64-byte frame (issue 19: they held a
+  // real PRESS for 7 s, until 66 more bytes had come).
+  const NOISE = Buffer.from([0x55, 0xaa, 0x01, 0x02, 0x07, 0x40]);
+
+  it('reads a press that follows the noise at once (look-ahead), counting the false start', () => {
+    const parser = new FrameParser();
+    expect(parser.push(NOISE, 0)).toEqual([]);
+    const frames = parser.push(press(9, 5), 1);
+    expect(frames.map((f) => [f.type, f.seq, f.payload[0]])).toEqual([[FrameType.PRESS, 9, 5]]);
+    expect(parser.counters).toMatchObject({ frames: 1, falseStarts: 1, discardedBytes: 6 });
+    expect(parser.pendingBytes).toBe(0);
+  });
+
+  it('also when the noise and the press arrive byte by byte, and keeps reading what follows', () => {
+    const parser = new FrameParser();
+    const heartbeat = encodeFrame({ type: FrameType.HEARTBEAT, seq: 10, payload: Uint8Array.of(0) });
+    const frames = [...Buffer.concat([NOISE, press(9, 3), heartbeat])].flatMap((b, i) => parser.push(Uint8Array.of(b), i * 0.1));
+    expect(frames.map((f) => f.type)).toEqual([FrameType.PRESS, FrameType.HEARTBEAT]);
+  });
+
+  it('drops a partial frame after the inter-byte timeout, so the next frame is read on its own', () => {
+    const parser = new FrameParser(50);
+    parser.push(NOISE, 0);
+    expect(parser.expire(20)).toEqual([]);
+    expect(parser.pendingBytes).toBe(6);
+    expect(parser.expire(60)).toEqual([]);
+    expect(parser.pendingBytes).toBe(0);
+    expect(parser.push(press(1, 2), 61).map((f) => f.payload[0])).toEqual([2]);
+    // The same when the next bytes themselves come after the pause.
+    parser.push(NOISE.subarray(0, 4), 100);
+    expect(parser.push(press(2, 4), 200).map((f) => f.payload[0])).toEqual([4]);
+    expect(parser.counters.falseStarts).toBe(2);
+  });
+
+  it('still waits for a real frame that is only partly here', () => {
+    const parser = new FrameParser();
+    const whole = press(3, 1);
+    expect(parser.push(whole.subarray(0, 7), 0)).toEqual([]);
+    expect(parser.push(whole.subarray(7), 10).map((f) => f.seq)).toEqual([3]);
+    expect(parser.counters.falseStarts).toBe(0);
+  });
+});

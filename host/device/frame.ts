@@ -18,6 +18,8 @@ export const FrameType = {
   HEARTBEAT: 0x02,
   INFO: 0x03,
   SELF_TEST_RESULT: 0x04,
+  /** Sent once after every power-up or reset: a new session id, so the host forgets the old session's press seqs. */
+  BOOT: 0x05,
   // either way
   ACK: 0x06,
   NAK: 0x15,
@@ -28,6 +30,14 @@ export const FrameType = {
   SELF_TEST: 0x84,
   INFO_REQUEST: 0x85,
 } as const;
+/** NAK reasons (the second payload byte of a NAK). */
+export const NakReason = {
+  /** A PRESS the host did not take: no rating page is connected. Do not resend it. */
+  NOT_TAKEN: 0x01,
+  /** The frame could not be handled now; resend it. */
+  BUSY: 0x02,
+} as const;
+
 export type FrameTypeCode = (typeof FrameType)[keyof typeof FrameType];
 
 export interface Frame {
@@ -66,19 +76,53 @@ export interface ParserCounters {
   /** Bytes thrown away while looking for the next frame start. */
   discardedBytes: number;
   unsupportedVersion: number;
+  /** Headers that promised a frame which never came: a whole frame found after them, or the line went quiet. */
+  falseStarts: number;
 }
+
+/** A partial frame older than this with no byte since is given up (a frame is sent in one go). */
+export const INTER_BYTE_TIMEOUT_MS = 50;
 
 /**
  * Streaming frame parser. Survives anything on the line: garbage is skipped up to the next
  * sync pattern, a bad checksum drops only the first sync byte (a real frame may start inside
- * the bad one), and a partial frame waits for the rest.
+ * the bad one), and a partial frame waits for the rest — but not behind a false header: when a
+ * whole valid frame has arrived after it (look-ahead), or no byte came for the inter-byte
+ * timeout (expire), the false start is dropped and the real frame is read.
  */
 export class FrameParser {
   private buffer = Buffer.alloc(0);
-  readonly counters: ParserCounters = { frames: 0, checksumErrors: 0, discardedBytes: 0, unsupportedVersion: 0 };
+  private lastByteAt = 0;
+  readonly counters: ParserCounters = { frames: 0, checksumErrors: 0, discardedBytes: 0, unsupportedVersion: 0, falseStarts: 0 };
 
-  push(chunk: Uint8Array): Frame[] {
+  constructor(private readonly interByteTimeoutMs = INTER_BYTE_TIMEOUT_MS) {}
+
+  /** Bytes held for a frame not yet complete. */
+  get pendingBytes(): number {
+    return this.buffer.length;
+  }
+
+  /** `at`: when the bytes arrived (ms, any monotonic clock), for the inter-byte timeout. */
+  push(chunk: Uint8Array, at = performance.now()): Frame[] {
+    const stale = this.expired(at);
+    this.lastByteAt = at;
     this.buffer = this.buffer.length === 0 ? Buffer.from(chunk) : Buffer.concat([this.buffer, chunk]);
+    return [...stale, ...this.parse()];
+  }
+
+  /** Gives up a partial frame that has waited past the inter-byte timeout; frames found behind it. */
+  expire(at = performance.now()): Frame[] {
+    return this.expired(at);
+  }
+
+  private expired(at: number): Frame[] {
+    if (this.buffer.length === 0 || at - this.lastByteAt < this.interByteTimeoutMs) return [];
+    this.counters.falseStarts++;
+    this.drop(1);
+    return this.parse();
+  }
+
+  private parse(): Frame[] {
     const frames: Frame[] = [];
     // Each round starts with the buffer trimmed to a possible frame start.
     while (this.trimToSync() && this.buffer.length >= HEADER_BYTES) {
@@ -88,7 +132,14 @@ export class FrameParser {
         continue;
       }
       const total = FRAME_OVERHEAD + length;
-      if (this.buffer.length < total) break; // a partial frame: wait for the rest
+      if (this.buffer.length < total) {
+        // A partial frame waits for the rest, unless a whole valid frame already follows its header.
+        const next = this.wholeFrameAfterStart();
+        if (next === null) break;
+        this.counters.falseStarts++;
+        this.drop(next);
+        continue;
+      }
       if (crc16(this.buffer, 2, HEADER_BYTES + length) !== this.buffer.readUInt16BE(HEADER_BYTES + length)) {
         this.counters.checksumErrors++;
         this.drop(1);
@@ -109,6 +160,17 @@ export class FrameParser {
       frames.push(frame);
     }
     return frames;
+  }
+
+  /** Where the first complete frame with a good CRC starts after offset 0, or null. */
+  private wholeFrameAfterStart(): number | null {
+    for (let i = 1; i + FRAME_OVERHEAD <= this.buffer.length; i++) {
+      if (this.buffer[i] !== SYNC_1 || this.buffer[i + 1] !== SYNC_2) continue;
+      const length = this.buffer[i + 5] as number;
+      if (length > MAX_PAYLOAD || i + FRAME_OVERHEAD + length > this.buffer.length) continue;
+      if (crc16(this.buffer, i + 2, i + HEADER_BYTES + length) === this.buffer.readUInt16BE(i + HEADER_BYTES + length)) return i;
+    }
+    return null;
   }
 
   /** Discards bytes up to the next 0x55 0xAA (or a trailing 0x55); false when nothing is left. */

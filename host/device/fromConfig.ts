@@ -1,6 +1,6 @@
 import type { SerialAttachment } from '../../contract/hallConfig';
 import type { Level } from '../../contract/ratingCodes';
-import type { DevicePress, DeviceStatus, RatingDevice } from './ratingDevice';
+import type { DevicePress, DeviceStatus, PressAnswer, RatingDevice } from './ratingDevice';
 import { VALUE_MAPS } from './ratingDevice';
 import { createSerialRatingDevice } from './serialRatingDevice';
 
@@ -11,7 +11,7 @@ export function resolveValueMap(valueMap: SerialAttachment['valueMap']): Record<
 
 /** Builds the serial rating device a hall config attaches to this host. */
 export function serialDeviceFromConfig(serial: SerialAttachment) {
-  return (handlers: { onPress: (press: DevicePress) => void; onStatus: (status: DeviceStatus) => void }): RatingDevice =>
+  return (handlers: { onPress: (press: DevicePress) => PressAnswer; onStatus: (status: DeviceStatus) => void }): RatingDevice =>
     createSerialRatingDevice({
       ...(serial.path ? { path: serial.path } : {}),
       ...(serial.vendorId ? { vendorId: serial.vendorId } : {}),

@@ -4,12 +4,19 @@ import type { Level } from '../../contract/ratingCodes';
 export interface RatingDevice {
   start(): void;
   stop(): Promise<void>;
-  /** Light / tone / display commands: best effort, resent until acknowledged. */
+  /**
+   * Light / tone / display commands. prompt, thanks and idle are the screen state: one latest-state
+   * channel (a newer state replaces one not yet acknowledged), re-sent after every reconnect and
+   * device reboot. Resent on a NAK or no ACK; giving up shows in lastError.
+   */
   command(kind: DeviceCommand): void;
   status(): DeviceStatus;
 }
 
 export type DeviceCommand = 'prompt' | 'thanks' | 'idle' | 'selfTest';
+
+/** The host's answer to a press: ACK (received; delivered or counted as ignored) or NAK (not taken). */
+export type PressAnswer = 'ack' | 'nak';
 
 export interface DevicePress {
   level: Level;
@@ -33,6 +40,14 @@ export interface DeviceStatus {
     duplicatePresses: number;
     resends: number;
     reconnects: number;
+    /** Commands given up after their last resend. */
+    commandFailures: number;
+    /** BOOT frames with a new session id: the device restarted. */
+    deviceReboots: number;
+    /** Presses refused with a NAK (no rating page was connected). */
+    refusedPresses: number;
+    /** Partial frames given up: a whole frame came after a false header, or the line went quiet. */
+    falseStarts: number;
   };
   lastError: string | null;
 }
