@@ -1,8 +1,22 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { build, defineConfig, type InlineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+
+/** The page's version for its heartbeats (src/sync/heartbeat.ts): package version + build id (BUILD_ID, else the git commit). */
+function appVersion(): string {
+  const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
+  let id = process.env.BUILD_ID;
+  try {
+    id ||= execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    // Not a git checkout: the version alone.
+  }
+  return (id ? `${version}+${id}` : version).slice(0, 64);
+}
 
 const BUILD = { outDir: 'dist', sourcemap: true, target: 'es2022' } as const;
 
@@ -120,6 +134,7 @@ export default defineConfig({
     dashboardPage(),
   ],
   resolve: RESOLVE,
+  define: { __APP_VERSION__: JSON.stringify(appVersion()) },
   // The dashboard page's whole build runs inside closeBundle; without this the bundler reports
   // it as a slow plugin on every build.
   build: { ...BUILD, rolldownOptions: { checks: { bundlerTimings: false } } },

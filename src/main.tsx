@@ -63,13 +63,15 @@ async function boot(): Promise<void> {
   // Sync is loaded after the first screen: it is not needed to paint or to record a rating.
   let sync: { stop(): void } | null = null;
   let pairing: { stop(): void } | null = null;
+  let heartbeats: { stop(): void } | null = null;
   let syncFor = '';
   const ensureSync = async (context: DeviceContext) => {
     const key = JSON.stringify([context.device.id, context.intake]);
     if (key === syncFor) return;
     sync?.stop();
     pairing?.stop();
-    pairing = null;
+    heartbeats?.stop();
+    pairing = heartbeats = null;
     syncFor = key;
     const { startSyncService } = await import('./sync/syncService');
     if (syncFor !== key) return;
@@ -88,6 +90,12 @@ async function boot(): Promise<void> {
       await started.enrolled;
       const { startPairingService } = await import('./pairing/pairingService');
       if (syncFor === key) pairing = startPairingService({ client: started.client, sessions, now: () => Date.now() });
+    }
+    // Signed heartbeats (chain head, queue, storage, version, rating device) once the intake knows this device.
+    if (started) {
+      await started.enrolled;
+      const { APP_VERSION, startHeartbeats } = await import('./sync/heartbeat');
+      if (syncFor === key) heartbeats = startHeartbeats({ client: started.client, db, context, now: () => Date.now(), appVersion: APP_VERSION, clockOffsetMs: () => started.engine.status().clockOffsetMs, ratingDevice: () => useAdminStore.getState().deviceStatus, storage: navigator.storage, intervalMs: context.policies.heartbeatIntervalSec * 1000 });
     }
   };
   const logoutAt = () => store.getState().context?.policies.staffLogoutAt ?? '20:00';
