@@ -53,7 +53,7 @@ export const HeartbeatResponseSchema = z.object({ serverTimeMs: epochMs }).stric
 export type HeartbeatResponse = z.infer<typeof HeartbeatResponseSchema>;
 
 /** Conditions the intake raises from heartbeats and the outcomes it holds; open until cleared or resolved. */
-export const FleetFlagKindSchema = z.enum(['head-regressed', 'head-unsent', 'device-silent', 'queue-stale', 'version-below-minimum', 'rating-device-offline']);
+export const FleetFlagKindSchema = z.enum(['head-regressed', 'head-unsent', 'missing-outcome', 'device-silent', 'queue-stale', 'version-below-minimum', 'rating-device-offline']);
 export type FleetFlagKind = z.infer<typeof FleetFlagKindSchema>;
 
 /** One device in the fleet view (GET /v1/admin/fleet): its latest heartbeat's facts and open flags. */

@@ -6,6 +6,7 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { FleetDeviceSchema, FleetFlagKindSchema, HeartbeatSchema } from '../contract/heartbeat';
+import { InvitationReportSchema } from '../contract/invitationReport';
 import { AnomalyFlagSchema, OutcomeSchema } from '../contract/outcome';
 import { startIntake } from './server';
 
@@ -30,6 +31,7 @@ describe('openapi.yaml', () => {
     for (const [name, schema] of [
       ['Heartbeat', HeartbeatSchema],
       ['FleetDevice', FleetDeviceSchema],
+      ['InvitationReport', InvitationReportSchema],
     ] as const) {
       const fromZod = z.toJSONSchema(schema, { io: 'input' }) as { required: string[]; properties: Record<string, unknown> };
       const documented = spec.components.schemas[name]!;
@@ -62,6 +64,7 @@ describe('openapi.yaml', () => {
             ['POST', '/v1/admin/devices/:deviceId/trust'],
             ['POST', '/v1/devices/:deviceId/heartbeats'],
             ['GET', '/v1/admin/fleet'],
+            ['POST', '/v1/devices/:deviceId/invitation-reports'],
           ].map(([method, url]) => ({ method, url })),
         ),
       );

@@ -84,7 +84,7 @@ $('integrity').onsubmit = async (e) => {
   catch (err) { $('report').textContent = err.message; }
 };
 const ago = (ms) => ms < 60000 ? Math.round(ms / 1000) + ' s ago' : ms < 3600000 ? Math.round(ms / 60000) + ' min ago' : (ms / 3600000).toFixed(1) + ' h ago';
-const WEIGHT = { 'head-regressed': 100, 'head-unsent': 100, 'device-silent': 30, 'queue-stale': 20, 'rating-device-offline': 10, 'version-below-minimum': 5 };
+const WEIGHT = { 'head-regressed': 100, 'head-unsent': 100, 'missing-outcome': 100, 'device-silent': 30, 'queue-stale': 20, 'rating-device-offline': 10, 'version-below-minimum': 5 };
 const FLEET_SORT = {
   deviceId: (d) => d.deviceId, hallCode: (d) => d.hallCode || '', silentForMs: (d) => d.silentForMs, outboxDepth: (d) => d.outboxDepth ?? -1,
   oldestUnsentAgeMs: (d) => d.oldestUnsentAgeMs ?? -1, deadLetters: (d) => d.deadLetters ?? -1, storage: (d) => d.storage ? d.storage.usageBytes / Math.max(1, d.storage.quotaBytes) : -1,

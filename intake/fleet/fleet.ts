@@ -1,11 +1,14 @@
 import type { FleetDevice, FleetFlagKind, Heartbeat } from '../../contract/heartbeat';
 import type { IntakeStore } from '../store/store';
-import { isSilent, judgeHeartbeat, severity, type FleetThresholds } from './fleetRules';
+import type { InvitationReportBatch } from '../../contract/invitationReport';
+import { isSilent, judgeHeartbeat, missingOutcomes, severity, type FleetThresholds, type UnansweredReport } from './fleetRules';
 
 export type HeartbeatResult = { ok: true; applied: boolean } | { ok: false; status: 403; code: 'wrong_hall'; message: string };
 
 /** Most devices one fleet answer lists; a hall has tens, a city a few hundred. */
 export const FLEET_MAX_DEVICES = 2000;
+/** Unanswered reports one sweep looks at, oldest first (a healthy fleet has a few per device). */
+const UNANSWERED_SCAN = 20_000;
 
 /**
  * The intake's view of its devices (issue 20): takes each signed heartbeat, raises and closes
@@ -18,14 +21,37 @@ export function createFleet(store: IntakeStore, thresholds: FleetThresholds, onW
     for (const kind of cleared) await tx.fleet.close(deviceId, kind, at, 'heartbeat');
   }
 
-  /** Opens device-silent for every device past the silence threshold; returns how many it opened. */
+  /**
+   * Opens device-silent for every device past the silence threshold, and missing-outcome for every
+   * device with reported invitations that are missing their outcome (closing it once they have
+   * one); returns how many flags it opened.
+   */
   async function sweep(): Promise<number> {
     const at = now();
     let opened = 0;
-    for (const device of await store.fleet.devices(null, FLEET_MAX_DEVICES)) {
+    const devices = await store.fleet.devices(null, FLEET_MAX_DEVICES);
+    for (const device of devices) {
       if (!isSilent(device.latest?.receivedAt ?? null, device.enrolledAt, at, thresholds)) continue;
       const since = device.latest ? `last heartbeat ${new Date(device.latest.receivedAt).toISOString()}` : 'no heartbeat since enrolment';
       if (await store.fleet.open(device.deviceId, 'device-silent', at, since)) opened++;
+    }
+    await store.fleet.answerReports(at);
+    const unanswered = new Map<string, UnansweredReport[]>();
+    for (const { deviceId, report } of await store.fleet.unansweredReports(UNANSWERED_SCAN)) {
+      const list = unanswered.get(deviceId) ?? [];
+      list.push(report);
+      unanswered.set(deviceId, list);
+    }
+    const missingNow = new Set<string>();
+    for (const device of devices) {
+      const missing = missingOutcomes(unanswered.get(device.deviceId) ?? [], device.latest?.heartbeat ?? null);
+      if (missing.length === 0) continue;
+      missingNow.add(device.deviceId);
+      const named = missing.slice(0, 3).map((r) => `${r.projectNo} (${r.invitationId})`).join(', ');
+      if (await store.fleet.open(device.deviceId, 'missing-outcome', at, `${missing.length} invitation(s) without an outcome after their due time: ${named}${missing.length > 3 ? ', …' : ''}`)) opened++;
+    }
+    for (const flag of await store.fleet.openFlags(null)) {
+      if (flag.kind === 'missing-outcome' && !missingNow.has(flag.deviceId)) await store.fleet.close(flag.deviceId, 'missing-outcome', at, 'outcomes arrived');
     }
     return opened;
   }
@@ -51,6 +77,16 @@ export function createFleet(store: IntakeStore, thresholds: FleetThresholds, onW
         await settle(tx, deviceId, verdict.holding, verdict.cleared, at);
         return { ok: true, applied: true } as const;
       });
+    },
+
+    /** A device's invitation reports (its signature checked), whose hall the intake knows as `hallCode`. */
+    async report(deviceId: string, hallCode: string | null, batch: InvitationReportBatch): Promise<{ ok: true; stored: number } | Extract<HeartbeatResult, { ok: false }>> {
+      if (hallCode !== null && batch.hallCode !== hallCode) {
+        const message = `the device is in hall ${hallCode}; these invitation reports name hall ${batch.hallCode}`;
+        await onWrongHall(deviceId, message);
+        return { ok: false, status: 403, code: 'wrong_hall', message };
+      }
+      return { ok: true, stored: await store.fleet.addReports(deviceId, batch.hallCode, batch.reports, now()) };
     },
 
     /** The fleet of a hall (every hall when null), worst first. */

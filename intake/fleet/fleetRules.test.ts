@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Heartbeat } from '../../contract/heartbeat';
-import { compareVersions, DEFAULT_FLEET_THRESHOLDS as T, isSilent, judgeHeartbeat, severity } from './fleetRules';
+import { compareVersions, DEFAULT_FLEET_THRESHOLDS as T, isSilent, judgeHeartbeat, missingOutcomes, severity } from './fleetRules';
 
 const NOW = 1_800_000_000_000;
 const beat = (over: Partial<Heartbeat> = {}, head = 10, depth = 0): Heartbeat => ({
@@ -99,5 +99,23 @@ describe('compareVersions and severity', () => {
     expect(severity(['head-regressed'])).toBeGreaterThan(severity(['device-silent', 'queue-stale', 'rating-device-offline', 'version-below-minimum']));
     expect(severity(['device-silent'])).toBeGreaterThan(severity(['queue-stale']));
     expect(severity([])).toBe(0);
+  });
+});
+
+describe('missingOutcomes', () => {
+  const report = (dueAtMs: number, clockOffsetMs: number | null = 0) => ({ invitationId: `inv-${dueAtMs}`, projectNo: 'P1', dueAtMs, clockOffsetMs });
+  it('names reports due before a heartbeat that shows an empty outbox, and none otherwise', () => {
+    const due = [report(NOW - 1), report(NOW), report(NOW + 1)];
+    expect(missingOutcomes(due, beat({}, 10, 0)).map((r) => r.dueAtMs)).toEqual([NOW - 1]);
+    expect(missingOutcomes(due, beat({}, 10, 1))).toEqual([]);
+    expect(missingOutcomes(due, null)).toEqual([]);
+  });
+
+  it('puts both times on the intake clock with the offsets the device measured', () => {
+    // The device clock was an hour behind when it reported, and is right when it sends the heartbeat.
+    const late = report(NOW - 30 * 60_000, 3_600_000);
+    expect(missingOutcomes([late], beat({ clockOffsetMs: 0 }, 10, 0))).toEqual([]);
+    expect(missingOutcomes([late], beat({ sentAtMs: NOW + 30 * 60_000 + 1, clockOffsetMs: 0 }, 10, 0))).toEqual([late]);
+    expect(missingOutcomes([report(NOW - 1, null)], beat({ clockOffsetMs: null }, 10, 0))).toHaveLength(1);
   });
 });

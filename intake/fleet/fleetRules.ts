@@ -10,6 +10,8 @@ import type { FleetFlagKind, Heartbeat } from '../../contract/heartbeat';
  *   chain, or its storage was wiped. Never closes by itself: a person looks at it.
  * - head-unsent: the head names outcomes the intake neither holds nor the device has queued or
  *   dead-lettered, for longer than the grace: they were deleted before they were sent.
+ * - missing-outcome: an invitation the device reported has no outcome at the intake after its
+ *   due time, and a later heartbeat shows nothing left in the device's outbox (fleet/missingOutcomes.ts).
  * - device-silent: no heartbeat for silentAfterMs.
  * - queue-stale: the oldest unsent outcome is older than queueStaleMs.
  * - version-below-minimum: the page runs a build older than the fleet's minimum.
@@ -113,10 +115,33 @@ export function severity(openKinds: readonly FleetFlagKind[]): number {
   const weight: Record<FleetFlagKind, number> = {
     'head-regressed': 100,
     'head-unsent': 100,
+    'missing-outcome': 100,
     'device-silent': 30,
     'queue-stale': 20,
     'rating-device-offline': 10,
     'version-below-minimum': 5,
   };
   return openKinds.reduce((sum, kind) => sum + weight[kind], 0);
+}
+
+/** An invitation a device reported, still without an outcome at the intake. */
+export interface UnansweredReport {
+  invitationId: string;
+  projectNo: string;
+  /** Its due time on the device's clock, and the offset the device had measured then. */
+  dueAtMs: number;
+  clockOffsetMs: number | null;
+}
+
+/**
+ * The reported invitations that are missing their outcome: due before the device built its
+ * latest heartbeat, and that heartbeat shows an empty outbox, so every ending the device had
+ * recorded by then has reached the intake. A device offline, or with outcomes still queued,
+ * proves nothing yet (queue-stale and device-silent say so on their own). Both times are put
+ * on the intake's clock with the offsets the device measured.
+ */
+export function missingOutcomes(unanswered: readonly UnansweredReport[], latest: Heartbeat | null): UnansweredReport[] {
+  if (!latest || latest.outbox.depth > 0) return [];
+  const builtAt = latest.sentAtMs + (latest.clockOffsetMs ?? 0);
+  return unanswered.filter((report) => report.dueAtMs + (report.clockOffsetMs ?? 0) < builtAt);
 }

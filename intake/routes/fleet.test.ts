@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FleetResponse, Heartbeat } from '../../contract/heartbeat';
+import type { InvitationReport } from '../../contract/invitationReport';
+import { v7 as uuidv7 } from 'uuid';
 import { GENESIS_HASH } from '../../contract/outcomeChain';
 import { DEFAULT_FLEET_THRESHOLDS as T } from '../fleet/fleetRules';
 import { startIntake, type RunningIntake } from '../server';
@@ -175,5 +177,74 @@ describe('heartbeats and the fleet view', () => {
     expect(unauthorised.statusCode).toBe(401);
     const repeated = await f.intake.app.inject({ method: 'GET', url: '/v1/admin/fleet?hall=h1&hall=h2', headers: { authorization: `Bearer ${ADMIN}` } });
     expect(repeated.statusCode).toBe(400);
+  });
+
+  describe('invitation reports and missing-outcome', () => {
+    const reportOf = (invitationId: string, dueAtMs: number): InvitationReport => ({
+      invitationId,
+      event: 'closed',
+      projectNo: 'P20261130-7',
+      taskCode: 'T1',
+      staffLoginName: 'li4',
+      windowNo: 'A01',
+      free: false,
+      receivedAtMs: dueAtMs - 60_000,
+      dueAtMs,
+      clockOffsetMs: 0,
+    });
+
+    it('stores reports once, and refuses another hall or another device', async () => {
+      const f = await fleetIntake(2);
+      const report = reportOf(uuidv7(), f.now());
+      const post = (body: unknown, as = f.keys['dev-1']!) => signedPost(f.intake, as, '/v1/devices/dev-1/invitation-reports', body, { timestamp: f.now() });
+      const first = await post({ deviceId: 'dev-1', hallCode: 'h1', reports: [report] });
+      expect(first.statusCode).toBe(200);
+      expect(first.json()).toEqual({ stored: 1, serverTimeMs: f.now() });
+      expect((await post({ deviceId: 'dev-1', hallCode: 'h1', reports: [report] })).json()).toMatchObject({ stored: 0 });
+      expect((await post({ deviceId: 'dev-1', hallCode: 'h2', reports: [reportOf(uuidv7(), f.now())] })).statusCode).toBe(403);
+      expect((await post({ deviceId: 'dev-2', hallCode: 'h1', reports: [reportOf(uuidv7(), f.now())] })).statusCode).toBe(401);
+      expect((await post({ deviceId: 'dev-1', hallCode: 'h1', reports: [reportOf(uuidv7(), f.now())] }, f.keys['dev-2']!)).statusCode).toBe(401);
+      expect((await post({ deviceId: 'dev-1', hallCode: 'h1', reports: [] })).statusCode).toBe(400);
+      expect(f.intake.db.prepare('SELECT COUNT(*) AS n FROM invitation_reports').get()).toEqual({ n: 1 });
+    });
+
+    it('missing-outcome once an invitation is past due and the device outbox is empty; closed when its outcome arrives', async () => {
+      const f = await fleetIntake();
+      const answered = chain([item(5)], f.keys['dev-1']!.privateKey)[0]!;
+      const lost = uuidv7();
+      const reports = [reportOf(answered.invitationId, f.now() + 60_000), reportOf(lost, f.now() + 60_000)];
+      await signedPost(f.intake, f.keys['dev-1']!, '/v1/devices/dev-1/invitation-reports', { deviceId: 'dev-1', hallCode: 'h1', reports }, { timestamp: f.now() });
+      await upload(f.intake, f.keys['dev-1']!, [answered], undefined, f.now());
+      // Before the due time, nothing is missing.
+      await f.send('dev-1', f.beat('dev-1', {}, 1, 0));
+      expect(await f.flagsOf('dev-1')).toEqual([]);
+      f.advance(120_000);
+      // Past due, but outcomes still queued: not yet conclusive.
+      await f.send('dev-1', f.beat('dev-1', {}, 2, 1));
+      expect(await f.flagsOf('dev-1')).toEqual([]);
+      f.advance(60_000);
+      await f.send('dev-1', f.beat('dev-1', {}, 1, 0));
+      // The queued outcome was deleted and the head rewound: both show.
+      const [device] = await f.fleet();
+      expect(device?.openFlags).toEqual([
+        { kind: 'head-regressed', openedAt: f.now(), detail: 'chain head went back from seq 2 to seq 1' },
+        { kind: 'missing-outcome', openedAt: f.now(), detail: `1 invitation(s) without an outcome after their due time: P20261130-7 (${lost})` },
+      ]);
+      // Its outcome turns up after all (a copy synced from elsewhere): missing-outcome closes and
+      // stays on record; the regressed head still waits for a person.
+      const late = chain([item(3, { invitationId: lost })], f.keys['dev-1']!.privateKey, answered);
+      await upload(f.intake, f.keys['dev-1']!, late, undefined, f.now());
+      expect(await f.flagsOf('dev-1')).toEqual(['head-regressed']);
+      expect(f.intake.db.prepare("SELECT kind, closed_by FROM fleet_flags WHERE device_id = 'dev-1' AND kind = 'missing-outcome'").all()).toEqual([{ kind: 'missing-outcome', closed_by: 'outcomes arrived' }]);
+    });
+
+    it('missing-outcome for an invitation that never got an outcome, with the chain intact', async () => {
+      const f = await fleetIntake();
+      const never = uuidv7();
+      await signedPost(f.intake, f.keys['dev-1']!, '/v1/devices/dev-1/invitation-reports', { deviceId: 'dev-1', hallCode: 'h1', reports: [reportOf(never, f.now() + 1000)] }, { timestamp: f.now() });
+      f.advance(2000);
+      await f.send('dev-1', f.beat('dev-1', {}, 0, 0));
+      expect(await f.flagsOf('dev-1')).toEqual(['missing-outcome']);
+    });
   });
 });

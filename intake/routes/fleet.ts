@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { FleetQuerySchema, HeartbeatSchema } from '../../contract/heartbeat';
+import { InvitationReportBatchSchema } from '../../contract/invitationReport';
 import type { Fleet } from '../fleet/fleet';
 import { signedByDevice, type Authenticate } from './deviceSignature';
 import { parseBody, parseQuery, sendError, type RequireAdmin } from './http';
 
-/** Heartbeats from devices (signed) and the fleet view for hall IT staff (admin). */
+/** Heartbeats and invitation reports from devices (signed), and the fleet view for hall IT staff (admin). */
 export function registerFleetRoutes(app: FastifyInstance, deps: { authenticate: Authenticate; fleet: Fleet; requireAdmin: RequireAdmin; now: () => number }): void {
   const { authenticate, fleet, requireAdmin, now } = deps;
 
@@ -18,6 +19,18 @@ export function registerFleetRoutes(app: FastifyInstance, deps: { authenticate: 
     const result = await fleet.receive(deviceId, auth.hallCode, heartbeat);
     if (!result.ok) return sendError(reply, result.status, result.code, result.message);
     return reply.code(202).send({ serverTimeMs: now() });
+  });
+
+  app.post('/v1/devices/:deviceId/invitation-reports', async (request, reply) => {
+    const { deviceId } = request.params as { deviceId: string };
+    const auth = await signedByDevice(authenticate, request, reply, deviceId);
+    if (!auth) return reply;
+    const batch = parseBody(InvitationReportBatchSchema, request, reply, 'invalid_invitation_reports', 'the invitation reports');
+    if (!batch) return reply;
+    if (batch.deviceId !== deviceId) return sendError(reply, 401, 'wrong_device', 'the reports name another device than the signer');
+    const result = await fleet.report(deviceId, auth.hallCode, batch);
+    if (!result.ok) return sendError(reply, result.status, result.code, result.message);
+    return { stored: result.stored, serverTimeMs: now() };
   });
 
   app.get('/v1/admin/fleet', async (request, reply) => {

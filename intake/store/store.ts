@@ -12,6 +12,7 @@
 import type { DashboardBucket, DashboardDimension } from '../../contract/dashboard';
 import type { EnrolmentPurpose } from '../../contract/provisioning';
 import type { FleetFlagKind, Heartbeat } from '../../contract/heartbeat';
+import type { InvitationReport } from '../../contract/invitationReport';
 import type { IntegrityEvent, IntegrityEventKind, SeqGap } from '../integrity/integrityEvents';
 import type { OutcomeColumn } from '../integrity/storedOutcome';
 import type { MergeState, MergeView } from '../ingest/mergeRules';
@@ -322,6 +323,12 @@ export interface FleetStore {
   openFlags(hallCode: string | null): Promise<FleetFlagRow[]>;
   /** Enrolled devices of a hall (every hall when null), at most `limit`. */
   devices(hallCode: string | null, limit: number): Promise<FleetDeviceRow[]>;
+  /** Stores the device's invitation reports (one already known stays as it was); returns how many were new. */
+  addReports(deviceId: string, hallCode: string, reports: InvitationReport[], at: number): Promise<number>;
+  /** Marks answered every report whose invitation now has an outcome from its device. */
+  answerReports(at: number): Promise<void>;
+  /** Reports still without an outcome, oldest first, at most `limit`. */
+  unansweredReports(limit: number): Promise<Array<{ deviceId: string; report: InvitationReport }>>;
 }
 
 /** What a transaction, and the store outside one, can reach. */

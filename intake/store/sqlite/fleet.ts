@@ -1,4 +1,5 @@
 import { HeartbeatSchema, type FleetFlagKind } from '../../../contract/heartbeat';
+import { InvitationReportSchema, type InvitationReport } from '../../../contract/invitationReport';
 import type { FleetDeviceRow, FleetStore } from '../store';
 import { relaxedDurability } from './relaxedDurability';
 import type { SqliteDb } from './sqliteDb';
@@ -24,6 +25,17 @@ export function sqliteFleet(db: SqliteDb): FleetStore {
     `SELECT d.device_id, d.hall_code, d.enrolled_at, h.body, h.received_at, h.missing_since FROM devices d LEFT JOIN device_heartbeats h ON h.device_id = d.device_id
      WHERE (? IS NULL OR d.hall_code = ?) ORDER BY d.device_id LIMIT ?`,
   );
+  const addReport = db.prepare('INSERT INTO invitation_reports (device_id, invitation_id, hall_code, body, received_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING');
+  const answerReports = db.prepare(
+    `UPDATE invitation_reports SET answered_at = ? WHERE answered_at IS NULL
+       AND EXISTS (SELECT 1 FROM outcomes o WHERE o.device_id = invitation_reports.device_id AND o.invitation_id = invitation_reports.invitation_id)`,
+  );
+  const unanswered = db.prepare<[number], { device_id: string; body: string }>(
+    'SELECT device_id, body FROM invitation_reports WHERE answered_at IS NULL ORDER BY received_at LIMIT ?',
+  );
+  const addReports = db.transaction((deviceId: string, hallCode: string, reports: InvitationReport[], at: number) =>
+    reports.reduce((added, report) => added + addReport.run(deviceId, report.invitationId, hallCode, JSON.stringify(report), at).changes, 0),
+  );
   const stored = (row: HeartbeatRow) => ({ heartbeat: HeartbeatSchema.parse(JSON.parse(row.body)), receivedAt: row.received_at, missingSince: row.missing_since });
 
   return {
@@ -46,6 +58,15 @@ export function sqliteFleet(db: SqliteDb): FleetStore {
     },
     async openFlags(hallCode) {
       return openFlags.all(hallCode, hallCode).map((f) => ({ deviceId: f.device_id, kind: f.kind, openedAt: f.opened_at, detail: f.detail, closedAt: f.closed_at, closedBy: f.closed_by }));
+    },
+    async addReports(deviceId, hallCode, reports, at) {
+      return addReports(deviceId, hallCode, reports, at);
+    },
+    async answerReports(at) {
+      answerReports.run(at);
+    },
+    async unansweredReports(limit) {
+      return unanswered.all(limit).map((row) => ({ deviceId: row.device_id, report: InvitationReportSchema.parse(JSON.parse(row.body)) }));
     },
     async devices(hallCode, limit) {
       return devices.all(hallCode, hallCode, limit).map(
