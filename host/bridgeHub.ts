@@ -17,7 +17,7 @@ export interface BridgeHubOptions {
   /** Extra messages a newly connected renderer should get after hello (e.g. device status). */
   greeting?: () => HostMessage[];
   /** Checks an admin PIN (with lockout); absent when the hall has no admin PIN. */
-  attemptPin?: (pin: string) => PinAttempt;
+  attemptPin?: (pin: string) => PinAttempt | Promise<PinAttempt>;
   onAdminAction?: (action: AdminAction) => void;
   now?: () => number;
 }
@@ -74,9 +74,17 @@ export function createBridgeHub(options: BridgeHubOptions): BridgeHub {
                 deliver({ type: 'adminUnlock', ok: false, reason: 'notConfigured', retryAfterMs: 0 });
                 return;
               }
+              const answer = (result: PinAttempt) => {
+                if (result.ok) unlockedUntil = now() + ADMIN_UNLOCK_MS;
+                deliver(result.ok ? { type: 'adminUnlock', ok: true, retryAfterMs: 0 } : { type: 'adminUnlock', ok: false, reason: result.reason, retryAfterMs: result.retryAfterMs });
+              };
               const result = options.attemptPin(message.pin);
-              if (result.ok) unlockedUntil = now() + ADMIN_UNLOCK_MS;
-              deliver(result.ok ? { type: 'adminUnlock', ok: true, retryAfterMs: 0 } : { type: 'adminUnlock', ok: false, reason: result.reason, retryAfterMs: result.retryAfterMs });
+              if (result instanceof Promise) {
+                result.then(answer, (error: unknown) => {
+                  options.log(`bridge: the PIN check failed: ${error instanceof Error ? error.message : String(error)}`);
+                  deliver({ type: 'adminUnlock', ok: false, reason: 'wrong', retryAfterMs: 0 });
+                });
+              } else answer(result);
               return;
             }
             case 'adminAction':

@@ -1,4 +1,8 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPin } from '../shared-node/adminPin';
 import WebSocket from 'ws';
 import { HallConfigSchema } from '../contract/hallConfig';
 import { connectBridge, openLaunchLink } from './bridgeTestClient';
@@ -220,5 +224,38 @@ describe('only the rating page can open the bridge, and only this host\'s own na
     await expect(connectBridge(wsUrl, `http://${foreign()}`, { cookie, host: foreign() })).rejects.toThrow('HTTP 403');
     const ok = await connectBridge(wsUrl, `http://localhost:${new URL(host.origin).port}`, { cookie, host: `localhost:${new URL(host.origin).port}` });
     ok.ws.close();
+  });
+});
+
+describe('the admin PIN on the host', () => {
+  it('stays locked across a restart of the host (a restart gave three fresh tries)', { timeout: 60_000 }, async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'host-pin-'));
+    const withPin = { ...hall, adminPinHash: hashPin('2468') };
+    const unlockReplies = async (running: RunningHost, pins: string[]) => {
+      const { wsUrl, cookie } = await launchSession(running);
+      const bridge = await connectBridge(wsUrl, running.origin, { cookie });
+      for (const pin of pins) bridge.ws.send(JSON.stringify({ type: 'adminUnlock', pin }));
+      await waitFor(() => bridge.messages.filter((m) => m.type === 'adminUnlock').length === pins.length);
+      bridge.ws.close();
+      return bridge.messages.filter((m) => m.type === 'adminUnlock');
+    };
+    const first = await startHost({ hall: withPin, deviceId: 'dev-a01', port: 0, dataDir, log: () => undefined });
+    try {
+      expect((await unlockReplies(first, ['1111', '1112', '1113'])).at(-1)).toMatchObject({ ok: false, reason: 'wrong', retryAfterMs: 30_000 });
+    } finally {
+      await first.close();
+    }
+    const second = await startHost({ hall: withPin, deviceId: 'dev-a01', port: 0, dataDir, log: () => undefined });
+    try {
+      expect(await unlockReplies(second, ['2468'])).toEqual([{ type: 'adminUnlock', ok: false, reason: 'locked', retryAfterMs: expect.any(Number) }]);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('refuses to start on a PIN hash it cannot check, saying why', async () => {
+    const salt = Buffer.alloc(16, 1).toString('base64');
+    const hash = Buffer.alloc(32, 2).toString('base64');
+    await expect(startHost({ hall: { ...hall, adminPinHash: `scrypt$1000$${salt}$${hash}` }, deviceId: 'dev-a01', port: 0, log: () => undefined })).rejects.toThrow(/scrypt N must be a power of two/);
   });
 });

@@ -10,7 +10,7 @@ import { bridgeRoute } from './bridgeRoute';
 import type { DeviceCommand, DevicePress, DeviceStatus, PressAnswer, RatingDevice } from './device/ratingDevice';
 import { caseEventRoute } from './caseEventRoute';
 import { sendError } from './httpErrors';
-import { createPinGate } from '../shared-node/adminPin';
+import { createPersistentPinGate } from './adminPinGate';
 import { contentSecurityPolicy } from '../shared-node/contentSecurityPolicy';
 import { openInvitationJournal } from './invitationJournal';
 import { InvitationQueue } from './invitationQueue';
@@ -73,6 +73,10 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   if (caseEventToken.length < 16) throw new Error('the case event token must have at least 16 characters');
   const sessions = createLaunchSessions();
   const CONTENT_SECURITY_POLICY = contentSecurityPolicy(options.hall.intake?.url);
+  // A PIN hash the host cannot check stops the start with its reason (it made every PIN wrong).
+  const adminPinGate = options.hall.adminPinHash
+    ? createPersistentPinGate({ stored: options.hall.adminPinHash, ...(options.dataDir ? { file: path.join(options.dataDir, `admin-pin-lockout-${options.deviceId}.json`) } : {}), log })
+    : null;
 
   // On close every connection goes at once: a renderer that keeps reconnecting (or a service worker
   // fetching) must not hold the host open.
@@ -146,7 +150,8 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       // The last rating page went away: nobody is being asked to rate, whatever it showed.
       if (count === 0) setScreen('idle');
     },
-    ...(options.hall.adminPinHash ? { attemptPin: createPinGate(options.hall.adminPinHash).attempt } : {}),
+    // The lockout lives beside the journal: a restart gives no fresh tries.
+    ...(adminPinGate ? { attemptPin: adminPinGate.attempt } : {}),
     onAdminAction: (action) => {
       log(`admin: ${action}`);
       if (action === 'exitKiosk') options.onExitKiosk?.();
