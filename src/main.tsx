@@ -58,12 +58,14 @@ async function boot(): Promise<void> {
     clockOffsetMs: () => useAdminStore.getState().syncStatus?.clockOffsetMs ?? null,
     pressPathReady: preloadPressPath,
     onWriteFailed: (writeFailure) => useStorageStore.setState({ writeFailure }),
+    onInvitationStored: () => void reports?.notify(),
   });
 
   // Sync is loaded after the first screen: it is not needed to paint or to record a rating.
   let sync: { stop(): void } | null = null;
   let pairing: { stop(): void } | null = null;
   let heartbeats: { stop(): void } | null = null;
+  let reports: { stop(): void; notify(): Promise<void> } | null = null;
   let syncFor = '';
   const ensureSync = async (context: DeviceContext) => {
     const key = JSON.stringify([context.device.id, context.intake]);
@@ -71,7 +73,8 @@ async function boot(): Promise<void> {
     sync?.stop();
     pairing?.stop();
     heartbeats?.stop();
-    pairing = heartbeats = null;
+    reports?.stop();
+    pairing = heartbeats = reports = null;
     syncFor = key;
     const { startSyncService } = await import('./sync/syncService');
     if (syncFor !== key) return;
@@ -96,6 +99,9 @@ async function boot(): Promise<void> {
       await started.enrolled;
       const { APP_VERSION, startHeartbeats } = await import('./sync/heartbeat');
       if (syncFor === key) heartbeats = startHeartbeats({ client: started.client, db, context, now: () => Date.now(), appVersion: APP_VERSION, clockOffsetMs: () => started.engine.status().clockOffsetMs, ratingDevice: () => useAdminStore.getState().deviceStatus, storage: navigator.storage, intervalMs: context.policies.heartbeatIntervalSec * 1000 });
+      // Every invitation opened is reported, so one that never gets an outcome shows at the intake.
+      const { startReportUploader } = await import('./sync/reportUploader');
+      if (syncFor === key) reports = startReportUploader({ db, client: started.client, deviceId: context.device.id, hallCode: context.hall.code });
     }
   };
   const logoutAt = () => store.getState().context?.policies.staffLogoutAt ?? '20:00';

@@ -1,3 +1,4 @@
+import type { InvitationReport } from '../../contract/invitationReport';
 import Dexie, { type EntityTable } from 'dexie';
 import type { Invitation } from '../../contract/invitation';
 import type { Outcome } from '../../contract/outcome';
@@ -90,6 +91,13 @@ export interface MetaRow {
   value: number | string | CryptoKeyPair | ChainHead | number[] | StaffSession | PinLockout | AuditCheckpoint;
 }
 
+/** An invitation's report, waiting to be sent to the intake (src/sync/reportUploader.ts). */
+export interface InvitationReportRow {
+  invitationId: string;
+  report: InvitationReport;
+  atMs: number;
+}
+
 export type EvaluatorDb = Dexie & {
   outbox: EntityTable<OutboxRow, 'seq'>;
   invitations: EntityTable<InvitationRow, 'id'>;
@@ -98,6 +106,7 @@ export type EvaluatorDb = Dexie & {
   lateFlags: EntityTable<LateFlagRow, 'outcomeId'>;
   ratedCases: EntityTable<RatedCaseRow, 'key'>;
   audit: EntityTable<AuditRow, 'id'>;
+  invitationReports: EntityTable<InvitationReportRow, 'invitationId'>;
 };
 
 export const DB_NAME = 'haochaping-evaluator';
@@ -139,5 +148,6 @@ export function openEvaluatorDb(name: string = DB_NAME, durability: 'strict' | '
           row.slot = `${row.invitationId}#0`;
         }),
     );
+  db.version(5).stores({ invitationReports: 'invitationId, atMs' });
   return db;
 }

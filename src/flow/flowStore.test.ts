@@ -150,6 +150,27 @@ describe('flow store', () => {
     expect((await db.meta.get('chainHead'))?.value).toMatchObject({ seq: 1 });
   });
 
+  it('stores the report of each new invitation with it, and cues the uploader; none before a context is known', async () => {
+    const db = openEvaluatorDb(`flow-${crypto.randomUUID()}`);
+    const clock = manualClock();
+    let cues = 0;
+    const store = createFlowStore({ db, now: clock.now, setTimer: clock.setTimer, clearTimer: clock.clearTimer, onInvitationStored: () => cues++, clockOffsetMs: () => -42 });
+    cleanup.push(() => {
+      store.dispose();
+      db.close();
+    });
+    const early = makeInvitation();
+    await store.receiveInvitation(early);
+    expect(await db.invitationReports.count()).toBe(0);
+    await store.setContext(testContext);
+    const invitation = makeInvitation();
+    await store.receiveInvitation(invitation);
+    await store.receiveInvitation(invitation);
+    expect((await db.invitationReports.toArray()).map((r) => [r.invitationId, r.report.windowNo, r.report.clockOffsetMs])).toEqual([[invitation.id, testContext.window.no, -42]]);
+    // Every receipt of a pending invitation cues the uploader; a cue with nothing queued sends nothing.
+    expect(cues).toBe(3);
+  });
+
   it('out of space for an invitation, frees what it may and stores it on the second try', async () => {
     const { store, db, acks } = setup();
     await store.setContext(testContext);

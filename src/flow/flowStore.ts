@@ -2,8 +2,9 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { DeviceContext, Policies } from '../../contract/hallConfig';
 import type { StaffSession } from '../../contract/staffSession';
 import type { Invitation } from '../../contract/invitation';
+import type { InvitationReport } from '../../contract/invitationReport';
 import type { EvaluatorDb } from '../data/db';
-import { loadPendingInvitations, markInvitationShown, noteExtraPresses, storeInvitation } from '../data/invitations';
+import { invitationReportOf, loadPendingInvitations, markInvitationShown, noteExtraPresses, storeInvitation } from '../data/invitations';
 import { AlreadyEnded, createOutcomeRecorder, NothingToAmend, type OutcomeSigner, type SealedEnding } from '../data/outbox';
 import { outcomeSigner } from '../device/deviceKey';
 import { sealPhone } from '../integrity/sealPhone';
@@ -50,6 +51,8 @@ export interface FlowStoreDeps {
    * screen shows before it settled: a press must never wait on (or fail for) a chunk.
    */
   pressPathReady?: () => Promise<unknown>;
+  /** Called when a new invitation (and its report for the intake) is durable: the report uploader's cue. */
+  onInvitationStored?: () => void;
   /** A write the device could not make durable (staff see it in the admin panel). */
   onWriteFailed?: (failure: WriteFailure) => void;
   setTimer?: (fn: () => void, ms: number) => unknown;
@@ -136,8 +139,12 @@ export function createFlowStore(deps: FlowStoreDeps): FlowStore {
       if (!context?.policies.allowFreeRating || !staff || flow.screen.name !== 'idle' || freeRatingStarting) return false;
       freeRatingStarting = true;
       try {
-        const pending = await storeInvitation(deps.db, freeRatingInvitation(context, staff, deps.now()));
-        if (pending) dispatch({ type: 'INVITE', pending, now: deps.now() });
+        const invitation = freeRatingInvitation(context, staff, deps.now());
+        const pending = await storeInvitation(deps.db, invitation, reportOf(invitation));
+        if (pending) {
+          deps.onInvitationStored?.();
+          dispatch({ type: 'INVITE', pending, now: deps.now() });
+        }
         return pending !== null;
       } finally {
         freeRatingStarting = false;
@@ -182,6 +189,12 @@ export function createFlowStore(deps: FlowStoreDeps): FlowStore {
       timer = undefined;
       dispatch({ type: 'TICK', now: deps.now() });
     }, Math.max(0, deadline - deps.now()));
+  }
+
+  /** The intake's report of a new invitation; none before the device knows its context (then nothing can be due). */
+  function reportOf(invitation: Invitation): InvitationReport | undefined {
+    const context = store.getState().context;
+    return context ? invitationReportOf(invitation, context, Date.now(), deps.clockOffsetMs?.() ?? null) : undefined;
   }
 
   function reportError(error: unknown): void {
@@ -256,7 +269,7 @@ export function createFlowStore(deps: FlowStoreDeps): FlowStore {
     async receiveInvitation(invitation: Invitation) {
       let pending: PendingInvitation | null;
       try {
-        pending = await storeInvitation(deps.db, invitation);
+        pending = await storeInvitation(deps.db, invitation, reportOf(invitation));
       } catch (error) {
         // Not durable here, so not acknowledged: the host keeps it and sends it again. The
         // citizen at the counter is asked all the same (the ending's write carries the
@@ -267,7 +280,10 @@ export function createFlowStore(deps: FlowStoreDeps): FlowStore {
         return;
       }
       deps.ackInvitation?.(invitation.id);
-      if (pending) dispatch({ type: 'INVITE', pending, now: deps.now() });
+      if (pending) {
+        deps.onInvitationStored?.();
+        dispatch({ type: 'INVITE', pending, now: deps.now() });
+      }
     },
     async setContext(context: DeviceContext) {
       store.setState({ context });

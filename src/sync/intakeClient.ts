@@ -1,3 +1,4 @@
+import { InvitationReportResponseSchema, type InvitationReportBatch } from '../../contract/invitationReport';
 import { BatchResponseSchema, EnrolResponseSchema, FeedTicketResponseSchema, SealingKeyResponseSchema, type BatchResponse, type FeedTicketResponse, type LateFlag } from '../../contract/intakeApi';
 import { HeartbeatResponseSchema, type Heartbeat } from '../../contract/heartbeat';
 import type { Outcome } from '../../contract/outcome';
@@ -115,6 +116,16 @@ export function createIntakeClient(options: IntakeClientOptions) {
         return parsed.success ? { kind: 'ok', serverTimeMs: parsed.data.serverTimeMs } : { kind: 'failed', reason: 'the intake answer did not match the contract' };
       } catch (error) {
         return { kind: 'failed', reason: `network: ${error instanceof Error ? error.message : String(error)}` };
+      }
+    },
+
+    /** Sends invitation reports; true once the intake has stored them all. */
+    async invitationReports(batch: InvitationReportBatch): Promise<boolean> {
+      try {
+        const { response } = await signedFetch('POST', `${devicePath}/invitation-reports`, JSON.stringify(batch));
+        return response.status === 200 && InvitationReportResponseSchema.safeParse(await response.json()).success;
+      } catch {
+        return false;
       }
     },
 
