@@ -14,9 +14,10 @@ async function useIpcTransport(page: Page, evaluator: HostFixture): Promise<{ un
   const ipcMain = new EventEmitter();
   const contents = Object.assign(new EventEmitter(), {
     send: (channel: string, message: unknown) => ipcRenderer.emit(channel, {}, structuredClone(message)),
+    mainFrame: { processId: 7, routingId: 1 },
   });
   const ipcRenderer = Object.assign(new EventEmitter(), {
-    send: (channel: string, message: unknown) => ipcMain.emit(channel, { sender: contents }, structuredClone(message)),
+    send: (channel: string, message: unknown) => ipcMain.emit(channel, { sender: contents, senderFrame: { processId: 7, routingId: 1 } }, structuredClone(message)),
   });
   attachIpcBridge(evaluator.host.hub, ipcMain, contents);
   const preload = createPreloadApi(ipcRenderer);

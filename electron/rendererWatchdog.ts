@@ -17,7 +17,8 @@ export interface WatchdogOptions {
 
 /**
  * Keeps the kiosk page alive: a crashed renderer is reloaded (with growing delays when it keeps
- * crashing), a hung one gets a grace period and is then crashed and reloaded. Outcomes are safe
+ * crashing), a hung one gets a grace period and is then crashed and reloaded — once: the
+ * render-process-gone that the crash itself causes does not reload it again. Outcomes are safe
  * across this because they are durable in IndexedDB before the thanks screen.
  */
 export function watchRenderer(contents: WatchedContents, options: WatchdogOptions): void {
@@ -27,8 +28,15 @@ export function watchRenderer(contents: WatchedContents, options: WatchdogOption
   const hangGraceMs = options.hangGraceMs ?? 10_000;
   let recentCrashes: number[] = [];
   let hangTimer: unknown;
+  /** The watchdog crashed a hung renderer and reloaded it already: its "gone" is not another crash to reload. */
+  let crashedByUs = false;
 
   contents.on('render-process-gone', (_event, details) => {
+    if (crashedByUs) {
+      crashedByUs = false;
+      options.log(`renderer gone (${details.reason}) after the hang crash; already reloading`);
+      return;
+    }
     if (details.reason === 'clean-exit') return;
     const at = now();
     recentCrashes = [...recentCrashes.filter((t) => at - t < 60_000), at];
@@ -42,6 +50,7 @@ export function watchRenderer(contents: WatchedContents, options: WatchdogOption
     hangTimer = setTimer(() => {
       hangTimer = undefined;
       options.log('renderer still hung: crashing it to reload');
+      crashedByUs = true;
       contents.forcefullyCrashRenderer();
       contents.reload();
     }, hangGraceMs);

@@ -1,7 +1,9 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
+import { attachIpcBridge, isMainFrame } from './ipcTransport';
+import { TO_HOST } from './preloadApi';
 import { watchRenderer } from './rendererWatchdog';
-import { isAllowedNavigation, isPermissionAllowed } from './shellPolicy';
+import { isAllowedNavigation, isPermissionAllowed, refuseDeviceChoosers } from './shellPolicy';
 
 describe('kiosk shell policy', () => {
   const app = 'http://127.0.0.1:40123';
@@ -70,6 +72,50 @@ describe('renderer watchdog', () => {
     expect(timers.filter((t) => !t.cleared)).toHaveLength(1);
     fire();
     expect([contents.crashes, contents.reloads]).toEqual([1, 1]);
+  });
+
+  it('reloads once per crash: the render-process-gone its own hang crash causes is not reloaded again', () => {
+    const { contents, timers, fire } = rig();
+    contents.emit('unresponsive');
+    fire();
+    contents.emit('render-process-gone', {}, { reason: 'killed' });
+    fire();
+    expect([contents.crashes, contents.reloads]).toEqual([1, 1]);
+    expect(timers).toHaveLength(0);
+    // A later crash of its own is reloaded as usual.
+    contents.emit('render-process-gone', {}, { reason: 'crashed' });
+    fire();
+    expect(contents.reloads).toBe(2);
+  });
+});
+
+describe('IPC and device choosers', () => {
+  it('takes bridge messages only from the kiosk page\'s main frame', () => {
+    const ipcMain = new EventEmitter();
+    const contents = Object.assign(new EventEmitter(), { send: () => undefined, mainFrame: { processId: 3, routingId: 1 } });
+    const received: unknown[] = [];
+    const hub = { connect: () => ({ deliver: () => undefined, receive: (m: unknown) => received.push(m), close: () => undefined }), broadcast: () => undefined, connections: () => 1 };
+    attachIpcBridge(hub, ipcMain, contents);
+    contents.emit('did-finish-load');
+    ipcMain.emit(TO_HOST, { sender: contents, senderFrame: { processId: 3, routingId: 1 } }, 'main');
+    ipcMain.emit(TO_HOST, { sender: contents, senderFrame: { processId: 3, routingId: 5 } }, 'iframe');
+    ipcMain.emit(TO_HOST, { sender: contents, senderFrame: { processId: 9, routingId: 1 } }, 'other process');
+    ipcMain.emit(TO_HOST, { sender: contents }, 'no frame');
+    ipcMain.emit(TO_HOST, { sender: {}, senderFrame: { processId: 3, routingId: 1 } }, 'other window');
+    expect(received).toEqual(['main']);
+    expect(isMainFrame(null, contents.mainFrame)).toBe(false);
+  });
+
+  it('answers serial, HID and USB choosers with no device, and grants no device permission', () => {
+    const session = Object.assign(new EventEmitter(), { deviceHandler: null as ((d: unknown) => boolean) | null, setDevicePermissionHandler(h: (d: unknown) => boolean) { this.deviceHandler = h; } });
+    refuseDeviceChoosers(session);
+    for (const event of ['select-serial-port', 'select-hid-device', 'select-usb-device']) {
+      let prevented = false;
+      const chosen: unknown[] = [];
+      session.emit(event, { preventDefault: () => (prevented = true) }, { deviceList: [{ deviceId: 'box' }] }, (id?: string) => chosen.push(id));
+      expect([event, prevented, chosen]).toEqual([event, true, [undefined]]);
+    }
+    expect(session.deviceHandler?.({ deviceType: 'hid' })).toBe(false);
   });
 });
 

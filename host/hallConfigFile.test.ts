@@ -1,8 +1,9 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { HallConfigError, loadHallConfigKeepingLastGood, readHallConfig } from './hallConfigFile';
+import { HallConfigError, lastGoodFile, readHallConfig, startOnHallConfig } from './hallConfigFile';
+import type { HallConfig } from '../contract/hallConfig';
 
 const demo = path.resolve(__dirname, '../kiosk-config/demo-hall.json');
 
@@ -69,36 +70,94 @@ describe('hall config file', () => {
     }
   });
 
-  it('reports all problems of a config at once, and a device keeps its last good config', () => {
+  const started = async (hall: HallConfig) => hall;
+
+  it('reports all problems of a config at once, and a device keeps its last good config', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'hall-'));
     const file = path.join(dir, 'hall.json');
     const data = path.join(dir, 'data');
     writeFileSync(file, readFileSync(demo, 'utf8'));
-    loadHallConfigKeepingLastGood(file, data);
+    await startOnHallConfig(file, data, undefined, started);
     const hall = JSON.parse(readFileSync(demo, 'utf8')) as Hall;
     for (const [, breakIt] of BAD_CONFIGS.slice(1, 4)) breakIt(hall);
     writeFileSync(file, JSON.stringify(hall));
-    const loaded = loadHallConfigKeepingLastGood(file, data);
+    const loaded = await startOnHallConfig(file, data, undefined, started);
     expect(loaded.hall.hall.regionCode).toBe('340104');
-    expect(loaded.fellBackBecause?.problems).toHaveLength(3);
+    expect((loaded.fellBackBecause as HallConfigError).problems).toHaveLength(3);
   });
 
-  it('keeps the last good config when the file turns corrupt', () => {
+  it('keeps the last good config when the file turns corrupt', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'hall-'));
     const file = path.join(dir, 'hall.json');
     const data = path.join(dir, 'data');
     writeFileSync(file, JSON.stringify(readHallConfig(demo)));
-    expect(loadHallConfigKeepingLastGood(file, data).fellBackBecause).toBeUndefined();
+    expect((await startOnHallConfig(file, data, undefined, started)).fellBackBecause).toBeUndefined();
     writeFileSync(file, '{"hall": {"code": "truncated');
-    const loaded = loadHallConfigKeepingLastGood(file, data);
+    const loaded = await startOnHallConfig(file, data, undefined, started);
     expect(loaded.hall.hall.code).toBe('demo-hall');
-    expect(loaded.fellBackBecause?.problems[0]).toMatch(/JSON/);
+    expect((loaded.fellBackBecause as HallConfigError).problems[0]).toMatch(/JSON/);
   });
 
-  it('fails with the problems when there is no last good copy', () => {
+  it('fails with the problems when there is no last good copy', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'hall-'));
     const file = path.join(dir, 'hall.json');
     writeFileSync(file, '[]');
-    expect(() => loadHallConfigKeepingLastGood(file, path.join(dir, 'data'))).toThrow(HallConfigError);
+    await expect(startOnHallConfig(file, path.join(dir, 'data'), undefined, started)).rejects.toThrow(HallConfigError);
+  });
+
+  describe('a new config replaces last-good only once a host started on it (issue 19)', () => {
+    const setUp = async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'hall-'));
+      const file = path.join(dir, 'hall.json');
+      const data = path.join(dir, 'data');
+      writeFileSync(file, readFileSync(demo, 'utf8'));
+      await startOnHallConfig(file, data, 'demo-pad-a01', started);
+      return { file, data, good: readFileSync(lastGoodFile(data), 'utf8') };
+    };
+
+    it('a schema-valid config without this device: last-good kept, and the device runs on it', async () => {
+      const { file, data, good } = await setUp();
+      const other = JSON.parse(readFileSync(demo, 'utf8')) as Hall;
+      other.devices = other.devices.filter((d) => d.id !== 'demo-pad-a01');
+      writeFileSync(file, JSON.stringify(other));
+      const loaded = await startOnHallConfig(file, data, 'demo-pad-a01', started);
+      expect(loaded.hall.devices.some((d) => d.id === 'demo-pad-a01')).toBe(true);
+      expect(loaded.fellBackBecause?.message).toMatch(/no device "demo-pad-a01"/);
+      expect(readFileSync(lastGoodFile(data), 'utf8')).toBe(good);
+    });
+
+    it('a config the host cannot start on: last-good kept, and the host started on it instead', async () => {
+      const { file, data, good } = await setUp();
+      const changed = JSON.parse(readFileSync(demo, 'utf8')) as Hall;
+      changed.hall.name = '新大厅';
+      writeFileSync(file, JSON.stringify(changed));
+      const logs: string[] = [];
+      const tried: string[] = [];
+      const loaded = await startOnHallConfig(
+        file,
+        data,
+        'demo-pad-a01',
+        async (hall) => {
+          tried.push(hall.hall.name);
+          if (hall.hall.name === '新大厅') throw new Error('listen EADDRINUSE 127.0.0.1:8787');
+          return hall;
+        },
+        (m) => logs.push(m),
+      );
+      expect(tried).toEqual(['新大厅', readHallConfig(demo).hall.name]);
+      expect(loaded.fellBackBecause?.message).toBe('listen EADDRINUSE 127.0.0.1:8787');
+      expect(readFileSync(lastGoodFile(data), 'utf8')).toBe(good);
+      expect(logs[0]).toMatch(/did not start: listen EADDRINUSE/);
+    });
+
+    it('a config that started becomes last-good (owner-only)', async () => {
+      const { file, data } = await setUp();
+      const changed = JSON.parse(readFileSync(demo, 'utf8')) as Hall;
+      changed.hall.name = '新大厅';
+      writeFileSync(file, JSON.stringify(changed));
+      await startOnHallConfig(file, data, 'demo-pad-a01', started);
+      expect(readFileSync(lastGoodFile(data), 'utf8')).toBe(JSON.stringify(changed));
+      expect(statSync(lastGoodFile(data)).mode & 0o777).toBe(0o600);
+    });
   });
 });

@@ -1,4 +1,5 @@
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseHallConfig, type HallConfig } from '../contract/hallConfig';
 
@@ -13,6 +14,11 @@ export class HallConfigError extends Error {
 
 /** Reads and validates a hall config; every problem is reported with its path. */
 export function readHallConfig(file: string): HallConfig {
+  return readHallConfigText(file).hall;
+}
+
+/** The config and the exact text it was read from (what last-good keeps). With a deviceId, a config without that device is a problem too. */
+function readHallConfigText(file: string, deviceId?: string): { hall: HallConfig; text: string } {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -21,32 +27,63 @@ export function readHallConfig(file: string): HallConfig {
   }
   const parsed = parseHallConfig(text);
   if (!parsed.ok) throw new HallConfigError(file, parsed.problems);
-  return parsed.hall;
+  if (deviceId !== undefined && !parsed.hall.devices.some((d) => d.id === deviceId)) {
+    throw new HallConfigError(file, [`devices: no device "${deviceId}" in this config (this window PC runs it)`]);
+  }
+  return { hall: parsed.hall, text };
 }
 
-export interface LoadedHallConfig {
+/** Writes whole or not at all: a power cut mid-write leaves the old last-good, never half a file. */
+function writeAtomically(file: string, text: string): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const temp = `${file}.${randomUUID()}.tmp`;
+  writeFileSync(temp, text, { mode: 0o600 });
+  renameSync(temp, file);
+}
+
+export const lastGoodFile = (dataDir: string) => path.join(dataDir, 'last-good-hall.json');
+
+export interface StartedOnConfig<T> {
+  started: T;
   hall: HallConfig;
-  /** Set when the given file was bad and the last good copy was used instead. */
-  fellBackBecause?: HallConfigError;
+  /** Set when the given file was bad, or did not start, and the last good copy was used instead. */
+  fellBackBecause?: Error;
 }
 
 /**
- * Loads the hall config, keeping a copy of the last one that validated. A corrupt or invalid
- * file never takes a working device down: the last good copy is used and the problems reported.
+ * Starts on the hall config, proving it before it becomes the last good copy: the given file is
+ * read (and must name deviceId, when given), `start` runs on it, and only once that succeeded is
+ * it written as last-good. A file that is invalid, lacks this device, or does not start falls back
+ * to the last good copy (started the same way); with none, the first error is thrown.
  */
-export function loadHallConfigKeepingLastGood(file: string, dataDir: string): LoadedHallConfig {
-  const lastGood = path.join(dataDir, 'last-good-hall.json');
+export async function startOnHallConfig<T>(
+  file: string,
+  dataDir: string,
+  deviceId: string | undefined,
+  start: (hall: HallConfig) => Promise<T>,
+  log: (message: string) => void = () => undefined,
+): Promise<StartedOnConfig<T>> {
+  let failure: Error;
   try {
-    const hall = readHallConfig(file);
-    mkdirSync(dataDir, { recursive: true });
-    copyFileSync(file, lastGood);
-    return { hall };
+    const { hall, text } = readHallConfigText(file, deviceId);
+    try {
+      const started = await start(hall);
+      writeAtomically(lastGoodFile(dataDir), text);
+      return { started, hall };
+    } catch (error) {
+      failure = error instanceof Error ? error : new Error(String(error));
+      log(`hall config ${file} did not start: ${failure.message}`);
+    }
   } catch (error) {
     if (!(error instanceof HallConfigError)) throw error;
-    try {
-      return { hall: readHallConfig(lastGood), fellBackBecause: error };
-    } catch {
-      throw error;
-    }
+    failure = error;
   }
+  let lastGood: HallConfig;
+  try {
+    lastGood = readHallConfigText(lastGoodFile(dataDir), deviceId).hall;
+  } catch {
+    throw failure;
+  }
+  log(`using the last good hall config, because\n${failure.message}`);
+  return { started: await start(lastGood), hall: lastGood, fellBackBecause: failure };
 }

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { IntakeSettingsSchema, type HallConfig } from '../contract/hallConfig';
 import { serialDeviceFromConfig } from './device/fromConfig';
-import { loadHallConfigKeepingLastGood } from './hallConfigFile';
+import { startOnHallConfig } from './hallConfigFile';
 import { startHost } from './hostServer';
 import { findChromium, hasDisplay, openInChromium } from './kioskBrowser';
 
@@ -23,32 +23,36 @@ async function main(): Promise<void> {
       'serial-path': { type: 'string' },
     },
   });
-  const loaded = loadHallConfigKeepingLastGood(values.config, values.data);
-  if (loaded.fellBackBecause) console.warn(`warning: using the last good hall config, because\n${loaded.fellBackBecause.message}`);
-  const deviceId = values.device ?? loaded.hall.devices[0]?.id ?? '';
-  const portText = values.port ?? process.env.PORT ?? String(loaded.hall.devices.find((d) => d.id === deviceId)?.hostPort ?? 8787);
-  const port = Number(portText);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0–65535, got "${portText}"`);
-  const hall = withIntake(loaded.hall, deviceId, values['intake-url'], values['enrolment-token']);
-
-  const configured = hall.devices.find((d) => d.id === deviceId)?.serial;
-  const serial = values['serial-path'] ? { baudRate: 115200, valueMap: 'open' as const, ...configured, path: values['serial-path'] } : configured;
   let kioskBrowser: ReturnType<typeof openInChromium> | undefined;
-  const host = await startHost({
-    hall,
-    deviceId,
-    port,
-    onExitKiosk: () => {
-      console.log('admin: exit kiosk (PIN checked)');
-      kioskBrowser?.kill();
-    },
-    // An empty --static= runs the API alone (the crash test drives the bridge itself).
-    staticDir: values.static,
-    // The invitation journal lives here with the last good hall config: a 202 survives a power cut.
-    dataDir: values.data,
-    ...(serial ? { createDevice: serialDeviceFromConfig(serial) } : {}),
-    ...(process.env.CASE_EVENT_TOKEN ? { caseEventToken: process.env.CASE_EVENT_TOKEN } : {}),
-  });
+  // The config is proven before it becomes last-good: the host must start on it first.
+  const { started } = await startOnHallConfig(values.config, values.data, values.device, (loaded) => startOn(loaded), (m) => console.warn(`warning: ${m}`));
+  const { host, hall, deviceId, serial } = started;
+
+  async function startOn(loaded: HallConfig) {
+    const deviceId = values.device ?? loaded.devices[0]?.id ?? '';
+    const portText = values.port ?? process.env.PORT ?? String(loaded.devices.find((d) => d.id === deviceId)?.hostPort ?? 8787);
+    const port = Number(portText);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0–65535, got "${portText}"`);
+    const hall = withIntake(loaded, deviceId, values['intake-url'], values['enrolment-token']);
+    const configured = hall.devices.find((d) => d.id === deviceId)?.serial;
+    const serial = values['serial-path'] ? { baudRate: 115200, valueMap: 'open' as const, ...configured, path: values['serial-path'] } : configured;
+    const host = await startHost({
+      hall,
+      deviceId,
+      port,
+      onExitKiosk: () => {
+        console.log('admin: exit kiosk (PIN checked)');
+        kioskBrowser?.kill();
+      },
+      // An empty --static= runs the API alone (the crash test drives the bridge itself).
+      staticDir: values.static,
+      // The invitation journal lives here with the last good hall config: a 202 survives a power cut.
+      dataDir: values.data,
+      ...(serial ? { createDevice: serialDeviceFromConfig(serial) } : {}),
+      ...(process.env.CASE_EVENT_TOKEN ? { caseEventToken: process.env.CASE_EVENT_TOKEN } : {}),
+    });
+    return { host, hall, deviceId, serial };
+  }
   console.log(`好差评 evaluator — ${hall.hall.name} · ${host.context.window.name} (device ${deviceId})`);
   // The launch link is a secret: in kiosk mode it goes only to the browser, through an owner-only
   // launch file; a developer's run prints one single-use link, as notebook servers do.
