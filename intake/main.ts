@@ -10,7 +10,8 @@ import { readProvisionedTokens } from './devices/provisionedTokens';
  *   --cors http://127.0.0.1:8787 --enrolment-token TOKEN:DEVICE:HALL[:rotate] --admin-token TOKEN
  *   --dashboard-token HALLCODE:TOKEN --app-dir dist
  *   --enrolment-tokens-file provisioned/<hall>/intake-enrolment-tokens.json
- *   --staff-directory staff.json --public-url https://intake.example --trust-proxy 10.0.0.5`
+ *   --staff-directory staff.json --public-url https://intake.example --trust-proxy 10.0.0.5
+ *   --min-app-version 0.2.0 --silent-after-min 10 --queue-stale-hours 4`
  * (--dashboard-token: a hall manager's read-only dashboard credential; --app-dir: the renderer
  * build whose dashboard pages it serves at /dashboard and /display.)
  */
@@ -34,8 +35,19 @@ const { values } = parseArgs({
     'trust-proxy': { type: 'string' },
     /** Several intake nodes on one database: count the per-address limits there, shared. */
     'shared-rate-limits': { type: 'boolean', default: false },
+    /** Devices running an older evaluator build are flagged version-below-minimum in the fleet view. */
+    'min-app-version': { type: 'string' },
+    /** Minutes without a heartbeat before a device is flagged device-silent (default 10). */
+    'silent-after-min': { type: 'string' },
+    /** Hours the oldest unsent outcome may wait on a device before queue-stale (default 4). */
+    'queue-stale-hours': { type: 'string' },
   },
 });
+function positiveNumber(option: string, text: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${option} wants a positive number, not ${JSON.stringify(text)}`);
+  return value;
+}
 mkdirSync(path.dirname(path.resolve(values.db)), { recursive: true });
 const appDir = path.resolve(values['app-dir']);
 const hasDashboardApp = existsSync(path.join(appDir, 'dashboard.html'));
@@ -68,6 +80,11 @@ const intake = await startIntake({
   ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}),
   ...(values['trust-proxy'] ? { trustProxy: values['trust-proxy'] } : {}),
   sharedRateLimits: values['shared-rate-limits'],
+  fleet: {
+    ...(values['min-app-version'] ? { minAppVersion: values['min-app-version'] } : {}),
+    ...(values['silent-after-min'] ? { silentAfterMs: positiveNumber('--silent-after-min', values['silent-after-min']) * 60_000 } : {}),
+    ...(values['queue-stale-hours'] ? { queueStaleMs: positiveNumber('--queue-stale-hours', values['queue-stale-hours']) * 3_600_000 } : {}),
+  },
 });
 console.log(`intake listening on ${intake.origin}`);
 const shutdown = () => void intake.close().finally(() => process.exit(0));
