@@ -1,7 +1,7 @@
-import type { Page } from '@playwright/test';
 import type { Language } from '../contract/hallConfig';
 import { ALL_RESOURCES as RESOURCES } from '../src/i18n/allResources';
 import { LANGUAGE_NAMES } from '../src/i18n/i18n';
+import { recordVoice, said } from './voiceRecorder';
 import { expect, openEvaluator, test } from './fixtures';
 
 /** The citizen's screens (issue 17): language on idle, what is spoken, what the thanks screen says. */
@@ -37,19 +37,6 @@ test.describe('language on the idle screen', () => {
   });
 });
 
-/** Everything the page plays or speaks (headless Chromium has no audio device to listen to). */
-async function recordVoice(page: Page): Promise<void> {
-  await page.addInitScript(() => {
-    const said: string[] = [];
-    Object.defineProperty(window, '__said', { value: said });
-    HTMLMediaElement.prototype.play = function play(this: HTMLMediaElement) {
-      said.push(`clip ${new URL(this.src).pathname}`);
-      return Promise.resolve();
-    };
-    window.speechSynthesis.speak = (utterance: SpeechSynthesisUtterance) => void said.push(`speech ${utterance.lang} ${utterance.text}`);
-  });
-}
-const said = (page: Page) => page.evaluate(() => (window as unknown as { __said: string[] }).__said.slice());
 
 /** Every level's name in every language, without the Tibetan shad. */
 const LEVEL_NAMES = LANGUAGES.flatMap((language) => Object.values(RESOURCES[language].level).map((name) => name.replace(/།$/, '')));

@@ -1,26 +1,13 @@
-import type { Page } from '@playwright/test';
 import type { Outcome } from '../contract/outcome';
 import { expectNoViolations } from './axeCheck';
+import { recordVoice, said } from './voiceRecorder';
 import { expect, openEvaluator, readOutbox, test } from './fixtures';
 
-/** Records what the page plays and speaks (headless Chromium has no audio device to listen to). */
-async function recordVoice(page: Page): Promise<void> {
-  await page.addInitScript(() => {
-    const said: string[] = [];
-    Object.defineProperty(window, '__said', { value: said });
-    HTMLMediaElement.prototype.play = function play(this: HTMLMediaElement) {
-      said.push(`clip ${new URL(this.src).pathname}`);
-      return Promise.resolve();
-    };
-    window.speechSynthesis.speak = (utterance: SpeechSynthesisUtterance) => void said.push(`speech ${utterance.lang} ${utterance.text}`);
-  });
-}
 
 const bySeq = (outcomes: Outcome[]) => [...outcomes].sort((a, b) => a.seq - b.seq);
 /** Each record as [invitation, seq, level, reasons, what it amends]. */
 const recordsOf = (outcomes: Outcome[]) => bySeq(outcomes).map((o) => [o.invitationId, o.seq, o.level, o.tags, o.amends?.kind]);
 
-const said = (page: Page) => page.evaluate(() => (window as unknown as { __said: string[] }).__said.slice());
 
 test.describe('elderly mode with touch', () => {
   test.use({ hasTouch: true });
@@ -65,7 +52,7 @@ test.describe('elderly mode with touch', () => {
     await confirm.getByRole('button', { name: '确认' }).tap();
     const details = page.locator('[data-screen="details"]');
     await expect(details.getByRole('button', { name: '提交评价' })).toBeEnabled();
-    await details.getByRole('button', { name: '服务态度差效率低' }).tap();
+    await details.locator('[data-tag="115"]').tap();
     await details.getByRole('button', { name: '提交评价' }).tap();
     await expect(page.locator('[data-screen="thanks"]')).toBeVisible();
     await expect.poll(() => said(page)).toContain('clip /voice/cmn/thanks.wav');
@@ -88,14 +75,20 @@ test.describe('elderly mode with touch', () => {
     await expect(page.locator('html')).not.toHaveClass(/elderly/);
   });
 
-  test('the clip voices a language that has clips; Uyghur falls back to the Web Speech API', async ({ page, evaluator }) => {
-    await recordVoice(page);
+  test('the clip voices a language that has clips; Uyghur is never read in another language\'s voice', async ({ page, evaluator }) => {
+    // A kiosk with Mandarin and English system voices, and no Uyghur clips from the hall.
+    await recordVoice(page, ['zh-CN', 'en-US']);
     await openEvaluator(page, evaluator.host);
     await page.getByRole('button', { name: /长辈模式/ }).tap();
     await evaluator.sendCaseEvent('P-ELDERLY-UG');
     await expect(page.locator('[data-screen="rating"]')).toBeVisible();
+    await expect.poll(() => said(page)).toContain('clip /voice/cmn/prompt.wav');
+    const before = (await said(page)).length;
     await page.getByRole('button', { name: 'ئۇيغۇرچە' }).tap();
-    await expect.poll(() => said(page)).toContain('speech ug مۇلازىمىتىمگە باھا بېرىڭ');
+    // The hall's Uyghur clip is tried; it is not there, and no system voice speaks Uyghur: silence.
+    await expect.poll(async () => (await said(page)).slice(before)).toEqual(['clip /voice/ug/prompt.wav']);
+    await page.waitForTimeout(500);
+    expect((await said(page)).slice(before)).toEqual(['clip /voice/ug/prompt.wav']);
   });
 });
 

@@ -2,6 +2,8 @@
  * Makes the bundled voice clips (public/voice/<language>/<kind>.wav) offline with espeak-ng
  * (apt-get install espeak-ng). Run after changing a prompt's text: `npx tsx scripts/makeVoiceClips.ts`.
  * Clips are stored as 8-bit 11 kHz mono WAV: small enough to precache, plain enough for any browser.
+ * Uyghur and Tibetan have no espeak-ng voice: the hall records those (src/voice/voicePrompts.ts,
+ * HALL_CLIP_LANGUAGES; the admin panel says where they go).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,11 +26,6 @@ const TEXTS_OF = { cmn: 'zh-CN', en: 'en' } as const;
 const MANDARIN: Record<PromptKind, { hanzi: string; pinyin: string }> = {
   prompt: { hanzi: '请您对我的服务进行评价', pinyin: 'qing3 nin2 dui4 wo3 de5 fu2 wu4 jin4 xing2 ping2 jia4' },
   thanks: { hanzi: '感谢您的评价', pinyin: 'gan3 xie4 nin2 de5 ping2 jia4' },
-  'level-5': { hanzi: '非常满意', pinyin: 'fei1 chang2 man3 yi4' },
-  'level-4': { hanzi: '满意', pinyin: 'man3 yi4' },
-  'level-3': { hanzi: '基本满意', pinyin: 'ji1 ben3 man3 yi4' },
-  'level-2': { hanzi: '不满意', pinyin: 'bu4 man3 yi4' },
-  'level-1': { hanzi: '非常不满意', pinyin: 'fei1 chang2 bu4 man3 yi4' },
 };
 
 function spokenText(clipVoice: keyof typeof ESPEAK_VOICE, kind: PromptKind): string {
@@ -39,13 +36,10 @@ function spokenText(clipVoice: keyof typeof ESPEAK_VOICE, kind: PromptKind): str
   return pinyin;
 }
 
+/** No clip names a level (docs/architecture.md, Rules): the clerk across the counter would hear the choice. */
 function textOf(language: Language, kind: PromptKind): string {
   const r = RESOURCES[language];
-  if (kind === 'prompt') return r.rating.prompt;
-  if (kind === 'thanks') return r.thanks.title;
-  const name = r.level[kind.slice('level-'.length)];
-  if (!name) throw new Error(`no level name for ${kind} in ${language}`);
-  return name;
+  return kind === 'prompt' ? r.rating.prompt : r.thanks.title;
 }
 
 /** Reads espeak-ng's 16-bit PCM WAV and writes it as 8-bit unsigned at half the sample rate. */

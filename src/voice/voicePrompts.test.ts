@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { clipUrl, createSpeaker, type VoiceOutput } from './voicePrompts';
+import { clipDir, clipUrl, createSpeaker, systemVoiceFor, type VoiceOutput } from './voicePrompts';
 
-function recordingOutput(clipWorks: boolean) {
+/** An output whose clips play or fail, and whose system has voices for `voiced` languages only. */
+function recordingOutput(clipWorks: boolean, voiced: readonly string[] = ['zh-CN', 'zh-TW', 'en']) {
   const calls: string[] = [];
   const output: VoiceOutput = {
     playClip: (url) => {
@@ -9,6 +10,7 @@ function recordingOutput(clipWorks: boolean) {
       return clipWorks ? Promise.resolve() : Promise.reject(new Error('no such clip'));
     },
     speak: (text, language) => {
+      if (!voiced.includes(language)) return false;
       calls.push(`speak ${language} ${text}`);
       return true;
     },
@@ -26,7 +28,7 @@ describe('createSpeaker', () => {
     await flush();
     expect(calls).toEqual(['stop', 'clip /voice/cmn/prompt.wav']);
     expect(clipUrl('zh-TW', 'prompt')).toBe(clipUrl('zh-CN', 'prompt'));
-    expect(clipUrl('ug', 'prompt')).toBeNull();
+    expect(clipUrl('ug', 'prompt')).toBe('/voice/ug/prompt.wav');
   });
 
   it('falls back to speech when the clip cannot play', async () => {
@@ -36,10 +38,29 @@ describe('createSpeaker', () => {
     expect(calls).toEqual(['stop', 'clip /voice/en/thanks.wav', 'speak en Thank you for your rating!']);
   });
 
-  it('speaks languages without clips (Uyghur, Tibetan) with the system voice', () => {
-    const { output, calls } = recordingOutput(true);
+  it("plays the hall's own Uyghur and Tibetan clips, every kind, from public/voice/<language>/", async () => {
+    const { output, calls } = recordingOutput(true, []);
+    createSpeaker('clips', output).say('confirm', 'ug', 'بۇ باھانى يوللامسىز؟');
+    createSpeaker('clips', output).say('thanksUnrated', 'bo', 'ཐུགས་རྗེ་ཆེ།');
+    await flush();
+    expect(calls).toEqual(['stop', 'clip /voice/ug/confirm.wav', 'stop', 'clip /voice/bo/thanksUnrated.wav']);
+    expect(clipDir('ug')).toBe('/voice/ug/');
+  });
+
+  it("never reads Uyghur or Tibetan in another language's voice: without the hall's clips or a system voice of theirs, nothing is said", async () => {
+    const { output, calls } = recordingOutput(false);
+    createSpeaker('clips', output).say('prompt', 'ug', 'مۇلازىمىتىمگە باھا بېرىڭ');
+    createSpeaker('speech', output).say('thanks', 'bo', 'ཐུགས་རྗེ་ཆེ།');
+    await flush();
+    // The clip tried is the hall's Uyghur one (missing here), never the Mandarin one; no speech follows.
+    expect(calls).toEqual(['stop', 'clip /voice/ug/prompt.wav', 'stop']);
+  });
+
+  it('speaks Uyghur with a system voice of Uyghur when the system has one', async () => {
+    const { output, calls } = recordingOutput(false, ['ug']);
     createSpeaker('clips', output).say('thanks', 'ug', 'رەھمەت');
-    expect(calls).toEqual(['stop', 'speak ug رەھمەت']);
+    await flush();
+    expect(calls).toEqual(['stop', 'clip /voice/ug/thanks.wav', 'speak ug رەھمەت']);
   });
 
   it('uses speech only when the hall asks for it, and says nothing when voice is off', () => {
@@ -57,5 +78,29 @@ describe('createSpeaker', () => {
     createSpeaker('clips', output).say('thanksUnrated', 'en', 'Not rated. Thank you for your cooperation.');
     expect(calls).toEqual(['stop', 'speak zh-CN 确认提交这个评价吗？', 'stop', 'speak en Not rated. Thank you for your cooperation.']);
     expect(clipUrl('zh-CN', 'confirm')).toBeNull();
+  });
+});
+
+describe('systemVoiceFor', () => {
+  const voices = [
+    { lang: 'en-US', name: 'English' },
+    { lang: 'zh-HK', name: 'Cantonese' },
+    { lang: 'zh-CN', name: 'Mandarin' },
+    { lang: 'zh_TW', name: 'Taiwan Mandarin' },
+  ];
+
+  it('finds a voice of the language, Mandarin for both Chinese scripts, never Cantonese', () => {
+    expect(systemVoiceFor('zh-CN', voices)?.name).toBe('Mandarin');
+    expect(systemVoiceFor('zh-TW', voices)?.name).toBe('Taiwan Mandarin');
+    expect(systemVoiceFor('zh-TW', voices.slice(0, 3))?.name).toBe('Mandarin');
+    expect(systemVoiceFor('zh-CN', voices.slice(0, 2))).toBeNull();
+    expect(systemVoiceFor('en', [{ lang: 'en-GB', name: 'British' }])?.name).toBe('British');
+  });
+
+  it('has no voice for Uyghur or Tibetan unless the system has one of that language', () => {
+    expect(systemVoiceFor('ug', voices)).toBeNull();
+    expect(systemVoiceFor('bo', voices)).toBeNull();
+    expect(systemVoiceFor('ug', [...voices, { lang: 'ug-CN', name: 'Uyghur' }])?.name).toBe('Uyghur');
+    expect(systemVoiceFor('bo', [])).toBeNull();
   });
 });

@@ -1,11 +1,7 @@
 import type { ElderlyPolicy, Language } from '../../contract/hallConfig';
-import type { Level } from '../../contract/ratingCodes';
 
-/**
- * The clips scripts/makeVoiceClips.ts makes. The level clips are no longer played: a level's name
- * said aloud tells the clerk across the counter what the citizen chose.
- */
-export type PromptKind = 'prompt' | 'thanks' | `level-${Level}`;
+/** The clips scripts/makeVoiceClips.ts makes for the bundled voices. Never a level's name. */
+export type PromptKind = 'prompt' | 'thanks';
 
 /**
  * What the evaluator says aloud: the invitation, the confirm screen's neutral question, and the
@@ -13,28 +9,78 @@ export type PromptKind = 'prompt' | 'thanks' | `level-${Level}`;
  */
 export type SpokenKind = 'prompt' | 'confirm' | 'thanks' | 'thanksUnrated';
 
-/** The spoken kinds that have a bundled clip; the others are spoken by the system voice. */
-const CLIP_KINDS: ReadonlySet<SpokenKind> = new Set(['prompt', 'thanks']);
+export const SPOKEN_KINDS: readonly SpokenKind[] = ['prompt', 'confirm', 'thanks', 'thanksUnrated'];
+
+/** The bundled clip kinds; the others are spoken by the system voice. */
+export const PROMPT_KINDS: readonly PromptKind[] = ['prompt', 'thanks'];
 
 /**
- * Bundled clips (public/voice/<spoken language>/<kind>.wav, made offline by
- * scripts/makeVoiceClips.ts with espeak-ng, which has no Uyghur or Tibetan voice). Both Chinese
- * scripts are read aloud in Mandarin. Other languages are spoken by the Web Speech API when the
- * system has a voice for them.
+ * Bundled clips (public/voice/<voice>/<kind>.wav, made offline by scripts/makeVoiceClips.ts with
+ * espeak-ng). Both Chinese scripts are read aloud in Mandarin.
  */
 export const CLIP_VOICE: Partial<Record<Language, 'cmn' | 'en'>> = { 'zh-CN': 'cmn', 'zh-TW': 'cmn', en: 'en' };
 
-export const PROMPT_KINDS: readonly PromptKind[] = ['prompt', 'thanks', 'level-5', 'level-4', 'level-3', 'level-2', 'level-1'];
+/**
+ * Uyghur and Tibetan have no voice to make clips with offline (espeak-ng has neither), and few
+ * systems have one: the hall records its own, one file per spoken kind, in
+ * public/voice/<language>/ (dist/voice/<language>/ on a built kiosk). Without them, and without a
+ * system voice of that language, these languages stay silent: never Mandarin, never another
+ * language's voice reading the text.
+ */
+export const HALL_CLIP_LANGUAGES: readonly Language[] = ['ug', 'bo'];
 
-export function clipUrl(language: Language, kind: SpokenKind): string | null {
+/** The folder the page fetches a language's clips from (under the site root). */
+export function clipDir(language: Language): string | null {
   const voice = CLIP_VOICE[language];
-  return voice && CLIP_KINDS.has(kind) ? `/voice/${voice}/${kind}.wav` : null;
+  if (voice) return `/voice/${voice}/`;
+  return HALL_CLIP_LANGUAGES.includes(language) ? `/voice/${language}/` : null;
+}
+
+/** The clip for a spoken kind in a language, or null when that kind is spoken by the system voice. */
+export function clipUrl(language: Language, kind: SpokenKind): string | null {
+  const dir = clipDir(language);
+  if (!dir) return null;
+  // A hall records every kind for its own languages; the bundled voices have clips for two.
+  const bundled = CLIP_VOICE[language] !== undefined;
+  if (bundled && !(PROMPT_KINDS as readonly string[]).includes(kind)) return null;
+  return `${dir}${kind}.wav`;
+}
+
+/** What the platform reports of a system voice (SpeechSynthesisVoice). */
+export interface SystemVoice {
+  lang: string;
+  name: string;
+}
+
+/** Spoken language tags a system voice may carry for each page language, best first. */
+const VOICE_LANGS: Record<Language, readonly string[]> = {
+  // Mandarin reads both scripts; a Cantonese (zh-HK, yue) voice is not Mandarin.
+  'zh-CN': ['zh-cn', 'cmn', 'zh-tw', 'zh'],
+  'zh-TW': ['zh-tw', 'zh-cn', 'cmn', 'zh'],
+  en: ['en'],
+  ug: ['ug'],
+  bo: ['bo'],
+};
+
+const CANTONESE = /^(zh-(hk|mo)|yue)/;
+
+/**
+ * The system voice that speaks a language, or null when the system has none: then nothing is
+ * said, rather than the text read out by a voice of another language (the platform's default).
+ */
+export function systemVoiceFor<V extends SystemVoice>(language: Language, voices: readonly V[]): V | null {
+  const tags = voices.map((voice) => voice.lang.toLowerCase().replace(/_/g, '-'));
+  for (const wanted of VOICE_LANGS[language]) {
+    const index = tags.findIndex((tag) => (tag === wanted || tag.startsWith(`${wanted}-`)) && !CANTONESE.test(tag));
+    if (index >= 0) return voices[index] ?? null;
+  }
+  return null;
 }
 
 export interface VoiceOutput {
   /** Plays a clip; rejects when it cannot (missing file, autoplay refused). */
   playClip(url: string): Promise<void>;
-  /** Speaks text with a system voice; false when the platform has no speech synthesis. */
+  /** Speaks text with a system voice of that language; false when there is none. */
   speak(text: string, language: Language): boolean;
   stop(): void;
 }
@@ -64,6 +110,8 @@ export function createSpeaker(voice: ElderlyPolicy['voice'], output: VoiceOutput
 /** The browser's audio element and speechSynthesis. */
 export function browserVoiceOutput(win: Window & typeof globalThis): VoiceOutput {
   let playing: HTMLAudioElement | null = null;
+  // Asked once early: Chromium loads its voice list on the first call.
+  (win.speechSynthesis as SpeechSynthesis | undefined)?.getVoices();
   return {
     playClip(url) {
       const audio = new win.Audio(url);
@@ -73,7 +121,10 @@ export function browserVoiceOutput(win: Window & typeof globalThis): VoiceOutput
     speak(text, language) {
       const synthesis = win.speechSynthesis as SpeechSynthesis | undefined;
       if (!synthesis) return false;
+      const systemVoice = systemVoiceFor(language, synthesis.getVoices());
+      if (!systemVoice) return false;
       const utterance = new win.SpeechSynthesisUtterance(text);
+      utterance.voice = systemVoice;
       utterance.lang = language;
       utterance.rate = 0.9;
       synthesis.speak(utterance);
