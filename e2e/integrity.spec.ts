@@ -47,7 +47,7 @@ async function rateBad(page: Page, send: (projectNo: string) => Promise<string>,
   await expect(page.locator(`[data-invitation="${id}"]`)).toBeVisible();
   await page.getByRole('button', { name: /^非常不满意/ }).click();
   await expect(page.locator('[data-screen="details"]')).toBeVisible();
-  await page.getByRole('button', { name: '服务态度差效率低' }).click();
+  await page.locator('[data-tag="115"]').click();
   if (phone) {
     await page.getByLabel('我希望工作人员回访我').check();
     await page.getByLabel('联系电话').fill(phone);
@@ -120,7 +120,7 @@ test('a callback phone crosses sealed: never in clear on the device, opened only
     await expect(page.locator(`[data-invitation="${id}"]`)).toBeVisible();
     await page.getByRole('button', { name: /^非常不满意/ }).click();
     await expect(page.getByLabel('我希望工作人员回访我')).toBeVisible({ timeout: 15_000 });
-    await page.getByRole('button', { name: '服务态度差效率低' }).click();
+    await page.locator('[data-tag="115"]').click();
     await page.getByLabel('我希望工作人员回访我').check();
     await page.getByLabel('联系电话').fill('139 1234 5678');
     evaluator.proxy.setDown(true);

@@ -1,6 +1,6 @@
 import { hashPin } from '../shared-node/adminPin';
 import type { Outcome } from '../contract/outcome';
-import { expect, test } from './fixtures';
+import { expect, openAdmin, test } from './fixtures';
 import { launchSyncedEvaluator, rate, type SyncedEvaluator } from './syncFixtures';
 
 const PASSWORD = 'window-A01-pass';
@@ -56,9 +56,14 @@ test('staff pair with the pairing code at the intake; the staff card shows; rati
     expect(after?.window).toEqual({ hallCode: 'demo-hall', windowNo: 'A01', windowName: '综合受理 1 号窗口' });
     expect(after?.flags).not.toContain('unpaired');
 
-    // Sign-out on request (confirmed), then the device offers a new code; it survives a reload.
-    await card.getByRole('button', { name: '签退' }).click();
-    await card.getByRole('button', { name: '签退' }).click();
+    // Sign-out on request, in the admin panel behind the PIN (confirmed), then the device offers a new code.
+    await expect(card.getByRole('button')).toHaveCount(0);
+    await openAdmin(page);
+    const admin = page.locator('[data-screen="admin"]');
+    await admin.getByRole('button', { name: '签退' }).click();
+    await admin.getByRole('button', { name: '确认签退' }).click();
+    await expect(admin.locator('[data-fact="staff"]')).toContainText('工作人员未登录');
+    await admin.getByRole('button', { name: '关闭' }).click();
     await expect(idle.locator('[data-staff]')).toHaveCount(0);
     await expect(idle.locator('[data-pairing-code]')).toBeVisible({ timeout: 15_000 });
     expect(await idle.locator('[data-pairing-code]').getAttribute('data-pairing-code')).not.toBe(code);

@@ -159,9 +159,9 @@ test('power cut at each moment of a rating: after restart the intake holds exact
   const c = await sendAndShow('P-CUT-C');
   await page.getByRole('button', { name: /^非常不满意/ }).click();
   await expect(page.locator('fieldset.details-fields')).toBeEnabled();
-  for (const reason of ['多头跑窗口和部门', '服务态度差效率低']) {
-    await page.getByRole('button', { name: reason }).click();
-    await expect(page.getByRole('button', { name: reason })).toHaveAttribute('aria-pressed', 'true');
+  for (const reason of ['113', '115']) {
+    await page.locator(`[data-tag="${reason}"]`).click();
+    await expect(page.locator(`[data-tag="${reason}"]`)).toHaveAttribute('aria-pressed', 'true');
   }
   expect((await recordsOf(page, c)).map((o) => [o.outcome, o.level, o.tags, o.amends])).toEqual([['rated', 1, [], undefined]]);
   await powerCut();

@@ -15,8 +15,8 @@ test('case event → rating screen → 非常不满意 with two reasons and a ca
   await expect(page.locator('[data-screen="details"]')).toBeVisible();
   // The press is on disk before the details screen shows.
   expect((await readOutbox(page)).map((o) => [o.invitationId, o.seq, o.level, o.amends])).toEqual([[invitationId, 1, 1, undefined]]);
-  await page.getByRole('button', { name: '多头跑窗口和部门' }).click();
-  await page.getByRole('button', { name: '服务态度差效率低' }).click();
+  await page.locator('[data-tag="113"]').click();
+  await page.locator('[data-tag="115"]').click();
   await page.getByLabel('意见或建议').fill('同一份材料交了三次');
   await page.getByLabel('允许公开我的评价内容').uncheck();
   await page.getByLabel('我希望工作人员回访我').check();

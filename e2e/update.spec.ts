@@ -71,7 +71,7 @@ async function reloadsInto(page: Page, entry: RegExp): Promise<void> {
 async function rateBadWithCallback(page: Page): Promise<void> {
   await page.getByRole('button', { name: /^非常不满意/ }).click();
   await expect(page.locator('[data-screen="details"]')).toBeVisible();
-  await page.getByRole('button', { name: '服务态度差效率低' }).click();
+  await page.locator('[data-tag="115"]').click();
   await page.getByLabel('我希望工作人员回访我').check();
   await page.getByLabel('联系电话').fill('138 0013 8000');
   await page.getByRole('button', { name: '提交评价' }).click();

@@ -5,6 +5,7 @@ import { useAdminStore } from './admin/adminStore';
 import type { EvaluatorDb } from './data/db';
 import { useElderly } from './elderly/useElderly';
 import { useFlow } from './flow/FlowContext';
+import type { FlowState } from './flow/machine';
 import { ConfirmScreen } from './screens/ConfirmScreen';
 import { DetailsScreen } from './screens/DetailsScreen';
 import { directionOf, switchLanguage } from './i18n/i18n';
@@ -31,6 +32,14 @@ function levelForKey(key: string, hidKeys: Record<string, Level> | undefined): L
 /** A language a citizen chose on idle goes back to the hall's after this long without input. */
 const IDLE_LANGUAGE_RESET_MS = 60_000;
 
+/**
+ * Where staff may open the admin panel: idle, and a rating that could not be saved (the failure
+ * screen, and its retries, which are saving without a citizen's screen behind them).
+ */
+function staffMayOpenAdmin(screen: FlowState['screen']): boolean {
+  return screen.name === 'idle' || screen.name === 'saveFailed' || (screen.name === 'saving' && screen.behind === undefined);
+}
+
 function isTyping(target: EventTarget | null): boolean {
   return target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement;
 }
@@ -47,10 +56,12 @@ export function App({ db }: { db: EvaluatorDb }) {
   const elderly = useElderly();
   const setupNeeded = useSetupStore((s) => s.needed);
 
-  // A citizen's rating always wins over the admin panel.
+  // A citizen's rating always wins over the admin panel; staff may have it on idle, and while a
+  // rating cannot be saved (the storage line and dead letters are where they learn why).
+  const adminAllowed = staffMayOpenAdmin(screen);
   useEffect(() => {
-    if (screen.name !== 'idle' && (adminOpen || pinPadOpen)) setAdminOpen(false);
-  }, [screen.name, adminOpen, pinPadOpen, setAdminOpen]);
+    if (!adminAllowed && (adminOpen || pinPadOpen)) setAdminOpen(false);
+  }, [adminAllowed, adminOpen, pinPadOpen, setAdminOpen]);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -102,6 +113,8 @@ export function App({ db }: { db: EvaluatorDb }) {
   // While the outcome is being written the screen the citizen acted on stays as it was: no
   // re-layout competes with the write on the main thread, and the thanks screen follows at once.
   const shown = screen.name === 'saving' ? (screen.behind ?? screen) : screen;
+  const staffPanel =
+    adminAllowed && (adminOpen || pinPadOpen) ? <Suspense fallback={null}>{adminOpen ? <AdminScreen db={db} /> : <PinPad />}</Suspense> : null;
   switch (shown.name) {
     case 'idle':
       if (setupNeeded) {
@@ -111,8 +124,7 @@ export function App({ db }: { db: EvaluatorDb }) {
           </Suspense>
         );
       }
-      if (!adminOpen && !pinPadOpen) return <IdleScreen />;
-      return <Suspense fallback={null}>{adminOpen ? <AdminScreen db={db} /> : <PinPad />}</Suspense>;
+      return staffPanel ?? <IdleScreen />;
     case 'rating':
       return <RatingScreen invitation={shown.current.invitation} deadlineMs={shown.deadlineMs} />;
     case 'details':
@@ -120,9 +132,9 @@ export function App({ db }: { db: EvaluatorDb }) {
     case 'confirm':
       return <ConfirmScreen level={shown.level} deadlineMs={shown.deadlineMs} />;
     case 'saving':
-      return <SavingScreen />;
+      return staffPanel ?? <SavingScreen />;
     case 'saveFailed':
-      return <SaveFailedScreen error={shown.error} />;
+      return staffPanel ?? <SaveFailedScreen error={shown.error} />;
     case 'thanks':
       return <ThanksScreen rated={shown.outcome === 'rated'} />;
   }

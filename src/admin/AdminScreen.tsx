@@ -4,7 +4,10 @@ import { appendAudit, listAudit, verifyAuditLog, type AuditAction } from '../dat
 import type { AuditRow, DeadLetterRow, EvaluatorDb } from '../data/db';
 import { discardDeadLetter, DISCARD_REASON_MIN_CHARS, listDeadLetters, requeueDeadLetter } from '../sync/deadLetters';
 import { StorageStatus } from '../pwa/StorageStatus';
+import { useStaffStore } from '../pairing/staffSessions';
 import { useAdminStore } from './adminStore';
+import { auditReason } from './auditReasons';
+import { VoiceClipsNote } from './VoiceClipsNote';
 
 interface Counts {
   unsent: number;
@@ -15,9 +18,18 @@ interface Counts {
   auditBrokenAt: number | null;
 }
 
+/**
+ * Unsent ratings are counted up to this many: a device offline for weeks may hold far more, and
+ * counting them all every 2 s would compete with the rating screen. Beyond it the panel says "1000+".
+ */
+const UNSENT_COUNT_CAP = 1000;
+
 async function readCounts(db: EvaluatorDb): Promise<Counts> {
   const [unsent, oldest, deadLetters, deadLetterCount, audit, auditBrokenAt] = await Promise.all([
-    db.outbox.count(),
+    db.outbox
+      .limit(UNSENT_COUNT_CAP + 1)
+      .primaryKeys()
+      .then((keys) => keys.length),
     db.outbox.orderBy('seq').first(),
     listDeadLetters(db, 50),
     db.deadLetters.count(),
@@ -46,6 +58,10 @@ export function AdminScreen({ db }: { db: EvaluatorDb }) {
   const send = useAdminStore((s) => s.sendToHost);
   const canExitKiosk = useAdminStore((s) => s.canExitKiosk);
   const setOpen = useAdminStore((s) => s.setOpen);
+  const session = useStaffStore((s) => s.session);
+  const requestLogout = useStaffStore((s) => s.requestLogout);
+  const [confirmingLogout, setConfirmingLogout] = useState(false);
+  const auditReasonCodes = Object.keys(t('admin.auditReasons', { returnObjects: true }));
   const [counts, setCounts] = useState<Counts | null>(null);
   const [now, setNow] = useState(() => Date.now());
   const [discarding, setDiscarding] = useState<{ id: string; reason: string } | null>(null);
@@ -54,12 +70,15 @@ export function AdminScreen({ db }: { db: EvaluatorDb }) {
 
   useEffect(() => {
     let live = true;
-    const refresh = () =>
+    const refresh = () => {
+      // Read only while the panel can be seen.
+      if (document.visibilityState === 'hidden') return;
       void readCounts(db).then((c) => {
         if (!live) return;
         setCounts(c);
         setNow(Date.now());
       });
+    };
     refresh();
     const id = setInterval(refresh, 2000);
     return () => {
@@ -67,6 +86,9 @@ export function AdminScreen({ db }: { db: EvaluatorDb }) {
       clearInterval(id);
     };
   }, [db]);
+
+  const auditReasonText = (reason: ReturnType<typeof auditReason>) =>
+    reason === null ? '' : ` · ${'code' in reason ? t(`admin.auditReasons.${reason.code}`) : reason.text}`;
 
   return (
     <main className="screen admin-screen" data-screen="admin">
@@ -77,10 +99,45 @@ export function AdminScreen({ db }: { db: EvaluatorDb }) {
         </button>
       </header>
       <dl className="admin-facts">
+        <dt>{t('admin.staff')}</dt>
+        <dd data-fact="staff">
+          {session ? (
+            <>
+              <bdi>{session.staff.name}</bdi>
+              {session.staff.staffNo ? ` · ${t('idle.staffNo', { staffNo: session.staff.staffNo })}` : ''}{' '}
+              {confirmingLogout ? (
+                <>
+                  <button
+                    type="button"
+                    className="secondary"
+                    onClick={() => {
+                      setConfirmingLogout(false);
+                      requestLogout?.();
+                    }}
+                  >
+                    {t('admin.logoutConfirm')}
+                  </button>{' '}
+                  <button type="button" className="secondary" onClick={() => setConfirmingLogout(false)}>
+                    {t('admin.cancel')}
+                  </button>
+                </>
+              ) : (
+                <button type="button" className="secondary" onClick={() => setConfirmingLogout(true)}>
+                  {t('admin.logout')}
+                </button>
+              )}
+            </>
+          ) : (
+            <>
+              {t('admin.staffNone')}
+              <span className="admin-hint">{t('admin.staffLoginHint')}</span>
+            </>
+          )}
+        </dd>
         <dt>{t('admin.syncState')}</dt>
         <dd data-fact="state">{status ? t(`admin.state.${status.state}`) : t('admin.noIntake')}</dd>
         <dt>{t('admin.unsent')}</dt>
-        <dd data-fact="unsent">{counts?.unsent ?? '…'}</dd>
+        <dd data-fact="unsent">{counts ? (counts.unsent > UNSENT_COUNT_CAP ? `${UNSENT_COUNT_CAP}+` : counts.unsent) : '…'}</dd>
         <dt>{t('admin.oldestUnsent')}</dt>
         <dd data-fact="oldest">{counts ? formatAge(counts.oldestUnsentAtMs, now) : '…'}</dd>
         <dt>{t('admin.deadLetters')}</dt>
@@ -117,6 +174,7 @@ export function AdminScreen({ db }: { db: EvaluatorDb }) {
         )}
       </dl>
       <StorageStatus />
+      <VoiceClipsNote />
       <div className="admin-actions">
         <button type="button" className="primary" disabled={!engine} onClick={audited('manual-retry', () => void engine?.retryNow())}>
           {t('admin.retryNow')}
@@ -197,7 +255,7 @@ export function AdminScreen({ db }: { db: EvaluatorDb }) {
             {counts.audit.map((entry) => (
               <li key={entry.id} data-audit={entry.action}>
                 {new Date(entry.atMs).toLocaleString()} · {t(`admin.auditActions.${entry.action as AuditAction}`)}
-                {typeof entry.detail.reason === 'string' ? ` · ${entry.detail.reason}` : ''}
+                {auditReasonText(auditReason(entry.detail, auditReasonCodes))}
               </li>
             ))}
           </ol>

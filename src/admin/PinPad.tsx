@@ -35,6 +35,7 @@ export function PinPad() {
           <span>{t('pin.label')}</span>
           <input
             type="password"
+            dir="ltr"
             inputMode="numeric"
             autoComplete="off"
             value={pin}
@@ -52,7 +53,8 @@ export function PinPad() {
                 : t('pin.wrong')}
           </p>
         )}
-        <div className="pin-keys">
+        {/* A keypad is never mirrored: 1 2 3 on top, left to right, in Uyghur too. */}
+        <div className="pin-keys" dir="ltr">
           {KEYS.map((key) => (
             <button key={key} type="button" onClick={() => press(key)} aria-label={key === 'clear' || key === 'back' ? t(`pin.${key}`) : key}>
               {key === 'clear' ? t('pin.clear') : key === 'back' ? '⌫' : key}
@@ -60,7 +62,7 @@ export function PinPad() {
           ))}
         </div>
         <div className="details-actions">
-          <button type="button" className="secondary" onClick={() => useAdminStore.setState({ pinPadOpen: false, pinResult: null })}>
+          <button type="button" className="secondary" onClick={() => useAdminStore.getState().setOpen(false)}>
             {t('pin.cancel')}
           </button>
           <button type="submit" className="primary" disabled={pin.length < 4}>

@@ -21,6 +21,8 @@ interface AdminState {
   /** False on a host-less tablet: there is no kiosk shell to leave. */
   canExitKiosk: boolean;
   setOpen(open: boolean): void;
+  /** The staff gesture was made: the PIN pad comes up. */
+  openPinPad(): void;
 }
 
 /** Staff-facing state: the admin panel and the sync status it shows. Never shows a chosen level. */
@@ -34,7 +36,44 @@ export const useAdminStore = create<AdminState>()((set) => ({
   deviceStatus: null,
   canExitKiosk: true,
   setOpen: (open) => set(open ? { open } : { open, pinPadOpen: false, pinResult: null }),
+  openPinPad: () => set({ pinPadOpen: true, pinResult: null }),
 }));
+
+/**
+ * The PIN pad and the admin panel close by themselves after 5 minutes, as long as the host
+ * honours admin actions after a correct PIN (host/bridgeHub.ts ADMIN_UNLOCK_MS): a panel left open
+ * at the counter neither stays for the next citizen nor offers buttons that no longer work.
+ */
+export const ADMIN_AUTO_CLOSE_MS = 5 * 60 * 1000;
+
+/**
+ * Closes the pad or panel ADMIN_AUTO_CLOSE_MS after it opened; the panel opening after the PIN
+ * starts the time again, as the host's unlock does. Returns the unsubscribe.
+ */
+export function closeAdminAfterIdle(store: typeof useAdminStore, timers: Pick<typeof globalThis, 'setTimeout' | 'clearTimeout'> = globalThis): () => void {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const stop = () => {
+    if (timer !== null) timers.clearTimeout(timer);
+    timer = null;
+  };
+  const unsubscribe = store.subscribe((state, previous) => {
+    const shown = state.open || state.pinPadOpen;
+    if (!shown) return stop();
+    const opened = !(previous.open || previous.pinPadOpen) || (state.open && !previous.open);
+    if (!opened) return;
+    stop();
+    timer = timers.setTimeout(() => {
+      timer = null;
+      store.getState().setOpen(false);
+    }, ADMIN_AUTO_CLOSE_MS);
+  });
+  return () => {
+    stop();
+    unsubscribe();
+  };
+}
+
+closeAdminAfterIdle(useAdminStore);
 
 const TAPS_TO_OPEN = 5;
 const TAP_WINDOW_MS = 3000;

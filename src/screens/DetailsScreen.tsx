@@ -42,7 +42,8 @@ export function DetailsScreen({ draft, inputArmed, deadlineMs }: { draft: Detail
               aria-pressed={draft.tags.includes(tag.code)}
               onClick={() => send({ type: 'TOGGLE_TAG', code: tag.code })}
             >
-              {t(`tag.${tag.code}`)}
+              {/* Plain words for the citizen; the national code (data-tag) is what is recorded. */}
+              {t(`tagPlain.${tag.code}`, { defaultValue: t(`tag.${tag.code}`) })}
             </button>
           ))}
         </fieldset>

@@ -1,6 +1,6 @@
-import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { createTapCounter, useAdminStore } from '../admin/adminStore';
+import { ChineseData } from '../components/ChineseData';
+import { HallName } from '../components/HallName';
 import { LanguageSwitch } from '../components/LanguageSwitch';
 import { StaffCard } from '../components/StaffCard';
 import { WindowQrCode } from '../components/WindowQrCode';
@@ -14,14 +14,10 @@ export function IdleScreen() {
   const hostConnected = useFlow((s) => s.hostConnected);
   const startFreeRating = useFlow((s) => s.startFreeRating);
   const staffSignedIn = useStaffStore((s) => s.session !== null);
-  const onHallNameTap = useMemo(() => createTapCounter(() => useAdminStore.setState({ pinPadOpen: true, pinResult: null })), []);
   return (
     <main className="screen idle-screen" data-screen="idle">
       <header className="idle-header">
-        {/* Five quick taps on the hall name open the staff PIN pad (hidden from citizens). */}
-        <p className="hall-name" onClick={onHallNameTap}>
-          {context?.hall.name ?? t('app.title')}
-        </p>
+        <HallName />
         <div className="header-tools">
           <ElderlyToggle />
           <LanguageSwitch />
@@ -32,10 +28,11 @@ export function IdleScreen() {
           <h1>{t('idle.welcome')}</h1>
           {context && (
             <p className="window-name">
-              <span className="window-no">
-                {t('idle.window')} {context.window.no}
-              </span>{' '}
-              {context.window.name}
+              {/* One piece in any direction: "窗口 A01" stays together, the Chinese name beside it. */}
+              <bdi className="window-no">
+                {t('idle.window')} <bdi dir="ltr">{context.window.no}</bdi>
+              </bdi>{' '}
+              <ChineseData>{context.window.name}</ChineseData>
             </p>
           )}
           <StaffCard />

@@ -3,6 +3,9 @@ import { useTranslation } from 'react-i18next';
 import { ScreenHeading } from '../components/ScreenHeading';
 import type { Invitation } from '../../contract/invitation';
 import { LEVELS } from '../../contract/ratingCodes';
+import { useAdminStore } from '../admin/adminStore';
+import { isolate } from '../components/ChineseData';
+import { keyHintFor, staffShownFor } from '../components/citizenWording';
 import { Face } from '../components/Face';
 import { LanguageSwitch } from '../components/LanguageSwitch';
 import { ElderlyToggle } from '../elderly/ElderlyToggle';
@@ -10,12 +13,20 @@ import { useSpeak } from '../elderly/useElderly';
 import { useFlow } from '../flow/FlowContext';
 import { markPerformance } from '../flow/flowStore';
 import { useNow } from '../lib/useNow';
+import { useStaffStore } from '../pairing/staffSessions';
+
+const TOUCH_ONLY = { kind: 'pad' } as const;
 
 export function RatingScreen({ invitation, deadlineMs }: { invitation: Invitation; deadlineMs: number }) {
   const { t } = useTranslation();
   const send = useFlow((s) => s.send);
   const now = useNow(1000);
   const totalSec = useFlow((s) => s.context?.policies.inviteTimeoutSec ?? Infinity);
+  const device = useFlow((s) => s.context?.device ?? TOUCH_ONLY);
+  // The host reports a rating device's status only when a button box is attached to it.
+  const buttonBox = useAdminStore((s) => s.deviceStatus !== null);
+  // The same person the idle card showed: the one signed in at the window, else the case event's.
+  const staff = staffShownFor(invitation, useStaffStore((s) => s.session));
   // The clock ticks once a second, so clamp: a fresh deadline must not read one second too long.
   const speak = useSpeak();
   const prompt = t('rating.prompt');
@@ -41,22 +52,25 @@ export function RatingScreen({ invitation, deadlineMs }: { invitation: Invitatio
         </div>
       </header>
       <p className="case-line">
-        {t('rating.caseLine', { taskName: invitation.case.taskName })} · {t('rating.staffLine', { name: invitation.staff.name })}
+        <bdi>{t('rating.caseLine', { taskName: isolate(invitation.case.taskName) })}</bdi> · <bdi>{t('rating.staffLine', { name: isolate(staff.name) })}</bdi>
       </p>
       <div className="levels" role="group" aria-label={t('rating.prompt')}>
-        {LEVELS.map((level) => (
-          <button
-            key={level}
-            type="button"
-            className={`level level-${level}`}
-            data-level={level}
-            onClick={() => send({ type: 'PRESS', level, method: 'touch' })}
-          >
-            <Face level={level} />
-            <span className="level-name">{t(`level.${level}`)}</span>
-            <span className="level-key">{t('rating.keyHint', { key: level })}</span>
-          </button>
-        ))}
+        {LEVELS.map((level) => {
+          const key = keyHintFor(level, device, buttonBox);
+          return (
+            <button
+              key={level}
+              type="button"
+              className={`level level-${level}`}
+              data-level={level}
+              onClick={() => send({ type: 'PRESS', level, method: 'touch' })}
+            >
+              <Face level={level} />
+              <span className="level-name">{t(`level.${level}`)}</span>
+              {key !== null && <span className="level-key">{t('rating.keyHint', { key })}</span>}
+            </button>
+          );
+        })}
       </div>
       <footer className="rating-footer">
         <span className="countdown" aria-live="off">

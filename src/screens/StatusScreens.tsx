@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
+import { HallName } from '../components/HallName';
 import { ScreenHeading } from '../components/ScreenHeading';
 import { useSpeak } from '../elderly/useElderly';
 
@@ -16,6 +17,10 @@ export function SaveFailedScreen({ error }: { error?: string }) {
   const { t } = useTranslation();
   return (
     <main className="screen status-screen" data-screen="saveFailed">
+      {/* Staff open the admin panel here too (five taps), to read the storage line and the dead letters. */}
+      <header className="status-header">
+        <HallName />
+      </header>
       <div role="alert">
         <ScreenHeading>{t('saveFailed.title')}</ScreenHeading>
         <p>{t('saveFailed.text')}</p>
