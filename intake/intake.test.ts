@@ -196,7 +196,7 @@ describe('batch upload', () => {
     await signedBatch(intake, 'dev-1', key, [outcome('dev-1', 1)]);
     expect((await intake.app.inject({ method: 'GET', url: '/v1/export?profile=anhui' })).statusCode).toBe(401);
     const exported = await intake.app.inject({ method: 'GET', url: '/v1/export?profile=zhejiang', headers: { authorization: `Bearer ${ADMIN}` } });
-    expect(exported.json().records[0]).toMatchObject({ projectNo: 'P-1', alternate: '4', pf: '4', areaCode: '340104', proStatus: '3' });
+    expect(exported.json().records[0]).toMatchObject({ projectNo: 'P-1', satisfaction: '2', dataSource: '133', assessNumber: '1', pf: '4', areaCode: '340104', proStatus: '3' });
     expect((await intake.app.inject({ method: 'GET', url: '/v1/export?profile=mars', headers: { authorization: `Bearer ${ADMIN}` } })).statusCode).toBe(400);
   });
 

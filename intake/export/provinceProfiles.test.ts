@@ -34,7 +34,11 @@ describe('province profiles', () => {
     const anhui = toProvincial(base, PROFILES.anhui!);
     const zhejiang = toProvincial(base, PROFILES.zhejiang!);
     expect(anhui).toMatchObject({ satisfaction: '5', regionCode: '340104', pf: '4', dataSource: '340' });
-    expect(zhejiang).toMatchObject({ alternate: '1', areaCode: '340104', pf: '4', dataSource: '330' });
+    expect(anhui).toMatchObject({ evaluateTime: '2026-11-22 10:05:09' });
+    expect(anhui).not.toHaveProperty('assessNumber');
+    expect(zhejiang).toMatchObject({ satisfaction: '5', areaCode: '340104', pf: '4', dataSource: '133', assessTime: '2026-11-22 10:05:09', assessNumber: '1' });
+    expect(zhejiang).not.toHaveProperty('alternate');
+    expect(zhejiang).not.toHaveProperty('evaluateTime');
     for (const record of [anhui, zhejiang]) {
       expect(record).toMatchObject({
         projectNo: 'P1',
@@ -46,7 +50,6 @@ describe('province profiles', () => {
         userProp: '2',
         deptCode: '11340100MB1234567X',
         evaluatedPersonInfo: [{ loginName: 'zs', name: '张三' }],
-        evaluateTime: '2026-11-22 10:05:09',
       });
     }
   });
@@ -56,7 +59,7 @@ describe('province profiles', () => {
     const anhui = toProvincial(unrated, PROFILES.anhui!);
     const zhejiang = toProvincial(unrated, PROFILES.zhejiang!);
     expect(anhui).not.toHaveProperty('satisfaction');
-    expect(zhejiang).not.toHaveProperty('alternate');
+    expect(zhejiang).not.toHaveProperty('satisfaction');
     expect(zhejiang.pf).toBe('7');
     expect(anhui.evaluateState).toBe('unrated');
   });
@@ -64,8 +67,25 @@ describe('province profiles', () => {
   it('numbers every level the way each province does', () => {
     const levels = [1, 2, 3, 4, 5] as const;
     expect(levels.map((l) => PROFILES.anhui!.levelCode(l))).toEqual(['1', '2', '3', '4', '5']);
-    expect(levels.map((l) => PROFILES.zhejiang!.levelCode(l))).toEqual(['5', '4', '3', '2', '1']);
+    expect(levels.map((l) => PROFILES.zhejiang!.levelCode(l))).toEqual(['1', '2', '3', '4', '5']);
     expect(provincialTime('2026-01-02T03:04:05.000-05:00')).toBe('2026-01-02 03:04:05');
+  });
+
+  it('pins each level of each profile to its meaning: the code sent names what the citizen pressed', () => {
+    // Our levels, by what the citizen saw (contract/ratingCodes.ts).
+    const meaning = { 1: '非常不满意', 2: '不满意', 3: '基本满意', 4: '满意', 5: '非常满意' } as const;
+    for (const profile of Object.values(PROFILES)) {
+      for (const level of [1, 2, 3, 4, 5] as const) {
+        const record = toProvincial({ ...base, level }, profile);
+        const code = record[profile.levelField];
+        expect(typeof code).toBe('string');
+        expect([profile.name, level, profile.levelNames[code as string]]).toEqual([profile.name, level, meaning[level]]);
+      }
+    }
+    // Zhejiang's published table, pinned by code.
+    expect(PROFILES.zhejiang!.levelNames).toEqual({ '1': '非常不满意', '2': '不满意', '3': '基本满意', '4': '满意', '5': '非常满意' });
+    expect(toProvincial({ ...base, level: 5 }, PROFILES.zhejiang!).satisfaction).toBe('5');
+    expect(toProvincial({ ...base, level: 1 }, PROFILES.zhejiang!).satisfaction).toBe('1');
   });
 
   it('reports the rating time by the intake clock, in the offset the rating carries, and warns of one before its case', () => {

@@ -5,40 +5,74 @@ import type { Level } from '../../contract/ratingCodes';
 
 /**
  * Province profiles: how our outcome maps to a provincial intake's field names and codes.
- * Provinces differ in channel (pf) codes and in level numbering (interfaces use 5 = 非常满意;
- * GB/T 39046 numbers the other way).
+ * Provinces differ in channel (pf) codes, in field names and in level numbering (provincial
+ * interfaces use 5 = 非常满意; GB/T 39046 numbers the other way).
+ *
+ * Sources, cited per field below:
+ * - [design §3]: ../shared/design.md §3, the provincial field names seen in public integration code
+ *   (Anhui, Fujian, Beijing, Zhejiang, Shandong) and the national pf / level / flag codes.
+ * - [zj]: public Zhejiang (Ningbo) 好差评 integration code as summarised in issue 22: the rating
+ *   service's `satisfaction` 整体满意度 (1 非常不满意, 2 不满意, 3 基本满意, 4 满意, 5 非常满意),
+ *   `pf` 1–7 (6 短信, 7 系统默认评价), `assessTime`, `assessNumber` (1 first, 2 second rating),
+ *   `userProp`, `dataSource` "三位数字 浙江省填133", `areaCode`, `deptCode`, `acceptDate`.
+ * - [ah]: design §3 names `satisfaction` 5 非常满意 … 1 非常不满意 and `regionCode`; the Anhui
+ *   dataSource 340 is the province's GB/T 2260 division prefix (34), as design §3's 3-digit code.
  */
 export interface ProvinceProfile {
   name: string;
   dataSource: string;
   channelCodes: Record<Channel, string>;
   levelCode: (level: Level) => string;
+  /** The province's own name for each code it takes in levelField (from its published code table). */
+  levelNames: Record<string, string>;
   /** Code sent for an invitation that ended without a rating: the province applies its default rule. */
   unratedChannel: string;
   levelField: 'satisfaction' | 'alternate';
   regionField: 'regionCode' | 'areaCode';
+  /** Field holding the rating time ("yyyy-MM-dd HH:mm:ss"). */
+  timeField: 'evaluateTime' | 'assessTime';
+  /** Field telling a first rating from a second one, when the province has one. */
+  ratingNumberField?: 'assessNumber';
 }
+
+/** Interface numbering shared by every profile here: 5 非常满意 … 1 非常不满意 [design §3]. */
+const INTERFACE_LEVEL_NAMES: Record<string, string> = { '1': '非常不满意', '2': '不满意', '3': '基本满意', '4': '满意', '5': '非常满意' };
 
 export const PROFILES: Record<string, ProvinceProfile> = {
   anhui: {
     name: 'anhui',
+    // [ah] GB/T 2260 prefix 34 as a 3-digit data source.
     dataSource: '340',
+    // [design §3] pf: 1 PC, 2 mobile, 3 QR code, 4 hall PAD, 5 hall other/self-service terminal.
     channelCodes: { pc: '1', mobile: '2', 'qr-code': '3', 'hall-pad': '4', 'hall-terminal': '5' },
+    // [ah] satisfaction 5 非常满意 … 1 非常不满意: our level is already the interface number.
     levelCode: (level) => String(level),
+    levelNames: INTERFACE_LEVEL_NAMES,
+    // [design §3] an unrated case goes out on the hall PAD channel (4) with no level: the province's default rule applies.
     unratedChannel: '4',
     levelField: 'satisfaction',
     regionField: 'regionCode',
+    timeField: 'evaluateTime',
   },
   zhejiang: {
     name: 'zhejiang',
-    dataSource: '330',
+    // [zj] dataSource "三位数字 浙江省填133".
+    dataSource: '133',
+    // [zj] pf 1–5 as the national codes [design §3]; 6 is SMS and 7 the system default in Zhejiang.
     channelCodes: { pc: '1', mobile: '2', 'qr-code': '3', 'hall-pad': '4', 'hall-terminal': '5' },
-    // GB/T 39046 order: 1 非常满意 … 5 非常不满意.
-    levelCode: (level) => String(6 - level),
-    // Zhejiang codes an outcome the system filled in by default as channel 7.
+    // [zj] satisfaction 1 非常不满意, 2 不满意, 3 基本满意, 4 满意, 5 非常满意: the interface numbering, not GB/T 39046's.
+    levelCode: (level) => String(level),
+    levelNames: INTERFACE_LEVEL_NAMES,
+    // [zj] pf 7 系统默认评价: an outcome the system filled in by default, never the citizen's choice.
     unratedChannel: '7',
-    levelField: 'alternate',
+    // [zj] satisfaction 整体满意度.
+    levelField: 'satisfaction',
+    // [zj] areaCode.
     regionField: 'areaCode',
+    // [zj] assessTime.
+    timeField: 'assessTime',
+    // [zj] assessNumber: 1 first rating, 2 second rating.
+    ratingNumberField: 'assessNumber',
   },
 };
 
@@ -65,11 +99,12 @@ export function correctedRatingTime(outcome: Pick<Outcome, 'ratedAt' | 'clockOff
 /** What a province would refuse in a record, said before it is sent. */
 export function provincialWarnings(record: ProvincialRecord, outcome: Pick<Outcome, 'outcome' | 'level' | 'tags' | 'comment'>): string[] {
   const warnings: string[] = [];
-  const evaluated = record.evaluateTime;
+  const timeField = record.assessTime !== undefined ? 'assessTime' : 'evaluateTime';
+  const evaluated = record[timeField];
   for (const field of ['acceptDate', 'resultDate'] as const) {
     const caseTime = record[field];
     // "yyyy-MM-dd HH:mm:ss" strings compare in time order.
-    if (typeof caseTime === 'string' && typeof evaluated === 'string' && evaluated < caseTime) warnings.push(`evaluateTime ${evaluated} is before ${field} ${caseTime}`);
+    if (typeof caseTime === 'string' && typeof evaluated === 'string' && evaluated < caseTime) warnings.push(`${timeField} ${evaluated} is before ${field} ${caseTime}`);
   }
   // Provinces refuse a 差评 with neither a reason code nor a text (the citizen left the details screen empty, or the power went).
   if (outcome.outcome === 'rated' && outcome.level !== undefined && outcome.level <= 2 && outcome.tags.length === 0 && !outcome.comment) {
@@ -86,27 +121,29 @@ export type ProvincialRecord = Record<string, string | Array<{ loginName: string
 
 export function toProvincial(outcome: Outcome, profile: ProvinceProfile): ProvincialRecord {
   const record: ProvincialRecord = {
-    projectNo: outcome.case.projectNo,
-    taskCode: outcome.case.taskCode,
-    taskName: outcome.case.taskName,
-    proStatus: outcome.event === 'accepted' ? '2' : '3',
-    deptName: outcome.case.deptName,
-    evaluatedPersonInfo: [{ loginName: outcome.staff.loginName, name: outcome.staff.name }],
-    pf: outcome.outcome === 'rated' ? profile.channelCodes[outcome.channel] : profile.unratedChannel,
-    evalDetail: outcome.tags.join(','),
-    publicFlag: outcome.public ? '1' : '2',
-    anonymityFlag: '1',
-    dataSource: profile.dataSource,
-    evaluateTime: correctedRatingTime(outcome),
-    evaluateState: outcome.outcome,
+    projectNo: outcome.case.projectNo, // [design §3] case number, an..50
+    taskCode: outcome.case.taskCode, // [design §3] item code, an..24
+    taskName: outcome.case.taskName, // [design §3] item name
+    proStatus: outcome.event === 'accepted' ? '2' : '3', // [design §3] [zj] 2 已受理/办理中, 3 已办结
+    deptName: outcome.case.deptName, // [design §3] department
+    evaluatedPersonInfo: [{ loginName: outcome.staff.loginName, name: outcome.staff.name }], // [design §3] staff
+    pf: outcome.outcome === 'rated' ? profile.channelCodes[outcome.channel] : profile.unratedChannel, // [design §3] channel, per profile
+    evalDetail: outcome.tags.join(','), // [design §3] comma-separated national tag codes
+    publicFlag: outcome.public ? '1' : '2', // [design §3] 1 yes, 2 no
+    anonymityFlag: '1', // [design §3] 1 yes: the device never names the citizen
+    dataSource: profile.dataSource, // [design §3] 3-digit provincial code, per profile
+    [profile.timeField]: correctedRatingTime(outcome),
+    evaluateState: outcome.outcome, // ours (rated/unrated/declined), for the reader of the export; no province field
   };
+  // [zj] assessNumber 1: the stored rating is the citizen's first (and only) rating of this case stage.
+  if (profile.ratingNumberField) record[profile.ratingNumberField] = '1';
   // Never invent a level: an unrated or declined outcome carries none.
   if (outcome.level !== undefined) record[profile.levelField] = profile.levelCode(outcome.level);
-  if (outcome.comment !== undefined) record.writingEvaluation = outcome.comment;
-  if (outcome.case.userProp !== undefined) record.userProp = String(outcome.case.userProp);
+  if (outcome.comment !== undefined) record.writingEvaluation = outcome.comment; // [design §3]
+  if (outcome.case.userProp !== undefined) record.userProp = String(outcome.case.userProp); // [design §3] [zj] applicant type
   if (outcome.case.regionCode !== undefined) record[profile.regionField] = outcome.case.regionCode;
-  if (outcome.case.deptCode !== undefined) record.deptCode = outcome.case.deptCode;
-  if (outcome.case.acceptDate !== undefined) record.acceptDate = outcome.case.acceptDate;
-  if (outcome.case.resultDate !== undefined) record.resultDate = outcome.case.resultDate;
+  if (outcome.case.deptCode !== undefined) record.deptCode = outcome.case.deptCode; // [design §3] [zj] 18-digit credit code
+  if (outcome.case.acceptDate !== undefined) record.acceptDate = outcome.case.acceptDate; // [design §3] [zj]
+  if (outcome.case.resultDate !== undefined) record.resultDate = outcome.case.resultDate; // [design §3]
   return record;
 }
