@@ -8,7 +8,7 @@ import { caseEventRoute } from './caseEventRoute';
 import { startHost } from './hostServer';
 import { InvitationQueue } from './invitationQueue';
 
-const TOKEN = 'test-case-event-token-0001';
+const TOKEN = 'test-case-event-token-0001-at-least-32-chars';
 const hall = HallConfigSchema.parse({
   hall: { code: 'h1', name: '测试大厅', regionCode: '340104' },
   windows: [{ no: 'A01', name: '一号窗口', ratingUrl: 'https://example.gov.cn/r?w=A01' }],

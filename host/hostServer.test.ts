@@ -8,7 +8,7 @@ import { HallConfigSchema } from '../contract/hallConfig';
 import { connectBridge, openLaunchLink } from './bridgeTestClient';
 import { startHost, type RunningHost } from './hostServer';
 
-const TOKEN = 'test-case-event-token-0001';
+const TOKEN = 'test-case-event-token-0001-at-least-32-chars';
 const hall = HallConfigSchema.parse({
   hall: { code: 'h1', name: '测试大厅', regionCode: '340104' },
   windows: [{ no: 'A01', name: '一号窗口', ratingUrl: 'https://example.gov.cn/r?w=A01' }],
@@ -251,6 +251,10 @@ describe('the admin PIN on the host', () => {
     } finally {
       await second.close();
     }
+  });
+
+  it('refuses to start with a case-event token under 32 characters (issue 18: 16 were enough)', async () => {
+    await expect(startHost({ hall, deviceId: 'dev-a01', port: 0, caseEventToken: 'x'.repeat(31), log: () => undefined })).rejects.toThrow(/has 31 characters, at least 32 are needed/);
   });
 
   it('refuses to start on a PIN hash it cannot check, saying why', async () => {

@@ -38,6 +38,9 @@ export interface HostOptions {
   createDevice?: (handlers: { onPress: (press: DevicePress) => PressAnswer; onStatus: (status: DeviceStatus) => void }) => RatingDevice;
 }
 
+/** The host refuses to start with a shorter case-event token. */
+export const MIN_CASE_EVENT_TOKEN_LENGTH = 32;
+
 /** The device's lights and tones follow the screen the citizen sees. */
 const COMMAND_FOR_SCREEN: Partial<Record<ScreenName, DeviceCommand>> = { rating: 'prompt', thanks: 'thanks', idle: 'idle' };
 
@@ -70,7 +73,11 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const context = deviceContextFor(options.hall, options.deviceId);
   const deviceConfig = options.hall.devices.find((d) => d.id === options.deviceId);
   const caseEventToken = options.caseEventToken ?? deviceConfig?.caseEventToken ?? '';
-  if (caseEventToken.length < 16) throw new Error('the case event token must have at least 16 characters');
+  // A shared secret the window business system presents on every case event: long enough that
+  // guessing it over loopback is out of reach (issue 18; the hall schema still lets tablets' configs pass at 16).
+  if (caseEventToken.length < MIN_CASE_EVENT_TOKEN_LENGTH) {
+    throw new Error(`the case event token of device ${options.deviceId} has ${caseEventToken.length} characters, at least ${MIN_CASE_EVENT_TOKEN_LENGTH} are needed (make one with: openssl rand -base64 32)`);
+  }
   const sessions = createLaunchSessions();
   const CONTENT_SECURITY_POLICY = contentSecurityPolicy(options.hall.intake?.url);
   // A PIN hash the host cannot check stops the start with its reason (it made every PIN wrong).

@@ -48,11 +48,15 @@ async function main(): Promise<void> {
     ...(values.device ? { deviceIds: values.device } : {}),
   });
   console.log(`provisioned ${hall.hall.name} (${hall.hall.code}) into ${outDir}`);
-  const kind = values.rotate ? 'key rotation token' : 'enrolment token';
-  for (const b of result.bundles) console.log(`  device ${b.deviceId} (window ${b.windowNo}): ${b.file}  ${kind} expires ${b.enrolmentTokenExpiresAt}`);
+  for (const b of result.bundles) {
+    const minted = result.minted.find((m) => m.deviceId === b.deviceId);
+    const kind = minted ? (minted.purpose === 'rotate' ? 'new key rotation token' : 'new enrolment token') : 'kept its token (use --rotate for a new one)';
+    console.log(`  device ${b.deviceId} (window ${b.windowNo}): ${b.file}  ${kind}, expires ${b.enrolmentTokenExpiresAt}`);
+  }
   for (const p of result.posters) console.log(`  poster window ${p.windowNo}: ${p.svg}, ${p.pdf}`);
   console.log(`  for the intake: ${result.tokensFile}  (npm run intake -- --enrolment-tokens-file ${result.tokensFile})`);
   console.log('  copy each device folder to its device only: a bundle holds that device\'s secrets.');
+  for (const warning of result.warnings) console.warn(`warning: ${warning}`);
 }
 
 main().catch((error: unknown) => {

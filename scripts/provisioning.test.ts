@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import jsQR from 'jsqr';
@@ -84,8 +84,18 @@ describe.skipIf(!font)('npm run provision', () => {
     await expect(provisionHall(hall, { outDir, tokenTtlMs: DAY, font: font! })).rejects.toThrow(/not empty.*--force/);
     const again = await provisionHall(hall, { outDir, tokenTtlMs: DAY, font: font!, force: true, deviceIds: ['demo-pad-a02'], rotate: true });
     expect(again.bundles.map((b) => b.deviceId)).toEqual(['demo-pad-a02']);
-    // Re-provisioning an enrolled device: its new token replaces its key, and says so.
-    expect(ProvisionedTokensFileSchema.parse(JSON.parse(readFileSync(again.tokensFile, 'utf8'))).tokens.map((t) => t.purpose)).toEqual(['rotate']);
+    // Re-provisioning an enrolled device: its new token replaces its key, and says so; the other
+    // device's token stays in the file (it was dropped, stranding that device's bundle).
+    expect(ProvisionedTokensFileSchema.parse(JSON.parse(readFileSync(again.tokensFile, 'utf8'))).tokens.map((t) => [t.deviceId, t.purpose])).toEqual([
+      ['demo-pad-a01', 'enrol'],
+      ['demo-pad-a02', 'rotate'],
+    ]);
+    const manifest = JSON.parse(readFileSync(path.join(outDir, 'manifest.json'), 'utf8')) as { bundles: Array<{ deviceId: string; file: string }>; posters: Array<{ windowNo: string }> };
+    expect(manifest.bundles.map((b) => [b.deviceId, b.file])).toEqual([
+      ['demo-pad-a01', 'devices/demo-pad-a01/hall.json'],
+      ['demo-pad-a02', 'devices/demo-pad-a02/hall.json'],
+    ]);
+    expect(manifest.posters.map((p) => p.windowNo)).toEqual(hall.windows.map((w) => w.no));
     expect(again.posters.map((p) => p.windowNo)).toEqual(['A02']);
     await expect(provisionHall(hall, { outDir, tokenTtlMs: DAY, font: font!, force: true, deviceIds: ['nope'] })).rejects.toThrow(/nope/);
   });
@@ -117,5 +127,71 @@ describe.skipIf(!font)('npm run provision', () => {
       expect([late.statusCode, late.json().error.code]).toEqual([401, 'token_expired']);
       expect(tokenOf('demo-pad-a02')).not.toBe('provisioned-token-2-' + 'x'.repeat(20));
     });
+  });
+});
+
+describe.skipIf(!font)('provisioning never strands a token (issue 19)', { timeout: 60_000 }, () => {
+  const hall = () => readHallConfig(demoFile);
+  let n = 0;
+  const options = (outDir: string, extra: Partial<Parameters<typeof provisionHall>[1]> = {}) => ({
+    outDir,
+    tokenTtlMs: 14 * DAY,
+    font: font!,
+    now: () => NOW,
+    newToken: () => `minted-token-${++n}-${'y'.repeat(20)}`,
+    ...extra,
+  });
+  const bundleToken = (outDir: string, deviceId: string) => HallConfigSchema.parse(JSON.parse(readFileSync(path.join(outDir, 'devices', deviceId, 'hall.json'), 'utf8'))).devices[0]!.enrolmentToken;
+  const listing = (dir: string): string[] => readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort();
+
+  it('a failing poster writes nothing: no bundle, and the earlier output stays as it was', async () => {
+    const outDir = path.join(mkdtempSync(path.join(tmpdir(), 'provision-fail-')), 'out');
+    await expect(provisionHall(hall(), options(outDir, { writePoster: () => { throw new Error('disk full'); } }))).rejects.toThrow('disk full');
+    expect(existsSync(outDir)).toBe(false);
+    expect(readdirSync(path.dirname(outDir))).toEqual([]);
+
+    await provisionHall(hall(), options(outDir));
+    const before = listing(outDir).map((f) => [f, statSync(path.join(outDir, f)).isFile() ? readFileSync(path.join(outDir, f), 'utf8') : '']);
+    await expect(provisionHall(hall(), options(outDir, { force: true, rotate: true, writePoster: () => { throw new Error('disk full'); } }))).rejects.toThrow('disk full');
+    expect(listing(outDir).map((f) => [f, statSync(path.join(outDir, f)).isFile() ? readFileSync(path.join(outDir, f), 'utf8') : ''])).toEqual(before);
+    expect(readdirSync(path.dirname(outDir))).toEqual(['out']);
+  });
+
+  it('a settings-only re-provision mints no token: every device keeps its own; a new device gets one', async () => {
+    const outDir = path.join(mkdtempSync(path.join(tmpdir(), 'provision-keep-')), 'out');
+    const first = await provisionHall(hall(), options(outDir));
+    expect(first.minted.map((m) => m.deviceId)).toEqual(['demo-pad-a01', 'demo-pad-a02']);
+    const tokens = { a01: bundleToken(outDir, 'demo-pad-a01'), a02: bundleToken(outDir, 'demo-pad-a02') };
+    const tokensFile = readFileSync(first.tokensFile, 'utf8');
+
+    const changed = hall();
+    changed.policies = { ...changed.policies, thanksSec: changed.policies.thanksSec + 1 };
+    const again = await provisionHall(changed, options(outDir, { force: true }));
+    expect(again.minted).toEqual([]);
+    expect([bundleToken(outDir, 'demo-pad-a01'), bundleToken(outDir, 'demo-pad-a02')]).toEqual([tokens.a01, tokens.a02]);
+    expect(JSON.parse(readFileSync(again.tokensFile, 'utf8')).tokens).toEqual(JSON.parse(tokensFile).tokens);
+    expect(HallConfigSchema.parse(JSON.parse(readFileSync(path.join(outDir, 'devices', 'demo-pad-a01', 'hall.json'), 'utf8'))).policies.thanksSec).toBe(changed.policies.thanksSec);
+
+    const grown = hall();
+    grown.devices = [...grown.devices, { ...grown.devices[0]!, id: 'demo-pad-a01b', caseEventToken: 'another-case-event-token-for-a01b-000' }];
+    const withNew = await provisionHall(grown, options(outDir, { force: true }));
+    expect(withNew.minted).toEqual([{ deviceId: 'demo-pad-a01b', purpose: 'enrol' }]);
+    expect(bundleToken(outDir, 'demo-pad-a01')).toBe(tokens.a01);
+    // --rotate mints for every selected device.
+    const rotated = await provisionHall(grown, options(outDir, { force: true, rotate: true, deviceIds: ['demo-pad-a01'] }));
+    expect(rotated.minted).toEqual([{ deviceId: 'demo-pad-a01', purpose: 'rotate' }]);
+    expect(bundleToken(outDir, 'demo-pad-a01')).not.toBe(tokens.a01);
+    expect(bundleToken(outDir, 'demo-pad-a02')).toBe(tokens.a02);
+  });
+
+  it('writes every file and folder owner-only, also ones an earlier run left readable', async () => {
+    const outDir = path.join(mkdtempSync(path.join(tmpdir(), 'provision-modes-')), 'out');
+    await provisionHall(hall(), options(outDir));
+    chmodSync(path.join(outDir, 'devices', 'demo-pad-a01', 'hall.json'), 0o644);
+    chmodSync(path.join(outDir, 'devices', 'demo-pad-a01'), 0o755);
+    const result = await provisionHall(hall(), options(outDir, { force: true, deviceIds: ['demo-pad-a02'] }));
+    expect(result.warnings).toEqual([]);
+    const loose = [outDir, ...listing(outDir).map((f) => path.join(outDir, f))].filter((f) => (statSync(f).mode & 0o777) !== (statSync(f).isDirectory() ? 0o700 : 0o600));
+    expect(loose).toEqual([]);
   });
 });
