@@ -124,17 +124,67 @@ test('every language: no staff controls or key hints on the citizen screens, dat
     await expect(idle).toBeVisible();
   }
 
-  // 签退 is in the admin panel, behind the PIN: it signs 李四 out.
-  await page.getByRole('button', { name: LANGUAGE_NAMES['zh-CN'], exact: true }).click();
+  // 签退 is in the admin panel, behind the PIN: it signs 李四 out (here in Uyghur, with its storage line).
+  const ug = RESOURCES.ug;
+  await page.getByRole('button', { name: LANGUAGE_NAMES.ug, exact: true }).click();
   for (let tap = 0; tap < 5; tap++) await page.locator('.hall-name').click();
+  await page.locator('[data-screen="pin"] input').fill(DEMO_ADMIN_PIN);
+  await page.getByRole('button', { name: ug.pin.submit }).click();
+  const admin = page.locator('[data-screen="admin"]');
+  await expect(admin).toBeVisible();
+  await expect(admin.locator('[data-fact="storage"]')).toBeVisible();
+  // The hall speaks Uyghur and Tibetan and has recorded neither: the panel says where the clips go.
+  await expect(admin.locator('[data-voice-language="ug"]')).toContainText('public/voice/ug/');
+  await expect(admin.locator('[data-voice-language="bo"]')).toContainText('public/voice/bo/');
+  await shot(page, 'admin-ug');
+  await expect(admin.locator('[data-fact="staff"]')).toContainText('李四');
+  await admin.getByRole('button', { name: ug.admin.logout, exact: true }).click();
+  await admin.getByRole('button', { name: ug.admin.logoutConfirm }).click();
+  await expect(admin.locator('[data-fact="staff"]')).toContainText(ug.admin.staffNone);
+  await admin.getByRole('button', { name: ug.admin.close }).click();
+  await expect(idle.locator('[data-staff]')).toHaveCount(0);
+});
+
+test('staff open the admin panel on the save-failed screen, read the storage line, and it stays through the retries; refused PINs read in Chinese', async ({ page, evaluator }) => {
+  // The device's disk is full for the outbox: every outcome write fails as a full quota does.
+  await page.addInitScript(() => {
+    const failing = { on: false };
+    Object.defineProperty(window, '__diskFull', { value: failing });
+    const refuse = (original: IDBObjectStore['add']) =>
+      function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['add']>) {
+        if (failing.on && this.name === 'outbox') throw new DOMException('the quota has been exceeded', 'QuotaExceededError');
+        return original.apply(this, args);
+      };
+    IDBObjectStore.prototype.add = refuse(IDBObjectStore.prototype.add);
+    IDBObjectStore.prototype.put = refuse(IDBObjectStore.prototype.put);
+  });
+  const diskFull = (on: boolean) => page.evaluate((value) => void ((window as unknown as { __diskFull: { on: boolean } }).__diskFull.on = value), on);
+  await openEvaluator(page, evaluator.host);
+  await evaluator.sendCaseEvent('P-DISK-FULL');
+  await expect(page.locator('[data-screen="rating"]')).toBeVisible();
+  await diskFull(true);
+  await page.waitForTimeout(800);
+  await page.locator('.level-5').click();
+  const failed = page.locator('[data-screen="saveFailed"]');
+  await expect(failed.locator('[data-fact="storage-full"]')).toBeVisible();
+
+  // A wrong PIN first, then the right one.
+  for (let tap = 0; tap < 5; tap++) await failed.locator('.hall-name').click();
+  await page.getByLabel('管理密码').fill('0000');
+  await page.getByRole('button', { name: '确定' }).click();
+  await expect(page.getByRole('alert')).toHaveText('密码错误');
   await page.getByLabel('管理密码').fill(DEMO_ADMIN_PIN);
   await page.getByRole('button', { name: '确定' }).click();
   const admin = page.locator('[data-screen="admin"]');
+  await expect(admin.locator('[data-fact="write-failure"]')).toBeVisible();
+  await expect(admin.locator('[data-audit="pin-refused"]')).toContainText('管理密码被拒绝 · 密码错误');
+  await expect(admin.locator('.audit-log')).not.toContainText('wrong');
+  // The flow retries every 2 s meanwhile; the panel stays for staff.
+  await page.waitForTimeout(5000);
   await expect(admin).toBeVisible();
-  await expect(admin.locator('[data-fact="staff"]')).toContainText('李四');
-  await admin.getByRole('button', { name: '签退' }).click();
-  await admin.getByRole('button', { name: '确认签退' }).click();
-  await expect(admin.locator('[data-fact="staff"]')).not.toContainText('李四');
+
+  // Space again: the panel is closed, the rating is written, the thanks screen follows.
+  await diskFull(false);
   await admin.getByRole('button', { name: '关闭' }).click();
-  await expect(idle.locator('[data-staff]')).toHaveCount(0);
+  await expect(page.locator('[data-screen="thanks"]')).toBeVisible({ timeout: 10_000 });
 });

@@ -139,17 +139,27 @@ export function AdminScreen({ db }: { db: EvaluatorDb }) {
         <dt>{t('admin.unsent')}</dt>
         <dd data-fact="unsent">{counts ? (counts.unsent > UNSENT_COUNT_CAP ? `${UNSENT_COUNT_CAP}+` : counts.unsent) : '…'}</dd>
         <dt>{t('admin.oldestUnsent')}</dt>
-        <dd data-fact="oldest">{counts ? formatAge(counts.oldestUnsentAtMs, now) : '…'}</dd>
+        <dd data-fact="oldest">
+          <bdi dir="ltr">{counts ? formatAge(counts.oldestUnsentAtMs, now) : '…'}</bdi>
+        </dd>
         <dt>{t('admin.deadLetters')}</dt>
         <dd data-fact="deadLetters">{counts?.deadLetterCount ?? '…'}</dd>
         <dt>{t('admin.lastSync')}</dt>
-        <dd data-fact="lastSync">{formatTime(status?.lastSuccessAtMs ?? null)}</dd>
+        <dd data-fact="lastSync">
+          <bdi dir="ltr">{formatTime(status?.lastSuccessAtMs ?? null)}</bdi>
+        </dd>
         <dt>{t('admin.nextAttempt')}</dt>
-        <dd>{formatTime(status?.nextAttemptAtMs ?? null)}</dd>
+        <dd>
+          <bdi dir="ltr">{formatTime(status?.nextAttemptAtMs ?? null)}</bdi>
+        </dd>
         <dt>{t('admin.lastError')}</dt>
-        <dd data-fact="lastError">{status?.lastError ?? '—'}</dd>
+        <dd data-fact="lastError">
+          <bdi>{status?.lastError ?? '—'}</bdi>
+        </dd>
         <dt>{t('admin.clockOffset')}</dt>
-        <dd>{status?.clockOffsetMs == null ? '—' : `${status.clockOffsetMs} ms`}</dd>
+        <dd>
+          <bdi dir="ltr">{status?.clockOffsetMs == null ? '—' : `${status.clockOffsetMs} ms`}</bdi>
+        </dd>
         {device && (
           <>
             <dt>{t('admin.device')}</dt>
@@ -254,7 +264,7 @@ export function AdminScreen({ db }: { db: EvaluatorDb }) {
           <ol>
             {counts.audit.map((entry) => (
               <li key={entry.id} data-audit={entry.action}>
-                {new Date(entry.atMs).toLocaleString()} · {t(`admin.auditActions.${entry.action as AuditAction}`)}
+                <bdi dir="ltr">{new Date(entry.atMs).toLocaleString()}</bdi> · {t(`admin.auditActions.${entry.action as AuditAction}`)}
                 {auditReasonText(auditReason(entry.detail, auditReasonCodes))}
               </li>
             ))}
