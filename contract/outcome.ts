@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CaseEventKindSchema, CaseInfoSchema, StaffSchema } from './caseEvent';
 import { ChannelSchema } from './hallConfig';
+import { KeyIdSchema } from './keyId';
 import { COMMENT_MAX_CHARS, LEVELS } from './ratingCodes';
 
 /** expired: an invitation still waiting long after its case event (downtime, a queue) ended unshown, never put to a later citizen. */
@@ -115,6 +116,12 @@ export const OutcomeSchema = z
      * such a record repeats the press's level and is not a rating of its own.
      */
     amends: AmendsSchema.optional(),
+    /**
+     * The id of the device key that signed it (contract/keyId.ts). Inside the hashed content, so
+     * it cannot be changed without breaking the hash; absent on outcomes of devices from before
+     * key ids, which the intake checks against the device's current key only.
+     */
+    keyId: KeyIdSchema.optional(),
     /** Hash of this device's outcome seq - 1 (GENESIS_HASH for seq 1): the chain that shows a deletion. */
     prevHash: HashSchema,
     /** SHA-256 over the canonical JSON of every other field (contract/outcomeChain.ts). */

@@ -3,7 +3,9 @@ import type { ItemResult, LateFlag, LateFlagResult } from '../../contract/intake
 import { OutcomeSchema, type Outcome } from '../../contract/outcome';
 import { createDashboardTally } from '../dashboard/dashboardTally';
 import type { Followups } from '../followups/followups';
+import { queueStoredRating } from '../forwarding/enqueue';
 import { createChainAudit } from '../integrity/chainAudit';
+import { chooseKey, loadKeys, noteSignedIn, withKeyIds, type KnownKey } from '../integrity/keyChoice';
 import { verifyOutcome, type Verdict } from '../integrity/outcomeVerifier';
 import { outcomeColumns } from '../integrity/storedOutcome';
 import type { IntakeStore } from '../store/store';
@@ -34,11 +36,17 @@ export function createBatchIngest(store: IntakeStore, { followups, now = Date.no
   const merging = createMergeApplication(followups);
   /** What can be known of an item without the database: its schema, its device, its signature. */
   type Rejected = { id: string; rejected: ItemResult };
-  type Candidate = { id: string; outcome: Outcome; body: string; hash: string; verdict: Promise<Verdict> | null };
+  /** signer: the raw public key the signature was checked against. */
+  type Candidate = { id: string; outcome: Outcome; body: string; hash: string; signer: string | null; verdict: Promise<Verdict> | null };
   type Checked = Rejected | Candidate;
   type Ready = Rejected | (Omit<Candidate, 'verdict'> & { settled: Verdict | null });
 
-  async function check(item: unknown, deviceId: string, deviceKey: KeyObject): Promise<Checked> {
+  /**
+   * An outcome naming its key (keyId) is checked against that key of the device's history, a
+   * retired one only before the rotation point (integrity/keyChoice.ts); one without is checked
+   * against the key that signed the request, the device's current key, as before key ids.
+   */
+  async function check(item: unknown, deviceId: string, deviceKey: KeyObject, history: Array<KnownKey & { key: KeyObject }>): Promise<Checked> {
     const id = typeof item === 'object' && item !== null && typeof (item as { id?: unknown }).id === 'string' ? (item as { id: string }).id : '(missing id)';
     const parsed = OutcomeSchema.safeParse(item);
     if (!parsed.success) {
@@ -54,7 +62,11 @@ export function createBatchIngest(store: IntakeStore, { followups, now = Date.no
     const hash = createHash('sha256').update(body).digest('hex');
     // A resend of a stored outcome needs no signature check; the transaction decides for sure.
     const stored = (await store.outcomes.bodyHash(outcome.id)) !== undefined;
-    return { id, outcome, body, hash, verdict: stored ? null : verifyOutcome(outcome, deviceKey) };
+    if (stored) return { id, outcome, body, hash, signer: null, verdict: null };
+    if (outcome.keyId === undefined) return { id, outcome, body, hash, signer: rawOf(deviceKey), verdict: verifyOutcome(outcome, deviceKey) };
+    const choice = chooseKey(outcome, history);
+    if (!choice.ok) return { id, outcome, body, hash, signer: null, verdict: Promise.resolve({ ok: false, code: 'bad_outcome_signature', reason: choice.reason }) };
+    return { id, outcome, body, hash, signer: choice.key.publicKey, verdict: verifyOutcome(outcome, choice.key.key) };
   }
 
   function storeBatch({ deviceId, hallCode }: BatchSender, checked: Ready[], lateFlags: LateFlag[]) {
@@ -63,6 +75,8 @@ export function createBatchIngest(store: IntakeStore, { followups, now = Date.no
       const chain = createChainAudit(tx, now);
       const dashboard = createDashboardTally();
       const results: ItemResult[] = [];
+      // The history as this transaction sees it: another batch may have moved a rotation point.
+      const history = await withKeyIds(await tx.devices.keyHistory(deviceId));
       for (const item of checked) {
         if ('rejected' in item) {
           results.push(item.rejected);
@@ -76,9 +90,11 @@ export function createBatchIngest(store: IntakeStore, { followups, now = Date.no
           );
           continue;
         }
-        const verdict = item.settled;
+        let verdict = item.settled;
         // Outcomes are never deleted, so one seen stored before the transaction is still there.
         if (!verdict) throw new Error(`outcome ${id} was stored and is gone again`);
+        const signedBy = outcome.keyId === undefined ? null : chooseKey(outcome, history);
+        if (verdict.ok && signedBy && !signedBy.ok) verdict = { ok: false, code: 'bad_outcome_signature', reason: signedBy.reason };
         if (!verdict.ok) {
           await chain.note(deviceId, verdict.code, outcome.seq, outcome.id, verdict.reason);
           results.push({ id, status: 'rejected', code: verdict.code, reason: verdict.reason });
@@ -95,7 +111,14 @@ export function createBatchIngest(store: IntakeStore, { followups, now = Date.no
         const decision = await merging.decide(tx, outcome, trusted);
         if (decision.finding) await chain.note(deviceId, decision.finding.kind, outcome.seq, outcome.id, decision.finding.detail);
         await tx.outcomes.insert({ id: outcome.id, deviceId, bodyHash: hash, body, receivedAt, trusted, merge: decision.merge, columns: outcomeColumns(outcome) });
+        // The key's first signed seq: the rotation point for the keys before it.
+        if (item.signer !== null) {
+          await tx.devices.noteSigned(deviceId, item.signer, outcome.seq);
+          const held = history.filter((k) => k.publicKey === item.signer);
+          for (const k of held) noteSignedIn(k, outcome.seq);
+        }
         await merging.apply(tx, dashboard, decision, outcome, receivedAt);
+        await queueStoredRating(tx, decision.merge, outcome.id, hallCode, receivedAt);
         results.push({ id, status: 'accepted' });
       }
       const lateFlagResults: LateFlagResult[] = [];
@@ -113,12 +136,18 @@ export function createBatchIngest(store: IntakeStore, { followups, now = Date.no
   }
 
   return async (sender: BatchSender, items: unknown[], lateFlags: LateFlag[] = []) => {
-    const checked = await Promise.all(items.map((item) => check(item, sender.deviceId, sender.key)));
+    const history = await loadKeys(await store.devices.keyHistory(sender.deviceId));
+    const checked = await Promise.all(items.map((item) => check(item, sender.deviceId, sender.key, history)));
     const settled = await Promise.all(checked.map((item) => ('rejected' in item ? null : item.verdict)));
     return storeBatch(
       sender,
-      checked.map((item, i): Ready => ('rejected' in item ? item : { id: item.id, outcome: item.outcome, body: item.body, hash: item.hash, settled: settled[i] ?? null })),
+      checked.map((item, i): Ready => ('rejected' in item ? item : { id: item.id, outcome: item.outcome, body: item.body, hash: item.hash, signer: item.signer, settled: settled[i] ?? null })),
       lateFlags,
     );
   };
+}
+
+/** The raw public key (base64url) of a Node Ed25519 key, as the key history stores it. */
+function rawOf(key: KeyObject): string {
+  return key.export({ format: 'jwk' }).x as string;
 }

@@ -1,7 +1,7 @@
 import { createHash, type KeyObject } from 'node:crypto';
 import type { Outcome } from '../../contract/outcome';
-import { publicKeyFromRaw } from '../devices/deviceAuth';
 import type { DeviceKeyRecord, IntakeData, StoredOutcomeRow } from '../store/store';
+import { chooseKey, loadKeys, type KnownKey } from './keyChoice';
 import { hashMatchesContent, signedBy } from './outcomeVerifier';
 import { outcomeColumns, readStoredOutcome, type OutcomeColumn } from './storedOutcome';
 
@@ -44,7 +44,8 @@ const ROWS_PER_ROUND = 500;
  * Re-checks what the intake holds for one device, long after arrival: each stored body must still
  * hash to what was stored, its content to its signed hash, its link to the outcome stored before
  * it, the columns that counts and exports read must agree with it, and it must be signed by the
- * key the device held when it arrived (outcomes from before a key rotation still verify). An
+ * key the device held when it arrived (outcomes from before a key rotation still verify) — or, for
+ * an outcome naming its key (keyId), by that key under the rotation rule of keyChoice.ts. An
  * edit made in the intake's own database shows here; a row deleted outright shows as a gap in
  * the chain report (`/v1/admin/integrity`), which is computed from the rows themselves.
  */
@@ -57,7 +58,7 @@ export function createStoredRecheck(data: Pick<IntakeData, 'devices' | 'outcomes
     return differing.length > 0 ? differing.join('; ') : null;
   }
 
-  async function checkRow(row: StoredRow, keys: Array<DeviceKeyRecord & { key: KeyObject }>): Promise<Checked> {
+  async function checkRow(row: StoredRow, keys: Array<KnownKey & { key: KeyObject }>): Promise<Checked> {
     const fail = (code: RecheckFailure['code'], reason: string): Checked => ({ failure: { outcomeId: row.id, seq: row.seq, code, reason } });
     if (createHash('sha256').update(row.body).digest('hex') !== row.bodyHash) return fail('body_changed', 'the stored body no longer hashes to the hash stored with it');
     const stored = readStoredOutcome(row.body);
@@ -66,6 +67,14 @@ export function createStoredRecheck(data: Pick<IntakeData, 'devices' | 'outcomes
     if (!hashMatchesContent(outcome)) return fail('tampered', 'the content does not match its signed hash: it was changed after the device signed it');
     const differ = columnsDiffer(row, outcome);
     if (differ) return fail('columns_differ', differ);
+    if (outcome.keyId !== undefined) {
+      // It names its key: that key of the history, by the rule ingest applied (a retired key only
+      // below its rotation point), and a key enrolled by the time the outcome arrived.
+      const choice = chooseKey(outcome, keys);
+      if (!choice.ok) return fail('bad_outcome_signature', choice.reason);
+      if (choice.key.enrolledAt > row.receivedAt) return fail('bad_outcome_signature', `key ${outcome.keyId} was enrolled after the outcome arrived`);
+      return (await signedBy(outcome, choice.key.key)) ? { outcome, signature: 'ok' } : fail('bad_outcome_signature', `the outcome is not signed by key ${outcome.keyId} of its device`);
+    }
     // The key the device held when the outcome arrived (both, in the millisecond of a rotation):
     // a retired key, which may have leaked since, vouches for nothing that came later.
     const candidates = keys.filter((k) => k.enrolledAt <= row.receivedAt && (k.retiredAt === null || k.retiredAt >= row.receivedAt));
@@ -83,7 +92,7 @@ export function createStoredRecheck(data: Pick<IntakeData, 'devices' | 'outcomes
   return {
     async recheck(deviceId: string): Promise<RecheckReport> {
       const keys: DeviceKeyRecord[] = await data.devices.keyHistory(deviceId);
-      const keyObjects = keys.map((k) => ({ ...k, key: publicKeyFromRaw(k.publicKey) }));
+      const keyObjects = await loadKeys(keys);
       const failures: RecheckFailure[] = [];
       const unverifiable: RecheckReport['unverifiable'] = [];
       let checked = 0;

@@ -35,6 +35,8 @@ export interface DeviceKeyRecord {
   publicKey: string;
   enrolledAt: number;
   retiredAt: number | null;
+  /** The lowest chain seq of a stored outcome this key signed; null while it signed none (the rotation point of the key before it). */
+  firstSeq: number | null;
 }
 
 export interface DeviceStore {
@@ -54,6 +56,8 @@ export interface DeviceStore {
   adoptHall(deviceId: string, hallCode: string): Promise<void>;
   /** Every key the device has held, oldest first. */
   keyHistory(deviceId: string): Promise<DeviceKeyRecord[]>;
+  /** An outcome at `seq` signed by the device's key `publicKey` was stored: the key's firstSeq becomes the lower of the two. */
+  noteSigned(deviceId: string, publicKey: string, seq: number): Promise<void>;
   /** Flags the device untrusted, unless it is flagged already (the first reason stands). */
   flag(deviceId: string, at: number, reason: string): Promise<void>;
   flagOf(deviceId: string): Promise<{ at: number; reason: string } | null>;

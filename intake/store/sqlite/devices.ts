@@ -23,9 +23,10 @@ export function sqliteDevices(db: SqliteDb): DeviceStore {
   const adoptHall = db.prepare('UPDATE devices SET hall_code = ? WHERE device_id = ? AND hall_code IS NULL');
   const retireKeys = db.prepare('UPDATE device_keys SET retired_at = ? WHERE device_id = ? AND retired_at IS NULL');
   const addKey = db.prepare('INSERT INTO device_keys (device_id, public_key, enrolled_at) VALUES (?, ?, ?)');
-  const keysOf = db.prepare<[string], { public_key: string; enrolled_at: number; retired_at: number | null }>(
-    'SELECT public_key, enrolled_at, retired_at FROM device_keys WHERE device_id = ? ORDER BY enrolled_at, rowid',
+  const keysOf = db.prepare<[string], { public_key: string; enrolled_at: number; retired_at: number | null; first_seq: number | null }>(
+    'SELECT public_key, enrolled_at, retired_at, first_seq FROM device_keys WHERE device_id = ? ORDER BY enrolled_at, rowid',
   );
+  const noteSigned = db.prepare('UPDATE device_keys SET first_seq = ? WHERE device_id = ? AND public_key = ? AND (first_seq IS NULL OR first_seq > ?)');
   const flag = db.prepare('UPDATE devices SET flagged_at = ?, flag_reason = ? WHERE device_id = ? AND flagged_at IS NULL');
   const unflag = db.prepare('UPDATE devices SET flagged_at = NULL, flag_reason = NULL WHERE device_id = ?');
   const flagOf = db.prepare<[string], { flagged_at: number | null; flag_reason: string | null }>('SELECT flagged_at, flag_reason FROM devices WHERE device_id = ?');
@@ -57,7 +58,10 @@ export function sqliteDevices(db: SqliteDb): DeviceStore {
       adoptHall.run(hallCode, deviceId);
     },
     async keyHistory(deviceId) {
-      return keysOf.all(deviceId).map((k) => ({ publicKey: k.public_key, enrolledAt: k.enrolled_at, retiredAt: k.retired_at }));
+      return keysOf.all(deviceId).map((k) => ({ publicKey: k.public_key, enrolledAt: k.enrolled_at, retiredAt: k.retired_at, firstSeq: k.first_seq }));
+    },
+    async noteSigned(deviceId, publicKey, seq) {
+      noteSigned.run(seq, deviceId, publicKey, seq);
     },
     async flag(deviceId, at, reason) {
       flag.run(at, reason, deviceId);
