@@ -60,7 +60,7 @@ test('the rating loop runs over the Electron IPC transport as it does over the W
   await page.waitForTimeout(RATING_INPUT_GUARD_MS + 200);
   await page.getByRole('button', { name: /非常不满意/ }).click();
   await expect(page.locator('fieldset.details-fields')).toBeEnabled();
-  await page.getByRole('button', { name: '多头跑窗口和部门' }).click();
+  await page.getByRole('button', { name: '让我在几个窗口、部门之间来回跑' }).click();
   await page.getByRole('button', { name: '提交评价' }).click();
   await expect(page.locator('[data-screen="thanks"]')).toBeVisible();
 

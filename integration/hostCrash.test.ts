@@ -1,23 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { HostMessageSchema, type HostMessage } from '../contract/bridgeMessages';
+import { freePort } from '../scripts/freePort';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const TOKEN = `crash-test-token-${crypto.randomUUID()}`;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 interface HostProcess {
   child: ChildProcess;
