@@ -32,6 +32,15 @@ export function writeLaunchFile(dir: string, launchUrl: string): string {
 }
 
 /**
+ * Where the launch file goes: the user's runtime folder (/run/user/<uid>, owner-only, emptied at
+ * logout), which the shipped kiosk policy allows (file:///run/user/); else the data folder, for
+ * which the policy check names the filter to add.
+ */
+export function launchDir(dataDir: string, env: NodeJS.ProcessEnv = process.env): string {
+  return env.XDG_RUNTIME_DIR ? path.join(env.XDG_RUNTIME_DIR, 'haochaping') : path.join(dataDir, 'launch');
+}
+
+/**
  * Opens the evaluator in Chromium: `kiosk` is the full-screen, no-exit mode for a citizen-facing
  * device; otherwise an app window, handy for demos on a desk. The browser is given only the
  * launch file's address (writeLaunchFile), never the launch link. Kiosk mode first checks the
@@ -45,7 +54,7 @@ export function openInChromium(
   kiosk: boolean,
   warn: (message: string) => void = (m) => console.warn(`warning: ${m}`),
 ): ChildProcess {
-  const launchFile = writeLaunchFile(path.join(path.dirname(profileDir), 'launch'), launch.launchUrl);
+  const launchFile = writeLaunchFile(launchDir(path.dirname(profileDir)), launch.launchUrl);
   if (kiosk) for (const warning of kioskPolicyWarnings({ policyDir: managedPolicyDir(executable), appUrl: launch.origin, launchFileUrl: launchFile })) warn(warning);
   const args = [
     kiosk ? '--kiosk' : `--app=${launchFile}`,

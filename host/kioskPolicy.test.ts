@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { launchDir } from './kioskBrowser';
 import { filterAllows, kioskPolicyWarnings, managedPolicyDir } from './kioskPolicy';
 
 const SHIPPED = path.resolve(import.meta.dirname, '../kiosk-config/chromium-policies/kiosk.json');
@@ -114,6 +115,9 @@ describe('kiosk policy check at start', () => {
   it('warns, with the filter to add, when the policy blocks the launch file the kiosk is given instead of its link', () => {
     const launchFileUrl = 'file:///var/lib/haochaping/launch/launch.html';
     const shipped = dirWith({ 'haochaping-kiosk.json': readFileSync(SHIPPED, 'utf8') });
+    // The shipped policy allows the launch file in the user's runtime folder, where it goes by default.
+    expect(kioskPolicyWarnings({ policyDir: shipped, appUrl, launchFileUrl: `file://${launchDir('/data', { XDG_RUNTIME_DIR: '/run/user/1000' })}/launch.html`, platform: 'linux' })).toEqual([]);
+    expect(launchDir('/data', {})).toBe('/data/launch');
     expect(kioskPolicyWarnings({ policyDir: shipped, appUrl, launchFileUrl, platform: 'linux' })).toEqual([
       expect.stringContaining(`blocks the launch file: add "${launchFileUrl}" to URLAllowlist`),
     ]);
