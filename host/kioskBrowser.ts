@@ -24,7 +24,8 @@ export function hasDisplay(env: NodeJS.ProcessEnv = process.env): boolean {
 export function writeLaunchFile(dir: string, launchUrl: string): string {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   chmodSync(dir, 0o700);
-  const file = path.join(dir, 'launch.html');
+  // One per host port: two hosts of one PC (two windows' devices) never take each other's file.
+  const file = path.join(dir, `launch-${new URL(launchUrl).port || '80'}.html`);
   rmSync(file, { force: true });
   const target = launchUrl.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
   writeFileSync(file, `<!doctype html><meta charset="utf-8"><meta name="referrer" content="no-referrer"><meta http-equiv="refresh" content="0;url=${target}"><title>好差评</title>\n`, { mode: 0o600 });
