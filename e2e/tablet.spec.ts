@@ -4,12 +4,13 @@ import path from 'node:path';
 import { startIntake } from '../intake/server';
 import { deviceBundle } from '../scripts/provisioning';
 import { expectNoViolations } from './axeCheck';
-import { DEMO_ADMIN_PIN, demoHall, expect, launchHost, openAdmin, readOutbox, test } from './fixtures';
+import { DEMO_ADMIN_PIN, demoHall, expect, openAdmin, readOutbox, test } from './fixtures';
 import { ADMIN_TOKEN } from './syncFixtures';
 
 test.use({ hasTouch: true });
 
 const EXPIRES = new Date(Date.now() + 600_000).toISOString();
+const ROOT = path.resolve(import.meta.dirname, '..');
 
 test('host-less tablet: set up from its bundle, invitations arrive from the intake feed, are rated by touch and reach the intake', async ({ page }) => {
   const caseEventToken = `tablet-case-${crypto.randomUUID()}`;
@@ -17,10 +18,13 @@ test('host-less tablet: set up from its bundle, invitations arrive from the inta
   const intake = await startIntake({
     dbFile: path.join(mkdtempSync(path.join(tmpdir(), 'e2e-tablet-')), 'intake.sqlite'),
     port: 0,
-    corsOrigins: ['http://127.0.0.1:*'],
+    // Same origin as the page: no CORS needed.
+    corsOrigins: [],
     enrolmentTokens: [{ token: enrolmentToken, deviceId: 'demo-pad-a01', hallCode: 'demo-hall', expiresAtMs: Date.now() + 600_000 }],
     caseEventTokens: { 'demo-pad-a01': caseEventToken },
     adminToken: ADMIN_TOKEN,
+    // The intake serves the evaluator itself: a tablet needs only its address.
+    evaluatorAppDir: path.join(ROOT, 'dist'),
     log: () => undefined,
   });
   const base = demoHall({ thanksSec: 1 });
@@ -29,10 +33,8 @@ test('host-less tablet: set up from its bundle, invitations arrive from the inta
     intake: { url: intake.origin, batchSize: 500, syncIntervalSec: 5 },
     devices: base.devices.map((d) => (d.id === 'demo-pad-a01' ? { ...d, enrolmentToken } : d)),
   };
-  // The host only serves the built files here: the page is opened without its bridge token.
-  const { host } = await launchHost(hall);
   try {
-    await page.goto(`${host.origin}/`);
+    await page.goto(`${intake.origin}/`);
     // First start with no host and nothing stored: IT staff load the bundle provisioning wrote.
     const setup = page.locator('[data-screen="setup"]');
     await expect(setup).toBeVisible();
@@ -103,7 +105,6 @@ test('host-less tablet: set up from its bundle, invitations arrive from the inta
     await expect(admin.getByRole('button', { name: '退出自助模式' })).toHaveCount(0);
   } finally {
     await page.close();
-    await host.close();
     await intake.close();
   }
 });

@@ -13,7 +13,8 @@ import { readProvisionedTokens } from './devices/provisionedTokens';
  *   --staff-directory staff.json --public-url https://intake.example --trust-proxy 10.0.0.5
  *   --min-app-version 0.2.0 --silent-after-min 10 --queue-stale-hours 4`
  * (--dashboard-token: a hall manager's read-only dashboard credential; --app-dir: the renderer
- * build whose dashboard pages it serves at /dashboard and /display.)
+ * build whose dashboard pages it serves at /dashboard and /display, and whose evaluator page it
+ * serves at / for host-less tablets.)
  */
 const { values } = parseArgs({
   options: {
@@ -52,8 +53,12 @@ mkdirSync(path.dirname(path.resolve(values.db)), { recursive: true });
 const appDir = path.resolve(values['app-dir']);
 const hasDashboardApp = existsSync(path.join(appDir, 'dashboard.html'));
 if (!hasDashboardApp) console.warn(`no ${path.join(appDir, 'dashboard.html')}: /dashboard and /display are off (run npm run build)`);
+if (!existsSync(path.join(appDir, 'index.html'))) console.warn(`no ${path.join(appDir, 'index.html')}: host-less tablets cannot load the evaluator from / (run npm run build)`);
+const hasEvaluator = existsSync(path.join(appDir, 'index.html'));
 const intake = await startIntake({
   ...(hasDashboardApp ? { dashboardAppDir: appDir } : {}),
+  // Host-less tablets load the evaluator from the intake's own address.
+  ...(hasEvaluator ? { evaluatorAppDir: appDir } : {}),
   dbFile: values.db,
   port: Number(values.port),
   corsOrigins: values.cors,

@@ -22,7 +22,7 @@ import { registerFleetRoutes } from './routes/fleet';
 import { createFleet } from './fleet/fleet';
 import { DEFAULT_FLEET_THRESHOLDS, type FleetThresholds } from './fleet/fleetRules';
 import { registerDashboardRoutes } from './routes/dashboard';
-import { registerDashboardPages } from './routes/dashboardPages';
+import { registerDashboardPages, registerEvaluatorPages } from './routes/dashboardPages';
 import { registerDeviceRoutes } from './routes/devices';
 import { registerExportRoutes } from './routes/export';
 import { registerFeedRoutes } from './routes/feed';
@@ -30,6 +30,9 @@ import { registerFollowupRoutes } from './routes/followups';
 import { adminGate, sendError } from './routes/http';
 import { registerOutcomeRoutes } from './routes/outcomes';
 import { registerPairingRoutes } from './routes/pairing';
+import { registerTicketRoutes } from './routes/tickets';
+import { DEFAULT_TICKET_POLICY, type TicketPolicy } from './tickets/ticketMachine';
+import { createTicketWriter, createTickets } from './tickets/tickets';
 import { databaseRateLimitStore } from './security/rateLimitStore';
 import { assertTokenLength, secretTable } from './security/secrets';
 import { openSqliteStore, type SqliteStore } from './store/sqlite/sqliteStore';
@@ -51,6 +54,8 @@ export interface IntakeOptions {
   caseEventTokens?: Record<string, string>;
   /** The renderer build (dist/) whose dashboard.html is served at /dashboard and /display; off without it. */
   dashboardAppDir?: string;
+  /** The renderer build whose evaluator page (index.html, service worker, assets) host-less tablets load from `/`. */
+  evaluatorAppDir?: string;
   /** Staff who may confirm a device's pairing code (login name, name, 工号, photo, password hash). */
   staffDirectory?: StaffDirectory;
   /** The intake's address as staff phones reach it, for the pairing QR; else the address it listens on (never a request's Host header). */
@@ -77,6 +82,8 @@ export interface IntakeOptions {
   fleetSweepMs?: number;
   /** Holidays and make-up working days for follow-up deadlines; the bundled 2026 calendar by default. */
   calendar?: WorkingCalendar;
+  /** Working days of a 差评 ticket's first contact and of each rectification class (intake/tickets/ticketMachine.ts defaults). */
+  ticketPolicy?: Partial<TicketPolicy>;
   now?: () => number;
   log?: (message: string) => void;
 }
@@ -115,7 +122,12 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
   const enrolment = createEnrolment(store, now);
   await enrolment.addTokens(options.enrolmentTokens ?? []);
   const authenticate = createDeviceAuth(store, now);
-  const followups = createFollowups(store, createWorkingDays(options.calendar ?? loadCalendar(DEFAULT_CALENDAR_FILE.pathname)), now);
+  const workingDays = createWorkingDays(options.calendar ?? loadCalendar(DEFAULT_CALENDAR_FILE.pathname));
+  const ticketWriter = createTicketWriter(workingDays.deadline, { ...DEFAULT_TICKET_POLICY, ...options.ticketPolicy }, now);
+  const followups = createFollowups(store, workingDays, now, ticketWriter);
+  const tickets = createTickets(store, ticketWriter, now);
+  // 差评 stored before tickets existed get theirs (once; a no-op after).
+  await tickets.backfill();
   const sealing = await loadSealingKeys(store.sealingKeys, now);
   const pairing = createPairing(store, now);
   const requireAdmin = adminGate(options.adminToken);
@@ -198,6 +210,7 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
   const fleetSweep = setInterval(() => void fleet.sweep().catch((error: unknown) => log(`intake: fleet sweep failed: ${String(error)}`)), options.fleetSweepMs ?? 60_000);
   fleetSweep.unref();
   registerFollowupRoutes(app, { requireAdmin, followups, sealing });
+  registerTicketRoutes(app, { requireAdmin, tickets });
   registerExportRoutes(app, { store, requireAdmin });
   registerDashboardRoutes(app, {
     dashboard: store.dashboard,
@@ -206,6 +219,7 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
     now,
   });
   if (options.dashboardAppDir) await registerDashboardPages(app, options.dashboardAppDir);
+  if (options.evaluatorAppDir) await registerEvaluatorPages(app, options.evaluatorAppDir);
 
   await app.listen({ host: '127.0.0.1', port: options.port });
   const address = app.server.address();

@@ -22,3 +22,25 @@ export async function registerDashboardPages(app: FastifyInstance, appDir: strin
     app.get(page, policy, (_request, reply) => reply.type('text/html').header('cache-control', 'no-cache').sendFile('dashboard.html', root));
   }
 }
+
+/**
+ * Serves the evaluator itself (index.html, its service worker, manifest, icons, voice clips) from
+ * the renderer build at `/`, for host-less tablets: a tablet needs only the intake's address
+ * (`https://intake…/`), loads its bundle on the setup screen, and then talks to its own origin
+ * (no CORS). The page gets the renderer's policy, allowing nothing but this origin.
+ */
+export async function registerEvaluatorPages(app: FastifyInstance, appDir: string): Promise<void> {
+  const root = path.resolve(appDir);
+  const policy = contentSecurityPolicy(undefined);
+  await app.register(fastifyStatic, {
+    root,
+    prefix: '/',
+    decorateReply: false,
+    index: 'index.html',
+    // The page and the service worker are looked at on every start: an update is found at once.
+    setHeaders: (reply, file) => {
+      reply.header('Content-Security-Policy', policy);
+      if (/(?:index\.html|sw\.js|version\.json)$/.test(file)) reply.header('Cache-Control', 'no-cache');
+    },
+  });
+}
