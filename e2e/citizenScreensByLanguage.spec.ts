@@ -167,6 +167,7 @@ test('staff open the admin panel on the save-failed screen, read the storage lin
   await page.locator('.level-5').click();
   const failed = page.locator('[data-screen="saveFailed"]');
   await expect(failed.locator('[data-fact="storage-full"]')).toBeVisible();
+  await shot(page, 'saveFailed-zh-CN');
 
   // A wrong PIN first, then the right one.
   for (let tap = 0; tap < 5; tap++) await failed.locator('.hall-name').click();
