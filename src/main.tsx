@@ -85,6 +85,8 @@ async function boot(): Promise<void> {
       onStatus: (syncStatus) => useAdminStore.setState({ syncStatus }),
       onSealingKey: (key) => void store.setSealingKey(key),
       ...(navigator.locks ? { locks: navigator.locks } : {}),
+      // A key rotation waits until nobody is rating on this screen.
+      isIdle: () => store.getState().flow.screen.name === 'idle',
     });
     sync = started;
     useAdminStore.setState({ engine: started?.engine ?? null });

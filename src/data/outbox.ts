@@ -54,17 +54,24 @@ export interface RecordContext {
   free?: boolean;
 }
 
-/** Signs with the device's private key; returns the base64url signature. */
-export type OutcomeSigner = (bytes: Uint8Array) => Promise<string>;
+/**
+ * Signs with the device's private key; returns the base64url signature. A signer that names its
+ * key (`keyed`, src/device/deviceKey.ts) has the outcome carry that key's id inside its hash.
+ */
+export type OutcomeSigner = ((bytes: Uint8Array) => Promise<string>) & { keyed?: () => Promise<{ keyId: string; sign: (bytes: Uint8Array) => Promise<string> }> };
 
 class ChainHeadMoved extends Error {}
 
 /** Hashes an outcome over its canonical encoding (prevHash included) and signs the hash. */
 export async function sealOutcome(unsealed: UnsealedOutcome, sign: OutcomeSigner, subtle: SubtleCrypto = crypto.subtle): Promise<Outcome> {
-  const digest = new Uint8Array(await subtle.digest('SHA-256', new TextEncoder().encode(outcomeHashInput(unsealed))));
+  // The key is looked up after the chain head was read, so an outcome signed by a retired key never
+  // follows one of the new key in the chain: a new-key outcome is sealed after the switch, so written after this head.
+  const key = sign.keyed ? await sign.keyed() : null;
+  const content: UnsealedOutcome = key ? { ...unsealed, keyId: key.keyId } : unsealed;
+  const digest = new Uint8Array(await subtle.digest('SHA-256', new TextEncoder().encode(outcomeHashInput(content))));
   let hash = '';
   for (const byte of digest) hash += byte.toString(16).padStart(2, '0');
-  return { ...unsealed, hash, signature: await sign(signedBytes(hash)) };
+  return { ...content, hash, signature: await (key?.sign ?? sign)(signedBytes(hash)) };
 }
 
 /**

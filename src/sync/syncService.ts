@@ -1,7 +1,7 @@
 import type { DeviceContext } from '../../contract/hallConfig';
 import { appendAudit, sha256Hex } from '../data/auditLog';
 import { openEvaluatorDb, type EvaluatorDb } from '../data/db';
-import { exportPublicKey, generateDeviceKey, loadOrCreateDeviceKey, replaceDeviceKey, signRequest } from '../device/deviceKey';
+import { currentKeyReader, exportPublicKey, finishRotation, pendingRotationKey, pruneRetiredKeys, retiredKeyIds, signRequest } from '../device/deviceKey';
 import { createIntakeClient, type IntakeClient } from './intakeClient';
 import { createSyncEngine, INITIAL_SYNC_STATUS, type LockManagerLike, type SyncEngine, type SyncStatus } from './syncEngine';
 
@@ -9,6 +9,10 @@ const ENROLLED_KEY = 'enrolledAtIntake';
 /** SHA-256 of the enrolment token the current key was enrolled with. */
 const ENROLLED_WITH_KEY = 'enrolledWithToken';
 const ENROL_RETRY_MS = 30_000;
+/** How often a key rotation that waits for the rating flow to be idle looks again. */
+const IDLE_POLL_MS = 2_000;
+/** Held by the one tab that enrols a rotated key; the others wait, then find the rotation done. */
+const ROTATION_LOCK = 'haochaping-key-rotation';
 
 export interface SyncServiceOptions {
   db: EvaluatorDb;
@@ -18,6 +22,11 @@ export interface SyncServiceOptions {
   /** The intake's phone-sealing key, when the device configuration did not bring one. */
   onSealingKey?: (key: string) => void;
   locks?: LockManagerLike;
+  /**
+   * Whether this page's rating flow is idle (no rating, confirm, details or saving screen open): a
+   * key rotation waits for it. Always idle when not given.
+   */
+  isIdle?: () => boolean;
 }
 
 /**
@@ -25,7 +34,7 @@ export interface SyncServiceOptions {
  * single-use token from provisioning), then the sync engine. Returns null when the hall has
  * no intake configured.
  */
-export function startSyncService({ db, context, now, onStatus, onSealingKey, locks }: SyncServiceOptions): {
+export function startSyncService({ db, context, now, onStatus, onSealingKey, locks, isIdle = () => true }: SyncServiceOptions): {
   engine: SyncEngine;
   client: IntakeClient;
   /** Settles once the device is enrolled at the intake (signed requests will be accepted). */
@@ -34,7 +43,8 @@ export function startSyncService({ db, context, now, onStatus, onSealingKey, loc
 } | null {
   const intake = context.intake;
   if (!intake) return null;
-  let keyPair: CryptoKeyPair | null = null;
+  // Read on every request: a rotation by another tab is followed at once.
+  const currentKey = currentKeyReader(db);
   let markEnrolled = () => {};
   const enrolled = new Promise<void>((resolve) => (markEnrolled = resolve));
   let stopped = false;
@@ -48,10 +58,7 @@ export function startSyncService({ db, context, now, onStatus, onSealingKey, loc
     baseUrl: intake.url,
     deviceId: context.device.id,
     now,
-    sign: async (timestampMs, payload) => {
-      keyPair ??= await loadOrCreateDeviceKey(db);
-      return signRequest(keyPair, timestampMs, payload);
-    },
+    sign: async (timestampMs, payload) => signRequest((await currentKey()).pair, timestampMs, payload),
     clock: { offsetMs: () => keeper.engine?.status().clockOffsetMs ?? null, learn: (offsetMs) => void keeper.engine?.noteClockOffset(offsetMs) },
   });
   const engine = createSyncEngine({
@@ -61,7 +68,11 @@ export function startSyncService({ db, context, now, onStatus, onSealingKey, loc
     random: Math.random,
     batchSize: intake.batchSize,
     intervalMs: intake.syncIntervalSec * 1000,
-    onStatus,
+    onStatus: (status) => {
+      onStatus(status);
+      // A retired key goes once every outcome it signed has been acknowledged.
+      if (retiredKept) void pruneRetired();
+    },
     ...(locks ? { locks } : {}),
   });
   keeper.engine = engine;
@@ -70,7 +81,7 @@ export function startSyncService({ db, context, now, onStatus, onSealingKey, loc
 
   async function enrolThenStart(): Promise<void> {
     if (stopped) return;
-    keyPair ??= await loadOrCreateDeviceKey(db);
+    const { pair } = await currentKey();
     const enrolled = await db.meta.get(ENROLLED_KEY);
     if (!enrolled) {
       const token = intake?.enrolmentToken;
@@ -83,7 +94,7 @@ export function startSyncService({ db, context, now, onStatus, onSealingKey, loc
         onStatus(notEnrolled({ lastError: `the enrolment token expired at ${expiresAt}: provision this device again (npm run provision -- kiosk-config/<hall> --device ${context.device.id} --force)` }));
         return;
       }
-      const result = await client.enrol(token, await exportPublicKey(keyPair));
+      const result = await client.enrol(token, await exportPublicKey(pair));
       if (!result.ok) {
         onStatus(notEnrolled({ lastError: `enrolment failed (${result.status}): ${result.reason}`, nextAttemptAtMs: now() + ENROL_RETRY_MS }));
         enrolTimer = setTimeout(() => void enrolThenStart(), ENROL_RETRY_MS);
@@ -93,6 +104,7 @@ export function startSyncService({ db, context, now, onStatus, onSealingKey, loc
       await db.meta.put({ key: ENROLLED_WITH_KEY, value: await sha256Hex(token) });
     } else {
       await rotateIfReprovisioned();
+      await pruneRetired();
     }
     markEnrolled();
     if (!intake?.sealingPublicKey && onSealingKey) {
@@ -101,10 +113,19 @@ export function startSyncService({ db, context, now, onStatus, onSealingKey, loc
     await engine.start();
   }
 
+  let retiredKept = false;
+  async function pruneRetired(): Promise<void> {
+    await pruneRetiredKeys(db);
+    retiredKept = (await retiredKeyIds(db)).length > 0;
+  }
+
   /**
    * A re-provisioned bundle brings a new enrolment token: the device then makes a new key and
-   * enrols it, which replaces its key at the intake. Outcomes already signed with the old key
-   * must reach the intake first, so this waits for an empty outbox.
+   * enrols it, which replaces its key at the intake. Outcomes carry the id of the key that signed
+   * them and the intake checks each against that key, so nothing waits for the outbox: outcomes
+   * signed with the old key before the switch (also those recorded while the new key is being
+   * enrolled) are accepted, and the old key is kept until they are all acknowledged. It waits for
+   * the rating flow to be idle, and one tab enrols (a Web Lock, and one pending pair stored for all).
    */
   async function rotateIfReprovisioned(): Promise<void> {
     const token = intake?.enrolmentToken;
@@ -117,22 +138,30 @@ export function startSyncService({ db, context, now, onStatus, onSealingKey, loc
       return;
     }
     if (used.value === digest) return;
-    if ((await db.outbox.count()) > 0) {
-      rotateTimer = setTimeout(() => void rotateIfReprovisioned(), ENROL_RETRY_MS);
+    if (!isIdle()) {
+      rotateTimer = setTimeout(() => void rotateIfReprovisioned(), IDLE_POLL_MS);
       return;
     }
-    const fresh = await generateDeviceKey();
-    const result = await client.enrol(token, await exportPublicKey(fresh));
+    const retry = locks ? await locks.request(ROTATION_LOCK, { ifAvailable: false }, () => rotateOnce(token, digest)) : await rotateOnce(token, digest);
+    if (retry && !stopped) rotateTimer = setTimeout(() => void rotateIfReprovisioned(), ENROL_RETRY_MS);
+  }
+
+  /** Enrols the rotation's pair and switches to it; true when it should be tried again later. */
+  async function rotateOnce(token: string, digest: string): Promise<boolean> {
+    // Another tab rotated while this one waited for the lock.
+    if (stopped || (await db.meta.get(ENROLLED_WITH_KEY))?.value === digest) return false;
+    const pending = await pendingRotationKey(db, digest);
+    const result = await client.enrol(token, await exportPublicKey(pending));
     if (!result.ok) {
       // The old key stays enrolled and in use; a network failure is tried again later.
       console.warn(`key rotation: enrolment with the new token failed (${result.status}): ${result.reason}`);
-      if (result.status === 0) rotateTimer = setTimeout(() => void rotateIfReprovisioned(), ENROL_RETRY_MS);
-      return;
+      return result.status === 0;
     }
-    await replaceDeviceKey(db, fresh);
-    keyPair = fresh;
-    await db.meta.put({ key: ENROLLED_WITH_KEY, value: digest });
-    await appendAudit(db, 'device-key-rotated', { deviceId: context.device.id });
+    if (await finishRotation(db, digest, [{ key: ENROLLED_WITH_KEY, value: digest }])) {
+      retiredKept = true;
+      await appendAudit(db, 'device-key-rotated', { deviceId: context.device.id });
+    }
+    return false;
   }
 
   const onOnline = () => void engine.retryNow();
