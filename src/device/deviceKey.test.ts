@@ -3,7 +3,8 @@ import { createPublicKey, verify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { requestSigningPayload, signedRequestText } from '../../contract/requestSignature';
 import { openEvaluatorDb } from '../data/db';
-import { exportPublicKey, loadOrCreateDeviceKey, signRequest } from './deviceKey';
+import { keyIdOf } from '../../contract/keyId';
+import { exportPublicKey, finishRotation, generateDeviceKey, loadOrCreateDeviceKey, outcomeSigner, pendingRotationKey, retiredKeyIds, signRequest } from './deviceKey';
 
 describe('device key', () => {
   it('is created once, survives reopening, and cannot be exported', async () => {
@@ -30,5 +31,36 @@ describe('device key', () => {
     expect(verify(null, Buffer.from(signedRequestText(1_700_000_000_000, payload)), publicKey, Buffer.from(signature, 'base64url'))).toBe(true);
     expect(verify(null, Buffer.from(signedRequestText(1_700_000_000_001, payload)), publicKey, Buffer.from(signature, 'base64url'))).toBe(false);
     db.close();
+  });
+});
+
+describe('the key that signs now, across tabs and rotations', () => {
+  it('gives a key from before key ids its id, and a signer in another tab follows a rotation at its next signature', async () => {
+    const name = `key-${crypto.randomUUID()}`;
+    const tabA = openEvaluatorDb(name);
+    const tabB = openEvaluatorDb(name);
+    // A device from before key ids: the pair alone.
+    const legacy = await generateDeviceKey();
+    await tabA.meta.put({ key: 'deviceKeyPair', value: legacy });
+    const signerB = outcomeSigner(tabB);
+    const legacyId = await keyIdOf(await exportPublicKey(legacy));
+    expect((await signerB.keyed()).keyId).toBe(legacyId);
+    expect((await tabA.meta.get('deviceKeyId'))?.value).toBe(legacyId);
+
+    // Tab A rotates.
+    const fresh = await pendingRotationKey(tabA, 'digest-1');
+    expect(await exportPublicKey(await pendingRotationKey(tabB, 'digest-1'))).toBe(await exportPublicKey(fresh));
+    expect(await finishRotation(tabA, 'digest-1', [{ key: 'marker', value: 1 }])).toBe(true);
+    expect(await finishRotation(tabB, 'digest-1')).toBe(false);
+    expect((await tabB.meta.get('marker'))?.value).toBe(1);
+    const freshId = await keyIdOf(await exportPublicKey(fresh));
+    const { keyId, sign } = await signerB.keyed();
+    expect(keyId).toBe(freshId);
+    const signature = await sign(new TextEncoder().encode('abc'));
+    const publicKey = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: await exportPublicKey(fresh) }, format: 'jwk' });
+    expect(verify(null, Buffer.from('abc'), publicKey, Buffer.from(signature, 'base64url'))).toBe(true);
+    expect(await retiredKeyIds(tabB)).toEqual([legacyId]);
+    tabA.close();
+    tabB.close();
   });
 });
