@@ -76,6 +76,31 @@ export const PROFILES: Record<string, ProvinceProfile> = {
   },
 };
 
+/**
+ * The Fujian interface's record (the `<Case>` of getSaveEvaluation), used by the fujian-soap-sm4
+ * adapter (forwarding/adapters/fujianSoapSm4.ts); not an export profile. Source [fj]: public Fujian
+ * integration code as summarised in issue 22 and design §8: level 1–5 in `alternate`, times
+ * "yyyy-MM-dd HH:mm:ss", reasons as a comma-separated code list, pf 5 for hall devices in some
+ * deployments.
+ */
+export const FUJIAN_PROFILE: ProvinceProfile = {
+  name: 'fujian',
+  // [fj] GB/T 2260 prefix 35 as the 3-digit data source, as [design §3]'s provincial code.
+  dataSource: '350',
+  // [design §3] pf 1–3 national; [fj] pf 5 for hall devices (PAD and terminal alike) in Fujian deployments.
+  channelCodes: { pc: '1', mobile: '2', 'qr-code': '3', 'hall-pad': '5', 'hall-terminal': '5' },
+  // [fj] alternate 1–5 in the interface numbering [design §3]: 5 非常满意 … 1 非常不满意.
+  levelCode: (level) => String(level),
+  levelNames: INTERFACE_LEVEL_NAMES,
+  // [fj] no level and the hall channel: the province applies its default rule.
+  unratedChannel: '5',
+  levelField: 'alternate',
+  // [design §3] areaCode.
+  regionField: 'areaCode',
+  // [design §3] [fj] evaluateTime.
+  timeField: 'evaluateTime',
+};
+
 /** "yyyy-MM-dd HH:mm:ss" in the rating's own UTC offset, as provincial interfaces expect. */
 export function provincialTime(isoWithOffset: string): string {
   const match = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})/.exec(isoWithOffset);
@@ -88,24 +113,36 @@ export function provincialTime(isoWithOffset: string): string {
  * ratedAt moved by the clock offset it measured at its last sync. A tablet whose clock runs slow
  * would otherwise report a rating before the case it rates, which some provinces refuse.
  */
-export function correctedRatingTime(outcome: Pick<Outcome, 'ratedAt' | 'clockOffsetMs'>): string {
-  if (outcome.clockOffsetMs === null || outcome.clockOffsetMs === 0) return provincialTime(outcome.ratedAt);
+export function correctedRatingTime(outcome: Pick<Outcome, 'ratedAt' | 'clockOffsetMs'>, zoneMinutes?: number): string {
+  if (zoneMinutes === undefined && (outcome.clockOffsetMs === null || outcome.clockOffsetMs === 0)) return provincialTime(outcome.ratedAt);
   const offset = /([+-])(\d{2}):(\d{2})$/.exec(outcome.ratedAt);
-  const zoneMs = offset ? (offset[1] === '-' ? -1 : 1) * (Number(offset[2]) * 60 + Number(offset[3])) * 60_000 : 0;
-  const local = new Date(Date.parse(outcome.ratedAt) + outcome.clockOffsetMs + zoneMs).toISOString();
+  const ownZoneMs = offset ? (offset[1] === '-' ? -1 : 1) * (Number(offset[2]) * 60 + Number(offset[3])) * 60_000 : 0;
+  // A forwarder writes every time in the hall's zone (Beijing for every province today), whatever zone the device ran in.
+  const zoneMs = zoneMinutes === undefined ? ownZoneMs : zoneMinutes * 60_000;
+  const local = new Date(Date.parse(outcome.ratedAt) + (outcome.clockOffsetMs ?? 0) + zoneMs).toISOString();
   return `${local.slice(0, 10)} ${local.slice(11, 19)}`;
 }
 
-/** What a province would refuse in a record, said before it is sent. */
-export function provincialWarnings(record: ProvincialRecord, outcome: Pick<Outcome, 'outcome' | 'level' | 'tags' | 'comment'>): string[] {
-  const warnings: string[] = [];
+/** Beijing time (UTC+8), the zone every province's interface takes times in today. */
+export const BEIJING_ZONE_MINUTES = 480;
+
+/** A rating timed before its case (acceptDate or resultDate), which provinces refuse; null when it is not. */
+export function ratedBeforeCase(record: ProvincialRecord): string | null {
   const timeField = record.assessTime !== undefined ? 'assessTime' : 'evaluateTime';
   const evaluated = record[timeField];
   for (const field of ['acceptDate', 'resultDate'] as const) {
     const caseTime = record[field];
     // "yyyy-MM-dd HH:mm:ss" strings compare in time order.
-    if (typeof caseTime === 'string' && typeof evaluated === 'string' && evaluated < caseTime) warnings.push(`${timeField} ${evaluated} is before ${field} ${caseTime}`);
+    if (typeof caseTime === 'string' && typeof evaluated === 'string' && evaluated < caseTime) return `${timeField} ${evaluated} is before ${field} ${caseTime}`;
   }
+  return null;
+}
+
+/** What a province would refuse in a record, said before it is sent. */
+export function provincialWarnings(record: ProvincialRecord, outcome: Pick<Outcome, 'outcome' | 'level' | 'tags' | 'comment'>): string[] {
+  const warnings: string[] = [];
+  const beforeCase = ratedBeforeCase(record);
+  if (beforeCase) warnings.push(beforeCase);
   // Provinces refuse a 差评 with neither a reason code nor a text (the citizen left the details screen empty, or the power went).
   if (outcome.outcome === 'rated' && outcome.level !== undefined && outcome.level <= 2 && outcome.tags.length === 0 && !outcome.comment) {
     warnings.push('a 差评 without a reason code or a written comment: some provinces refuse it');
@@ -119,7 +156,8 @@ export function provincialWarnings(record: ProvincialRecord, outcome: Pick<Outco
 
 export type ProvincialRecord = Record<string, string | Array<{ loginName: string; name: string }>>;
 
-export function toProvincial(outcome: Outcome, profile: ProvinceProfile): ProvincialRecord {
+/** `zoneMinutes`: write the rating time in that zone (the hall's) instead of the rating's own offset. */
+export function toProvincial(outcome: Outcome, profile: ProvinceProfile, zoneMinutes?: number): ProvincialRecord {
   const record: ProvincialRecord = {
     projectNo: outcome.case.projectNo, // [design §3] case number, an..50
     taskCode: outcome.case.taskCode, // [design §3] item code, an..24
@@ -132,7 +170,7 @@ export function toProvincial(outcome: Outcome, profile: ProvinceProfile): Provin
     publicFlag: outcome.public ? '1' : '2', // [design §3] 1 yes, 2 no
     anonymityFlag: '1', // [design §3] 1 yes: the device never names the citizen
     dataSource: profile.dataSource, // [design §3] 3-digit provincial code, per profile
-    [profile.timeField]: correctedRatingTime(outcome),
+    [profile.timeField]: correctedRatingTime(outcome, zoneMinutes),
     evaluateState: outcome.outcome, // ours (rated/unrated/declined), for the reader of the export; no province field
   };
   // [zj] assessNumber 1: the stored rating is the citizen's first (and only) rating of this case stage.

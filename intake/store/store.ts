@@ -16,6 +16,7 @@ import type { InvitationReport } from '../../contract/invitationReport';
 import type { IntegrityEvent, IntegrityEventKind, SeqGap } from '../integrity/integrityEvents';
 import type { OutcomeColumn } from '../integrity/storedOutcome';
 import type { MergeState, MergeView } from '../ingest/mergeRules';
+import type { ForwardRecord, ForwardState } from '../forwarding/forwardState';
 
 /** A first enrolment, or the key rotation of an enrolled device. */
 export type { EnrolmentPurpose };
@@ -335,6 +336,49 @@ export interface FleetStore {
   unansweredReports(limit: number): Promise<Array<{ deviceId: string; report: InvitationReport }>>;
 }
 
+/** A forwarding record with the stored rating it carries (the press and, if any, its details). */
+export interface ForwardDue extends ForwardRecord {
+  body: string;
+  details: string | null;
+  hallCode: string;
+  /** What the rating is to the merged view now (a press the citizen withdrew is no longer `rating`). */
+  merge: MergeState;
+}
+
+export interface ForwardReportRow {
+  /** The day the rating was stored, yyyy-MM-dd in the zone asked for. */
+  day: string;
+  destination: string;
+  stored: number;
+  /** Sent at least once. */
+  sent: number;
+  acknowledged: number;
+  refused: number;
+  /** Pending or being sent. */
+  pending: number;
+}
+
+/**
+ * The forwarding queue (issue 22, intake/forwarding/): one row per stored rating and destination,
+ * written in the transaction that stores the rating. State changes go through
+ * forwarding/forwardState.ts; `save` writes one only over the row it was computed from.
+ */
+export interface ForwardingStore {
+  /** The destinations each new rating is queued for: a hall code, or '*' for every hall. Replaces the list. */
+  setDestinations(destinations: Array<{ name: string; hallCode: string }>): Promise<void>;
+  /** Queues the stored rating for every destination of its hall, due at `dueAt`; returns how many rows were added (0 when queued already). */
+  enqueue(outcomeId: string, hallCode: string, storedAt: number, dueAt: number): Promise<number>;
+  /** Records of a destination that may be claimed at `now` (pending and due, or sending with a lapsed lease), oldest due first. */
+  due(destination: string, now: number, limit: number): Promise<ForwardDue[]>;
+  /** Writes `next` if the row is still as `before` (same state, attempts and updatedAt); false when it moved meanwhile. */
+  save(before: ForwardRecord, next: ForwardRecord): Promise<boolean>;
+  get(outcomeId: string, destination: string): Promise<ForwardRecord | undefined>;
+  /** Records in a state (every destination when null), most recently changed first. */
+  list(state: ForwardState, destination: string | null, limit: number): Promise<ForwardRecord[]>;
+  /** Per day (stored time shifted by `zoneMinutes`) and destination, for ratings stored in [from, to). */
+  report(from: number, to: number, zoneMinutes: number): Promise<ForwardReportRow[]>;
+}
+
 /** What a transaction, and the store outside one, can reach. */
 export interface IntakeData {
   devices: DeviceStore;
@@ -348,6 +392,7 @@ export interface IntakeData {
   requests: RequestStore;
   throttles: ThrottleStore;
   fleet: FleetStore;
+  forwarding: ForwardingStore;
 }
 
 export interface IntakeStore extends IntakeData {

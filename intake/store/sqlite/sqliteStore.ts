@@ -12,6 +12,7 @@ import { sqliteRequests } from './requests';
 import { sqliteSealingKeys } from './sealingKeys';
 import { sqliteThrottles } from './throttles';
 import { sqliteFleet } from './fleet';
+import { sqliteForwarding } from './forwarding';
 import type { SqliteDb } from './sqliteDb';
 
 /** Opens (creating and migrating as needed) the intake's SQLite file, durable at every commit. */
@@ -50,6 +51,7 @@ export function openSqliteStore(file: string): SqliteStore {
     requests: sqliteRequests(db),
     throttles: sqliteThrottles(db),
     fleet: sqliteFleet(db),
+    forwarding: sqliteForwarding(db),
   };
 
   let queue: Promise<unknown> = Promise.resolve();

@@ -1,0 +1,45 @@
+import type { Outcome } from '../../contract/outcome';
+
+/**
+ * What a province answered to one record. Only `ack` (with the province's id) and `duplicate`
+ * (the province already has it) acknowledge; `retry` keeps the record pending (5xx, a timeout, a
+ * reply that is not XML/JSON, a missing ack id, an expired token); `refused` is the province's
+ * final word, with its reason, until a person requeues the record.
+ */
+export type SendResult =
+  | { kind: 'ack'; ackId: string }
+  | { kind: 'duplicate'; ackId: string | null }
+  | { kind: 'refused'; reason: string }
+  | { kind: 'retry'; error: string; retryAfterMs?: number };
+
+/** One provincial interface style (forwarding/adapters/). */
+export interface ProvinceAdapter {
+  /** e.g. fujian-soap-sm4. */
+  readonly style: string;
+  /** A rule the province enforces, checked before sending: the reason it would refuse the rating, or null. */
+  check(rating: Outcome): string | null;
+  /** Sends one rating (the press merged with its details); never throws for a province answer. */
+  send(rating: Outcome): Promise<SendResult>;
+}
+
+/** Minimal XML text escaping for element content. */
+export function xmlEscape(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+}
+
+export function xmlUnescape(text: string): string {
+  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+}
+
+/** The text of the first `<name>` element (any namespace prefix), unescaped; undefined when absent. */
+export function xmlElement(xml: string, name: string): string | undefined {
+  const match = new RegExp(`<(?:[\\w-]+:)?${name}(?:\\s[^>]*)?>([\\s\\S]*?)</(?:[\\w-]+:)?${name}>`).exec(xml);
+  return match ? xmlUnescape(match[1]!) : undefined;
+}
+
+/** A flat record as `<root><field>value</field>…</root>`, in the record's key order. */
+export function xmlRecord(root: string, record: Record<string, string | Array<Record<string, string>>>): string {
+  const field = ([key, value]: [string, string | Array<Record<string, string>>]): string =>
+    typeof value === 'string' ? `<${key}>${xmlEscape(value)}</${key}>` : `<${key}>${value.map((item) => `<item>${Object.entries(item).map(field).join('')}</item>`).join('')}</${key}>`;
+  return `<${root}>${Object.entries(record).map(field).join('')}</${root}>`;
+}

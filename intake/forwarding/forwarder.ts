@@ -1,0 +1,152 @@
+import type { Outcome } from '../../contract/outcome';
+import { mergedRating } from '../ingest/mergeRules';
+import { readStoredOutcome } from '../integrity/storedOutcome';
+import type { ForwardDue, IntakeStore } from '../store/store';
+import type { ProvinceAdapter, SendResult } from './adapter';
+import { DEFAULT_BACKOFF, retryDelayMs, takeToken, type BackoffPolicy, type Bucket } from './backoff';
+import { transition, type ForwardEvent, type ForwardRecord } from './forwardState';
+
+export interface Destination {
+  name: string;
+  adapter: ProvinceAdapter;
+  /** Sends in flight at once. */
+  concurrency: number;
+  /** Calls a second on average, and how many may go at once after a quiet spell. */
+  ratePerSec: number;
+  burst: number;
+}
+
+export interface ForwarderOptions {
+  destinations: Destination[];
+  /** How long a claimed record may stay unanswered before another run claims it again (a crash mid-send). */
+  leaseMs?: number;
+  backoff?: BackoffPolicy;
+  batchSize?: number;
+  now?: () => number;
+  random?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  /** Never given a secret: only outcome ids, destinations and the province's answers. */
+  log?: (line: string) => void;
+}
+
+/** The stored rating as the province gets it: the press with its details. */
+function ratingOf(due: ForwardDue): Outcome | string {
+  const press = readStoredOutcome(due.body);
+  if (!press.ok) return 'the stored rating no longer reads as an outcome: run the integrity re-check for its device';
+  const details = due.details === null ? undefined : readStoredOutcome(due.details);
+  if (details && !details.ok) return 'the stored details of this rating no longer read: run the integrity re-check for its device';
+  return mergedRating(press.outcome, details?.ok ? details.outcome : undefined);
+}
+
+/**
+ * The runner: takes due records of each destination, applies the pure decisions
+ * (forwardState.ts, backoff.ts) and writes each step before the next. A record is claimed
+ * (written `sending` with a lease) before its send, so a stop mid-send leaves it to be sent again
+ * after the lease; the province's "already exists" then acknowledges it.
+ */
+export function createForwarder(store: IntakeStore, options: ForwarderOptions) {
+  const now = options.now ?? Date.now;
+  const random = options.random ?? Math.random;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const leaseMs = options.leaseMs ?? 5 * 60_000;
+  const backoff = options.backoff ?? DEFAULT_BACKOFF;
+  const batchSize = options.batchSize ?? 100;
+  const log = options.log ?? (() => undefined);
+  const buckets = new Map<string, Bucket>();
+
+  async function step(record: ForwardRecord, event: ForwardEvent): Promise<ForwardRecord | null> {
+    const next = transition(record, event);
+    return (await store.forwarding.save(record, next)) ? next : null;
+  }
+
+  async function pace(destination: Destination): Promise<void> {
+    const taken = takeToken(buckets.get(destination.name) ?? { tokens: destination.burst, at: now() }, now(), destination.ratePerSec, destination.burst);
+    buckets.set(destination.name, taken.bucket);
+    if (taken.wait > 0) await sleep(taken.wait);
+  }
+
+  function answerEvent(claimed: ForwardRecord, answer: SendResult): ForwardEvent {
+    const at = now();
+    switch (answer.kind) {
+      case 'ack':
+        return { type: 'ack', at, ackId: answer.ackId };
+      case 'duplicate':
+        return { type: 'duplicate', at, ackId: answer.ackId };
+      case 'refused':
+        return { type: 'refuse', at, reason: answer.reason };
+      case 'retry':
+        // At least 1 ms: a retried record is not due again within the drain that retried it.
+        return { type: 'retry', at, error: answer.error, nextAttemptAt: at + Math.max(1, retryDelayMs(claimed.attempts, random(), backoff, answer.retryAfterMs)) };
+    }
+  }
+
+  async function forwardOne(destination: Destination, due: ForwardDue): Promise<void> {
+    const { body: _body, details: _details, hallCode: _hall, merge, ...record } = due;
+    const rating = ratingOf(due);
+    // Rules at forward time, never silent: what the province would refuse is listed with its reason, unsent.
+    const before =
+      typeof rating === 'string' ? rating : merge !== 'rating' ? `the rating is no longer in force (${merge}): the citizen withdrew it or it was set aside before it was sent` : destination.adapter.check(rating);
+    if (before !== null && record.state === 'pending') {
+      await step(record, { type: 'refuse-before-sending', at: now(), reason: before });
+      log(`forward ${record.outcomeId} → ${destination.name}: refused before sending: ${before}`);
+      return;
+    }
+    const claimed = await step(record, { type: 'claim', at: now(), leaseMs });
+    // Another run claimed it first.
+    if (!claimed) return;
+    let answer: SendResult;
+    if (typeof rating === 'string') answer = { kind: 'refused', reason: rating };
+    else if (before !== null) answer = { kind: 'refused', reason: before };
+    else {
+      await pace(destination);
+      answer = await destination.adapter.send(rating);
+    }
+    const saved = await step(claimed, answerEvent(claimed, answer));
+    if (answer.kind !== 'ack') log(`forward ${record.outcomeId} → ${destination.name}: ${answer.kind}${'error' in answer ? `: ${answer.error}` : 'reason' in answer ? `: ${answer.reason}` : ''}${saved ? '' : ' (the record moved meanwhile)'}`);
+  }
+
+  /** Sends every record of the destination that is due now; returns how many it handled. */
+  async function drain(destination: Destination): Promise<number> {
+    let handled = 0;
+    // Records due by the start of the drain: one retried in it waits for a later one.
+    const cutoff = now();
+    for (;;) {
+      const due = await store.forwarding.due(destination.name, Math.min(cutoff, now()), batchSize);
+      if (due.length === 0) return handled;
+      let next = 0;
+      const worker = async () => {
+        while (next < due.length) {
+          const item = due[next++]!;
+          await forwardOne(destination, item);
+          handled++;
+        }
+      };
+      await Promise.all(Array.from({ length: Math.max(1, Math.min(destination.concurrency, due.length)) }, worker));
+    }
+  }
+
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let running: Promise<unknown> | null = null;
+  let stopped = true;
+  return {
+    drain,
+    /** One pass over every destination. */
+    runOnce: () => Promise.all(options.destinations.map((destination) => drain(destination))),
+    /** Passes every `intervalMs` until stopped. */
+    start(intervalMs = 5_000) {
+      stopped = false;
+      const tick = () => {
+        running = Promise.all(options.destinations.map((destination) => drain(destination).catch((error: unknown) => log(`forward ${destination.name}: ${String(error)}`)))).finally(() => {
+          running = null;
+          if (!stopped) timer = setTimeout(tick, intervalMs);
+        });
+      };
+      tick();
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
+}

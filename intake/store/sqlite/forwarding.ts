@@ -1,0 +1,115 @@
+import type { MergeState } from '../../ingest/mergeRules';
+import type { ForwardRecord, ForwardState } from '../../forwarding/forwardState';
+import type { ForwardDue, ForwardingStore, ForwardReportRow } from '../store';
+import type { SqliteDb } from './sqliteDb';
+
+interface Row {
+  outcome_id: string;
+  destination: string;
+  state: ForwardState;
+  attempts: number;
+  next_attempt_at: number;
+  last_error: string | null;
+  ack_id: string | null;
+  ack_kind: 'accepted' | 'duplicate' | null;
+  stored_at: number;
+  updated_at: number;
+}
+
+const COLUMNS = 'q.outcome_id, q.destination, q.state, q.attempts, q.next_attempt_at, q.last_error, q.ack_id, q.ack_kind, q.stored_at, q.updated_at';
+
+function record(row: Row): ForwardRecord {
+  return {
+    outcomeId: row.outcome_id,
+    destination: row.destination,
+    state: row.state,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+    lastError: row.last_error,
+    ackId: row.ack_id,
+    ackKind: row.ack_kind,
+    storedAt: row.stored_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export function sqliteForwarding(db: SqliteDb): ForwardingStore {
+  const clearDestinations = db.prepare('DELETE FROM forward_destinations');
+  const addDestination = db.prepare('INSERT OR IGNORE INTO forward_destinations (name, hall_code) VALUES (?, ?)');
+  const enqueue = db.prepare<{ id: string; hall: string; stored: number; due: number }>(
+    `INSERT OR IGNORE INTO forward_queue (outcome_id, destination, state, next_attempt_at, stored_at, updated_at)
+     SELECT DISTINCT @id, name, 'pending', @due, @stored, @stored FROM forward_destinations WHERE hall_code IN (@hall, '*')`,
+  );
+  // The rating's details: the amendment in force that adds them (as the export reads them).
+  const due = db.prepare<[string, number, number], Row & { body: string; details: string | null; hall_code: string; merge: MergeState }>(
+    `SELECT ${COLUMNS}, o.body, o.hall_code, o.merge,
+            (SELECT d.body FROM outcomes d WHERE d.amends_id = o.id AND d.amends_kind = 'details' AND d.merge = 'amendment') AS details
+       FROM forward_queue q JOIN outcomes o ON o.id = q.outcome_id
+      WHERE q.destination = ? AND q.state IN ('pending', 'sending') AND q.next_attempt_at <= ?
+      ORDER BY q.next_attempt_at, q.outcome_id LIMIT ?`,
+  );
+  const save = db.prepare<Row & { was_state: string; was_attempts: number; was_updated: number }>(
+    `UPDATE forward_queue SET state = @state, attempts = @attempts, next_attempt_at = @next_attempt_at, last_error = @last_error,
+            ack_id = @ack_id, ack_kind = @ack_kind, updated_at = @updated_at
+      WHERE outcome_id = @outcome_id AND destination = @destination
+        AND state = @was_state AND attempts = @was_attempts AND updated_at = @was_updated`,
+  );
+  const get = db.prepare<[string, string], Row>(`SELECT ${COLUMNS} FROM forward_queue q WHERE q.outcome_id = ? AND q.destination = ?`);
+  const list = db.prepare<[string, string | null, string | null, number], Row>(
+    `SELECT ${COLUMNS} FROM forward_queue q WHERE q.state = ? AND (? IS NULL OR q.destination = ?) ORDER BY q.updated_at DESC, q.outcome_id LIMIT ?`,
+  );
+  const report = db.prepare<{ from: number; to: number; zone: number }, { day: string; destination: string; stored: number; sent: number; acknowledged: number; refused: number; pending: number }>(
+    `SELECT date((stored_at + @zone * 60000) / 1000, 'unixepoch') AS day, destination,
+            COUNT(*) AS stored,
+            SUM(attempts > 0) AS sent,
+            SUM(state = 'acknowledged') AS acknowledged,
+            SUM(state = 'refused') AS refused,
+            SUM(state IN ('pending', 'sending')) AS pending
+       FROM forward_queue WHERE stored_at >= @from AND stored_at < @to
+      GROUP BY day, destination ORDER BY day, destination`,
+  );
+  const replaceDestinations = db.transaction((destinations: Array<{ name: string; hallCode: string }>) => {
+    clearDestinations.run();
+    for (const d of destinations) addDestination.run(d.name, d.hallCode);
+  });
+  return {
+    async setDestinations(destinations) {
+      replaceDestinations(destinations);
+    },
+    async enqueue(outcomeId, hallCode, storedAt, dueAt) {
+      return enqueue.run({ id: outcomeId, hall: hallCode, stored: storedAt, due: dueAt }).changes;
+    },
+    async due(destination, now, limit): Promise<ForwardDue[]> {
+      return due.all(destination, now, limit).map((row) => ({ ...record(row), body: row.body, details: row.details, hallCode: row.hall_code, merge: row.merge }));
+    },
+    async save(before, next) {
+      if (before.outcomeId !== next.outcomeId || before.destination !== next.destination) throw new Error('save moves one record, not another');
+      const changed = save.run({
+        outcome_id: next.outcomeId,
+        destination: next.destination,
+        state: next.state,
+        attempts: next.attempts,
+        next_attempt_at: next.nextAttemptAt,
+        last_error: next.lastError,
+        ack_id: next.ackId,
+        ack_kind: next.ackKind,
+        stored_at: next.storedAt,
+        updated_at: next.updatedAt,
+        was_state: before.state,
+        was_attempts: before.attempts,
+        was_updated: before.updatedAt,
+      }).changes;
+      return changed === 1;
+    },
+    async get(outcomeId, destination) {
+      const row = get.get(outcomeId, destination);
+      return row && record(row);
+    },
+    async list(state, destination, limit) {
+      return list.all(state, destination, destination, limit).map(record);
+    },
+    async report(from, to, zoneMinutes): Promise<ForwardReportRow[]> {
+      return report.all({ from, to, zone: zoneMinutes });
+    },
+  };
+}
