@@ -29,6 +29,13 @@ async function centreX(locator: Locator): Promise<number> {
   return box.x + box.width / 2;
 }
 
+/** The page is no taller or wider than the display: nothing below the fold. */
+async function expectInsideDisplay(page: Page, what: string): Promise<void> {
+  const size = await page.evaluate(() => ({ width: document.documentElement.scrollWidth, height: document.documentElement.scrollHeight, innerWidth: window.innerWidth, innerHeight: window.innerHeight }));
+  expect(size.height, `${what} taller than the display`).toBeLessThanOrEqual(size.innerHeight);
+  expect(size.width, `${what} wider than the display`).toBeLessThanOrEqual(size.innerWidth);
+}
+
 /** How many line boxes an inline element is drawn in: more than one means it was split apart. */
 const fragments = (locator: Locator) => locator.evaluate((el) => el.getClientRects().length);
 
@@ -52,6 +59,7 @@ test('every language: no staff controls or key hints on the citizen screens, dat
     await expect(idle).not.toContainText(RESOURCES[language].admin.staffNone);
     await expect(idle).not.toContainText(RESOURCES[language].admin.staffLoginHint);
     await expect(idle.locator('.staff-card')).toContainText(RESOURCES[language].idle.staffNeutral);
+    await shot(page, `idle-nostaff-${language}`);
   }
   await expect(idle).not.toContainText('请在窗口业务系统登录');
   await page.getByRole('button', { name: LANGUAGE_NAMES['zh-CN'], exact: true }).click();
@@ -77,6 +85,7 @@ test('every language: no staff controls or key hints on the citizen screens, dat
     // Chinese data is labelled in the reader's language.
     if (!language.startsWith('zh')) await expect(idle.locator('.hall-name')).toContainText(r.idle.hallLabel);
     await expect(idle.locator('.hall-name')).toContainText('示范区政务服务中心');
+    await expectInsideDisplay(page, `${language} idle`);
     await shot(page, `idle-${language}`);
 
     // Rating: inside the display, the countdown and 不评价 included; no key hints on a touch PAD;
@@ -84,8 +93,7 @@ test('every language: no staff controls or key hints on the citizen screens, dat
     await evaluator.sendCaseEvent(`P-LANG17-${i}`);
     const rating = page.locator('[data-screen="rating"]');
     await expect(rating.getByRole('heading', { level: 1 })).toHaveText(r.rating.prompt);
-    const { scrollHeight, innerHeight } = await page.evaluate(() => ({ scrollHeight: document.documentElement.scrollHeight, innerHeight: window.innerHeight }));
-    expect(scrollHeight, `${language}: rating page taller than the display`).toBeLessThanOrEqual(innerHeight);
+    await expectInsideDisplay(page, `${language} rating`);
     await expect(rating.getByRole('button', { name: r.rating.decline })).toBeInViewport({ ratio: 1 });
     await expect(rating.locator('.countdown')).toBeInViewport({ ratio: 1 });
     await expect(rating.locator('.level-key')).toHaveCount(0);
@@ -103,6 +111,7 @@ test('every language: no staff controls or key hints on the citizen screens, dat
     const tag = details.locator('[data-tag="108"]');
     await expect(tag).toHaveText(r.tagPlain['108'] ?? 'missing');
     if (language === 'zh-CN') await expect(tag).not.toHaveText(r.tag['108'] ?? '');
+    await expectInsideDisplay(page, `${language} details`);
     await shot(page, `details-${language}`);
     await details.getByRole('button', { name: r.details.back }).click();
     await expect(rating).toBeVisible();
@@ -119,6 +128,7 @@ test('every language: no staff controls or key hints on the citizen screens, dat
     expect(one!, `${language}: keypad mirrored`).toBeLessThan(two!);
     expect(two!).toBeLessThan(three!);
     expect(Math.abs(seven! - one!)).toBeLessThan(2);
+    await expectInsideDisplay(page, `${language} PIN pad`);
     await shot(page, `pin-${language}`);
     await pin.getByRole('button', { name: r.pin.cancel }).click();
     await expect(idle).toBeVisible();
