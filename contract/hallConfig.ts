@@ -133,6 +133,12 @@ export const DeviceSchema = z
     enrolmentToken: z.string().min(16, 'use at least 16 characters').max(256).optional().describe('Written by npm run provision: single-use token the device enrols its key with'),
     /** When the enrolment token stops being accepted (ISO time, written by provisioning). */
     enrolmentTokenExpiresAt: z.iso.datetime({ offset: true }).optional().describe('Written by npm run provision: when the enrolment token stops being accepted'),
+    /** This device's own admin PIN hash: it replaces the hall's for this device, and its bundle carries only it. */
+    adminPinHash: z
+      .string()
+      .regex(/^scrypt\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/, 'expected the output of npm run pin-hash')
+      .optional()
+      .describe("This device's own admin PIN hash (npm run pin-hash): replaces the hall's adminPinHash for this device; its bundle carries only this one"),
   })
   .strict()
   .refine((d) => d.kind !== 'serial' || d.serial !== undefined, {

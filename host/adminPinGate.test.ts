@@ -37,6 +37,12 @@ describe('admin PIN gate of the host', { timeout: 60_000 }, () => {
     expect(await again.attempt('1111')).toMatchObject({ ok: false, reason: 'wrong', retryAfterMs: 0, failures: 1 });
   });
 
+  it('checks attempts sent together one after another, so none passes the lock unseen', async () => {
+    const gate = createPersistentPinGate({ stored: STORED, now: () => 1_000_000 });
+    const results = await Promise.all(['1111', '1112', '1113', '1114', '2468'].map((pin) => gate.attempt(pin)));
+    expect(results.map((r) => (r.ok ? 'ok' : r.reason))).toEqual(['wrong', 'wrong', 'wrong', 'locked', 'locked']);
+  });
+
   it('forgets failures in quiet periods, so old tries do not lock staff out', async () => {
     let clock = 1_000_000;
     const gate = createPersistentPinGate({ stored: STORED, file: stateFile(), now: () => clock });

@@ -81,25 +81,34 @@ export function createPersistentPinGate(options: PinGateOptions): { attempt(pin:
     if (options.file) writeState(options.file, next);
   };
 
+  // One check at a time: attempts sent together must not all pass the lock check before the
+  // first failure is counted.
+  let queue: Promise<unknown> = Promise.resolve();
   return {
-    async attempt(pin) {
-      const at = now();
-      const failures = decayed(at);
-      // A clock set back must not stretch a lock: at most what these failures warrant from now.
-      const lockedFor = Math.min(state.lockedUntil - at, lockoutAfter(failures), MAX_LOCKOUT_MS);
-      if (lockedFor > 0) return { ok: false, reason: 'locked', retryAfterMs: lockedFor, failures };
-      const actual = await scryptPin(pin, params);
-      if (timingSafeEqual(actual, params.hash)) {
-        if (state.failures !== 0 || state.lockedUntil !== 0) save({ failures: 0, lastFailureAt: 0, lockedUntil: 0 });
-        return { ok: true };
-      }
-      const after = now();
-      const counted = decayed(after) + 1;
-      const wait = lockoutAfter(counted);
-      save({ failures: counted, lastFailureAt: after, lockedUntil: after + wait });
-      return { ok: false, reason: 'wrong', retryAfterMs: wait, failures: counted };
+    attempt(pin) {
+      const result = queue.then(() => check(pin));
+      queue = result.catch(() => undefined);
+      return result;
     },
   };
+
+  async function check(pin: string): Promise<PinAttempt> {
+    const at = now();
+    const failures = decayed(at);
+    // A clock set back must not stretch a lock: at most what these failures warrant from now.
+    const lockedFor = Math.min(state.lockedUntil - at, lockoutAfter(failures), MAX_LOCKOUT_MS);
+    if (lockedFor > 0) return { ok: false, reason: 'locked', retryAfterMs: lockedFor, failures };
+    const actual = await scryptPin(pin, params);
+    if (timingSafeEqual(actual, params.hash)) {
+      if (state.failures !== 0 || state.lockedUntil !== 0) save({ failures: 0, lastFailureAt: 0, lockedUntil: 0 });
+      return { ok: true };
+    }
+    const after = now();
+    const counted = decayed(after) + 1;
+    const wait = lockoutAfter(counted);
+    save({ failures: counted, lastFailureAt: after, lockedUntil: after + wait });
+    return { ok: false, reason: 'wrong', retryAfterMs: wait, failures: counted };
+  }
 }
 
 function readState(file: string | undefined, now: () => number, log?: (message: string) => void): LockoutState {

@@ -253,6 +253,22 @@ describe('the admin PIN on the host', () => {
     }
   });
 
+  it('a device\'s own PIN hash replaces the hall\'s for that device', { timeout: 60_000 }, async () => {
+    const withOwn = { ...hall, adminPinHash: hashPin('2468'), devices: hall.devices.map((d) => ({ ...d, adminPinHash: hashPin('97531') })) };
+    const running = await startHost({ hall: withOwn, deviceId: 'dev-a01', port: 0, log: () => undefined });
+    try {
+      const { wsUrl, cookie } = await launchSession(running);
+      const bridge = await connectBridge(wsUrl, running.origin, { cookie });
+      bridge.ws.send(JSON.stringify({ type: 'adminUnlock', pin: '2468' }));
+      bridge.ws.send(JSON.stringify({ type: 'adminUnlock', pin: '97531' }));
+      await waitFor(() => bridge.messages.filter((m) => m.type === 'adminUnlock').length === 2);
+      expect(bridge.messages.filter((m) => m.type === 'adminUnlock').map((m) => m.type === 'adminUnlock' && m.ok)).toEqual([false, true]);
+      bridge.ws.close();
+    } finally {
+      await running.close();
+    }
+  });
+
   it('refuses to start with a case-event token under 32 characters (issue 18: 16 were enough)', async () => {
     await expect(startHost({ hall, deviceId: 'dev-a01', port: 0, caseEventToken: 'x'.repeat(31), log: () => undefined })).rejects.toThrow(/has 31 characters, at least 32 are needed/);
   });

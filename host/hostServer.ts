@@ -81,8 +81,9 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const sessions = createLaunchSessions();
   const CONTENT_SECURITY_POLICY = contentSecurityPolicy(options.hall.intake?.url);
   // A PIN hash the host cannot check stops the start with its reason (it made every PIN wrong).
-  const adminPinGate = options.hall.adminPinHash
-    ? createPersistentPinGate({ stored: options.hall.adminPinHash, ...(options.dataDir ? { file: path.join(options.dataDir, `admin-pin-lockout-${options.deviceId}.json`) } : {}), log })
+  const pinHash = deviceConfig?.adminPinHash ?? options.hall.adminPinHash;
+  const adminPinGate = pinHash
+    ? createPersistentPinGate({ stored: pinHash, ...(options.dataDir ? { file: path.join(options.dataDir, `admin-pin-lockout-${options.deviceId}.json`) } : {}), log })
     : null;
 
   // On close every connection goes at once: a renderer that keeps reconnecting (or a service worker

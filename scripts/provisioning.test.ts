@@ -11,6 +11,7 @@ import { startIntake, type RunningIntake } from '../intake/server';
 import { readProvisionedTokens } from '../intake/devices/provisionedTokens';
 import { newDeviceKey } from '../intake/testing/signedOutcomes';
 import { provisionHall, windowFileName, type ProvisionResult } from './provisioning';
+import { hashPin } from '../shared-node/adminPin';
 import { findCjkFont } from './windowPoster';
 
 const demoFile = path.resolve(__dirname, '../kiosk-config/demo-hall.json');
@@ -182,6 +183,20 @@ describe.skipIf(!font)('provisioning never strands a token (issue 19)', { timeou
     expect(rotated.minted).toEqual([{ deviceId: 'demo-pad-a01', purpose: 'rotate' }]);
     expect(bundleToken(outDir, 'demo-pad-a01')).not.toBe(tokens.a01);
     expect(bundleToken(outDir, 'demo-pad-a02')).toBe(tokens.a02);
+  });
+
+  it('a device with its own admin PIN hash ships only that one; the others the hall\'s', async () => {
+    const outDir = path.join(mkdtempSync(path.join(tmpdir(), 'provision-pin-')), 'out');
+    const own = hall();
+    const hallHash = own.adminPinHash!;
+    const deviceHash = hashPin('80461357');
+    own.devices = own.devices.map((d) => (d.id === 'demo-pad-a02' ? { ...d, adminPinHash: deviceHash } : d));
+    await provisionHall(own, options(outDir));
+    const text = (id: string) => readFileSync(path.join(outDir, 'devices', id, 'hall.json'), 'utf8');
+    expect(HallConfigSchema.parse(JSON.parse(text('demo-pad-a02'))).adminPinHash).toBe(deviceHash);
+    expect(text('demo-pad-a02')).not.toContain(hallHash);
+    expect(HallConfigSchema.parse(JSON.parse(text('demo-pad-a01'))).adminPinHash).toBe(hallHash);
+    expect(text('demo-pad-a01')).not.toContain(deviceHash);
   });
 
   it('writes every file and folder owner-only, also ones an earlier run left readable', async () => {

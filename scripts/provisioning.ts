@@ -52,14 +52,18 @@ export function windowFileName(windowNo: string): string {
 
 /**
  * A device's bundle is a hall config of its own: the hall, its one window, itself with a fresh
- * single-use enrolment token, and the policies. Other devices' case-event tokens stay out of it.
+ * single-use enrolment token, and the policies. Other devices' case-event tokens stay out of it,
+ * and so does the hall's admin PIN hash when the device has its own.
  */
 export function deviceBundle(hall: HallConfig, deviceId: string, token: string, expiresAt: string): HallConfig {
   const device = hall.devices.find((d) => d.id === deviceId);
   if (!device) throw new Error(`device "${deviceId}" is not in hall "${hall.hall.code}"`);
   const window = hall.windows.filter((w) => w.no === device.windowNo);
-  const { $schema: _schema, ...rest } = hall;
-  return HallConfigSchema.parse({ ...rest, windows: window, devices: [{ ...device, enrolmentToken: token, enrolmentTokenExpiresAt: expiresAt }] });
+  const { $schema: _schema, adminPinHash: hallPinHash, ...rest } = hall;
+  const { adminPinHash: ownPinHash, ...own } = device;
+  // A device with its own PIN hash ships only that one: a stolen tablet gives up its own PIN, not the hall's.
+  const pinHash = ownPinHash ?? hallPinHash;
+  return HallConfigSchema.parse({ ...rest, ...(pinHash ? { adminPinHash: pinHash } : {}), windows: window, devices: [{ ...own, enrolmentToken: token, enrolmentTokenExpiresAt: expiresAt }] });
 }
 
 /** What an earlier run left in the output folder: its tokens file, manifest and bundle tokens. */
