@@ -28,8 +28,10 @@ async function freePort(): Promise<number> {
 /** The reference intake as its own process, so it can be killed like a power cut. */
 async function spawnIntake(dbFile: string, port: number, token: string): Promise<ChildProcess> {
   // One process (tsx as a loader, not its CLI, which would fork a child that SIGKILL misses).
-  const child = spawn(process.execPath, ['--import', 'tsx', 'intake/main.ts', '--db', dbFile, '--port', String(port), '--enrolment-token', `${token}:${testContext.device.id}:${testContext.hall.code}`, '--admin-token', KILL_ADMIN], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'intake/main.ts', '--db', dbFile, '--port', String(port), '--enrolment-token', `${token}:${testContext.device.id}:${testContext.hall.code}`], {
     cwd: ROOT,
+    // Secrets by environment, never as arguments.
+    env: { ...process.env, INTAKE_ADMIN_TOKEN: KILL_ADMIN },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve, reject) => {

@@ -3,9 +3,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { HallConfigSchema } from '../contract/hallConfig';
+import { intakeJsonSchema } from '../intake/intakeConfig';
 
 /** Where editors find the hall schema: example halls point at it with "$schema". */
 export const HALL_JSON_SCHEMA_FILE = fileURLToPath(new URL('../kiosk-config/hall.schema.json', import.meta.url));
+/** The intake's config file schema (intake/intakeConfig.ts). */
+export const INTAKE_JSON_SCHEMA_FILE = fileURLToPath(new URL('../intake/intake-config.schema.json', import.meta.url));
 
 /**
  * The hall config as JSON Schema, generated from the zod schema (the single source). It
@@ -20,4 +23,6 @@ export function hallJsonSchema(): string {
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   writeFileSync(HALL_JSON_SCHEMA_FILE, hallJsonSchema());
   console.log(`wrote ${path.relative(process.cwd(), HALL_JSON_SCHEMA_FILE)}`);
+  writeFileSync(INTAKE_JSON_SCHEMA_FILE, intakeJsonSchema());
+  console.log(`wrote ${path.relative(process.cwd(), INTAKE_JSON_SCHEMA_FILE)}`);
 }

@@ -1,0 +1,81 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { INTAKE_JSON_SCHEMA_FILE } from '../scripts/hallJsonSchema';
+import { INTAKE_HELP, intakeJsonSchema, resolveIntakeConfig, UsageError } from './intakeConfig';
+
+const SECRET = 'an-admin-token-of-32-characters-x';
+const files = (map: Record<string, { text: string; mode: number }>) => ({
+  read: (file: string) => {
+    const entry = map[path.basename(file)];
+    if (!entry) throw new Error(`ENOENT: ${file}`);
+    return entry.text;
+  },
+  mode: (file: string) => map[path.basename(file)]?.mode ?? 0o100600,
+});
+const resolve = (argv: string[], env: Record<string, string> = {}, fs = files({})) => resolveIntakeConfig(argv, env, fs.read, fs.mode);
+
+describe('the intake command line and config', () => {
+  it('answers --help, and refuses an unknown option or a positional with what went wrong', () => {
+    expect(resolve(['--help']).help).toBe(true);
+    expect(resolve(['-h']).help).toBe(true);
+    expect(() => resolve(['--hepl'])).toThrow(UsageError);
+    expect(() => resolve(['--hepl'])).toThrow(/Unknown option '--hepl'/);
+    expect(() => resolve(['stray'])).toThrow(UsageError);
+    expect(INTAKE_HELP).toContain('--config FILE');
+  });
+
+  it('takes no secret as an argument: each says where it goes now', () => {
+    expect(() => resolve(['--admin-token', SECRET])).toThrow('--admin-token is a secret and is no longer taken as an argument (npm and ps show arguments): use INTAKE_ADMIN_TOKEN or "adminToken" in --config');
+    expect(() => resolve([`--dashboard-token=H1:${SECRET}`])).toThrow(/INTAKE_DASHBOARD_TOKENS/);
+  });
+
+  it('reads secrets from the environment, checked like any other setting', () => {
+    const { config } = resolve(['--port', '9000'], { INTAKE_ADMIN_TOKEN: SECRET, INTAKE_DASHBOARD_TOKENS: `H1:${SECRET}, H2:${SECRET}y` });
+    expect(config).toEqual({ port: 9000, adminToken: SECRET, dashboardTokens: { H1: SECRET, H2: `${SECRET}y` } });
+    expect(() => resolve([], { INTAKE_ADMIN_TOKEN: 'short' })).toThrow(/adminToken: at least 32 characters/);
+    expect(() => resolve([], { INTAKE_DASHBOARD_TOKENS: 'no-colon' })).toThrow(/HALL:TOKEN/);
+  });
+
+  it('reads a config file, its paths relative to it, the command line winning for settings', () => {
+    const fs = files({ 'intake.json': { text: JSON.stringify({ db: 'data/i.sqlite', port: 8788, cors: ['http://a'], enrolmentTokensFiles: ['tokens.json'], fleet: { minAppVersion: '0.2.0' } }), mode: 0o100644 } });
+    const { config } = resolve(['--config', '/etc/hall/intake.json', '--port', '9001', '--cors', 'http://b', '--silent-after-min', '5'], {}, fs);
+    expect(config).toEqual({
+      db: '/etc/hall/data/i.sqlite',
+      port: 9001,
+      cors: ['http://a', 'http://b'],
+      enrolmentTokensFiles: ['/etc/hall/tokens.json'],
+      fleet: { minAppVersion: '0.2.0', silentAfterMin: 5 },
+    });
+  });
+
+  it('refuses a config with secrets that others can read, a config that is not its schema, and a bad number', () => {
+    const open = files({ 'intake.json': { text: JSON.stringify({ adminToken: SECRET }), mode: 0o100644 } });
+    expect(() => resolve(['--config', 'intake.json'], {}, open)).toThrow('intake.json holds secrets and others can read it: chmod 600 intake.json');
+    const closed = files({ 'intake.json': { text: JSON.stringify({ adminToken: SECRET, caseEventTokens: { 'pad-1': SECRET } }), mode: 0o100600 } });
+    expect(resolve(['--config', 'intake.json'], {}, closed).config).toEqual({ adminToken: SECRET, caseEventTokens: { 'pad-1': SECRET } });
+    const typo = files({ 'intake.json': { text: JSON.stringify({ adminTokn: SECRET }), mode: 0o100600 } });
+    expect(() => resolve(['--config', 'intake.json'], {}, typo)).toThrow(/intake.json: \(root\): Unrecognized key: "adminTokn"/);
+    const broken = files({ 'intake.json': { text: '{"port": ', mode: 0o100600 } });
+    expect(() => resolve(['--config', 'intake.json'], {}, broken)).toThrow(/intake.json: .*JSON/);
+    expect(() => resolve(['--port', 'eighty'])).toThrow('--port wants a number, not "eighty"');
+    expect(() => resolve(['--public-url', 'not a url'])).toThrow(/publicUrl/);
+  });
+
+  it('keeps the checked-in JSON Schema in step with the zod schema (npm run config-schema)', () => {
+    expect(readFileSync(INTAKE_JSON_SCHEMA_FILE, 'utf8')).toBe(intakeJsonSchema());
+  });
+
+  it('npm run intake -- --help prints the options and exits 0; an unknown option exits 2 with the help', () => {
+    const run = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'intake/main.ts', ...args], { encoding: 'utf8', timeout: 60_000 });
+    const help = run(['--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('Usage: npm run intake -- [options]');
+    const wrong = run(['--admin-token', SECRET]);
+    expect(wrong.status).toBe(2);
+    expect(wrong.stderr).toContain('--admin-token is a secret');
+    expect(wrong.stderr).toContain('Usage: npm run intake');
+    expect(wrong.stdout + wrong.stderr).not.toContain('listening');
+  }, 120_000);
+});
