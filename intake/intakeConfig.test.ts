@@ -1,5 +1,6 @@
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { INTAKE_JSON_SCHEMA_FILE } from '../scripts/hallJsonSchema';
@@ -77,5 +78,20 @@ describe('the intake command line and config', () => {
     expect(wrong.stderr).toContain('--admin-token is a secret');
     expect(wrong.stderr).toContain('Usage: npm run intake');
     expect(wrong.stdout + wrong.stderr).not.toContain('listening');
+  }, 120_000);
+
+  it('keeps the database, its WAL and its folder owner-only', async () => {
+    const dir = path.join(mkdtempSync(path.join(tmpdir(), 'intake-modes-')), 'data');
+    const child = spawn(process.execPath, ['--import', 'tsx', 'intake/main.ts', '--db', path.join(dir, 'i.sqlite'), '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, INTAKE_ADMIN_TOKEN: SECRET } });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('listening') && resolve());
+        child.once('exit', (code) => reject(new Error(`intake exited with ${code}`)));
+      });
+      expect((statSync(dir).mode & 0o777).toString(8)).toBe('700');
+      for (const file of ['i.sqlite', 'i.sqlite-wal', 'i.sqlite-shm']) expect([file, (statSync(path.join(dir, file)).mode & 0o777).toString(8)]).toEqual([file, '600']);
+    } finally {
+      child.kill('SIGKILL');
+    }
   }, 120_000);
 });

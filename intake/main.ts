@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { StaffDirectorySchema } from '../contract/staffSession';
 import { readProvisionedTokens } from './devices/provisionedTokens';
@@ -25,8 +25,11 @@ if (resolved.help) {
 }
 const { config } = resolved;
 const db = config.db ?? '.data/intake.sqlite';
-// The database holds every rating and the abuse counters: owner-only folder.
+// The database holds every rating and the abuse counters: owner-only, its WAL and shared-memory
+// files included (SQLite creates those later, under this process's umask).
+process.umask(0o077);
 mkdirSync(path.dirname(path.resolve(db)), { recursive: true, mode: 0o700 });
+for (const file of [db, `${db}-wal`, `${db}-shm`]) if (existsSync(file)) chmodSync(file, 0o600);
 const appDir = path.resolve(config.appDir ?? 'dist');
 const hasDashboardApp = existsSync(path.join(appDir, 'dashboard.html'));
 const hasEvaluator = existsSync(path.join(appDir, 'index.html'));
