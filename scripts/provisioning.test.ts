@@ -10,7 +10,7 @@ import { readHallConfig } from '../host/hallConfigFile';
 import { startIntake, type RunningIntake } from '../intake/server';
 import { readProvisionedTokens } from '../intake/devices/provisionedTokens';
 import { newDeviceKey } from '../intake/testing/signedOutcomes';
-import { provisionHall, windowFileName, type ProvisionResult } from './provisioning';
+import { modeWarnings, provisionHall, windowFileName, type ProvisionResult } from './provisioning';
 import { hashPin } from '../shared-node/adminPin';
 import { findCjkFont } from './windowPoster';
 
@@ -208,5 +208,8 @@ describe.skipIf(!font)('provisioning never strands a token (issue 19)', { timeou
     expect(result.warnings).toEqual([]);
     const loose = [outDir, ...listing(outDir).map((f) => path.join(outDir, f))].filter((f) => (statSync(f).mode & 0o777) !== (statSync(f).isDirectory() ? 0o700 : 0o600));
     expect(loose).toEqual([]);
+    // Where the filesystem does not keep the modes (as a FAT stick shows every file 0644), it says so.
+    chmodSync(path.join(outDir, 'devices', 'demo-pad-a02', 'hall.json'), 0o644);
+    expect(modeWarnings(outDir, '/media/usb/demo')).toEqual([expect.stringMatching(/^the filesystem of \/media\/usb\/demo does not keep owner-only modes \(1 file\(s\) and folder\(s\) readable by others, e\.g\. \/media\/usb\/demo\/devices\/demo-pad-a02\/hall\.json\)/)]);
   });
 });

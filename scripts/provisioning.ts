@@ -218,7 +218,7 @@ function tightenModes(dir: string): void {
 }
 
 /** Files and folders whose mode the filesystem did not keep (FAT, exFAT, some network shares). */
-function modeWarnings(dir: string, shownAs: string): string[] {
+export function modeWarnings(dir: string, shownAs: string): string[] {
   const loose: string[] = [];
   const walk = (at: string) => {
     const isDir = statSync(at).isDirectory();
