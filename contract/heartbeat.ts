@@ -83,3 +83,14 @@ export type FleetResponse = z.infer<typeof FleetResponseSchema>;
 
 /** GET /v1/admin/fleet?hall=…: one hall, or every hall when absent. */
 export const FleetQuerySchema = z.object({ hall: z.string().min(1).max(64).optional() }).strict();
+
+/** A person closes a fleet flag after looking at it (POST /v1/admin/fleet/{deviceId}/flags/{kind}/close). */
+export const FleetFlagCloseRequestSchema = z
+  .object({
+    /** Who looked (name or staff number). */
+    by: z.string().trim().min(1).max(64),
+    /** What they found and did. */
+    reason: z.string().trim().min(4).max(500),
+  })
+  .strict();
+export type FleetFlagCloseRequest = z.infer<typeof FleetFlagCloseRequestSchema>;

@@ -1,4 +1,4 @@
-import type { FleetDevice, FleetFlagKind, Heartbeat } from '../../contract/heartbeat';
+import type { FleetDevice, FleetFlagCloseRequest, FleetFlagKind, Heartbeat } from '../../contract/heartbeat';
 import type { IntakeStore } from '../store/store';
 import type { InvitationReportBatch } from '../../contract/invitationReport';
 import { isSilent, judgeHeartbeat, missingOutcomes, severity, type FleetThresholds, type UnansweredReport } from './fleetRules';
@@ -87,6 +87,17 @@ export function createFleet(store: IntakeStore, thresholds: FleetThresholds, onW
         return { ok: false, status: 403, code: 'wrong_hall', message };
       }
       return { ok: true, stored: await store.fleet.addReports(deviceId, batch.hallCode, batch.reports, now()) };
+    },
+
+    /**
+     * A person closes an open flag after looking at it (head-regressed closes no other way); who
+     * and why are kept with it. False when no such flag is open.
+     */
+    async closeByPerson(deviceId: string, kind: FleetFlagKind, request: FleetFlagCloseRequest): Promise<boolean> {
+      const open = (await store.fleet.openFlags(null)).some((f) => f.deviceId === deviceId && f.kind === kind);
+      if (!open) return false;
+      await store.fleet.close(deviceId, kind, now(), `${request.by}: ${request.reason}`);
+      return true;
     },
 
     /** The fleet of a hall (every hall when null), worst first. */

@@ -89,6 +89,20 @@ describe('heartbeats and the fleet view', () => {
     f.advance(60_000);
     await f.send('dev-1', f.beat('dev-1', {}, 2, 0));
     expect(await f.flagsOf('dev-1')).toEqual(['head-regressed']);
+    // A person looks, and closes it with who and why; a flag that is not open cannot be closed.
+    const close = (kind: string, payload: unknown) =>
+      f.intake.app.inject({ method: 'POST', url: `/v1/admin/fleet/dev-1/flags/${kind}/close`, headers: { authorization: `Bearer ${ADMIN}` }, payload: payload as object });
+    expect((await f.intake.app.inject({ method: 'POST', url: '/v1/admin/fleet/dev-1/flags/head-regressed/close', payload: { by: 'x', reason: 'nobody' } })).statusCode).toBe(401);
+    expect((await close('head-regressed', { by: '王工' })).statusCode).toBe(400);
+    expect((await close('no-such-kind', { by: '王工', reason: 'looked at it' })).statusCode).toBe(400);
+    expect((await close('queue-stale', { by: '王工', reason: 'looked at it' })).statusCode).toBe(404);
+    const closed = await close('head-regressed', { by: '王工', reason: 'PAD storage was cleared by the vendor; outcomes 3–4 re-entered by hand' });
+    expect(closed.statusCode).toBe(200);
+    expect(await f.flagsOf('dev-1')).toEqual([]);
+    expect(f.intake.db.prepare("SELECT closed_by FROM fleet_flags WHERE device_id = 'dev-1' AND kind = 'head-regressed'").get()).toEqual({
+      closed_by: '王工: PAD storage was cleared by the vendor; outcomes 3–4 re-entered by hand',
+    });
+    expect((await close('head-regressed', { by: '王工', reason: 'again, twice' })).statusCode).toBe(404);
   });
 
   it('head-unsent when queued outcomes vanish without the head moving, after the grace', async () => {

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { FleetQuerySchema, HeartbeatSchema } from '../../contract/heartbeat';
+import { FleetFlagCloseRequestSchema, FleetFlagKindSchema, FleetQuerySchema, HeartbeatSchema } from '../../contract/heartbeat';
 import { InvitationReportBatchSchema } from '../../contract/invitationReport';
 import type { Fleet } from '../fleet/fleet';
 import { signedByDevice, type Authenticate } from './deviceSignature';
@@ -31,6 +31,17 @@ export function registerFleetRoutes(app: FastifyInstance, deps: { authenticate: 
     const result = await fleet.report(deviceId, auth.hallCode, batch);
     if (!result.ok) return sendError(reply, result.status, result.code, result.message);
     return { stored: result.stored, serverTimeMs: now() };
+  });
+
+  app.post('/v1/admin/fleet/:deviceId/flags/:kind/close', async (request, reply) => {
+    if (!requireAdmin(request, reply)) return reply;
+    const { deviceId, kind } = request.params as { deviceId: string; kind: string };
+    const parsedKind = FleetFlagKindSchema.safeParse(kind);
+    if (!parsedKind.success) return sendError(reply, 400, 'unknown_flag', `kind must be one of ${FleetFlagKindSchema.options.join(', ')}`);
+    const body = parseBody(FleetFlagCloseRequestSchema, request, reply, 'invalid_flag_close', 'the request');
+    if (!body) return reply;
+    if (!(await fleet.closeByPerson(deviceId, parsedKind.data, body))) return sendError(reply, 404, 'no_open_flag', `device ${deviceId} has no open ${parsedKind.data} flag`);
+    return { deviceId, kind: parsedKind.data, closedBy: `${body.by}: ${body.reason}` };
   });
 
   app.get('/v1/admin/fleet', async (request, reply) => {
