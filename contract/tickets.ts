@@ -87,3 +87,33 @@ export const TicketListQuerySchema = z
   })
   .strict();
 export type TicketListQuery = z.infer<typeof TicketListQuerySchema>;
+
+/**
+ * POST /v1/admin/tickets/dispatched: a 差评 ticket dispatched from above (转办通报单: the province's
+ * or city's 好差评 system, the 12345 hotline), opened like a ticket of a 差评 rated here. The
+ * (source, externalRef) pair identifies it: the same body again is the same ticket.
+ */
+export const DispatchedTicketSchema = z
+  .object({
+    source: z.enum(['12345', 'province', 'city']),
+    /** The dispatching system's own ticket number. */
+    externalRef: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected 1–64 letters, digits, "-" or "_"'),
+    hallCode: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/),
+    department: text(1, 100),
+    /** 2 不满意, 1 非常不满意. */
+    level: z.literal([1, 2]),
+    reasons: text(1, 2000),
+    case: z.object({ projectNo: z.string().regex(/^[A-Za-z0-9_-]{1,50}$/).optional(), taskName: text(1, 200).optional() }).strict().optional(),
+    /** Ids of the rated staff member, when the dispatch names one. */
+    staff: z.array(text(1, 64)).max(5).default([]),
+    /** The citizen asked for a callback (实名差评). */
+    realName: z.boolean(),
+    /** The dispatching system's own deadline for the ticket, if it sets one. */
+    deadline: z
+      .string()
+      .max(40)
+      .refine((t) => !Number.isNaN(Date.parse(t)), 'expected an ISO date-time')
+      .optional(),
+  })
+  .strict();
+export type DispatchedTicket = z.infer<typeof DispatchedTicketSchema>;

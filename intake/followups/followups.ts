@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { Outcome } from '../../contract/outcome';
 import { mergedRating } from '../ingest/mergeRules';
 import type { SealingKeys } from '../devices/sealingKeys';
-import type { FollowupRow, FollowupStore, IntakeStore } from '../store/store';
+import type { FollowupRow, IntakeData, IntakeStore } from '../store/store';
+import type { TicketWriter } from '../tickets/tickets';
 import type { WorkingDays } from './workingDays';
 
 /** 即时整改 / 5 个工作日 / 15 个工作日 (国办发〔2019〕51号 follow-up classes). */
@@ -21,12 +22,15 @@ export const FollowupUpdateSchema = z
   .refine((u) => u.class !== undefined || u.close !== undefined, { message: 'give a class, a close note, or both' });
 export type FollowupUpdate = z.infer<typeof FollowupUpdateSchema>;
 
+/** What the ingest hooks reach in the transaction: the follow-ups and the tickets. */
+type TicketTx = Pick<IntakeData, 'followups' | 'tickets'>;
+
 /**
  * Every 差评 (不满意 / 非常不满意) opens a follow-up when it reaches the intake. A callback request
  * (实名差评) is followed up at once; the rest default to 5 working days and a reviewer may move
  * a complex case to 15.
  */
-export function createFollowups(store: IntakeStore, workingDays: WorkingDays, now: () => number = Date.now) {
+export function createFollowups(store: IntakeStore, workingDays: WorkingDays, now: () => number = Date.now, tickets?: TicketWriter) {
   function view(row: FollowupRow, sealing: SealingKeys | null) {
     const outcome = mergedRating(JSON.parse(row.body) as Outcome, row.detailsBody === null ? undefined : (JSON.parse(row.detailsBody) as Outcome));
     const sealed = outcome.callback.sealedPhone;
@@ -57,23 +61,30 @@ export function createFollowups(store: IntakeStore, workingDays: WorkingDays, no
      * it did; other outcomes are left alone. The caller counts an opened follow-up in the
      * dashboard tally of the same transaction.
      */
-    async openFor(tx: FollowupStore, outcome: Outcome, receivedAt: number): Promise<boolean> {
+    async openFor(tx: TicketTx, outcome: Outcome, receivedAt: number): Promise<boolean> {
       if (outcome.outcome !== 'rated' || outcome.level === undefined || outcome.level > 2) return false;
       const cls: FollowupClass = outcome.callback.requested ? 'immediate' : '5wd';
-      return tx.openOnIngest(outcome.id, cls, receivedAt, workingDays.deadline(receivedAt, WORKING_DAYS[cls]));
+      const opened = await tx.followups.openOnIngest(outcome.id, cls, receivedAt, workingDays.deadline(receivedAt, WORKING_DAYS[cls]));
+      // Every 差评 whose follow-up opens gets its ticket (intake/tickets/) in the same transaction.
+      if (opened && tickets) await tickets.openFor(tx.tickets, outcome, receivedAt);
+      return opened;
     },
     /**
      * The citizen's details of a 差评 arrived after its press: a callback request (实名差评) makes
      * the follow-up immediate, counted from when it opened.
      */
-    async onDetails(tx: FollowupStore, pressId: string, details: Outcome): Promise<void> {
+    async onDetails(tx: TicketTx, pressId: string, details: Outcome): Promise<void> {
       if (!details.callback.requested) return;
-      const row = await tx.find(pressId);
+      if (tickets) await tickets.onCallback(tx.tickets, pressId);
+      const row = await tx.followups.find(pressId);
       if (!row || row.closedAt !== null || row.class === 'immediate') return;
-      await tx.setClass(pressId, 'immediate', workingDays.deadline(row.openedAt, WORKING_DAYS.immediate));
+      await tx.followups.setClass(pressId, 'immediate', workingDays.deadline(row.openedAt, WORKING_DAYS.immediate));
     },
-    /** The citizen withdrew the press: its follow-up goes, unless someone already closed it. */
-    onWithdrawn: (tx: FollowupStore, pressId: string): Promise<boolean> => tx.removeUntouched(pressId),
+    /** The citizen withdrew the press: its follow-up goes, unless someone already closed it; its ticket closes, kept. */
+    async onWithdrawn(tx: TicketTx, pressId: string): Promise<boolean> {
+      if (tickets) await tickets.onWithdrawn(tx.tickets, pressId);
+      return tx.followups.removeUntouched(pressId);
+    },
     update(outcomeId: string, update: FollowupUpdate): Promise<'updated' | 'not_found' | 'already_closed'> {
       return store.transaction(async ({ followups }) => {
         const row = await followups.find(outcomeId);

@@ -24,7 +24,7 @@ export function createMergeApplication(followups: Followups) {
     /** What a record in force changes for the consumers of the merged view: counts, follow-ups, hot words. */
     async apply(tx: IntakeData, dashboard: DashboardTally, decision: MergeDecision, outcome: Outcome, receivedAt: number): Promise<void> {
       if (decision.effect === 'count') {
-        dashboard.count(outcome, await followups.openFor(tx.followups, outcome, receivedAt));
+        dashboard.count(outcome, await followups.openFor(tx, outcome, receivedAt));
         dashboard.comment(outcome);
         return;
       }
@@ -34,14 +34,14 @@ export function createMergeApplication(followups: Followups) {
       if (!stored.ok) throw new Error(`the press ${pressId} does not read back`);
       if (decision.effect === 'details') {
         dashboard.comment(mergedRating(stored.outcome, outcome));
-        await followups.onDetails(tx.followups, pressId, outcome);
+        await followups.onDetails(tx, pressId, outcome);
         return;
       }
       // Withdrawn: the press leaves the counts. Counts written so far go first, so that removing
       // its follow-up (whose trigger takes the follow-up out of the same counts) meets them.
       await tx.outcomes.setMerge(pressId, 'withdrawn');
       await dashboard.flush(tx.dashboard);
-      await followups.onWithdrawn(tx.followups, pressId);
+      await followups.onWithdrawn(tx, pressId);
       dashboard.count(stored.outcome, false, -1);
     },
   };

@@ -16,6 +16,7 @@ import type { InvitationReport } from '../../contract/invitationReport';
 import type { IntegrityEvent, IntegrityEventKind, SeqGap } from '../integrity/integrityEvents';
 import type { OutcomeColumn } from '../integrity/storedOutcome';
 import type { MergeState, MergeView } from '../ingest/mergeRules';
+import type { TicketStage } from '../../contract/tickets';
 import type { ForwardRecord, ForwardState } from '../forwarding/forwardState';
 
 /** A first enrolment, or the key rotation of an enrolled device. */
@@ -216,6 +217,72 @@ export interface FollowupStore {
   close(outcomeId: string, at: number, note: string): Promise<void>;
 }
 
+/** A 差评 ticket (intake/tickets/): its state as the machine keeps it, and the columns lists filter on. */
+export interface TicketRow {
+  id: string;
+  /** The 差评 it stands for; null for a ticket dispatched from above. */
+  outcomeId: string | null;
+  hallCode: string | null;
+  department: string | null;
+  stage: TicketStage;
+  /** The running deadline (overdue is computed from it at read time, never stored). */
+  dueAt: number | null;
+  openedAt: number;
+  excluded: boolean;
+  /** Optimistic concurrency: 1 when opened, one more at every change. */
+  version: number;
+  /** The machine's ticket (intake/tickets/ticketMachine.ts), as JSON. */
+  state: string;
+  /** A ticket dispatched from above: the dispatch as received (contract/tickets.ts), as JSON; null for a 差评 rated here. */
+  dispatch: string | null;
+}
+
+/** One entry of the tickets' append-only action log, hash-chained over every ticket in log order. */
+export interface TicketActionRow {
+  seq: number;
+  ticketId: string;
+  at: number;
+  actor: string;
+  /** The event and its effects, as JSON. */
+  what: string;
+  /** The ticket's state before (null when opened) and after, as JSON. */
+  before: string | null;
+  after: string;
+  prevHash: string;
+  hash: string;
+}
+
+export interface TicketListFilter {
+  stage?: TicketStage;
+  department?: string;
+  /** Only tickets whose running deadline ends before this. */
+  dueBefore?: number;
+  /** Only tickets overdue at `at` (opened or rectifying, past their deadline), or only those not. */
+  overdue?: { at: number; is: boolean };
+}
+
+export interface TicketStore {
+  /** Stores a new ticket at version 1 unless one has its id; false when it had. */
+  insert(row: Omit<TicketRow, 'version'>): Promise<boolean>;
+  find(id: string): Promise<TicketRow | undefined>;
+  /** The ticket of a 差评, if it has one. */
+  findByOutcome(outcomeId: string): Promise<TicketRow | undefined>;
+  /** Writes a ticket's new state if its version is still `expectedVersion` (the version goes up by one); false when it was stale. */
+  update(id: string, expectedVersion: number, change: Pick<TicketRow, 'stage' | 'dueAt' | 'excluded' | 'state'>): Promise<boolean>;
+  /** Tickets matching the filter, newest first (opened time, then id), after the key an earlier page ended with. */
+  list(filter: TicketListFilter, limit: number, after?: { openedAt: number; id: string }): Promise<TicketRow[]>;
+  /** The newest entry of the action log (the chain's head), if any. */
+  lastAction(): Promise<{ seq: number; hash: string } | undefined>;
+  /** Appends an entry, its seq one above the head's; entries are never changed or removed. */
+  appendAction(row: TicketActionRow): Promise<void>;
+  /** One ticket's entries, oldest first. */
+  actionsOf(ticketId: string): Promise<TicketActionRow[]>;
+  /** Entries of every ticket in log order after `afterSeq`, for verification. */
+  actionsAfter(afterSeq: number, limit: number): Promise<TicketActionRow[]>;
+  /** Follow-ups of 差评 with no ticket yet (stored before tickets existed), oldest first. */
+  followupsWithoutTicket(limit: number): Promise<FollowupRow[]>;
+}
+
 /** Counts to add to one key of a count table: total, levels 1–5, unrated, declined, follow-ups opened. */
 export interface CountIncrement {
   period: 'day' | 'month';
@@ -393,6 +460,7 @@ export interface IntakeData {
   throttles: ThrottleStore;
   fleet: FleetStore;
   forwarding: ForwardingStore;
+  tickets: TicketStore;
 }
 
 export interface IntakeStore extends IntakeData {

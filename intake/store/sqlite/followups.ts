@@ -1,7 +1,7 @@
 import type { FollowupClass, FollowupRow, FollowupStore } from '../store';
 import type { SqliteDb } from './sqliteDb';
 
-interface FollowupColumns {
+export interface FollowupColumns {
   outcome_id: string;
   class: FollowupClass;
   opened_at: number;
@@ -12,7 +12,7 @@ interface FollowupColumns {
   details_body: string | null;
 }
 
-const toRow = (r: FollowupColumns): FollowupRow => ({
+export const toFollowupRow = (r: FollowupColumns): FollowupRow => ({
   outcomeId: r.outcome_id,
   class: r.class,
   openedAt: r.opened_at,
@@ -23,17 +23,18 @@ const toRow = (r: FollowupColumns): FollowupRow => ({
   detailsBody: r.details_body,
 });
 
-export function sqliteFollowups(db: SqliteDb): FollowupStore {
-  const insert = db.prepare('INSERT OR IGNORE INTO followups (outcome_id, class, opened_at, due_at, counted_on_ingest) VALUES (?, ?, ?, ?, 1)');
-  // The 差评's press, and the details the citizen gave after it (if they did).
-  const select = `SELECT f.*, o.body,
+/** Follow-ups (`f`) with the 差评's press, and the details the citizen gave after it (if they did). */
+export const sqliteFollowupSelect = `SELECT f.*, o.body,
       (SELECT d.body FROM outcomes d WHERE d.amends_id = f.outcome_id AND d.amends_kind = 'details' AND d.merge = 'amendment') AS details_body
     FROM followups f JOIN outcomes o ON o.id = f.outcome_id`;
-  const find = db.prepare<[string], FollowupColumns>(`${select} WHERE f.outcome_id = ?`);
+
+export function sqliteFollowups(db: SqliteDb): FollowupStore {
+  const insert = db.prepare('INSERT OR IGNORE INTO followups (outcome_id, class, opened_at, due_at, counted_on_ingest) VALUES (?, ?, ?, ?, 1)');
+  const find = db.prepare<[string], FollowupColumns>(`${sqliteFollowupSelect} WHERE f.outcome_id = ?`);
   const listOpen = db.prepare<[number, string, number], FollowupColumns>(
-    `${select} WHERE f.closed_at IS NULL AND (f.due_at, f.outcome_id) > (?, ?) ORDER BY f.due_at, f.outcome_id LIMIT ?`,
+    `${sqliteFollowupSelect} WHERE f.closed_at IS NULL AND (f.due_at, f.outcome_id) > (?, ?) ORDER BY f.due_at, f.outcome_id LIMIT ?`,
   );
-  const listAll = db.prepare<[number, string, number], FollowupColumns>(`${select} WHERE (f.opened_at, f.outcome_id) < (?, ?) ORDER BY f.opened_at DESC, f.outcome_id DESC LIMIT ?`);
+  const listAll = db.prepare<[number, string, number], FollowupColumns>(`${sqliteFollowupSelect} WHERE (f.opened_at, f.outcome_id) < (?, ?) ORDER BY f.opened_at DESC, f.outcome_id DESC LIMIT ?`);
   const removeUntouched = db.prepare('DELETE FROM followups WHERE outcome_id = ? AND closed_at IS NULL');
   const setClass = db.prepare('UPDATE followups SET class = ?, due_at = ? WHERE outcome_id = ?');
   const close = db.prepare('UPDATE followups SET closed_at = ?, note = ? WHERE outcome_id = ? AND closed_at IS NULL');
@@ -43,12 +44,12 @@ export function sqliteFollowups(db: SqliteDb): FollowupStore {
     },
     async find(outcomeId) {
       const row = find.get(outcomeId);
-      return row && toRow(row);
+      return row && toFollowupRow(row);
     },
     async list(openOnly, limit, after) {
-      if (openOnly) return listOpen.all(after?.at ?? Number.MIN_SAFE_INTEGER, after?.outcomeId ?? '', limit).map(toRow);
+      if (openOnly) return listOpen.all(after?.at ?? Number.MIN_SAFE_INTEGER, after?.outcomeId ?? '', limit).map(toFollowupRow);
       // Newest first: starts above every key (outcome ids are UUIDs, all below '~').
-      return listAll.all(after?.at ?? Number.MAX_SAFE_INTEGER, after?.outcomeId ?? '~', limit).map(toRow);
+      return listAll.all(after?.at ?? Number.MAX_SAFE_INTEGER, after?.outcomeId ?? '~', limit).map(toFollowupRow);
     },
     async setClass(outcomeId, cls, dueAt) {
       setClass.run(cls, dueAt, outcomeId);

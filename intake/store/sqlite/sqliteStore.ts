@@ -13,6 +13,7 @@ import { sqliteSealingKeys } from './sealingKeys';
 import { sqliteThrottles } from './throttles';
 import { sqliteFleet } from './fleet';
 import { sqliteForwarding } from './forwarding';
+import { sqliteTickets } from './tickets';
 import type { SqliteDb } from './sqliteDb';
 
 /** Opens (creating and migrating as needed) the intake's SQLite file, durable at every commit. */
@@ -51,6 +52,7 @@ export function openSqliteStore(file: string): SqliteStore {
     requests: sqliteRequests(db),
     throttles: sqliteThrottles(db),
     fleet: sqliteFleet(db),
+    tickets: sqliteTickets(db),
     forwarding: sqliteForwarding(db),
   };
 

@@ -1,0 +1,130 @@
+import type { TicketStage } from '../../../contract/tickets';
+import type { FollowupRow, TicketActionRow, TicketRow, TicketStore } from '../store';
+import { sqliteFollowupSelect, toFollowupRow, type FollowupColumns } from './followups';
+import type { SqliteDb } from './sqliteDb';
+
+interface TicketColumns {
+  id: string;
+  outcome_id: string | null;
+  hall_code: string | null;
+  department: string | null;
+  stage: TicketStage;
+  due_at: number | null;
+  opened_at: number;
+  excluded: number;
+  version: number;
+  state: string;
+  dispatch: string | null;
+}
+
+interface ActionColumns {
+  seq: number;
+  ticket_id: string;
+  at: number;
+  actor: string;
+  what: string;
+  before: string | null;
+  after: string;
+  prev_hash: string;
+  hash: string;
+}
+
+const toRow = (r: TicketColumns): TicketRow => ({
+  id: r.id,
+  outcomeId: r.outcome_id,
+  hallCode: r.hall_code,
+  department: r.department,
+  stage: r.stage,
+  dueAt: r.due_at,
+  openedAt: r.opened_at,
+  excluded: r.excluded === 1,
+  version: r.version,
+  state: r.state,
+  dispatch: r.dispatch,
+});
+
+const toAction = (r: ActionColumns): TicketActionRow => ({
+  seq: r.seq,
+  ticketId: r.ticket_id,
+  at: r.at,
+  actor: r.actor,
+  what: r.what,
+  before: r.before,
+  after: r.after,
+  prevHash: r.prev_hash,
+  hash: r.hash,
+});
+
+/** Stages with a running deadline: the one place overdue is computed in SQL (ticketMachine.ts isOverdue says the same). */
+const RUNNING = "stage IN ('opened', 'rectifying') AND due_at IS NOT NULL";
+
+export function sqliteTickets(db: SqliteDb): TicketStore {
+  const insert = db.prepare(
+    `INSERT OR IGNORE INTO tickets (id, outcome_id, hall_code, department, stage, due_at, opened_at, excluded, version, state, dispatch)
+     VALUES (@id, @outcomeId, @hallCode, @department, @stage, @dueAt, @openedAt, @excluded, 1, @state, @dispatch)`,
+  );
+  const find = db.prepare<[string], TicketColumns>('SELECT * FROM tickets WHERE id = ?');
+  const findByOutcome = db.prepare<[string], TicketColumns>('SELECT * FROM tickets WHERE outcome_id = ?');
+  const update = db.prepare('UPDATE tickets SET stage = @stage, due_at = @dueAt, excluded = @excluded, state = @state, version = version + 1 WHERE id = @id AND version = @expected');
+  const lastAction = db.prepare<[], { seq: number; hash: string }>('SELECT seq, hash FROM ticket_actions ORDER BY seq DESC LIMIT 1');
+  const append = db.prepare(
+    `INSERT INTO ticket_actions (seq, ticket_id, at, actor, what, before, after, prev_hash, hash)
+     VALUES (@seq, @ticketId, @at, @actor, @what, @before, @after, @prevHash, @hash)`,
+  );
+  const actionsOf = db.prepare<[string], ActionColumns>('SELECT * FROM ticket_actions WHERE ticket_id = ? ORDER BY seq');
+  const actionsAfter = db.prepare<[number, number], ActionColumns>('SELECT * FROM ticket_actions WHERE seq > ? ORDER BY seq LIMIT ?');
+  const withoutTicket = db.prepare<[number], FollowupColumns>(
+    `${sqliteFollowupSelect} WHERE NOT EXISTS (SELECT 1 FROM tickets t WHERE t.outcome_id = f.outcome_id) ORDER BY f.opened_at, f.outcome_id LIMIT ?`,
+  );
+
+  return {
+    async insert(row) {
+      return insert.run({ ...row, excluded: row.excluded ? 1 : 0 }).changes === 1;
+    },
+    async find(id) {
+      const row = find.get(id);
+      return row && toRow(row);
+    },
+    async findByOutcome(outcomeId) {
+      const row = findByOutcome.get(outcomeId);
+      return row && toRow(row);
+    },
+    async update(id, expected, change) {
+      return update.run({ id, expected, stage: change.stage, dueAt: change.dueAt, excluded: change.excluded ? 1 : 0, state: change.state }).changes === 1;
+    },
+    async list(filter, limit, after) {
+      const where: string[] = ['(opened_at, id) < (@afterAt, @afterId)'];
+      if (filter.stage !== undefined) where.push('stage = @stage');
+      if (filter.department !== undefined) where.push('department = @department');
+      if (filter.dueBefore !== undefined) where.push('due_at < @dueBefore');
+      if (filter.overdue !== undefined) where.push(filter.overdue.is ? `(${RUNNING} AND due_at < @now)` : `NOT (${RUNNING} AND due_at < @now)`);
+      const sql = `SELECT * FROM tickets WHERE ${where.join(' AND ')} ORDER BY opened_at DESC, id DESC LIMIT @limit`;
+      // Newest first: starts above every key (ticket ids are UUIDs, all below '~').
+      const params = {
+        afterAt: after?.openedAt ?? Number.MAX_SAFE_INTEGER,
+        afterId: after?.id ?? '~',
+        limit,
+        ...(filter.stage !== undefined ? { stage: filter.stage } : {}),
+        ...(filter.department !== undefined ? { department: filter.department } : {}),
+        ...(filter.dueBefore !== undefined ? { dueBefore: filter.dueBefore } : {}),
+        ...(filter.overdue !== undefined ? { now: filter.overdue.at } : {}),
+      };
+      return db.prepare<[typeof params], TicketColumns>(sql).all(params).map(toRow);
+    },
+    async lastAction() {
+      return lastAction.get();
+    },
+    async appendAction(row) {
+      append.run(row);
+    },
+    async actionsOf(ticketId) {
+      return actionsOf.all(ticketId).map(toAction);
+    },
+    async actionsAfter(afterSeq, limit) {
+      return actionsAfter.all(afterSeq, limit).map(toAction);
+    },
+    async followupsWithoutTicket(limit): Promise<FollowupRow[]> {
+      return withoutTicket.all(limit).map(toFollowupRow);
+    },
+  };
+}

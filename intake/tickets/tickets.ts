@@ -1,0 +1,193 @@
+import type { Outcome } from '../../contract/outcome';
+import { canonicalJson } from '../../contract/canonicalJson';
+import type { DispatchedTicket, TicketActor, TicketEvent, TicketEventType, TicketListQuery } from '../../contract/tickets';
+import { mergedRating } from '../ingest/mergeRules';
+import type { IntakeStore, TicketRow, TicketStore } from '../store/store';
+import { appendAction, verifyTicketLog } from './ticketLog';
+import { allowedSteps, isOverdue, openTicket, transition, type Deadline, type NewTicket, type Ticket, type TicketEffect, type TicketMachineEvent, type TicketPolicy } from './ticketMachine';
+
+/** The intake itself, as the actor of what it does on its own (opening, a withdrawn press, backfill). */
+export const SYSTEM_ACTOR: TicketActor = { id: 'system', department: null };
+
+/** What a ticket says about the 差评 it stands for. */
+export function newTicketOf(outcome: Outcome, openedAt: number): NewTicket & { hallCode: string; department: string } {
+  const staff = [outcome.staff.loginName, ...(outcome.staff.staffNo ? [outcome.staff.staffNo] : [])];
+  return { openedAt, realName: outcome.callback.requested, ratedStaff: staff, department: outcome.case.deptName, hallCode: outcome.window.hallCode };
+}
+
+export type ActResult =
+  | { status: 'done'; row: TicketRow; effects: TicketEffect[] }
+  | { status: 'not_found' }
+  | { status: 'stale'; version: number; allowed: TicketEventType[] }
+  | { status: 'refused'; code: 'illegal_transition' | 'forbidden' | 'invalid'; message: string; allowed: TicketEventType[] };
+
+/**
+ * Where the ticket machine meets the store: every change runs the machine on the stored state,
+ * writes the new state only over the version the caller saw, and appends the action to the
+ * hash-chained log, in one transaction.
+ */
+export function createTicketWriter(deadline: Deadline, policy: TicketPolicy, now: () => number) {
+  async function open(tx: TicketStore, init: { id: string; outcomeId: string | null; hallCode: string | null; ticket: Ticket; dispatch?: string }, at: number): Promise<boolean> {
+    const { ticket } = init;
+    const state = JSON.stringify(ticket);
+    const row = {
+      id: init.id,
+      outcomeId: init.outcomeId,
+      hallCode: init.hallCode,
+      department: ticket.department,
+      stage: ticket.stage,
+      dueAt: ticket.dueAt,
+      openedAt: ticket.openedAt,
+      excluded: false,
+      state,
+      dispatch: init.dispatch ?? null,
+    };
+    if (!(await tx.insert(row))) return false;
+    await appendAction(tx, { ticketId: init.id, at, actor: JSON.stringify(SYSTEM_ACTOR), what: JSON.stringify({ event: { type: 'open' }, effects: [] }), before: null, after: state });
+    return true;
+  }
+
+  /** Runs one event on a stored ticket; with `expectedVersion`, only over that version. */
+  async function apply(tx: TicketStore, row: TicketRow, event: TicketMachineEvent, actor: TicketActor, expectedVersion = row.version): Promise<ActResult> {
+    const ticket = JSON.parse(row.state) as Ticket;
+    if (expectedVersion !== row.version) return { status: 'stale', version: row.version, allowed: allowedSteps(ticket) };
+    const at = now();
+    const result = transition(ticket, event, { now: at, actor, deadline, policy });
+    if (!result.ok) return { status: 'refused', code: result.code, message: result.message, allowed: result.allowed };
+    const state = JSON.stringify(result.ticket);
+    const change = { stage: result.ticket.stage, dueAt: result.ticket.dueAt, excluded: result.ticket.excluded, state };
+    if (!(await tx.update(row.id, row.version, change))) return { status: 'stale', version: row.version, allowed: allowedSteps(ticket) };
+    await appendAction(tx, { ticketId: row.id, at, actor: JSON.stringify(actor), what: JSON.stringify({ event, effects: result.effects }), before: row.state, after: state });
+    return { status: 'done', row: { ...row, ...change, version: row.version + 1 }, effects: result.effects };
+  }
+
+  /** A system event on the ticket of a 差评, if it has one still open; refusals (a closed ticket) are left alone. */
+  async function onOutcome(tx: TicketStore, outcomeId: string, event: TicketMachineEvent): Promise<void> {
+    const row = await tx.findByOutcome(outcomeId);
+    if (row && row.stage !== 'closed') await apply(tx, row, event, SYSTEM_ACTOR);
+  }
+
+  return {
+    apply,
+    /** Opens a ticket dispatched from above unless it is open already: the new row, or the stored one. */
+    async openDispatched(tx: TicketStore, dispatch: DispatchedTicket): Promise<{ created: boolean; row: TicketRow }> {
+      const id = `${dispatch.source}-${dispatch.externalRef}`;
+      const at = now();
+      const ticket = openTicket({ openedAt: at, realName: dispatch.realName, ratedStaff: dispatch.staff, department: dispatch.department }, deadline, policy);
+      const created = await open(tx, { id, outcomeId: null, hallCode: dispatch.hallCode, ticket, dispatch: canonicalJson(dispatch) }, at);
+      return { created, row: (await tx.find(id))! };
+    },
+    /** Opens the ticket of a 差评 whose follow-up opened, in the ingest transaction; its id is the outcome's. */
+    async openFor(tx: TicketStore, outcome: Outcome, receivedAt: number): Promise<boolean> {
+      const { hallCode, ...input } = newTicketOf(outcome, receivedAt);
+      return open(tx, { id: outcome.id, outcomeId: outcome.id, hallCode, ticket: openTicket(input, deadline, policy) }, receivedAt);
+    },
+    /** The citizen's details asked for a callback: the ticket is 实名 from now on. */
+    onCallback: (tx: TicketStore, pressId: string) => onOutcome(tx, pressId, { type: 'callback_requested' }),
+    /** The citizen withdrew the press: its ticket closes (kept, with its log). */
+    onWithdrawn: (tx: TicketStore, pressId: string) => onOutcome(tx, pressId, { type: 'withdrawn' }),
+  };
+}
+
+export type TicketWriter = ReturnType<typeof createTicketWriter>;
+
+/** A ticket as the admin routes show it. */
+export function ticketView(row: TicketRow, at: number) {
+  const ticket = JSON.parse(row.state) as Ticket;
+  return {
+    id: row.id,
+    outcomeId: row.outcomeId,
+    hallCode: row.hallCode,
+    department: row.department,
+    stage: row.stage,
+    version: row.version,
+    openedAt: new Date(row.openedAt).toISOString(),
+    dueAt: row.dueAt === null ? null : new Date(row.dueAt).toISOString(),
+    overdue: isOverdue(ticket, at),
+    excluded: row.excluded,
+    allowed: allowedSteps(ticket),
+    dispatch: row.dispatch === null ? null : (JSON.parse(row.dispatch) as DispatchedTicket),
+    ticket,
+  };
+}
+
+/** The tickets' service for the routes and the intake's start: act, read, list, backfill, verify. */
+export function createTickets(store: IntakeStore, writer: TicketWriter, now: () => number) {
+  return {
+    /** A person's event on a ticket over the version they saw. */
+    act(id: string, expectedVersion: number, actor: TicketActor, event: TicketEvent): Promise<ActResult> {
+      return store.transaction(async ({ tickets }) => {
+        const row = await tickets.find(id);
+        return row ? writer.apply(tickets, row, event, actor, expectedVersion) : { status: 'not_found' };
+      });
+    },
+
+    /** A ticket with its timeline (every logged action, oldest first). */
+    async get(id: string) {
+      const row = await store.tickets.find(id);
+      if (!row) return undefined;
+      const actions = await store.tickets.actionsOf(id);
+      const timeline = actions.map((a) => {
+        const what = JSON.parse(a.what) as { event: { type: string }; effects: TicketEffect[] };
+        const stageOf = (state: string | null) => (state === null ? null : (JSON.parse(state) as Ticket).stage);
+        return { seq: a.seq, at: new Date(a.at).toISOString(), actor: JSON.parse(a.actor) as TicketActor, event: what.event, effects: what.effects, from: stageOf(a.before), to: stageOf(a.after) };
+      });
+      return { ...ticketView(row, now()), timeline };
+    },
+
+    /** A page of tickets, newest first, and the key of the last one. */
+    async list(query: Omit<TicketListQuery, 'after' | 'limit'>, limit: number, after?: { openedAt: number; id: string }) {
+      const at = now();
+      const rows = await store.tickets.list(
+        {
+          ...(query.stage ? { stage: query.stage } : {}),
+          ...(query.department ? { department: query.department } : {}),
+          ...(query.dueBefore ? { dueBefore: Date.parse(query.dueBefore) } : {}),
+          ...(query.overdue ? { overdue: { at, is: query.overdue === 'true' } } : {}),
+        },
+        limit,
+        after,
+      );
+      const last = rows[rows.length - 1];
+      return { tickets: rows.map((row) => ticketView(row, at)), last: last ? { openedAt: last.openedAt, id: last.id } : null };
+    },
+
+    /**
+     * Opens tickets for the 差评 whose follow-ups were stored before tickets existed (a one-off
+     * step at start, idempotent): opened when the follow-up opened, closed when it was closed.
+     */
+    async backfill(batch = 200): Promise<number> {
+      let opened = 0;
+      for (;;) {
+        const done = await store.transaction(async (tx) => {
+          const rows = await tx.tickets.followupsWithoutTicket(batch);
+          for (const f of rows) {
+            const outcome = mergedRating(JSON.parse(f.body) as Outcome, f.detailsBody === null ? undefined : (JSON.parse(f.detailsBody) as Outcome));
+            await writer.openFor(tx.tickets, outcome, f.openedAt);
+            if (f.closedAt !== null) {
+              const row = (await tx.tickets.find(outcome.id))!;
+              await writer.apply(tx.tickets, row, { type: 'legacy_closed', at: f.closedAt, note: f.note ?? '' }, SYSTEM_ACTOR);
+            }
+          }
+          opened += rows.length;
+          return rows.length < batch;
+        });
+        if (done) return opened;
+      }
+    },
+
+    /**
+     * A ticket dispatched from above: created, the same one again (same body), or a conflict
+     * (another body under the same source and number; nothing changed).
+     */
+    async dispatched(dispatch: DispatchedTicket): Promise<{ status: 'created' | 'duplicate' | 'conflict'; id: string }> {
+      const { created, row } = await store.transaction(({ tickets }) => writer.openDispatched(tickets, dispatch));
+      if (created) return { status: 'created', id: row.id };
+      return { status: row.dispatch === canonicalJson(dispatch) ? 'duplicate' : 'conflict', id: row.id };
+    },
+
+    verifyLog: () => verifyTicketLog(store.tickets),
+  };
+}
+
+export type Tickets = ReturnType<typeof createTickets>;
