@@ -51,7 +51,7 @@ test('nothing spoken or played names a level: an elderly 差评 hears a neutral 
   await page.getByRole('button', { name: /^非常不满意/ }).click();
   const confirm = page.locator('[data-screen="confirm"]');
   await expect(confirm).toBeVisible();
-  await expect.poll(() => said(page)).toContain(`speech zh-CN ${RESOURCES['zh-CN'].elderly.confirmText}`);
+  await expect.poll(() => said(page)).toContain('clip /voice/cmn/confirm.wav');
   await confirm.getByRole('button', { name: '再听一遍' }).click();
   await confirm.getByRole('button', { name: '确认' }).click();
   const details = page.locator('[data-screen="details"]');
@@ -72,6 +72,8 @@ test('nothing spoken or played names a level: an elderly 差评 hears a neutral 
 
   const everything = await said(page);
   expect(everything.length).toBeGreaterThan(0);
+  // Every Mandarin prompt has its clip, served: nothing fell back to a system voice.
+  expect(everything.filter((item) => item.startsWith('speech'))).toEqual([]);
   for (const item of everything) {
     expect(item, 'a level clip was played').not.toMatch(/level-\d/);
     for (const name of LEVEL_NAMES) expect(item, `"${item}" names a level`).not.toContain(name);

@@ -30,7 +30,7 @@ test.describe('elderly mode with touch', () => {
     await expect(confirm).toBeVisible();
     await expect(confirm.getByRole('heading', { level: 1 })).toHaveText('您选择了“非常不满意”');
     // A neutral question, never the level: the clerk across the counter hears what is said.
-    await expect.poll(() => said(page)).toContain('speech zh-CN 确认提交这个评价吗？');
+    await expect.poll(() => said(page)).toContain('clip /voice/cmn/confirm.wav');
     // The press is on disk before the confirm screen shows; 确认 or 撤销 follow it as records of their own.
     expect(recordsOf(await readOutbox(page))).toEqual([[invitationId, 1, 1, [], undefined]]);
     await expectNoViolations(page, 'elderly confirm');
@@ -48,7 +48,7 @@ test.describe('elderly mode with touch', () => {
     await page.getByRole('button', { name: /^非常不满意/ }).tap();
     const before = (await said(page)).length;
     await confirm.getByRole('button', { name: '再听一遍' }).tap();
-    await expect.poll(async () => (await said(page)).slice(before)).toContain('speech zh-CN 确认提交这个评价吗？');
+    await expect.poll(async () => (await said(page)).slice(before)).toContain('clip /voice/cmn/confirm.wav');
     await confirm.getByRole('button', { name: '确认' }).tap();
     const details = page.locator('[data-screen="details"]');
     await expect(details.getByRole('button', { name: '提交评价' })).toBeEnabled();

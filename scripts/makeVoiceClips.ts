@@ -25,12 +25,14 @@ const TEXTS_OF = { cmn: 'zh-CN', en: 'en' } as const;
  */
 const MANDARIN: Record<PromptKind, { hanzi: string; pinyin: string }> = {
   prompt: { hanzi: '请您对我的服务进行评价', pinyin: 'qing3 nin2 dui4 wo3 de5 fu2 wu4 jin4 xing2 ping2 jia4' },
+  confirm: { hanzi: '确认提交这个评价吗', pinyin: 'que4 ren4 ti2 jiao1 zhe4 ge4 ping2 jia4 ma5?' },
   thanks: { hanzi: '感谢您的评价', pinyin: 'gan3 xie4 nin2 de5 ping2 jia4' },
+  thanksUnrated: { hanzi: '未评价感谢您的配合', pinyin: 'wei4 ping2 jia4, gan3 xie4 nin2 de5 pei4 he2' },
 };
 
 function spokenText(clipVoice: keyof typeof ESPEAK_VOICE, kind: PromptKind): string {
   if (clipVoice === 'en') return textOf(TEXTS_OF.en, kind);
-  const shown = textOf('zh-CN', kind).replace(/[！!，。\s]/g, '');
+  const shown = textOf('zh-CN', kind).replace(/[！!，。？?\s]/g, '');
   const { hanzi, pinyin } = MANDARIN[kind];
   if (shown !== hanzi) throw new Error(`the zh-CN ${kind} text is now "${shown}": update its pinyin in scripts/makeVoiceClips.ts`);
   return pinyin;
@@ -39,7 +41,8 @@ function spokenText(clipVoice: keyof typeof ESPEAK_VOICE, kind: PromptKind): str
 /** No clip names a level (docs/architecture.md, Rules): the clerk across the counter would hear the choice. */
 function textOf(language: Language, kind: PromptKind): string {
   const r = RESOURCES[language];
-  return kind === 'prompt' ? r.rating.prompt : r.thanks.title;
+  const texts: Record<PromptKind, string> = { prompt: r.rating.prompt, confirm: r.elderly.confirmText, thanks: r.thanks.title, thanksUnrated: r.thanks.unrated };
+  return texts[kind];
 }
 
 /** Reads espeak-ng's 16-bit PCM WAV and writes it as 8-bit unsigned at half the sample rate. */

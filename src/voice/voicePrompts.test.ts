@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clipDir, clipUrl, createSpeaker, systemVoiceFor, type VoiceOutput } from './voicePrompts';
+import { clipDir, clipUrl, createSpeaker, PROMPT_KINDS, SPOKEN_KINDS, systemVoiceFor, type VoiceOutput } from './voicePrompts';
 
 /** An output whose clips play or fail, and whose system has voices for `voiced` languages only. */
 function recordingOutput(clipWorks: boolean, voiced: readonly string[] = ['zh-CN', 'zh-TW', 'en']) {
@@ -72,12 +72,12 @@ describe('createSpeaker', () => {
     expect(silent.calls).toEqual([]);
   });
 
-  it('never plays a level clip: the confirm question and an unrated thanks are spoken, not clipped', () => {
-    const { output, calls } = recordingOutput(true);
-    createSpeaker('clips', output).say('confirm', 'zh-CN', '确认提交这个评价吗？');
-    createSpeaker('clips', output).say('thanksUnrated', 'en', 'Not rated. Thank you for your cooperation.');
-    expect(calls).toEqual(['stop', 'speak zh-CN 确认提交这个评价吗？', 'stop', 'speak en Not rated. Thank you for your cooperation.']);
-    expect(clipUrl('zh-CN', 'confirm')).toBeNull();
+  it('has a bundled clip for every spoken kind in Mandarin and English, and none names a level', () => {
+    for (const language of ['zh-CN', 'zh-TW', 'en'] as const) {
+      expect(SPOKEN_KINDS.map((kind) => clipUrl(language, kind))).toEqual(SPOKEN_KINDS.map((kind) => `/voice/${language === 'en' ? 'en' : 'cmn'}/${kind}.wav`));
+    }
+    expect(SPOKEN_KINDS.join(' ')).not.toMatch(/level/);
+    expect(PROMPT_KINDS).toEqual(SPOKEN_KINDS);
   });
 });
 

@@ -1,18 +1,18 @@
 import type { ElderlyPolicy, Language } from '../../contract/hallConfig';
 
-/** The clips scripts/makeVoiceClips.ts makes for the bundled voices. Never a level's name. */
-export type PromptKind = 'prompt' | 'thanks';
-
 /**
  * What the evaluator says aloud: the invitation, the confirm screen's neutral question, and the
  * thanks (for a rating, or for an ending without one). Never a level: there is no kind for it.
  */
 export type SpokenKind = 'prompt' | 'confirm' | 'thanks' | 'thanksUnrated';
 
+/** Every kind has a clip: the bundled voices' from scripts/makeVoiceClips.ts, the hall's for ug and bo. */
+export type PromptKind = SpokenKind;
+
 export const SPOKEN_KINDS: readonly SpokenKind[] = ['prompt', 'confirm', 'thanks', 'thanksUnrated'];
 
-/** The bundled clip kinds; the others are spoken by the system voice. */
-export const PROMPT_KINDS: readonly PromptKind[] = ['prompt', 'thanks'];
+/** The bundled clip kinds scripts/makeVoiceClips.ts makes. */
+export const PROMPT_KINDS: readonly PromptKind[] = SPOKEN_KINDS;
 
 /**
  * Bundled clips (public/voice/<voice>/<kind>.wav, made offline by scripts/makeVoiceClips.ts with
@@ -36,14 +36,10 @@ export function clipDir(language: Language): string | null {
   return HALL_CLIP_LANGUAGES.includes(language) ? `/voice/${language}/` : null;
 }
 
-/** The clip for a spoken kind in a language, or null when that kind is spoken by the system voice. */
+/** The clip for a spoken kind in a language, or null when the language has no clips. */
 export function clipUrl(language: Language, kind: SpokenKind): string | null {
   const dir = clipDir(language);
-  if (!dir) return null;
-  // A hall records every kind for its own languages; the bundled voices have clips for two.
-  const bundled = CLIP_VOICE[language] !== undefined;
-  if (bundled && !(PROMPT_KINDS as readonly string[]).includes(kind)) return null;
-  return `${dir}${kind}.wav`;
+  return dir ? `${dir}${kind}.wav` : null;
 }
 
 /** What the platform reports of a system voice (SpeechSynthesisVoice). */
