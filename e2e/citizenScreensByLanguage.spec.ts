@@ -3,7 +3,7 @@ import type { Locator, Page } from '@playwright/test';
 import type { Language } from '../contract/hallConfig';
 import { ALL_RESOURCES as RESOURCES } from '../src/i18n/allResources';
 import { LANGUAGE_NAMES } from '../src/i18n/i18n';
-import { DEMO_ADMIN_PIN, expect, openEvaluator, test } from './fixtures';
+import { DEMO_ADMIN_PIN, demoHall, expect, launchHost, openEvaluator, test } from './fixtures';
 
 /**
  * Issue 17, in every language at 1280×800 on the demo hall's touch-only PAD: nothing for staff on
@@ -198,4 +198,21 @@ test('staff open the admin panel on the save-failed screen, read the storage lin
   await diskFull(false);
   await admin.getByRole('button', { name: '关闭' }).click();
   await expect(page.locator('[data-screen="thanks"]')).toBeVisible({ timeout: 10_000 });
+});
+
+test('a keyboard evaluator shows the key for each level it has a key for, in the reader\'s language', async ({ page }) => {
+  const base = demoHall({ thanksSec: 1 });
+  const hall = { ...base, devices: base.devices.map((d) => (d.id === 'demo-pad-a01' ? { ...d, kind: 'hid' as const, hidKeys: { F9: 5 as const, F10: 1 as const } } : d)) };
+  const keyboard = await launchHost(hall);
+  try {
+    await openEvaluator(page, keyboard.host);
+    await page.getByRole('button', { name: LANGUAGE_NAMES.en, exact: true }).click();
+    await keyboard.sendCaseEvent('P-KEYS-1');
+    const rating = page.locator('[data-screen="rating"]');
+    await expect(rating.locator('.level-5 .level-key')).toHaveText('Key F9');
+    await expect(rating.locator('.level-1 .level-key')).toHaveText('Key F10');
+    await expect(rating.locator('.level-3 .level-key')).toHaveCount(0);
+  } finally {
+    await keyboard.host.close();
+  }
 });
