@@ -50,29 +50,28 @@ const E = {
   reject: { type: 'decide_appeal', upheld: false, reasons: '证据不足以认定' },
 } satisfies Record<string, TicketEvent>;
 
-/** One ticket per stage (and per branch of determined), reached by legal steps only. */
-function ticketsByStage(): Array<{ name: string; ticket: Ticket; allowed: TicketEventType[] }> {
-  const contacted = run(fresh(), [[E.contact]]);
-  const rectifying = run(contacted, [[E.determineTrue], [E.rectify]]);
-  const rectified = run(rectifying, [[E.rectified]]);
-  const appealed = run(contacted, [[E.determineMistaken], [E.appeal]]);
-  return [
-    { name: 'opened', ticket: fresh(), allowed: ['contact'] },
-    { name: 'contacted', ticket: contacted, allowed: ['determine'] },
-    { name: 'determined 属实', ticket: run(contacted, [[E.determineTrue]]), allowed: ['rectify'] },
-    { name: 'determined 不属实', ticket: run(contacted, [[E.determineUntrue]]), allowed: ['close'] },
-    { name: 'determined 误评', ticket: run(contacted, [[E.determineMistaken]]), allowed: ['appeal', 'close'] },
-    { name: 'determined 恶意评价', ticket: run(contacted, [[E.determineMalicious]]), allowed: ['appeal', 'close'] },
-    { name: 'appealed', ticket: appealed, allowed: ['decide_appeal'] },
-    { name: 'determined after a rejected appeal', ticket: run(appealed, [[E.reject, reviewer]]), allowed: ['rectify'] },
-    { name: 'rectifying', ticket: rectifying, allowed: ['extend', 'rectified'] },
-    { name: 'rectified (anonymous)', ticket: rectified, allowed: ['feedback', 'close'] },
-    { name: 'rectified (实名)', ticket: run(fresh(true), [[E.contact], [E.determineTrue], [E.rectify], [E.rectified]]), allowed: ['feedback'] },
-    { name: 'feedback_given', ticket: run(rectified, [[E.feedback]]), allowed: ['close'] },
-    { name: 'closed', ticket: run(rectified, [[E.close]]), allowed: [] },
-    { name: 'closed after an upheld appeal', ticket: run(appealed, [[E.uphold, reviewer]]), allowed: [] },
-  ];
-}
+/** One ticket per stage (and per branch of determined), reached by legal steps only; built inside each test. */
+const contacted = () => run(fresh(), [[E.contact]]);
+const rectifyingT = () => run(contacted(), [[E.determineTrue], [E.rectify]]);
+const rectifiedT = () => run(rectifyingT(), [[E.rectified]]);
+const appealedT = () => run(contacted(), [[E.determineMistaken], [E.appeal]]);
+const STAGES: Array<{ name: string; build: () => Ticket; allowed: TicketEventType[] }> = [
+  { name: 'opened', build: () => fresh(), allowed: ['contact'] },
+  { name: 'contacted', build: contacted, allowed: ['determine'] },
+  { name: 'determined 属实', build: () => run(contacted(), [[E.determineTrue]]), allowed: ['rectify'] },
+  { name: 'determined 不属实', build: () => run(contacted(), [[E.determineUntrue]]), allowed: ['close'] },
+  { name: 'determined 误评', build: () => run(contacted(), [[E.determineMistaken]]), allowed: ['appeal', 'close'] },
+  { name: 'determined 恶意评价', build: () => run(contacted(), [[E.determineMalicious]]), allowed: ['appeal', 'close'] },
+  { name: 'appealed', build: appealedT, allowed: ['decide_appeal'] },
+  { name: 'determined after a rejected appeal', build: () => run(appealedT(), [[E.reject, reviewer]]), allowed: ['rectify'] },
+  { name: 'rectifying', build: rectifyingT, allowed: ['extend', 'rectified'] },
+  { name: 'rectified (anonymous)', build: rectifiedT, allowed: ['feedback', 'close'] },
+  { name: 'rectified (实名)', build: () => run(fresh(true), [[E.contact], [E.determineTrue], [E.rectify], [E.rectified]]), allowed: ['feedback'] },
+  { name: 'feedback_given', build: () => run(rectifiedT(), [[E.feedback]]), allowed: ['close'] },
+  { name: 'closed', build: () => run(rectifiedT(), [[E.close]]), allowed: [] },
+  { name: 'closed after an upheld appeal', build: () => run(appealedT(), [[E.uphold, reviewer]]), allowed: [] },
+];
+const ticketsByStage = () => STAGES.map(({ name, build, allowed }) => ({ name, ticket: build(), allowed }));
 
 /** A valid event of each type, as a person would send it. */
 const SAMPLE: Record<TicketEventType, TicketEvent> = {
@@ -88,13 +87,14 @@ const SAMPLE: Record<TicketEventType, TicketEvent> = {
 };
 
 describe('ticket machine: which steps each stage allows', () => {
-  for (const { name, ticket, allowed } of ticketsByStage()) {
+  for (const { name, build, allowed } of STAGES) {
     it(`${name}: allows ${allowed.join(', ') || 'nothing'}`, () => {
-      expect(allowedSteps(ticket)).toEqual(allowed);
+      expect(allowedSteps(build())).toEqual(allowed);
     });
 
     for (const type of TICKET_EVENT_TYPES.filter((t) => !allowed.includes(t))) {
       it(`${name}: refuses ${type} with the allowed next steps, unchanged`, () => {
+        const ticket = build();
         const before = structuredClone(ticket);
         const result = transition(ticket, SAMPLE[type], env(OPENED + 86_400_000, reviewer));
         expect(result).toEqual({ ok: false, code: 'illegal_transition', message: `${type} is not allowed while the ticket is ${ticket.stage}`, allowed });
@@ -189,9 +189,9 @@ describe('ticket machine: each legal step', () => {
   it('feedback: a 实名差评 needs the citizen reached; a reached citizen gives their satisfaction', () => {
     const named = run(fresh(true), [[E.contact], [E.determineTrue], [E.rectify], [E.rectified]]);
     const unreached = transition(named, { type: 'feedback', reached: false, result: '未接通' }, env(OPENED));
-    expect(unreached).toMatchObject({ ok: false, code: 'invalid', allowed: ['feedback'] });
+    expect(unreached).toEqual({ ok: false, code: 'invalid', message: 'a 实名差评 needs the citizen reached: record the feedback once the callback succeeds', allowed: ['feedback'] });
     const noSatisfaction = transition(named, { type: 'feedback', reached: true, result: '已告知' }, env(OPENED));
-    expect(noSatisfaction).toMatchObject({ ok: false, code: 'invalid', allowed: ['feedback'] });
+    expect(noSatisfaction).toEqual({ ok: false, code: 'invalid', message: 'a citizen reached at the revisit gives their satisfaction with the fix', allowed: ['feedback'] });
     const anonymous = run(fresh(false), [[E.contact], [E.determineTrue], [E.rectify], [E.rectified]]);
     const notReached = transition(anonymous, { type: 'feedback', reached: false, result: '未接通' }, env(OPENED));
     expect(notReached.ok && notReached.ticket.feedback).toEqual({ at: OPENED, by: 'handler-1', reached: false, result: '未接通', satisfaction: null });
@@ -258,41 +258,49 @@ describe('ticket machine: each legal step', () => {
 });
 
 describe('ticket machine: the appeal reviewer', () => {
-  const appealed = run(fresh(), [[E.contact], [E.determineMistaken], [E.appeal, { id: 'handler-2', department: '税务局' }]]);
+  const appealedByTaxOffice = () => run(fresh(), [[E.contact], [E.determineMistaken], [E.appeal, { id: 'handler-2', department: '税务局' }]]);
 
   it('is never the rated staff member, by login name or staff number', () => {
     for (const id of ['zhang.san', 'S-007']) {
-      const result = transition(appealed, E.uphold, env(OPENED, { id, department: '政务服务管理办公室' }));
+      const result = transition(appealedByTaxOffice(), E.uphold, env(OPENED, { id, department: '政务服务管理办公室' }));
       expect(result).toEqual({ ok: false, code: 'forbidden', message: 'the rated staff member may not review an appeal about their own rating', allowed: ['decide_appeal'] });
-      expect(reviewerConflict(appealed, { id, department: null })).not.toBeNull();
+      expect(reviewerConflict(appealedByTaxOffice(), { id, department: null })).not.toBeNull();
     }
   });
 
   it('is never from the appealing department nor the rated one', () => {
     for (const department of ['税务局', '市场监管局']) {
-      const result = transition(appealed, E.reject, env(OPENED, { id: 'someone', department }));
+      const result = transition(appealedByTaxOffice(), E.reject, env(OPENED, { id: 'someone', department }));
       expect(result).toEqual({ ok: false, code: 'forbidden', message: 'a reviewer from the appealing department may not decide its appeal', allowed: ['decide_appeal'] });
     }
   });
 
+  it('a ticket with no department: a reviewer without one is no conflict; before any appeal, the rated department is', () => {
+    const noDept: Ticket = { ...appealedByTaxOffice(), department: null, appeal: { ...appealedByTaxOffice().appeal!, department: null } };
+    expect(reviewerConflict(noDept, { id: 'manager', department: null })).toBeNull();
+    const notAppealed = run(fresh(), [[E.contact], [E.determineMistaken]]);
+    expect(reviewerConflict(notAppealed, { id: 'x', department: '市场监管局' })).toBe('a reviewer from the appealing department may not decide its appeal');
+    expect(reviewerConflict(notAppealed, reviewer)).toBeNull();
+  });
+
   it('may be anyone else, a centre reviewer or one without a department', () => {
-    expect(reviewerConflict(appealed, reviewer)).toBeNull();
-    expect(reviewerConflict(appealed, { id: 'manager', department: null })).toBeNull();
-    expect(transition(appealed, E.uphold, env(OPENED, { id: 'manager', department: null })).ok).toBe(true);
+    expect(reviewerConflict(appealedByTaxOffice(), reviewer)).toBeNull();
+    expect(reviewerConflict(appealedByTaxOffice(), { id: 'manager', department: null })).toBeNull();
+    expect(transition(appealedByTaxOffice(), E.uphold, env(OPENED, { id: 'manager', department: null })).ok).toBe(true);
   });
 });
 
 describe('ticket machine: events the intake raises itself', () => {
-  const open: Array<{ name: string; ticket: Ticket }> = ticketsByStage().filter((s) => s.ticket.stage !== 'closed');
+  const open = () => ticketsByStage().filter((s) => s.ticket.stage !== 'closed');
 
   it('callback_requested makes any open ticket 实名, nothing else changes', () => {
-    for (const { ticket } of open) {
+    for (const { ticket } of open()) {
       expect(transition(ticket, { type: 'callback_requested' }, env(OPENED, system))).toEqual({ ok: true, effects: [], ticket: { ...ticket, realName: true } });
     }
   });
 
   it('withdrawn closes any open ticket, kept', () => {
-    for (const { ticket } of open) {
+    for (const { ticket } of open()) {
       expect(transition(ticket, { type: 'withdrawn' }, env(OPENED + 3, system))).toEqual({
         ok: true,
         effects: [],
@@ -304,8 +312,13 @@ describe('ticket machine: events the intake raises itself', () => {
   it('legacy_closed closes an untouched ticket at the follow-up close time, and nothing else', () => {
     const result = transition(fresh(), { type: 'legacy_closed', at: OPENED + 7, note: '已回访' }, env(OPENED + 99, system));
     expect(result).toEqual({ ok: true, effects: [], ticket: { ...fresh(), stage: 'closed', dueAt: null, closed: { at: OPENED + 7, by: 'system', reason: 'follow-up closed before tickets: 已回访' } } });
-    for (const { ticket } of open.filter((s) => s.ticket.stage !== 'opened')) {
-      expect(transition(ticket, { type: 'legacy_closed', at: OPENED, note: 'x' }, env(OPENED, system))).toMatchObject({ ok: false, code: 'illegal_transition' });
+    for (const { ticket } of open().filter((s) => s.ticket.stage !== 'opened')) {
+      expect(transition(ticket, { type: 'legacy_closed', at: OPENED, note: 'x' }, env(OPENED, system))).toEqual({
+        ok: false,
+        code: 'illegal_transition',
+        message: 'only an untouched ticket takes the close of its earlier follow-up',
+        allowed: allowedSteps(ticket),
+      });
     }
   });
 
@@ -330,6 +343,10 @@ describe('ticket machine: overdue is computed from the running deadline', () => 
     expect(isOverdue(rectifying, past)).toBe(true);
     const extended = transition(rectifying, E.extend, env(past));
     expect(extended.ok && isOverdue(extended.ticket, past)).toBe(false);
+  });
+
+  it('a ticket without a deadline is never overdue', () => {
+    expect(isOverdue({ ...fresh(), dueAt: null }, OPENED + 365 * 86_400_000)).toBe(false);
   });
 
   it('no stage without a running deadline is overdue, however late', () => {

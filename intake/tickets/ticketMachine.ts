@@ -123,7 +123,8 @@ export function allowedSteps(ticket: Ticket): TicketEventType[] {
     case 'contacted':
       return ['determine'];
     case 'determined': {
-      const finding = ticket.finding?.finding;
+      // A determined ticket always carries its finding.
+      const finding = ticket.finding!.finding;
       if (finding === 'true') return ['rectify'];
       if (finding === 'untrue') return ['close'];
       // 误评 / 恶意评价: appeal to the centre, or close with the 差评 counted.
@@ -162,7 +163,7 @@ function systemTransition(ticket: Ticket, event: SystemEvent, env: TicketEnv): T
 /** Why this actor may not decide this appeal, if they may not. */
 export function reviewerConflict(ticket: Ticket, actor: TicketActor): string | null {
   if (ticket.ratedStaff.includes(actor.id)) return 'the rated staff member may not review an appeal about their own rating';
-  const departments = [ticket.appeal?.department ?? null, ticket.department].filter((d): d is string => d !== null);
+  const departments = [ticket.appeal?.department, ticket.department];
   if (actor.department !== null && departments.includes(actor.department)) return 'a reviewer from the appealing department may not decide its appeal';
   return null;
 }
