@@ -11,6 +11,23 @@ describe('key id', () => {
     expect(KeyIdSchema.safeParse(id).success).toBe(true);
   });
 
+  it('maps base64 to base64url both ways, without padding', async () => {
+    // Bytes whose base64 is full of + and /: the raw key in base64url has - and _, its id too.
+    const raw = Buffer.alloc(32, 0xfb);
+    raw[31] = 0xff;
+    const x = raw.toString('base64url');
+    expect(x).toMatch(/[-_]/);
+    expect(x).toHaveLength(43);
+    const expected = createHash('sha256').update(raw).digest().subarray(0, 16).toString('base64url');
+    expect(await keyIdOf(x)).toBe(expected);
+    const digest = new Uint8Array(32).fill(0xfb);
+    digest[1] = 0xff;
+    expect(keyIdFromDigest(digest)).toBe(Buffer.from(digest.subarray(0, 16)).toString('base64url'));
+    expect(keyIdFromDigest(digest)).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(keyIdFromDigest(digest)).toMatch(/-/);
+    expect(keyIdFromDigest(digest)).toMatch(/_/);
+  });
+
   it('differs between keys, and refuses what is not a raw Ed25519 key', async () => {
     const a = generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' }).x as string;
     const b = generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' }).x as string;
@@ -21,5 +38,6 @@ describe('key id', () => {
     expect(KeyIdSchema.safeParse('a'.repeat(21)).success).toBe(false);
     expect(KeyIdSchema.safeParse('a'.repeat(23)).success).toBe(false);
     expect(KeyIdSchema.safeParse('a'.repeat(21) + '+').success).toBe(false);
+    expect(KeyIdSchema.safeParse('a').error?.issues[0]?.message).toBe('expected a 22-character base64url key id');
   });
 });

@@ -23,11 +23,12 @@ export function keyIdFromDigest(digest: Uint8Array): KeyId {
   if (digest.length !== 32) throw new Error('expected a SHA-256 digest');
   let binary = '';
   for (const byte of digest.subarray(0, KEY_ID_BYTES)) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=/g, '');
 }
 
 function fromBase64url(text: string): Uint8Array {
   if (!/^[A-Za-z0-9_-]*$/.test(text)) throw new Error('expected base64url');
-  const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (text.length % 4)) % 4));
+  // atob takes base64 without its padding (forgiving-base64 decode).
+  const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
   return Uint8Array.from(binary, (c) => c.charCodeAt(0));
 }

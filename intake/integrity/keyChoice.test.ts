@@ -13,6 +13,8 @@ describe('which key of the history an outcome must be signed by', () => {
     expect(chooseKey({ seq: 5, keyId: undefined }, history)).toEqual({ ok: true, key: history[2] });
     expect(chooseKey({ seq: 5 }, [k('A', 1, 2, 1)])).toEqual({ ok: false, reason: 'the device has no current key' });
     expect(chooseKey({ seq: 5 }, [])).toMatchObject({ ok: false });
+    const only = [k('A', 1, null, 1)];
+    expect(chooseKey({ seq: 5 }, only)).toEqual({ ok: true, key: only[0] });
   });
 
   it('a key id the history does not hold is refused by name', () => {

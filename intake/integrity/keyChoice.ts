@@ -35,7 +35,7 @@ export function chooseKey<K extends KnownKey>(outcome: { seq: number; keyId?: st
   const index = lastIndex(history, (k) => k.keyId === outcome.keyId);
   if (index < 0) return { ok: false, reason: `key ${outcome.keyId} is not a key of this device` };
   const key = history[index]!;
-  if (key.retiredAt === null) return { ok: true, key };
+  // The current key is the newest: no later key, no rotation point, any seq.
   const point = rotationPoint(history.slice(index + 1));
   if (point !== null && outcome.seq >= point) {
     return { ok: false, reason: `key ${outcome.keyId} was retired: it counts only below seq ${point}, the first its successor signed, and this outcome is seq ${outcome.seq}` };
@@ -52,14 +52,14 @@ function lastIndex<K>(items: readonly K[], test: (item: K) => boolean): number {
 export function rotationPoint(later: readonly DeviceKeyRecord[]): number | null {
   let point: number | null = null;
   for (const k of later) {
-    if (k.firstSeq !== null && (point === null || k.firstSeq < point)) point = k.firstSeq;
+    if (k.firstSeq !== null) point = point === null ? k.firstSeq : Math.min(point, k.firstSeq);
   }
   return point;
 }
 
 /** A stored outcome at `seq` was signed by `key`: its in-memory record as the store now holds it (the store is told separately). */
 export function noteSignedIn(key: KnownKey, seq: number): void {
-  if (key.firstSeq === null || seq < key.firstSeq) key.firstSeq = seq;
+  key.firstSeq = key.firstSeq === null ? seq : Math.min(key.firstSeq, seq);
 }
 
 /** The device's key history with each key's id. */
