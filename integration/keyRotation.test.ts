@@ -124,19 +124,27 @@ describe('key rotation against the real intake', () => {
     const oldPair = await loadOrCreateDeviceKey(db);
 
     const enrolment = holdEnrolmentAnswers();
-    const service = startSyncService({ db, context: withToken(ROTATE), now: Date.now, onStatus: () => undefined })!;
+    // Booted mid-rating: the engine runs on the old key, the rotation waits for the idle screen.
+    let idle = false;
+    const service = startSyncService({ db, context: withToken(ROTATE), now: Date.now, onStatus: () => undefined, isIdle: () => idle })!;
     stops.push(() => service.stop());
+    await service.enrolled;
+    expect(enrolment.held).toEqual([]);
+    idle = true;
     // The intake has the new key now; the device does not know yet, and citizens keep rating.
-    await expect.poll(() => enrolment.held.length).toBe(1);
+    await expect.poll(() => enrolment.held.length, { timeout: 10_000 }).toBe(1);
     await expect.poll(intakeKey).toBe(enrolment.held[0]);
     const during = [await record(db), await record(db), await record(db)];
     expect(during.map((o) => o.keyId)).toEqual([oldId, oldId, oldId]);
+    // An upload now is signed with the old key, which the intake no longer takes for requests.
+    await service.engine.retryNow();
+    expect(service.engine.status().state).toBe('unauthorized');
     enrolment.release();
-    await service.enrolled;
+    // The switch does not leave the upload to the unauthorized backoff (5 min): they go at once.
+    await expect.poll(outcomeRows).toBe(4);
 
     const newKey = await exportPublicKey(await loadOrCreateDeviceKey(db));
     expect(newKey).toBe(enrolment.held[0]);
-    expect(await retiredKeyIds(db)).toEqual([oldId]);
     const after = await record(db);
     expect(after.keyId).toBe(await keyIdOf(newKey));
 

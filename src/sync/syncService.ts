@@ -161,6 +161,9 @@ export function startSyncService({ db, context, now, onStatus, onSealingKey, loc
       retiredKept = true;
       await appendAudit(db, 'device-key-rotated', { deviceId: context.device.id });
     }
+    // An upload signed with the old key after the intake switched was refused (401); it need not
+    // wait the unauthorized backoff now that the new key signs.
+    if (engine.status().state === 'unauthorized') void engine.retryNow();
     return false;
   }
 
