@@ -21,6 +21,7 @@ export const IntakeConfigSchema = z
     publicUrl: z.url().optional().describe("The intake's address as staff phones and tablets reach it (pairing QR, links)"),
     trustProxy: z.string().optional().describe('Behind a reverse proxy: the proxy addresses trusted for X-Forwarded-For'),
     sharedRateLimits: z.boolean().optional().describe('Count per-address limits in the database (several intake nodes on one database)'),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).optional().describe('Request log level: one JSON line per request, nothing secret (default info)'),
     enrolmentTokensFiles: z.array(z.string()).optional().describe('intake-enrolment-tokens.json files written by npm run provision (hashes only)'),
     staffDirectory: z.string().optional().describe('JSON list of staff who may confirm pairing codes'),
     adminToken: token.optional().describe('Secret: the admin token (or INTAKE_ADMIN_TOKEN)'),
@@ -51,6 +52,7 @@ Options (settings only; secrets come from --config or the environment):
   --public-url URL            the intake's address as staff phones and tablets reach it (pairing QR)
   --trust-proxy ADDRS         behind a reverse proxy: proxy addresses trusted for X-Forwarded-For
   --shared-rate-limits        count per-address limits in the database (several intake nodes)
+  --log-level LEVEL           request log: fatal, error, warn, info (default), debug or silent
   --enrolment-tokens-file F   intake-enrolment-tokens.json from npm run provision; repeatable
   --enrolment-token T:DEV:HALL[:rotate]   a one-off token for one device of one hall (development)
   --staff-directory FILE      staff who may confirm pairing codes (JSON)
@@ -75,6 +77,7 @@ const OPTIONS = {
   'public-url': { type: 'string' },
   'trust-proxy': { type: 'string' },
   'shared-rate-limits': { type: 'boolean' },
+  'log-level': { type: 'string' },
   'enrolment-tokens-file': { type: 'string', multiple: true },
   'enrolment-token': { type: 'string', multiple: true },
   'staff-directory': { type: 'string' },
@@ -164,6 +167,7 @@ export function resolveIntakeConfig(argv: string[], env: Record<string, string |
     ...(values['public-url'] !== undefined ? { publicUrl: values['public-url'] } : {}),
     ...(values['trust-proxy'] !== undefined ? { trustProxy: values['trust-proxy'] } : {}),
     ...(values['shared-rate-limits'] !== undefined ? { sharedRateLimits: values['shared-rate-limits'] } : {}),
+    ...(values['log-level'] !== undefined ? { logLevel: values['log-level'] as IntakeConfig['logLevel'] } : {}),
     ...(values['enrolment-tokens-file'] !== undefined ? { enrolmentTokensFiles: [...(fromFile.enrolmentTokensFiles ?? []).map((f) => rel(f)!), ...values['enrolment-tokens-file']] } : {}),
     ...(values['staff-directory'] !== undefined ? { staffDirectory: values['staff-directory'] } : {}),
     ...(env.INTAKE_ADMIN_TOKEN ? { adminToken: env.INTAKE_ADMIN_TOKEN } : {}),

@@ -62,6 +62,7 @@ const intake = await startIntake({
   ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
   ...(config.trustProxy ? { trustProxy: config.trustProxy } : {}),
   sharedRateLimits: config.sharedRateLimits ?? false,
+  ...(config.logLevel !== 'silent' ? { logLevel: config.logLevel ?? 'info' } : {}),
   fleet: {
     ...(config.fleet?.minAppVersion ? { minAppVersion: config.fleet.minAppVersion } : {}),
     ...(config.fleet?.silentAfterMin ? { silentAfterMs: config.fleet.silentAfterMin * 60_000 } : {}),

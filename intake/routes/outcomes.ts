@@ -7,9 +7,16 @@ import { bodyOf, issuesOf, sendError } from './http';
 /** Signed batch upload with a result per item; beyond `maxInFlight` concurrent uploads, 429 + Retry-After. */
 export function registerOutcomeRoutes(
   app: FastifyInstance,
-  deps: { authenticate: Authenticate; ingest: ReturnType<typeof createBatchIngest>; maxInFlight: number; now: () => number },
+  deps: {
+    authenticate: Authenticate;
+    ingest: ReturnType<typeof createBatchIngest>;
+    maxInFlight: number;
+    now: () => number;
+    /** Told of each ingested batch: its per-item answers and how long it took (metrics). */
+    onBatch?: (results: Array<{ status: string; code?: string }>, seconds: number) => void;
+  },
 ): void {
-  const { authenticate, ingest, maxInFlight, now } = deps;
+  const { authenticate, ingest, maxInFlight, now, onBatch } = deps;
   let inFlight = 0;
   app.post('/v1/outcomes/batch', async (request, reply) => {
     if (inFlight >= maxInFlight) {
@@ -28,7 +35,9 @@ export function registerOutcomeRoutes(
       // Enrolled before devices had halls, and no provisioned token has named its hall since:
       // the intake cannot tell which hall its outcomes may count in. The device tries again later.
       if (auth.hallCode === null) return sendError(reply, 403, 'hall_unknown', 'the intake does not know this device\'s hall: load its provisioned token file');
+      const started = performance.now();
       const { results, lateFlagResults } = await ingest({ deviceId: auth.deviceId, key: auth.key, hallCode: auth.hallCode }, batch.data.outcomes, batch.data.lateFlags);
+      onBatch?.(results, (performance.now() - started) / 1000);
       return { serverTimeMs: now(), results, ...(batch.data.lateFlags ? { lateFlagResults } : {}) };
     } finally {
       inFlight--;

@@ -1,0 +1,69 @@
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { RunningIntake } from '../server';
+import { chain } from '../testing/signedOutcomes';
+import { adminGet, enrolledIntake, HARNESS_ADMIN, item, upload } from '../testing/intakeHarness';
+import { intakeLogger } from './logging';
+
+const running: RunningIntake[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((i) => i.close()));
+});
+
+const scrape = async (intake: RunningIntake, token = HARNESS_ADMIN) => intake.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${token}` } });
+
+describe('metrics, health and the request log (issue 25)', () => {
+  it('counts answers by route and status, error answers by code, and ingested outcomes by result; nothing personal in the scrape', async () => {
+    const { intake, key } = await enrolledIntake(running);
+    const outcomes = chain([item(5), item(1, { comment: '等了很久 13812345678' })], key.privateKey);
+    await upload(intake, key, outcomes);
+    await upload(intake, key, [outcomes[0]]);
+    await intake.app.inject({ method: 'GET', url: '/v1/nothing-here' });
+    await intake.app.inject({ method: 'GET', url: '/v1/admin/fleet' });
+    expect((await scrape(intake, 'wrong-token-0123456789abcdefghijkl')).statusCode).toBe(401);
+    const response = await scrape(intake);
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toContain('text/plain');
+    const text = response.body;
+    expect(text).toMatch(/intake_http_requests_total\{route="\/v1\/outcomes\/batch",method="POST",status="200",node="[^"]+"\} 2/);
+    expect(text).toMatch(/intake_ingested_outcomes_total\{status="accepted",code="",node="[^"]+"\} 2/);
+    expect(text).toMatch(/intake_ingested_outcomes_total\{status="duplicate",code="",node="[^"]+"\} 1/);
+    expect(text).toMatch(/intake_batch_size_count\{node="[^"]+"\} 2/);
+    expect(text).toMatch(/intake_errors_total\{code="not_found",node="[^"]+"\} 1/);
+    expect(text).toMatch(/intake_errors_total\{code="unauthorized",node="[^"]+"\} 2/);
+    expect(text).toMatch(/intake_fleet_open_flags\{node="[^"]+"\} 0/);
+    expect(text).toContain('process_cpu_seconds_total');
+    for (const secret of ['dev-1', 'h1', '13812345678', '等了很久', '李四', HARNESS_ADMIN]) expect(text).not.toContain(secret);
+    // The scrape itself reads nothing from the URL: ids in paths are route patterns.
+    expect(text).not.toContain('/v1/nothing-here');
+  });
+
+  it('answers live and ready, and not ready when the database does not answer', async () => {
+    const { intake } = await enrolledIntake(running);
+    expect((await intake.app.inject({ method: 'GET', url: '/v1/health/live' })).json()).toEqual({ ok: true });
+    expect((await intake.app.inject({ method: 'GET', url: '/v1/health/ready' })).json()).toEqual({ ok: true });
+    intake.store.fleet.devices = async () => {
+      throw new Error('database is locked');
+    };
+    const ready = await intake.app.inject({ method: 'GET', url: '/v1/health/ready' });
+    expect(ready.statusCode).toBe(503);
+    expect(ready.json()).toMatchObject({ error: { code: 'not_ready' } });
+    expect((await intake.app.inject({ method: 'GET', url: '/v1/health/live' })).statusCode).toBe(200);
+    expect(await adminGet(intake, '/v1/health')).toEqual({ ok: true });
+  });
+
+  it('logs a request as method, path without query, route, address and status: no token, signature, cookie or query', () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write: (chunk: Buffer, _enc, done) => void (lines.push(chunk.toString()), done()) });
+    const logger = pino(intakeLogger('info') as pino.LoggerOptions, sink);
+    logger.info({
+      req: { method: 'GET', url: '/v1/devices/dev-1/invitations?ticket=secret-ticket-value', ip: '10.0.0.7', routeOptions: { url: '/v1/devices/:deviceId/invitations' }, headers: { authorization: 'Bearer secret-admin' } },
+      res: { statusCode: 200 },
+    }, 'request completed');
+    const line = JSON.parse(lines[0]!) as Record<string, unknown>;
+    expect(line.req).toEqual({ method: 'GET', path: '/v1/devices/dev-1/invitations', route: '/v1/devices/:deviceId/invitations', ip: '10.0.0.7' });
+    expect(line.res).toEqual({ status: 200 });
+    expect(lines[0]).not.toContain('secret');
+  });
+});
