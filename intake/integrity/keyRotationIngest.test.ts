@@ -77,6 +77,20 @@ describe('outcomes name the key that signed them', () => {
     expect(await adminGet(intake, '/v1/admin/integrity/recheck?deviceId=dev-1')).toMatchObject({ checked: 4, verified: 4, failures: [], unverifiable: [] });
   });
 
+  it('old-key outcomes below the rotation point still count when they arrive after the new key’s first', async () => {
+    const { intake, oldKey, rotate } = await rotatingIntake();
+    const [a, b, c] = await chainOf([{ key: oldKey, withId: true }, { key: oldKey, withId: true }, { key: oldKey, withId: true }]);
+    await upload(intake, oldKey, [a]);
+    const newKey = newDeviceKey();
+    await rotate(newKey);
+    const [d] = await chainOf([{ key: newKey, withId: true }], c);
+    expect(statuses(await upload(intake, newKey, [d]))).toEqual(['accepted']);
+    expect(statuses(await upload(intake, newKey, [c, b]))).toEqual(['accepted', 'accepted']);
+    const kinds = (await report(intake)).events.map((e: { kind: string }) => e.kind);
+    expect(kinds).not.toContain('bad_outcome_signature');
+    expect((await report(intake)).flagged).toBeNull();
+  });
+
   it('an old-key outcome after the rotation point is refused and recorded, in a later batch or in the same one', async () => {
     const { intake, oldKey, rotate } = await rotatingIntake();
     const [a] = await chainOf([{ key: oldKey, withId: true }]);
