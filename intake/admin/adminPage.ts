@@ -20,7 +20,7 @@ export function renderAdminPage(): string {
 <label><input id="showAll" type="checkbox"> show closed</label>
 <table id="followups"><thead><tr><th>Due</th><th>Class</th><th>Level</th><th>Window / staff</th><th>Case</th><th>Reasons / comment</th><th>Callback</th><th>Action</th></tr></thead><tbody></tbody></table>
 <h2>Fleet · 设备状态</h2>
-<form id="fleetForm"><label>Hall <input id="fleetHall" placeholder="all halls"></label><button>Load fleet</button> <span id="fleetStatus" role="status"></span></form>
+<form id="fleetForm"><label>Hall <input id="fleetHall" placeholder="all halls"></label><button>Show fleet</button> <span id="fleetStatus" role="status"></span></form>
 <table id="fleet"><thead><tr><th data-sort="deviceId">Device</th><th data-sort="hallCode">Hall</th><th data-sort="silentForMs">Last heartbeat</th><th data-sort="outboxDepth">Queue</th><th data-sort="oldestUnsentAgeMs">Oldest unsent</th><th data-sort="deadLetters">Dead letters</th><th data-sort="storage">Storage</th><th data-sort="appVersion">Version</th><th data-sort="ratingDevice">Rating device</th><th data-sort="flags">Open flags</th></tr></thead><tbody></tbody></table>
 <h2>Device chain · 设备评价链</h2>
 <form id="integrity"><label>Device id <input id="deviceId" required></label><button>Check (on arrival, and what is stored now)</button></form>
