@@ -239,12 +239,14 @@ function startUpdates(store: FlowStore): void {
 async function startTabletFeed(db: EvaluatorDb, context: DeviceContext, store: FlowStore): Promise<void> {
   const intake = context.intake;
   if (!intake) return;
-  const [{ createIntakeFeedBridge }, { loadOrCreateDeviceKey, signRequest }] = await Promise.all([import('./bridge/intakeFeedBridge'), import('./device/deviceKey')]);
-  const keyPair = loadOrCreateDeviceKey(db);
+  const [{ createIntakeFeedBridge }, { currentKeyReader, signRequest }] = await Promise.all([import('./bridge/intakeFeedBridge'), import('./device/deviceKey')]);
+  // The key as it is now at each request: after a key rotation (in this tab or another) the
+  // feed signs with the new key, not the retired one (which the intake no longer takes).
+  const currentKey = currentKeyReader(db);
   const feed = createIntakeFeedBridge({
     intakeUrl: intake.url,
     deviceId: context.device.id,
-    sign: async (ts, body) => signRequest(await keyPair, ts, body),
+    sign: async (ts, body) => signRequest((await currentKey()).pair, ts, body),
     now: () => Date.now(),
   });
   tabletAck = (invitationId) => feed.send({ type: 'ack', invitationId });
