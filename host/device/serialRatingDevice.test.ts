@@ -72,6 +72,8 @@ describe('serial rating device over a real pty', () => {
       [5, 180],
       [1, 150],
     ]);
+    // The device heartbeat to the intake reports when the last press was taken.
+    expect(device.status().counters.lastPressAtMs).toBe(Math.round(presses[1]!.receivedAtMs));
     await until(() => device.status().info !== null, 'device info');
     expect(device.status().info).toEqual({ model: 'HCP-SIM-5', firmware: '1.0.0', serial: 'SIM0001' });
   });
@@ -108,8 +110,11 @@ describe('serial rating device over a real pty', () => {
   it('marks the device offline when heartbeats stop, online when they return', async () => {
     const r = await rig({ heartbeatTimeoutMs: 400 });
     await r.sim.close();
+    expect(r.device.status().counters.missedHeartbeats).toBe(0);
+    expect(r.device.status().counters.lastPressAtMs).toBeUndefined();
     await until(() => !r.device.status().online, 'offline', 3000);
     expect(r.device.status().connected).toBe(true);
+    expect(r.device.status().counters.missedHeartbeats).toBe(1);
     await r.restartSimulator();
     await until(() => r.device.status().online, 'online again', 3000);
   });

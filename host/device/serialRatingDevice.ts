@@ -102,8 +102,10 @@ export function createSerialRatingDevice(options: SerialRatingDeviceOptions): Ra
   /** Press seqs seen in this device session, with the answer given: a resend gets the same answer, never a second press. */
   const recentPresses = new Map<number, { at: number; answer: PressAnswer }>();
   let session: number | null = null;
-  const counterBase = { presses: 0, unmappedValues: 0, duplicatePresses: 0, resends: 0, reconnects: 0, commandFailures: 0, deviceReboots: 0, refusedPresses: 0 };
+  const counterBase = { missedHeartbeats: 0, presses: 0, unmappedValues: 0, duplicatePresses: 0, resends: 0, reconnects: 0, commandFailures: 0, deviceReboots: 0, refusedPresses: 0 };
   let parserTotals = { frames: 0, checksumErrors: 0, discardedBytes: 0, falseStarts: 0 };
+  /** When the last press was taken (the device heartbeat reports it); null before the first. */
+  let lastPressAtMs: number | null = null;
   let state: Pick<DeviceStatus, 'connected' | 'online' | 'path' | 'info' | 'lastError'> = {
     connected: false,
     online: false,
@@ -122,6 +124,7 @@ export function createSerialRatingDevice(options: SerialRatingDeviceOptions): Ra
         checksumErrors: parserTotals.checksumErrors + c.checksumErrors,
         discardedBytes: parserTotals.discardedBytes + c.discardedBytes,
         falseStarts: parserTotals.falseStarts + c.falseStarts,
+        ...(lastPressAtMs !== null ? { lastPressAtMs: Math.round(lastPressAtMs) } : {}),
       },
     };
   }
@@ -194,7 +197,10 @@ export function createSerialRatingDevice(options: SerialRatingDeviceOptions): Ra
     else {
       const durationMs = ((frame.payload[1] ?? 0) << 8) | (frame.payload[2] ?? 0);
       reply = options.onPress({ level, durationMs, receivedAtMs: at }) ?? 'ack';
-      if (reply === 'ack') counterBase.presses++;
+      if (reply === 'ack') {
+        counterBase.presses++;
+        lastPressAtMs = at;
+      }
       else counterBase.refusedPresses++;
     }
     recentPresses.set(frame.seq, { at, answer: reply });
@@ -332,7 +338,11 @@ export function createSerialRatingDevice(options: SerialRatingDeviceOptions): Ra
       if (!stopped) return;
       stopped = false;
       watchdog = setInterval(() => {
-        if (state.online && now() - lastHeardAt > heartbeatTimeoutMs) update({ online: false });
+        if (state.online && now() - lastHeardAt > heartbeatTimeoutMs) {
+          // Its heartbeats stopped: counted, so the device heartbeat shows a flaky link too.
+          counterBase.missedHeartbeats++;
+          update({ online: false });
+        }
       }, Math.min(500, heartbeatTimeoutMs / 2));
       void connect();
     },

@@ -171,7 +171,8 @@ export function AdminScreen({ db }: { db: EvaluatorDb }) {
             <dt>{t('admin.deviceCounters')}</dt>
             <dd data-fact="deviceCounters">
               {Object.entries(device.counters)
-                .map(([name, value]) => `${name} ${value}`)
+                // A time (lastPressAtMs) reads as a clock time, not as a count.
+                .map(([name, value]) => `${name} ${name.endsWith('AtMs') ? new Date(value).toLocaleTimeString() : value}`)
                 .join(' · ')}
             </dd>
             {device.lastError && (
