@@ -48,6 +48,10 @@ export interface DeviceStatus {
     refusedPresses: number;
     /** Partial frames given up: a whole frame came after a false header, or the line went quiet. */
     falseStarts: number;
+    /** Times the device's heartbeats stopped for longer than the timeout. */
+    missedHeartbeats?: number;
+    /** When the last press was taken (epoch ms); absent before the first. */
+    lastPressAtMs?: number;
   };
   lastError: string | null;
 }
