@@ -62,3 +62,57 @@ test('deleting the newest outcomes before sync is flagged head-regressed at the 
     await rig.close();
   }
 });
+
+// Issue 20: an invitation whose only outcome is deleted before sync shows at the intake as
+// missing-outcome once it is past due, from the invitation's report and the next heartbeat.
+// The page clock and the intake's clock move on together, a minute at a time.
+test('deleting an invitation only outcome before sync is flagged missing-outcome once it is past due', async ({ page }) => {
+  let shift = 0;
+  const rig = await launchSyncedEvaluator({ now: () => Date.now() + shift }, { invitationExpiryMin: 5 });
+  try {
+    rig.proxy.setPlan(({ path }) => (path.startsWith('/v1/outcomes') ? { kind: 'status', status: 503 } : { kind: 'pass' }));
+    await page.clock.install();
+    await openEvaluator(page, rig.host);
+    const flags = async () => {
+      const response = await fetch(`${rig.intake.origin}/v1/admin/fleet`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+      return ((await response.json()) as FleetResponse).devices.find((d) => d.deviceId === 'demo-pad-a01')?.openFlags ?? [];
+    };
+    const id = await rig.sendCaseEvent('P20261130-M1');
+    await expect(page.locator(`[data-invitation="${id}"]`)).toBeVisible();
+    // The invitation's report reaches the intake at once (the outcome uploads are held back).
+    await expect.poll(() => rig.intake.db.prepare('SELECT invitation_id AS id FROM invitation_reports').all(), { timeout: 20_000 }).toEqual([{ id }]);
+    await page.getByRole('button', { name: /^非常满意/ }).click();
+    await expect(page.locator('[data-screen="thanks"]')).toBeVisible();
+    await page.clock.runFor(2_000);
+    await expect(page.locator('[data-screen="idle"]')).toBeVisible();
+    expect((await readOutbox(page)).map((o) => o.invitationId)).toEqual([id]);
+
+    // The outcome is deleted from IndexedDB before it was ever sent.
+    await page.evaluate(
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const open = indexedDB.open('haochaping-evaluator');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const db = open.result;
+            const tx = db.transaction('outbox', 'readwrite');
+            tx.objectStore('outbox').clear();
+            tx.oncomplete = () => {
+              db.close();
+              resolve();
+            };
+            tx.onerror = () => reject(tx.error);
+          };
+        }),
+    );
+    // Due after the 5 min expiry, every screen's timeout and 5 min to spare: 14 minutes on.
+    for (let minute = 0; minute < 14; minute++) {
+      shift += 60_000;
+      await page.clock.runFor(60_000);
+    }
+    await expect.poll(async () => (await flags()).map((f) => f.kind), { timeout: 30_000 }).toContain('missing-outcome');
+    expect((await flags()).find((f) => f.kind === 'missing-outcome')?.detail).toBe(`1 invitation(s) without an outcome after their due time: P20261130-M1 (${id})`);
+  } finally {
+    await rig.close();
+  }
+});

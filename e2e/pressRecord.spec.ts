@@ -4,10 +4,10 @@ import path from 'node:path';
 import type { Page } from '@playwright/test';
 import type { HallConfig } from '../contract/hallConfig';
 import type { Outcome } from '../contract/outcome';
-import { startIntake, type RunningIntake } from '../intake/server';
-import { startFaultProxy, type FaultPlan, type FaultProxy } from '../scripts/faultProxy';
+import type { RunningIntake } from '../intake/server';
+import type { FaultPlan } from '../scripts/faultProxy';
 import { launchKillableChromium, type KillableChromium } from './chromiumProcess';
-import { demoHall, expect, launchHost, readInvitation, readOutbox, test, type HostFixture } from './fixtures';
+import { expect, readInvitation, readOutbox, test } from './fixtures';
 import { ADMIN_TOKEN, launchSyncedEvaluator } from './syncFixtures';
 
 // Issue 15: a press is a record. Whatever moment the power goes, the intake ends up with exactly
@@ -40,36 +40,8 @@ const adminRecords = async (intake: RunningIntake) => (await adminGet<{ outcomes
 const exported = (intake: RunningIntake) => adminGet<ExportAnswer>(intake, '/v1/export?profile=anhui');
 const exportedCase = async (intake: RunningIntake, projectNo: string) => (await exported(intake)).records.filter((r) => r.projectNo === projectNo);
 
-/** Host + reference intake behind a fault proxy, as e2e/syncFixtures.ts wires them, with a hall whose rating screen times out in 30 s. */
-async function launchRig(policies: Partial<HallConfig['policies']>): Promise<HostFixture & { intake: RunningIntake; proxy: FaultProxy; close(): Promise<void> }> {
-  const enrolmentToken = `e2e-enrol-${crypto.randomUUID()}`;
-  const intake = await startIntake({
-    dbFile: path.join(mkdtempSync(path.join(tmpdir(), 'e2e-press-intake-')), 'intake.sqlite'),
-    port: 0,
-    corsOrigins: ['http://127.0.0.1:*'],
-    enrolmentTokens: [{ token: enrolmentToken, deviceId: 'demo-pad-a01', hallCode: 'demo-hall', expiresAtMs: Date.now() + 600_000 }],
-    adminToken: ADMIN_TOKEN,
-    log: () => undefined,
-    closeGraceMs: 2_000,
-  });
-  const proxy = await startFaultProxy(intake.origin);
-  const base = demoHall(policies);
-  const host = await launchHost({
-    ...base,
-    intake: { url: proxy.origin, batchSize: 500, syncIntervalSec: 5 },
-    devices: base.devices.map((d) => (d.id === 'demo-pad-a01' ? { ...d, enrolmentToken } : d)),
-  });
-  return {
-    ...host,
-    intake,
-    proxy,
-    async close() {
-      await host.host.close();
-      await proxy.close();
-      await intake.close();
-    },
-  };
-}
+/** The synced rig (e2e/syncFixtures.ts) with a hall whose rating screen times out in 30 s and whose thanks screen lasts its default. */
+const launchRig = (policies: Partial<HallConfig['policies']>) => launchSyncedEvaluator({}, { thanksSec: 4, ...policies });
 
 const recordsOf = async (page: Page, invitationId: string) => (await readOutbox(page)).filter((o) => o.invitationId === invitationId).sort((a, b) => a.seq - b.seq);
 

@@ -5,6 +5,7 @@ import { startIntake, type IntakeOptions, type RunningIntake } from '../intake/s
 import { storedOutcomes } from '../intake/testing/adminPages';
 import { startFaultProxy, type FaultProxy } from '../scripts/faultProxy';
 import type { Page } from '@playwright/test';
+import type { HallConfig } from '../contract/hallConfig';
 import { demoHall, expect, launchHost, type HostFixture } from './fixtures';
 
 export const ADMIN_TOKEN = 'e2e-intake-admin-token-0123456789';
@@ -16,8 +17,8 @@ export interface SyncedEvaluator extends HostFixture {
   close(): Promise<void>;
 }
 
-/** Host + reference intake (behind a fault proxy) + enrolment, as `npm start` wires them. */
-export async function launchSyncedEvaluator(intakeExtra: Partial<IntakeOptions> = {}): Promise<SyncedEvaluator> {
+/** Host + reference intake (behind a fault proxy) + enrolment, as `npm start` wires them; the demo hall with `policies` over its own. */
+export async function launchSyncedEvaluator(intakeExtra: Partial<IntakeOptions> = {}, policies: Partial<HallConfig['policies']> = {}): Promise<SyncedEvaluator> {
   const dir = mkdtempSync(path.join(tmpdir(), 'e2e-intake-'));
   const enrolmentToken = `e2e-enrol-${crypto.randomUUID()}`;
   const intake = await startIntake({
@@ -32,7 +33,7 @@ export async function launchSyncedEvaluator(intakeExtra: Partial<IntakeOptions> 
     ...intakeExtra,
   });
   const proxy = await startFaultProxy(intake.origin);
-  const base = demoHall({ thanksSec: 1 });
+  const base = demoHall({ thanksSec: 1, ...policies });
   const hall = {
     ...base,
     intake: { url: proxy.origin, batchSize: 500, syncIntervalSec: 5 },
