@@ -3,6 +3,7 @@ import type { ItemResult, LateFlag, LateFlagResult } from '../../contract/intake
 import { OutcomeSchema, type Outcome } from '../../contract/outcome';
 import { createDashboardTally } from '../dashboard/dashboardTally';
 import type { Followups } from '../followups/followups';
+import { queueStoredRating } from '../forwarding/enqueue';
 import { createChainAudit } from '../integrity/chainAudit';
 import { chooseKey, loadKeys, noteSignedIn, withKeyIds, type KnownKey } from '../integrity/keyChoice';
 import { verifyOutcome, type Verdict } from '../integrity/outcomeVerifier';
@@ -117,6 +118,7 @@ export function createBatchIngest(store: IntakeStore, { followups, now = Date.no
           for (const k of held) noteSignedIn(k, outcome.seq);
         }
         await merging.apply(tx, dashboard, decision, outcome, receivedAt);
+        await queueStoredRating(tx, decision.merge, outcome.id, hallCode, receivedAt);
         results.push({ id, status: 'accepted' });
       }
       const lateFlagResults: LateFlagResult[] = [];
