@@ -64,6 +64,7 @@ describe('openapi.yaml', () => {
             ['POST', '/v1/admin/devices/:deviceId/trust'],
             ['POST', '/v1/devices/:deviceId/heartbeats'],
             ['GET', '/v1/admin/fleet'],
+            ['POST', '/v1/admin/fleet/:deviceId/flags/:kind/close'],
             ['POST', '/v1/devices/:deviceId/invitation-reports'],
             ['GET', '/v1/admin/forwarding/report'],
             ['GET', '/v1/admin/forwarding/refused'],

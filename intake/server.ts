@@ -1,6 +1,7 @@
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import underPressure from '@fastify/under-pressure';
+import { hostname } from 'node:os';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { BATCH_MAX_BYTES } from '../contract/intakeApi';
 import { SIGNED_REQUEST_HEADERS } from '../contract/requestSignature';
@@ -18,6 +19,8 @@ import { createStoredRecheck } from './integrity/storedRecheck';
 import { createPairing } from './pairing/pairing';
 import { createStaffLogin } from './pairing/staffLogin';
 import { registerAdminRoutes } from './routes/admin';
+import { intakeLogger } from './observability/logging';
+import { createIntakeMetrics } from './observability/metrics';
 import { registerFleetRoutes } from './routes/fleet';
 import { registerForwardingRoutes } from './forwarding/forwardingRoutes';
 import { forwardingFromEnv } from './forwarding/fromEnv';
@@ -81,6 +84,10 @@ export interface IntakeOptions {
   fleetSweepMs?: number;
   /** Holidays and make-up working days for follow-up deadlines; the bundled 2026 calendar by default. */
   calendar?: WorkingCalendar;
+  /** Request log level (pino, one JSON line per request, nothing secret: observability/logging.ts); no request log when absent. */
+  logLevel?: string;
+  /** This node's name in the metrics (several intake nodes on one database); host name and pid by default. */
+  nodeName?: string;
   now?: () => number;
   log?: (message: string) => void;
 }
@@ -125,9 +132,12 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
   const requireAdmin = adminGate(options.adminToken);
   const originAllowed = originMatcher(options.corsOrigins);
 
-  const app = Fastify({ logger: false, bodyLimit: BATCH_MAX_BYTES, ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}) });
+  const app = Fastify({ logger: options.logLevel ? intakeLogger(options.logLevel) : false, bodyLimit: BATCH_MAX_BYTES, ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}) });
   // Security headers on every answer: nosniff, no framing, no referrer, and a CSP that allows
   // nothing; the pages (routes/http.ts servePage, routes/dashboardPages.ts) each set their own.
+  // Every answer counted by route pattern and status, error answers by their code (GET /metrics).
+  const metrics = createIntakeMetrics(options.nodeName ?? `${hostname()}:${process.pid}`);
+  metrics.observe(app);
   await app.register(helmet, {
     contentSecurityPolicy: { useDefaults: false, directives: { 'default-src': ["'none'"], 'base-uri': ["'none'"], 'form-action': ["'none'"], 'frame-ancestors': ["'none'"] } },
     frameguard: { action: 'deny' },
@@ -186,9 +196,22 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
   });
 
   app.get('/v1/health', async () => ({ ok: true }));
+  // For a reverse proxy and an orchestrator: live while the process answers; ready while the
+  // database answers too (an overloaded node answers 503 before either, by under-pressure).
+  app.get('/v1/health/live', async () => ({ ok: true }));
+  app.get('/v1/health/ready', async (_request, reply) => {
+    try {
+      await store.fleet.devices(null, 1);
+      return { ok: true };
+    } catch (error) {
+      return sendError(reply, 503, 'not_ready', `the database does not answer: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  });
+  metrics.route(app, requireAdmin);
+  metrics.gauge('intake_fleet_open_flags', 'Fleet flags open now, all devices', async () => (await store.fleet.openFlags(null)).length);
   app.get('/v1/time', async () => ({ serverTimeMs: now() }));
   registerDeviceRoutes(app, { enrolment, sealing, now, enrolPerMinute: options.rateLimits?.enrolPerMinute ?? 20 });
-  registerOutcomeRoutes(app, { authenticate, ingest: createBatchIngest(store, { followups, now }), maxInFlight: options.maxInFlightBatches ?? 8, now });
+  registerOutcomeRoutes(app, { authenticate, ingest: createBatchIngest(store, { followups, now }), maxInFlight: options.maxInFlightBatches ?? 8, now, onBatch: metrics.batch });
   const chain = createChainAudit(store, now);
   registerFeedRoutes(app, { authenticate, feed: createInvitationFeed(store.invitations, now), caseEventTokens, originAllowed, devices: store.devices, chain, requests: store.requests, now });
   // Known once listening; links shown to staff never come from a request's Host header.
