@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { FleetDeviceSchema, FleetFlagKindSchema, HeartbeatSchema } from '../contract/heartbeat';
 import { InvitationReportSchema } from '../contract/invitationReport';
 import { AnomalyFlagSchema, OutcomeSchema } from '../contract/outcome';
+import { DispatchedTicketSchema, TICKET_EVENT_TYPES, TicketActionRequestSchema, TicketStageSchema } from '../contract/tickets';
 import { startIntake } from './server';
 
 interface OpenApi {
@@ -17,13 +18,18 @@ interface OpenApi {
 
 const spec = parse(readFileSync(new URL('./openapi.yaml', import.meta.url), 'utf8')) as OpenApi;
 
+/** The documented schema `name` has the same properties and required ones as the zod schema. */
+function expectSameFields(name: string, schema: z.ZodType): void {
+  const fromZod = z.toJSONSchema(schema, { io: 'input' }) as { required: string[]; properties: Record<string, unknown> };
+  const documented = spec.components.schemas[name]!;
+  expect(Object.keys(documented.properties ?? {}).sort()).toEqual(Object.keys(fromZod.properties).sort());
+  expect([...(documented.required ?? [])].sort()).toEqual([...fromZod.required].sort());
+}
+
 // The OpenAPI file is written by hand for readers; these checks keep it from drifting from zod.
 describe('openapi.yaml', () => {
   it('describes the outcome with the same fields and required fields as contract/outcome.ts', () => {
-    const fromZod = z.toJSONSchema(OutcomeSchema, { io: 'input' }) as { required: string[]; properties: Record<string, unknown> };
-    const documented = spec.components.schemas.Outcome!;
-    expect(Object.keys(documented.properties ?? {}).sort()).toEqual(Object.keys(fromZod.properties).sort());
-    expect([...(documented.required ?? [])].sort()).toEqual([...fromZod.required].sort());
+    expectSameFields('Outcome', OutcomeSchema);
     expect(spec.components.schemas.AnomalyFlag?.enum).toEqual(AnomalyFlagSchema.options);
   });
 
@@ -32,14 +38,16 @@ describe('openapi.yaml', () => {
       ['Heartbeat', HeartbeatSchema],
       ['FleetDevice', FleetDeviceSchema],
       ['InvitationReport', InvitationReportSchema],
-    ] as const) {
-      const fromZod = z.toJSONSchema(schema, { io: 'input' }) as { required: string[]; properties: Record<string, unknown> };
-      const documented = spec.components.schemas[name]!;
-      expect(Object.keys(documented.properties ?? {}).sort()).toEqual(Object.keys(fromZod.properties).sort());
-      expect([...(documented.required ?? [])].sort()).toEqual([...fromZod.required].sort());
-    }
+    ] as const) expectSameFields(name, schema);
     const flag = spec.components.schemas.FleetDevice?.properties?.openFlags as { items: { properties: { kind: { enum: string[] } } } };
     expect(flag.items.properties.kind.enum).toEqual(FleetFlagKindSchema.options);
+  });
+
+  it('describes the ticket action with the fields of contract/tickets.ts', () => {
+    expectSameFields('TicketActionRequest', TicketActionRequestSchema);
+    expectSameFields('DispatchedTicket', DispatchedTicketSchema);
+    expect(spec.components.schemas.TicketStage?.enum).toEqual(TicketStageSchema.options);
+    expect(spec.components.schemas.TicketEventType?.enum).toEqual(TICKET_EVENT_TYPES);
   });
 
   it('documents only routes the reference intake serves', async () => {
@@ -66,9 +74,14 @@ describe('openapi.yaml', () => {
             ['GET', '/v1/admin/fleet'],
             ['POST', '/v1/admin/fleet/:deviceId/flags/:kind/close'],
             ['POST', '/v1/devices/:deviceId/invitation-reports'],
+            ['GET', '/v1/admin/tickets'],
+            ['GET', '/v1/admin/tickets/:id'],
+            ['POST', '/v1/admin/tickets/:id/actions'],
             ['GET', '/v1/admin/forwarding/report'],
             ['GET', '/v1/admin/forwarding/refused'],
             ['POST', '/v1/admin/forwarding/refused/:outcomeId/:destination/requeue'],
+            ['GET', '/v1/admin/tickets-log/verify'],
+            ['POST', '/v1/admin/tickets/dispatched'],
           ].map(([method, url]) => ({ method, url })),
         ),
       );

@@ -35,6 +35,9 @@ import { registerFollowupRoutes } from './routes/followups';
 import { adminGate, sendError } from './routes/http';
 import { registerOutcomeRoutes } from './routes/outcomes';
 import { registerPairingRoutes } from './routes/pairing';
+import { registerTicketRoutes } from './routes/tickets';
+import { DEFAULT_TICKET_POLICY, type TicketPolicy } from './tickets/ticketMachine';
+import { createTicketWriter, createTickets } from './tickets/tickets';
 import { databaseRateLimitStore } from './security/rateLimitStore';
 import { assertTokenLength, secretTable } from './security/secrets';
 import { openSqliteStore, type SqliteStore } from './store/sqlite/sqliteStore';
@@ -84,6 +87,8 @@ export interface IntakeOptions {
   fleetSweepMs?: number;
   /** Holidays and make-up working days for follow-up deadlines; the bundled 2026 calendar by default. */
   calendar?: WorkingCalendar;
+  /** Working days of a 差评 ticket's first contact and of each rectification class (intake/tickets/ticketMachine.ts defaults). */
+  ticketPolicy?: Partial<TicketPolicy>;
   /** Request log level (pino, one JSON line per request, nothing secret: observability/logging.ts); no request log when absent. */
   logLevel?: string;
   /** This node's name in the metrics (several intake nodes on one database); host name and pid by default. */
@@ -126,7 +131,12 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
   const enrolment = createEnrolment(store, now);
   await enrolment.addTokens(options.enrolmentTokens ?? []);
   const authenticate = createDeviceAuth(store, now);
-  const followups = createFollowups(store, createWorkingDays(options.calendar ?? loadCalendar(DEFAULT_CALENDAR_FILE.pathname)), now);
+  const workingDays = createWorkingDays(options.calendar ?? loadCalendar(DEFAULT_CALENDAR_FILE.pathname));
+  const ticketWriter = createTicketWriter(workingDays.deadline, { ...DEFAULT_TICKET_POLICY, ...options.ticketPolicy }, now);
+  const followups = createFollowups(store, workingDays, now, ticketWriter);
+  const tickets = createTickets(store, ticketWriter, now);
+  // 差评 stored before tickets existed get theirs (once; a no-op after).
+  await tickets.backfill();
   const sealing = await loadSealingKeys(store.sealingKeys, now);
   const pairing = createPairing(store, now);
   const requireAdmin = adminGate(options.adminToken);
@@ -225,6 +235,7 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
   const fleetSweep = setInterval(() => void fleet.sweep().catch((error: unknown) => log(`intake: fleet sweep failed: ${String(error)}`)), options.fleetSweepMs ?? 60_000);
   fleetSweep.unref();
   registerFollowupRoutes(app, { requireAdmin, followups, sealing });
+  registerTicketRoutes(app, { requireAdmin, tickets });
   registerExportRoutes(app, { store, requireAdmin });
   registerForwardingRoutes(app, { store, requireAdmin, now });
   // Pushing to the province (issue 22): configured by FORWARD_* environment variables, off when none is set.
