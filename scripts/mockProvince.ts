@@ -10,7 +10,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { startFujianMock } from '../intake/forwarding/mock/fujianMock';
+import { startFujianMock } from './fujianMock';
 
 const { values } = parseArgs({
   options: {

@@ -6,7 +6,7 @@ import type { RunningIntake } from '../server';
 import { chain } from '../testing/signedOutcomes';
 import { adminGet, enrolledIntake, HARNESS_ADMIN, item, upload } from '../testing/intakeHarness';
 import { DETAILS_SETTLE_MS } from './enqueue';
-import { startFujianMock, type FujianMock } from './mock/fujianMock';
+import { startFujianMock, type FujianMock } from '../../scripts/fujianMock';
 import { loadSecrets } from './secrets';
 
 const intakes: RunningIntake[] = [];

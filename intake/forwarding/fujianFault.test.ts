@@ -3,7 +3,7 @@ import { forwardingFixture } from '../testing/forwardingFixture';
 import { createFujianAdapter } from './adapters/fujianSoapSm4';
 import { createForwarder, type Destination } from './forwarder';
 import { transition } from './forwardState';
-import { startFujianMock, type FujianMock } from './mock/fujianMock';
+import { startFujianMock, type FujianMock } from '../../scripts/fujianMock';
 
 const APP = { appKey: 'hall-app-1', appSecret: 'fault-suite-secret' };
 const cleanups: Array<() => Promise<void>> = [];

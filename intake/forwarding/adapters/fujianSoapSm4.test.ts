@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Outcome } from '../../../contract/outcome';
 import { md5Hex } from '../gm';
-import { startFujianMock, type FujianMock } from '../mock/fujianMock';
+import { startFujianMock, type FujianMock } from '../../../scripts/fujianMock';
 import { createFujianAdapter, fujianCaseXml, fujianEnvelope, fujianSign, readFujianReply } from './fujianSoapSm4';
 
 const APP = { appKey: 'ak-1', appSecret: 's3cret' };

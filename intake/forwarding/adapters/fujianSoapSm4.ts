@@ -11,7 +11,7 @@ import { md5Hex, sm4EncryptTextBase64 } from '../gm';
  * MD5(appSecret), base64; one record per call; the reply's `<code>200</code>` carries the
  * province's id `evaluateUnid`.
  *
- * Answer codes beyond 200 follow the mock (forwarding/mock/fujianMock.ts), our model of the
+ * Answer codes beyond 200 follow the mock (scripts/fujianMock.ts), our model of the
  * province: 300 already evaluated (this case stage has a rating: its evaluateUnid is the
  * acknowledgement), 401/402 token unknown/expired (fetch a new one and send again), any other
  * code is the province refusing the record with its message.

@@ -1,8 +1,9 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { isTagOfLevel, RATING_TAGS } from '../../../contract/ratingCodes';
-import { xmlElement, xmlEscape } from '../adapter';
-import { md5Hex, sm4DecryptBase64Text } from '../gm';
+import { isTagOfLevel, RATING_TAGS } from '../contract/ratingCodes';
+import { seededRandom } from './seededRandom';
+import { xmlElement, xmlEscape } from '../intake/forwarding/adapter';
+import { md5Hex, sm4DecryptBase64Text } from '../intake/forwarding/gm';
 
 /**
  * A mock Fujian provincial 好差评 interface (fujian-soap-sm4), behaving as the real one is
@@ -40,18 +41,6 @@ export interface FujianMock {
   /** Ends every token now (as a province restart would). */
   expireTokens(): void;
   close(): Promise<void>;
-}
-
-/** mulberry32: a small seeded generator, for repeatable fault draws. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const PROVINCIAL_TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
@@ -99,7 +88,7 @@ async function readBody(request: IncomingMessage): Promise<string> {
 
 export async function startFujianMock(options: FujianMockOptions, port = 0): Promise<FujianMock> {
   const now = options.now ?? Date.now;
-  const random = seeded(options.seed ?? 1);
+  const random = seededRandom(options.seed ?? 1);
   const key = md5Hex(options.appSecret);
   const tokens = new Map<string, number>();
   const refreshTokens = new Map<string, number>();
