@@ -45,6 +45,18 @@ const limit = (fallback: number, max = ADMIN_PAGE_MAX) => z.coerce.number().int(
 export const AdminDeviceQuerySchema = z.object({ deviceId: DeviceIdSchema }).strict();
 /** A device's list, a page at a time: ?deviceId=&limit=&after=. */
 export const AdminDeviceListQuerySchema = z.object({ deviceId: DeviceIdSchema, limit: limit(200), after: CursorSchema.optional() }).strict();
+/** GET /v1/admin/enrolment-tokens?deviceId= | ?hall= (or neither: every device), newest first. */
+export const TokenListQuerySchema = z
+  .object({ deviceId: DeviceIdSchema.optional(), hall: z.string().min(1).max(64).optional(), limit: limit(500) })
+  .strict()
+  .refine((q) => !(q.deviceId && q.hall), { message: 'give deviceId or hall, not both' });
+/** POST /v1/admin/enrolment-tokens/{id}/revoke: who and why, kept with the token. */
+export const TokenRevokeRequestSchema = z
+  .object({
+    by: z.string().trim().min(1).max(64),
+    reason: z.string().trim().min(4).max(500),
+  })
+  .strict();
 /** GET /v1/admin/followups?status=open|all&limit=&after=. */
 export const FollowupListQuerySchema = z.object({ status: z.enum(['open', 'all']).default('open'), limit: limit(200), after: CursorSchema.optional() }).strict();
 

@@ -73,6 +73,8 @@ describe('openapi.yaml', () => {
             ['POST', '/v1/devices/:deviceId/heartbeats'],
             ['GET', '/v1/admin/fleet'],
             ['POST', '/v1/admin/fleet/:deviceId/flags/:kind/close'],
+            ['GET', '/v1/admin/enrolment-tokens'],
+            ['POST', '/v1/admin/enrolment-tokens/:id/revoke'],
             ['POST', '/v1/devices/:deviceId/invitation-reports'],
             ['GET', '/v1/admin/tickets'],
             ['GET', '/v1/admin/tickets/:id'],

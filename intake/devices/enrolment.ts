@@ -53,6 +53,10 @@ export function createEnrolment(store: IntakeStore, now: () => number = Date.now
           if (device) await record(tx, request.deviceId, 'enrolment_refused', `its used ${token.purpose} token was presented again with another key`);
           return { ok: false, status: 409, code: 'token_used', message: 'the enrolment token was already used' };
         }
+        if (token.revokedAt != null) {
+          await record(tx, request.deviceId, 'enrolment_refused', `a revoked ${token.purpose} token was presented (${token.revokedBy ?? 'revoked'})`);
+          return { ok: false, status: 401, code: 'token_revoked', message: 'the enrolment token was revoked: use the newest bundle provisioned for this device' };
+        }
         if (token.expiresAt < now()) return { ok: false, status: 401, code: 'token_expired', message: 'the enrolment token has expired' };
         try {
           publicKeyFromRaw(request.publicKey);
@@ -73,6 +77,8 @@ export function createEnrolment(store: IntakeStore, now: () => number = Date.now
         const at = now();
         await devices.useToken(hash, at, request.deviceId);
         await devices.setKey(request.deviceId, request.publicKey, at, token.hallCode);
+        // A never-used token of an earlier provisioning run must not enrol a key later.
+        await devices.revokeOlderTokens(request.deviceId, hash, at, 'superseded: a newer token of this device was used');
         if (device) await record(tx, request.deviceId, 'key_rotated', `key ${device.publicKey.slice(0, 8)}… retired, ${request.publicKey.slice(0, 8)}… enrolled with a rotation token of hall ${token.hallCode}`);
         return { ok: true, enrolledAt: at };
       }),

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import { AdminDeviceListQuerySchema, AdminDeviceQuerySchema, TrustRestoreRequestSchema } from '../../contract/adminApi';
+import { AdminDeviceListQuerySchema, AdminDeviceQuerySchema, TokenListQuerySchema, TokenRevokeRequestSchema, TrustRestoreRequestSchema } from '../../contract/adminApi';
 import { ADMIN_SCRIPT, renderAdminPage } from '../admin/adminPage';
 import type { Readmission } from '../ingest/readmission';
 import type { ChainAudit } from '../integrity/chainAudit';
@@ -63,6 +63,25 @@ export function registerAdminRoutes(
     const result = await readmit(deviceId, body);
     if (!result.ok) return sendError(reply, result.status, result.code, result.message);
     return { deviceId, readmitted: result.readmitted, stillUntrusted: result.stillUntrusted };
+  });
+
+  // Enrolment tokens: listed by a short id (never the token), revoked by a person with who and why.
+  app.get('/v1/admin/enrolment-tokens', async (request, reply) => {
+    if (!requireAdmin(request, reply)) return reply;
+    const query = parseQuery(TokenListQuerySchema, request, reply);
+    if (!query) return reply;
+    const filter = query.deviceId !== undefined ? { deviceId: query.deviceId } : query.hall !== undefined ? { hallCode: query.hall } : {};
+    return { tokens: await store.devices.listTokens(filter, query.limit) };
+  });
+  app.post('/v1/admin/enrolment-tokens/:id/revoke', async (request, reply) => {
+    if (!requireAdmin(request, reply)) return reply;
+    const { id } = request.params as { id: string };
+    if (!/^[0-9a-f]{12}$/.test(id)) return sendError(reply, 400, 'bad_token_id', 'a token id is the 12 hex digits the token list shows');
+    const body = parseBody(TokenRevokeRequestSchema, request, reply, 'invalid_token_revoke', 'the request');
+    if (!body) return reply;
+    const revoked = await store.devices.revokeToken(id, Date.now(), `${body.by}: ${body.reason}`);
+    if (!revoked) return sendError(reply, 404, 'no_revocable_token', 'no unused, unrevoked token has that id');
+    return { token: revoked };
   });
 
   // The admin view: a static page that asks for the admin token and reads the routes above.

@@ -31,6 +31,14 @@ export interface EnrolmentTokenRow {
   expiresAt: number;
   usedAt: number | null;
   usedBy: string | null;
+  /** When and by whom (a person's "by: reason", or the intake's own reason) it was revoked; null while it stands. */
+  revokedAt?: number | null;
+  revokedBy?: string | null;
+}
+
+/** An enrolment token as the admin lists it: never the token, only the first 12 hex digits of its hash as its id. */
+export interface EnrolmentTokenListing extends EnrolmentTokenRow {
+  id: string;
 }
 
 export interface DeviceKeyRecord {
@@ -50,6 +58,12 @@ export interface DeviceStore {
   addToken(tokenHash: string, binding: { deviceId: string; hallCode: string; purpose: EnrolmentPurpose }, expiresAt: number): Promise<void>;
   /** Marks an unused token used; false when it was used already. */
   useToken(tokenHash: string, at: number, deviceId: string): Promise<boolean>;
+  /** Revokes the device's unused tokens stored before `tokenHash` (a newer token was used); returns how many. */
+  revokeOlderTokens(deviceId: string, tokenHash: string, at: number, by: string): Promise<number>;
+  /** The tokens of a device, or of a hall, newest first (at most `limit`). */
+  listTokens(filter: { deviceId?: string; hallCode?: string }, limit: number): Promise<EnrolmentTokenListing[]>;
+  /** Revokes the unused, unrevoked token whose hash starts with `id`; false when there is none (or more than one). */
+  revokeToken(id: string, at: number, by: string): Promise<EnrolmentTokenListing | null>;
   /** The device's current key and hall (null: enrolled before devices had halls, and no provisioned token has named it since). */
   currentKey(deviceId: string): Promise<{ publicKey: string; enrolledAt: number; hallCode: string | null } | undefined>;
   /** Makes `publicKey` the device's current key from `at`, retiring the one before it (kept in the key history); the device is in `hallCode`. */

@@ -31,8 +31,8 @@ describe('the SQLite store seam', () => {
       return 'done';
     });
     expect(answer).toBe('done');
-    expect(await store.devices.findToken('a')).toEqual({ deviceId: 'dev-0', hallCode: 'h1', purpose: 'enrol', expiresAt: 1, usedAt: null, usedBy: null });
-    expect(await store.devices.findToken('b')).toEqual({ deviceId: 'dev-1', hallCode: 'h1', purpose: 'rotate', expiresAt: 2, usedAt: null, usedBy: null });
+    expect(await store.devices.findToken('a')).toEqual({ deviceId: 'dev-0', hallCode: 'h1', purpose: 'enrol', expiresAt: 1, usedAt: null, usedBy: null, revokedAt: null, revokedBy: null });
+    expect(await store.devices.findToken('b')).toEqual({ deviceId: 'dev-1', hallCode: 'h1', purpose: 'rotate', expiresAt: 2, usedAt: null, usedBy: null, revokedAt: null, revokedBy: null });
   });
 
   it('rolls back everything a transaction wrote when its work rejects', async () => {
