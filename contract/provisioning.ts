@@ -34,3 +34,17 @@ export const ProvisionedTokensFileSchema = z
     });
   });
 export type ProvisionedTokensFile = z.infer<typeof ProvisionedTokensFileSchema>;
+
+/**
+ * The case-event tokens of a hall's screens (pad, monitor) as SHA-256 hashes, for the intake: a
+ * window business system posts the case events of a host-less tablet to the intake with the
+ * device's caseEventToken (`npm run case-event -- --intake`), and the intake keeps only hashes.
+ */
+export const CaseEventTokensFileSchema = z
+  .object({
+    hallCode: z.string().min(1).max(64),
+    generatedAt: z.iso.datetime({ offset: true }),
+    tokens: z.array(z.object({ deviceId: z.string().regex(/^[A-Za-z0-9_-]{3,64}$/), tokenSha256: z.string().regex(/^[0-9a-f]{64}$/, 'expected a hex SHA-256') }).strict()),
+  })
+  .strict();
+export type CaseEventTokensFile = z.infer<typeof CaseEventTokensFileSchema>;

@@ -23,6 +23,7 @@ export const IntakeConfigSchema = z
     sharedRateLimits: z.boolean().optional().describe('Count per-address limits in the database (several intake nodes on one database)'),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).optional().describe('Request log level: one JSON line per request, nothing secret (default info)'),
     enrolmentTokensFiles: z.array(z.string()).optional().describe('intake-enrolment-tokens.json files written by npm run provision (hashes only)'),
+    caseEventTokensFiles: z.array(z.string()).optional().describe('intake-case-event-tokens.json files written by npm run provision: case events for host-less tablets (hashes only)'),
     staffDirectory: z.string().optional().describe('JSON list of staff who may confirm pairing codes'),
     adminToken: token.optional().describe('Secret: the admin token (or INTAKE_ADMIN_TOKEN)'),
     dashboardTokens: z.record(z.string(), token).optional().describe('Secret: hall code → read-only dashboard token (or INTAKE_DASHBOARD_TOKENS=HALL:TOKEN,…)'),
@@ -55,6 +56,7 @@ Options (settings only; secrets come from --config or the environment):
   --log-level LEVEL           request log: fatal, error, warn, info (default), debug or silent
   --enrolment-tokens-file F   intake-enrolment-tokens.json from npm run provision; repeatable
   --enrolment-token T:DEV:HALL[:rotate]   a one-off token for one device of one hall (development)
+  --case-event-tokens-file F  intake-case-event-tokens.json from npm run provision (host-less tablets); repeatable
   --staff-directory FILE      staff who may confirm pairing codes (JSON)
   --min-app-version V         flag devices on an older build (version-below-minimum)
   --silent-after-min N        minutes without a heartbeat before device-silent (default 10)
@@ -80,6 +82,7 @@ const OPTIONS = {
   'log-level': { type: 'string' },
   'enrolment-tokens-file': { type: 'string', multiple: true },
   'enrolment-token': { type: 'string', multiple: true },
+  'case-event-tokens-file': { type: 'string', multiple: true },
   'staff-directory': { type: 'string' },
   'min-app-version': { type: 'string' },
   'silent-after-min': { type: 'string' },
@@ -160,6 +163,7 @@ export function resolveIntakeConfig(argv: string[], env: Record<string, string |
     ...(fromFile.appDir !== undefined ? { appDir: rel(fromFile.appDir)! } : {}),
     ...(fromFile.staffDirectory !== undefined ? { staffDirectory: rel(fromFile.staffDirectory)! } : {}),
     ...(fromFile.enrolmentTokensFiles ? { enrolmentTokensFiles: fromFile.enrolmentTokensFiles.map((f) => rel(f)!) } : {}),
+    ...(fromFile.caseEventTokensFiles ? { caseEventTokensFiles: fromFile.caseEventTokensFiles.map((f) => rel(f)!) } : {}),
     ...(values.db !== undefined ? { db: values.db } : {}),
     ...(values.port !== undefined ? { port: number('port', values.port)! } : {}),
     ...(values.cors !== undefined ? { cors: [...(fromFile.cors ?? []), ...values.cors] } : {}),
@@ -169,6 +173,7 @@ export function resolveIntakeConfig(argv: string[], env: Record<string, string |
     ...(values['shared-rate-limits'] !== undefined ? { sharedRateLimits: values['shared-rate-limits'] } : {}),
     ...(values['log-level'] !== undefined ? { logLevel: values['log-level'] as IntakeConfig['logLevel'] } : {}),
     ...(values['enrolment-tokens-file'] !== undefined ? { enrolmentTokensFiles: [...(fromFile.enrolmentTokensFiles ?? []).map((f) => rel(f)!), ...values['enrolment-tokens-file']] } : {}),
+    ...(values['case-event-tokens-file'] !== undefined ? { caseEventTokensFiles: [...(fromFile.caseEventTokensFiles ?? []).map((f) => rel(f)!), ...values['case-event-tokens-file']] } : {}),
     ...(values['staff-directory'] !== undefined ? { staffDirectory: values['staff-directory'] } : {}),
     ...(env.INTAKE_ADMIN_TOKEN ? { adminToken: env.INTAKE_ADMIN_TOKEN } : {}),
     ...(envDashboard ? { dashboardTokens: { ...fromFile.dashboardTokens, ...envDashboard } } : {}),

@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { StaffDirectorySchema } from '../contract/staffSession';
-import { readProvisionedTokens } from './devices/provisionedTokens';
+import { readCaseEventTokenHashes, readProvisionedTokens } from './devices/provisionedTokens';
 import { INTAKE_HELP, resolveIntakeConfig, UsageError, type ResolvedIntakeConfig } from './intakeConfig';
 import { startIntake } from './server';
 
@@ -58,6 +58,7 @@ const intake = await startIntake({
   ...(config.adminToken ? { adminToken: config.adminToken } : {}),
   dashboardTokens: config.dashboardTokens ?? {},
   ...(config.caseEventTokens ? { caseEventTokens: config.caseEventTokens } : {}),
+  caseEventTokenHashes: Object.assign({}, ...(config.caseEventTokensFiles ?? []).map((file) => readCaseEventTokenHashes(file))) as Record<string, string>,
   ...(config.staffDirectory ? { staffDirectory: StaffDirectorySchema.parse(JSON.parse(readFileSync(config.staffDirectory, 'utf8'))) } : {}),
   ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
   ...(config.trustProxy ? { trustProxy: config.trustProxy } : {}),

@@ -39,7 +39,7 @@ import { registerTicketRoutes } from './routes/tickets';
 import { DEFAULT_TICKET_POLICY, type TicketPolicy } from './tickets/ticketMachine';
 import { createTicketWriter, createTickets } from './tickets/tickets';
 import { databaseRateLimitStore } from './security/rateLimitStore';
-import { assertTokenLength, secretTable } from './security/secrets';
+import { assertTokenLength, hashedSecretTable, secretTable } from './security/secrets';
 import { openSqliteStore, type SqliteStore } from './store/sqlite/sqliteStore';
 
 export interface IntakeOptions {
@@ -57,6 +57,8 @@ export interface IntakeOptions {
   dashboardTokens?: Record<string, string>;
   /** Per device: the token a window business system presents to post case events for it, at least 32 characters. */
   caseEventTokens?: Record<string, string>;
+  /** Device id → SHA-256 (hex) of its case-event token, from npm run provision's intake-case-event-tokens.json. */
+  caseEventTokenHashes?: Record<string, string>;
   /** The renderer build (dist/) whose dashboard.html is served at /dashboard and /display; off without it. */
   dashboardAppDir?: string;
   /** The renderer build whose evaluator page (index.html, service worker, assets) host-less tablets load from `/`. */
@@ -125,7 +127,8 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
   const log = options.log ?? ((m: string) => console.log(m));
   // Credentials too short to resist guessing stop the intake before it opens anything.
   if (options.adminToken !== undefined) assertTokenLength('the admin token', options.adminToken);
-  const caseEventTokens = secretTable('the case-event token', options.caseEventTokens);
+  // Plain tokens (a config file) and the hashes npm run provision writes, in one table.
+  const caseEventTokens = hashedSecretTable(options.caseEventTokenHashes ?? {}, new Map(secretTable('the case-event token', options.caseEventTokens)));
   const dashboardTokens = secretTable('the dashboard token', options.dashboardTokens);
   const store = openSqliteStore(options.dbFile);
   const enrolment = createEnrolment(store, now);

@@ -55,6 +55,7 @@ async function main(): Promise<void> {
   }
   for (const p of result.posters) console.log(`  poster window ${p.windowNo}: ${p.svg}, ${p.pdf}`);
   console.log(`  for the intake: ${result.tokensFile}  (npm run intake -- --enrolment-tokens-file ${result.tokensFile})`);
+  console.log(`  for the intake, case events of host-less tablets: ${result.caseEventTokensFile}  (npm run intake -- --case-event-tokens-file ${result.caseEventTokensFile})`);
   console.log('  copy each device folder to its device only: a bundle holds that device\'s secrets.');
   for (const warning of result.warnings) console.warn(`warning: ${warning}`);
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -5,7 +6,7 @@ import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HallConfigSchema, type HallConfig } from '../contract/hallConfig';
-import { ProvisionedTokensFileSchema } from '../contract/provisioning';
+import { CaseEventTokensFileSchema, ProvisionedTokensFileSchema } from '../contract/provisioning';
 import { readHallConfig } from '../host/hallConfigFile';
 import { startIntake, type RunningIntake } from '../intake/server';
 import { readProvisionedTokens } from '../intake/devices/provisionedTokens';
@@ -79,6 +80,16 @@ describe.skipIf(!font)('npm run provision', () => {
       ['demo-pad-a02', hall.hall.code, 'enrol'],
     ]);
     expect(readFileSync(result.tokensFile, 'utf8')).not.toContain('provisioned-token-');
+  });
+
+  it('gives the intake the hashes of the screens\' case-event tokens, for host-less tablets (issue 21)', () => {
+    const file = CaseEventTokensFileSchema.parse(JSON.parse(readFileSync(result.caseEventTokensFile, 'utf8')));
+    const screens = hall.devices.filter((d) => d.kind === 'pad' || d.kind === 'monitor');
+    expect(file.hallCode).toBe(hall.hall.code);
+    expect(file.tokens).toEqual(screens.map((d) => ({ deviceId: d.id, tokenSha256: createHash('sha256').update(d.caseEventToken).digest('hex') })));
+    const text = readFileSync(result.caseEventTokensFile, 'utf8');
+    for (const d of hall.devices) expect(text).not.toContain(d.caseEventToken);
+    expect(statSync(result.caseEventTokensFile).mode & 0o777).toBe(0o600);
   });
 
   it('refuses to write over earlier output unless told to, and re-provisions one device on request', async () => {

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { HallConfigSchema, type HallConfig } from '../contract/hallConfig';
-import { ProvisionedTokensFileSchema, type ProvisionedToken, type ProvisionedTokensFile } from '../contract/provisioning';
+import { ProvisionedTokensFileSchema, type CaseEventTokensFile, type ProvisionedToken, type ProvisionedTokensFile } from '../contract/provisioning';
 import { hashToken } from '../intake/devices/deviceAuth';
 import { posterPdf, posterQrPng, posterSvg } from './windowPoster';
 
@@ -32,6 +32,7 @@ export interface ProvisionResult {
   bundles: Array<{ deviceId: string; windowNo: string; file: string; enrolmentTokenExpiresAt: string }>;
   posters: Array<{ windowNo: string; svg: string; pdf: string; ratingUrl: string }>;
   tokensFile: string;
+  caseEventTokensFile: string;
   /** Devices given a new token in this run (the rest kept theirs). */
   minted: Array<{ deviceId: string; purpose: 'enrol' | 'rotate' }>;
   /** Where the target filesystem did not keep owner-only modes (e.g. a FAT USB stick). */
@@ -39,6 +40,8 @@ export interface ProvisionResult {
 }
 
 const TOKENS_FILE = 'intake-enrolment-tokens.json';
+/** The hashes of the screens' case-event tokens, for an intake that takes host-less tablets' case events. */
+const CASE_EVENT_TOKENS_FILE = 'intake-case-event-tokens.json';
 const MANIFEST_FILE = 'manifest.json';
 const OWNER_FILE = 0o600;
 const OWNER_DIR = 0o700;
@@ -137,7 +140,14 @@ export async function provisionHall(hall: HallConfig, options: ProvisionOptions)
 
     const generatedAt = new Date(now()).toISOString();
     const freshExpiry = new Date(now() + options.tokenTtlMs).toISOString();
-    const result: ProvisionResult = { bundles: [], posters: [], tokensFile: path.join(options.outDir, TOKENS_FILE), minted: [], warnings: [] };
+    const result: ProvisionResult = {
+      bundles: [],
+      posters: [],
+      tokensFile: path.join(options.outDir, TOKENS_FILE),
+      caseEventTokensFile: path.join(options.outDir, CASE_EVENT_TOKENS_FILE),
+      minted: [],
+      warnings: [],
+    };
     const selected = new Set(devices.map((d) => d.id));
     // Entries of devices not in this run are kept; a selected device keeps its entry unless it gets a new token.
     // Devices no longer in the hall lose their entries (a full run rewrites every bundle).
@@ -178,6 +188,13 @@ export async function provisionHall(hall: HallConfig, options: ProvisionOptions)
 
     const tokens: ProvisionedTokensFile = { hallCode: hall.hall.code, generatedAt, tokens: tokenEntries };
     writeOwnerOnly(path.join(staging, TOKENS_FILE), `${JSON.stringify(tokens, null, 2)}\n`);
+    // Every screen of the hall (a partial run too: the hall config holds them all), hashes only.
+    const caseEventTokens: CaseEventTokensFile = {
+      hallCode: hall.hall.code,
+      generatedAt,
+      tokens: hall.devices.filter((d) => d.kind === 'pad' || d.kind === 'monitor').map((d) => ({ deviceId: d.id, tokenSha256: hashToken(d.caseEventToken) })),
+    };
+    writeOwnerOnly(path.join(staging, CASE_EVENT_TOKENS_FILE), `${JSON.stringify(caseEventTokens, null, 2)}\n`);
     // The manifest lists every bundle and poster in the folder: earlier ones of a partial run too.
     const relative = (file: string) => (path.isAbsolute(file) || file.startsWith(options.outDir) ? path.relative(options.outDir, file) : file);
     const kept = options.deviceIds ? earlier.manifest : null;

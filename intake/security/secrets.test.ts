@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -43,6 +44,23 @@ describe('token comparisons', () => {
       });
     expect((await post(CASE_TOKEN)).statusCode).toBe(202);
     expect((await post(CASE_TOKEN.slice(0, -1))).statusCode).toBe(401);
+  });
+
+  it('a case-event token known only by the hash npm run provision wrote works when given exactly (issue 21)', async () => {
+    const hash = createHash('sha256').update(CASE_TOKEN).digest('hex');
+    const intake = await bootIntake({ caseEventTokenHashes: { 'dev-1': hash } });
+    const post = (token: string, device = 'dev-1') =>
+      intake.app.inject({
+        method: 'POST',
+        url: `/v1/devices/${device}/case-events`,
+        headers: { authorization: `Bearer ${token}` },
+        payload: { event: 'closed', case: { projectNo: 'P2', taskCode: 'T1', taskName: '事项', deptName: '部门' }, staff: { loginName: 'w5', name: '王五' } },
+      });
+    expect((await post(CASE_TOKEN)).statusCode).toBe(202);
+    for (const wrong of [hash, `sha256:${hash}`, CASE_TOKEN.slice(0, -1), '']) expect((await post(wrong)).statusCode).toBe(401);
+    expect((await post(CASE_TOKEN, 'dev-2')).statusCode).toBe(401);
+    await expect(bootIntake({ caseEventTokenHashes: { 'dev-1': 'not-a-hash' } })).rejects.toThrow(/not a hex SHA-256/);
+    await expect(bootIntake({ caseEventTokens: { 'dev-1': `sha256:${hash}` } })).rejects.toThrow(/the secret itself/);
   });
 });
 

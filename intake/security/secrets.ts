@@ -32,9 +32,25 @@ export function secretTable(what: string, entries: Record<string, string> | unde
   const table = new Map<string, string>();
   for (const [name, secret] of Object.entries(entries ?? {})) {
     assertTokenLength(`${what} of ${name}`, secret);
+    if (secret.startsWith(HASHED)) throw new Error(`${what} of ${name} must be the secret itself, not a "${HASHED}" hash`);
     table.set(name, secret);
   }
   return table;
+}
+
+/** Marks a table entry that holds the SHA-256 of a secret (as provisioning writes it), not the secret. */
+const HASHED = 'sha256:';
+
+/**
+ * Secrets known only by their SHA-256 (hex), by name: `npm run provision`'s case-event token file.
+ * They share a table with plain secrets; `bearerMatches` hashes the presented token to compare.
+ */
+export function hashedSecretTable(entries: Record<string, string>, into: Map<string, string> = new Map()): Map<string, string> {
+  for (const [name, hex] of Object.entries(entries)) {
+    if (!/^[0-9a-f]{64}$/.test(hex)) throw new Error(`the hash of ${name} is not a hex SHA-256`);
+    into.set(name, `${HASHED}${hex}`);
+  }
+  return into;
 }
 
 /** Whether the request's bearer token is the secret stored under `name` (constant time; false when there is none). */
@@ -42,6 +58,8 @@ export function bearerMatches(request: FastifyRequest, table: ReadonlyMap<string
   const expected = table.get(name);
   const given = bearerOf(request);
   // Compared even when nothing is expected, so the time does not tell which names exist.
-  const same = sameSecret(given ?? '', expected ?? '\0');
+  const same = expected?.startsWith(HASHED)
+    ? timingSafeEqual(digest(given ?? ''), Buffer.from(expected.slice(HASHED.length), 'hex'))
+    : sameSecret(given ?? '', expected ?? '\0');
   return expected !== undefined && given !== undefined && same;
 }
