@@ -47,7 +47,8 @@ test('host-less tablet: set up from its bundle, invitations arrive from the inta
       EXPIRES,
     );
     await fileInput.setInputFiles({ name: 'serial.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(serialBundle)) });
-    await expect(setup.getByRole('alert')).toContainText('need a host');
+    // Said in the operator's language (issue 21: it was "devices: no pad or monitor to be; … need a host").
+    await expect(setup.getByRole('alert')).toContainText('配置包里没有平板可以担任的设备（pad 或 monitor）：demo-pad-a01 (serial) 需要接在窗口电脑（主机）上使用。');
     await setup.getByLabel('或粘贴配置包内容').fill('{"hall": {');
     await setup.getByRole('button', { name: '读取' }).click();
     await expect(setup.getByRole('alert')).toContainText('JSON');

@@ -219,6 +219,11 @@ export const bo: Resources = {
     summary: '{{hall}} · སྒེའུ་ཁུང་ {{windowNo}} {{windowName}} · སྒྲིག་ཆས་ {{device}}',
     intake: 'དཔྱད་བརྗོད་ {{url}} ལ་སྐྱེལ།',
     apply: 'སྒྲིག་འགོད་འདི་བེད་སྤྱོད།',
+    problem: {
+      noIntake: 'སྒྲིག་འགོད་ཐུམ་སྒྲིལ་འདིའི་ནང་ intake ཡི་ཁ་བྱང་མེད། ལེབ་གཞོང་གིས་དཔྱད་བརྗོད་མགྲོན་འབོད་དེ་ནས་ལེན་དགོས།',
+      needsHost: 'ཐུམ་སྒྲིལ་འདིའི་ནང་ལེབ་གཞོང་གིས་བྱེད་ཐུབ་པའི་སྒྲིག་ཆས་ (pad ཡང་ན་ monitor) མེད། {{devices}} སྒེའུ་ཁུང་གློག་ཀླད་ (host) ལ་སྦྲེལ་དགོས།',
+      noToken: 'སྒྲིག་ཆས་ {{device}} ལ་ཐོ་འགོད་ལྡེ་མིག་མེད་པས་ཐོ་འགོད་བྱེད་མི་ཐུབ། npm run provision ཡིས་དེའི་ཆེད་དུ་བཟོས་པའི་ཐུམ་སྒྲིལ་ནང་འཇུག་གནང་རོགས།',
+    },
   },
   /** Another page of this device runs the rating screen (src/tabs/screenOwnership.ts). */
   tabs: {

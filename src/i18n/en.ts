@@ -218,6 +218,11 @@ export const en: Resources = {
     summary: '{{hall}} · window {{windowNo}} {{windowName}} · device {{device}}',
     intake: 'Ratings are uploaded to {{url}}',
     apply: 'Use this configuration',
+    problem: {
+      noIntake: 'This bundle names no intake: a tablet takes its invitations from the intake.',
+      needsHost: 'This bundle has no device a tablet can be (pad or monitor): {{devices}} need a window PC (host).',
+      noToken: 'Device {{device}} has no enrolment token, so it could not enrol: load the bundle npm run provision wrote for it.',
+    },
   },
   /** Another page of this device runs the rating screen (src/tabs/screenOwnership.ts). */
   tabs: {

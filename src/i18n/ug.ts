@@ -220,6 +220,11 @@ export const ug: Resources = {
     summary: '{{hall}} · {{windowNo}}-كۆزنەك {{windowName}} · ئۈسكۈنە {{device}}',
     intake: 'باھالار {{url}} غا يوللىنىدۇ',
     apply: 'بۇ سەپلىمىنى ئىشلىتىش',
+    problem: {
+      noIntake: 'بۇ سەپلىمە بولىقىدا intake ئادرېسى يوق: تاختا كومپيۇتېر باھالاش تەكلىپىنى شۇ يەردىن تاپشۇرۇۋالىدۇ.',
+      needsHost: 'بۇ بولاقتا تاختا كومپيۇتېر بولالايدىغان ئۈسكۈنە (pad ياكى monitor) يوق: {{devices}} كۆزنەك كومپيۇتېرى (host) غا ئۇلىنىشى كېرەك.',
+      noToken: '{{device}} ئۈسكۈنىسىنىڭ تىزىملىتىش ئاچقۇچى يوق، تىزىملىتالمايدۇ: npm run provision ئۇنىڭ ئۈچۈن ياسىغان بولاقنى يۈكلەڭ.',
+    },
   },
   /** Another page of this device runs the rating screen (src/tabs/screenOwnership.ts). */
   tabs: {

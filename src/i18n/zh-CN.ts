@@ -178,6 +178,11 @@ export const zhCN = {
     summary: '{{hall}} · {{windowNo}} 号窗口 {{windowName}} · 设备 {{device}}',
     intake: '评价数据上传至 {{url}}',
     apply: '使用此配置',
+    problem: {
+      noIntake: '这份配置包没有填写评价数据的上传地址（intake）：平板要从那里接收评价邀请。',
+      needsHost: '配置包里没有平板可以担任的设备（pad 或 monitor）：{{devices}} 需要接在窗口电脑（主机）上使用。',
+      noToken: '设备 {{device}} 缺少注册令牌，无法注册：请加载 npm run provision 为它生成的配置包。',
+    },
   },
   /** Another page of this device runs the rating screen (src/tabs/screenOwnership.ts). */
   tabs: {

@@ -219,6 +219,11 @@ export const zhTW: Resources = {
     summary: '{{hall}} · {{windowNo}} 號窗口 {{windowName}} · 設備 {{device}}',
     intake: '評價資料上傳至 {{url}}',
     apply: '使用此設定',
+    problem: {
+      noIntake: '這份設定包沒有填寫評價資料的上傳位址（intake）：平板要從那裡接收評價邀請。',
+      needsHost: '設定包裡沒有平板可以擔任的設備（pad 或 monitor）：{{devices}} 需要接在窗口電腦（主機）上使用。',
+      noToken: '設備 {{device}} 缺少註冊權杖，無法註冊：請載入 npm run provision 為它產生的設定包。',
+    },
   },
   /** Another page of this device runs the rating screen (src/tabs/screenOwnership.ts). */
   tabs: {

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { DeviceContext } from '../../contract/hallConfig';
 import { ScreenHeading } from '../components/ScreenHeading';
 import { useSetupStore } from './setupStore';
-import { readTabletBundle } from './tabletBundle';
+import { readTabletBundle, type BundleProblem } from './tabletBundle';
 
 /**
  * First start of a host-less tablet: IT staff load the device bundle `npm run provision` wrote
@@ -14,7 +14,7 @@ export function TabletSetupScreen() {
   const { t } = useTranslation();
   const apply = useSetupStore((s) => s.apply);
   const [pasted, setPasted] = useState('');
-  const [problems, setProblems] = useState<string[]>([]);
+  const [problems, setProblems] = useState<BundleProblem[]>([]);
   const [contexts, setContexts] = useState<DeviceContext[]>([]);
   const [adminPinHash, setAdminPinHash] = useState<string | undefined>(undefined);
   const [chosen, setChosen] = useState(0);
@@ -63,8 +63,8 @@ export function TabletSetupScreen() {
         <div role="alert" className="setup-problems">
           <p>{t('setup.problems', { count: problems.length })}</p>
           <ul>
-            {problems.map((problem) => (
-              <li key={problem}>{problem}</li>
+            {problems.map((problem, i) => (
+              <li key={i}>{problem.key === 'schema' ? <bdi>{problem.text}</bdi> : t(`setup.problem.${problem.key}`, problem)}</li>
             ))}
           </ul>
         </div>

@@ -3,7 +3,17 @@ import { deviceContextFor, parseHallConfig, type DeviceContext } from '../../con
 /** Device kinds a tablet can be on its own: serial and HID evaluators need a host to reach them. */
 const TABLET_KINDS = new Set(['pad', 'monitor']);
 
-export type TabletBundle = { ok: true; contexts: DeviceContext[]; adminPinHash?: string } | { ok: false; problems: string[] };
+/**
+ * What is wrong with a bundle, for the setup screen to say in the operator's language: the three
+ * a tablet has of its own by key, and the schema's own findings (field path: message) as they are.
+ */
+export type BundleProblem =
+  | { key: 'noIntake' }
+  | { key: 'needsHost'; devices: string }
+  | { key: 'noToken'; device: string }
+  | { key: 'schema'; text: string };
+
+export type TabletBundle = { ok: true; contexts: DeviceContext[]; adminPinHash?: string } | { ok: false; problems: BundleProblem[] };
 
 /**
  * Reads a device bundle from `npm run provision` (a hall config narrowed to one device) for a
@@ -11,17 +21,14 @@ export type TabletBundle = { ok: true; contexts: DeviceContext[]; adminPinHash?:
  */
 export function readTabletBundle(text: string): TabletBundle {
   const parsed = parseHallConfig(text);
-  if (!parsed.ok) return parsed;
+  if (!parsed.ok) return { ok: false, problems: parsed.problems.map((problem) => ({ key: 'schema', text: problem })) };
   const { hall } = parsed;
-  const problems: string[] = [];
-  if (!hall.intake) problems.push('intake: a tablet takes its invitations from the intake, and this bundle names none');
+  const problems: BundleProblem[] = [];
+  if (!hall.intake) problems.push({ key: 'noIntake' });
   const devices = hall.devices.filter((device) => TABLET_KINDS.has(device.kind));
-  if (devices.length === 0) {
-    const others = hall.devices.map((d) => `${d.id} (${d.kind})`).join(', ');
-    problems.push(`devices: no pad or monitor to be${others ? `; ${others} need a host` : ''}`);
-  }
+  if (devices.length === 0) problems.push({ key: 'needsHost', devices: hall.devices.map((d) => `${d.id} (${d.kind})`).join(', ') });
   for (const device of devices) {
-    if (!device.enrolmentToken) problems.push(`devices.${hall.devices.indexOf(device)}.enrolmentToken: missing, so the tablet could not enrol: load the bundle npm run provision wrote for it`);
+    if (!device.enrolmentToken) problems.push({ key: 'noToken', device: device.id });
   }
   if (problems.length > 0) return { ok: false, problems };
   return { ok: true, contexts: devices.map((device) => deviceContextFor(hall, device.id)), ...(hall.adminPinHash ? { adminPinHash: hall.adminPinHash } : {}) };
