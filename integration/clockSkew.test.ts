@@ -13,6 +13,10 @@ import { makeInvitation, recordOutcome, testContext } from '../src/testing/fixtu
 const DEVICE = testContext.device.id;
 const TOKEN = 'clock-skew-enrolment-token-0001';
 const HOURS = 3_600_000;
+const ADMIN = 'clock-skew-admin-token-0123456789abcdef';
+/** A second device of the hall, for the day-ahead test (an enrolment token works once). */
+const AHEAD_DEVICE = 'test-pad-ahead';
+const AHEAD_TOKEN = 'clock-skew-enrolment-token-0002';
 let intake: RunningIntake;
 
 beforeAll(async () => {
@@ -20,7 +24,11 @@ beforeAll(async () => {
     dbFile: path.join(mkdtempSync(path.join(tmpdir(), 'clock-skew-')), 'i.sqlite'),
     port: 0,
     corsOrigins: [],
-    enrolmentTokens: [{ token: TOKEN, deviceId: DEVICE, hallCode: testContext.hall.code, expiresAtMs: Date.now() + 600_000 }],
+    enrolmentTokens: [
+      { token: TOKEN, deviceId: DEVICE, hallCode: testContext.hall.code, expiresAtMs: Date.now() + 600_000 },
+      { token: AHEAD_TOKEN, deviceId: AHEAD_DEVICE, hallCode: testContext.hall.code, expiresAtMs: Date.now() + 600_000 },
+    ],
+    adminToken: ADMIN,
     log: () => undefined,
   });
 });
@@ -54,4 +62,38 @@ describe('a device whose clock is hours off', () => {
     service.stop();
     db.close();
   });
+
+  it('a day ahead: syncs, and a rating made once the offset is known is exported at the real time (issue 16)', async () => {
+    const db = openEvaluatorDb(`clock-skew-${crypto.randomUUID()}`);
+    const ahead = () => Date.now() + 24 * HOURS;
+    const context: DeviceContext = {
+      ...testContext,
+      device: { ...testContext.device, id: AHEAD_DEVICE },
+      hall: { ...testContext.hall, timeZone: 'Asia/Shanghai' },
+      intake: { url: intake.origin, batchSize: 100, syncIntervalSec: 5, enrolmentToken: AHEAD_TOKEN },
+    };
+    const service = startSyncService({ db, context, now: ahead, onStatus: () => undefined })!;
+    await service.enrolled;
+    // The first pass learns the intake's clock (nothing to send is enough: the time route answers).
+    await recordOutcome(db, makeInvitation(), ending, { context, clockOffsetMs: null, nowMs: ahead() });
+    service.engine.notify();
+    await expect.poll(() => db.outbox.count(), { timeout: 10_000 }).toBe(0);
+    await service.engine.idle();
+    const offset = service.engine.status().clockOffsetMs ?? 0;
+    expect(Math.abs(offset + 24 * HOURS)).toBeLessThan(5_000);
+    // As the flow store does: the rating carries the device's wall time and the offset beside it.
+    const ratedReally = Date.now();
+    const plain = makeInvitation();
+    const invitation = makeInvitation({ case: { ...plain.case, projectNo: 'P20261130-AHEAD' } });
+    await recordOutcome(db, invitation, ending, { context, clockOffsetMs: offset, nowMs: ahead(), wallMs: ahead() });
+    service.engine.notify();
+    await expect.poll(() => db.outbox.count(), { timeout: 10_000 }).toBe(0);
+    service.stop();
+    db.close();
+    const exported = (await (await fetch(`${intake.origin}/v1/export?profile=anhui`, { headers: { authorization: `Bearer ${ADMIN}` } })).json()) as { records: Array<{ evaluateTime: string; projectNo: string }> };
+    const record = exported.records.find((r) => r.projectNo === invitation.case.projectNo)!;
+    // evaluateTime is Beijing wall time "yyyy-MM-dd HH:mm:ss": read it back as an instant.
+    const exportedAt = Date.parse(`${record.evaluateTime.replace(' ', 'T')}+08:00`);
+    expect(Math.abs(exportedAt - ratedReally)).toBeLessThan(10_000);
+  }, 60_000);
 });
