@@ -31,6 +31,8 @@ describe('migration 16: each key remembers the first seq it signed', () => {
       await outcomes.insert({ id: o.id, deviceId: 'dev-1', bodyHash: createHash('sha256').update(body).digest('hex'), body, receivedAt: at, trusted: true, merge: 'rating', columns: outcomeColumns(o) });
     }
     migrate(db, 16);
+    // Later steps leave first_seq alone; the store's statements want the whole schema.
+    migrate(db);
     const devices = sqliteDevices(db);
     expect((await devices.keyHistory('dev-1')).map((k) => [k.publicKey, k.firstSeq])).toEqual([
       ['A', 1],
