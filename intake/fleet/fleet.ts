@@ -94,10 +94,7 @@ export function createFleet(store: IntakeStore, thresholds: FleetThresholds, onW
      * and why are kept with it. False when no such flag is open.
      */
     async closeByPerson(deviceId: string, kind: FleetFlagKind, request: FleetFlagCloseRequest): Promise<boolean> {
-      const open = (await store.fleet.openFlags(null)).some((f) => f.deviceId === deviceId && f.kind === kind);
-      if (!open) return false;
-      await store.fleet.close(deviceId, kind, now(), `${request.by}: ${request.reason}`);
-      return true;
+      return store.fleet.close(deviceId, kind, now(), `${request.by}: ${request.reason}`);
     },
 
     /** The fleet of a hall (every hall when null), worst first. */

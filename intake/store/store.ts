@@ -403,8 +403,8 @@ export interface FleetStore {
   heldChain(deviceId: string, headSeq: number): Promise<{ maxSeq: number; heldUpToHead: number }>;
   /** Opens a flag unless one of its kind is open for the device; true when it opened one. */
   open(deviceId: string, kind: FleetFlagKind, at: number, detail: string): Promise<boolean>;
-  /** Closes the device's open flag of that kind, if any; `by` says who or what closed it. */
-  close(deviceId: string, kind: FleetFlagKind, at: number, by: string): Promise<void>;
+  /** Closes the device's open flag of that kind, if any; `by` says who or what closed it. True when one was open. */
+  close(deviceId: string, kind: FleetFlagKind, at: number, by: string): Promise<boolean>;
   /** Open flags of the devices of a hall (every hall when null). */
   openFlags(hallCode: string | null): Promise<FleetFlagRow[]>;
   /** Enrolled devices of a hall (every hall when null), at most `limit`. */

@@ -54,7 +54,7 @@ export function sqliteFleet(db: SqliteDb): FleetStore {
       return open.run(deviceId, kind, at, detail).changes === 1;
     },
     async close(deviceId, kind, at, by) {
-      close.run(at, by, deviceId, kind);
+      return close.run(at, by, deviceId, kind).changes === 1;
     },
     async openFlags(hallCode) {
       return openFlags.all(hallCode, hallCode).map((f) => ({ deviceId: f.device_id, kind: f.kind, openedAt: f.opened_at, detail: f.detail, closedAt: f.closed_at, closedBy: f.closed_by }));
