@@ -38,6 +38,7 @@ import { registerPairingRoutes } from './routes/pairing';
 import { registerTicketRoutes } from './routes/tickets';
 import { DEFAULT_TICKET_POLICY, type TicketPolicy } from './tickets/ticketMachine';
 import { createTicketWriter, createTickets } from './tickets/tickets';
+import { createEarlyRefusal, serverWithEarlyRefusal } from './security/earlyRefusal';
 import { databaseRateLimitStore } from './security/rateLimitStore';
 import { assertTokenLength, hashedSecretTable, secretTable } from './security/secrets';
 import { openSqliteStore, type SqliteStore } from './store/sqlite/sqliteStore';
@@ -145,12 +146,21 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
   const requireAdmin = adminGate(options.adminToken);
   const originAllowed = originMatcher(options.corsOrigins);
 
-  const app = Fastify({ logger: options.logLevel ? intakeLogger(options.logLevel) : false, bodyLimit: BATCH_MAX_BYTES, ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}) });
+  // Addresses a route's limit already refused are answered before Fastify (security/earlyRefusal.ts).
+  const earlyRefusal = createEarlyRefusal(now);
+  const behindProxy = options.trustProxy !== undefined && options.trustProxy !== false;
+  const app = Fastify({
+    logger: options.logLevel ? intakeLogger(options.logLevel) : false,
+    bodyLimit: BATCH_MAX_BYTES,
+    serverFactory: serverWithEarlyRefusal(earlyRefusal, behindProxy),
+    ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
+  });
   // Security headers on every answer: nosniff, no framing, no referrer, and a CSP that allows
   // nothing; the pages (routes/http.ts servePage, routes/dashboardPages.ts) each set their own.
   // Every answer counted by route pattern and status, error answers by their code (GET /metrics).
   const metrics = createIntakeMetrics(options.nodeName ?? `${hostname()}:${process.pid}`);
   metrics.observe(app);
+  metrics.gauge('intake_early_refusals', 'Requests answered 429 before routing since start: addresses a route limit had already refused', async () => earlyRefusal.count());
   await app.register(helmet, {
     contentSecurityPolicy: { useDefaults: false, directives: { 'default-src': ["'none'"], 'base-uri': ["'none'"], 'form-action': ["'none'"], 'frame-ancestors': ["'none'"] } },
     frameguard: { action: 'deny' },
@@ -173,7 +183,10 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
   await app.register(rateLimit, {
     global: false,
     ...(options.sharedRateLimits ? { store: databaseRateLimitStore(store.throttles, now) } : {}),
-    errorResponseBuilder: (_request, context) => Object.assign(new Error(`too many requests from this address; retry in ${context.after}`), { statusCode: context.statusCode, code: 'rate_limited' }),
+    errorResponseBuilder: (request, context) => {
+      earlyRefusal.remember(request.routeOptions.url ?? request.url, request.ip, context.ttl);
+      return Object.assign(new Error(`too many requests from this address; retry in ${context.after}`), { statusCode: context.statusCode, code: 'rate_limited' });
+    },
   });
   // Keep the raw body: signatures are over the exact bytes the device sent.
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {

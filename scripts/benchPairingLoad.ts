@@ -49,7 +49,7 @@ const call = (path, method, body, localAddress, useAgent) => new Promise((resolv
 });
 if (role === 'attack') {
   const started = performance.now();
-  Promise.all(attempts.map(({ body, localAddress }) => call('/v1/pairings', 'POST', body, localAddress, false)))
+  Promise.all(attempts.map(({ path, body, localAddress }) => call(path, body === undefined ? 'GET' : 'POST', body, localAddress, false)))
     .then((statuses) => parentPort.postMessage({ statuses, ms: performance.now() - started }));
 } else {
   const health = [];
@@ -135,12 +135,20 @@ export async function benchPairingLoad(attempts = 200): Promise<{ idle: number[]
     await probed(intake.origin, () => new Promise((resolve) => setTimeout(resolve, 200)));
     const idle = (await probed(intake.origin, () => new Promise((resolve) => setTimeout(resolve, 1000)))).health;
     const rounds: Round[] = [];
-    for (const [label, addressOf] of [
-      [`${attempts} concurrent wrong attempts, one address`, () => '127.0.0.1'],
-      [`${attempts} concurrent wrong attempts, ${attempts} addresses`, (i: number) => `127.0.${Math.floor((i + 2) / 250)}.${((i + 2) % 250) + 1}`],
+    const oneAddress = (_index: number): string => '127.0.0.1';
+    for (const [label, addressOf, pairingAttempts] of [
+      [`${attempts} concurrent wrong attempts, one address`, oneAddress, true],
+      [`${attempts} concurrent wrong attempts, ${attempts} addresses`, (i: number) => `127.0.${Math.floor((i + 2) / 250)}.${((i + 2) % 250) + 1}`, true],
+      // The floor under the first round: the same burst of fresh connections, asking for nothing
+      // but /v1/health, costs this much of the event loop whatever the route does.
+      [`  baseline: ${attempts} concurrent GET /v1/health, one address`, oneAddress, false],
     ] as const) {
       // Half try a real login, half logins that do not exist: the same work for the intake.
-      const list = Array.from({ length: attempts }, (_, i) => ({ body: JSON.stringify({ code, loginName: i % 2 ? 'zhangsan' : `nobody-${i}`, password: `wrong-${i}` }), localAddress: addressOf(i) }));
+      const list = Array.from({ length: attempts }, (_, i) =>
+        pairingAttempts
+          ? { path: '/v1/pairings', body: JSON.stringify({ code, loginName: i % 2 ? 'zhangsan' : `nobody-${i}`, password: `wrong-${i}` }), localAddress: addressOf(i) }
+          : { path: '/v1/health', localAddress: addressOf(i) },
+      );
       const { health, value } = await probed(intake.origin, () => worker<{ statuses: number[]; ms: number }>({ origin: intake.origin, role: 'attack', attempts: list }).result);
       const counts = new Map<number, number>();
       for (const status of value.statuses) counts.set(status, (counts.get(status) ?? 0) + 1);
