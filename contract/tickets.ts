@@ -54,8 +54,18 @@ export type TicketEvent = z.infer<typeof TicketEventSchema>;
 export type TicketEventType = TicketEvent['type'];
 export const TICKET_EVENT_TYPES = TicketEventSchema.options.map((o) => o.shape.type.value);
 
-/** Who acts: an id (login name or staff number) and their department (null: the centre or the hall). */
-export const TicketActorSchema = z.object({ id: text(1, 64), department: text(1, 100).nullable() }).strict();
+/**
+ * The people who work tickets at the intake (contract/people.ts): 大厅管理员 manager, 部门经办人
+ * handler, 中心审核人 reviewer, 审计员 auditor (read-only).
+ */
+export const PersonRoleSchema = z.enum(['manager', 'handler', 'reviewer', 'auditor']);
+export type PersonRole = z.infer<typeof PersonRoleSchema>;
+
+/**
+ * Who acts: an id (login name or staff number), their department (null: the centre or the hall),
+ * and, for a signed-in person, their role (a machine behind the admin token names none).
+ */
+export const TicketActorSchema = z.object({ id: text(1, 64), department: text(1, 100).nullable(), role: PersonRoleSchema.optional() }).strict();
 export type TicketActor = z.infer<typeof TicketActorSchema>;
 
 /**

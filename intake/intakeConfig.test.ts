@@ -64,6 +64,21 @@ describe('the intake command line and config', () => {
     expect(() => resolve(['--public-url', 'not a url'])).toThrow(/publicUrl/);
   });
 
+  it('takes the people who work tickets from an owner-only config, each handler with a department, each login once', () => {
+    const hash = 'scrypt$16384$c2FsdA==$aGFzaA==';
+    const handler = { login: 'h1', name: '王经办', role: 'handler', department: '民政局', passwordHash: hash };
+    const readable = files({ 'intake.json': { text: JSON.stringify({ people: [handler] }), mode: 0o100644 } });
+    expect(() => resolve(['--config', 'intake.json'], {}, readable)).toThrow(/holds secrets/);
+    const ok = files({ 'intake.json': { text: JSON.stringify({ people: [handler] }), mode: 0o100600 } });
+    expect(resolve(['--config', 'intake.json'], {}, ok).config.people).toEqual([{ ...handler, staffIds: [] }]);
+    const noDepartment = files({ 'intake.json': { text: JSON.stringify({ people: [{ ...handler, department: undefined }] }), mode: 0o100600 } });
+    expect(() => resolve(['--config', 'intake.json'], {}, noDepartment)).toThrow(/people.0.department: a handler needs the department/);
+    const twice = files({ 'intake.json': { text: JSON.stringify({ people: [handler, { ...handler, role: 'auditor' }] }), mode: 0o100600 } });
+    expect(() => resolve(['--config', 'intake.json'], {}, twice)).toThrow(/every login appears once/);
+    const plain = files({ 'intake.json': { text: JSON.stringify({ people: [{ ...handler, passwordHash: 'hunter2' }] }), mode: 0o100600 } });
+    expect(() => resolve(['--config', 'intake.json'], {}, plain)).toThrow(/npm run pin-hash/);
+  });
+
   it('keeps the checked-in JSON Schema in step with the zod schema (npm run config-schema)', () => {
     expect(readFileSync(INTAKE_JSON_SCHEMA_FILE, 'utf8')).toBe(intakeJsonSchema());
   });

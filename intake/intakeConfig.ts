@@ -2,6 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { PeopleSchema } from '../contract/people';
 
 /**
  * The intake's configuration: one JSON file (`--config intake.json`, JSON Schema in
@@ -25,6 +26,7 @@ export const IntakeConfigSchema = z
     enrolmentTokensFiles: z.array(z.string()).optional().describe('intake-enrolment-tokens.json files written by npm run provision (hashes only)'),
     caseEventTokensFiles: z.array(z.string()).optional().describe('intake-case-event-tokens.json files written by npm run provision: case events for host-less tablets (hashes only)'),
     staffDirectory: z.string().optional().describe('JSON list of staff who may confirm pairing codes'),
+    people: PeopleSchema.optional().describe('Secret (password hashes): the people who work 差评 tickets at /dashboard (manager, handler, reviewer, auditor); passwords as npm run pin-hash writes them'),
     adminToken: token.optional().describe('Secret: the admin token (or INTAKE_ADMIN_TOKEN)'),
     dashboardTokens: z.record(z.string(), token).optional().describe('Secret: hall code → read-only dashboard token (or INTAKE_DASHBOARD_TOKENS=HALL:TOKEN,…)'),
     caseEventTokens: z.record(z.string(), token).optional().describe("Secret: device id → the token a window business system uses to post case events for a host-less tablet"),
@@ -40,7 +42,7 @@ export const IntakeConfigSchema = z
   .strict();
 export type IntakeConfig = z.infer<typeof IntakeConfigSchema>;
 
-const SECRET_KEYS = ['adminToken', 'dashboardTokens', 'caseEventTokens'] as const;
+const SECRET_KEYS = ['adminToken', 'dashboardTokens', 'caseEventTokens', 'people'] as const;
 
 export const INTAKE_HELP = `Usage: npm run intake -- [options]
 

@@ -60,6 +60,7 @@ const intake = await startIntake({
   ...(config.caseEventTokens ? { caseEventTokens: config.caseEventTokens } : {}),
   caseEventTokenHashes: Object.assign({}, ...(config.caseEventTokensFiles ?? []).map((file) => readCaseEventTokenHashes(file))) as Record<string, string>,
   ...(config.staffDirectory ? { staffDirectory: StaffDirectorySchema.parse(JSON.parse(readFileSync(config.staffDirectory, 'utf8'))) } : {}),
+  ...(config.people ? { people: config.people } : {}),
   ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
   ...(config.trustProxy ? { trustProxy: config.trustProxy } : {}),
   sharedRateLimits: config.sharedRateLimits ?? false,

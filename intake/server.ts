@@ -1,11 +1,13 @@
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import underPressure from '@fastify/under-pressure';
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { BATCH_MAX_BYTES } from '../contract/intakeApi';
 import { SIGNED_REQUEST_HEADERS } from '../contract/requestSignature';
 import type { StaffDirectory } from '../contract/staffSession';
+import type { Person } from '../contract/people';
 import { createDeviceAuth } from './devices/deviceAuth';
 import { createEnrolment, type EnrolmentToken } from './devices/enrolment';
 import { loadSealingKeys } from './devices/sealingKeys';
@@ -36,6 +38,9 @@ import { adminGate, sendError } from './routes/http';
 import { registerOutcomeRoutes } from './routes/outcomes';
 import { registerPairingRoutes } from './routes/pairing';
 import { registerTicketRoutes } from './routes/tickets';
+import { registerWorkRoutes } from './routes/ticketsWork';
+import { createSignIn } from './people/signIn';
+import { DEFAULT_SESSION_LIMITS, type SessionLimits } from './people/sessionRules';
 import { DEFAULT_TICKET_POLICY, type TicketPolicy } from './tickets/ticketMachine';
 import { createTicketWriter, createTickets } from './tickets/tickets';
 import { createEarlyRefusal, serverWithEarlyRefusal } from './security/earlyRefusal';
@@ -92,6 +97,12 @@ export interface IntakeOptions {
   calendar?: WorkingCalendar;
   /** Working days of a 差评 ticket's first contact and of each rectification class (intake/tickets/ticketMachine.ts defaults). */
   ticketPolicy?: Partial<TicketPolicy>;
+  /** The people who work 差评 tickets at /v1/work (manager, handler, reviewer, auditor), with scrypt password hashes. */
+  people?: Person[];
+  /** 32 bytes that encrypt the work-queue session cookie; a fresh random key at every start by default (sessions end with a restart). */
+  sessionKey?: Buffer;
+  /** How long a work-queue session lasts unused and in all (intake/people/sessionRules.ts defaults). */
+  sessionLimits?: SessionLimits;
   /** Request log level (pino, one JSON line per request, nothing secret: observability/logging.ts); no request log when absent. */
   logLevel?: string;
   /** This node's name in the metrics (several intake nodes on one database); host name and pid by default. */
@@ -252,6 +263,14 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
   fleetSweep.unref();
   registerFollowupRoutes(app, { requireAdmin, followups, sealing });
   registerTicketRoutes(app, { requireAdmin, tickets });
+  await registerWorkRoutes(app, {
+    tickets,
+    signIn: createSignIn(options.people ?? [], store.throttles, now),
+    sessionKey: options.sessionKey ?? randomBytes(32),
+    secureCookie: options.publicUrl?.startsWith('https:') ?? false,
+    limits: options.sessionLimits ?? DEFAULT_SESSION_LIMITS,
+    now,
+  });
   registerExportRoutes(app, { store, requireAdmin });
   registerForwardingRoutes(app, { store, requireAdmin, now });
   // Pushing to the province (issue 22): configured by FORWARD_* environment variables, off when none is set.

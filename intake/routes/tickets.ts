@@ -1,12 +1,26 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { DispatchedTicketSchema, TicketActionRequestSchema, TicketListQuerySchema } from '../../contract/tickets';
-import type { Tickets } from '../tickets/tickets';
+import type { ActResult, Tickets } from '../tickets/tickets';
 import { decodeCursor, encodeCursor } from './cursor';
 import { parseBody, parseQuery, sendError, type RequireAdmin } from './http';
 
 /** A refusal that tells the caller what it may do now (and the version it must send). */
 function refuse(reply: FastifyReply, status: number, error: { code: string; message: string; allowed: string[]; version?: number }): FastifyReply {
   return reply.code(status).send({ error });
+}
+
+/** Answers a refused or stale action (404, 409 with the steps allowed now, 403, 400); null when it was done. */
+export function sendActRefusal(reply: FastifyReply, result: ActResult): FastifyReply | null {
+  switch (result.status) {
+    case 'not_found':
+      return sendError(reply, 404, 'not_found', 'no such ticket');
+    case 'stale':
+      return refuse(reply, 409, { code: 'stale_version', message: `the ticket is at version ${result.version}; reload it and act again`, allowed: result.allowed, version: result.version });
+    case 'refused':
+      return refuse(reply, result.code === 'forbidden' ? 403 : result.code === 'invalid' ? 400 : 409, { code: result.code, message: result.message, allowed: result.allowed });
+    case 'done':
+      return null;
+  }
 }
 
 /**
@@ -41,16 +55,8 @@ export function registerTicketRoutes(app: FastifyInstance, deps: { requireAdmin:
     const action = parseBody(TicketActionRequestSchema, request, reply, 'invalid_action', 'the ticket action');
     if (!action) return reply;
     const result = await tickets.act((request.params as { id: string }).id, action.version, action.actor, action.event);
-    switch (result.status) {
-      case 'not_found':
-        return sendError(reply, 404, 'not_found', 'no such ticket');
-      case 'stale':
-        return refuse(reply, 409, { code: 'stale_version', message: `the ticket is at version ${result.version}; reload it and act again`, allowed: result.allowed, version: result.version });
-      case 'refused':
-        return refuse(reply, result.code === 'forbidden' ? 403 : result.code === 'invalid' ? 400 : 409, { code: result.code, message: result.message, allowed: result.allowed });
-      case 'done':
-        return (await tickets.get(result.row.id))!;
-    }
+    if (result.status !== 'done') return sendActRefusal(reply, result);
+    return (await tickets.get(result.row.id))!;
   });
 
   // Tickets dispatched from above (12345, the province, the city), opened like a 差评 rated here.

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
 import type { UnsealedOutcome } from '../../contract/outcomeChain';
-import { startIntake, type RunningIntake } from '../server';
+import { startIntake, type IntakeOptions, type RunningIntake } from '../server';
 import { newDeviceKey } from './signedOutcomes';
 import { signedPost } from './signedRequests';
 
@@ -13,7 +13,7 @@ export const HARNESS_ADMIN = 'harness-admin-token-0123456789abcdef';
 /** dev-1's enrolment token. */
 export const HARNESS_TOKEN = 'token-for-dev-1-aaaaaaaa';
 
-export async function enrolledIntake(track: RunningIntake[], now?: () => number) {
+export async function enrolledIntake(track: RunningIntake[], now?: () => number, extra: Partial<IntakeOptions> = {}) {
   const intake = await startIntake({
     dbFile: path.join(mkdtempSync(path.join(tmpdir(), 'intake-')), 'i.sqlite'),
     port: 0,
@@ -22,6 +22,7 @@ export async function enrolledIntake(track: RunningIntake[], now?: () => number)
     enrolmentTokens: [{ token: HARNESS_TOKEN, deviceId: 'dev-1', hallCode: 'h1', expiresAtMs: Date.now() + 60_000 }],
     log: () => undefined,
     ...(now ? { now } : {}),
+    ...extra,
   });
   track.push(intake);
   const key = newDeviceKey();

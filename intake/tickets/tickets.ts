@@ -114,11 +114,19 @@ export function ticketView(row: TicketRow, at: number) {
 /** The tickets' service for the routes and the intake's start: act, read, list, backfill, verify. */
 export function createTickets(store: IntakeStore, writer: TicketWriter, now: () => number) {
   return {
-    /** A person's event on a ticket over the version they saw. */
-    act(id: string, expectedVersion: number, actor: TicketActor, event: TicketEvent): Promise<ActResult> {
+    /**
+     * A person's event on a ticket over the version they saw; `mayNot`, when given, says why
+     * this actor may not take the step on the stored ticket (403, nothing changed), in the same
+     * transaction.
+     */
+    act(id: string, expectedVersion: number, actor: TicketActor, event: TicketEvent, mayNot?: (ticket: Ticket) => string | null): Promise<ActResult> {
       return store.transaction(async ({ tickets }) => {
         const row = await tickets.find(id);
-        return row ? writer.apply(tickets, row, event, actor, expectedVersion) : { status: 'not_found' };
+        if (!row) return { status: 'not_found' };
+        const ticket = JSON.parse(row.state) as Ticket;
+        const refusal = mayNot?.(ticket) ?? null;
+        if (refusal !== null) return { status: 'refused', code: 'forbidden', message: refusal, allowed: allowedSteps(ticket) };
+        return writer.apply(tickets, row, event, actor, expectedVersion);
       });
     },
 
@@ -187,6 +195,24 @@ export function createTickets(store: IntakeStore, writer: TicketWriter, now: () 
     },
 
     verifyLog: () => verifyTicketLog(store.tickets),
+
+    /** The 差评 a ticket stands for, as the work queue shows it (never the citizen's phone). */
+    async ratingOf(outcomeId: string) {
+      const row = await store.followups.find(outcomeId);
+      if (!row) return null;
+      const outcome = mergedRating(JSON.parse(row.body) as Outcome, row.detailsBody === null ? undefined : (JSON.parse(row.detailsBody) as Outcome));
+      return {
+        level: outcome.level ?? null,
+        tags: outcome.tags,
+        comment: outcome.comment ?? null,
+        public: outcome.public,
+        ratedAt: outcome.ratedAt,
+        window: outcome.window,
+        staff: { loginName: outcome.staff.loginName, name: outcome.staff.name },
+        case: { projectNo: outcome.case.projectNo, taskName: outcome.case.taskName, deptName: outcome.case.deptName },
+        callbackRequested: outcome.callback.requested,
+      };
+    },
   };
 }
 

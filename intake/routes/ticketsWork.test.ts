@@ -1,0 +1,175 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { PersonSchema, type Person } from '../../contract/people';
+import { hashPin } from '../../shared-node/adminPin';
+import type { RunningIntake } from '../server';
+import { adminGet, enrolledIntake, item, upload } from '../testing/intakeHarness';
+import { chain } from '../testing/signedOutcomes';
+
+let running: RunningIntake[] = [];
+afterEach(async () => {
+  await Promise.all(running.map((r) => r.close()));
+  running = [];
+});
+
+let clock = Date.parse('2026-11-23T10:00:00+08:00');
+const now = () => clock;
+
+const PASSWORD = 'correct horse battery';
+const hash = hashPin(PASSWORD);
+const person = (p: Omit<Person, 'passwordHash' | 'staffIds'> & { staffIds?: string[] }) => PersonSchema.parse({ ...p, passwordHash: hash });
+const people = [
+  person({ login: 'manager', name: '张主任', role: 'manager' }),
+  person({ login: 'handler', name: '王经办', role: 'handler', department: '市场监督管理局' }),
+  person({ login: 'other', name: '赵经办', role: 'handler', department: '税务局' }),
+  person({ login: 'reviewer', name: '钱审核', role: 'reviewer', department: '政务服务管理办公室' }),
+  // Rated at a window as li4 (the staff of the test ratings), and also a reviewer.
+  person({ login: 'li4.review', name: '李四', role: 'reviewer', department: '政务服务管理办公室', staffIds: ['li4'] }),
+  person({ login: 'auditor', name: '孙审计', role: 'auditor' }),
+];
+
+/** A browser's session with the work queue: its cookie and CSRF token. */
+interface Session {
+  cookie: string;
+  csrf: string;
+}
+
+const cookieOf = (answer: { cookies: Array<{ name: string; value: string }> }, before = '') => answer.cookies.find((c) => c.name === 'hcp_work')?.value ?? before;
+
+async function intakeWithBadRating(extraPeople: Person[] = []) {
+  clock = Date.parse('2026-11-23T10:00:00+08:00');
+  const { intake, key } = await enrolledIntake(running, now, { people: [...people, ...extraPeople] });
+  const [bad] = chain([item(1)], key.privateKey);
+  await upload(intake, key, [bad!], undefined, clock);
+  return { intake, id: bad!.id };
+}
+
+async function open(intake: RunningIntake): Promise<Session> {
+  const answer = await intake.app.inject({ method: 'GET', url: '/v1/work/session' });
+  expect(answer.json().person).toBeNull();
+  return { cookie: cookieOf(answer), csrf: answer.json().csrfToken };
+}
+
+async function signIn(intake: RunningIntake, login: string, password = PASSWORD): Promise<Session> {
+  const start = await open(intake);
+  const answer = await post(intake, start, '/v1/work/session', { login, password });
+  if (answer.statusCode !== 200) throw new Error(`sign-in answered ${answer.statusCode}: ${answer.body}`);
+  return { cookie: cookieOf(answer, start.cookie), csrf: answer.json().csrfToken };
+}
+
+const post = (intake: RunningIntake, s: Session, url: string, payload: object, csrf: string | null = s.csrf) =>
+  intake.app.inject({ method: 'POST', url, cookies: { hcp_work: s.cookie }, headers: csrf === null ? {} : { 'x-csrf-token': csrf }, payload });
+const get = (intake: RunningIntake, s: Session, url: string) => intake.app.inject({ method: 'GET', url, cookies: { hcp_work: s.cookie } });
+
+async function act(intake: RunningIntake, s: Session, id: string, event: object) {
+  const { version } = (await get(intake, s, `/v1/work/tickets/${id}`)).json();
+  return post(intake, s, `/v1/work/tickets/${id}/actions`, { version, event });
+}
+
+async function actOk(intake: RunningIntake, s: Session, id: string, event: object) {
+  const answer = await act(intake, s, id, event);
+  if (answer.statusCode !== 200) throw new Error(`${JSON.stringify(event)} answered ${answer.statusCode}: ${answer.body}`);
+  return answer.json();
+}
+
+describe('the work queue: people, sessions, CSRF and roles', () => {
+  it("lets a handler see and work their own department's ticket, with the rating beside it, as the actor of the log", async () => {
+    const { intake, id } = await intakeWithBadRating();
+    const handler = await signIn(intake, 'handler');
+    expect((await get(intake, handler, '/v1/work/session')).json().person).toEqual({ login: 'handler', name: '王经办', role: 'handler', department: '市场监督管理局', staffIds: [] });
+    const list = (await get(intake, handler, '/v1/work/tickets')).json();
+    expect(list.tickets.map((t: { id: string; mine: string[] }) => [t.id, t.mine])).toEqual([[id, ['contact']]]);
+    const page = (await get(intake, handler, `/v1/work/tickets/${id}`)).json();
+    expect(page.rating).toMatchObject({ level: 1, tags: ['213'], staff: { loginName: 'li4', name: '李四' }, case: { deptName: '市场监督管理局' } });
+    expect(JSON.stringify(page.rating)).not.toMatch(/phone/i);
+    const contacted = await actOk(intake, handler, id, { type: 'contact', reached: true, note: '已电话联系' });
+    expect(contacted).toMatchObject({ stage: 'contacted', version: 2, mine: ['determine'] });
+    expect(contacted.timeline[1]).toMatchObject({ actor: { id: 'handler', department: '市场监督管理局', role: 'handler' }, event: { type: 'contact' }, from: 'opened', to: 'contacted' });
+  });
+
+  it("refuses a handler another department's tickets (403), in the list, the page and the actions, nothing changed", async () => {
+    const { intake, id } = await intakeWithBadRating();
+    const other = await signIn(intake, 'other');
+    expect((await get(intake, other, '/v1/work/tickets')).json().tickets).toEqual([]);
+    expect((await get(intake, other, '/v1/work/tickets?department=%E5%B8%82%E5%9C%BA%E7%9B%91%E7%9D%A3%E7%AE%A1%E7%90%86%E5%B1%80')).statusCode).toBe(403);
+    expect((await get(intake, other, `/v1/work/tickets/${id}`)).statusCode).toBe(403);
+    const forced = await post(intake, other, `/v1/work/tickets/${id}/actions`, { version: 1, event: { type: 'contact', reached: true, note: '越权' } });
+    expect(forced.statusCode).toBe(403);
+    expect(forced.json().error.code).toBe('forbidden');
+    expect((await adminGet(intake, `/v1/admin/tickets/${id}`)).version).toBe(1);
+  });
+
+  it('lets an upheld appeal be decided only by a reviewer who is neither the rated staff member nor of the department; the auditor verifies and changes nothing', async () => {
+    const { intake, id } = await intakeWithBadRating();
+    const handler = await signIn(intake, 'handler');
+    await actOk(intake, handler, id, { type: 'contact', reached: true, note: '已联系' });
+    await actOk(intake, handler, id, { type: 'determine', finding: 'mistaken', reason: '群众误触' });
+    // The handler may not decide their own appeal.
+    const appealed = await actOk(intake, handler, id, { type: 'appeal', reasons: '群众确认误操作', evidence: [] });
+    expect(appealed.mine).toEqual([]);
+    const self = await signIn(intake, 'li4.review');
+    expect((await get(intake, self, `/v1/work/tickets/${id}`)).json().mine).toEqual([]);
+    const own = await act(intake, self, id, { type: 'decide_appeal', upheld: true, reasons: '自己审自己' });
+    expect(own.statusCode).toBe(403);
+    expect(own.json().error.message).toMatch(/rated staff member/);
+    const auditor = await signIn(intake, 'auditor');
+    expect((await act(intake, auditor, id, { type: 'decide_appeal', upheld: true, reasons: '审计员不能审' })).statusCode).toBe(403);
+    const reviewer = await signIn(intake, 'reviewer');
+    expect((await get(intake, reviewer, '/v1/work/tickets?stage=appealed')).json().tickets.map((t: { mine: string[] }) => t.mine)).toEqual([['decide_appeal']]);
+    const upheld = await actOk(intake, reviewer, id, { type: 'decide_appeal', upheld: true, reasons: '录像显示误触' });
+    expect(upheld).toMatchObject({ stage: 'closed', excluded: true });
+    expect(upheld.ticket.appeal.decision).toMatchObject({ upheld: true, reviewer: 'reviewer' });
+    expect((await get(intake, auditor, '/v1/work/log/verify')).json()).toEqual({ ok: true, checked: 5 });
+    expect((await get(intake, handler, '/v1/work/log/verify')).statusCode).toBe(403);
+  });
+
+  it('refuses a POST without the CSRF token, or with another session’s, nothing changed', async () => {
+    const { intake, id } = await intakeWithBadRating();
+    const handler = await signIn(intake, 'handler');
+    const missing = await post(intake, handler, `/v1/work/tickets/${id}/actions`, { version: 1, event: { type: 'contact', reached: true, note: '伪造' } }, null);
+    expect(missing.statusCode).toBe(403);
+    expect(missing.json().error.code).toBe('csrf_refused');
+    const elsewhere = await open(intake);
+    expect((await post(intake, handler, `/v1/work/tickets/${id}/actions`, { version: 1, event: { type: 'contact', reached: true, note: '伪造' } }, elsewhere.csrf)).statusCode).toBe(403);
+    // The sign-in form too: a forged sign-in is refused before any password is checked.
+    expect((await post(intake, elsewhere, '/v1/work/session', { login: 'handler', password: PASSWORD }, 'forged')).statusCode).toBe(403);
+    expect((await adminGet(intake, `/v1/admin/tickets/${id}`)).version).toBe(1);
+  });
+
+  it('answers a wrong password 401, locks the login at that address, and admits nothing without a session', async () => {
+    const { intake } = await intakeWithBadRating();
+    const start = await open(intake);
+    expect((await post(intake, start, '/v1/work/session', { login: 'handler', password: 'wrong' })).json().error.code).toBe('wrong_credentials');
+    expect((await post(intake, start, '/v1/work/session', { login: 'nobody', password: 'wrong' })).json().error.code).toBe('wrong_credentials');
+    await post(intake, start, '/v1/work/session', { login: 'handler', password: 'wrong' });
+    await post(intake, start, '/v1/work/session', { login: 'handler', password: 'wrong' });
+    const locked = await post(intake, start, '/v1/work/session', { login: 'handler', password: PASSWORD });
+    expect(locked.statusCode).toBe(429);
+    expect(locked.headers['retry-after']).toBeDefined();
+    expect((await get(intake, start, '/v1/work/tickets')).statusCode).toBe(401);
+    expect((await intake.app.inject({ method: 'GET', url: '/v1/work/tickets' })).json().error.code).toBe('signed_out');
+  });
+
+  it('ends a session left unused for half an hour, and one signed out', async () => {
+    const { intake } = await intakeWithBadRating();
+    const handler = await signIn(intake, 'handler');
+    clock += 29 * 60_000;
+    const used = await get(intake, handler, '/v1/work/tickets');
+    expect(used.statusCode).toBe(200);
+    // Use keeps it alive: the cookie now says it was seen at the new time.
+    const kept = { ...handler, cookie: cookieOf(used, handler.cookie) };
+    clock += 29 * 60_000;
+    expect((await get(intake, kept, '/v1/work/tickets')).statusCode).toBe(200);
+    clock += 31 * 60_000;
+    expect((await get(intake, kept, '/v1/work/tickets')).statusCode).toBe(401);
+    const again = await signIn(intake, 'handler');
+    const out = await post(intake, again, '/v1/work/session/end', {});
+    expect(out.statusCode).toBe(204);
+    expect((await get(intake, { ...again, cookie: cookieOf(out, again.cookie) }, '/v1/work/tickets')).statusCode).toBe(401);
+  });
+
+  it('keeps the admin-token routes working for machines beside the people', async () => {
+    const { intake, id } = await intakeWithBadRating();
+    expect((await adminGet(intake, `/v1/admin/tickets/${id}`)).stage).toBe('opened');
+    expect((await intake.app.inject({ method: 'GET', url: `/v1/admin/tickets/${id}` })).statusCode).toBe(401);
+  });
+});
