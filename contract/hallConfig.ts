@@ -122,8 +122,10 @@ export const DeviceSchema = z
     windowNo: z.string().min(1).max(16),
     kind: DeviceKindSchema,
     channel: ChannelSchema.default('hall-pad'),
-    /** Shared secret the window business system presents when posting case events. */
-    caseEventToken: z.string().min(16, 'use at least 16 characters').max(256),
+    /** Shared secret the window business system presents when posting case events (to the host, or to the intake for a host-less tablet). */
+    caseEventToken: z.string().min(16, 'use at least 16 characters').max(256).optional(),
+    /** A tablet with no host on a window PC: it talks to the intake alone, and its bundle carries no case-event token. */
+    hostless: z.boolean().optional().describe('A pad or monitor that runs with no host (a tablet talking to the intake alone): its bundle carries no case-event token, no host port'),
     serial: SerialAttachmentSchema.optional(),
     /** Keyboard-wedge (HID) evaluators: which key means which level; default keys 1–5. */
     hidKeys: z.record(z.string().min(1).max(20), z.literal([1, 2, 3, 4, 5])).optional(),
@@ -144,6 +146,19 @@ export const DeviceSchema = z
   .refine((d) => d.kind !== 'serial' || d.serial !== undefined, {
     message: 'a serial device needs a "serial" attachment (its port)',
     path: ['serial'],
+  })
+  .refine((d) => !d.hostless || d.kind === 'pad' || d.kind === 'monitor', {
+    message: 'only a pad or a monitor can run without a host',
+    path: ['hostless'],
+  })
+  .refine((d) => !d.hostless || (d.hostPort === undefined && d.serial === undefined && d.hidKeys === undefined), {
+    message: 'a host-less device has no host port, serial attachment or HID keys',
+    path: ['hostless'],
+  })
+  // A host-less tablet without a token still rates freely; every host needs one for its case events.
+  .refine((d) => d.hostless === true || d.caseEventToken !== undefined, {
+    message: 'a device with a host needs a caseEventToken (the window business system posts case events with it)',
+    path: ['caseEventToken'],
   });
 
 /** Where outcomes are synced to, and how. */

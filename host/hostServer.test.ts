@@ -273,6 +273,11 @@ describe('the admin PIN on the host', () => {
     await expect(startHost({ hall, deviceId: 'dev-a01', port: 0, caseEventToken: 'x'.repeat(31), log: () => undefined })).rejects.toThrow(/has 31 characters, at least 32 are needed/);
   });
 
+  it('refuses to start for a device the hall config marks host-less, saying whose bundle it is', async () => {
+    const hostless = { ...hall, devices: hall.devices.map(({ hostPort: _port, ...d }) => (d.id === 'dev-a01' ? { ...d, hostless: true } : d)) };
+    await expect(startHost({ hall: hostless, deviceId: 'dev-a01', port: 0, log: () => undefined })).rejects.toThrow(/dev-a01 is host-less in the hall config/);
+  });
+
   it('refuses to start on a PIN hash it cannot check, saying why', async () => {
     const salt = Buffer.alloc(16, 1).toString('base64');
     const hash = Buffer.alloc(32, 2).toString('base64');

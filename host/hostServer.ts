@@ -72,6 +72,9 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const log = options.log ?? ((message: string) => console.log(message));
   const context = deviceContextFor(options.hall, options.deviceId);
   const deviceConfig = options.hall.devices.find((d) => d.id === options.deviceId);
+  if (deviceConfig?.hostless) {
+    throw new Error(`device ${options.deviceId} is host-less in the hall config ("hostless": true): its bundle is for a tablet that talks to the intake alone, not for a host`);
+  }
   const caseEventToken = options.caseEventToken ?? deviceConfig?.caseEventToken ?? '';
   // A shared secret the window business system presents on every case event: long enough that
   // guessing it over loopback is out of reach (issue 18; the hall schema still lets tablets' configs pass at 16).

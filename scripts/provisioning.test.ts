@@ -86,9 +86,9 @@ describe.skipIf(!font)('npm run provision', () => {
     const file = CaseEventTokensFileSchema.parse(JSON.parse(readFileSync(result.caseEventTokensFile, 'utf8')));
     const screens = hall.devices.filter((d) => d.kind === 'pad' || d.kind === 'monitor');
     expect(file.hallCode).toBe(hall.hall.code);
-    expect(file.tokens).toEqual(screens.map((d) => ({ deviceId: d.id, tokenSha256: createHash('sha256').update(d.caseEventToken).digest('hex') })));
+    expect(file.tokens).toEqual(screens.map((d) => ({ deviceId: d.id, tokenSha256: createHash('sha256').update(d.caseEventToken!).digest('hex') })));
     const text = readFileSync(result.caseEventTokensFile, 'utf8');
-    for (const d of hall.devices) expect(text).not.toContain(d.caseEventToken);
+    for (const d of hall.devices) expect(text).not.toContain(d.caseEventToken!);
     expect(statSync(result.caseEventTokensFile).mode & 0o777).toBe(0o600);
   });
 
@@ -208,6 +208,32 @@ describe.skipIf(!font)('provisioning never strands a token (issue 19)', { timeou
     expect(text('demo-pad-a02')).not.toContain(hallHash);
     expect(HallConfigSchema.parse(JSON.parse(text('demo-pad-a01'))).adminPinHash).toBe(hallHash);
     expect(text('demo-pad-a01')).not.toContain(deviceHash);
+  });
+
+  // Issue 19: a tablet's bundle carried the case-event token its host would need, though no host reads it.
+  it('a host-less tablet\'s bundle carries no case-event token; a hosted PAD\'s carries its own; the intake gets both hashes', async () => {
+    const outDir = path.join(mkdtempSync(path.join(tmpdir(), 'provision-hostless-')), 'out');
+    const own = hall();
+    own.devices = own.devices.map(({ hostPort, ...d }) => (d.id === 'demo-pad-a02' ? { ...d, hostless: true } : { ...d, hostPort }));
+    const [hosted, tablet] = own.devices;
+    const result = await provisionHall(own, options(outDir));
+    const bundle = (id: string) => HallConfigSchema.parse(JSON.parse(readFileSync(path.join(outDir, 'devices', id, 'hall.json'), 'utf8'))).devices[0]!;
+    expect(bundle('demo-pad-a02')).toMatchObject({ id: 'demo-pad-a02', hostless: true });
+    expect(bundle('demo-pad-a02').caseEventToken).toBeUndefined();
+    expect(readFileSync(path.join(outDir, 'devices', 'demo-pad-a02', 'hall.json'), 'utf8')).not.toContain(tablet!.caseEventToken!);
+    expect(bundle('demo-pad-a01').caseEventToken).toBe(hosted!.caseEventToken);
+    const file = CaseEventTokensFileSchema.parse(JSON.parse(readFileSync(result.caseEventTokensFile, 'utf8')));
+    expect(file.tokens.map((t) => t.deviceId)).toEqual(['demo-pad-a01', 'demo-pad-a02']);
+  });
+
+  it('a host-less tablet may have no case-event token (free rating only); every device with a host needs one', () => {
+    const devices = hall().devices;
+    const { caseEventToken: _token, hostPort: _port, ...tokenless } = devices[0]!;
+    expect(HallConfigSchema.safeParse({ ...hall(), devices: [{ ...tokenless, hostless: true }] }).success).toBe(true);
+    const hosted = HallConfigSchema.safeParse({ ...hall(), devices: [tokenless] });
+    expect(hosted.success ? [] : hosted.error.issues.map((i) => i.path.join('.'))).toEqual(['devices.0.caseEventToken']);
+    const serialHostless = HallConfigSchema.safeParse({ ...hall(), devices: [{ ...tokenless, hostless: true, hostPort: 8787 }] });
+    expect(serialHostless.success ? [] : serialHostless.error.issues.map((i) => i.message)).toEqual(['a host-less device has no host port, serial attachment or HID keys']);
   });
 
   it('writes every file and folder owner-only, also ones an earlier run left readable', async () => {

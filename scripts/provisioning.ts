@@ -56,17 +56,18 @@ export function windowFileName(windowNo: string): string {
 /**
  * A device's bundle is a hall config of its own: the hall, its one window, itself with a fresh
  * single-use enrolment token, and the policies. Other devices' case-event tokens stay out of it,
- * and so does the hall's admin PIN hash when the device has its own.
+ * and so does the hall's admin PIN hash when the device has its own. A host-less tablet's bundle
+ * carries no case-event token at all: the business system posts to the intake, never to the tablet.
  */
 export function deviceBundle(hall: HallConfig, deviceId: string, token: string, expiresAt: string): HallConfig {
   const device = hall.devices.find((d) => d.id === deviceId);
   if (!device) throw new Error(`device "${deviceId}" is not in hall "${hall.hall.code}"`);
   const window = hall.windows.filter((w) => w.no === device.windowNo);
   const { $schema: _schema, adminPinHash: hallPinHash, ...rest } = hall;
-  const { adminPinHash: ownPinHash, ...own } = device;
+  const { adminPinHash: ownPinHash, caseEventToken, ...own } = device;
   // A device with its own PIN hash ships only that one: a stolen tablet gives up its own PIN, not the hall's.
   const pinHash = ownPinHash ?? hallPinHash;
-  return HallConfigSchema.parse({ ...rest, ...(pinHash ? { adminPinHash: pinHash } : {}), windows: window, devices: [{ ...own, enrolmentToken: token, enrolmentTokenExpiresAt: expiresAt }] });
+  return HallConfigSchema.parse({ ...rest, ...(pinHash ? { adminPinHash: pinHash } : {}), windows: window, devices: [{ ...own, ...(caseEventToken !== undefined && !device.hostless ? { caseEventToken } : {}), enrolmentToken: token, enrolmentTokenExpiresAt: expiresAt }] });
 }
 
 /** What an earlier run left in the output folder: its tokens file, manifest and bundle tokens. */
@@ -192,7 +193,7 @@ export async function provisionHall(hall: HallConfig, options: ProvisionOptions)
     const caseEventTokens: CaseEventTokensFile = {
       hallCode: hall.hall.code,
       generatedAt,
-      tokens: hall.devices.filter((d) => d.kind === 'pad' || d.kind === 'monitor').map((d) => ({ deviceId: d.id, tokenSha256: hashToken(d.caseEventToken) })),
+      tokens: hall.devices.flatMap((d) => ((d.kind === 'pad' || d.kind === 'monitor') && d.caseEventToken !== undefined ? [{ deviceId: d.id, tokenSha256: hashToken(d.caseEventToken) }] : [])),
     };
     writeOwnerOnly(path.join(staging, CASE_EVENT_TOKENS_FILE), `${JSON.stringify(caseEventTokens, null, 2)}\n`);
     // The manifest lists every bundle and poster in the folder: earlier ones of a partial run too.

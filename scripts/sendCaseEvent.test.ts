@@ -14,7 +14,7 @@ beforeAll(async () => {
     dbFile: path.join(mkdtempSync(path.join(tmpdir(), 'case-event-')), 'i.sqlite'),
     port: 0,
     corsOrigins: [],
-    caseEventTokens: { [pad.id]: pad.caseEventToken },
+    caseEventTokens: { [pad.id]: pad.caseEventToken! },
     log: () => undefined,
   });
 });
