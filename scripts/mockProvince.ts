@@ -1,16 +1,13 @@
 /**
  * A mock provincial 好差评 interface for development (issue 22):
- *   npm run mock-province -- --style fujian [--port 8790] [--error-rate 0.1] [--lost-reply-rate 0.05] [--token-ttl 7200] [--seed 1]
- * The app key and secret come from MOCK_PROVINCE_APP_KEY / MOCK_PROVINCE_APP_SECRET (a development
- * secret is made up when unset). The pair is written to an owner-only (0600) secrets file, never
- * printed; the script prints the FORWARD_* variables that point an intake at the mock and that file.
+ *   npm run mock-province -- --style fujian|shandong|zhejiang [--port 8790] [--error-rate 0.1]
+ *     [--lost-reply-rate 0.05] [--timeout-rate 0.05] [--token-ttl 7200] [--seed 1]
+ * Credentials come from MOCK_PROVINCE_* variables or are made up for the run. They are written to
+ * an owner-only (0600) secrets file, never printed; the script prints the FORWARD_* variables that
+ * point an intake at the mock and that file.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { startFujianMock } from './fujianMock';
+import { startMockProvince, MOCK_STYLES, type MockStyle } from './mockProvinceStart';
 
 const { values } = parseArgs({
   options: {
@@ -18,29 +15,29 @@ const { values } = parseArgs({
     port: { type: 'string', default: '8790' },
     'error-rate': { type: 'string', default: '0' },
     'lost-reply-rate': { type: 'string', default: '0' },
+    'timeout-rate': { type: 'string', default: '0' },
     'token-ttl': { type: 'string', default: '7200' },
     seed: { type: 'string', default: '1' },
   },
 });
 
-if (values.style !== 'fujian') {
-  console.error(`mock-province: style ${values.style} has no mock yet (fujian only)`);
+if (!(MOCK_STYLES as readonly string[]).includes(values.style)) {
+  console.error(`mock-province: no mock of style ${values.style} (${MOCK_STYLES.join(', ')})`);
   process.exit(2);
 }
-const appKey = process.env.MOCK_PROVINCE_APP_KEY ?? 'dev-hall-app';
-const appSecret = process.env.MOCK_PROVINCE_APP_SECRET ?? randomBytes(12).toString('hex');
-const mock = await startFujianMock(
-  { appKey, appSecret, errorRate: Number(values['error-rate']), lostReplyRate: Number(values['lost-reply-rate']), tokenTtlSec: Number(values['token-ttl']), seed: Number(values.seed) },
-  Number(values.port),
-);
-console.log(`mock province (fujian-soap-sm4) at ${mock.url}`);
+const mock = await startMockProvince(values.style as MockStyle, {
+  port: Number(values.port),
+  errorRate: Number(values['error-rate']),
+  lostReplyRate: Number(values['lost-reply-rate']),
+  timeoutRate: Number(values['timeout-rate']),
+  tokenTtlSec: Number(values['token-ttl']),
+  seed: Number(values.seed),
+});
+console.log(`mock province (${mock.adapterStyle}) at ${mock.url}`);
 console.log('point an intake at it with:');
-const secretsFile = path.join(mkdtempSync(path.join(tmpdir(), 'mock-province-')), 'forward-secrets.json');
-writeFileSync(secretsFile, JSON.stringify({ fujian: { appKey, appSecret } }), { mode: 0o600 });
-console.log(`  FORWARD_DESTINATIONS=fujian FORWARD_FUJIAN_URL=${mock.url} FORWARD_SECRETS_FILE=${secretsFile}`);
+console.log(`  ${Object.entries(mock.env).map(([k, v]) => `${k}=${v}`).join(' ')}`);
 setInterval(() => {
-  const c = mock.counts;
-  if (c.save > 0) console.log(`records ${mock.records.length}, saves ${c.save}, duplicates ${c.duplicates}, refused ${c.refused}, 5xx ${c.errors}, lost replies ${c.lostReplies}, tokens ${c.token}+${c.refresh} refreshed`);
+  if (mock.records().length > 0) console.log(`records ${mock.records().length}, calls ${JSON.stringify(mock.counts())}`);
 }, 10_000).unref();
 const stop = () => void mock.close().then(() => process.exit(0));
 process.on('SIGINT', stop);

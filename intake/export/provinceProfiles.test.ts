@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Outcome } from '../../contract/outcome';
-import { correctedRatingTime, PROFILES, provincialTime, provincialWarnings, toProvincial } from './provinceProfiles';
+import { correctedRatingTime, FUJIAN_PROFILE, PROFILES, provincialTime, provincialWarnings, SHANDONG_PROFILE, toProvincial } from './provinceProfiles';
 
 const base: Outcome = {
   id: '019a0000-0000-7000-8000-000000000001',
@@ -74,7 +74,8 @@ describe('province profiles', () => {
   it('pins each level of each profile to its meaning: the code sent names what the citizen pressed', () => {
     // Our levels, by what the citizen saw (contract/ratingCodes.ts).
     const meaning = { 1: '非常不满意', 2: '不满意', 3: '基本满意', 4: '满意', 5: '非常满意' } as const;
-    for (const profile of Object.values(PROFILES)) {
+    // The export profiles and the forwarding adapters' profiles (Fujian, Shandong) alike.
+    for (const profile of [...Object.values(PROFILES), FUJIAN_PROFILE, SHANDONG_PROFILE]) {
       for (const level of [1, 2, 3, 4, 5] as const) {
         const record = toProvincial({ ...base, level }, profile);
         const code = record[profile.levelField];

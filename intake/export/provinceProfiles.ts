@@ -101,6 +101,31 @@ export const FUJIAN_PROFILE: ProvinceProfile = {
   timeField: 'evaluateTime',
 };
 
+/**
+ * The Shandong interface's records (addEvaluateService and the rating), used by the
+ * shandong-json-sm2 adapter (forwarding/adapters/shandongJsonSm2.ts); not an export profile.
+ * Source [sd]: public Epoint Shandong 好差评 integration code (HcpController, see the adapter):
+ * `satisfaction` 整体满意度, `assessTime`, `assessNumber` 评价次数, `areaCode`, `dataSource` "165"
+ * as that code sends it, pf as the national codes [design §3].
+ */
+export const SHANDONG_PROFILE: ProvinceProfile = {
+  name: 'shandong',
+  // [sd] dataSource "165" as the public code sends it; a hall confirms its own with the province.
+  dataSource: '165',
+  // [design §3] pf 1 PC, 2 mobile, 3 QR code, 4 hall PAD, 5 hall other terminal.
+  channelCodes: { pc: '1', mobile: '2', 'qr-code': '3', 'hall-pad': '4', 'hall-terminal': '5' },
+  // [sd] satisfaction as the interface numbers it [design §3]: 5 非常满意 … 1 非常不满意 (grade < 3 needs a reason there).
+  levelCode: (level) => String(level),
+  levelNames: INTERFACE_LEVEL_NAMES,
+  // [design §3] no level and the hall PAD channel; a default rating is sent only where the hall config says the province requires it.
+  unratedChannel: '4',
+  levelField: 'satisfaction',
+  regionField: 'areaCode',
+  timeField: 'assessTime',
+  // [sd] assessNumber 评价次数: 1 first rating.
+  ratingNumberField: 'assessNumber',
+};
+
 /** "yyyy-MM-dd HH:mm:ss" in the rating's own UTC offset, as provincial interfaces expect. */
 export function provincialTime(isoWithOffset: string): string {
   const match = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})/.exec(isoWithOffset);

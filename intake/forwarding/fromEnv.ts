@@ -1,13 +1,34 @@
 import type { IntakeStore } from '../store/store';
+import type { ProvinceAdapter } from './adapter';
 import { createFujianAdapter, FUJIAN_STYLE } from './adapters/fujianSoapSm4';
+import { createShandongAdapter, SHANDONG_STYLE } from './adapters/shandongJsonSm2';
+import { createZhejiangAdapter, ZHEJIANG_STYLE } from './adapters/zhejiangForm';
 import { createForwarder, type Destination } from './forwarder';
 import { loadSecrets } from './secrets';
+
+/** Each style's adapter from its URL, its non-secret settings and its secrets (secrets.ts). */
+const ADAPTERS: Record<string, (name: string, url: string, key: (field: string) => string | undefined, env: NodeJS.ProcessEnv, now: () => number) => ProvinceAdapter> = {
+  [FUJIAN_STYLE]: (name, url, _key, env, now) => {
+    const s = loadSecrets(name, ['appKey', 'appSecret'], env);
+    return createFujianAdapter({ baseUrl: url, appKey: s.appKey!, appSecret: s.appSecret!, now });
+  },
+  [SHANDONG_STYLE]: (name, url, key, env, now) => {
+    // appMark names the hall's application (not secret, but kept beside appWord); the public key is the province's.
+    const s = loadSecrets(name, ['appMark', 'appWord', 'publicKey'], env);
+    return createShandongAdapter({ baseUrl: url, tenancyId: key('TENANCY_ID') ?? '370000000000', appMark: s.appMark!, appWord: s.appWord!, publicKeyHex: s.publicKey!, now });
+  },
+  [ZHEJIANG_STYLE]: (name, url, _key, env, now) => {
+    const s = loadSecrets(name, ['loginName', 'loginPwd'], env);
+    return createZhejiangAdapter({ baseUrl: url, loginName: s.loginName!, loginPwd: s.loginPwd!, now });
+  },
+};
 
 /**
  * The forwarder as the environment configures it, or null when it names no destination:
  * FORWARD_DESTINATIONS=fujian (comma-separated names), and for each name
- * FORWARD_<NAME>_STYLE (fujian-soap-sm4), FORWARD_<NAME>_URL, FORWARD_<NAME>_HALLS (hall codes, or *),
- * FORWARD_<NAME>_CONCURRENCY (default 2), FORWARD_<NAME>_RATE (calls/s, default 5), and its secrets
+ * FORWARD_<NAME>_STYLE (fujian-soap-sm4 | shandong-json-sm2 | zhejiang-form), FORWARD_<NAME>_URL,
+ * FORWARD_<NAME>_HALLS (hall codes, or *), FORWARD_<NAME>_CONCURRENCY (default 2),
+ * FORWARD_<NAME>_RATE (calls/s, default 5), FORWARD_<NAME>_TENANCY_ID (Shandong), and its secrets
  * (secrets.ts). Destinations are written to the store, so ratings stored from now on are queued.
  */
 export async function forwardingFromEnv(store: IntakeStore, env: NodeJS.ProcessEnv, now: () => number, log: (line: string) => void) {
@@ -18,12 +39,12 @@ export async function forwardingFromEnv(store: IntakeStore, env: NodeJS.ProcessE
   for (const name of names) {
     const key = (field: string) => env[`FORWARD_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_${field}`];
     const style = key('STYLE') ?? FUJIAN_STYLE;
-    if (style !== FUJIAN_STYLE) throw new Error(`forwarding ${name}: style ${style} has no adapter yet (only ${FUJIAN_STYLE})`);
+    const make = ADAPTERS[style];
+    if (!make) throw new Error(`forwarding ${name}: no adapter for style ${style} (${Object.keys(ADAPTERS).join(', ')})`);
     const url = key('URL');
     if (!url) throw new Error(`forwarding ${name}: FORWARD_${name.toUpperCase()}_URL is not set`);
-    const secrets = loadSecrets(name, ['appKey', 'appSecret'], env);
     const rate = Number(key('RATE') ?? 5);
-    destinations.push({ name, adapter: createFujianAdapter({ baseUrl: url, appKey: secrets.appKey!, appSecret: secrets.appSecret!, now }), concurrency: Number(key('CONCURRENCY') ?? 2), ratePerSec: rate, burst: Math.max(1, Math.ceil(rate)) });
+    destinations.push({ name, adapter: make(name, url, key, env, now), concurrency: Number(key('CONCURRENCY') ?? 2), ratePerSec: rate, burst: Math.max(1, Math.ceil(rate)) });
     for (const hallCode of (key('HALLS') ?? '*').split(',')) halls.push({ name, hallCode: hallCode.trim() });
   }
   await store.forwarding.setDestinations(halls);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { md5Hex, sm2Decrypt, sm2Encrypt, sm2PublicKeyOf, sm2Sign, sm2Verify, sm3Hex, sm4Decrypt, sm4DecryptBase64Text, sm4Encrypt, sm4EncryptTextBase64 } from './gm';
+import { md5Hex, sm2Decrypt, sm2Encrypt, sm2KeyPair, sm2PublicKeyOf, sm2Sign, sm2Verify, sm3Hex, sm4Decrypt, sm4DecryptBase64Text, sm4Encrypt, sm4EncryptTextBase64 } from './gm';
 
 const hex = (h: string): Uint8Array => Uint8Array.from(Buffer.from(h, 'hex'));
 const toHex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
@@ -57,5 +57,14 @@ describe('国密 vectors', () => {
     expect(sm2Verify('message digest', signature, publicKey)).toBe(true);
     expect(sm2Verify('message digesT', signature, publicKey)).toBe(false);
     expect(sm2Verify('message digest', signature, sm2PublicKeyOf(otherPrivate))).toBe(false);
+  });
+});
+
+describe('sm2Decrypt on input from outside', () => {
+  it('answers "" for a cipher text that is no curve point, as for a wrong key, instead of throwing', () => {
+    const pair = sm2KeyPair();
+    expect(sm2Decrypt(sm2Encrypt('abc', pair.publicKeyHex), pair.privateKeyHex)).toBe('abc');
+    expect(sm2Decrypt('00', pair.privateKeyHex)).toBe('');
+    expect(sm2Decrypt(sm2Encrypt('abc', pair.publicKeyHex), sm2KeyPair().privateKeyHex)).toBe('');
   });
 });

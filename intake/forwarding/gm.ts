@@ -53,7 +53,12 @@ export function sm2Encrypt(text: string, publicKeyHex: string): string {
 
 /** Decrypts sm2Encrypt's output; '' when the key or cipher text is wrong (the library's answer). */
 export function sm2Decrypt(cipherHex: string, privateKeyHex: string): string {
-  return sm2.doDecrypt(cipherHex, privateKeyHex, 1);
+  try {
+    return sm2.doDecrypt(cipherHex, privateKeyHex, 1);
+  } catch {
+    // The library throws on a cipher text that is no curve point (garbage from a client): the same '' as a wrong key.
+    return '';
+  }
 }
 
 /** SM2 signature with the SM3 hash of Z‖M (the standard's signing, user id 1234567812345678). */
@@ -67,4 +72,10 @@ export function sm2Verify(text: string, signatureHex: string, publicKeyHex: stri
 
 export function sm2PublicKeyOf(privateKeyHex: string): string {
   return (sm2 as unknown as { getPublicKeyFromPrivateKey(k: string): string }).getPublicKeyFromPrivateKey(privateKeyHex);
+}
+
+/** A new SM2 key pair (hex): for a mock province and tests; a real province hands out its public key. */
+export function sm2KeyPair(): { privateKeyHex: string; publicKeyHex: string } {
+  const pair = sm2.generateKeyPairHex();
+  return { privateKeyHex: pair.privateKey, publicKeyHex: pair.publicKey };
 }

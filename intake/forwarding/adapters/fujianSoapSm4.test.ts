@@ -1,37 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Outcome } from '../../../contract/outcome';
+import { sampleRating } from '../../testing/sampleRating';
 import { md5Hex } from '../gm';
 import { startFujianMock, type FujianMock } from '../../../scripts/fujianMock';
 import { createFujianAdapter, fujianCaseXml, fujianEnvelope, fujianSign, readFujianReply } from './fujianSoapSm4';
 
 const APP = { appKey: 'ak-1', appSecret: 's3cret' };
-const rating: Outcome = {
-  id: '019a0000-0000-7000-8000-000000000001',
-  deviceId: 'dev-1',
-  seq: 1,
-  invitationId: '019a0000-0000-7000-8000-000000000002',
-  outcome: 'rated',
-  level: 2,
-  tags: ['213'],
-  comment: '等<太>久 & 反复',
-  public: false,
-  callback: { requested: false },
-  channel: 'hall-pad',
-  // 02:05 UTC from a device set to UTC: 10:05 Beijing at the province.
-  ratedAt: '2026-11-22T02:05:09.123+00:00',
-  monotonicMs: 1,
-  clockOffsetMs: null,
-  input: { method: 'touch', inviteToPressMs: 800 },
-  event: 'closed',
-  case: { projectNo: 'FJ-P1', taskCode: 'T1', taskName: '事项', deptName: '部门', regionCode: '350102', userProp: 1, acceptDate: '2026-11-22 09:00:00' },
-  staff: { loginName: 'zs', name: '张三' },
-  window: { hallCode: 'h1', windowNo: 'A01', windowName: 'w' },
-  questionSetVersion: 'national-2023',
-  flags: [],
-  prevHash: '0'.repeat(64),
-  hash: '1'.repeat(64),
-  signature: 'A'.repeat(86),
-};
+const rating = sampleRating();
 
 const mocks: FujianMock[] = [];
 afterEach(async () => {

@@ -1,0 +1,99 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { FUJIAN_STYLE } from '../intake/forwarding/adapters/fujianSoapSm4';
+import { SHANDONG_STYLE } from '../intake/forwarding/adapters/shandongJsonSm2';
+import { ZHEJIANG_STYLE } from '../intake/forwarding/adapters/zhejiangForm';
+import { startFujianMock } from './fujianMock';
+import { startShandongMock } from './shandongMock';
+import { startZhejiangMock } from './zhejiangMock';
+
+export const MOCK_STYLES = ['fujian', 'shandong', 'zhejiang'] as const;
+export type MockStyle = (typeof MOCK_STYLES)[number];
+
+export interface StartedMock {
+  url: string;
+  adapterStyle: string;
+  /** FORWARD_* variables that point an intake at the mock (the credentials sit in a 0600 file they name). */
+  env: Record<string, string>;
+  /** The records the province holds, with its ack id, in the order stored. */
+  records(): Array<{ unid: string; projectNo: string }>;
+  counts(): Record<string, number>;
+  close(): Promise<void>;
+}
+
+export interface MockStartOptions {
+  port?: number;
+  errorRate?: number;
+  lostReplyRate?: number;
+  timeoutRate?: number;
+  slowReplyMs?: number;
+  tokenTtlSec?: number;
+  seed?: number;
+  /** The destination name in FORWARD_DESTINATIONS (default: the style). */
+  destination?: string;
+}
+
+const made = () => randomBytes(12).toString('hex');
+
+/**
+ * Starts the mock of one style with credentials from MOCK_PROVINCE_* or made up for the run, and
+ * writes them to an owner-only secrets file for the intake (npm run mock-province, npm start, the
+ * e2e test and the bench use it).
+ */
+export async function startMockProvince(style: MockStyle, options: MockStartOptions = {}): Promise<StartedMock> {
+  const name = options.destination ?? style;
+  const faults = { errorRate: options.errorRate, lostReplyRate: options.lostReplyRate, timeoutRate: options.timeoutRate, slowReplyMs: options.slowReplyMs, seed: options.seed };
+  const secretsFile = path.join(mkdtempSync(path.join(tmpdir(), 'mock-province-')), 'forward-secrets.json');
+  const upper = name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+  const writeSecrets = (secrets: Record<string, string>) => writeFileSync(secretsFile, JSON.stringify({ [name]: secrets }), { mode: 0o600 });
+  const env = (url: string, adapterStyle: string, extra: Record<string, string> = {}) => ({
+    FORWARD_DESTINATIONS: name,
+    [`FORWARD_${upper}_STYLE`]: adapterStyle,
+    [`FORWARD_${upper}_URL`]: url,
+    ...extra,
+    FORWARD_SECRETS_FILE: secretsFile,
+  });
+  if (style === 'fujian') {
+    const appKey = process.env.MOCK_PROVINCE_APP_KEY ?? 'dev-hall-app';
+    const appSecret = process.env.MOCK_PROVINCE_APP_SECRET ?? made();
+    const mock = await startFujianMock({ appKey, appSecret, tokenTtlSec: options.tokenTtlSec, ...faults }, options.port);
+    writeSecrets({ appKey, appSecret });
+    return {
+      url: mock.url,
+      adapterStyle: FUJIAN_STYLE,
+      env: env(mock.url, FUJIAN_STYLE),
+      records: () => mock.records.map((r) => ({ unid: r.unid, projectNo: r.case.projectNo ?? '' })),
+      counts: () => ({ ...mock.counts }),
+      close: mock.close,
+    };
+  }
+  if (style === 'shandong') {
+    const appMark = process.env.MOCK_PROVINCE_APP_MARK ?? 'dev-hall-app';
+    const appWord = process.env.MOCK_PROVINCE_APP_WORD ?? made();
+    const tenancyId = '370000000000';
+    const mock = await startShandongMock({ tenancyId, appMark, appWord, ...faults }, options.port);
+    writeSecrets({ appMark, appWord, publicKey: mock.publicKeyHex });
+    return {
+      url: mock.url,
+      adapterStyle: SHANDONG_STYLE,
+      env: env(mock.url, SHANDONG_STYLE, { [`FORWARD_${upper}_TENANCY_ID`]: tenancyId }),
+      records: () => mock.records.map((r) => ({ unid: r.unid, projectNo: r.record.projectNo ?? '' })),
+      counts: () => ({ ...mock.counts }),
+      close: mock.close,
+    };
+  }
+  const loginName = process.env.MOCK_PROVINCE_LOGIN_NAME ?? 'dev-hall';
+  const loginPwd = process.env.MOCK_PROVINCE_LOGIN_PWD ?? made();
+  const mock = await startZhejiangMock({ loginName, loginPwd, tokenTtlSec: options.tokenTtlSec, ...faults }, options.port);
+  writeSecrets({ loginName, loginPwd });
+  return {
+    url: mock.url,
+    adapterStyle: ZHEJIANG_STYLE,
+    env: env(mock.url, ZHEJIANG_STYLE),
+    records: () => mock.records.map((r) => ({ unid: r.unid, projectNo: r.record.projectNo ?? '' })),
+    counts: () => ({ ...mock.counts }),
+    close: mock.close,
+  };
+}
