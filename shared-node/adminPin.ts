@@ -1,11 +1,14 @@
 import { randomBytes, scrypt, scryptSync, timingSafeEqual } from 'node:crypto';
 import { parsePinHash } from '../contract/pinLockout';
 
-const N = 16384;
+/** Staff passwords: checked online only, behind rate limits and lockouts, many at once. */
+export const PASSWORD_SCRYPT_N = 2 ** 14;
+/** Admin PINs: a taken tablet's bundle holds the hash, so an offline search must be slow (docs/security.md). */
+export const PIN_SCRYPT_N = 2 ** 17;
 
-/** "scrypt$<N>$<salt b64>$<hash b64>": what a hall config stores instead of the admin PIN. */
-export function hashPin(pin: string, salt: Buffer = randomBytes(16)): string {
-  const hash = scryptSync(pin, salt, 32, { N });
+/** "scrypt$<N>$<salt b64>$<hash b64>": what a hall config stores instead of the admin PIN, and the intake instead of a password. */
+export function hashPin(pin: string, salt: Buffer = randomBytes(16), N: number = PASSWORD_SCRYPT_N): string {
+  const hash = scryptSync(pin, salt, 32, { N, maxmem: 256 * N * 8 });
   return `scrypt$${N}$${salt.toString('base64')}$${hash.toString('base64')}`;
 }
 

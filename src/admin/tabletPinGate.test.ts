@@ -34,6 +34,16 @@ describe('admin PIN on a host-less tablet', { timeout: 30_000 }, () => {
     db.close();
   });
 
+  // Issue 19: npm run pin-hash now writes N = 2^17 (128 MiB a check); the tablet's scrypt must take it.
+  it('checks a PIN hash at the cost npm run pin-hash writes now (N = 2^17)', async () => {
+    const db = openEvaluatorDb(`pin-${crypto.randomUUID()}`);
+    await storeTabletPinHash(db, 'scrypt$131072$bxtkUqKvYVLMDgZwdbJgcw==$RHJ+w2aLyiu+t6n770HU+XuC7gyaknzfWUQG86nQNdo=');
+    const gate = createTabletPinGate(db, () => 1_000_000);
+    expect(await gate.attempt('4081726355')).toEqual({ ok: false, reason: 'wrong', retryAfterMs: 0 });
+    expect(await gate.attempt('4081726354')).toEqual({ ok: true, retryAfterMs: 0 });
+    db.close();
+  });
+
   it('counts PINs typed faster than they are checked one by one: the lockout still comes after three', async () => {
     const db = openEvaluatorDb(`pin-${crypto.randomUUID()}`);
     await storeTabletPinHash(db, PIN_2468_HASH);
