@@ -8,12 +8,15 @@ export function localDay(ratedAt: string): string {
   return ratedAt.slice(0, 10);
 }
 
-function dimensionValues(o: Outcome): Array<[DashboardDimension, string, string]> {
+/** What the counts read of a rating: a device outcome, or a phone rating (intake/phone/), whose window rating names no staff. */
+export type CountedRating = Pick<Outcome, 'ratedAt' | 'outcome' | 'level' | 'window'> & { case: Pick<Outcome['case'], 'deptName' | 'taskCode' | 'taskName'>; staff?: Outcome['staff'] };
+
+function dimensionValues(o: CountedRating): Array<[DashboardDimension, string, string]> {
   return [
     ['hall', o.window.hallCode, o.window.hallCode],
     ['dept', o.case.deptName, o.case.deptName],
     ['window', o.window.windowNo, o.window.windowName],
-    ['staff', o.staff.loginName, o.staff.name],
+    ...(o.staff ? [['staff', o.staff.loginName, o.staff.name] as [DashboardDimension, string, string]] : []),
     ['item', o.case.taskCode, o.case.taskName],
   ];
 }
@@ -33,7 +36,7 @@ export function createDashboardTally() {
      * the follow-up its ingest opened, if it did (written with counted_on_ingest set); with
      * `sign` -1, takes a withdrawn press out again.
      */
-    count(o: Outcome, followupOpened: boolean, sign: 1 | -1 = 1): void {
+    count(o: CountedRating, followupOpened: boolean, sign: 1 | -1 = 1): void {
       const day = localDay(o.ratedAt);
       const level = o.outcome === 'rated' ? (o.level ?? 0) : 0;
       // Total, levels 1–5, unrated (an expired invitation was not rated either), declined, follow-ups opened.
@@ -54,7 +57,7 @@ export function createDashboardTally() {
       }
     },
     /** Feeds a rating's comment to the hot words and the latest comments, where the citizen made it public. */
-    comment(o: Outcome): void {
+    comment(o: CountedRating & Pick<Outcome, 'id' | 'public' | 'comment'>): void {
       const day = localDay(o.ratedAt);
       const level = o.outcome === 'rated' ? (o.level ?? 0) : 0;
       // Only comments the citizen allowed to be public feed the hot words, for managers too.

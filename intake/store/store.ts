@@ -18,6 +18,9 @@ import type { OutcomeColumn } from '../integrity/storedOutcome';
 import type { MergeState, MergeView } from '../ingest/mergeRules';
 import type { TicketStage } from '../../contract/tickets';
 import type { ForwardRecord, ForwardState } from '../forwarding/forwardState';
+import type { StoredLink } from '../phone/caseLinks';
+import type { DeviceEnding } from '../phone/caseStageRules';
+import type { WindowRecent } from '../phone/windowLimits';
 
 /** A first enrolment, or the key rotation of an enrolled device. */
 export type { EnrolmentPurpose };
@@ -475,6 +478,7 @@ export interface IntakeData {
   fleet: FleetStore;
   forwarding: ForwardingStore;
   tickets: TicketStore;
+  phone: PhoneStore;
 }
 
 export interface IntakeStore extends IntakeData {
@@ -485,4 +489,52 @@ export interface IntakeStore extends IntakeData {
    */
   transaction<T>(work: (tx: IntakeData) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+}
+
+/** A phone rating as stored (issue 24, intake/phone/): the signed body and the columns read from it. */
+export interface PhoneRatingRow {
+  id: string;
+  kind: 'case' | 'window';
+  channel: string;
+  hallCode: string;
+  windowNo: string;
+  projectNo: string | null;
+  event: string | null;
+  linkId: string | null;
+  supersedes: string | null;
+  counted: boolean;
+  flags: string[];
+  /** Keyed hashes of the caller's address and browser cookie (window ratings), never the address itself. */
+  addressKey: string | null;
+  browserKey: string | null;
+  /** The hall's calendar day of the rating. */
+  day: string;
+  receivedAt: number;
+  body: string;
+}
+
+/** Ratings on the citizen's phone (intake/phone/): the intake's key, case-bound links, phone ratings. */
+export interface PhoneStore {
+  /** The intake's signing key (PKCS#8, base64) with its public key and link secret; the first stored wins. */
+  keys(): Promise<{ signingKey: string; publicKey: string; linkSecret: string } | undefined>;
+  putKeysIfAbsent(keys: { signingKey: string; publicKey: string; linkSecret: string }, at: number): Promise<{ signingKey: string; publicKey: string; linkSecret: string }>;
+  /** Stores a link, or returns the one already issued for the same device, invitation and delivery. */
+  issueLink(link: StoredLink): Promise<StoredLink>;
+  link(id: string): Promise<StoredLink | undefined>;
+  /** Marks a link used; false when it was used already. */
+  useLink(id: string, at: number): Promise<boolean>;
+  /** Every device ending stored for the case stage (all devices of the hall), with what it is to the merged view. */
+  deviceEndings(hallCode: string, projectNo: string, event: string): Promise<DeviceEnding[]>;
+  /** Ids of the counted phone ratings of the case stage. */
+  phoneRatingsOfStage(hallCode: string, projectNo: string, event: string): Promise<string[]>;
+  insertRating(row: PhoneRatingRow): Promise<void>;
+  rating(id: string): Promise<PhoneRatingRow | undefined>;
+  /** The ids of phone ratings that superseded this device ending. */
+  supersededBy(outcomeId: string): Promise<string[]>;
+  /** What the window-QR limits look at, before a new rating. */
+  windowRecent(hallCode: string, windowNo: string, addressKey: string, browserKey: string, day: string, since: number): Promise<WindowRecent>;
+  /** A window the intake has stored outcomes of: its name and the department of its latest outcome. */
+  knownWindow(hallCode: string, windowNo: string): Promise<{ windowName: string; deptName: string } | undefined>;
+  /** Phone ratings of a hall per channel and kind, counted or not, for days in [fromDay, toDay]. */
+  channelCounts(hallCode: string, fromDay: string, toDay: string): Promise<Array<{ channel: string; kind: string; counted: number; flagged: number }>>;
 }

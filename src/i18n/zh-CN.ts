@@ -1,3 +1,4 @@
+import { RATING_TEXTS } from '../../contract/ratingTexts';
 import { LEVEL_NAMES_ZH, RATING_TAGS } from '../../contract/ratingCodes';
 
 /** Simplified Chinese, the default. Level and tag names come from the national code table. */
@@ -52,24 +53,7 @@ export const zhCN = {
   countdown: { confirm: '{{count}} 秒后自动确认', details: '{{count}} 秒后自动提交', warning: '时间到后将按当前选择提交' },
   tag: Object.fromEntries(RATING_TAGS.map((t) => [t.code, t.nameZh])) as Record<string, string>,
   /** The 差评 reasons in plain words for citizens; the national code (and its table wording, `tag`) stays in the data. */
-  tagPlain: {
-    '207': '没给我看材料的填写样本',
-    '208': '没告诉我要带哪些材料',
-    '209': '没在答应的时间内办完',
-    '210': '同一份证明让我交了好几次',
-    '211': '说能网上办，实际办不了',
-    '212': '预约了还要重新取号排队',
-    '213': '工作人员对业务不熟',
-    '214': '工作人员态度生硬',
-    '108': '提了办事指南上没有的条件',
-    '109': '要我交办事指南上没写的材料',
-    '110': '无故拖过了规定的办理期限',
-    '111': '办事指南或样本写错了',
-    '112': '说能网上收材料，实际收不了',
-    '113': '让我在几个窗口、部门之间来回跑',
-    '114': '跑的次数比说好的多',
-    '115': '态度差、办得慢',
-  } as Record<string, string>,
+  tagPlain: RATING_TEXTS['zh-CN'].tagPlain,
   admin: {
     title: '设备管理',
     close: '关闭',

@@ -14,6 +14,7 @@ import { sqliteThrottles } from './throttles';
 import { sqliteFleet } from './fleet';
 import { sqliteForwarding } from './forwarding';
 import { sqliteTickets } from './tickets';
+import { sqlitePhone } from './phone';
 import type { SqliteDb } from './sqliteDb';
 
 /** Opens (creating and migrating as needed) the intake's SQLite file, durable at every commit. */
@@ -54,6 +55,7 @@ export function openSqliteStore(file: string): SqliteStore {
     fleet: sqliteFleet(db),
     tickets: sqliteTickets(db),
     forwarding: sqliteForwarding(db),
+    phone: sqlitePhone(db),
   };
 
   let queue: Promise<unknown> = Promise.resolve();
