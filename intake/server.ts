@@ -3,6 +3,7 @@ import rateLimit from '@fastify/rate-limit';
 import underPressure from '@fastify/under-pressure';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { BATCH_MAX_BYTES } from '../contract/intakeApi';
 import { SIGNED_REQUEST_HEADERS } from '../contract/requestSignature';
@@ -43,6 +44,7 @@ import { createSignIn } from './people/signIn';
 import { DEFAULT_SESSION_LIMITS, type SessionLimits } from './people/sessionRules';
 import { DEFAULT_TICKET_POLICY, type TicketPolicy } from './tickets/ticketMachine';
 import { createTicketWriter, createTickets } from './tickets/tickets';
+import { createEvidenceFiles } from './tickets/evidence';
 import { createEarlyRefusal, serverWithEarlyRefusal } from './security/earlyRefusal';
 import { databaseRateLimitStore } from './security/rateLimitStore';
 import { assertTokenLength, hashedSecretTable, secretTable } from './security/secrets';
@@ -101,6 +103,8 @@ export interface IntakeOptions {
   people?: Person[];
   /** 32 bytes that encrypt the work-queue session cookie; a fresh random key at every start by default (sessions end with a restart). */
   sessionKey?: Buffer;
+  /** Where appeal evidence files are kept (each under its SHA-256); `evidence` beside the database file by default. */
+  evidenceDir?: string;
   /** How long a work-queue session lasts unused and in all (intake/people/sessionRules.ts defaults). */
   sessionLimits?: SessionLimits;
   /** Request log level (pino, one JSON line per request, nothing secret: observability/logging.ts); no request log when absent. */
@@ -262,9 +266,12 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
   const fleetSweep = setInterval(() => void fleet.sweep().catch((error: unknown) => log(`intake: fleet sweep failed: ${String(error)}`)), options.fleetSweepMs ?? 60_000);
   fleetSweep.unref();
   registerFollowupRoutes(app, { requireAdmin, followups, sealing });
+  // Appeal evidence beside the database (content-addressed files; the log names their hashes).
+  const evidence = createEvidenceFiles(options.evidenceDir ?? path.join(path.dirname(options.dbFile), 'evidence'));
   registerTicketRoutes(app, { requireAdmin, tickets });
   await registerWorkRoutes(app, {
     tickets,
+    evidence,
     signIn: createSignIn(options.people ?? [], store.throttles, now),
     sessionKey: options.sessionKey ?? randomBytes(32),
     secureCookie: options.publicUrl?.startsWith('https:') ?? false,

@@ -11,6 +11,11 @@ describe('session limits', () => {
   });
   it('ends a session past its whole length however busy it is', () => {
     expect(sessionLive({ signedInAt: 0, seenAt: 1000 }, 1001, limits)).toBe(false);
+    expect(sessionLive({ signedInAt: 5000, seenAt: 5990 }, 6000, limits)).toBe(true);
+    expect(sessionLive({ signedInAt: 5000, seenAt: 5990 }, 6001, limits)).toBe(false);
+  });
+  it('takes a request at the very time of sign-in', () => {
+    expect(sessionLive({ signedInAt: 500, seenAt: 500 }, 500, limits)).toBe(true);
   });
   it('refuses times out of order (seen before sign-in, or in the future)', () => {
     expect(sessionLive({ signedInAt: 50, seenAt: 49 }, 60, limits)).toBe(false);

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { DispatchedTicketSchema, TicketActionRequestSchema, TicketListQuerySchema } from '../../contract/tickets';
+import { DispatchedTicketSchema, TicketActionRequestSchema, TicketListQuerySchema, type TicketEvent } from '../../contract/tickets';
+import type { EvidenceFiles } from '../tickets/evidence';
 import type { ActResult, Tickets } from '../tickets/tickets';
 import { decodeCursor, encodeCursor } from './cursor';
 import { parseBody, parseQuery, sendError, type RequireAdmin } from './http';
@@ -7,6 +8,19 @@ import { parseBody, parseQuery, sendError, type RequireAdmin } from './http';
 /** A refusal that tells the caller what it may do now (and the version it must send). */
 function refuse(reply: FastifyReply, status: number, error: { code: string; message: string; allowed: string[]; version?: number }): FastifyReply {
   return reply.code(status).send({ error });
+}
+
+/**
+ * Answers 400 unknown_evidence when an appeal names a file that was never uploaded here, and says
+ * whether it did (the work queue's appeals; a machine behind the admin token names evidence it keeps itself).
+ */
+export async function sendUnknownEvidence(reply: FastifyReply, evidence: EvidenceFiles, event: TicketEvent): Promise<boolean> {
+  if (event.type !== 'appeal') return false;
+  const known = await Promise.all(event.evidence.map((sha256) => evidence.has(sha256)));
+  const missing = event.evidence.filter((_, i) => !known[i]);
+  if (missing.length === 0) return false;
+  void sendError(reply, 400, 'unknown_evidence', `no evidence file was uploaded with SHA-256 ${missing.join(', ')}`);
+  return true;
 }
 
 /** Answers a refused or stale action (404, 409 with the steps allowed now, 403, 400); null when it was done. */

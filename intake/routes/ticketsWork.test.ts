@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PersonSchema, type Person } from '../../contract/people';
 import { hashPin } from '../../shared-node/adminPin';
@@ -165,6 +168,56 @@ describe('the work queue: people, sessions, CSRF and roles', () => {
     const out = await post(intake, again, '/v1/work/session/end', {});
     expect(out.statusCode).toBe(204);
     expect((await get(intake, { ...again, cookie: cookieOf(out, again.cookie) }, '/v1/work/tickets')).statusCode).toBe(401);
+  });
+
+  it('keeps appeal evidence (PDF or image, by its first bytes, size-limited) under its SHA-256; bad files and unknown hashes change nothing', async () => {
+    const { intake, id } = await intakeWithBadRating();
+    const handler = await signIn(intake, 'handler');
+    await actOk(intake, handler, id, { type: 'contact', reached: true, note: '已联系' });
+    await actOk(intake, handler, id, { type: 'determine', finding: 'malicious', reason: '群众恶意评价' });
+    const upload = (body: Buffer, type: string, s: Session = handler) =>
+      intake.app.inject({ method: 'POST', url: '/v1/work/evidence', cookies: { hcp_work: s.cookie }, headers: { 'x-csrf-token': s.csrf, 'content-type': type }, payload: body });
+    const pdf = Buffer.from('%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n');
+    const kept = await upload(pdf, 'application/pdf');
+    expect(kept.statusCode).toBe(201);
+    const { sha256 } = kept.json();
+    expect(kept.json()).toEqual({ sha256: createHash('sha256').update(pdf).digest('hex'), size: pdf.length, type: 'application/pdf' });
+    const tooBig = await upload(Buffer.concat([pdf, Buffer.alloc(5 * 1024 * 1024)]), 'application/pdf');
+    expect(tooBig.statusCode).toBe(413);
+    const disguised = await upload(Buffer.from('GIF89a……'), 'image/png');
+    expect(disguised.statusCode).toBe(415);
+    expect(disguised.json().error.code).toBe('wrong_type');
+    expect((await upload(pdf, 'image/jpeg')).json().error.message).toBe('the file is application/pdf, not image/jpeg as sent');
+    expect((await upload(Buffer.from('GIF89a'), 'image/gif')).statusCode).toBe(415);
+    expect((await upload(pdf, 'application/pdf', await signIn(intake, 'auditor'))).statusCode).toBe(403);
+    expect(readdirSync(path.join(path.dirname(intake.store.db.name), 'evidence'))).toEqual([sha256]);
+    const unknown = await act(intake, handler, id, { type: 'appeal', reasons: '有录像为证', evidence: ['f'.repeat(64)] });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().error.code).toBe('unknown_evidence');
+    expect((await adminGet(intake, `/v1/admin/tickets/${id}`)).stage).toBe('determined');
+    const appealed = await actOk(intake, handler, id, { type: 'appeal', reasons: '有录像为证', evidence: [sha256] });
+    expect(appealed.ticket.appeal.evidence).toEqual([sha256]);
+    const reviewer = await signIn(intake, 'reviewer');
+    const file = await get(intake, reviewer, `/v1/work/evidence/${sha256}`);
+    expect(file.headers['content-type']).toBe('application/pdf');
+    expect(file.rawPayload.equals(pdf)).toBe(true);
+    expect((await get(intake, reviewer, `/v1/work/evidence/${'0'.repeat(64)}`)).statusCode).toBe(404);
+  });
+
+  it('refuses an illegal step (409 with the steps allowed) and a stale version (409 with the version now), nothing changed', async () => {
+    const { intake, id } = await intakeWithBadRating();
+    const handler = await signIn(intake, 'handler');
+    const illegal = await act(intake, handler, id, { type: 'close', reason: '直接办结' });
+    expect(illegal.statusCode).toBe(409);
+    expect(illegal.json().error).toMatchObject({ code: 'illegal_transition', allowed: ['contact'] });
+    await actOk(intake, handler, id, { type: 'contact', reached: true, note: '已联系' });
+    // A second handler still holding version 1.
+    const stale = await post(intake, handler, `/v1/work/tickets/${id}/actions`, { version: 1, event: { type: 'contact', reached: false, note: '未接通' } });
+    expect(stale.statusCode).toBe(409);
+    expect(stale.json().error).toMatchObject({ code: 'stale_version', version: 2, allowed: ['determine'] });
+    const after = await adminGet(intake, `/v1/admin/tickets/${id}`);
+    expect(after).toMatchObject({ version: 2, stage: 'contacted' });
+    expect(after.timeline).toHaveLength(2);
   });
 
   it('keeps the admin-token routes working for machines beside the people', async () => {

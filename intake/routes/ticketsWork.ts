@@ -6,11 +6,12 @@ import { TicketListQuerySchema, type TicketEventType } from '../../contract/tick
 import { actorOf, listScope, maySee, refusalOf } from '../people/access';
 import { sessionLive, type SessionLimits } from '../people/sessionRules';
 import type { SignIn } from '../people/signIn';
+import { checkEvidence, EVIDENCE_MAX_BYTES, EVIDENCE_TYPES, type EvidenceFiles } from '../tickets/evidence';
 import type { Ticket } from '../tickets/ticketMachine';
 import type { Tickets } from '../tickets/tickets';
 import { decodeCursor, encodeCursor } from './cursor';
 import { headerOf, parseBody, parseQuery, sendError } from './http';
-import { sendActRefusal } from './tickets';
+import { sendActRefusal, sendUnknownEvidence } from './tickets';
 
 declare module '@fastify/secure-session' {
   interface SessionData {
@@ -23,6 +24,7 @@ declare module '@fastify/secure-session' {
 
 export interface WorkRouteDeps {
   tickets: Tickets;
+  evidence: EvidenceFiles;
   signIn: SignIn;
   /** 32 bytes (libsodium secretbox) that encrypt and authenticate the session cookie. */
   sessionKey: Buffer;
@@ -46,7 +48,7 @@ const stepsFor = (person: SignedInPerson, view: { allowed: TicketEventType[]; ti
  * (which machines keep using), with the signed-in person as the actor.
  */
 export async function registerWorkRoutes(app: FastifyInstance, deps: WorkRouteDeps): Promise<void> {
-  const { tickets, signIn, limits, now } = deps;
+  const { tickets, evidence, signIn, limits, now } = deps;
   await app.register(async (scope) => {
     await scope.register(secureSession, {
       key: deps.sessionKey,
@@ -58,6 +60,8 @@ export async function registerWorkRoutes(app: FastifyInstance, deps: WorkRouteDe
     // The token travels in a header only: a cross-site form can neither read it nor set a header.
     await scope.register(csrfProtection, { sessionPlugin: '@fastify/secure-session', getToken: (request) => headerOf(request, 'x-csrf-token') });
     scope.addHook('onRequest', (request, reply, done) => (request.method === 'POST' ? scope.csrfProtection(request, reply, done) : done()));
+    // Evidence arrives as the file itself, its type declared and then checked by its first bytes.
+    scope.addContentTypeParser([...EVIDENCE_TYPES], { parseAs: 'buffer', bodyLimit: EVIDENCE_MAX_BYTES }, (_request, body, done) => done(null, body));
     scope.setErrorHandler((error: { code?: string; message: string }, _request, reply) => {
       if (error.code === 'FST_CSRF_MISSING_SECRET' || error.code === 'FST_CSRF_INVALID_TOKEN') {
         return sendError(reply, 403, 'csrf_refused', 'the form token is missing or wrong: reload the page and try again');
@@ -149,12 +153,35 @@ export async function registerWorkRoutes(app: FastifyInstance, deps: WorkRouteDe
       if (!person) return reply;
       const action = parseBody(WorkActionRequestSchema, request, reply, 'invalid_action', 'the ticket action');
       if (!action) return reply;
+      if (await sendUnknownEvidence(reply, evidence, action.event)) return reply;
       const id = (request.params as { id: string }).id;
       // Who may take the step is judged on the stored ticket, in the transaction that changes it.
       const result = await tickets.act(id, action.version, actorOf(person), action.event, (ticket) => refusalOf(person, ticket, action.event.type));
       if (result.status !== 'done') return sendActRefusal(reply, result);
       const view = (await tickets.get(id))!;
       return { ...view, mine: stepsFor(person, view) };
+    });
+
+    // An appeal's evidence: kept under its SHA-256, which the appeal then names.
+    scope.post('/v1/work/evidence', async (request, reply) => {
+      const person = requirePerson(request, reply);
+      if (!person) return reply;
+      if (person.role !== 'handler' && person.role !== 'manager') return sendError(reply, 403, 'forbidden', 'evidence is filed with an appeal, by a department handler or the hall manager');
+      const bytes = request.body;
+      if (!Buffer.isBuffer(bytes)) return sendError(reply, 415, 'wrong_type', `send the file itself as ${EVIDENCE_TYPES.join(', ')}`);
+      const checked = checkEvidence(bytes, request.headers['content-type']?.split(';')[0]?.trim());
+      if (!checked.ok) return sendError(reply, checked.code === 'too_large' ? 413 : checked.code === 'empty' ? 400 : 415, checked.code, checked.message);
+      const kept = await evidence.put(bytes);
+      return reply.code(201).send({ ...kept, type: checked.type });
+    });
+
+    scope.get('/v1/work/evidence/:sha256', async (request, reply) => {
+      if (!requirePerson(request, reply)) return reply;
+      const sha256 = (request.params as { sha256: string }).sha256;
+      const file = await evidence.read(sha256);
+      if (!file) return sendError(reply, 404, 'not_found', 'no evidence file with this SHA-256');
+      const extension = file.type === 'application/pdf' ? 'pdf' : file.type === 'image/png' ? 'png' : 'jpg';
+      return reply.type(file.type).header('content-disposition', `attachment; filename="${sha256}.${extension}"`).send(file.bytes);
     });
 
     // The auditor's (and the manager's) check of the whole action log, hash by hash.
