@@ -38,6 +38,7 @@ import { registerFollowupRoutes } from './routes/followups';
 import { adminGate, sendError } from './routes/http';
 import { registerOutcomeRoutes } from './routes/outcomes';
 import { registerPairingRoutes } from './routes/pairing';
+import { registerPhoneRoutes, type PhoneOptions } from './routes/phone';
 import { registerTicketRoutes } from './routes/tickets';
 import { registerWorkRoutes } from './routes/ticketsWork';
 import { createSignIn } from './people/signIn';
@@ -111,6 +112,8 @@ export interface IntakeOptions {
   logLevel?: string;
   /** This node's name in the metrics (several intake nodes on one database); host name and pid by default. */
   nodeName?: string;
+  /** Ratings on the citizen's phone: case-link validity per hall, window-QR limits, the SMS outbox (routes/phone.ts). */
+  phone?: PhoneOptions;
   now?: () => number;
   log?: (message: string) => void;
 }
@@ -259,6 +262,7 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
   let origin = '';
   const publicUrl = () => options.publicUrl ?? origin;
   registerPairingRoutes(app, { authenticate, pairing, staffLogin: createStaffLogin(options.staffDirectory ?? [], store, now), publicUrl, now, log, pairPerMinute: options.rateLimits?.pairPerMinute ?? 10 });
+  await registerPhoneRoutes(app, { store, authenticate, sealing, workingDays, timeZone: options.calendar?.timeZone ?? 'Asia/Shanghai', publicUrl, now, ...(options.phone ? { options: options.phone } : {}) });
   registerAdminRoutes(app, { store, requireAdmin, pairing, chain, storedRecheck: createStoredRecheck(store), readmit: createReadmission(store, followups, now) });
   const fleet = createFleet(store, { ...DEFAULT_FLEET_THRESHOLDS, ...options.fleet }, (deviceId, detail) => chain.note(deviceId, 'wrong_hall', null, null, detail), now);
   registerFleetRoutes(app, { authenticate, fleet, requireAdmin, now });

@@ -2,6 +2,7 @@ import type { OutcomeKind } from '../../../contract/outcome';
 import type { MergeState } from '../../ingest/mergeRules';
 import type { StoredLink } from '../../phone/caseLinks';
 import type { PhoneRatingRow, PhoneStore } from '../store';
+import { CASE_NO, EVENT } from './migrations/020-phone-ratings';
 import type { SqliteDb } from './sqliteDb';
 
 interface LinkRow {
@@ -44,7 +45,7 @@ export function sqlitePhone(db: SqliteDb): PhoneStore {
   // The same expressions as the outcomes_case_stage index, so the index answers.
   const endings = db.prepare<[string, string, string], { id: string; outcome: OutcomeKind; merge: MergeState; received_at: number }>(
     `SELECT id, outcome, merge, received_at FROM outcomes
-     WHERE hall_code = ? AND json_extract(body, '$.case.projectNo') = ? AND json_extract(body, '$.event') = ? AND amends_id IS NULL`,
+     WHERE hall_code = ? AND ${CASE_NO} = ? AND ${EVENT} = ? AND amends_id IS NULL`,
   );
   const ofStage = db.prepare<[string, string, string], { id: string }>("SELECT id FROM phone_ratings WHERE hall_code = ? AND project_no = ? AND event = ? AND kind = 'case' AND counted = 1 ORDER BY received_at");
   const insertRating = db.prepare(

@@ -1,3 +1,7 @@
+/** The expressions of the case-stage index; store/sqlite/phone.ts queries with the same ones. */
+export const CASE_NO = "(CASE WHEN json_valid(body) THEN json_extract(body, '$.case.projectNo') END)";
+export const EVENT = "(CASE WHEN json_valid(body) THEN json_extract(body, '$.event') END)";
+
 /**
  * Ratings on the citizen's own phone (issue 24, docs/phone-rating.md): the intake's own signing
  * key and link secret, case-bound links (single use, bound by a MAC), and the phone ratings,
@@ -51,5 +55,6 @@ export const step020 = `
   CREATE INDEX phone_ratings_window ON phone_ratings (hall_code, window_no, received_at);
   CREATE INDEX phone_ratings_address ON phone_ratings (address_key, received_at);
   CREATE INDEX phone_ratings_day ON phone_ratings (hall_code, day);
-  CREATE INDEX outcomes_case_stage ON outcomes (hall_code, json_extract(body, '$.case.projectNo'), json_extract(body, '$.event'));
+  -- Guarded by json_valid: a damaged stored body must stay storable (the re-check reports it), not make writes fail.
+  CREATE INDEX outcomes_case_stage ON outcomes (hall_code, ${CASE_NO}, ${EVENT});
   CREATE INDEX outcomes_window ON outcomes (hall_code, window_no);`;

@@ -1,0 +1,202 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { v7 as uuidv7 } from 'uuid';
+import { PhoneRatingSchema, type PhoneRating } from '../../contract/phoneRating';
+import { loadSealingKeys } from '../devices/sealingKeys';
+import { loadIntakeKeys } from '../phone/intakeKey';
+import type { RunningIntake } from '../server';
+import { enrolledIntake, item, upload } from '../testing/intakeHarness';
+import { chain } from '../testing/signedOutcomes';
+import { signedPost } from '../testing/signedRequests';
+
+const running: RunningIntake[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((i) => i.close()));
+});
+
+// Tue 24 Nov 2026, 10:00 in Beijing; links last five working days (to the end of Tue 1 Dec).
+let clock = Date.parse('2026-11-24T10:00:00+08:00');
+const now = () => clock;
+
+async function setup(extra = {}) {
+  clock = Date.parse('2026-11-24T10:00:00+08:00');
+  const outbox = path.join(mkdtempSync(path.join(tmpdir(), 'phone-')), 'sms.jsonl');
+  const { intake, key } = await enrolledIntake(running, now, { publicUrl: 'https://hall.example.gov.cn', phone: { smsOutboxFile: outbox }, ...extra });
+  const device = { deviceId: 'dev-1', privateKey: key.privateKey };
+  const askLink = (body: unknown) => signedPost(intake, device, '/v1/devices/dev-1/case-links', body, { timestamp: clock });
+  return { intake, key, device, askLink, outbox };
+}
+
+const linkRequest = (ending: { invitationId: string; case: unknown; event: string }, extra = {}) => ({
+  invitationId: ending.invitationId,
+  event: ending.event,
+  case: ending.case,
+  staff: { loginName: 'li4', name: '李四' },
+  window: { hallCode: 'h1', windowNo: 'A01', windowName: '一号窗口' },
+  ...extra,
+});
+
+const tokenOf = (url: string) => new URL(url).pathname.slice('/r/'.length);
+
+function form(fields: Record<string, string | string[]>): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(fields)) for (const value of Array.isArray(v) ? v : [v]) params.append(k, value);
+  return params.toString();
+}
+
+const post = (intake: RunningIntake, url: string, body: string, headers: Record<string, string> = {}) =>
+  intake.app.inject({ method: 'POST', url, payload: body, headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin', ...headers } });
+
+const phoneRows = (intake: RunningIntake) => intake.db.prepare('SELECT id, kind, channel, supersedes, counted, flags, body FROM phone_ratings ORDER BY received_at').all() as Array<{ id: string; kind: string; channel: string; supersedes: string | null; counted: number; flags: string; body: string }>;
+const hallCounts = (intake: RunningIntake) =>
+  intake.db.prepare("SELECT sum(total) AS total, sum(l2) AS l2, sum(unrated) AS unrated FROM dashboard_daily WHERE dim = 'hall'").get() as { total: number; l2: number; unrated: number };
+
+describe('case-bound phone ratings (issue 24)', () => {
+  it('a PAD unrated is superseded by one phone rating made with the link: both kept, one counted', async () => {
+    const { intake, key, askLink } = await setup();
+    const [unrated] = chain([item(5, { outcome: 'unrated', level: undefined, tags: [], input: { method: 'none', inviteToPressMs: null } })], key.privateKey);
+    await upload(intake, key, [unrated], undefined, clock);
+    expect(hallCounts(intake)).toMatchObject({ total: 1, unrated: 1 });
+
+    const issued = await askLink(linkRequest(unrated!));
+    expect(issued.statusCode).toBe(201);
+    const { url, expiresAt } = issued.json() as { url: string; expiresAt: string };
+    expect(url).toMatch(/^https:\/\/hall\.example\.gov\.cn\/r\/[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{22}$/);
+    expect(expiresAt).toBe('2026-12-01T23:59:59.999+08:00');
+    // Asking again for the same invitation gives the same link.
+    expect((await askLink(linkRequest(unrated!))).json().url).toBe(url);
+
+    const token = tokenOf(url);
+    const page = await intake.app.inject({ method: 'GET', url: `/r/${token}` });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-security-policy']).toContain("form-action 'self'");
+    expect(page.body).toContain('企业设立登记');
+    expect(page.body).toContain(`name="token" value="${token}"`);
+
+    const posted = await post(intake, `/r/${token}`, form({ token, case: unrated!.case.projectNo, level: '2', tags: ['213', '214'], comment: '等了很久', callback: 'on', phone: '138 0013 8000', lang: 'zh-CN' }));
+    expect(posted.statusCode).toBe(303);
+    expect(posted.headers.location).toBe('/phone/thanks?lang=zh-CN');
+
+    const rows = phoneRows(intake);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ kind: 'case', channel: 'qr-code', supersedes: unrated!.id, counted: 1 });
+    const rating = PhoneRatingSchema.parse(JSON.parse(rows[0]!.body)) as PhoneRating;
+    expect(rating).toMatchObject({ level: 2, tags: ['213', '214'], comment: '等了很久', public: false, event: 'closed', staff: { loginName: 'li4' } });
+    // Signed by the intake's own key; the phone sealed to its sealing key, as a PAD seals it.
+    const keys = await loadIntakeKeys(intake.store.phone);
+    expect(keys.verify(rating)).toBe(true);
+    expect(keys.verify({ ...rating, level: 5 })).toBe(false);
+    expect((await intake.app.inject({ method: 'GET', url: '/v1/keys/phone-ratings' })).json()).toMatchObject({ keyId: rating.keyId, algorithm: 'Ed25519' });
+    expect((await loadSealingKeys(intake.store.sealingKeys)).open(rating.callback.sealedPhone!)).toBe('13800138000');
+    expect(rows[0]!.body).not.toContain('13800138000');
+    // The PAD record is kept; the counts hold one rating of the stage.
+    expect(intake.db.prepare('SELECT count(*) AS n FROM outcomes').get()).toEqual({ n: 1 });
+    expect(hallCounts(intake)).toEqual({ total: 1, l2: 1, unrated: 0 });
+  });
+
+  it('refuses a used, forged, expired or other-case link and a second rating of the stage, storing nothing', async () => {
+    const { intake, key, askLink } = await setup();
+    const [unrated, rated] = chain(
+      [item(5, { outcome: 'declined', level: undefined, tags: [], input: { method: 'none', inviteToPressMs: null } }), item(4)],
+      key.privateKey,
+    );
+    await upload(intake, key, [unrated, rated], undefined, clock);
+    const token = tokenOf((await askLink(linkRequest(unrated!))).json().url as string);
+    const rate = (t: string, extra: Record<string, string> = {}) => post(intake, `/r/${t}`, form({ token: t, case: unrated!.case.projectNo, level: '5', ...extra }));
+
+    // Altered: one character of the MAC, or of the id.
+    const alteredMac = token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A');
+    const alteredId = (token.startsWith('A') ? 'B' : 'A') + token.slice(1);
+    for (const bad of [alteredMac, alteredId, 'not-a-link']) {
+      const page = await intake.app.inject({ method: 'GET', url: `/r/${bad}` });
+      expect(page.statusCode).toBe(404);
+      expect(page.body).toContain('data-refusal="forged"');
+      expect((await rate(bad)).statusCode).toBe(404);
+    }
+    // Another case's number posted with this link.
+    const other = await rate(token, { case: 'P-OTHER-1' });
+    expect(other.statusCode).toBe(409);
+    expect(other.body).toContain('data-refusal="other-case"');
+    // A post from another site.
+    const cross = await post(intake, `/r/${token}`, form({ token, case: unrated!.case.projectNo, level: '5' }), { 'sec-fetch-site': 'cross-site' });
+    expect(cross.statusCode).toBe(403);
+    expect(phoneRows(intake)).toHaveLength(0);
+
+    expect((await rate(token)).statusCode).toBe(303);
+    const used = await rate(token);
+    expect(used.statusCode).toBe(410);
+    expect(used.body).toContain('data-refusal="used"');
+    expect((await intake.app.inject({ method: 'GET', url: `/r/${token}` })).body).toContain('data-refusal="used"');
+    expect(phoneRows(intake)).toHaveLength(1);
+
+    // A stage the PAD rated: the link opens nothing, and a post stores nothing.
+    const ratedToken = tokenOf((await askLink(linkRequest(rated!))).json().url as string);
+    const already = await intake.app.inject({ method: 'GET', url: `/r/${ratedToken}` });
+    expect(already.statusCode).toBe(409);
+    expect(already.body).toContain('data-refusal="already-rated"');
+    expect((await post(intake, `/r/${ratedToken}`, form({ token: ratedToken, case: rated!.case.projectNo, level: '1' }))).statusCode).toBe(409);
+
+    // Expired: a link issued Tue 24 Nov is good to the end of Tue 1 Dec, not on Wed 2 Dec.
+    const later = item(5, { outcome: 'unrated', level: undefined, tags: [], input: { method: 'none', inviteToPressMs: null } });
+    const lateToken = tokenOf((await askLink(linkRequest(later))).json().url as string);
+    clock = Date.parse('2026-12-02T00:00:01+08:00');
+    const expired = await intake.app.inject({ method: 'GET', url: `/r/${lateToken}` });
+    expect(expired.statusCode).toBe(410);
+    expect(expired.body).toContain('data-refusal="expired"');
+    expect((await post(intake, `/r/${lateToken}`, form({ token: lateToken, case: later.case.projectNo, level: '5' }))).statusCode).toBe(410);
+    expect(phoneRows(intake)).toHaveLength(1);
+  });
+
+  it('refuses details that do not fit the level, and a device of another hall', async () => {
+    const { intake, askLink } = await setup();
+    const ending = item(5, { outcome: 'unrated', level: undefined, tags: [], input: { method: 'none', inviteToPressMs: null } });
+    const token = tokenOf((await askLink(linkRequest(ending))).json().url as string);
+    const bad = await post(intake, `/r/${token}`, form({ token, case: ending.case.projectNo, level: '5', tags: '213' }));
+    expect(bad.statusCode).toBe(400);
+    expect((await post(intake, `/r/${token}`, form({ token, case: ending.case.projectNo, level: '2', callback: 'on', phone: 'call me' }))).statusCode).toBe(400);
+    expect(phoneRows(intake)).toHaveLength(0);
+    const otherHall = await askLink(linkRequest(ending, { window: { hallCode: 'h2', windowNo: 'A01', windowName: '一号窗口' } }));
+    expect(otherHall.statusCode).toBe(403);
+  });
+
+  it('hands an SMS link to the sender: one owner-only JSON line, and the rating carries pf mobile', async () => {
+    const { intake, askLink, outbox } = await setup();
+    const ending = item(5, { outcome: 'unrated', level: undefined, tags: [], input: { method: 'none', inviteToPressMs: null } });
+    const issued = await askLink(linkRequest(ending, { delivery: 'sms', phone: '13900139000' }));
+    expect(issued.statusCode).toBe(201);
+    const [line] = readFileSync(outbox, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { to: string; text: string });
+    expect(line).toMatchObject({ to: '13900139000' });
+    expect(line!.text).toContain(issued.json().url as string);
+    const token = tokenOf(issued.json().url as string);
+    expect((await post(intake, `/r/${token}`, form({ token, case: ending.case.projectNo, level: '4' }))).statusCode).toBe(303);
+    expect(phoneRows(intake)[0]).toMatchObject({ channel: 'mobile', supersedes: null, counted: 1 });
+  });
+});
+
+describe('window QR ratings (issue 24)', () => {
+  it('rate a known window, flag it, and keep a second rating of the day flagged and uncounted', async () => {
+    const { intake, key } = await setup({ phone: { windowLimits: { perAddressPerHour: 100 } } });
+    await upload(intake, key, chain([item(5, { invitationId: uuidv7() })], key.privateKey), undefined, clock);
+    const before = hallCounts(intake).total;
+    expect((await intake.app.inject({ method: 'GET', url: '/w/h1/Z99' })).statusCode).toBe(404);
+
+    const page = await intake.app.inject({ method: 'GET', url: '/w/h1/A01?lang=en' });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('一号窗口');
+    const cookie = String(page.headers['set-cookie']).split(';')[0]!;
+    const token = /name="token" value="([^"]+)"/.exec(page.body)![1]!;
+
+    // Without the page's cookie the form token opens nothing.
+    expect((await post(intake, '/w/h1/A01', form({ token, level: '5' }))).statusCode).toBe(403);
+    expect((await post(intake, '/w/h1/A01', form({ token, level: '5' }), { cookie })).statusCode).toBe(303);
+    expect((await post(intake, '/w/h1/A01', form({ token, level: '1' }), { cookie })).statusCode).toBe(303);
+    const rows = phoneRows(intake);
+    expect(rows.map((r) => [r.kind, r.channel, r.counted, JSON.parse(r.flags)])).toEqual([
+      ['window', 'qr-code', 1, ['window-service']],
+      ['window', 'qr-code', 0, ['window-service', 'browser-repeat']],
+    ]);
+    expect(hallCounts(intake).total).toBe(before + 1);
+  });
+});
