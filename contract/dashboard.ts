@@ -76,9 +76,42 @@ export const AggregateRowSchema = z
     /** (unrated + declined) / total; null when there is nothing. */
     unratedShare: z.number().min(0).max(1).nullable(),
     followups: FollowupStatsSchema,
+    /**
+     * 差评 judged 误评 or 恶意评价 by an upheld appeal (issue 23): still in `total` and `levels`
+     * (the rating stays), but not in `bad`, `rated` or `goodRate`.
+     */
+    excludedAfterAppeal: z.number().int().nonnegative(),
   })
   .strict();
 export type AggregateRow = z.infer<typeof AggregateRowSchema>;
+
+const share = z.number().min(0).max(1).nullable();
+
+/** The 差评 tickets of a hall opened in a period (issue 23): rectification, revisit and appeal figures. */
+export const TicketFiguresSchema = z
+  .object({
+    opened: z.number().int().nonnegative(),
+    /** 属实 差评 put into rectification, and those done, and done by their (extended) deadline. */
+    rectifying: z.number().int().nonnegative(),
+    rectified: z.number().int().nonnegative(),
+    rectifiedOnTime: z.number().int().nonnegative(),
+    /** 整改完成率: rectified / rectifying. */
+    completionRate: share,
+    /** 按期整改率: rectified on time / rectified. */
+    onTimeRate: share,
+    /** Revisits (回访) where the citizen gave their satisfaction with the fix, and those satisfied or basically satisfied. */
+    revisited: z.number().int().nonnegative(),
+    satisfied: z.number().int().nonnegative(),
+    /** 回访满意率: satisfied / revisited. */
+    satisfactionRate: share,
+    appeals: z.object({ filed: z.number().int().nonnegative(), upheld: z.number().int().nonnegative(), rejected: z.number().int().nonnegative(), pending: z.number().int().nonnegative() }).strict(),
+  })
+  .strict();
+export type TicketFigures = z.infer<typeof TicketFiguresSchema>;
+
+/** A rectified public 差评 as a hall screen may show it: what was done, no names, phone-like numbers masked. */
+export const PublicRectificationSchema = z.object({ day: localDay, department: z.string().nullable(), item: z.string().nullable(), result: z.string() }).strict();
+export type PublicRectification = z.infer<typeof PublicRectificationSchema>;
 
 export const AggregateResponseSchema = z
   .object({
@@ -88,6 +121,7 @@ export const AggregateResponseSchema = z
     by: DashboardDimensionSchema,
     bucket: DashboardBucketSchema,
     rows: z.array(AggregateRowSchema),
+    tickets: TicketFiguresSchema,
   })
   .strict();
 export type AggregateResponse = z.infer<typeof AggregateResponseSchema>;
@@ -102,7 +136,7 @@ export const HotWordsResponseSchema = z
 export type HotWordsResponse = z.infer<typeof HotWordsResponseSchema>;
 
 /** A public row: counts and rates only (no staff, no citizens, no follow-up notes). */
-export const PublicRowSchema = AggregateRowSchema.pick({ key: true, label: true, total: true, rated: true, good: true, bad: true, goodRate: true, unratedShare: true });
+export const PublicRowSchema = AggregateRowSchema.pick({ key: true, label: true, total: true, rated: true, good: true, bad: true, goodRate: true, unratedShare: true, excludedAfterAppeal: true });
 export type PublicRow = z.infer<typeof PublicRowSchema>;
 
 /**
@@ -124,6 +158,9 @@ export const PublicDisplayResponseSchema = z
     hotWords: z.object({ good: z.array(HotWordSchema), bad: z.array(HotWordSchema) }).strict(),
     /** The period's latest public comments, newest first. */
     comments: z.array(PublicCommentSchema),
+    tickets: TicketFiguresSchema,
+    /** The period's latest rectified public 差评, newest first. */
+    rectifications: z.array(PublicRectificationSchema),
   })
   .strict();
 export type PublicDisplayResponse = z.infer<typeof PublicDisplayResponseSchema>;

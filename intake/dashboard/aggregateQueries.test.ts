@@ -41,6 +41,7 @@ describe('dashboard aggregates against the hand-computed fixture', () => {
         key: 'H1', label: 'H1', period: null, total: 8, rated: 6, good: 4, bad: 2, unrated: 1, declined: 1, levels: [1, 1, 1, 1, 2],
         goodRate: 4 / 6, unratedShare: 2 / 8,
         followups: { opened: 2, closed: 1, overdue: 1, closedLate: 0, completionRate: 0.5 },
+        excludedAfterAppeal: 0,
       },
     ];
     expect(rows).toEqual(expected);
@@ -52,10 +53,12 @@ describe('dashboard aggregates against the hand-computed fixture', () => {
       {
         key: '市场监督管理局', label: '市场监督管理局', period: null, total: 4, rated: 4, good: 3, bad: 1, unrated: 0, declined: 0, levels: [1, 0, 0, 1, 2],
         goodRate: 3 / 4, unratedShare: 0, followups: { opened: 1, closed: 1, overdue: 0, closedLate: 0, completionRate: 1 },
+        excludedAfterAppeal: 0,
       },
       {
         key: '税务局', label: '税务局', period: null, total: 4, rated: 2, good: 1, bad: 1, unrated: 1, declined: 1, levels: [0, 1, 1, 0, 0],
         goodRate: 1 / 2, unratedShare: 2 / 4, followups: { opened: 1, closed: 0, overdue: 1, closedLate: 0, completionRate: 0 },
+        excludedAfterAppeal: 0,
       },
     ]);
   });
@@ -147,7 +150,7 @@ describe('dashboard aggregates against the hand-computed fixture', () => {
 
   it('the public display holds counts and rates only', async () => {
     const display = (await queriesOf(await fixtureStore()).publicDisplay(NOV));
-    expect(display.totals).toEqual({ key: 'H1', label: 'H1', total: 8, rated: 6, good: 4, bad: 2, goodRate: 4 / 6, unratedShare: 0.25 });
+    expect(display.totals).toEqual({ key: 'H1', label: 'H1', total: 8, rated: 6, good: 4, bad: 2, goodRate: 4 / 6, unratedShare: 0.25, excludedAfterAppeal: 0 });
     expect(display.followupCompletionRate).toBe(0.5);
     expect(display.windows.map((w) => w.label)).toEqual(['综合受理一号窗口', '办税二号窗口']);
     // Public comments only, newest first; the phone number a citizen typed into one is masked.

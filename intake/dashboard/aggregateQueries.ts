@@ -9,8 +9,9 @@ import type {
   PublicComment,
   PublicDisplayResponse,
   PublicRow,
+  TicketFigures,
 } from '../../contract/dashboard';
-import type { CountRow, DashboardStore } from '../store/store';
+import type { CountRow, DashboardStore, TicketCounts } from '../store/store';
 import type { Polarity } from './hotWords';
 import { redactPhones } from './redactPhones';
 
@@ -20,9 +21,10 @@ function ratio(part: number, whole: number): number | null {
   return whole === 0 ? null : part / whole;
 }
 
-function toRow(c: CountRow, openNotDue: number): AggregateRow {
+function toRow(c: CountRow, openNotDue: number, excluded: { l1: number; l2: number } = { l1: 0, l2: 0 }): AggregateRow {
   const good = c.l3 + c.l4 + c.l5;
-  const bad = c.l1 + c.l2;
+  // A 差评 excluded after an upheld appeal stays in the total and its level, and out of the rate.
+  const bad = c.l1 - excluded.l1 + c.l2 - excluded.l2;
   const rated = good + bad;
   return {
     key: c.key,
@@ -41,8 +43,28 @@ function toRow(c: CountRow, openNotDue: number): AggregateRow {
       c.opened === 0
         ? NO_FOLLOWUPS
         : { opened: c.opened, closed: c.closed, overdue: c.opened - c.closed - openNotDue, closedLate: c.closedLate, completionRate: ratio(c.closed, c.opened) },
+    excludedAfterAppeal: excluded.l1 + excluded.l2,
   };
 }
+
+/** The tickets' figures from their counts: 整改完成率, 按期整改率, 回访满意率 and the appeals. */
+export function ticketFigures(c: TicketCounts): TicketFigures {
+  return {
+    opened: c.opened,
+    rectifying: c.rectifying,
+    rectified: c.rectified,
+    rectifiedOnTime: c.rectifiedOnTime,
+    completionRate: ratio(c.rectified, c.rectifying),
+    onTimeRate: ratio(c.rectifiedOnTime, c.rectified),
+    revisited: c.revisited,
+    satisfied: c.satisfied,
+    satisfactionRate: ratio(c.satisfied, c.revisited),
+    appeals: { filed: c.appealsFiled, upheld: c.appealsUpheld, rejected: c.appealsRejected, pending: c.appealsFiled - c.appealsUpheld - c.appealsRejected },
+  };
+}
+
+/** The instants a period of the hall's local days (Beijing time) begins and ends. */
+const periodMs = (from: string, to: string) => ({ fromMs: Date.parse(`${from}T00:00:00.000+08:00`), toMs: Date.parse(`${to}T23:59:59.999+08:00`) });
 
 /**
  * The dashboard's read side: counts and follow-up figures come from the pre-aggregated count
@@ -52,16 +74,23 @@ function toRow(c: CountRow, openNotDue: number): AggregateRow {
  */
 export function createDashboardQueries(dashboard: DashboardStore, now: () => number = Date.now) {
   async function aggregate(q: DashboardQuery): Promise<AggregateResponse> {
-    const [counts, openNotDue] = await Promise.all([dashboard.counts(q), dashboard.openNotDue({ ...q, now: now() })]);
+    const [counts, openNotDue, excluded, tickets] = await Promise.all([
+      dashboard.counts(q),
+      dashboard.openNotDue({ ...q, now: now() }),
+      dashboard.excludedAfterAppeal(q),
+      dashboard.ticketCounts({ hall: q.hall, ...periodMs(q.from, q.to) }),
+    ]);
     // Overdue = opened − closed − still open but not yet due: no scan of the period's 差评.
     const notDue = new Map(openNotDue.map((f) => [`${f.key}\u0000${f.period}`, f.n]));
+    const excludedOf = new Map(excluded.map((e) => [`${e.key}\u0000${e.period}`, e]));
     return {
       hall: q.hall,
       from: q.from,
       to: q.to,
       by: q.by,
       bucket: q.bucket,
-      rows: counts.map((c: CountRow) => toRow(c, notDue.get(`${c.key}\u0000${c.period}`) ?? 0)),
+      rows: counts.map((c: CountRow) => toRow(c, notDue.get(`${c.key}\u0000${c.period}`) ?? 0, excludedOf.get(`${c.key}\u0000${c.period}`))),
+      tickets: ticketFigures(tickets),
     };
   }
 
@@ -80,6 +109,7 @@ export function createDashboardQueries(dashboard: DashboardStore, now: () => num
     bad: r.bad,
     goodRate: r.goodRate,
     unratedShare: r.unratedShare,
+    excludedAfterAppeal: r.excludedAfterAppeal,
   });
 
   /** The period's latest public comments, phone-like numbers masked. */
@@ -92,19 +122,30 @@ export function createDashboardQueries(dashboard: DashboardStore, now: () => num
    * and the latest comments, both of public comments only.
    */
   async function publicDisplay(q: { hall: string; from: string; to: string }): Promise<PublicDisplayResponse> {
-    const of = async (by: DashboardDimension) => (await aggregate({ ...q, by, bucket: 'total' })).rows;
-    const [[hall], departments, windows, words, comments] = await Promise.all([of('hall'), of('dept'), of('window'), hotWords(q, 20), publicComments(q)]);
-    const empty: PublicRow = { key: q.hall, label: q.hall, total: 0, rated: 0, good: 0, bad: 0, goodRate: null, unratedShare: null };
+    const of = async (by: DashboardDimension) => aggregate({ ...q, by, bucket: 'total' });
+    const [hallAggregate, departments, windows, words, comments, rectified] = await Promise.all([
+      of('hall'),
+      of('dept'),
+      of('window'),
+      hotWords(q, 20),
+      publicComments(q),
+      dashboard.publicRectifications({ ...q, limit: 12 }),
+    ]);
+    const [hall] = hallAggregate.rows;
+    const empty: PublicRow = { key: q.hall, label: q.hall, total: 0, rated: 0, good: 0, bad: 0, goodRate: null, unratedShare: null, excludedAfterAppeal: 0 };
     return {
       hall: q.hall,
       from: q.from,
       to: q.to,
       totals: hall ? publicRow(hall) : empty,
       followupCompletionRate: hall?.followups.completionRate ?? null,
-      departments: departments.map(publicRow),
-      windows: windows.map(publicRow),
+      departments: departments.rows.map(publicRow),
+      windows: windows.rows.map(publicRow),
       hotWords: { good: words.good, bad: words.bad },
       comments,
+      tickets: hallAggregate.tickets,
+      // What was done about public 差评: the result as the department wrote it, phone-like numbers masked; never who.
+      rectifications: rectified.map((r) => ({ ...r, result: redactPhones(r.result) })),
     };
   }
 

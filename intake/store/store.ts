@@ -341,6 +341,24 @@ export interface DashboardStore {
   hotWords(q: { hall: string; from: string; to: string; polarity: 'good' | 'bad'; limit: number }): Promise<Array<{ word: string; count: number }>>;
   /** The period's latest public comments, newest first. */
   comments(q: { hall: string; from: string; to: string; limit: number }): Promise<Array<{ day: string; polarity: 'good' | 'bad'; text: string }>>;
+  /** 差评 rated in the period and excluded after an upheld appeal, per key and bucket, by level (1, 2). */
+  excludedAfterAppeal(q: { hall: string; by: DashboardDimension; from: string; to: string; bucket: DashboardBucket }): Promise<Array<{ key: string; period: string; l1: number; l2: number }>>;
+  /** Counts of the hall's tickets opened in [fromMs, toMs] (intake/tickets/): rectification, revisit and appeal. */
+  ticketCounts(q: { hall: string; fromMs: number; toMs: number }): Promise<TicketCounts>;
+  /** Rectified public 差评 rated in the period, newest rectification first (the result as written; the caller masks it). */
+  publicRectifications(q: { hall: string; from: string; to: string; limit: number }): Promise<Array<{ day: string; department: string | null; item: string | null; result: string }>>;
+}
+
+export interface TicketCounts {
+  opened: number;
+  rectifying: number;
+  rectified: number;
+  rectifiedOnTime: number;
+  revisited: number;
+  satisfied: number;
+  appealsFiled: number;
+  appealsUpheld: number;
+  appealsRejected: number;
 }
 
 /** What signed requests leave behind: the nonces seen, and the tickets that open invitation feeds. */

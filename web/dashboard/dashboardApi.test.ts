@@ -1,6 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { createDashboardApi, DashboardApiError } from './dashboardApi';
 
+const NO_TICKETS = {
+  opened: 0,
+  rectifying: 0,
+  rectified: 0,
+  rectifiedOnTime: 0,
+  completionRate: null,
+  onTimeRate: null,
+  revisited: 0,
+  satisfied: 0,
+  satisfactionRate: null,
+  appeals: { filed: 0, upheld: 0, rejected: 0, pending: 0 },
+};
+
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
 
@@ -9,7 +22,7 @@ describe('dashboard API client', () => {
     const calls: Array<[string, RequestInit | undefined]> = [];
     const api = createDashboardApi('http://intake', async (url, init) => {
       calls.push([String(url), init]);
-      return json(200, { hall: 'H1', from: '2026-11-01', to: '2026-11-30', by: 'dept', bucket: 'total', rows: [] });
+      return json(200, { hall: 'H1', from: '2026-11-01', to: '2026-11-30', by: 'dept', bucket: 'total', rows: [], tickets: NO_TICKETS });
     });
     const result = await api.aggregates('secret', { hall: 'H1', from: '2026-11-01', to: '2026-11-30', by: 'dept', bucket: 'total' });
     expect(result.rows).toEqual([]);

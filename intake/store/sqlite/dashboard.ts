@@ -1,6 +1,6 @@
 import { splitPeriod } from '../../dashboard/splitPeriod';
 import type { DashboardBucket, DashboardDimension } from '../../../contract/dashboard';
-import type { CountRow, DashboardStore } from '../store';
+import type { CountRow, DashboardStore, TicketCounts } from '../store';
 import { COUNT_TABLES } from './dashboardSql';
 import type { SqliteDb } from './sqliteDb';
 
@@ -91,7 +91,49 @@ export function sqliteDashboard(db: SqliteDb): DashboardStore {
   const commentsSql = `SELECT substr(rated_at, 1, 10) AS day, polarity, comment AS text FROM dashboard_comments
      WHERE hall_code = @hall AND rated_at BETWEEN @from AND @to || '~' ORDER BY rated_at DESC LIMIT @limit`;
 
+  // 差评 excluded after an appeal are few: the tickets that say so, with their press (issue 23).
+  const excludedSql = (by: DashboardDimension, bucket: DashboardBucket) =>
+    `SELECT ${OUTCOME_KEY[by]} AS key, ${periodOf(bucket, 'substr(o.rated_at, 1, 10)')} AS period, SUM(o.level = 1) AS l1, SUM(o.level = 2) AS l2
+       FROM tickets t JOIN outcomes o ON o.id = t.outcome_id
+      WHERE t.excluded = 1 AND o.hall_code = @hall AND substr(o.rated_at, 1, 10) BETWEEN @from AND @to
+      GROUP BY key, period`;
+
+  // Read from the machine's state as stored (intake/tickets/ticketMachine.ts Ticket); booleans are 1/0 in SQLite's JSON.
+  const ticketCounts = db.prepare(
+    `SELECT COUNT(*) AS opened,
+            COALESCE(SUM(json_extract(state, '$.rectification') IS NOT NULL), 0) AS rectifying,
+            COALESCE(SUM(json_extract(state, '$.rectification.doneAt') IS NOT NULL), 0) AS rectified,
+            COALESCE(SUM(json_extract(state, '$.rectification.onTime') = 1), 0) AS rectifiedOnTime,
+            COALESCE(SUM(json_extract(state, '$.feedback.satisfaction') IS NOT NULL), 0) AS revisited,
+            COALESCE(SUM(json_extract(state, '$.feedback.satisfaction') IN ('satisfied', 'basically_satisfied')), 0) AS satisfied,
+            COALESCE(SUM(json_extract(state, '$.appeal') IS NOT NULL), 0) AS appealsFiled,
+            COALESCE(SUM(json_extract(state, '$.appeal.decision.upheld') = 1), 0) AS appealsUpheld,
+            COALESCE(SUM(json_extract(state, '$.appeal.decision.upheld') = 0), 0) AS appealsRejected
+       FROM tickets WHERE hall_code = @hall AND opened_at BETWEEN @fromMs AND @toMs`,
+  );
+
+  // Public: the citizen's choice in the details they gave after the press, else the press's own.
+  const publicRectifications = db.prepare(
+    `SELECT substr(o.rated_at, 1, 10) AS day, t.department AS department, json_extract(o.body, '$.case.taskName') AS item,
+            json_extract(t.state, '$.rectification.note') AS result
+       FROM tickets t JOIN outcomes o ON o.id = t.outcome_id
+      WHERE o.hall_code = @hall AND substr(o.rated_at, 1, 10) BETWEEN @from AND @to AND t.excluded = 0
+        AND json_extract(t.state, '$.rectification.doneAt') IS NOT NULL
+        AND COALESCE((SELECT json_extract(d.body, '$.public') FROM outcomes d WHERE d.amends_id = t.outcome_id AND d.amends_kind = 'details' AND d.merge = 'amendment'),
+                     json_extract(o.body, '$.public')) = 1
+      ORDER BY json_extract(t.state, '$.rectification.doneAt') DESC LIMIT @limit`,
+  );
+
   return {
+    async excludedAfterAppeal(q) {
+      return cached(excludedSql(q.by, q.bucket)).all({ hall: q.hall, from: q.from, to: q.to }) as Array<{ key: string; period: string; l1: number; l2: number }>;
+    },
+    async ticketCounts(q) {
+      return ticketCounts.get(q) as TicketCounts;
+    },
+    async publicRectifications(q) {
+      return publicRectifications.all(q) as Array<{ day: string; department: string | null; item: string | null; result: string }>;
+    },
     async addCounts(increments) {
       for (const { period, hallCode, dim, at, key, label, counts } of increments) upserts[period === 'day' ? 0 : 1]!.run(hallCode, dim, at, key, label, ...counts);
     },
