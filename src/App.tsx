@@ -136,6 +136,6 @@ export function App({ db }: { db: EvaluatorDb }) {
     case 'saveFailed':
       return staffPanel ?? <SaveFailedScreen error={shown.error} />;
     case 'thanks':
-      return <ThanksScreen rated={shown.outcome === 'rated'} />;
+      return <ThanksScreen rated={shown.outcome === 'rated'} invitationId={shown.invitationId} />;
   }
 }

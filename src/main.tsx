@@ -104,6 +104,17 @@ async function boot(): Promise<void> {
       // Every invitation opened is reported, so one that never gets an outcome shows at the intake.
       const { startReportUploader } = await import('./sync/reportUploader');
       if (syncFor === key) reports = startReportUploader({ db, client: started.client, deviceId: context.device.id, hallCode: context.hall.code });
+      // The thanks screen of an unrated case shows a QR to rate it on the citizen's phone (issue 24).
+      const { caseLinkRequestFor, useCaseLinkStore } = await import('./phone/caseLink');
+      if (syncFor === key) {
+        useCaseLinkStore.setState({
+          requestLink: async (invitationId) => {
+            const endings = await db.outbox.where('invitationId').equals(invitationId).toArray();
+            const request = endings.length > 0 ? caseLinkRequestFor(endings[endings.length - 1]!, context) : null;
+            return request ? started.client.caseLink(request) : null;
+          },
+        });
+      }
     }
   };
   const logoutAt = () => store.getState().context?.policies.staffLogoutAt ?? '20:00';
@@ -120,7 +131,33 @@ async function boot(): Promise<void> {
   // No host (a standalone tablet): invitations come from the intake's feed, for the device this
   // tablet was provisioned as. Loaded only here, so hosted kiosks never fetch it.
   const hostBridge = bridge;
-  if (!hostBridge && cached?.intake) void startTabletFeed(db, cached, store);
+  let tabletFeed: Promise<{ stop(): void } | null> | null = null;
+  const feedFor = (context: DeviceContext) => {
+    void tabletFeed?.then((feed) => feed?.stop());
+    tabletFeed = startTabletFeed(db, context, store);
+  };
+  if (!hostBridge && cached?.intake) feedFor(cached);
+  /**
+   * A new bundle for the device this tablet already is (admin panel, behind the PIN): the context,
+   * the PIN hash and its audit entry are written in one transaction, so a power cut leaves the old
+   * configuration or the new one. The outbox, the chain and the staff session are not touched; the
+   * sync service replaces the key when the bundle brings a new enrolment token.
+   */
+  const reprovision = async (context: DeviceContext, adminPinHash: string | undefined) => {
+    const previous = store.getState().context;
+    const [{ appendAudit }, { storeTabletPinHash }, { saveDeviceContext }] = await Promise.all([import('./data/auditLog'), import('./admin/tabletPinGate'), import('./data/deviceContext')]);
+    await appendAudit(db, 'config-changed', { deviceId: context.device.id, via: 'tablet-reprovision', windowName: context.window.name }, {
+      tables: ['meta'],
+      run: async () => {
+        await storeTabletPinHash(db, adminPinHash);
+        await saveDeviceContext(db, context);
+      },
+    });
+    await store.setContext(context);
+    void ensureSync(context);
+    if (previous?.intake?.url !== context.intake?.url) feedFor(context);
+  };
+  if (!hostBridge && cached) useSetupStore.setState({ reprovision });
   // Neither a host nor a stored context: a tablet on its first start, set up from its bundle.
   if (!hostBridge && !cached) {
     useSetupStore.setState({
@@ -132,9 +169,9 @@ async function boot(): Promise<void> {
         await storeTabletPinHash(db, adminPinHash);
         await store.setContext(context);
         await appendAudit(db, 'config-changed', { deviceId: context.device.id, via: 'tablet-setup' });
-        useSetupStore.setState({ needed: false, apply: null });
+        useSetupStore.setState({ needed: false, apply: null, reprovision });
         void ensureSync(context);
-        void startTabletFeed(db, context, store);
+        feedFor(context);
       },
     });
   }
@@ -236,9 +273,9 @@ function startUpdates(store: FlowStore): void {
     .catch((error: unknown) => console.warn(`update check not started: ${error instanceof Error ? error.message : String(error)}`));
 }
 
-async function startTabletFeed(db: EvaluatorDb, context: DeviceContext, store: FlowStore): Promise<void> {
+async function startTabletFeed(db: EvaluatorDb, context: DeviceContext, store: FlowStore): Promise<{ stop(): void } | null> {
   const intake = context.intake;
-  if (!intake) return;
+  if (!intake) return null;
   const [{ createIntakeFeedBridge }, { currentKeyReader, signRequest }] = await Promise.all([import('./bridge/intakeFeedBridge'), import('./device/deviceKey')]);
   // The key as it is now at each request: after a key rotation (in this tab or another) the
   // feed signs with the new key, not the retired one (which the intake no longer takes).
@@ -259,6 +296,7 @@ async function startTabletFeed(db: EvaluatorDb, context: DeviceContext, store: F
     onAdminUnlock: () => undefined,
     onProtocolError: (error) => console.warn(`intake feed: ${error}`),
   });
+  return feed;
 }
 
 /** The admin requests a host would answer, answered on a host-less tablet. */

@@ -48,7 +48,7 @@ export const en: Resources = {
     text: 'Please wait while we retry. If this persists, please tell the staff.',
     storage: 'The device storage is full: what could be cleared was cleared, and no unsent rating was deleted. Staff: please call IT support.',
   },
-  thanks: { title: 'Thank you for your rating!', text: 'We keep improving our service', unrated: 'Not rated. Thank you for your cooperation' },
+  thanks: { title: 'Thank you for your rating!', text: 'We keep improving our service', unrated: 'Not rated. Thank you for your cooperation', caseQr: 'Scan to rate this case on your phone' },
   countdown: { confirm: 'Confirms automatically in {{count}} s', details: 'Submits automatically in {{count}} s', warning: 'When time runs out, your choice will be filed as it is' },
   tag: RATING_TEXTS['en'].tag,
   /** The 差评 reasons in plain words for citizens; the national code (and its table wording, `tag`) stays in the data. */
@@ -161,10 +161,17 @@ export const en: Resources = {
     summary: '{{hall}} · window {{windowNo}} {{windowName}} · device {{device}}',
     intake: 'Ratings are uploaded to {{url}}',
     apply: 'Use this configuration',
+    keyKept: 'The device key stays: unsent ratings, the rating chain and the signed-in staff member are all kept.',
+    keyRotates: 'This bundle brings a new enrolment token: the device makes a new key and enrols it; unsent ratings, the rating chain and the signed-in staff member are all kept.',
+    reprovisionTitle: 'Load a new bundle for this device',
+    reprovisionIntro: 'Load the bundle npm run provision made again for this device ({{device}}), for example after its window was renamed. Only a bundle for this same device is taken.',
+    reprovisionApply: 'Load the new configuration',
+    reprovisioned: 'The new configuration is loaded.',
     problem: {
       noIntake: 'This bundle names no intake: a tablet takes its invitations from the intake.',
       needsHost: 'This bundle has no device a tablet can be (pad or monitor): {{devices}} need a window PC (host).',
       noToken: 'Device {{device}} has no enrolment token, so it could not enrol: load the bundle npm run provision wrote for it.',
+      otherDevice: 'This bundle is for {{devices}}, but this tablet is device {{device}} of {{hall}}: only a bundle for this device can be loaded.',
     },
   },
   /** Another page of this device runs the rating screen (src/tabs/screenOwnership.ts). */

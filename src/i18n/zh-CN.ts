@@ -49,7 +49,7 @@ export const zhCN = {
     text: '请稍候，系统正在重试。如持续出现，请联系工作人员。',
     storage: '设备存储空间已满：可清理的记录已清理，未上传的评价一条未删。请工作人员联系技术支持。',
   },
-  thanks: { title: '感谢您的评价！', text: '我们将不断改进服务', unrated: '未评价，感谢您的配合' },
+  thanks: { title: '感谢您的评价！', text: '我们将不断改进服务', unrated: '未评价，感谢您的配合', caseQr: '扫码用手机评价本次办件' },
   countdown: { confirm: '{{count}} 秒后自动确认', details: '{{count}} 秒后自动提交', warning: '时间到后将按当前选择提交' },
   tag: Object.fromEntries(RATING_TAGS.map((t) => [t.code, t.nameZh])) as Record<string, string>,
   /** The 差评 reasons in plain words for citizens; the national code (and its table wording, `tag`) stays in the data. */
@@ -162,10 +162,17 @@ export const zhCN = {
     summary: '{{hall}} · {{windowNo}} 号窗口 {{windowName}} · 设备 {{device}}',
     intake: '评价数据上传至 {{url}}',
     apply: '使用此配置',
+    keyKept: '设备密钥不变：未上传的评价、评价链和当前登录的工作人员都会保留。',
+    keyRotates: '这份配置包带有新的注册令牌：加载后本设备会生成新密钥并重新注册；未上传的评价、评价链和当前登录的工作人员都会保留。',
+    reprovisionTitle: '重新配置本设备',
+    reprovisionIntro: '加载 npm run provision 为本设备（{{device}}）重新生成的配置包，例如窗口改名之后。只能加载同一台设备的配置包。',
+    reprovisionApply: '加载新配置',
+    reprovisioned: '已加载新配置。',
     problem: {
       noIntake: '这份配置包没有填写评价数据的上传地址（intake）：平板要从那里接收评价邀请。',
       needsHost: '配置包里没有平板可以担任的设备（pad 或 monitor）：{{devices}} 需要接在窗口电脑（主机）上使用。',
       noToken: '设备 {{device}} 缺少注册令牌，无法注册：请加载 npm run provision 为它生成的配置包。',
+      otherDevice: '这份配置包是给 {{devices}} 的，而本平板是 {{hall}} 的设备 {{device}}：只能加载本设备的配置包。',
     },
   },
   /** Another page of this device runs the rating screen (src/tabs/screenOwnership.ts). */

@@ -49,7 +49,7 @@ export const zhTW: Resources = {
     text: '請稍候，系統正在重試。如持續出現，請聯絡工作人員。',
     storage: '設備儲存空間已滿：可清理的記錄已清理，未上傳的評價一筆未刪。請工作人員聯絡技術支援。',
   },
-  thanks: { title: '感謝您的評價！', text: '我們將不斷改進服務', unrated: '未評價，感謝您的配合' },
+  thanks: { title: '感謝您的評價！', text: '我們將不斷改進服務', unrated: '未評價，感謝您的配合', caseQr: '掃碼用手機評價本次辦件' },
   countdown: { confirm: '{{count}} 秒後自動確認', details: '{{count}} 秒後自動提交', warning: '時間到後將按目前的選擇提交' },
   tag: RATING_TEXTS['zh-TW'].tag,
   /** The 差评 reasons in plain words for citizens; the national code (and its table wording, `tag`) stays in the data. */
@@ -162,10 +162,17 @@ export const zhTW: Resources = {
     summary: '{{hall}} · {{windowNo}} 號窗口 {{windowName}} · 設備 {{device}}',
     intake: '評價資料上傳至 {{url}}',
     apply: '使用此設定',
+    keyKept: '設備密鑰不變：未上傳的評價、評價鏈和目前登入的工作人員都會保留。',
+    keyRotates: '這份設定包帶有新的註冊權杖：載入後本設備會產生新密鑰並重新註冊；未上傳的評價、評價鏈和目前登入的工作人員都會保留。',
+    reprovisionTitle: '重新設定本設備',
+    reprovisionIntro: '載入 npm run provision 為本設備（{{device}}）重新產生的設定包，例如窗口改名之後。只能載入同一台設備的設定包。',
+    reprovisionApply: '載入新設定',
+    reprovisioned: '已載入新設定。',
     problem: {
       noIntake: '這份設定包沒有填寫評價資料的上傳位址（intake）：平板要從那裡接收評價邀請。',
       needsHost: '設定包裡沒有平板可以擔任的設備（pad 或 monitor）：{{devices}} 需要接在窗口電腦（主機）上使用。',
       noToken: '設備 {{device}} 缺少註冊權杖，無法註冊：請載入 npm run provision 為它產生的設定包。',
+      otherDevice: '這份設定包是給 {{devices}} 的，而本平板是 {{hall}} 的設備 {{device}}：只能載入本設備的設定包。',
     },
   },
   /** Another page of this device runs the rating screen (src/tabs/screenOwnership.ts). */

@@ -1,8 +1,10 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { HallName } from '../components/HallName';
 import { ScreenHeading } from '../components/ScreenHeading';
+import { WindowQrCode } from '../components/WindowQrCode';
 import { useSpeak } from '../elderly/useElderly';
+import { useCaseLinkStore } from '../phone/caseLink';
 
 export function SavingScreen() {
   const { t } = useTranslation();
@@ -30,18 +32,36 @@ export function SaveFailedScreen({ error }: { error?: string }) {
   );
 }
 
-/** "感谢您的评价" only after a rating; a decline or a timeout is thanked without saying one was given. */
-export function ThanksScreen({ rated }: { rated: boolean }) {
+/**
+ * "感谢您的评价" only after a rating; a decline or a timeout is thanked without saying one was
+ * given, and shows the case's QR to rate it on the citizen's phone when the intake issues one.
+ */
+export function ThanksScreen({ rated, invitationId }: { rated: boolean; invitationId: string }) {
   const { t } = useTranslation();
   const speak = useSpeak();
   const thanks = rated ? t('thanks.title') : t('thanks.unrated');
   useEffect(() => speak(rated ? 'thanks' : 'thanksUnrated', thanks), [speak, rated, thanks]);
+  const requestLink = useCaseLinkStore((s) => s.requestLink);
+  const [caseUrl, setCaseUrl] = useState<string | null>(null);
+  useEffect(() => {
+    if (rated || !requestLink) return;
+    let live = true;
+    // Offline or refused: no QR, and nothing for the citizen to worry about.
+    requestLink(invitationId).then(
+      (url) => live && setCaseUrl(url),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [rated, requestLink, invitationId]);
   return (
     <main className="screen status-screen thanks-screen" data-screen="thanks" data-rated={rated}>
       <div role="status">
         <ScreenHeading>{thanks}</ScreenHeading>
         <p>{t('thanks.text')}</p>
       </div>
+      {caseUrl && <WindowQrCode url={caseUrl} label={t('thanks.caseQr')} className="window-qr case-qr" />}
     </main>
   );
 }

@@ -2,6 +2,7 @@ import { InvitationReportResponseSchema, type InvitationReportBatch } from '../.
 import { BatchResponseSchema, EnrolResponseSchema, FeedTicketResponseSchema, SealingKeyResponseSchema, type BatchResponse, type FeedTicketResponse, type LateFlag } from '../../contract/intakeApi';
 import { HeartbeatResponseSchema, type Heartbeat } from '../../contract/heartbeat';
 import type { Outcome } from '../../contract/outcome';
+import { CaseLinkResponseSchema, type CaseLinkRequest } from '../../contract/phoneRating';
 import { PairingCodeResponseSchema, PairingStatusResponseSchema, type PairingCodeResponse, type PairingStatusResponse } from '../../contract/staffSession';
 import { createSignedFetch, memoryClock, type IntakeClock, type RequestSigner } from './signedRequest';
 
@@ -147,6 +148,18 @@ export function createIntakeClient(options: IntakeClientOptions) {
         return (await signedFetch('POST', `${devicePath}/invitations/${encodeURIComponent(invitationId)}/ack`)).response.ok;
       } catch {
         return false;
+      }
+    },
+
+    /** A case-bound rating link for the citizen's phone (issue 24); null when the intake cannot be reached or refuses. */
+    async caseLink(body: CaseLinkRequest): Promise<string | null> {
+      try {
+        const { response } = await signedFetch('POST', `${devicePath}/case-links`, JSON.stringify(body));
+        if (response.status !== 201) return null;
+        const parsed = CaseLinkResponseSchema.safeParse(await response.json());
+        return parsed.success ? parsed.data.url : null;
+      } catch {
+        return null;
       }
     },
 

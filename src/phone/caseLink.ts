@@ -1,0 +1,24 @@
+import { create } from 'zustand';
+import type { DeviceContext } from '../../contract/hallConfig';
+import type { Outcome } from '../../contract/outcome';
+import type { CaseLinkRequest } from '../../contract/phoneRating';
+
+/**
+ * 一事一评 on the citizen's phone (issue 24): when an invitation ends unrated or declined, the
+ * thanks screen asks the intake for a case-bound link and shows it as a QR. `requestLink` is set
+ * once the device is enrolled at an intake; without one (no intake, offline, refused) nothing is shown.
+ */
+export const useCaseLinkStore = create<{ requestLink: ((invitationId: string) => Promise<string | null>) | null }>()(() => ({ requestLink: null }));
+
+/** The link request for a stored ending without a level; null for a rating, a free rating or an amendment. */
+export function caseLinkRequestFor(ending: Pick<Outcome, 'outcome' | 'amends' | 'flags' | 'invitationId' | 'event' | 'case' | 'staff'>, context: Pick<DeviceContext, 'hall' | 'window'>): CaseLinkRequest | null {
+  if ((ending.outcome !== 'unrated' && ending.outcome !== 'declined') || ending.amends || ending.flags.includes('free-rating')) return null;
+  return {
+    invitationId: ending.invitationId,
+    event: ending.event,
+    case: ending.case,
+    staff: ending.staff,
+    window: { hallCode: context.hall.code, windowNo: context.window.no, windowName: context.window.name },
+    delivery: 'screen-qr',
+  };
+}
