@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startIntake } from '../intake/server';
+import { hashPin } from '../shared-node/adminPin';
 import { deviceBundle } from '../scripts/provisioning';
 import { expectNoViolations } from './axeCheck';
 import { DEMO_ADMIN_PIN, demoHall, expect, openAdmin, readOutbox, test } from './fixtures';
@@ -23,6 +24,7 @@ test('host-less tablet: set up from its bundle, invitations arrive from the inta
     enrolmentTokens: [{ token: enrolmentToken, deviceId: 'demo-pad-a01', hallCode: 'demo-hall', expiresAtMs: Date.now() + 600_000 }],
     caseEventTokens: { 'demo-pad-a01': caseEventToken },
     adminToken: ADMIN_TOKEN,
+    staffDirectory: [{ loginName: 'zhangsan', name: '张三', passwordHash: hashPin('zhangsan password 1') }],
     // The intake serves the evaluator itself: a tablet needs only its address.
     evaluatorAppDir: path.join(ROOT, 'dist'),
     log: () => undefined,
@@ -104,6 +106,58 @@ test('host-less tablet: set up from its bundle, invitations arrive from the inta
     await expect(admin.locator('[data-fact="unsent"]')).toHaveText('0');
     // No kiosk shell to leave on a tablet.
     await expect(admin.getByRole('button', { name: '退出自助模式' })).toHaveCount(0);
+    await admin.getByRole('button', { name: '关闭' }).first().click();
+
+    // Issue 21: re-provisioning from the admin panel. A staff member pairs first: the session must survive it.
+    const codeShown = page.locator('[data-pairing-code]');
+    await expect(codeShown).toBeVisible({ timeout: 20_000 });
+    const paired = await fetch(`${intake.origin}/v1/pairings`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code: await codeShown.getAttribute('data-pairing-code'), loginName: 'zhangsan', password: 'zhangsan password 1' }),
+    });
+    expect(paired.status).toBe(200);
+    await expect(page.locator('[data-screen="idle"]')).toContainText('张三', { timeout: 20_000 });
+
+    await openAdmin(page);
+    const section = page.getByRole('region', { name: '重新配置本设备' });
+    const reprovisionFile = section.getByLabel('设备配置包');
+    // Another device's bundle is refused, naming both devices; nothing changes.
+    await reprovisionFile.setInputFiles({ name: 'a02.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(deviceBundle(hall, 'demo-pad-a02', enrolmentToken, EXPIRES))) });
+    await expect(section.getByRole('alert')).toContainText('这份配置包是给 demo-pad-a02 (demo-hall) 的，而本平板是 demo-hall 的设备 demo-pad-a01');
+    // The same device with its window renamed, the same token: the key stays.
+    const renamed = { ...hall, windows: hall.windows.map((w) => (w.no === 'A01' ? { ...w, name: '综合受理（改名后）' } : w)) };
+    await reprovisionFile.setInputFiles({ name: 'a01.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(deviceBundle(renamed, 'demo-pad-a01', enrolmentToken, EXPIRES))) });
+    await expect(section.locator('[data-setup-key="kept"]')).toBeVisible();
+    await expectNoViolations(page, 'tablet re-provisioning (bundle read)');
+    await section.getByRole('button', { name: '加载新配置' }).click();
+    await expect(section.getByRole('status')).toHaveText('已加载新配置。');
+    await admin.getByRole('button', { name: '关闭' }).first().click();
+    const idle = page.locator('[data-screen="idle"]');
+    await expect(idle.locator('.window-name')).toContainText('综合受理（改名后）');
+    await expect(idle).toContainText('张三');
+    // Kept over a reload too, and the next rating reaches the intake on the same chain: no fork.
+    await page.reload();
+    await expect(page.locator('[data-screen="idle"] .window-name')).toContainText('综合受理（改名后）');
+    await expect(page.locator('[data-screen="idle"]')).toContainText('张三');
+    await expect(page.getByRole('status')).toHaveCount(0, { timeout: 20_000 });
+    const second = await fetch(`${intake.origin}/v1/devices/demo-pad-a01/case-events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${caseEventToken}` },
+      body: JSON.stringify({ event: 'closed', case: { projectNo: 'P-TABLET-2', taskCode: '113401000000000001', taskName: '企业设立登记', deptName: '市场监督管理局', userProp: 1 }, staff: { loginName: 'zhangsan', name: '张三' } }),
+    });
+    const secondId = ((await second.json()) as { invitationId: string }).invitationId;
+    await page.locator(`[data-invitation="${secondId}"]`).getByRole('button', { name: /^满意/ }).tap();
+    await expect
+      .poll(async () => {
+        const stored = await fetch(`${intake.origin}/v1/admin/outcomes?deviceId=demo-pad-a01`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+        return ((await stored.json()) as { outcomes: { id: string }[] }).outcomes.length;
+      }, { timeout: 20_000 })
+      .toBe(2);
+    const integrity = await fetch(`${intake.origin}/v1/admin/integrity?deviceId=demo-pad-a01`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    expect(JSON.stringify(await integrity.json())).not.toMatch(/fork/i);
+    const fleet = (await (await fetch(`${intake.origin}/v1/admin/fleet`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as { devices: Array<{ deviceId: string; openFlags: unknown[] }> };
+    expect(fleet.devices.find((d) => d.deviceId === 'demo-pad-a01')?.openFlags).toEqual([]);
   } finally {
     await page.close();
     await intake.close();

@@ -8,6 +8,7 @@ import { useStaffStore } from '../pairing/staffSessions';
 import { useAdminStore } from './adminStore';
 import { auditReason } from './auditReasons';
 import { VoiceClipsNote } from './VoiceClipsNote';
+import { ReprovisionSection } from '../setup/ReprovisionSection';
 
 interface Counts {
   unsent: number;
@@ -272,6 +273,7 @@ export function AdminScreen({ db }: { db: EvaluatorDb }) {
           </ol>
         </section>
       )}
+      <ReprovisionSection />
     </main>
   );
 }

@@ -11,6 +11,7 @@ export type BundleProblem =
   | { key: 'noIntake' }
   | { key: 'needsHost'; devices: string }
   | { key: 'noToken'; device: string }
+  | { key: 'otherDevice'; device: string; hall: string; devices: string }
   | { key: 'schema'; text: string };
 
 export type TabletBundle = { ok: true; contexts: DeviceContext[]; adminPinHash?: string } | { ok: false; problems: BundleProblem[] };
@@ -32,4 +33,24 @@ export function readTabletBundle(text: string): TabletBundle {
   }
   if (problems.length > 0) return { ok: false, problems };
   return { ok: true, contexts: devices.map((device) => deviceContextFor(hall, device.id)), ...(hall.adminPinHash ? { adminPinHash: hall.adminPinHash } : {}) };
+}
+
+/** A new bundle for the device a tablet already is: what changes, and whether its key is replaced. */
+export type Reprovision = { ok: true; context: DeviceContext; adminPinHash?: string; rotatesKey: boolean } | { ok: false; problems: BundleProblem[] };
+
+/**
+ * Reads a bundle loaded again on a tablet that is already set up (its admin panel): it must be for
+ * this same device of this same hall, so the outbox, the chain and the staff session carry over.
+ * Becoming another device is a reset, never a re-provision. A bundle with another enrolment token
+ * (`npm run provision -- --rotate`) replaces the device key; the same token keeps it.
+ */
+export function readReprovisionBundle(text: string, current: DeviceContext): Reprovision {
+  const bundle = readTabletBundle(text);
+  if (!bundle.ok) return bundle;
+  const context = bundle.contexts.find((c) => c.device.id === current.device.id && c.hall.code === current.hall.code);
+  if (!context) {
+    return { ok: false, problems: [{ key: 'otherDevice', device: current.device.id, hall: current.hall.code, devices: bundle.contexts.map((c) => `${c.device.id} (${c.hall.code})`).join(', ') }] };
+  }
+  const rotatesKey = context.intake?.enrolmentToken !== current.intake?.enrolmentToken;
+  return { ok: true, context, rotatesKey, ...(bundle.adminPinHash ? { adminPinHash: bundle.adminPinHash } : {}) };
 }
