@@ -4,8 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import { contentSecurityPolicy } from '../../shared-node/contentSecurityPolicy';
 import { pagePolicy } from './http';
 
-/** The page paths: the managers' dashboard (token asked for in the page) and the hall screen. */
-export const DASHBOARD_PAGES = ['/dashboard', '/display'] as const;
+/** The page paths: the managers' dashboard (token asked for in the page), the hall screen, and the 差评 work queue (sign-in in the page). */
+export const DASHBOARD_PAGES = ['/dashboard', '/display', '/work'] as const;
 
 /**
  * Serves the dashboard web app (dashboard.html and its assets from the renderer build) from the

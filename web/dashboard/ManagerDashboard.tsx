@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import type { AggregateRow, DashboardBucket, DashboardDimension } from '../../contract/dashboard';
+import type { AggregateRow, DashboardBucket, DashboardDimension, TicketFigures } from '../../contract/dashboard';
 import { CountsTable, type Column } from './CountsTable';
 import { DashboardApiError, type DashboardApi } from './dashboardApi';
 import { goodBadSeries } from './goodBadSeries';
@@ -54,7 +54,7 @@ function TokenForm({ hall, onSubmit, error }: { hall: string; onSubmit: (token: 
   );
 }
 
-function Summary({ row }: { row: AggregateRow | undefined }) {
+function Summary({ row, tickets }: { row: AggregateRow | undefined; tickets: TicketFigures | undefined }) {
   const f = row?.followups;
   const items: Array<[string, string]> = [
     ['评价总数', String(row?.total ?? 0)],
@@ -65,6 +65,11 @@ function Summary({ row }: { row: AggregateRow | undefined }) {
     ['未评价占比', percent(row?.unratedShare ?? null)],
     ['差评整改完成率', percent(f?.completionRate ?? null)],
     ['整改超期', String(f?.overdue ?? 0)],
+    // 差评 judged 误评 / 恶意 by an upheld appeal: kept, shown here, out of the good rate.
+    ['申诉后不计入', String(row?.excludedAfterAppeal ?? 0)],
+    ['按期整改率', percent(tickets?.onTimeRate ?? null)],
+    ['回访满意率', percent(tickets?.satisfactionRate ?? null)],
+    ['申诉（成立/驳回/待审）', `${tickets?.appeals.filed ?? 0}（${tickets?.appeals.upheld ?? 0}/${tickets?.appeals.rejected ?? 0}/${tickets?.appeals.pending ?? 0}）`],
   ];
   return (
     <dl className="figures" aria-label="合计">
@@ -102,7 +107,7 @@ function Board({ api, token, filter, onUnauthorised }: { api: DashboardApi; toke
         api.aggregates(token, { ...period, by: 'hall', bucket: 'day' }),
         api.hotWords(token, { ...period, limit: 20 }),
       ]);
-      return { hall: hall.rows[0], rows: byDimension.rows, trend: dailyGoodBad(trend.rows, filter.from, filter.to), words };
+      return { hall: hall.rows[0], tickets: hall.tickets, rows: byDimension.rows, trend: dailyGoodBad(trend.rows, filter.from, filter.to), words };
     },
     JSON.stringify(filter),
     5 * 60_000,
@@ -133,7 +138,7 @@ function Board({ api, token, filter, onUnauthorised }: { api: DashboardApi; toke
       {loaded.state === 'loading' && <p aria-busy="true">加载中…</p>}
       {data && (
         <>
-          <Summary row={data.hall} />
+          <Summary row={data.hall} tickets={data.tickets} />
           <div className="panels">
             <section className="panel" aria-label={`按${dimension}好评与差评`}>
               <h2>按{dimension}好评与差评</h2>

@@ -33,7 +33,10 @@ function Display({ data }: { data: PublicDisplayResponse }) {
         <Figure label="好评" value={String(t.good)} />
         <Figure label="差评" value={String(t.bad)} />
         <Figure label="好评率" value={percent(t.goodRate)} />
-        <Figure label="差评整改完成率" value={percent(data.followupCompletionRate)} />
+        <Figure label="差评整改完成率" value={percent(data.tickets.completionRate)} />
+        <Figure label="按期整改率" value={percent(data.tickets.onTimeRate)} />
+        <Figure label="回访满意率" value={percent(data.tickets.satisfactionRate)} />
+        <Figure label="申诉后不计入" value={String(t.excludedAfterAppeal)} />
       </div>
       <div className="panels">
         <section className="panel" aria-label="各部门评价">
@@ -51,6 +54,20 @@ function Display({ data }: { data: PublicDisplayResponse }) {
         </section>
         <section className="panel">
           <HotWordLists good={data.hotWords.good} bad={data.hotWords.bad} />
+        </section>
+        <section className="panel" aria-label="差评整改情况">
+          <h2>差评整改情况</h2>
+          {data.rectifications.length === 0 ? (
+            <p className="empty">暂无公开的整改结果</p>
+          ) : (
+            <ul className="comments">
+              {data.rectifications.map((r, i) => (
+                <li key={`${r.day}-${i}`}>
+                  <span className="comment-day">{r.day}</span> {r.department ?? ''} {r.item ?? ''}：<q>{r.result}</q>
+                </li>
+              ))}
+            </ul>
+          )}
         </section>
         <section className="panel" aria-label="群众评价">
           <h2>群众评价</h2>
