@@ -3,23 +3,26 @@ import type { ProvinceAdapter } from './adapter';
 import { createFujianAdapter, FUJIAN_STYLE } from './adapters/fujianSoapSm4';
 import { createShandongAdapter, SHANDONG_STYLE } from './adapters/shandongJsonSm2';
 import { createZhejiangAdapter, ZHEJIANG_STYLE } from './adapters/zhejiangForm';
-import { createForwarder, type Destination } from './forwarder';
+import { createForwarder, type Destination, type ForwarderOptions } from './forwarder';
 import { loadSecrets } from './secrets';
+
+/** FORWARD_<NAME>_TIMEOUT_MS: how long one call may take before it counts as lost (default 15 s). */
+const timeoutOf = (key: (field: string) => string | undefined) => Number(key('TIMEOUT_MS') ?? 15_000);
 
 /** Each style's adapter from its URL, its non-secret settings and its secrets (secrets.ts). */
 const ADAPTERS: Record<string, (name: string, url: string, key: (field: string) => string | undefined, env: NodeJS.ProcessEnv, now: () => number) => ProvinceAdapter> = {
-  [FUJIAN_STYLE]: (name, url, _key, env, now) => {
+  [FUJIAN_STYLE]: (name, url, key, env, now) => {
     const s = loadSecrets(name, ['appKey', 'appSecret'], env);
-    return createFujianAdapter({ baseUrl: url, appKey: s.appKey!, appSecret: s.appSecret!, now });
+    return createFujianAdapter({ baseUrl: url, appKey: s.appKey!, appSecret: s.appSecret!, now, timeoutMs: timeoutOf(key) });
   },
   [SHANDONG_STYLE]: (name, url, key, env, now) => {
     // appMark names the hall's application (not secret, but kept beside appWord); the public key is the province's.
     const s = loadSecrets(name, ['appMark', 'appWord', 'publicKey'], env);
-    return createShandongAdapter({ baseUrl: url, tenancyId: key('TENANCY_ID') ?? '370000000000', appMark: s.appMark!, appWord: s.appWord!, publicKeyHex: s.publicKey!, now });
+    return createShandongAdapter({ baseUrl: url, tenancyId: key('TENANCY_ID') ?? '370000000000', appMark: s.appMark!, appWord: s.appWord!, publicKeyHex: s.publicKey!, now, timeoutMs: timeoutOf(key) });
   },
-  [ZHEJIANG_STYLE]: (name, url, _key, env, now) => {
+  [ZHEJIANG_STYLE]: (name, url, key, env, now) => {
     const s = loadSecrets(name, ['loginName', 'loginPwd'], env);
-    return createZhejiangAdapter({ baseUrl: url, loginName: s.loginName!, loginPwd: s.loginPwd!, now });
+    return createZhejiangAdapter({ baseUrl: url, loginName: s.loginName!, loginPwd: s.loginPwd!, now, timeoutMs: timeoutOf(key) });
   },
 };
 
@@ -28,10 +31,12 @@ const ADAPTERS: Record<string, (name: string, url: string, key: (field: string) 
  * FORWARD_DESTINATIONS=fujian (comma-separated names), and for each name
  * FORWARD_<NAME>_STYLE (fujian-soap-sm4 | shandong-json-sm2 | zhejiang-form), FORWARD_<NAME>_URL,
  * FORWARD_<NAME>_HALLS (hall codes, or *), FORWARD_<NAME>_CONCURRENCY (default 2),
- * FORWARD_<NAME>_RATE (calls/s, default 5), FORWARD_<NAME>_TENANCY_ID (Shandong), and its secrets
+ * FORWARD_<NAME>_RATE (calls/s, default 5), FORWARD_<NAME>_TIMEOUT_MS, FORWARD_<NAME>_TENANCY_ID (Shandong), and its secrets
  * (secrets.ts). Destinations are written to the store, so ratings stored from now on are queued.
+ * `tuning` (the forwarder's own clock, lease, backoff, jitter) is for tests and the benchmark; the
+ * adapters keep `now`, the clock the province checks tokens and signs against.
  */
-export async function forwardingFromEnv(store: IntakeStore, env: NodeJS.ProcessEnv, now: () => number, log: (line: string) => void) {
+export async function forwardingFromEnv(store: IntakeStore, env: NodeJS.ProcessEnv, now: () => number, log: (line: string) => void, tuning: Omit<ForwarderOptions, 'destinations' | 'log'> = {}) {
   const names = (env.FORWARD_DESTINATIONS ?? '').split(',').map((n) => n.trim()).filter((n) => n !== '');
   if (names.length === 0) return null;
   const destinations: Destination[] = [];
@@ -49,5 +54,5 @@ export async function forwardingFromEnv(store: IntakeStore, env: NodeJS.ProcessE
   }
   await store.forwarding.setDestinations(halls);
   log(`intake: forwarding to ${names.join(', ')}`);
-  return createForwarder(store, { destinations, now, log });
+  return createForwarder(store, { now, ...tuning, destinations, log });
 }
