@@ -1,14 +1,35 @@
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { IntakeSettingsSchema, type HallConfig } from '../contract/hallConfig';
 import { serialDeviceFromConfig } from './device/fromConfig';
 import { startOnHallConfig } from './hallConfigFile';
 import { startHost } from './hostServer';
 import { findChromium, hasDisplay, openInChromium } from './kioskBrowser';
+import { parseCommandLine } from '../shared-node/commandLine';
+
+const HELP = `Usage: npm run host -- [options]
+
+The window PC's host: serves the rating screen, takes the window business system's case events on
+loopback, reaches a serial or HID rating device, and bridges them to the page.
+
+Options (settings only; secrets come from the hall config or the environment):
+  --config FILE        hall config or device bundle (default kiosk-config/demo-hall.json)
+  --device ID          which device of the hall this PC is (default the first)
+  --port N             loopback port (default the device's hostPort, else 8787; or PORT)
+  --static DIR         renderer build to serve (default dist; empty: the API alone)
+  --data DIR           invitation journal, last good config, PIN lockout (default .data)
+  --no-open            do not open a browser window
+  --kiosk              open Chromium in kiosk mode (launch link through an owner-only file)
+  --intake-url URL     sync to this intake instead of the hall config's
+  --serial-path PATH   the rating device's serial port instead of the hall config's
+  -h, --help           this text
+
+Environment (secrets):
+  CASE_EVENT_TOKEN       the case-event token instead of the device's caseEventToken
+  HOST_ENROLMENT_TOKEN   a one-off enrolment token instead of the bundle's (development)`;
 
 /** Headless host entry: `tsx host/main.ts --config kiosk-config/demo-hall.json --device demo-pad-a01`. */
 async function main(): Promise<void> {
-  const { values } = parseArgs({
+  const { values } = parseCommandLine(HELP, {
     options: {
       config: { type: 'string', default: 'kiosk-config/demo-hall.json' },
       device: { type: 'string' },
@@ -19,7 +40,6 @@ async function main(): Promise<void> {
       'no-open': { type: 'boolean', default: false },
       kiosk: { type: 'boolean', default: false },
       'intake-url': { type: 'string' },
-      'enrolment-token': { type: 'string' },
       'serial-path': { type: 'string' },
     },
   });
@@ -33,7 +53,7 @@ async function main(): Promise<void> {
     const portText = values.port ?? process.env.PORT ?? String(loaded.devices.find((d) => d.id === deviceId)?.hostPort ?? 8787);
     const port = Number(portText);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0–65535, got "${portText}"`);
-    const hall = withIntake(loaded, deviceId, values['intake-url'], values['enrolment-token']);
+    const hall = withIntake(loaded, deviceId, values['intake-url'], process.env.HOST_ENROLMENT_TOKEN);
     const configured = hall.devices.find((d) => d.id === deviceId)?.serial;
     const serial = values['serial-path'] ? { baudRate: 115200, valueMap: 'open' as const, ...configured, path: values['serial-path'] } : configured;
     const host = await startHost({

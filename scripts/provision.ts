@@ -1,15 +1,23 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { HallConfigError, readHallConfig } from '../host/hallConfigFile';
+import { parseCommandLine } from '../shared-node/commandLine';
 import { provisionHall } from './provisioning';
 import { findCjkFont } from './windowPoster';
 
-/**
- * `npm run provision -- kiosk-config/<hall> [--out provisioned/<hall>] [--token-ttl-days 14]
- *   [--device ID ...] [--force] [--rotate] [--font file.ttc [--font-face Name]]`
- * (--rotate: the devices are enrolled already and get tokens that replace their keys.)
- */
+const HELP = `Usage: npm run provision -- kiosk-config/<hall>.json [options]
+
+Writes, for every device of the hall (or those named), a bundle with a fresh single-use enrolment
+token, one A4 poster per window, and for the intake the hashes of the tokens.
+
+Options:
+  --out DIR              output folder (default provisioned/<hall code>); owner-only
+  --token-ttl-days N     days an enrolment token is accepted (default 14, at most 365)
+  --device ID            only this device (repeatable); the other devices keep their tokens
+  --force                write over an earlier run's output
+  --rotate               devices already enrolled get tokens that replace their keys
+  --font FILE            a CJK font for the PDF posters (.ttf, or .ttc with --font-face NAME)
+  -h, --help             this text`;
 function hallFile(arg: string): string {
   for (const candidate of [arg, `${arg}.json`, path.join(arg, 'hall.json')]) {
     if (existsSync(candidate) && statSync(candidate).isFile()) return candidate;
@@ -18,7 +26,7 @@ function hallFile(arg: string): string {
 }
 
 async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandLine(HELP, {
     allowPositionals: true,
     options: {
       out: { type: 'string' },
@@ -30,8 +38,11 @@ async function main(): Promise<void> {
       'font-face': { type: 'string' },
     },
   });
-  const [target] = positionals;
-  if (!target) throw new Error('usage: npm run provision -- kiosk-config/<hall> [--out DIR] [--token-ttl-days N] [--device ID] [--force] [--rotate] [--font FILE]');
+  const [target, ...extra] = positionals;
+  if (!target || extra.length > 0) {
+    console.error(`name one hall config\n\n${HELP}`);
+    process.exit(2);
+  }
   const ttlDays = Number(values['token-ttl-days']);
   if (!Number.isFinite(ttlDays) || ttlDays <= 0 || ttlDays > 365) throw new Error('--token-ttl-days must be between 0 and 365');
   const font = values.font ? { file: values.font, ...(values['font-face'] ? { face: values['font-face'] } : {}) } : findCjkFont();
@@ -53,7 +64,7 @@ async function main(): Promise<void> {
     const kind = minted ? (minted.purpose === 'rotate' ? 'new key rotation token' : 'new enrolment token') : 'kept its token (use --rotate for a new one)';
     console.log(`  device ${b.deviceId} (window ${b.windowNo}): ${b.file}  ${kind}, expires ${b.enrolmentTokenExpiresAt}`);
   }
-  for (const p of result.posters) console.log(`  poster window ${p.windowNo}: ${p.svg}, ${p.pdf}`);
+  for (const p of result.posters) console.log(`  poster window ${p.windowNo}: ${p.svg}, ${p.pdf}  rating page ${p.ratingUrl}`);
   console.log(`  for the intake: ${result.tokensFile}  (npm run intake -- --enrolment-tokens-file ${result.tokensFile})`);
   console.log(`  for the intake, case events of host-less tablets: ${result.caseEventTokensFile}  (npm run intake -- --case-event-tokens-file ${result.caseEventTokensFile})`);
   console.log('  copy each device folder to its device only: a bundle holds that device\'s secrets.');

@@ -11,6 +11,23 @@ import { buildIfStale } from './buildIfStale';
  * the reference intake on SQLite (.data/intake.sqlite) and the host, wired together.
  * `-- --no-intake` runs the host alone; every other flag goes to the host (see host/main.ts).
  */
+const HELP = `Usage: npm start [-- options]
+
+The whole evaluator on the embedded demo hall: the renderer (built if needed), the reference intake
+on SQLite (.data/intake.sqlite, port 8788) and the window PC's host, wired together.
+
+Options:
+  --no-intake          run the host alone
+  --intake-port N      the intake's port (default 8788)
+  --simulate-device    a serial rating device on a socat pty pair (type 1-5 + Enter here)
+  --config FILE        the hall config (default kiosk-config/demo-hall.json)
+  --device ID          which of its devices the host is (default the first)
+  -h, --help           this text
+Every other option goes to the host: npm run host -- --help`;
+if (process.argv.slice(2).some((arg) => arg === '-h' || arg === '--help')) {
+  console.log(HELP);
+  process.exit(0);
+}
 const { values } = parseArgs({
   options: {
     'no-intake': { type: 'boolean', default: false },
@@ -52,7 +69,9 @@ if (!values['no-intake']) {
   console.log(`reference intake: ${intake.origin} (SQLite .data/intake.sqlite)`);
   console.log(`hall dashboard: ${intake.origin}/dashboard?hall=${hall.hall.code} (token ${dashboardToken})`);
   console.log(`public hall screen: ${intake.origin}/display?hall=${hall.hall.code}`);
-  process.argv.push('--intake-url', intake.origin, '--enrolment-token', enrolmentToken);
+  process.argv.push('--intake-url', intake.origin);
+  // A secret goes to the host through its environment, never its command line (ps shows that).
+  process.env.HOST_ENROLMENT_TOKEN = enrolmentToken;
 }
 if (values['simulate-device']) {
   // A serial button box on a socat pty pair; type 1–5 + Enter in this terminal to press.
