@@ -26,7 +26,7 @@ import { intakeLogger } from './observability/logging';
 import { createIntakeMetrics } from './observability/metrics';
 import { registerFleetRoutes } from './routes/fleet';
 import { registerForwardingRoutes } from './forwarding/forwardingRoutes';
-import { forwardingFromEnv } from './forwarding/fromEnv';
+import { forwardingFromEnv, forwardTimingFromEnv } from './forwarding/fromEnv';
 import { createFleet } from './fleet/fleet';
 import { DEFAULT_FLEET_THRESHOLDS, type FleetThresholds } from './fleet/fleetRules';
 import { registerDashboardRoutes } from './routes/dashboard';
@@ -143,6 +143,8 @@ function originMatcher(patterns: string[]): (origin: string) => boolean {
  */
 export async function startIntake(options: IntakeOptions): Promise<RunningIntake> {
   const now = options.now ?? Date.now;
+  // Forwarding to the province (issue 22): when a stored rating is first sent, and how often the queue runs.
+  const forwardTiming = forwardTimingFromEnv(process.env);
   const log = options.log ?? ((m: string) => console.log(m));
   // Credentials too short to resist guessing stop the intake before it opens anything.
   if (options.adminToken !== undefined) assertTokenLength('the admin token', options.adminToken);
@@ -255,7 +257,7 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
   metrics.gauge('intake_fleet_open_flags', 'Fleet flags open now, all devices', async () => (await store.fleet.openFlags(null)).length);
   app.get('/v1/time', async () => ({ serverTimeMs: now() }));
   registerDeviceRoutes(app, { enrolment, sealing, now, enrolPerMinute: options.rateLimits?.enrolPerMinute ?? 20 });
-  registerOutcomeRoutes(app, { authenticate, ingest: createBatchIngest(store, { followups, now }), maxInFlight: options.maxInFlightBatches ?? 8, now, onBatch: metrics.batch });
+  registerOutcomeRoutes(app, { authenticate, ingest: createBatchIngest(store, { followups, now, forwardSettleMs: forwardTiming.settleMs }), maxInFlight: options.maxInFlightBatches ?? 8, now, onBatch: metrics.batch });
   const chain = createChainAudit(store, now);
   registerFeedRoutes(app, { authenticate, feed: createInvitationFeed(store.invitations, now), caseEventTokens, originAllowed, devices: store.devices, chain, requests: store.requests, now });
   // Known once listening; links shown to staff never come from a request's Host header.
@@ -286,7 +288,7 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
   registerForwardingRoutes(app, { store, requireAdmin, now });
   // Pushing to the province (issue 22): configured by FORWARD_* environment variables, off when none is set.
   const forwarder = await forwardingFromEnv(store, process.env, now, log);
-  forwarder?.start();
+  forwarder?.start(forwardTiming.intervalMs);
   registerDashboardRoutes(app, {
     dashboard: store.dashboard,
     ...(options.adminToken ? { adminToken: options.adminToken } : {}),

@@ -1,7 +1,8 @@
 /**
  * The reference intake's admin view: 差评 follow-ups (with due dates in working days), the fleet
  * (each device's latest heartbeat and open flags, worst first, sortable) and each device's chain
- * report. Plain DOM, no inline script (the page's CSP forbids it); every value
+ * report, and forwarding to the province (per day and destination, each record with the province's
+ * ack id or its reason, a requeue for a refused one). Plain DOM, no inline script (the page's CSP forbids it); every value
  * is written with textContent, so citizen comments cannot inject markup.
  */
 export function renderAdminPage(): string {
@@ -22,6 +23,10 @@ export function renderAdminPage(): string {
 <h2>Fleet · 设备状态</h2>
 <form id="fleetForm"><label>Hall <input id="fleetHall" placeholder="all halls"></label><button>Show fleet</button> <span id="fleetStatus" role="status"></span></form>
 <table id="fleet"><thead><tr><th data-sort="deviceId">Device</th><th data-sort="hallCode">Hall</th><th data-sort="silentForMs">Last heartbeat</th><th data-sort="outboxDepth">Queue</th><th data-sort="oldestUnsentAgeMs">Oldest unsent</th><th data-sort="deadLetters">Dead letters</th><th data-sort="storage">Storage</th><th data-sort="appVersion">Version</th><th data-sort="ratingDevice">Rating device</th><th data-sort="flags">Open flags</th></tr></thead><tbody></tbody></table>
+<h2>Province forwarding · 上报省平台</h2>
+<form id="forwardForm"><label>Day <input id="forwardDay" type="date"></label><button>Show forwarding</button> <span id="forwardStatus" role="status"></span></form>
+<table id="forwardReport"><thead><tr><th>Day</th><th>Destination</th><th>Stored</th><th>Sent</th><th>Acknowledged</th><th>Refused</th><th>Pending</th></tr></thead><tbody></tbody></table>
+<table id="forwardRecords"><thead><tr><th>Stored</th><th>Destination</th><th>Case</th><th>State</th><th>Ack id (province)</th><th>Attempts</th><th>Reason / last error</th><th>Action</th></tr></thead><tbody></tbody></table>
 <h2>Device chain · 设备评价链</h2>
 <form id="integrity"><label>Device id <input id="deviceId" required></label><button>Check (on arrival, and what is stored now)</button></form>
 <pre id="report"></pre>
@@ -72,7 +77,7 @@ async function loadFollowups() {
     $('status').textContent = followups.length + ' follow-ups';
   } catch (e) { $('status').textContent = e.message; }
 }
-$('auth').onsubmit = (e) => { e.preventDefault(); sessionStorage.setItem('intakeAdminToken', $('token').value); loadFollowups(); loadFleet(); };
+$('auth').onsubmit = (e) => { e.preventDefault(); sessionStorage.setItem('intakeAdminToken', $('token').value); loadFollowups(); loadFleet(); loadForwarding(); };
 $('showAll').onchange = loadFollowups;
 $('integrity').onsubmit = async (e) => {
   e.preventDefault();
@@ -130,5 +135,44 @@ $('fleetForm').onsubmit = (e) => { e.preventDefault(); loadFleet(); };
 for (const th of $('fleet').tHead.rows[0].cells) {
   th.onclick = () => { const by = th.dataset.sort; fleetSort = fleetSort && fleetSort.by === by ? { by, dir: -fleetSort.dir } : { by, dir: 1 }; drawFleet(); };
 }
-if (token()) { loadFollowups(); loadFleet(); }
+// Forwarding to the province (issue 22): the day's reconciliation and each record with its ack id.
+const beijingToday = () => new Date(Date.now() + 8 * 3600000).toISOString().slice(0, 10);
+async function loadForwarding() {
+  $('forwardStatus').textContent = 'loading…';
+  try {
+    const day = $('forwardDay').value || beijingToday();
+    $('forwardDay').value = day;
+    const [{ rows }, { records }] = await Promise.all([api('/v1/admin/forwarding/report?from=' + day + '&to=' + day), api('/v1/admin/forwarding/records?day=' + day)]);
+    const report = $('forwardReport').tBodies[0];
+    report.replaceChildren();
+    for (const r of rows) {
+      const row = report.insertRow();
+      for (const v of [r.day, r.destination, r.stored, r.sent, r.acknowledged, r.refused, r.pending]) cell(row, String(v));
+    }
+    const list = $('forwardRecords').tBodies[0];
+    list.replaceChildren();
+    for (const r of records) {
+      const row = list.insertRow();
+      row.dataset.outcome = r.outcomeId;
+      row.className = r.state === 'refused' ? 'alarm' : r.state === 'acknowledged' ? '' : 'flagged';
+      cell(row, r.storedAt.slice(11, 19) + ' UTC');
+      cell(row, r.destination);
+      cell(row, r.projectNo);
+      cell(row, r.state);
+      cell(row, r.ackId || '—').className = 'ackId';
+      cell(row, String(r.attempts));
+      cell(row, r.reason || '');
+      const action = cell(row, '');
+      if (r.state === 'refused') {
+        const requeue = document.createElement('button');
+        requeue.textContent = 'requeue';
+        requeue.onclick = () => api('/v1/admin/forwarding/refused/' + encodeURIComponent(r.outcomeId) + '/' + encodeURIComponent(r.destination) + '/requeue', { method: 'POST', body: '{}' }).then(loadForwarding, (e) => ($('forwardStatus').textContent = e.message));
+        action.append(requeue);
+      }
+    }
+    $('forwardStatus').textContent = records.length + ' records on ' + day + ' (Beijing time)';
+  } catch (e) { $('forwardStatus').textContent = e.message; }
+}
+$('forwardForm').onsubmit = (e) => { e.preventDefault(); loadForwarding(); };
+if (token()) { loadFollowups(); loadFleet(); loadForwarding(); }
 `;

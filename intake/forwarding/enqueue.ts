@@ -16,7 +16,7 @@ export const DETAILS_SETTLE_MS = 15 * 60_000;
  * ratings of their own: details reach the province inside the rating they amend, read at send
  * time (ForwardingStore.due).
  */
-export async function queueStoredRating(tx: IntakeData, merge: MergeState, outcomeId: string, hallCode: string, storedAt: number): Promise<void> {
+export async function queueStoredRating(tx: IntakeData, merge: MergeState, outcomeId: string, hallCode: string, storedAt: number, settleMs = DETAILS_SETTLE_MS): Promise<void> {
   if (merge !== 'rating') return;
-  await tx.forwarding.enqueue(outcomeId, hallCode, storedAt, storedAt + DETAILS_SETTLE_MS);
+  await tx.forwarding.enqueue(outcomeId, hallCode, storedAt, storedAt + settleMs);
 }

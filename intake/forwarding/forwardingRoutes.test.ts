@@ -42,6 +42,16 @@ describe('forwarding through the intake', () => {
     await expect.poll(async () => (await report()).rows[0].pending, { timeout: 15_000, interval: 100 }).toBe(0);
     expect((await report()).rows[0]).toMatchObject({ stored: 2, sent: 2, acknowledged: 1, refused: 1 });
     expect(mock.records).toHaveLength(1);
+    // The day's reconciliation list: each record with the province's ack id, or its reason.
+    const day = await adminGet(intake, '/v1/admin/forwarding/records?day=2026-11-23');
+    expect(day.records).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ outcomeId: good.id, projectNo: good.case.projectNo, state: 'acknowledged', ackId: mock.records[0]!.unid }),
+        expect.objectContaining({ outcomeId: noReason.id, state: 'refused', ackId: null, reason: '400 差评须填写原因' }),
+      ]),
+    );
+    expect((await adminGet(intake, '/v1/admin/forwarding/records?day=2026-11-22')).records).toEqual([]);
+    expect((await intake.app.inject({ method: 'GET', url: '/v1/admin/forwarding/records', headers: { authorization: `Bearer ${HARNESS_ADMIN}` } })).statusCode).toBe(400);
     const refused = await adminGet(intake, '/v1/admin/forwarding/refused');
     expect(refused.records).toEqual([expect.objectContaining({ outcomeId: noReason.id, destination: 'fujian', state: 'refused', reason: '400 差评须填写原因', ackId: null })]);
 

@@ -9,6 +9,7 @@ const DAY_MS = 86_400_000;
 const DaySchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'yyyy-MM-dd');
 const ReportQuerySchema = z.object({ from: DaySchema.optional(), to: DaySchema.optional() }).strict();
 const RefusedQuerySchema = z.object({ destination: z.string().min(1).max(64).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }).strict();
+const RecordsQuerySchema = z.object({ day: DaySchema, destination: z.string().min(1).max(64).optional(), limit: z.coerce.number().int().min(1).max(1000).default(200) }).strict();
 const RequeueParamsSchema = z.object({ outcomeId: z.string().min(1).max(64), destination: z.string().min(1).max(64) }).strict();
 
 /** Midnight of a yyyy-MM-dd day in Beijing time, as ms. */
@@ -45,6 +46,15 @@ export function registerForwardingRoutes(app: FastifyInstance, deps: { store: In
     if (from > to) return sendError(reply, 400, 'invalid_query', 'from is after to');
     const rows = await store.forwarding.report(beijingMidnight(from), beijingMidnight(to) + DAY_MS, BEIJING_ZONE_MINUTES);
     return { zone: '+08:00', from, to, rows };
+  });
+  // The reconciliation list of one day: every record with its state and the province's ack id.
+  app.get('/v1/admin/forwarding/records', async (request, reply) => {
+    if (!requireAdmin(request, reply)) return reply;
+    const query = parseQuery(RecordsQuerySchema, request, reply);
+    if (!query) return reply;
+    const from = beijingMidnight(query.day);
+    const records = await store.forwarding.stored(query.destination ?? null, from, from + DAY_MS, query.limit);
+    return { day: query.day, records: records.map((r) => ({ ...view(r), projectNo: r.projectNo })) };
   });
   app.get('/v1/admin/forwarding/refused', async (request, reply) => {
     if (!requireAdmin(request, reply)) return reply;

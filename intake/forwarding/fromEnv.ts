@@ -3,8 +3,23 @@ import type { ProvinceAdapter } from './adapter';
 import { createFujianAdapter, FUJIAN_STYLE } from './adapters/fujianSoapSm4';
 import { createShandongAdapter, SHANDONG_STYLE } from './adapters/shandongJsonSm2';
 import { createZhejiangAdapter, ZHEJIANG_STYLE } from './adapters/zhejiangForm';
+import { DETAILS_SETTLE_MS } from './enqueue';
 import { createForwarder, type Destination, type ForwarderOptions } from './forwarder';
 import { loadSecrets } from './secrets';
+
+/**
+ * When forwarding runs: FORWARD_SETTLE_SEC, how long a stored rating waits for its details before
+ * its first send (default 900: enqueue.ts), and FORWARD_INTERVAL_MS between passes (default 5000).
+ * A demo (npm start) and the e2e test shorten both; a hall keeps the settle at least as long as its
+ * details screen can stay open.
+ */
+export function forwardTimingFromEnv(env: NodeJS.ProcessEnv): { settleMs: number; intervalMs: number } {
+  const settle = Number(env.FORWARD_SETTLE_SEC ?? DETAILS_SETTLE_MS / 1000);
+  const interval = Number(env.FORWARD_INTERVAL_MS ?? 5_000);
+  if (!Number.isFinite(settle) || settle < 0) throw new Error('FORWARD_SETTLE_SEC is not a number of seconds');
+  if (!Number.isFinite(interval) || interval < 50) throw new Error('FORWARD_INTERVAL_MS is below 50');
+  return { settleMs: settle * 1000, intervalMs: interval };
+}
 
 /** FORWARD_<NAME>_TIMEOUT_MS: how long one call may take before it counts as lost (default 15 s). */
 const timeoutOf = (key: (field: string) => string | undefined) => Number(key('TIMEOUT_MS') ?? 15_000);

@@ -14,6 +14,8 @@ import { createMergeApplication } from './mergeApplication';
 export interface BatchIngestDeps {
   followups: Followups;
   now?: () => number;
+  /** How long a stored rating waits for its details before it is forwarded to the province (forwarding/enqueue.ts). */
+  forwardSettleMs?: number;
 }
 
 /** Who sent a batch: the signing device, its enrolled key, and the hall it belongs to at the intake. */
@@ -32,7 +34,7 @@ export interface BatchSender {
  * is refused (`wrong_hall`) and the device flagged: a device writes into its own hall's counts
  * only. A bad item is rejected with its reason; it never sinks the rest of the batch.
  */
-export function createBatchIngest(store: IntakeStore, { followups, now = Date.now }: BatchIngestDeps) {
+export function createBatchIngest(store: IntakeStore, { followups, now = Date.now, forwardSettleMs }: BatchIngestDeps) {
   const merging = createMergeApplication(followups);
   /** What can be known of an item without the database: its schema, its device, its signature. */
   type Rejected = { id: string; rejected: ItemResult };
@@ -118,7 +120,7 @@ export function createBatchIngest(store: IntakeStore, { followups, now = Date.no
           for (const k of held) noteSignedIn(k, outcome.seq);
         }
         await merging.apply(tx, dashboard, decision, outcome, receivedAt);
-        await queueStoredRating(tx, decision.merge, outcome.id, hallCode, receivedAt);
+        await queueStoredRating(tx, decision.merge, outcome.id, hallCode, receivedAt, forwardSettleMs);
         results.push({ id, status: 'accepted' });
       }
       const lateFlagResults: LateFlagResult[] = [];

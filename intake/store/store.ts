@@ -479,6 +479,8 @@ export interface ForwardingStore {
   list(state: ForwardState, destination: string | null, limit: number): Promise<ForwardRecord[]>;
   /** Per day (stored time shifted by `zoneMinutes`) and destination, for ratings stored in [from, to). */
   report(from: number, to: number, zoneMinutes: number): Promise<ForwardReportRow[]>;
+  /** Records of ratings stored in [from, to) in every state, with the project number of each, oldest first: the reconciliation list. */
+  stored(destination: string | null, from: number, to: number, limit: number): Promise<Array<ForwardRecord & { projectNo: string }>>;
 }
 
 /** What a transaction, and the store outside one, can reach. */

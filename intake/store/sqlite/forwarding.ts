@@ -68,6 +68,11 @@ export function sqliteForwarding(db: SqliteDb): ForwardingStore {
        FROM forward_queue WHERE stored_at >= @from AND stored_at < @to
       GROUP BY day, destination ORDER BY day, destination`,
   );
+  const stored = db.prepare<{ destination: string | null; from: number; to: number; limit: number }, Row & { body: string }>(
+    `SELECT ${COLUMNS}, o.body FROM forward_queue q JOIN outcomes o ON o.id = q.outcome_id
+      WHERE q.stored_at >= @from AND q.stored_at < @to AND (@destination IS NULL OR q.destination = @destination)
+      ORDER BY q.stored_at, q.outcome_id, q.destination LIMIT @limit`,
+  );
   const replaceDestinations = db.transaction((destinations: Array<{ name: string; hallCode: string }>) => {
     clearDestinations.run();
     for (const d of destinations) addDestination.run(d.name, d.hallCode);
@@ -110,6 +115,12 @@ export function sqliteForwarding(db: SqliteDb): ForwardingStore {
     },
     async report(from, to, zoneMinutes): Promise<ForwardReportRow[]> {
       return report.all({ from, to, zone: zoneMinutes });
+    },
+    async stored(destination, from, to, limit) {
+      return stored.all({ destination, from, to, limit }).map((row) => {
+        const parsed = JSON.parse(row.body) as { case?: { projectNo?: unknown } };
+        return { ...record(row), projectNo: typeof parsed.case?.projectNo === 'string' ? parsed.case.projectNo : '' };
+      });
     },
   };
 }
