@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hallJsonSchema, HALL_JSON_SCHEMA_FILE } from '../scripts/hallJsonSchema';
-import { deviceContextFor, HallConfigSchema } from './hallConfig';
+import { deviceContextFor, HallConfigSchema, windowRatingUrl } from './hallConfig';
 
 const EXAMPLES = ['demo-hall.json', 'xihu-hall.json'].map((name) => path.resolve(__dirname, '../kiosk-config', name));
 
@@ -35,5 +35,15 @@ describe('hall config schema', () => {
     const schema = JSON.parse(hallJsonSchema()) as { properties: Record<string, unknown>; required: string[] };
     expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['hall', 'windows', 'devices', 'policies']));
     expect(schema.required).toEqual(['hall', 'windows', 'devices']);
+  });
+});
+
+describe('a window rating page (issue 24)', () => {
+  const hall = { hall: { code: 'xihu-hall' } } as const;
+  it("is the window's own ratingUrl, else the intake's window page on its public address", () => {
+    expect(windowRatingUrl({ ...hall, intake: { url: 'http://10.0.0.5:8788' } }, { no: 'A 1', ratingUrl: 'https://rate.example.gov.cn/w1' })).toBe('https://rate.example.gov.cn/w1');
+    expect(windowRatingUrl({ ...hall, intake: { url: 'http://10.0.0.5:8788' } }, { no: 'A 1' })).toBe('http://10.0.0.5:8788/w/xihu-hall/A%201');
+    expect(windowRatingUrl({ ...hall, intake: { url: 'http://10.0.0.5:8788', publicUrl: 'https://hcp.xihu.gov.cn/' } }, { no: '1' })).toBe('https://hcp.xihu.gov.cn/w/xihu-hall/1');
+    expect(windowRatingUrl(hall, { no: '1' })).toBeUndefined();
   });
 });

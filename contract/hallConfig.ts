@@ -94,8 +94,8 @@ export const WindowSchema = z
     deptName: z.string().min(1).max(100).optional(),
     deptCode: z.string().regex(/^[0-9A-Z]{18}$/, 'expected an 18-character unified social credit code').optional().describe('The department\'s 18-character unified social credit code'),
     items: z.array(WindowItemSchema).max(500).optional().describe('Service items (事项) handled at this window'),
-    /** The window's online rating page, shown as a QR code on the idle screen. */
-    ratingUrl: z.url({ protocol: /^https?$/ }),
+    /** The window's online rating page, shown as a QR code on the idle screen and the poster; the intake's own page by default. */
+    ratingUrl: z.url({ protocol: /^https?$/ }).optional(),
   })
   .strict();
 
@@ -169,6 +169,8 @@ export const IntakeSettingsSchema = z
     batchSize: z.number().int().min(1).max(500).default(500),
     /** Seconds between sync attempts when nothing else triggers one. */
     syncIntervalSec: z.number().int().min(5).max(3600).default(30),
+    /** The intake's address as citizens' phones reach it (window QR codes, posters); `url` when absent. */
+    publicUrl: z.url({ protocol: /^https?$/ }).optional(),
     /** The intake's X25519 key that callback phone numbers are sealed to (base64url); else fetched at enrolment. */
     sealingPublicKey: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'expected a base64url X25519 public key').optional(),
   })
@@ -263,14 +265,25 @@ export function parseHallConfig(text: string): { ok: true; hall: HallConfig } | 
   return { ok: false, problems: parsed.error.issues.map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`) };
 }
 
+/**
+ * A window's rating page: its own `ratingUrl`, else the intake's window page (`/w/<hall>/<window>`
+ * on the intake's public address, issue 24); none without either.
+ */
+export function windowRatingUrl(hall: { hall: Pick<HallConfig['hall'], 'code'>; intake?: Pick<IntakeSettings, 'url' | 'publicUrl'> | undefined }, window: Pick<HallConfig['windows'][number], 'no' | 'ratingUrl'>): string | undefined {
+  if (window.ratingUrl) return window.ratingUrl;
+  const base = hall.intake?.publicUrl ?? hall.intake?.url;
+  return base ? new URL(`/w/${encodeURIComponent(hall.hall.code)}/${encodeURIComponent(window.no)}`, base).href : undefined;
+}
+
 export function deviceContextFor(hall: HallConfig, deviceId: string): DeviceContext {
   const device = hall.devices.find((d) => d.id === deviceId);
   if (!device) throw new Error(`device "${deviceId}" is not in hall "${hall.hall.code}"`);
   const window = hall.windows.find((w) => w.no === device.windowNo);
   if (!window) throw new Error(`device "${deviceId}" names missing window "${device.windowNo}"`);
+  const ratingUrl = windowRatingUrl(hall, window);
   return {
     hall: { code: hall.hall.code, name: hall.hall.name, regionCode: hall.hall.regionCode, timeZone: hall.hall.timeZone },
-    window,
+    window: { ...window, ...(ratingUrl ? { ratingUrl } : {}) },
     device: { id: device.id, kind: device.kind, channel: device.channel, ...(device.hidKeys ? { hidKeys: device.hidKeys } : {}) },
     languages: hall.languages,
     policies: hall.policies,

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { HallConfigSchema, type HallConfig } from '../contract/hallConfig';
+import { HallConfigSchema, windowRatingUrl, type HallConfig } from '../contract/hallConfig';
 import { ProvisionedTokensFileSchema, type CaseEventTokensFile, type ProvisionedToken, type ProvisionedTokensFile } from '../contract/provisioning';
 import { hashToken } from '../intake/devices/deviceAuth';
 import { posterPdf, posterQrPng, posterSvg } from './windowPoster';
@@ -172,19 +172,22 @@ export async function provisionHall(hall: HallConfig, options: ProvisionOptions)
     const windows = hall.windows.filter((w) => devices.some((d) => d.windowNo === w.no) || !options.deviceIds);
     const writePoster = options.writePoster ?? writeOwnerOnly;
     for (const window of windows) {
+      // The window's own page, else the intake's window page (issue 24); no poster without either.
+      const ratingUrl = windowRatingUrl(hall, window);
+      if (!ratingUrl) continue;
       const content = {
         hallName: hall.hall.name,
         windowNo: window.no,
         windowName: window.name,
         ...(window.deptName ? { deptName: window.deptName } : {}),
-        ratingUrl: window.ratingUrl,
+        ratingUrl,
       };
-      const qr = await posterQrPng(window.ratingUrl);
+      const qr = await posterQrPng(ratingUrl);
       const base = path.join(staging, 'posters', windowFileName(window.no));
       mkdirSync(path.dirname(base), { recursive: true, mode: OWNER_DIR });
       writePoster(`${base}.svg`, posterSvg(content, qr));
       writePoster(`${base}.pdf`, await posterPdf(content, qr, options.font));
-      result.posters.push({ windowNo: window.no, svg: finalPath(`${base}.svg`), pdf: finalPath(`${base}.pdf`), ratingUrl: window.ratingUrl });
+      result.posters.push({ windowNo: window.no, svg: finalPath(`${base}.svg`), pdf: finalPath(`${base}.pdf`), ratingUrl });
     }
 
     const tokens: ProvisionedTokensFile = { hallCode: hall.hall.code, generatedAt, tokens: tokenEntries };

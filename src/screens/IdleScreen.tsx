@@ -43,7 +43,7 @@ export function IdleScreen() {
             </button>
           )}
         </div>
-        {context && <WindowQrCode url={context.window.ratingUrl} label={t('idle.qrHint')} />}
+        {context?.window.ratingUrl && <WindowQrCode url={context.window.ratingUrl} label={t('idle.qrHint')} />}
       </section>
       {/* The host bridge on a kiosk, the intake's invitation feed on a tablet. */}
       {!hostConnected && (
