@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { FleetDeviceSchema, FleetFlagKindSchema, HeartbeatSchema } from '../contract/heartbeat';
 import { InvitationReportSchema } from '../contract/invitationReport';
 import { AnomalyFlagSchema, OutcomeSchema } from '../contract/outcome';
+import { SignInRequestSchema, WorkActionRequestSchema } from '../contract/people';
 import { DispatchedTicketSchema, TICKET_EVENT_TYPES, TicketActionRequestSchema, TicketStageSchema } from '../contract/tickets';
 import { startIntake } from './server';
 
@@ -46,6 +47,8 @@ describe('openapi.yaml', () => {
   it('describes the ticket action with the fields of contract/tickets.ts', () => {
     expectSameFields('TicketActionRequest', TicketActionRequestSchema);
     expectSameFields('DispatchedTicket', DispatchedTicketSchema);
+    expectSameFields('WorkActionRequest', WorkActionRequestSchema);
+    expectSameFields('SignInRequest', SignInRequestSchema);
     expect(spec.components.schemas.TicketStage?.enum).toEqual(TicketStageSchema.options);
     expect(spec.components.schemas.TicketEventType?.enum).toEqual(TICKET_EVENT_TYPES);
   });
@@ -84,6 +87,15 @@ describe('openapi.yaml', () => {
             ['POST', '/v1/admin/forwarding/refused/:outcomeId/:destination/requeue'],
             ['GET', '/v1/admin/tickets-log/verify'],
             ['POST', '/v1/admin/tickets/dispatched'],
+            ['GET', '/v1/work/session'],
+            ['POST', '/v1/work/session'],
+            ['POST', '/v1/work/session/end'],
+            ['GET', '/v1/work/tickets'],
+            ['GET', '/v1/work/tickets/:id'],
+            ['POST', '/v1/work/tickets/:id/actions'],
+            ['POST', '/v1/work/evidence'],
+            ['GET', '/v1/work/evidence/:sha256'],
+            ['GET', '/v1/work/log/verify'],
           ].map(([method, url]) => ({ method, url })),
         ),
       );
