@@ -5,10 +5,12 @@ import { parseArgs } from 'node:util';
 import { readHallConfig } from '../host/hallConfigFile';
 import { startIntake } from '../intake/server';
 import { buildIfStale } from './buildIfStale';
+import { MOCK_STYLES, startMockProvince, type MockStyle } from './mockProvinceStart';
 
 /**
  * `npm start`: the whole evaluator on the embedded demo hall — the renderer (built if needed),
- * the reference intake on SQLite (.data/intake.sqlite) and the host, wired together.
+ * the reference intake on SQLite (.data/intake.sqlite) with a mock province it forwards every
+ * rating to, and the host, wired together.
  * `-- --no-intake` runs the host alone; every other flag goes to the host (see host/main.ts).
  */
 const HELP = `Usage: npm start [-- options]
@@ -19,6 +21,8 @@ on SQLite (.data/intake.sqlite, port 8788) and the window PC's host, wired toget
 Options:
   --no-intake          run the host alone
   --intake-port N      the intake's port (default 8788)
+  --province STYLE     a mock province beside the intake that every rating is forwarded to:
+                       fujian (default), shandong, zhejiang, or none
   --simulate-device    a serial rating device on a socat pty pair (type 1-5 + Enter here)
   --config FILE        the hall config (default kiosk-config/demo-hall.json)
   --device ID          which of its devices the host is (default the first)
@@ -32,6 +36,7 @@ const { values } = parseArgs({
   options: {
     'no-intake': { type: 'boolean', default: false },
     'intake-port': { type: 'string', default: '8788' },
+    province: { type: 'string', default: 'fujian' },
     'simulate-device': { type: 'boolean', default: false },
     // Read here too (the host reads them as well): the demo token is bound to this device and its hall.
     config: { type: 'string', default: 'kiosk-config/demo-hall.json' },
@@ -56,7 +61,22 @@ if (!values['no-intake']) {
   const enrolmentToken = readFileSync(tokenFile, 'utf8').trim();
   // The demo hall manager's read-only dashboard credential (asked for by the /dashboard page).
   const dashboardToken = randomBytes(24).toString('base64url');
+  // A mock province beside the intake (issue 22): a rating travels PAD → intake → province, and its
+  // ack id shows on <intake>/admin. Its credentials sit in a 0600 file the FORWARD_* variables name.
+  const province = String(values.province);
+  if (province !== 'none') {
+    if (!(MOCK_STYLES as readonly string[]).includes(province)) throw new Error(`--province: ${province} is not one of ${MOCK_STYLES.join(', ')}, none`);
+    const mock = await startMockProvince(province as MockStyle);
+    // A demo forwards within seconds; a hall waits out its details screen (FORWARD_SETTLE_SEC, docs/province-forwarding.md).
+    Object.assign(process.env, mock.env, { FORWARD_SETTLE_SEC: process.env.FORWARD_SETTLE_SEC ?? '5', FORWARD_INTERVAL_MS: process.env.FORWARD_INTERVAL_MS ?? '2000' });
+    console.log(`mock province (${mock.adapterStyle}): ${mock.url}; ratings are forwarded to it 5 s after they reach the intake`);
+  }
+  // The demo operator's credential for <intake>/admin (follow-ups, fleet, forwarding to the province).
+  const adminTokenFile = '.data/demo-admin-token';
+  if (!existsSync(adminTokenFile)) writeFileSync(adminTokenFile, randomBytes(24).toString('base64url'), { mode: 0o600 });
+  const adminToken = readFileSync(adminTokenFile, 'utf8').trim();
   const intake = await startIntake({
+    adminToken,
     dbFile: '.data/intake.sqlite',
     port: Number(values['intake-port']),
     corsOrigins: ['http://127.0.0.1:*', 'http://localhost:*'],
@@ -69,6 +89,7 @@ if (!values['no-intake']) {
   console.log(`reference intake: ${intake.origin} (SQLite .data/intake.sqlite)`);
   console.log(`hall dashboard: ${intake.origin}/dashboard?hall=${hall.hall.code} (token ${dashboardToken})`);
   console.log(`public hall screen: ${intake.origin}/display?hall=${hall.hall.code}`);
+  console.log(`admin page (follow-ups, fleet, forwarding with ack ids): ${intake.origin}/admin (token in ${adminTokenFile})`);
   process.argv.push('--intake-url', intake.origin);
   // A secret goes to the host through its environment, never its command line (ps shows that).
   process.env.HOST_ENROLMENT_TOKEN = enrolmentToken;
@@ -90,6 +111,7 @@ if (values['simulate-device']) {
 }
 // The host parses the rest of the command line: hand it only its own flags.
 process.argv = process.argv.filter(
-  (arg, i, all) => arg !== '--no-intake' && arg !== '--simulate-device' && !arg.startsWith('--intake-port') && all[i - 1] !== '--intake-port',
+  (arg, i, all) =>
+    arg !== '--no-intake' && arg !== '--simulate-device' && !arg.startsWith('--intake-port') && all[i - 1] !== '--intake-port' && !arg.startsWith('--province') && all[i - 1] !== '--province',
 );
 await import('../host/main');
