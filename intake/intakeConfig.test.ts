@@ -79,6 +79,13 @@ describe('the intake command line and config', () => {
     expect(() => resolve(['--config', 'intake.json'], {}, plain)).toThrow(/npm run pin-hash/);
   });
 
+  it('takes the work-queue session key from the environment or an owner-only config, 32 bytes in hex', () => {
+    const key = 'ab'.repeat(32);
+    expect(resolve([], { INTAKE_SESSION_KEY: key }).config).toEqual({ sessionKey: key });
+    expect(() => resolve([], { INTAKE_SESSION_KEY: 'short' })).toThrow(/sessionKey: expected 64 lowercase hex digits/);
+    expect(() => resolve(['--config', 'intake.json'], {}, files({ 'intake.json': { text: JSON.stringify({ sessionKey: key }), mode: 0o100640 } }))).toThrow(/holds secrets/);
+  });
+
   it('keeps the checked-in JSON Schema in step with the zod schema (npm run config-schema)', () => {
     expect(readFileSync(INTAKE_JSON_SCHEMA_FILE, 'utf8')).toBe(intakeJsonSchema());
   });

@@ -26,6 +26,11 @@ export const IntakeConfigSchema = z
     enrolmentTokensFiles: z.array(z.string()).optional().describe('intake-enrolment-tokens.json files written by npm run provision (hashes only)'),
     caseEventTokensFiles: z.array(z.string()).optional().describe('intake-case-event-tokens.json files written by npm run provision: case events for host-less tablets (hashes only)'),
     staffDirectory: z.string().optional().describe('JSON list of staff who may confirm pairing codes'),
+    sessionKey: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex digits (openssl rand -hex 32)')
+      .optional()
+      .describe('Secret: the key of the work-queue session cookies (or INTAKE_SESSION_KEY); every intake node on one database needs the same; a fresh one at every start when absent (sessions end with a restart)'),
     people: PeopleSchema.optional().describe('Secret (password hashes): the people who work 差评 tickets at /dashboard (manager, handler, reviewer, auditor); passwords as npm run pin-hash writes them'),
     adminToken: token.optional().describe('Secret: the admin token (or INTAKE_ADMIN_TOKEN)'),
     dashboardTokens: z.record(z.string(), token).optional().describe('Secret: hall code → read-only dashboard token (or INTAKE_DASHBOARD_TOKENS=HALL:TOKEN,…)'),
@@ -42,7 +47,7 @@ export const IntakeConfigSchema = z
   .strict();
 export type IntakeConfig = z.infer<typeof IntakeConfigSchema>;
 
-const SECRET_KEYS = ['adminToken', 'dashboardTokens', 'caseEventTokens', 'people'] as const;
+const SECRET_KEYS = ['adminToken', 'dashboardTokens', 'caseEventTokens', 'people', 'sessionKey'] as const;
 
 export const INTAKE_HELP = `Usage: npm run intake -- [options]
 
@@ -68,6 +73,7 @@ Options (settings only; secrets come from --config or the environment):
 Environment (secrets):
   INTAKE_ADMIN_TOKEN          the admin token (at least 32 characters)
   INTAKE_DASHBOARD_TOKENS     HALL:TOKEN[,HALL:TOKEN…] read-only hall dashboard tokens
+  INTAKE_SESSION_KEY          64 hex digits: the work-queue session key (the same on every node)
 `;
 
 export class UsageError extends Error {}
@@ -178,6 +184,7 @@ export function resolveIntakeConfig(argv: string[], env: Record<string, string |
     ...(values['case-event-tokens-file'] !== undefined ? { caseEventTokensFiles: [...(fromFile.caseEventTokensFiles ?? []).map((f) => rel(f)!), ...values['case-event-tokens-file']] } : {}),
     ...(values['staff-directory'] !== undefined ? { staffDirectory: values['staff-directory'] } : {}),
     ...(env.INTAKE_ADMIN_TOKEN ? { adminToken: env.INTAKE_ADMIN_TOKEN } : {}),
+    ...(env.INTAKE_SESSION_KEY ? { sessionKey: env.INTAKE_SESSION_KEY } : {}),
     ...(envDashboard ? { dashboardTokens: { ...fromFile.dashboardTokens, ...envDashboard } } : {}),
   };
   const fleet = {

@@ -220,6 +220,16 @@ describe('the work queue: people, sessions, CSRF and roles', () => {
     expect(after.timeline).toHaveLength(2);
   });
 
+  it('shares sessions between intake nodes given the same session key, and not with one holding another key', async () => {
+    const sessionKey = Buffer.alloc(32, 7);
+    const a = (await enrolledIntake(running, now, { people, sessionKey })).intake;
+    const b = (await enrolledIntake(running, now, { people, sessionKey })).intake;
+    const c = (await enrolledIntake(running, now, { people })).intake;
+    const handler = await signIn(a, 'handler');
+    expect((await get(b, handler, '/v1/work/session')).json().person).toMatchObject({ login: 'handler' });
+    expect((await get(c, handler, '/v1/work/session')).json().person).toBeNull();
+  });
+
   it('keeps the admin-token routes working for machines beside the people', async () => {
     const { intake, id } = await intakeWithBadRating();
     expect((await adminGet(intake, `/v1/admin/tickets/${id}`)).stage).toBe('opened');

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -25,13 +25,13 @@ describe('evidence types by their first bytes', () => {
 
   it('refuses an empty file, one over the size limit, one of another type, and one declared as what it is not', () => {
     expect(checkEvidence(PDF, 'application/pdf')).toEqual({ ok: true, type: 'application/pdf' });
-    expect(checkEvidence(Buffer.alloc(0), 'image/png')).toMatchObject({ ok: false, code: 'empty' });
+    expect(checkEvidence(Buffer.alloc(0), 'image/png')).toEqual({ ok: false, code: 'empty', message: 'the evidence file is empty' });
     const big = Buffer.concat([PNG, Buffer.alloc(EVIDENCE_MAX_BYTES - PNG.length + 1)]);
-    expect(checkEvidence(big, 'image/png')).toMatchObject({ ok: false, code: 'too_large' });
+    expect(checkEvidence(big, 'image/png')).toEqual({ ok: false, code: 'too_large', message: 'evidence files are at most 5242880 bytes' });
     expect(checkEvidence(big.subarray(0, EVIDENCE_MAX_BYTES), 'image/png')).toEqual({ ok: true, type: 'image/png' });
     expect(checkEvidence(Buffer.from('MZ\x90\x00'), 'application/pdf')).toMatchObject({ ok: false, code: 'wrong_type', message: expect.stringMatching(/none of them/) });
     expect(checkEvidence(PNG, 'application/pdf')).toMatchObject({ ok: false, code: 'wrong_type', message: 'the file is image/png, not application/pdf as sent' });
-    expect(checkEvidence(PNG, undefined)).toMatchObject({ ok: false, code: 'wrong_type' });
+    expect(checkEvidence(PNG, undefined)).toEqual({ ok: false, code: 'wrong_type', message: 'the file is image/png, not an undeclared type as sent' });
   });
 });
 
@@ -51,6 +51,21 @@ describe('evidence files', () => {
     expect(await files.read(sha)).toEqual({ bytes: PDF, type: 'application/pdf' });
     expect(await files.has('../e')).toBe(false);
     expect(await files.read('../../etc/passwd')).toBeNull();
+  });
+
+  it('keeps its files for the owner only, and answers only for names that are a whole SHA-256', async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'evidence-'));
+    const files = createEvidenceFiles(path.join(dir, 'e'));
+    const { sha256 } = await files.put(PNG);
+    expect(statSync(path.join(dir, 'e', sha256)).mode & 0o777).toBe(0o600);
+    // Files that exist but are not named by a bare hash are never found through it.
+    writeFileSync(path.join(dir, 'outside'), PNG);
+    writeFileSync(path.join(dir, 'e', `x${sha256}`), PNG);
+    writeFileSync(path.join(dir, 'e', `${sha256}x`), PNG);
+    expect(await files.has('../outside')).toBe(false);
+    expect(await files.has(`x${sha256}`)).toBe(false);
+    expect(await files.has(`${sha256}x`)).toBe(false);
+    expect(await files.read(`x${sha256}`)).toBeNull();
   });
 
   it('gives back nothing for a file altered on disk', async () => {

@@ -14,7 +14,8 @@ export const EVIDENCE_MAX_BYTES = 5 * 1024 * 1024;
 export const EVIDENCE_TYPES = ['image/png', 'image/jpeg', 'application/pdf'] as const;
 export type EvidenceType = (typeof EVIDENCE_TYPES)[number];
 
-const startsWith = (bytes: Uint8Array, magic: number[]) => bytes.length >= magic.length && magic.every((b, i) => bytes[i] === b);
+// A file shorter than the signature has undefined where the signature goes on: no match.
+const startsWith = (bytes: Uint8Array, magic: number[]) => magic.every((b, i) => bytes[i] === b);
 
 /** The type a file's first bytes say it is: PNG, JPEG or PDF; null for anything else. */
 export function sniffEvidence(bytes: Uint8Array): EvidenceType | null {
@@ -47,7 +48,7 @@ export function createEvidenceFiles(dir: string) {
       const sha256 = createHash('sha256').update(bytes).digest('hex');
       await mkdir(dir, { recursive: true, mode: 0o700 });
       const temporary = path.join(dir, `.${sha256}.${randomBytes(6).toString('hex')}`);
-      await writeFile(temporary, bytes, { mode: 0o600, flag: 'wx' });
+      await writeFile(temporary, bytes, { mode: 0o600 });
       await rename(temporary, fileOf(sha256));
       return { sha256, size: bytes.length };
     },
