@@ -119,3 +119,20 @@ export const PhoneRatingFormSchema = z
   })
   .strict();
 export type PhoneRatingForm = z.infer<typeof PhoneRatingFormSchema>;
+
+/**
+ * GET /v1/dashboard/channels?hall=&from=&to= (a manager's dashboard credential): the period's
+ * counted ratings by channel. `device`: endings in force from the hall's devices (PAD, terminal;
+ * unrated ones included, superseded ones not); `phone`: phone ratings per channel and kind,
+ * counted or kept flagged (over a window QR limit).
+ */
+export const ChannelCountsSchema = z
+  .object({
+    hall: z.string(),
+    from: z.string(),
+    to: z.string(),
+    device: z.number().int().nonnegative(),
+    phone: z.array(z.object({ channel: z.enum(['mobile', 'qr-code']), kind: z.enum(['case', 'window']), counted: z.number().int().nonnegative(), flagged: z.number().int().nonnegative() }).strict()),
+  })
+  .strict();
+export type ChannelCounts = z.infer<typeof ChannelCountsSchema>;

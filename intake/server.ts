@@ -39,6 +39,7 @@ import { adminGate, sendError } from './routes/http';
 import { registerOutcomeRoutes } from './routes/outcomes';
 import { registerPairingRoutes } from './routes/pairing';
 import { registerPhoneRoutes, type PhoneOptions } from './routes/phone';
+import { phoneChannelCounts } from './phone/channelCounts';
 import { registerTicketRoutes } from './routes/tickets';
 import { registerWorkRoutes } from './routes/ticketsWork';
 import { createSignIn } from './people/signIn';
@@ -293,6 +294,7 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
     dashboard: store.dashboard,
     ...(options.adminToken ? { adminToken: options.adminToken } : {}),
     dashboardTokens,
+    channels: phoneChannelCounts(store.phone),
     now,
   });
   if (options.dashboardAppDir) await registerDashboardPages(app, options.dashboardAppDir);

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { DashboardQuerySchema, HallPeriodSchema, HotWordsQuerySchema } from '../../contract/dashboard';
+import type { ChannelCounts } from '../../contract/phoneRating';
 import { createDashboardQueries } from '../dashboard/aggregateQueries';
 import { aggregatesToCsv } from '../dashboard/csvExport';
 import type { DashboardStore } from '../store/store';
@@ -13,6 +14,8 @@ export interface DashboardRouteOptions {
   adminToken?: string;
   /** Hall code → bearer token that reads that hall only (a hall manager's credential). */
   dashboardTokens?: ReadonlyMap<string, string>;
+  /** Counted ratings by channel (intake/phone/channelCounts.ts). */
+  channels?: (hall: string, from: string, to: string) => Promise<ChannelCounts>;
   now: () => number;
 }
 
@@ -50,6 +53,16 @@ export function registerDashboardRoutes(app: FastifyInstance, options: Dashboard
     if (!query || !authorise(request, reply, query.hall)) return reply;
     return queries.aggregate(query);
   });
+
+  // The PAD and the citizen's phone counted apart (issue 24).
+  const channels = options.channels;
+  if (channels) {
+    app.get('/v1/dashboard/channels', async (request, reply) => {
+      const query = parseQuery(HallPeriodSchema, request, reply);
+      if (!query || !authorise(request, reply, query.hall)) return reply;
+      return channels(query.hall, query.from, query.to);
+    });
+  }
 
   app.get('/v1/dashboard/hot-words', async (request, reply) => {
     const query = parseQuery(HotWordsQuerySchema, request, reply);

@@ -7,7 +7,7 @@ import { PhoneRatingSchema, type PhoneRating } from '../../contract/phoneRating'
 import { loadSealingKeys } from '../devices/sealingKeys';
 import { loadIntakeKeys } from '../phone/intakeKey';
 import type { RunningIntake } from '../server';
-import { enrolledIntake, item, upload } from '../testing/intakeHarness';
+import { enrolledIntake, HARNESS_ADMIN, item, upload } from '../testing/intakeHarness';
 import { chain } from '../testing/signedOutcomes';
 import { signedPost } from '../testing/signedRequests';
 
@@ -198,5 +198,10 @@ describe('window QR ratings (issue 24)', () => {
       ['window', 'qr-code', 0, ['window-service', 'browser-repeat']],
     ]);
     expect(hallCounts(intake).total).toBe(before + 1);
+
+    // The dashboard counts the channels apart: one device rating, one counted window rating and one kept flagged.
+    const channels = await intake.app.inject({ method: 'GET', url: '/v1/dashboard/channels?hall=h1&from=2026-11-01&to=2026-11-30', headers: { authorization: `Bearer ${HARNESS_ADMIN}` } });
+    expect(channels.json()).toEqual({ hall: 'h1', from: '2026-11-01', to: '2026-11-30', device: 1, phone: [{ channel: 'qr-code', kind: 'window', counted: 1, flagged: 1 }] });
+    expect((await intake.app.inject({ method: 'GET', url: '/v1/dashboard/channels?hall=h1&from=2026-11-01&to=2026-11-30' })).statusCode).toBe(401);
   });
 });

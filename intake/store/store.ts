@@ -557,4 +557,6 @@ export interface PhoneStore {
   knownWindow(hallCode: string, windowNo: string): Promise<{ windowName: string; deptName: string } | undefined>;
   /** Phone ratings of a hall per channel and kind, counted or not, for days in [fromDay, toDay]. */
   channelCounts(hallCode: string, fromDay: string, toDay: string): Promise<Array<{ channel: string; kind: string; counted: number; flagged: number }>>;
+  /** The hall's counted ratings of all channels in the dashboard counts for days in [fromDay, toDay]. */
+  countedTotal(hallCode: string, fromDay: string, toDay: string): Promise<number>;
 }

@@ -67,6 +67,8 @@ export function sqlitePhone(db: SqliteDb): PhoneStore {
      WHERE hall_code = ? AND day >= ? AND day <= ? GROUP BY channel, kind ORDER BY channel, kind`,
   );
 
+  const countedTotal = db.prepare<[string, string, string], { n: number | null }>("SELECT sum(total) AS n FROM dashboard_daily WHERE hall_code = ? AND dim = 'hall' AND day >= ? AND day <= ?");
+
   const readKeys = () => {
     const row = getKeys.get();
     return row && { signingKey: row.signing_key, publicKey: row.public_key, linkSecret: row.link_secret };
@@ -151,6 +153,9 @@ export function sqlitePhone(db: SqliteDb): PhoneStore {
     },
     async channelCounts(hallCode, fromDay, toDay) {
       return channelCounts.all(hallCode, fromDay, toDay);
+    },
+    async countedTotal(hallCode, fromDay, toDay) {
+      return countedTotal.get(hallCode, fromDay, toDay)?.n ?? 0;
     },
   };
 }
