@@ -1,8 +1,12 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { RATING_TAGS } from '../../contract/ratingCodes';
 import { TicketEventSchema, type TicketEvent } from '../../contract/tickets';
 import type { WorkTicketPage } from '../../contract/workQueue';
 import { WorkApiError, type WorkApi } from './workApi';
 import type { WorkStrings } from './workStrings';
+
+/** The national tag names (the code table's own Chinese names, in either language). */
+const TAG_NAMES = new Map(RATING_TAGS.map((tag) => [tag.code, tag.nameZh]));
 
 const when = (iso: string | null) => (iso === null ? '—' : new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false }));
 
@@ -211,7 +215,7 @@ export function TicketPage({ api, id, t, onBack }: { api: WorkApi; id: string; t
               <dt>{t.level}</dt>
               <dd>{rating.level === null ? '—' : t.levels[rating.level]}</dd>
               <dt>{t.tags}</dt>
-              <dd>{rating.tags.join('、') || '—'}</dd>
+              <dd>{rating.tags.map((code) => `${code} ${TAG_NAMES.get(code) ?? ''}`.trim()).join('、') || '—'}</dd>
               <dt>{t.comment}</dt>
               <dd>{rating.comment ?? '—'}</dd>
               <dt>{t.case}</dt>
