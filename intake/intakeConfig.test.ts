@@ -51,6 +51,14 @@ describe('the intake command line and config', () => {
     });
   });
 
+  it('reads the phone rating settings: link working days per hall, the SMS outbox relative to the file (issue 24)', () => {
+    const phone = { linkWorkingDays: { 'xihu-hall': 10 }, smsOutboxFile: 'sms/outbox.jsonl', windowRatingsPerAddressPerHour: 3 };
+    const fs = files({ 'intake.json': { text: JSON.stringify({ phone }), mode: 0o100644 } });
+    expect(resolve(['--config', '/etc/hall/intake.json'], {}, fs).config.phone).toEqual({ ...phone, smsOutboxFile: '/etc/hall/sms/outbox.jsonl' });
+    const tooLong = files({ 'intake.json': { text: JSON.stringify({ phone: { linkWorkingDays: { h: 0 } } }), mode: 0o100644 } });
+    expect(() => resolve(['--config', '/etc/hall/intake.json'], {}, tooLong)).toThrow(UsageError);
+  });
+
   it('refuses a config with secrets that others can read, a config that is not its schema, and a bad number', () => {
     const open = files({ 'intake.json': { text: JSON.stringify({ adminToken: SECRET }), mode: 0o100644 } });
     expect(() => resolve(['--config', 'intake.json'], {}, open)).toThrow('intake.json holds secrets and others can read it: chmod 600 intake.json');

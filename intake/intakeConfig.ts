@@ -35,6 +35,16 @@ export const IntakeConfigSchema = z
     adminToken: token.optional().describe('Secret: the admin token (or INTAKE_ADMIN_TOKEN)'),
     dashboardTokens: z.record(z.string(), token).optional().describe('Secret: hall code → read-only dashboard token (or INTAKE_DASHBOARD_TOKENS=HALL:TOKEN,…)'),
     caseEventTokens: z.record(z.string(), token).optional().describe("Secret: device id → the token a window business system uses to post case events for a host-less tablet"),
+    phone: z
+      .object({
+        linkWorkingDays: z.record(z.string(), z.number().int().min(1).max(30)).optional().describe('Hall code → working days a case-bound phone rating link stays valid (default 5)'),
+        smsOutboxFile: z.string().optional().describe('The reference text-message sender: one JSON line per rating link sent, owner-only (no text messages without it)'),
+        windowRatingsPerAddressPerHour: z.number().int().positive().optional().describe('Window QR ratings per caller address and hour before they are kept flagged, uncounted (default 5)'),
+        windowRatingsPerWindowPerHour: z.number().int().positive().optional().describe('Window QR ratings per window and hour before they are kept flagged, uncounted (default 60)'),
+      })
+      .strict()
+      .optional()
+      .describe("Ratings on the citizen's phone (docs/phone-rating.md)"),
     fleet: z
       .object({
         minAppVersion: z.string().optional().describe('Devices on an older evaluator build are flagged version-below-minimum'),
@@ -172,6 +182,7 @@ export function resolveIntakeConfig(argv: string[], env: Record<string, string |
     ...(fromFile.staffDirectory !== undefined ? { staffDirectory: rel(fromFile.staffDirectory)! } : {}),
     ...(fromFile.enrolmentTokensFiles ? { enrolmentTokensFiles: fromFile.enrolmentTokensFiles.map((f) => rel(f)!) } : {}),
     ...(fromFile.caseEventTokensFiles ? { caseEventTokensFiles: fromFile.caseEventTokensFiles.map((f) => rel(f)!) } : {}),
+    ...(fromFile.phone?.smsOutboxFile !== undefined ? { phone: { ...fromFile.phone, smsOutboxFile: rel(fromFile.phone.smsOutboxFile)! } } : {}),
     ...(values.db !== undefined ? { db: values.db } : {}),
     ...(values.port !== undefined ? { port: number('port', values.port)! } : {}),
     ...(values.cors !== undefined ? { cors: [...(fromFile.cors ?? []), ...values.cors] } : {}),

@@ -63,6 +63,18 @@ const intake = await startIntake({
   ...(config.people ? { people: config.people } : {}),
   ...(config.sessionKey ? { sessionKey: Buffer.from(config.sessionKey, 'hex') } : {}),
   ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+  ...(config.phone
+    ? {
+        phone: {
+          ...(config.phone.linkWorkingDays ? { linkWorkingDays: config.phone.linkWorkingDays } : {}),
+          ...(config.phone.smsOutboxFile ? { smsOutboxFile: config.phone.smsOutboxFile } : {}),
+          windowLimits: {
+            ...(config.phone.windowRatingsPerAddressPerHour ? { perAddressPerHour: config.phone.windowRatingsPerAddressPerHour } : {}),
+            ...(config.phone.windowRatingsPerWindowPerHour ? { perWindowPerHour: config.phone.windowRatingsPerWindowPerHour } : {}),
+          },
+        },
+      }
+    : {}),
   ...(config.trustProxy ? { trustProxy: config.trustProxy } : {}),
   sharedRateLimits: config.sharedRateLimits ?? false,
   ...(config.logLevel !== 'silent' ? { logLevel: config.logLevel ?? 'info' } : {}),
