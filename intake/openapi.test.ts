@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { FleetDeviceSchema, FleetFlagKindSchema, HeartbeatSchema } from '../contract/heartbeat';
 import { InvitationReportSchema } from '../contract/invitationReport';
 import { AnomalyFlagSchema, OutcomeSchema } from '../contract/outcome';
+import { CaseLinkRequestSchema, PhoneRatingSchema } from '../contract/phoneRating';
 import { SignInRequestSchema, WorkActionRequestSchema } from '../contract/people';
 import { DispatchedTicketSchema, TICKET_EVENT_TYPES, TicketActionRequestSchema, TicketStageSchema } from '../contract/tickets';
 import { startIntake } from './server';
@@ -42,6 +43,11 @@ describe('openapi.yaml', () => {
     ] as const) expectSameFields(name, schema);
     const flag = spec.components.schemas.FleetDevice?.properties?.openFlags as { items: { properties: { kind: { enum: string[] } } } };
     expect(flag.items.properties.kind.enum).toEqual(FleetFlagKindSchema.options);
+  });
+
+  it('describes the case-link request and the phone rating with the fields of contract/phoneRating.ts', () => {
+    expectSameFields('CaseLinkRequest', CaseLinkRequestSchema);
+    expectSameFields('PhoneRating', PhoneRatingSchema);
   });
 
   it('describes the ticket action with the fields of contract/tickets.ts', () => {
