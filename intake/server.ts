@@ -84,8 +84,8 @@ export interface IntakeOptions {
    * so limits per address see the caller's address, not the proxy's. Off by default.
    */
   trustProxy?: boolean | string | string[];
-  /** Requests per minute and address on the unauthenticated routes: enrolment (default 20) and pairing confirmations (default 10). */
-  rateLimits?: { enrolPerMinute?: number; pairPerMinute?: number };
+  /** Requests per minute and address on the unauthenticated routes: enrolment (default 20), pairing confirmations (default 10) and work-queue sign-ins (default 10). */
+  rateLimits?: { enrolPerMinute?: number; pairPerMinute?: number; signInPerMinute?: number };
   /**
    * Count those limits in the database, shared by every intake node on it and kept across
    * restarts (one write per limited request); by default each node counts in memory.
@@ -283,6 +283,7 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
     sessionKey: options.sessionKey ?? randomBytes(32),
     secureCookie: options.publicUrl?.startsWith('https:') ?? false,
     limits: options.sessionLimits ?? DEFAULT_SESSION_LIMITS,
+    signInPerMinute: options.rateLimits?.signInPerMinute ?? 10,
     now,
   });
   registerExportRoutes(app, { store, requireAdmin });

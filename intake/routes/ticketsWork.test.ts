@@ -149,6 +149,9 @@ describe('the work queue: people, sessions, CSRF and roles', () => {
     expect(locked.statusCode).toBe(429);
     expect(locked.headers['retry-after']).toBeDefined();
     expect((await get(intake, start, '/v1/work/tickets')).statusCode).toBe(401);
+    // Ten sign-ins a minute from one address, whatever the login: the eleventh is refused before any password check.
+    for (let i = 5; i < 10; i++) expect((await post(intake, start, '/v1/work/session', { login: `guess${i}`, password: 'x' })).statusCode).toBe(401);
+    expect((await post(intake, start, '/v1/work/session', { login: 'guess10', password: 'x' })).json().error.code).toBe('rate_limited');
     expect((await intake.app.inject({ method: 'GET', url: '/v1/work/tickets' })).json().error.code).toBe('signed_out');
   });
 

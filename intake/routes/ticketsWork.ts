@@ -31,6 +31,8 @@ export interface WorkRouteDeps {
   /** Send the cookie over HTTPS only (the intake is reached at an https:// address). */
   secureCookie: boolean;
   limits: SessionLimits;
+  /** Sign-in attempts per minute and address. */
+  signInPerMinute: number;
   now: () => number;
 }
 
@@ -95,7 +97,8 @@ export async function registerWorkRoutes(app: FastifyInstance, deps: WorkRouteDe
     // Who is signed in, and the CSRF token every POST of this page must carry.
     scope.get('/v1/work/session', async (request, reply) => ({ person: personOf(request), csrfToken: reply.generateCsrf() }));
 
-    scope.post('/v1/work/session', async (request, reply) => {
+    // Per address before any password is checked (the pairing route's limit: @fastify/rate-limit, shared by nodes when so configured).
+    scope.post('/v1/work/session', { config: { rateLimit: { max: deps.signInPerMinute, timeWindow: 60_000 } } }, async (request, reply) => {
       const body = parseBody(SignInRequestSchema, request, reply, 'invalid_sign_in', 'the sign-in');
       if (!body) return reply;
       const attempt = await signIn.attempt(body.login, body.password, request.ip);
