@@ -20,6 +20,7 @@ import { printTable } from './stats';
  * Baseline, measured in the same run and page: a raw IndexedDB put of the same records with the
  * same (strict) durability, and with the browser's default durability.
  * `--only queued` (scripts/benchQueued.ts): the same presses with a million outcomes queued unsent.
+ * `--only forward` (scripts/benchForward.ts): 10,000 ratings forwarded to the mock province.
  */
 const { values } = parseArgs({
   options: {
@@ -35,6 +36,9 @@ const { values } = parseArgs({
     // The dashboard section generates a million outcomes (minutes): only on request.
     dashboard: { type: 'boolean', default: false },
     'dashboard-count': { type: 'string', default: '1000000' },
+    // --only forward (issue 22): ratings forwarded to the mock province, and the concurrency limit compared with 1.
+    'forward-count': { type: 'string', default: '10000' },
+    'forward-limit': { type: 'string', default: '4' },
   },
 });
 const COUNT = Number(values.count);
@@ -125,6 +129,11 @@ async function main(): Promise<void> {
   }
   if (values.only === 'pairing-load') {
     await pairingLoadSection();
+    return;
+  }
+  if (values.only === 'forward') {
+    const { benchForward, printForwardBench } = await import('./benchForward');
+    printForwardBench(await benchForward(Number(values['forward-count']), Number(values['forward-limit']), (s) => console.log(`  ${s}`)));
     return;
   }
   buildIfStale();
