@@ -30,6 +30,8 @@ export interface FujianMockOptions {
 export interface MockRecord {
   unid: string;
   case: Record<string, string>;
+  /** Came through getEvaluationSupplement (补报). */
+  late: boolean;
 }
 
 export interface FujianMock {
@@ -37,7 +39,7 @@ export interface FujianMock {
   /** Every record the province holds, in the order it stored them. */
   records: MockRecord[];
   /** Calls by kind, for tests and the benchmark. */
-  counts: { token: number; refresh: number; save: number; errors: number; lostReplies: number; duplicates: number; refused: number; expiredToken: number };
+  counts: { token: number; refresh: number; save: number; supplement: number; errors: number; lostReplies: number; duplicates: number; refused: number; expiredToken: number };
   /** Ends every token now (as a province restart would). */
   expireTokens(): void;
   close(): Promise<void>;
@@ -94,7 +96,7 @@ export async function startFujianMock(options: FujianMockOptions, port = 0): Pro
   const refreshTokens = new Map<string, number>();
   const byStage = new Map<string, string>();
   const records: MockRecord[] = [];
-  const counts = { token: 0, refresh: 0, save: 0, errors: 0, lostReplies: 0, duplicates: 0, refused: 0, expiredToken: 0 };
+  const counts = { token: 0, refresh: 0, save: 0, supplement: 0, errors: 0, lostReplies: 0, duplicates: 0, refused: 0, expiredToken: 0 };
   let serial = 0;
   const newId = (prefix: string) => `${prefix}${(++serial).toString(36).padStart(6, '0')}${Math.floor(random() * 1e9).toString(36)}`;
 
@@ -131,6 +133,9 @@ export async function startFujianMock(options: FujianMockOptions, port = 0): Pro
       if (request.method === 'POST' && url.pathname.endsWith('/services/evaluation')) {
         counts.save++;
         const body = await readBody(request);
+        // getSaveEvaluation, or getEvaluationSupplement (补报) with the same arguments and rules.
+        const late = /<(?:[\w-]+:)?getEvaluationSupplement[\s>]/.test(body);
+        if (late) counts.supplement++;
         const soap = (code: number, msg: string, unid?: string) => response.writeHead(200, { 'content-type': 'text/xml; charset=utf-8' }).end(reply(code, msg, unid));
         if (random() < (options.errorRate ?? 0)) {
           counts.errors++;
@@ -170,7 +175,7 @@ export async function startFujianMock(options: FujianMockOptions, port = 0): Pro
         }
         const unid = newId('FJ');
         byStage.set(stage, unid);
-        records.push({ unid, case: fields });
+        records.push({ unid, case: fields, late });
         if (random() < (options.lostReplyRate ?? 0)) {
           // Committed, and the answer never arrives.
           counts.lostReplies++;

@@ -12,6 +12,11 @@ export type SendResult =
   | { kind: 'refused'; reason: string }
   | { kind: 'retry'; error: string; retryAfterMs?: number };
 
+export interface SendOptions {
+  /** Queued by a late-upload run (补报): an interface with a late-upload call uses it. */
+  late?: boolean;
+}
+
 /** One provincial interface style (forwarding/adapters/). */
 export interface ProvinceAdapter {
   /** e.g. fujian-soap-sm4. */
@@ -19,7 +24,7 @@ export interface ProvinceAdapter {
   /** A rule the province enforces, checked before sending: the reason it would refuse the rating, or null. */
   check(rating: Outcome): string | null;
   /** Sends one rating (the press merged with its details); never throws for a province answer. */
-  send(rating: Outcome): Promise<SendResult>;
+  send(rating: Outcome, options?: SendOptions): Promise<SendResult>;
 }
 
 /** Minimal XML text escaping for element content. */

@@ -81,7 +81,7 @@ export function createForwarder(store: IntakeStore, options: ForwarderOptions) {
   }
 
   async function forwardOne(destination: Destination, due: ForwardDue): Promise<void> {
-    const { body: _body, details: _details, hallCode: _hall, merge, ...record } = due;
+    const { body: _body, details: _details, hallCode: _hall, merge, late, ...record } = due;
     const rating = ratingOf(due);
     // Rules at forward time, never silent: what the province would refuse is listed with its reason, unsent.
     const before =
@@ -99,7 +99,7 @@ export function createForwarder(store: IntakeStore, options: ForwarderOptions) {
     else if (before !== null) answer = { kind: 'refused', reason: before };
     else {
       await pace(destination);
-      answer = await destination.adapter.send(rating);
+      answer = await destination.adapter.send(rating, { late });
     }
     const saved = await step(claimed, answerEvent(claimed, answer));
     if (answer.kind !== 'ack') log(`forward ${record.outcomeId} → ${destination.name}: ${answer.kind}${'error' in answer ? `: ${answer.error}` : 'reason' in answer ? `: ${answer.reason}` : ''}${saved ? '' : ' (the record moved meanwhile)'}`);

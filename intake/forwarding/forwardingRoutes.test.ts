@@ -65,6 +65,12 @@ describe('forwarding through the intake', () => {
     // Sent again and refused again with the same reason: never dropped, never marked sent.
     await expect.poll(async () => (await adminGet(intake, '/v1/admin/forwarding/refused')).records[0]?.attempts, { timeout: 15_000, interval: 100 }).toBe(2);
     expect(mock.records).toHaveLength(1);
+    // 补报 for the day: every rating there is already queued, so nothing is added; the body is checked.
+    const late = (body: object, token = HARNESS_ADMIN) => intake.app.inject({ method: 'POST', url: '/v1/admin/forwarding/late-upload', headers: { authorization: `Bearer ${token}` }, payload: body });
+    expect((await late({ destination: 'fujian', from: '2026-11-23', to: '2026-11-23' })).json()).toEqual({ destination: 'fujian', from: '2026-11-23', to: '2026-11-23', queued: 0 });
+    expect((await late({ destination: 'fujian', from: '2026-11-24', to: '2026-11-23' })).statusCode).toBe(400);
+    expect((await late({ destination: 'hubei', from: '2026-11-23', to: '2026-11-23' })).statusCode).toBe(404);
+    expect((await late({ destination: 'fujian', from: '2026-11-23', to: '2026-11-23' }, 'wrong-token')).statusCode).toBe(401);
     expect((await intake.app.inject({ method: 'GET', url: '/v1/admin/forwarding/report' })).statusCode).toBe(401);
     expect((await intake.app.inject({ method: 'GET', url: '/v1/admin/forwarding/report?from=2026-11-24&to=2026-11-23', headers: { authorization: `Bearer ${HARNESS_ADMIN}` } })).statusCode).toBe(400);
   }, 60_000);

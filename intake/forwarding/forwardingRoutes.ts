@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { BEIJING_ZONE_MINUTES } from '../export/provinceProfiles';
-import { parseQuery, sendError, type RequireAdmin } from '../routes/http';
+import { parseBody, parseQuery, sendError, type RequireAdmin } from '../routes/http';
 import type { IntakeStore } from '../store/store';
 import { ForwardTransitionError, transition, type ForwardRecord } from './forwardState';
 
@@ -10,6 +10,10 @@ const DaySchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'yyyy-MM-dd');
 const ReportQuerySchema = z.object({ from: DaySchema.optional(), to: DaySchema.optional() }).strict();
 const RefusedQuerySchema = z.object({ destination: z.string().min(1).max(64).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }).strict();
 const RecordsQuerySchema = z.object({ day: DaySchema, destination: z.string().min(1).max(64).optional(), limit: z.coerce.number().int().min(1).max(1000).default(200) }).strict();
+const LateUploadSchema = z
+  .object({ destination: z.string().min(1).max(64), from: DaySchema, to: DaySchema })
+  .strict()
+  .refine((b) => b.from <= b.to, { message: 'from is after to', path: ['to'] });
 const RequeueParamsSchema = z.object({ outcomeId: z.string().min(1).max(64), destination: z.string().min(1).max(64) }).strict();
 
 /** Midnight of a yyyy-MM-dd day in Beijing time, as ms. */
@@ -32,7 +36,8 @@ function view(record: ForwardRecord) {
 
 /**
  * Admin routes of the forwarding queue: the reconciliation report per day (Beijing time) and
- * destination, the refused list with the province's reasons, and a requeue after a fix.
+ * destination, the day's records with their ack ids, the refused list with the province's reasons,
+ * a requeue after a fix, and a late-upload run (补报) for a date range.
  */
 export function registerForwardingRoutes(app: FastifyInstance, deps: { store: IntakeStore; requireAdmin: RequireAdmin; now: () => number }): void {
   const { store, requireAdmin, now } = deps;
@@ -55,6 +60,17 @@ export function registerForwardingRoutes(app: FastifyInstance, deps: { store: In
     const from = beijingMidnight(query.day);
     const records = await store.forwarding.stored(query.destination ?? null, from, from + DAY_MS, query.limit);
     return { day: query.day, records: records.map((r) => ({ ...view(r), projectNo: r.projectNo })) };
+  });
+  // 补报: queue the ratings of a date range that never went to a destination (stored before it was
+  // configured, or readmitted after an integrity hold); they go through the late-upload call where
+  // the interface has one (Fujian getEvaluationSupplement). Ratings already queued are left as they are.
+  app.post('/v1/admin/forwarding/late-upload', async (request, reply) => {
+    if (!requireAdmin(request, reply)) return reply;
+    const body = parseBody(LateUploadSchema, request, reply, 'invalid_late_upload', 'a late-upload run');
+    if (!body) return reply;
+    if (!(await store.forwarding.destinations()).includes(body.destination)) return sendError(reply, 404, 'not_found', `no destination ${body.destination} is configured`);
+    const queued = await store.forwarding.enqueueLate(body.destination, beijingMidnight(body.from), beijingMidnight(body.to) + DAY_MS, now());
+    return { destination: body.destination, from: body.from, to: body.to, queued };
   });
   app.get('/v1/admin/forwarding/refused', async (request, reply) => {
     if (!requireAdmin(request, reply)) return reply;

@@ -445,6 +445,8 @@ export interface ForwardDue extends ForwardRecord {
   hallCode: string;
   /** What the rating is to the merged view now (a press the citizen withdrew is no longer `rating`). */
   merge: MergeState;
+  /** Queued by a late-upload run (补报), not at ingest. */
+  late: boolean;
 }
 
 export interface ForwardReportRow {
@@ -470,6 +472,14 @@ export interface ForwardingStore {
   setDestinations(destinations: Array<{ name: string; hallCode: string }>): Promise<void>;
   /** Queues the stored rating for every destination of its hall, due at `dueAt`; returns how many rows were added (0 when queued already). */
   enqueue(outcomeId: string, hallCode: string, storedAt: number, dueAt: number): Promise<number>;
+  /**
+   * 补报: queues for `destination` every rating in force stored in [from, to) of a hall it serves that
+   * has no record for it yet (stored before it was configured, or readmitted after a hold), marked
+   * late and due at `dueAt`; returns how many were added.
+   */
+  enqueueLate(destination: string, from: number, to: number, dueAt: number): Promise<number>;
+  /** The names of the configured destinations. */
+  destinations(): Promise<string[]>;
   /** Records of a destination that may be claimed at `now` (pending and due, or sending with a lapsed lease), oldest due first. */
   due(destination: string, now: number, limit: number): Promise<ForwardDue[]>;
   /** Writes `next` if the row is still as `before` (same state, attempts and updatedAt); false when it moved meanwhile. */

@@ -9,7 +9,7 @@ import { md5Hex, sm4EncryptTextBase64 } from '../gm';
  * token with their expiries), then SOAP 1.1 `getSaveEvaluation(appKey, xmlStr)` with the token in
  * the SOAP header, `xmlStr` the `<Case>` record SM4-encrypted (ECB, PKCS#7) with key
  * MD5(appSecret), base64; one record per call; the reply's `<code>200</code>` carries the
- * province's id `evaluateUnid`.
+ * province's id `evaluateUnid`; `getEvaluationSupplement`, with the same arguments, for late uploads (补报).
  *
  * Answer codes beyond 200 follow the mock (scripts/fujianMock.ts), our model of the
  * province: 300 already evaluated (this case stage has a rating: its evaluateUnid is the
@@ -45,13 +45,16 @@ export function fujianCaseXml(rating: Outcome): string {
   return xmlRecord('Case', { ...(flat as Record<string, string>), evaluatedPersonInfo: evaluatedPersonInfo as Array<Record<string, string>> });
 }
 
-/** The SOAP 1.1 envelope of getSaveEvaluation. */
-export function fujianEnvelope(token: string, appKey: string, xmlStr: string, namespace = DEFAULT_NAMESPACE): string {
+/** The Fujian calls that take a record: the rating as it happens, and 补报 (a late upload, issue 22). */
+export type FujianMethod = 'getSaveEvaluation' | 'getEvaluationSupplement';
+
+/** The SOAP 1.1 envelope of getSaveEvaluation (or getEvaluationSupplement, which takes the same arguments). */
+export function fujianEnvelope(token: string, appKey: string, xmlStr: string, namespace = DEFAULT_NAMESPACE, method: FujianMethod = 'getSaveEvaluation'): string {
   return (
     '<?xml version="1.0" encoding="UTF-8"?>' +
     `<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ev="${namespace}">` +
     `<soapenv:Header><ev:token>${token}</ev:token></soapenv:Header>` +
-    `<soapenv:Body><ev:getSaveEvaluation><appKey>${appKey}</appKey><xmlStr>${xmlStr}</xmlStr></ev:getSaveEvaluation></soapenv:Body>` +
+    `<soapenv:Body><ev:${method}><appKey>${appKey}</appKey><xmlStr>${xmlStr}</xmlStr></ev:${method}></soapenv:Body>` +
     '</soapenv:Envelope>'
   );
 }
@@ -119,12 +122,12 @@ export function createFujianAdapter(config: FujianConfig): ProvinceAdapter {
     return token.access;
   }
 
-  async function saveOnce(rating: Outcome): Promise<SendResult | { kind: 'token' }> {
+  async function saveOnce(rating: Outcome, method: FujianMethod): Promise<SendResult | { kind: 'token' }> {
     const access = await currentToken();
-    const envelope = fujianEnvelope(access, config.appKey, sm4EncryptTextBase64(fujianCaseXml(rating), key), config.namespace);
+    const envelope = fujianEnvelope(access, config.appKey, sm4EncryptTextBase64(fujianCaseXml(rating), key), config.namespace, method);
     const response = await doFetch(`${config.baseUrl.replace(/\/$/, '')}/services/evaluation`, {
       method: 'POST',
-      headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '"getSaveEvaluation"' },
+      headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: `"${method}"` },
       body: envelope,
       signal: AbortSignal.timeout(timeoutMs),
     });
@@ -141,13 +144,15 @@ export function createFujianAdapter(config: FujianConfig): ProvinceAdapter {
     check(rating) {
       return ratedBeforeCase(toProvincial(rating, FUJIAN_PROFILE, BEIJING_ZONE_MINUTES));
     },
-    async send(rating) {
+    async send(rating, options = {}) {
+      // 补报: a record queued by a late-upload run goes through getEvaluationSupplement.
+      const method: FujianMethod = options.late ? 'getEvaluationSupplement' : 'getSaveEvaluation';
       try {
-        let answer = await saveOnce(rating);
+        let answer = await saveOnce(rating, method);
         if (answer.kind === 'token') {
           // The province no longer knows the token (expired early, or it restarted): one more try with a new one.
           token = null;
-          answer = await saveOnce(rating);
+          answer = await saveOnce(rating, method);
         }
         return answer.kind === 'token' ? { kind: 'retry', error: 'the province refused a fresh token' } : answer;
       } catch (error) {

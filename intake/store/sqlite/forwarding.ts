@@ -41,8 +41,15 @@ export function sqliteForwarding(db: SqliteDb): ForwardingStore {
      SELECT DISTINCT @id, name, 'pending', @due, @stored, @stored FROM forward_destinations WHERE hall_code IN (@hall, '*')`,
   );
   // The rating's details: the amendment in force that adds them (as the export reads them).
-  const due = db.prepare<[string, number, number], Row & { body: string; details: string | null; hall_code: string; merge: MergeState }>(
-    `SELECT ${COLUMNS}, o.body, o.hall_code, o.merge,
+  const destinationNames = db.prepare<[], { name: string }>('SELECT DISTINCT name FROM forward_destinations ORDER BY name');
+  const enqueueLate = db.prepare<{ destination: string; from: number; to: number; due: number }>(
+    `INSERT OR IGNORE INTO forward_queue (outcome_id, destination, state, next_attempt_at, stored_at, updated_at, late)
+     SELECT o.id, @destination, 'pending', @due, o.received_at, @due, 1 FROM outcomes o
+      WHERE o.merge = 'rating' AND o.received_at >= @from AND o.received_at < @to
+        AND EXISTS (SELECT 1 FROM forward_destinations d WHERE d.name = @destination AND d.hall_code IN (o.hall_code, '*'))`,
+  );
+  const due = db.prepare<[string, number, number], Row & { body: string; details: string | null; hall_code: string; merge: MergeState; late: number }>(
+    `SELECT ${COLUMNS}, o.body, o.hall_code, o.merge, q.late,
             (SELECT d.body FROM outcomes d WHERE d.amends_id = o.id AND d.amends_kind = 'details' AND d.merge = 'amendment') AS details
        FROM forward_queue q JOIN outcomes o ON o.id = q.outcome_id
       WHERE q.destination = ? AND q.state IN ('pending', 'sending') AND q.next_attempt_at <= ?
@@ -85,7 +92,13 @@ export function sqliteForwarding(db: SqliteDb): ForwardingStore {
       return enqueue.run({ id: outcomeId, hall: hallCode, stored: storedAt, due: dueAt }).changes;
     },
     async due(destination, now, limit): Promise<ForwardDue[]> {
-      return due.all(destination, now, limit).map((row) => ({ ...record(row), body: row.body, details: row.details, hallCode: row.hall_code, merge: row.merge }));
+      return due.all(destination, now, limit).map((row) => ({ ...record(row), body: row.body, details: row.details, hallCode: row.hall_code, merge: row.merge, late: row.late === 1 }));
+    },
+    async destinations() {
+      return destinationNames.all().map((row) => row.name);
+    },
+    async enqueueLate(destination, from, to, dueAt) {
+      return enqueueLate.run({ destination, from, to, due: dueAt }).changes;
     },
     async save(before, next) {
       if (before.outcomeId !== next.outcomeId || before.destination !== next.destination) throw new Error('save moves one record, not another');
