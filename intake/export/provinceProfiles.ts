@@ -27,6 +27,8 @@ export interface ProvinceProfile {
   levelNames: Record<string, string>;
   /** Code sent for an invitation that ended without a rating: the province applies its default rule. */
   unratedChannel: string;
+  /** The channel that marks a rating as the system's default (never the citizen's), where the province's code table has one. */
+  defaultRatingChannel?: string;
   levelField: 'satisfaction' | 'alternate';
   regionField: 'regionCode' | 'areaCode';
   /** Field holding the rating time ("yyyy-MM-dd HH:mm:ss"). */
@@ -65,6 +67,8 @@ export const PROFILES: Record<string, ProvinceProfile> = {
     levelNames: INTERFACE_LEVEL_NAMES,
     // [zj] pf 7 系统默认评价: an outcome the system filled in by default, never the citizen's choice.
     unratedChannel: '7',
+    // [zj] pf 7 系统默认评价: the default rating the province requires for an unrated case, marked as the system's.
+    defaultRatingChannel: '7',
     // [zj] satisfaction 整体满意度.
     levelField: 'satisfaction',
     // [zj] areaCode.
@@ -181,8 +185,12 @@ export function provincialWarnings(record: ProvincialRecord, outcome: Pick<Outco
 
 export type ProvincialRecord = Record<string, string | Array<{ loginName: string; name: string }>>;
 
-/** `zoneMinutes`: write the rating time in that zone (the hall's) instead of the rating's own offset. */
-export function toProvincial(outcome: Outcome, profile: ProvinceProfile, zoneMinutes?: number): ProvincialRecord {
+/**
+ * `zoneMinutes`: write the rating time in that zone (the hall's) instead of the rating's own offset.
+ * `defaultLevel`: for an invitation that ended unrated or declined, the level of the default rating
+ * the province requires, sent on the profile's system-default channel (never as the citizen's choice).
+ */
+export function toProvincial(outcome: Outcome, profile: ProvinceProfile, zoneMinutes?: number, defaultLevel?: Level): ProvincialRecord {
   const record: ProvincialRecord = {
     projectNo: outcome.case.projectNo, // [design §3] case number, an..50
     taskCode: outcome.case.taskCode, // [design §3] item code, an..24
@@ -200,8 +208,13 @@ export function toProvincial(outcome: Outcome, profile: ProvinceProfile, zoneMin
   };
   // [zj] assessNumber 1: the stored rating is the citizen's first (and only) rating of this case stage.
   if (profile.ratingNumberField) record[profile.ratingNumberField] = '1';
-  // Never invent a level: an unrated or declined outcome carries none.
+  // Never invent a level: an unrated or declined outcome carries none, unless the province's default rating is asked for, marked as the system's.
   if (outcome.level !== undefined) record[profile.levelField] = profile.levelCode(outcome.level);
+  else if (defaultLevel !== undefined) {
+    if (profile.defaultRatingChannel === undefined) throw new Error(`${profile.name}: no channel code marks a system default rating`);
+    record.pf = profile.defaultRatingChannel;
+    record[profile.levelField] = profile.levelCode(defaultLevel);
+  }
   if (outcome.comment !== undefined) record.writingEvaluation = outcome.comment; // [design §3]
   if (outcome.case.userProp !== undefined) record.userProp = String(outcome.case.userProp); // [design §3] [zj] applicant type
   if (outcome.case.regionCode !== undefined) record[profile.regionField] = outcome.case.regionCode;

@@ -1,4 +1,5 @@
 import type { Outcome } from '../../contract/outcome';
+import type { Level } from '../../contract/ratingCodes';
 
 /**
  * What a province answered to one record. Only `ack` (with the province's id) and `duplicate`
@@ -15,12 +16,16 @@ export type SendResult =
 export interface SendOptions {
   /** Queued by a late-upload run (补报): an interface with a late-upload call uses it. */
   late?: boolean;
+  /** For an unrated or declined ending: send the province's required default rating at this level, marked as the system's. */
+  defaultLevel?: Level;
 }
 
 /** One provincial interface style (forwarding/adapters/). */
 export interface ProvinceAdapter {
   /** e.g. fujian-soap-sm4. */
   readonly style: string;
+  /** Whether the interface's code table can mark a rating as the system's default (Zhejiang pf 7); only then is a default rating sent. */
+  readonly takesDefaultRating: boolean;
   /** A rule the province enforces, checked before sending: the reason it would refuse the rating, or null. */
   check(rating: Outcome): string | null;
   /** Sends one rating (the press merged with its details); never throws for a province answer. */

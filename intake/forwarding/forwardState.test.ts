@@ -64,4 +64,10 @@ describe('forwarding record state machine', () => {
     ];
     for (const event of events) expect(() => transition(acked, event), event.type).toThrow(ForwardTransitionError);
   });
+
+  it('pending → pending deferred to a later time, no attempt counted (a default rating waits out the citizen window)', () => {
+    expect(transition(pending, { type: 'defer', at: 2_000, until: 9_000, reason: 'waits' })).toMatchObject({ state: 'pending', attempts: 0, nextAttemptAt: 9_000, lastError: 'waits', updatedAt: 2_000 });
+    expect(() => transition(pending, { type: 'defer', at: 2_000, until: 2_000, reason: 'waits' })).toThrow(/later than now/);
+    expect(() => transition(sending, { type: 'defer', at: 2_000, until: 9_000, reason: 'waits' })).toThrow(ForwardTransitionError);
+  });
 });

@@ -5,6 +5,7 @@
  *      ▲                  │ ──retry──▶ pending (attempts kept, next attempt after a backoff)
  *      │                  │ ──refuse──▶ refused
  *      │                  └─lease expired (the intake stopped mid-send)─ claim again ─▶ sending
+ *      ├──defer (not to be sent before a time: a default rating waits out the citizen's window)──▶ pending
  *      ├──refuse-before-sending (a rule at forward time)──▶ refused
  *      └──────────────requeue (a person, after a fix)────── refused
  *
@@ -41,6 +42,7 @@ export type ForwardEvent =
   | { type: 'retry'; at: number; error: string; nextAttemptAt: number }
   | { type: 'refuse'; at: number; reason: string }
   | { type: 'refuse-before-sending'; at: number; reason: string }
+  | { type: 'defer'; at: number; until: number; reason: string }
   | { type: 'requeue'; at: number };
 
 export class ForwardTransitionError extends Error {}
@@ -78,6 +80,11 @@ export function transition(record: ForwardRecord, event: ForwardEvent): ForwardR
       if (record.state !== 'pending') return refuse(record, event, 'only a record not yet being sent is refused before sending');
       if (event.reason.trim() === '') return refuse(record, event, 'a refusal names its reason');
       return { ...record, state: 'refused', lastError: event.reason, updatedAt: at };
+    case 'defer':
+      // Not a send: no attempt counted. Only later than now, so a deferral always waits.
+      if (record.state !== 'pending') return refuse(record, event, 'only a record not yet being sent is deferred');
+      if (event.until <= at) return refuse(record, event, 'a deferral ends later than now');
+      return { ...record, nextAttemptAt: event.until, lastError: event.reason, updatedAt: at };
     case 'requeue':
       if (record.state !== 'refused') return refuse(record, event, 'only a refused record is requeued');
       // The province's reason stays as the last error until the next answer replaces it.

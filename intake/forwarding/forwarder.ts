@@ -1,4 +1,5 @@
 import type { Outcome } from '../../contract/outcome';
+import type { Level } from '../../contract/ratingCodes';
 import { mergedRating } from '../ingest/mergeRules';
 import { readStoredOutcome } from '../integrity/storedOutcome';
 import type { ForwardDue, IntakeStore } from '../store/store';
@@ -14,6 +15,13 @@ export interface Destination {
   /** Calls a second on average, and how many may go at once after a quiet spell. */
   ratePerSec: number;
   burst: number;
+  /**
+   * Set only where the province requires a default rating for a case the citizen did not rate:
+   * an unrated or declined ending is then sent as that level, marked as the system's default, once
+   * the citizen's own window (`afterMs` from storing: the phone link stays valid that long) is over.
+   * Unset, such an ending is listed as refused before sending, with the reason.
+   */
+  defaultRating?: { level: Level; afterMs: number };
 }
 
 export interface ForwarderOptions {
@@ -86,9 +94,18 @@ export function createForwarder(store: IntakeStore, options: ForwarderOptions) {
     // Rules at forward time, never silent: what the province would refuse is listed with its reason, unsent.
     const before =
       typeof rating === 'string' ? rating : merge !== 'rating' ? `the rating is no longer in force (${merge}): the citizen withdrew it or it was set aside before it was sent` : destination.adapter.check(rating);
-    if (before !== null && record.state === 'pending') {
-      await step(record, { type: 'refuse-before-sending', at: now(), reason: before });
-      log(`forward ${record.outcomeId} → ${destination.name}: refused before sending: ${before}`);
+    // An invitation that ended without the citizen's rating goes only as the province's required default, after the citizen's window.
+    const unrated = typeof rating !== 'string' && rating.outcome !== 'rated' ? rating.outcome : null;
+    const noDefault = unrated && !destination.defaultRating ? `the invitation ended ${unrated}: no rating by the citizen, and ${destination.name} is not configured to send a default rating (only where the province requires one)` : null;
+    const refusal = before ?? noDefault;
+    if (refusal !== null && record.state === 'pending') {
+      await step(record, { type: 'refuse-before-sending', at: now(), reason: refusal });
+      log(`forward ${record.outcomeId} → ${destination.name}: refused before sending: ${refusal}`);
+      return;
+    }
+    if (unrated && destination.defaultRating && record.state === 'pending' && now() < record.storedAt + destination.defaultRating.afterMs) {
+      const until = record.storedAt + destination.defaultRating.afterMs;
+      await step(record, { type: 'defer', at: now(), until, reason: `the invitation ended ${unrated}: the province's default rating is sent once the citizen's window is over (${new Date(until).toISOString()})` });
       return;
     }
     const claimed = await step(record, { type: 'claim', at: now(), leaseMs });
@@ -96,10 +113,10 @@ export function createForwarder(store: IntakeStore, options: ForwarderOptions) {
     if (!claimed) return;
     let answer: SendResult;
     if (typeof rating === 'string') answer = { kind: 'refused', reason: rating };
-    else if (before !== null) answer = { kind: 'refused', reason: before };
+    else if (refusal !== null) answer = { kind: 'refused', reason: refusal };
     else {
       await pace(destination);
-      answer = await destination.adapter.send(rating, { late });
+      answer = await destination.adapter.send(rating, { late, ...(unrated && destination.defaultRating ? { defaultLevel: destination.defaultRating.level } : {}) });
     }
     const saved = await step(claimed, answerEvent(claimed, answer));
     if (answer.kind !== 'ack') log(`forward ${record.outcomeId} → ${destination.name}: ${answer.kind}${'error' in answer ? `: ${answer.error}` : 'reason' in answer ? `: ${answer.reason}` : ''}${saved ? '' : ' (the record moved meanwhile)'}`);

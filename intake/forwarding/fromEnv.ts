@@ -1,3 +1,4 @@
+import type { Level } from '../../contract/ratingCodes';
 import type { IntakeStore } from '../store/store';
 import type { ProvinceAdapter } from './adapter';
 import { createFujianAdapter, FUJIAN_STYLE } from './adapters/fujianSoapSm4';
@@ -19,6 +20,23 @@ export function forwardTimingFromEnv(env: NodeJS.ProcessEnv): { settleMs: number
   if (!Number.isFinite(settle) || settle < 0) throw new Error('FORWARD_SETTLE_SEC is not a number of seconds');
   if (!Number.isFinite(interval) || interval < 50) throw new Error('FORWARD_INTERVAL_MS is below 50');
   return { settleMs: settle * 1000, intervalMs: interval };
+}
+
+/**
+ * FORWARD_<NAME>_DEFAULT_RATING=<level 1–5>: only where the province requires a default rating for
+ * a case the citizen did not rate, the level its rule gives; sent marked as the system's default
+ * (Zhejiang pf 7) FORWARD_<NAME>_DEFAULT_RATING_AFTER_DAYS (default 7) days after the ending was
+ * stored, past the citizen's own window to rate by phone. Refused at start for an interface with
+ * no code for a system default.
+ */
+function defaultRatingOf(name: string, adapter: ProvinceAdapter, key: (field: string) => string | undefined): { defaultRating?: { level: Level; afterMs: number } } {
+  const level = key('DEFAULT_RATING');
+  if (level === undefined || level === '') return {};
+  if (!['1', '2', '3', '4', '5'].includes(level)) throw new Error(`forwarding ${name}: FORWARD_..._DEFAULT_RATING is a level 1–5, not ${level}`);
+  if (!adapter.takesDefaultRating) throw new Error(`forwarding ${name}: the ${adapter.style} interface has no code that marks a system default rating; it cannot be sent as one`);
+  const days = Number(key('DEFAULT_RATING_AFTER_DAYS') ?? 7);
+  if (!Number.isFinite(days) || days < 0) throw new Error(`forwarding ${name}: FORWARD_..._DEFAULT_RATING_AFTER_DAYS is a number of days`);
+  return { defaultRating: { level: Number(level) as Level, afterMs: days * 86_400_000 } };
 }
 
 /** FORWARD_<NAME>_TIMEOUT_MS: how long one call may take before it counts as lost (default 15 s). */
@@ -64,7 +82,8 @@ export async function forwardingFromEnv(store: IntakeStore, env: NodeJS.ProcessE
     const url = key('URL');
     if (!url) throw new Error(`forwarding ${name}: FORWARD_${name.toUpperCase()}_URL is not set`);
     const rate = Number(key('RATE') ?? 5);
-    destinations.push({ name, adapter: make(name, url, key, env, now), concurrency: Number(key('CONCURRENCY') ?? 2), ratePerSec: rate, burst: Math.max(1, Math.ceil(rate)) });
+    const adapter = make(name, url, key, env, now);
+    destinations.push({ name, adapter, concurrency: Number(key('CONCURRENCY') ?? 2), ratePerSec: rate, burst: Math.max(1, Math.ceil(rate)), ...defaultRatingOf(name, adapter, key) });
     for (const hallCode of (key('HALLS') ?? '*').split(',')) halls.push({ name, hallCode: hallCode.trim() });
   }
   await store.forwarding.setDestinations(halls);

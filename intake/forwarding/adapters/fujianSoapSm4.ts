@@ -141,6 +141,8 @@ export function createFujianAdapter(config: FujianConfig): ProvinceAdapter {
 
   return {
     style: FUJIAN_STYLE,
+    // No code in this interface's table marks a system default rating (pf 7 is SMS nationally [design §3]).
+    takesDefaultRating: false,
     check(rating) {
       return ratedBeforeCase(toProvincial(rating, FUJIAN_PROFILE, BEIJING_ZONE_MINUTES));
     },

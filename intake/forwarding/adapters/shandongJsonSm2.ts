@@ -169,6 +169,8 @@ export function createShandongAdapter(config: ShandongConfig): ProvinceAdapter {
 
   return {
     style: SHANDONG_STYLE,
+    // No code in this interface's table marks a system default rating (pf 7 is SMS nationally [design §3]).
+    takesDefaultRating: false,
     check(rating) {
       const service = shandongServiceRecord(rating);
       if (typeof service === 'string') return service;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Outcome } from '../../../contract/outcome';
+import type { Level } from '../../../contract/ratingCodes';
 import { BEIJING_ZONE_MINUTES, PROFILES, ratedBeforeCase, toProvincial } from '../../export/provinceProfiles';
 import type { ProvinceAdapter, SendResult } from '../adapter';
 
@@ -32,9 +33,9 @@ export interface ZhejiangConfig {
 
 export const ZHEJIANG_STYLE = 'zhejiang-form';
 
-/** [zj] the report form, field by field in the order of the public code, Beijing times. */
-export function zhejiangForm(rating: Outcome): URLSearchParams {
-  const p = toProvincial(rating, PROFILES.zhejiang!, BEIJING_ZONE_MINUTES);
+/** [zj] the report form, field by field in the order of the public code, Beijing times; `defaultLevel`: a system default rating (pf 7). */
+export function zhejiangForm(rating: Outcome, defaultLevel?: Level): URLSearchParams {
+  const p = toProvincial(rating, PROFILES.zhejiang!, BEIJING_ZONE_MINUTES, defaultLevel);
   const fields: Array<[string, string | undefined]> = [
     ['areaCode', rating.case.regionCode], // [zj] 部门行政区划编码
     ['deptCode', rating.case.deptCode], // [zj] 18位统一社会信用编码
@@ -108,11 +109,11 @@ export function createZhejiangAdapter(config: ZhejiangConfig): ProvinceAdapter {
     return token.value;
   }
 
-  async function reportOnce(rating: Outcome): Promise<SendResult | { kind: 'token' }> {
+  async function reportOnce(rating: Outcome, defaultLevel: Level | undefined): Promise<SendResult | { kind: 'token' }> {
     const response = await doFetch(`${base}/report`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8', authorization: `Bearer ${await currentToken()}` },
-      body: zhejiangForm(rating).toString(),
+      body: zhejiangForm(rating, defaultLevel).toString(),
       signal: AbortSignal.timeout(timeoutMs),
     });
     return readZhejiangReply(response.status, await response.text());
@@ -120,15 +121,17 @@ export function createZhejiangAdapter(config: ZhejiangConfig): ProvinceAdapter {
 
   return {
     style: ZHEJIANG_STYLE,
+    // [zj] pf 7 系统默认评价.
+    takesDefaultRating: true,
     check(rating) {
       return ratedBeforeCase(toProvincial(rating, PROFILES.zhejiang!, BEIJING_ZONE_MINUTES));
     },
-    async send(rating) {
+    async send(rating, options = {}) {
       try {
-        let answer = await reportOnce(rating);
+        let answer = await reportOnce(rating, options.defaultLevel);
         if (answer.kind === 'token') {
           token = null;
-          answer = await reportOnce(rating);
+          answer = await reportOnce(rating, options.defaultLevel);
         }
         return answer.kind === 'token' ? { kind: 'retry', error: 'the province refused a fresh token' } : answer;
       } catch (error) {
