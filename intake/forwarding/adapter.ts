@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { Outcome } from '../../contract/outcome';
 import type { Level } from '../../contract/ratingCodes';
 
@@ -30,6 +31,23 @@ export interface ProvinceAdapter {
   check(rating: Outcome): string | null;
   /** Sends one rating (the press merged with its details); never throws for a province answer. */
   send(rating: Outcome, options?: SendOptions): Promise<SendResult>;
+}
+
+/**
+ * A JSON answer read through its schema, or the retry it calls for: a 5xx, a page that is not JSON
+ * (a gateway's error page) or JSON without the fields the schema asks (`what` names them).
+ */
+export function readJsonAnswer<T extends z.ZodType>(status: number, text: string, schema: T, what: string): { ok: true; value: z.infer<T> } | { ok: false; retry: SendResult } {
+  if (status >= 500) return { ok: false, retry: { kind: 'retry', error: `HTTP ${status}` } };
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { ok: false, retry: { kind: 'retry', error: `not a JSON answer (HTTP ${status}): ${text.slice(0, 80)}` } };
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) return { ok: false, retry: { kind: 'retry', error: `an answer without ${what} (HTTP ${status}): ${text.slice(0, 80)}` } };
+  return { ok: true, value: parsed.data };
 }
 
 /** Minimal XML text escaping for element content. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Outcome } from '../../../contract/outcome';
 import { BEIJING_ZONE_MINUTES, ratedBeforeCase, SHANDONG_PROFILE, toProvincial } from '../../export/provinceProfiles';
-import type { ProvinceAdapter, SendResult } from '../adapter';
+import { readJsonAnswer, type ProvinceAdapter, type SendResult } from '../adapter';
 import { sm2Encrypt } from '../gm';
 
 /**
@@ -122,16 +122,9 @@ function evaluateIdOf(body: string | undefined): string | null {
 
 /** Reads one answer of the province; `duplicate` is "this record already exists there". */
 export function readShandongReply(status: number, text: string): SendResult {
-  if (status >= 500) return { kind: 'retry', error: `HTTP ${status}` };
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return { kind: 'retry', error: `not a JSON answer (HTTP ${status}): ${text.slice(0, 80)}` };
-  }
-  const reply = ReplySchema.safeParse(json);
-  if (!reply.success) return { kind: 'retry', error: `an answer without C-Response-Desc (HTTP ${status}): ${text.slice(0, 80)}` };
-  const { 'C-Response-Desc': desc, 'C-Response-Code': code, 'C-Response-Body': body } = reply.data;
+  const reply = readJsonAnswer(status, text, ReplySchema, 'C-Response-Desc');
+  if (!reply.ok) return reply.retry;
+  const { 'C-Response-Desc': desc, 'C-Response-Code': code, 'C-Response-Body': body } = reply.value;
   const id = evaluateIdOf(body);
   if (desc === 'success' && (code === undefined || code === SUCCESS_CODE)) return id ? { kind: 'ack', ackId: id } : { kind: 'retry', error: 'success without an evaluateId: not an acknowledgement' };
   if (code === 'E0300') return { kind: 'duplicate', ackId: id };

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Outcome } from '../../../contract/outcome';
 import type { Level } from '../../../contract/ratingCodes';
 import { BEIJING_ZONE_MINUTES, PROFILES, ratedBeforeCase, toProvincial } from '../../export/provinceProfiles';
-import type { ProvinceAdapter, SendResult } from '../adapter';
+import { readJsonAnswer, type ProvinceAdapter, type SendResult } from '../adapter';
 
 /**
  * The Zhejiang style (issue 22, design §8). Source [zj]: public Ningbo integration code,
@@ -64,16 +64,9 @@ const ReplySchema = z.object({ result: z.string(), resultmsg: z.string().optiona
 
 /** Reads the answer to `report`. */
 export function readZhejiangReply(status: number, text: string): SendResult | { kind: 'token' } {
-  if (status >= 500) return { kind: 'retry', error: `HTTP ${status}` };
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return { kind: 'retry', error: `not a JSON answer (HTTP ${status}): ${text.slice(0, 80)}` };
-  }
-  const reply = ReplySchema.safeParse(json);
-  if (!reply.success) return { kind: 'retry', error: `an answer without result (HTTP ${status}): ${text.slice(0, 80)}` };
-  const { result, resultmsg = '', evaluateId } = reply.data;
+  const reply = readJsonAnswer(status, text, ReplySchema, 'result');
+  if (!reply.ok) return reply.retry;
+  const { result, resultmsg = '', evaluateId } = reply.value;
   const id = evaluateId?.trim() || null;
   if (result === '200') return id ? { kind: 'ack', ackId: id } : { kind: 'retry', error: 'result 200 without an evaluateId: not an acknowledgement' };
   if (result === '300') return { kind: 'duplicate', ackId: id };
