@@ -28,6 +28,14 @@ test('a rating made on the PAD reaches the mock province, and its ack id shows o
     await expect(row).toContainText('acknowledged');
     await expect(row.locator('.ackId')).toHaveText(ackId);
     await expect(page.locator('#forwardReport tbody tr')).toContainText(['fujian']);
+    // 补报 for today from the same panel: the rating is already queued, so nothing more goes.
+    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    await page.getByLabel('Destination', { exact: true }).fill('fujian');
+    await page.getByLabel('From', { exact: true }).fill(today);
+    await page.getByLabel('To', { exact: true }).fill(today);
+    await page.getByRole('button', { name: 'Queue 补报 run' }).click();
+    await expect(page.locator('#lateStatus')).toHaveText('0 ratings queued for fujian');
+    expect(province.records()).toHaveLength(1);
   } finally {
     await evaluator.close();
     await province.close();

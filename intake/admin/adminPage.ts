@@ -2,7 +2,7 @@
  * The reference intake's admin view: 差评 follow-ups (with due dates in working days), the fleet
  * (each device's latest heartbeat and open flags, worst first, sortable) and each device's chain
  * report, and forwarding to the province (per day and destination, each record with the province's
- * ack id or its reason, a requeue for a refused one). Plain DOM, no inline script (the page's CSP forbids it); every value
+ * ack id or its reason, a requeue for a refused one, a 补报 run for a date range). Plain DOM, no inline script (the page's CSP forbids it); every value
  * is written with textContent, so citizen comments cannot inject markup.
  */
 export function renderAdminPage(): string {
@@ -26,6 +26,7 @@ export function renderAdminPage(): string {
 <h2>Province forwarding · 上报省平台</h2>
 <form id="forwardForm"><label>Day <input id="forwardDay" type="date"></label><button>Show forwarding</button> <span id="forwardStatus" role="status"></span></form>
 <table id="forwardReport"><thead><tr><th>Day</th><th>Destination</th><th>Stored</th><th>Sent</th><th>Acknowledged</th><th>Refused</th><th>Pending</th></tr></thead><tbody></tbody></table>
+<form id="lateForm">补报 · late upload: <label>Destination <input id="lateDestination" required></label><label>From <input id="lateFrom" type="date" required></label><label>To <input id="lateTo" type="date" required></label><button>Queue 补报 run</button> <span id="lateStatus" role="status"></span></form>
 <table id="forwardRecords"><thead><tr><th>Stored</th><th>Destination</th><th>Case</th><th>State</th><th>Ack id (province)</th><th>Attempts</th><th>Reason / last error</th><th>Action</th></tr></thead><tbody></tbody></table>
 <h2>Device chain · 设备评价链</h2>
 <form id="integrity"><label>Device id <input id="deviceId" required></label><button>Check (on arrival, and what is stored now)</button></form>
@@ -174,5 +175,14 @@ async function loadForwarding() {
   } catch (e) { $('forwardStatus').textContent = e.message; }
 }
 $('forwardForm').onsubmit = (e) => { e.preventDefault(); loadForwarding(); };
+$('lateForm').onsubmit = async (e) => {
+  e.preventDefault();
+  try {
+    const body = { destination: $('lateDestination').value.trim(), from: $('lateFrom').value, to: $('lateTo').value };
+    const { queued } = await api('/v1/admin/forwarding/late-upload', { method: 'POST', body: JSON.stringify(body) });
+    $('lateStatus').textContent = queued + ' ratings queued for ' + body.destination;
+    loadForwarding();
+  } catch (err) { $('lateStatus').textContent = err.message; }
+};
 if (token()) { loadFollowups(); loadFleet(); loadForwarding(); }
 `;
