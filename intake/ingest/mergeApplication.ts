@@ -24,6 +24,9 @@ export function createMergeApplication(followups: Followups) {
     /** What a record in force changes for the consumers of the merged view: counts, follow-ups, hot words. */
     async apply(tx: IntakeData, dashboard: DashboardTally, decision: MergeDecision, outcome: Outcome, receivedAt: number): Promise<void> {
       if (decision.effect === 'count') {
+        // An ending without a level that arrives after a phone rating of its case stage (the
+        // device was offline) is kept, but the stage is counted once: by the phone rating (issue 24).
+        if (outcome.outcome !== 'rated' && (await tx.phone.phoneRatingsOfStage(outcome.window.hallCode, outcome.case.projectNo, outcome.event)).length > 0) return;
         dashboard.count(outcome, await followups.openFor(tx, outcome, receivedAt));
         dashboard.comment(outcome);
         return;

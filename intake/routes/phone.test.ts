@@ -173,6 +173,17 @@ describe('case-bound phone ratings (issue 24)', () => {
     expect((await post(intake, `/r/${token}`, form({ token, case: ending.case.projectNo, level: '4' }))).statusCode).toBe(303);
     expect(phoneRows(intake)[0]).toMatchObject({ channel: 'mobile', supersedes: null, counted: 1 });
   });
+
+  it('counts a stage once when the device ending reaches the intake after the phone rating', async () => {
+    const { intake, key, askLink } = await setup();
+    const [unrated] = chain([item(5, { outcome: 'unrated', level: undefined, tags: [], input: { method: 'none', inviteToPressMs: null } })], key.privateKey);
+    // The device asked for the link, but its outbox reaches the intake only later.
+    const token = tokenOf((await askLink(linkRequest(unrated!))).json().url as string);
+    expect((await post(intake, `/r/${token}`, form({ token, case: unrated!.case.projectNo, level: '4' }))).statusCode).toBe(303);
+    await upload(intake, key, [unrated], undefined, clock);
+    expect(intake.db.prepare('SELECT count(*) AS n FROM outcomes').get()).toEqual({ n: 1 });
+    expect(hallCounts(intake)).toMatchObject({ total: 1, unrated: 0 });
+  });
 });
 
 describe('window QR ratings (issue 24)', () => {
