@@ -99,7 +99,8 @@ export function sqliteDashboard(db: SqliteDb): DashboardStore {
       GROUP BY key, period`;
 
   // Read from the machine's state as stored (intake/tickets/ticketMachine.ts Ticket); booleans are 1/0 in SQLite's JSON.
-  const ticketCounts = db.prepare(
+  // Prepared when first asked (cached): a store opened on a database migrated before the tickets table stays usable.
+  const ticketCountsSql =
     `SELECT COUNT(*) AS opened,
             COALESCE(SUM(json_extract(state, '$.rectification') IS NOT NULL), 0) AS rectifying,
             COALESCE(SUM(json_extract(state, '$.rectification.doneAt') IS NOT NULL), 0) AS rectified,
@@ -109,11 +110,10 @@ export function sqliteDashboard(db: SqliteDb): DashboardStore {
             COALESCE(SUM(json_extract(state, '$.appeal') IS NOT NULL), 0) AS appealsFiled,
             COALESCE(SUM(json_extract(state, '$.appeal.decision.upheld') = 1), 0) AS appealsUpheld,
             COALESCE(SUM(json_extract(state, '$.appeal.decision.upheld') = 0), 0) AS appealsRejected
-       FROM tickets WHERE hall_code = @hall AND opened_at BETWEEN @fromMs AND @toMs`,
-  );
+       FROM tickets WHERE hall_code = @hall AND opened_at BETWEEN @fromMs AND @toMs`;
 
   // Public: the citizen's choice in the details they gave after the press, else the press's own.
-  const publicRectifications = db.prepare(
+  const publicRectificationsSql =
     `SELECT substr(o.rated_at, 1, 10) AS day, t.department AS department, json_extract(o.body, '$.case.taskName') AS item,
             json_extract(t.state, '$.rectification.note') AS result
        FROM tickets t JOIN outcomes o ON o.id = t.outcome_id
@@ -121,18 +121,17 @@ export function sqliteDashboard(db: SqliteDb): DashboardStore {
         AND json_extract(t.state, '$.rectification.doneAt') IS NOT NULL
         AND COALESCE((SELECT json_extract(d.body, '$.public') FROM outcomes d WHERE d.amends_id = t.outcome_id AND d.amends_kind = 'details' AND d.merge = 'amendment'),
                      json_extract(o.body, '$.public')) = 1
-      ORDER BY json_extract(t.state, '$.rectification.doneAt') DESC LIMIT @limit`,
-  );
+      ORDER BY json_extract(t.state, '$.rectification.doneAt') DESC LIMIT @limit`;
 
   return {
     async excludedAfterAppeal(q) {
       return cached(excludedSql(q.by, q.bucket)).all({ hall: q.hall, from: q.from, to: q.to }) as Array<{ key: string; period: string; l1: number; l2: number }>;
     },
     async ticketCounts(q) {
-      return ticketCounts.get(q) as TicketCounts;
+      return cached(ticketCountsSql).get(q) as TicketCounts;
     },
     async publicRectifications(q) {
-      return publicRectifications.all(q) as Array<{ day: string; department: string | null; item: string | null; result: string }>;
+      return cached(publicRectificationsSql).all(q) as Array<{ day: string; department: string | null; item: string | null; result: string }>;
     },
     async addCounts(increments) {
       for (const { period, hallCode, dim, at, key, label, counts } of increments) upserts[period === 'day' ? 0 : 1]!.run(hallCode, dim, at, key, label, ...counts);
