@@ -8,6 +8,7 @@ import { createPhoneRatings, type PhoneRefusal } from '../phone/phoneRatings';
 import { pickLanguage, type PhoneLanguage } from '../phone/phoneTexts';
 import { fileOutboxSender } from '../phone/smsOutbox';
 import { checkWindowFormToken, isBrowserId, newBrowserId, windowFormToken } from '../phone/windowForm';
+import { sameSecret } from '../security/secrets';
 import { DEFAULT_WINDOW_LIMITS, type WindowLimits } from '../phone/windowLimits';
 import type { IntakeStore } from '../store/store';
 import { signedByDevice, type Authenticate } from './deviceSignature';
@@ -157,7 +158,7 @@ export async function registerPhoneRoutes(
       const language = languageOf(request, form?.lang);
       if (crossSite(request)) return refuse(reply, language, 'cross-site');
       if (!form) return refuse(reply, language, 'invalid');
-      if (form.token !== token) return refuse(reply, language, 'forged');
+      if (!sameSecret(form.token, token)) return refuse(reply, language, 'forged');
       const result = await phone.rateCase(form);
       if (!result.ok) return refuse(reply, language, result.refusal);
       // Post/redirect/get: a reload of the thanks page posts nothing again.
