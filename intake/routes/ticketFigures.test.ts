@@ -1,24 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RunningIntake } from '../server';
-import { adminGet, enrolledIntake, HARNESS_ADMIN, item, upload } from '../testing/intakeHarness';
+import { adminGet, adminStep as step, closedAfterEach, enrolledIntake, item, TICKET_REVIEWER as reviewer, upload } from '../testing/intakeHarness';
 import { chain } from '../testing/signedOutcomes';
 
-let running: RunningIntake[] = [];
-afterEach(async () => {
-  await Promise.all(running.map((r) => r.close()));
-  running = [];
-});
+const running = closedAfterEach<RunningIntake>();
 
 let clock = Date.parse('2026-11-23T10:00:00+08:00');
 const now = () => clock;
-const handler = { id: 'handler-1', department: '市场监督管理局' };
-const reviewer = { id: 'reviewer-1', department: '政务服务管理办公室' };
-
-async function step(intake: RunningIntake, id: string, event: object, actor: object = handler) {
-  const { version } = await adminGet(intake, `/v1/admin/tickets/${id}`);
-  const answer = await intake.app.inject({ method: 'POST', url: `/v1/admin/tickets/${id}/actions`, headers: { authorization: `Bearer ${HARNESS_ADMIN}` }, payload: { version, actor, event } });
-  if (answer.statusCode !== 200) throw new Error(`${JSON.stringify(event)} answered ${answer.statusCode}: ${answer.body}`);
-}
 
 describe('ticket figures on the dashboard and the public display', () => {
   it('excludes a 差评 upheld as 误评 from the good rate (kept in the total and its level), and counts rectification, revisit and appeals', async () => {

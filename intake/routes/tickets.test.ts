@@ -1,22 +1,16 @@
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Outcome } from '../../contract/outcome';
 import { startIntake, type RunningIntake } from '../server';
-import { adminGet, enrolledIntake, HARNESS_ADMIN, item, upload } from '../testing/intakeHarness';
+import { adminGet, adminStep as step, closedAfterEach, enrolledIntake, HARNESS_ADMIN, item, TICKET_HANDLER as handler, TICKET_REVIEWER as reviewer, upload } from '../testing/intakeHarness';
 import { chain } from '../testing/signedOutcomes';
 
-let running: RunningIntake[] = [];
-afterEach(async () => {
-  await Promise.all(running.map((r) => r.close()));
-  running = [];
-});
+const running = closedAfterEach<RunningIntake>();
 
 /** The intake's clock: Mon 23 Nov 2026, 10:00 Beijing, moved by the tests. */
 let clock = Date.parse('2026-11-23T10:00:00+08:00');
 const now = () => clock;
 
-const handler = { id: 'handler-1', department: '市场监督管理局' };
-const reviewer = { id: 'reviewer-1', department: '政务服务管理办公室' };
 
 async function intakeWith(outcomes: (key: { privateKey: import('node:crypto').KeyObject }) => Outcome[]) {
   clock = Date.parse('2026-11-23T10:00:00+08:00');
@@ -28,14 +22,6 @@ async function intakeWith(outcomes: (key: { privateKey: import('node:crypto').Ke
 
 const act = (intake: RunningIntake, id: string, body: unknown) =>
   intake.app.inject({ method: 'POST', url: `/v1/admin/tickets/${id}/actions`, headers: { authorization: `Bearer ${HARNESS_ADMIN}` }, payload: body as object });
-
-/** Acts over the ticket's current version, expecting success; returns the ticket as answered. */
-async function step(intake: RunningIntake, id: string, event: unknown, actor: { id: string; department: string | null } = handler) {
-  const { version } = await adminGet(intake, `/v1/admin/tickets/${id}`);
-  const answer = await act(intake, id, { version, actor, event });
-  if (answer.statusCode !== 200) throw new Error(`${JSON.stringify(event)} answered ${answer.statusCode}: ${answer.body}`);
-  return answer.json();
-}
 
 describe('差评 tickets at the intake', () => {
   it('every 差评 stored opens a ticket with its follow-up; other ratings do not', async () => {
@@ -213,7 +199,7 @@ describe('差评 tickets at the intake', () => {
     const { intake, outcomes } = await intakeWith((key) => chain([item(1), item(2)], key.privateKey));
     const file = intake.db.name;
     await intake.close();
-    running = running.filter((r) => r !== intake);
+    running.splice(running.indexOf(intake), 1);
     // The file as it was before tickets: no ticket rows, one follow-up closed.
     const db = new Database(file);
     db.exec('DROP TRIGGER ticket_actions_no_delete; DELETE FROM ticket_actions; DELETE FROM tickets;');

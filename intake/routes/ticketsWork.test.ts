@@ -1,42 +1,17 @@
 import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { PersonSchema, type Person } from '../../contract/people';
-import { hashPin } from '../../shared-node/adminPin';
+import { describe, expect, it } from 'vitest';
+import type { Person } from '../../contract/people';
 import type { RunningIntake } from '../server';
-import { adminGet, enrolledIntake, item, upload } from '../testing/intakeHarness';
+import { adminGet, closedAfterEach, enrolledIntake, item, upload } from '../testing/intakeHarness';
+import { cookieOf, openWork as open, signInWork as signIn, WORK_PASSWORD as PASSWORD, WORK_PEOPLE as people, workAct as act, workActOk as actOk, workGet as get, workPost as post, type WorkSession as Session } from '../testing/workSession';
 import { chain } from '../testing/signedOutcomes';
 
-let running: RunningIntake[] = [];
-afterEach(async () => {
-  await Promise.all(running.map((r) => r.close()));
-  running = [];
-});
+const running = closedAfterEach<RunningIntake>();
 
 let clock = Date.parse('2026-11-23T10:00:00+08:00');
 const now = () => clock;
-
-const PASSWORD = 'correct horse battery';
-const hash = hashPin(PASSWORD);
-const person = (p: Omit<Person, 'passwordHash' | 'staffIds'> & { staffIds?: string[] }) => PersonSchema.parse({ ...p, passwordHash: hash });
-const people = [
-  person({ login: 'manager', name: '张主任', role: 'manager' }),
-  person({ login: 'handler', name: '王经办', role: 'handler', department: '市场监督管理局' }),
-  person({ login: 'other', name: '赵经办', role: 'handler', department: '税务局' }),
-  person({ login: 'reviewer', name: '钱审核', role: 'reviewer', department: '政务服务管理办公室' }),
-  // Rated at a window as li4 (the staff of the test ratings), and also a reviewer.
-  person({ login: 'li4.review', name: '李四', role: 'reviewer', department: '政务服务管理办公室', staffIds: ['li4'] }),
-  person({ login: 'auditor', name: '孙审计', role: 'auditor' }),
-];
-
-/** A browser's session with the work queue: its cookie and CSRF token. */
-interface Session {
-  cookie: string;
-  csrf: string;
-}
-
-const cookieOf = (answer: { cookies: Array<{ name: string; value: string }> }, before = '') => answer.cookies.find((c) => c.name === 'hcp_work')?.value ?? before;
 
 async function intakeWithBadRating(extraPeople: Person[] = []) {
   clock = Date.parse('2026-11-23T10:00:00+08:00');
@@ -44,34 +19,6 @@ async function intakeWithBadRating(extraPeople: Person[] = []) {
   const [bad] = chain([item(1)], key.privateKey);
   await upload(intake, key, [bad!], undefined, clock);
   return { intake, id: bad!.id };
-}
-
-async function open(intake: RunningIntake): Promise<Session> {
-  const answer = await intake.app.inject({ method: 'GET', url: '/v1/work/session' });
-  expect(answer.json().person).toBeNull();
-  return { cookie: cookieOf(answer), csrf: answer.json().csrfToken };
-}
-
-async function signIn(intake: RunningIntake, login: string, password = PASSWORD): Promise<Session> {
-  const start = await open(intake);
-  const answer = await post(intake, start, '/v1/work/session', { login, password });
-  if (answer.statusCode !== 200) throw new Error(`sign-in answered ${answer.statusCode}: ${answer.body}`);
-  return { cookie: cookieOf(answer, start.cookie), csrf: answer.json().csrfToken };
-}
-
-const post = (intake: RunningIntake, s: Session, url: string, payload: object, csrf: string | null = s.csrf) =>
-  intake.app.inject({ method: 'POST', url, cookies: { hcp_work: s.cookie }, headers: csrf === null ? {} : { 'x-csrf-token': csrf }, payload });
-const get = (intake: RunningIntake, s: Session, url: string) => intake.app.inject({ method: 'GET', url, cookies: { hcp_work: s.cookie } });
-
-async function act(intake: RunningIntake, s: Session, id: string, event: object) {
-  const { version } = (await get(intake, s, `/v1/work/tickets/${id}`)).json();
-  return post(intake, s, `/v1/work/tickets/${id}/actions`, { version, event });
-}
-
-async function actOk(intake: RunningIntake, s: Session, id: string, event: object) {
-  const answer = await act(intake, s, id, event);
-  if (answer.statusCode !== 200) throw new Error(`${JSON.stringify(event)} answered ${answer.statusCode}: ${answer.body}`);
-  return answer.json();
 }
 
 describe('the work queue: people, sessions, CSRF and roles', () => {

@@ -3,10 +3,23 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
+import { afterEach } from 'vitest';
 import type { UnsealedOutcome } from '../../contract/outcomeChain';
 import { startIntake, type IntakeOptions, type RunningIntake } from '../server';
 import { newDeviceKey } from './signedOutcomes';
 import { signedPost } from './signedRequests';
+
+/**
+ * A list of things a test file opens (intakes, stores), each closed after every test: call it at
+ * the top of the file and push what the tests start (enrolledIntake does for its list).
+ */
+export function closedAfterEach<T extends { close(): Promise<void> }>(): T[] {
+  const open: T[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((thing) => thing.close()));
+  });
+  return open;
+}
 
 /** An intake on a fresh SQLite file with one device enrolled, for tests that go through its routes. */
 export const HARNESS_ADMIN = 'harness-admin-token-0123456789abcdef';
@@ -68,3 +81,15 @@ export async function upload(intake: RunningIntake, key: { privateKey: KeyObject
 
 /** GET with the admin token, parsed. */
 export const adminGet = async (intake: RunningIntake, url: string) => (await intake.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${HARNESS_ADMIN}` } })).json();
+
+/** The admin-token ticket routes' actor shapes: a department handler and a centre reviewer. */
+export const TICKET_HANDLER = { id: 'handler-1', department: '市场监督管理局' };
+export const TICKET_REVIEWER = { id: 'reviewer-1', department: '政务服务管理办公室' };
+
+/** Acts on a ticket through the admin-token route over its current version, expecting success; the ticket as answered. */
+export async function adminStep(intake: RunningIntake, id: string, event: unknown, actor: { id: string; department: string | null } = TICKET_HANDLER) {
+  const { version } = await adminGet(intake, `/v1/admin/tickets/${id}`);
+  const answer = await intake.app.inject({ method: 'POST', url: `/v1/admin/tickets/${id}/actions`, headers: { authorization: `Bearer ${HARNESS_ADMIN}` }, payload: { version, actor, event } });
+  if (answer.statusCode !== 200) throw new Error(`${JSON.stringify(event)} answered ${answer.statusCode}: ${answer.body}`);
+  return answer.json();
+}

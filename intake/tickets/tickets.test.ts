@@ -1,19 +1,16 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DispatchedTicket } from '../../contract/tickets';
 import { createWorkingDays, DEFAULT_CALENDAR_FILE, loadCalendar } from '../followups/workingDays';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite/sqliteStore';
+import { closedAfterEach } from '../testing/intakeHarness';
 import { LOG_GENESIS, verifyTicketLog } from './ticketLog';
 import { DEFAULT_TICKET_POLICY } from './ticketMachine';
 import { createTicketWriter, createTickets } from './tickets';
 
-let stores: SqliteStore[] = [];
-afterEach(async () => {
-  await Promise.all(stores.map((s) => s.close()));
-  stores = [];
-});
+const stores = closedAfterEach<SqliteStore>();
 
 const days = createWorkingDays(loadCalendar(DEFAULT_CALENDAR_FILE.pathname));
 let clock = Date.parse('2026-11-23T10:00:00+08:00');
