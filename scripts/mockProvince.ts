@@ -5,8 +5,12 @@
  * Credentials come from MOCK_PROVINCE_* variables or are made up for the run. They are written to
  * an owner-only (0600) secrets file, never printed; the script prints the FORWARD_* variables that
  * point an intake at the mock and that file.
+ *
+ * With --dispatch-to <intake address> --dispatch-ref <ticket number> it also dispatches one 差评
+ * ticket (转办通报单) down to that intake, with the token in INTAKE_ADMIN_TOKEN, and prints the answer.
  */
 import { parseArgs } from 'node:util';
+import { dispatchBill } from './mockProvinceDispatch';
 import { startMockProvince, MOCK_STYLES, type MockStyle } from './mockProvinceStart';
 
 const { values } = parseArgs({
@@ -18,6 +22,8 @@ const { values } = parseArgs({
     'timeout-rate': { type: 'string', default: '0' },
     'token-ttl': { type: 'string', default: '7200' },
     seed: { type: 'string', default: '1' },
+    'dispatch-to': { type: 'string' },
+    'dispatch-ref': { type: 'string', default: 'GD-DEMO-0001' },
   },
 });
 
@@ -36,6 +42,15 @@ const mock = await startMockProvince(values.style as MockStyle, {
 console.log(`mock province (${mock.adapterStyle}) at ${mock.url}`);
 console.log('point an intake at it with:');
 console.log(`  ${Object.entries(mock.env).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+if (values['dispatch-to']) {
+  const token = process.env.INTAKE_ADMIN_TOKEN;
+  if (!token) {
+    console.error('mock-province: --dispatch-to needs the intake token in INTAKE_ADMIN_TOKEN');
+    process.exit(2);
+  }
+  const answer = await mock.dispatch({ origin: values['dispatch-to'], token }, dispatchBill(values['dispatch-ref']));
+  console.log(`dispatched 差评 ticket ${values['dispatch-ref']}: HTTP ${answer.status}${answer.ticketId ? `, ticket ${answer.ticketId}` : ''}`);
+}
 setInterval(() => {
   if (mock.records().length > 0) console.log(`records ${mock.records().length}, calls ${JSON.stringify(mock.counts())}`);
 }, 10_000).unref();

@@ -2,10 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { DispatchedTicket } from '../contract/tickets';
 import { FUJIAN_STYLE } from '../intake/forwarding/adapters/fujianSoapSm4';
 import { SHANDONG_STYLE } from '../intake/forwarding/adapters/shandongJsonSm2';
 import { ZHEJIANG_STYLE } from '../intake/forwarding/adapters/zhejiangForm';
 import { startFujianMock } from './fujianMock';
+import { dispatchTicket, type DispatchAnswer, type DispatchTarget } from './mockProvinceDispatch';
 import { startShandongMock } from './shandongMock';
 import { startZhejiangMock } from './zhejiangMock';
 
@@ -20,6 +22,10 @@ export interface StartedMock {
   /** The records the province holds, with its ack id, in the order stored. */
   records(): Array<{ unid: string; projectNo: string }>;
   counts(): Record<string, number>;
+  /** Dispatches a 差评 ticket (转办通报单) down to an intake (scripts/mockProvinceDispatch.ts). */
+  dispatch(target: DispatchTarget, bill: DispatchedTicket): Promise<DispatchAnswer>;
+  /** The bills dispatched, with the intake's answers, in the order sent. */
+  dispatched(): Array<{ bill: DispatchedTicket; answer: DispatchAnswer }>;
   close(): Promise<void>;
 }
 
@@ -43,6 +49,21 @@ const made = () => randomBytes(12).toString('hex');
  * e2e test and the bench use it).
  */
 export async function startMockProvince(style: MockStyle, options: MockStartOptions = {}): Promise<StartedMock> {
+  const forwarding = await startForwardingMock(style, options);
+  const sent: Array<{ bill: DispatchedTicket; answer: DispatchAnswer }> = [];
+  return {
+    ...forwarding,
+    async dispatch(target, bill) {
+      const answer = await dispatchTicket(target, bill);
+      sent.push({ bill, answer });
+      return answer;
+    },
+    dispatched: () => [...sent],
+  };
+}
+
+/** The mock's province side: the ratings it takes from the intake. */
+async function startForwardingMock(style: MockStyle, options: MockStartOptions): Promise<Omit<StartedMock, 'dispatch' | 'dispatched'>> {
   const name = options.destination ?? style;
   const faults = { errorRate: options.errorRate, lostReplyRate: options.lostReplyRate, timeoutRate: options.timeoutRate, slowReplyMs: options.slowReplyMs, seed: options.seed };
   const secretsFile = path.join(mkdtempSync(path.join(tmpdir(), 'mock-province-')), 'forward-secrets.json');

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import type { RunningIntake } from '../intake/server';
+import { adminGet, closedAfterEach, enrolledIntake, HARNESS_ADMIN } from '../intake/testing/intakeHarness';
+import { signInWork, WORK_PEOPLE, workActOk, workGet } from '../intake/testing/workSession';
+import { dispatchBill } from './mockProvinceDispatch';
+import { startMockProvince, type StartedMock } from './mockProvinceStart';
+
+const open = closedAfterEach<RunningIntake | StartedMock>();
+const now = () => Date.parse('2026-11-23T10:00:00+08:00');
+
+async function intakeAndMock() {
+  const { intake } = await enrolledIntake(open as RunningIntake[], now, { people: WORK_PEOPLE });
+  const mock = await startMockProvince('fujian');
+  open.push(mock);
+  return { intake, mock, target: { origin: intake.origin, token: HARNESS_ADMIN } };
+}
+
+describe('a 差评 ticket dispatched from above, from the mock province to the work queue', () => {
+  it('reaches the department handler as an opened ticket with the bill beside it, and the handler works it', async () => {
+    const { intake, mock, target } = await intakeAndMock();
+    const answer = await mock.dispatch(target, dispatchBill('GD-2026-0001'));
+    expect(answer).toEqual({ status: 201, ticketId: '12345-GD-2026-0001' });
+
+    const handler = await signInWork(intake, 'handler');
+    const list = (await workGet(intake, handler, '/v1/work/tickets')).json();
+    expect(list.tickets.map((t: { id: string; stage: string; mine: string[]; dispatch: { externalRef: string } }) => [t.id, t.stage, t.mine, t.dispatch.externalRef])).toEqual([
+      ['12345-GD-2026-0001', 'opened', ['contact'], 'GD-2026-0001'],
+    ]);
+    const page = (await workGet(intake, handler, '/v1/work/tickets/12345-GD-2026-0001')).json();
+    expect(page).toMatchObject({ outcomeId: null, rating: null, department: '市场监督管理局', ticket: { realName: true }, dispatch: { source: '12345', level: 1, deadline: '2026-11-30T17:30:00+08:00' } });
+    expect(page.dispatch.reasons).toContain('多次被要求补交材料');
+    // Another department's handler does not see it.
+    expect((await workGet(intake, await signInWork(intake, 'other'), '/v1/work/tickets')).json().tickets).toEqual([]);
+
+    const contacted = await workActOk(intake, handler, '12345-GD-2026-0001', { type: 'contact', reached: true, note: '已电话联系群众' });
+    expect(contacted).toMatchObject({ stage: 'contacted', version: 2, timeline: [{ actor: { id: 'system' } }, { actor: { id: 'handler' }, to: 'contacted' }] });
+  });
+
+  it('takes the same bill sent again (the province heard nothing back) as the same ticket, never a second one', async () => {
+    const { intake, mock, target } = await intakeAndMock();
+    const bill = dispatchBill('GD-2026-0002');
+    expect((await mock.dispatch(target, bill)).status).toBe(201);
+    expect(await mock.dispatch(target, bill)).toEqual({ status: 200, ticketId: '12345-GD-2026-0002' });
+    // The same number with another body is a conflict, and changes nothing.
+    expect((await mock.dispatch(target, { ...bill, reasons: '另一份通报' })).status).toBe(409);
+    expect(mock.dispatched().map((d) => d.answer.status)).toEqual([201, 200, 409]);
+
+    const tickets = await adminGet(intake, '/v1/admin/tickets');
+    expect(tickets.tickets.map((t: { id: string; version: number }) => [t.id, t.version])).toEqual([['12345-GD-2026-0002', 1]]);
+    expect(tickets.tickets[0].dispatch.reasons).toBe(bill.reasons);
+    // One opening in the action log.
+    expect(await adminGet(intake, '/v1/admin/tickets-log/verify')).toEqual({ ok: true, checked: 1 });
+  });
+
+  it('is refused without the intake token, and nothing is opened', async () => {
+    const { intake, mock, target } = await intakeAndMock();
+    expect(await mock.dispatch({ ...target, token: 'not-the-intake-token-0123456789abcdef' }, dispatchBill('GD-2026-0003'))).toEqual({ status: 401, ticketId: null });
+    expect((await adminGet(intake, '/v1/admin/tickets')).tickets).toEqual([]);
+  });
+});
