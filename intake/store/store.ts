@@ -567,6 +567,8 @@ export interface PhoneStore {
   knownWindow(hallCode: string, windowNo: string): Promise<{ windowName: string; deptName: string } | undefined>;
   /** Phone ratings of a hall per channel and kind, counted or not, for days in [fromDay, toDay]. */
   channelCounts(hallCode: string, fromDay: string, toDay: string): Promise<Array<{ channel: string; kind: string; counted: number; flagged: number }>>;
+  /** Phone ratings received in [from, to), counted or kept flagged, after the cursor, in (receivedAt, id) order: the export's phone half. */
+  exportPage(after: ExportCursor, from: number, to: number, limit: number): Promise<Array<{ id: string; receivedAt: number; body: string; counted: boolean }>>;
   /** The hall's counted ratings of all channels in the dashboard counts for days in [fromDay, toDay]. */
   countedTotal(hallCode: string, fromDay: string, toDay: string): Promise<number>;
 }

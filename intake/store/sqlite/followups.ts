@@ -23,10 +23,13 @@ export const toFollowupRow = (r: FollowupColumns): FollowupRow => ({
   detailsBody: r.details_body,
 });
 
-/** Follow-ups (`f`) with the 差评's press, and the details the citizen gave after it (if they did). */
-export const sqliteFollowupSelect = `SELECT f.*, o.body,
+/**
+ * Follow-ups (`f`) with the 差评: a device's press and the details the citizen gave after it (if
+ * they did), or a phone rating (issue 24).
+ */
+export const sqliteFollowupSelect = `SELECT f.*, COALESCE(o.body, p.body) AS body,
       (SELECT d.body FROM outcomes d WHERE d.amends_id = f.outcome_id AND d.amends_kind = 'details' AND d.merge = 'amendment') AS details_body
-    FROM followups f JOIN outcomes o ON o.id = f.outcome_id`;
+    FROM followups f LEFT JOIN outcomes o ON o.id = f.outcome_id LEFT JOIN phone_ratings p ON p.id = f.outcome_id`;
 
 export function sqliteFollowups(db: SqliteDb): FollowupStore {
   const insert = db.prepare('INSERT OR IGNORE INTO followups (outcome_id, class, opened_at, due_at, counted_on_ingest) VALUES (?, ?, ?, ?, 1)');

@@ -17,6 +17,9 @@ interface Row {
 }
 
 const COLUMNS = 'q.outcome_id, q.destination, q.state, q.attempts, q.next_attempt_at, q.last_error, q.ack_id, q.ack_kind, q.stored_at, q.updated_at';
+/** A queued rating is a device's outcome or a phone rating (issue 24): one of the two joins finds it. */
+const QUEUE_WITH_RATING = 'forward_queue q LEFT JOIN outcomes o ON o.id = q.outcome_id LEFT JOIN phone_ratings p ON p.id = q.outcome_id';
+const RATING_BODY = 'COALESCE(o.body, p.body) AS body';
 
 function record(row: Row): ForwardRecord {
   return {
@@ -42,16 +45,19 @@ export function sqliteForwarding(db: SqliteDb): ForwardingStore {
   );
   // The rating's details: the amendment in force that adds them (as the export reads them).
   const destinationNames = db.prepare<[], { name: string }>('SELECT DISTINCT name FROM forward_destinations ORDER BY name');
+  // Device ratings in force and counted phone ratings (issue 24) alike.
   const enqueueLate = db.prepare<{ destination: string; from: number; to: number; due: number }>(
     `INSERT OR IGNORE INTO forward_queue (outcome_id, destination, state, next_attempt_at, stored_at, updated_at, late)
-     SELECT o.id, @destination, 'pending', @due, o.received_at, @due, 1 FROM outcomes o
-      WHERE o.merge = 'rating' AND o.received_at >= @from AND o.received_at < @to
-        AND EXISTS (SELECT 1 FROM forward_destinations d WHERE d.name = @destination AND d.hall_code IN (o.hall_code, '*'))`,
+     SELECT r.id, @destination, 'pending', @due, r.received_at, @due, 1 FROM (
+       SELECT id, received_at, hall_code FROM outcomes WHERE merge = 'rating'
+       UNION ALL SELECT id, received_at, hall_code FROM phone_ratings WHERE counted = 1) r
+      WHERE r.received_at >= @from AND r.received_at < @to
+        AND EXISTS (SELECT 1 FROM forward_destinations d WHERE d.name = @destination AND d.hall_code IN (r.hall_code, '*'))`,
   );
   const due = db.prepare<[string, number, number], Row & { body: string; details: string | null; hall_code: string; merge: MergeState; late: number }>(
-    `SELECT ${COLUMNS}, o.body, o.hall_code, o.merge, q.late,
+    `SELECT ${COLUMNS}, ${RATING_BODY}, COALESCE(o.hall_code, p.hall_code) AS hall_code, COALESCE(o.merge, 'rating') AS merge, q.late,
             (SELECT d.body FROM outcomes d WHERE d.amends_id = o.id AND d.amends_kind = 'details' AND d.merge = 'amendment') AS details
-       FROM forward_queue q JOIN outcomes o ON o.id = q.outcome_id
+       FROM ${QUEUE_WITH_RATING}
       WHERE q.destination = ? AND q.state IN ('pending', 'sending') AND q.next_attempt_at <= ?
       ORDER BY q.next_attempt_at, q.outcome_id LIMIT ?`,
   );
@@ -76,7 +82,7 @@ export function sqliteForwarding(db: SqliteDb): ForwardingStore {
       GROUP BY day, destination ORDER BY day, destination`,
   );
   const stored = db.prepare<{ destination: string | null; from: number; to: number; limit: number }, Row & { body: string }>(
-    `SELECT ${COLUMNS}, o.body FROM forward_queue q JOIN outcomes o ON o.id = q.outcome_id
+    `SELECT ${COLUMNS}, ${RATING_BODY} FROM ${QUEUE_WITH_RATING}
       WHERE q.stored_at >= @from AND q.stored_at < @to AND (@destination IS NULL OR q.destination = @destination)
       ORDER BY q.stored_at, q.outcome_id, q.destination LIMIT @limit`,
   );

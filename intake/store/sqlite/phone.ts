@@ -67,6 +67,9 @@ export function sqlitePhone(db: SqliteDb): PhoneStore {
      WHERE hall_code = ? AND day >= ? AND day <= ? GROUP BY channel, kind ORDER BY channel, kind`,
   );
 
+  const exportPage = db.prepare<[number, number, number, string, number], { id: string; received_at: number; body: string; counted: number }>(
+    'SELECT id, received_at, body, counted FROM phone_ratings WHERE received_at >= ? AND received_at < ? AND (received_at, id) > (?, ?) ORDER BY received_at, id LIMIT ?',
+  );
   const countedTotal = db.prepare<[string, string, string], { n: number | null }>("SELECT sum(total) AS n FROM dashboard_daily WHERE hall_code = ? AND dim = 'hall' AND day >= ? AND day <= ?");
 
   const readKeys = () => {
@@ -153,6 +156,9 @@ export function sqlitePhone(db: SqliteDb): PhoneStore {
     },
     async channelCounts(hallCode, fromDay, toDay) {
       return channelCounts.all(hallCode, fromDay, toDay);
+    },
+    async exportPage(after, from, to, limit) {
+      return exportPage.all(from, to, after.receivedAt, after.id, limit).map((r) => ({ id: r.id, receivedAt: r.received_at, body: r.body, counted: r.counted === 1 }));
     },
     async countedTotal(hallCode, fromDay, toDay) {
       return countedTotal.get(hallCode, fromDay, toDay)?.n ?? 0;

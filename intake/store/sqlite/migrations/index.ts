@@ -20,12 +20,14 @@ import { step018 } from './018-tickets';
 import { step019 } from './019-token-revocation';
 import { step020 } from './020-phone-ratings';
 import { step021 } from './021-forward-late';
+import { step022 } from './022-phone-ratings-followed';
+import { step023 } from './023-session-audit';
 
 /**
  * The one list of schema steps, applied in order; PRAGMA user_version records how many have run.
  * A step is SQL, or a function for backfills that need code (each runs in its own transaction).
  */
-const MIGRATIONS: Array<string | ((db: SqliteDb) => void)> = [step001, step002, step003, step004, step005, step006, step007, step008, step009, step010, step011, step012, step013, step014, step015, step016, step017, step018, step019, step020, step021];
+const MIGRATIONS: Array<string | ((db: SqliteDb) => void)> = [step001, step002, step003, step004, step005, step006, step007, step008, step009, step010, step011, step012, step013, step014, step015, step016, step017, step018, step019, step020, step021, step022, step023];
 
 /** The schema version a fully migrated database reports in PRAGMA user_version. */
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -33,13 +35,21 @@ export const SCHEMA_VERSION = MIGRATIONS.length;
 /** Brings the schema up to `target` steps (all by default; tests stop earlier to build an old file). */
 export function migrate(db: SqliteDb, target: number = MIGRATIONS.length): number {
   const current = db.pragma('user_version', { simple: true }) as number;
-  for (let step = current; step < Math.min(target, MIGRATIONS.length); step++) {
-    db.transaction(() => {
-      const migration = MIGRATIONS[step];
-      if (typeof migration === 'function') migration(db);
-      else db.exec(migration as string);
-      db.pragma(`user_version = ${step + 1}`);
-    })();
+  // A step that rebuilds a table (022) must drop it while others refer to it: foreign keys are off
+  // during the steps (the pragma does nothing inside a transaction) and such a step checks them itself.
+  const foreignKeys = db.pragma('foreign_keys', { simple: true }) === 1;
+  if (foreignKeys) db.pragma('foreign_keys = OFF');
+  try {
+    for (let step = current; step < Math.min(target, MIGRATIONS.length); step++) {
+      db.transaction(() => {
+        const migration = MIGRATIONS[step];
+        if (typeof migration === 'function') migration(db);
+        else db.exec(migration as string);
+        db.pragma(`user_version = ${step + 1}`);
+      })();
+    }
+  } finally {
+    if (foreignKeys) db.pragma('foreign_keys = ON');
   }
   return MIGRATIONS.length;
 }
