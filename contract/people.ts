@@ -40,3 +40,22 @@ export const SignInRequestSchema = z.object({ login, password: z.string().min(1)
 /** POST /v1/work/tickets/{id}/actions: the event over the version seen; the actor is the signed-in person. */
 export const WorkActionRequestSchema = z.object({ version: z.number().int().min(1), event: TicketEventSchema }).strict();
 export type WorkActionRequest = z.infer<typeof WorkActionRequestSchema>;
+
+/** What a sign-in, a refused one, a lockout or a sign-out puts into the intake's hash-chained action log (the auditor reads them). */
+export const SessionEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('sign_in') }).strict(),
+  /** A wrong login or password, or a login still locked at that address (nothing checked). */
+  z.object({ type: z.literal('sign_in_refused'), reason: z.enum(['wrong_credentials', 'locked']) }).strict(),
+  /** This failure locked the login at the address for `lockedForMs`. */
+  z.object({ type: z.literal('lockout'), lockedForMs: z.number().int().positive() }).strict(),
+  z.object({ type: z.literal('sign_out') }).strict(),
+]);
+export type SessionEvent = z.infer<typeof SessionEventSchema>;
+
+/** GET /v1/work/log/sessions: the newest session entries, a page at a time (before: the seq an earlier page ended at). */
+export const SessionLogQuerySchema = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    before: z.coerce.number().int().min(1).optional(),
+  })
+  .strict();

@@ -102,6 +102,7 @@ describe('openapi.yaml', () => {
             ['POST', '/v1/work/evidence'],
             ['GET', '/v1/work/evidence/:sha256'],
             ['GET', '/v1/work/log/verify'],
+            ['GET', '/v1/work/log/sessions'],
           ].map(([method, url]) => ({ method, url })),
         ),
       );

@@ -42,6 +42,7 @@ import { registerPhoneRoutes, type PhoneOptions } from './routes/phone';
 import { phoneChannelCounts } from './phone/channelCounts';
 import { registerTicketRoutes } from './routes/tickets';
 import { registerWorkRoutes } from './routes/ticketsWork';
+import { createSessionLog } from './people/sessionLog';
 import { createSignIn } from './people/signIn';
 import { DEFAULT_SESSION_LIMITS, type SessionLimits } from './people/sessionRules';
 import { DEFAULT_TICKET_POLICY, type TicketPolicy } from './tickets/ticketMachine';
@@ -280,6 +281,7 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
     tickets,
     evidence,
     signIn: createSignIn(options.people ?? [], store.throttles, now),
+    sessionLog: createSessionLog(store, now),
     sessionKey: options.sessionKey ?? randomBytes(32),
     secureCookie: options.publicUrl?.startsWith('https:') ?? false,
     limits: options.sessionLimits ?? DEFAULT_SESSION_LIMITS,

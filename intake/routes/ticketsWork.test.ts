@@ -68,7 +68,8 @@ describe('the work queue: people, sessions, CSRF and roles', () => {
     const upheld = await actOk(intake, reviewer, id, { type: 'decide_appeal', upheld: true, reasons: '录像显示误触' });
     expect(upheld).toMatchObject({ stage: 'closed', excluded: true });
     expect(upheld.ticket.appeal.decision).toMatchObject({ upheld: true, reviewer: 'reviewer' });
-    expect((await get(intake, auditor, '/v1/work/log/verify')).json()).toEqual({ ok: true, checked: 5 });
+    // Five ticket actions and the four sign-ins, in one chain.
+    expect((await get(intake, auditor, '/v1/work/log/verify')).json()).toEqual({ ok: true, checked: 9 });
     expect((await get(intake, handler, '/v1/work/log/verify')).statusCode).toBe(403);
   });
 
@@ -100,6 +101,51 @@ describe('the work queue: people, sessions, CSRF and roles', () => {
     for (let i = 5; i < 10; i++) expect((await post(intake, start, '/v1/work/session', { login: `guess${i}`, password: 'x' })).statusCode).toBe(401);
     expect((await post(intake, start, '/v1/work/session', { login: 'guess10', password: 'x' })).json().error.code).toBe('rate_limited');
     expect((await intake.app.inject({ method: 'GET', url: '/v1/work/tickets' })).json().error.code).toBe('signed_out');
+  });
+
+  it('logs sign-ins, refused ones, the lockout and sign-outs in the hash-chained log, which the auditor reads and verifies', async () => {
+    const { intake } = await intakeWithBadRating();
+    const start = await open(intake);
+    for (let i = 0; i < 3; i++) await post(intake, start, '/v1/work/session', { login: 'handler', password: 'wrong' });
+    expect((await post(intake, start, '/v1/work/session', { login: 'handler', password: PASSWORD })).statusCode).toBe(429);
+    clock += 31_000;
+    const handler = await signIn(intake, 'handler');
+    expect((await post(intake, handler, '/v1/work/session/end', {})).statusCode).toBe(204);
+    // A sign-out with no session behind it is nobody's: nothing logged.
+    expect((await post(intake, start, '/v1/work/session/end', {})).statusCode).toBe(204);
+
+    const auditor = await signIn(intake, 'auditor');
+    const page = (await get(intake, auditor, '/v1/work/log/sessions')).json();
+    const handlerOf = { id: 'handler', department: '市场监督管理局', role: 'handler' };
+    const tried = { id: 'handler', department: null };
+    expect(page.entries.map((e: { actor: object; event: object }) => [e.actor, e.event])).toEqual([
+      [{ id: 'auditor', department: null, role: 'auditor' }, { type: 'sign_in' }],
+      [handlerOf, { type: 'sign_out' }],
+      [handlerOf, { type: 'sign_in' }],
+      [tried, { type: 'sign_in_refused', reason: 'locked' }],
+      [tried, { type: 'lockout', lockedForMs: 30_000 }],
+      [tried, { type: 'sign_in_refused', reason: 'wrong_credentials' }],
+      [tried, { type: 'sign_in_refused', reason: 'wrong_credentials' }],
+      [tried, { type: 'sign_in_refused', reason: 'wrong_credentials' }],
+    ]);
+    expect(page.entries[0]).toMatchObject({ address: '127.0.0.1', at: new Date(clock).toISOString() });
+    expect(page.next).toBeNull();
+    // A page at a time, newest first.
+    const first = (await get(intake, auditor, '/v1/work/log/sessions?limit=3')).json();
+    expect(first.entries.map((e: { seq: number }) => e.seq)).toEqual(page.entries.slice(0, 3).map((e: { seq: number }) => e.seq));
+    const second = (await get(intake, auditor, `/v1/work/log/sessions?limit=3&before=${first.next}`)).json();
+    expect(second.entries.map((e: { seq: number }) => e.seq)).toEqual(page.entries.slice(3, 6).map((e: { seq: number }) => e.seq));
+    expect((await get(intake, auditor, '/v1/work/log/sessions?limit=0')).statusCode).toBe(400);
+    // One chain with the ticket's opening: 1 + 8 entries.
+    expect((await get(intake, auditor, '/v1/work/log/verify')).json()).toEqual({ ok: true, checked: 9 });
+    // Nobody else reads it.
+    expect((await get(intake, await signIn(intake, 'handler'), '/v1/work/log/sessions')).statusCode).toBe(403);
+
+    // A session entry changed afterwards breaks the chain there.
+    const lockout = page.entries[4].seq as number;
+    intake.db.exec('DROP TRIGGER ticket_actions_no_update');
+    intake.db.prepare('UPDATE ticket_actions SET what = ? WHERE seq = ?').run(JSON.stringify({ event: { type: 'sign_in_refused', reason: 'wrong_credentials' }, address: '127.0.0.1' }), lockout);
+    expect((await get(intake, auditor, '/v1/work/log/verify')).json()).toMatchObject({ ok: false, seq: lockout, problem: 'its content does not match its hash' });
   });
 
   it('ends a session left unused for half an hour, and one signed out', async () => {

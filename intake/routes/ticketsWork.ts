@@ -1,10 +1,11 @@
 import csrfProtection from '@fastify/csrf-protection';
 import secureSession from '@fastify/secure-session';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { SignInRequestSchema, WorkActionRequestSchema, type SignedInPerson } from '../../contract/people';
+import { SessionLogQuerySchema, SignInRequestSchema, WorkActionRequestSchema, type SignedInPerson } from '../../contract/people';
 import { TicketListQuerySchema, type TicketEventType } from '../../contract/tickets';
 import { actorOf, listScope, maySee, refusalOf } from '../people/access';
 import { sessionLive, type SessionLimits } from '../people/sessionRules';
+import type { SessionLog } from '../people/sessionLog';
 import type { SignIn } from '../people/signIn';
 import { checkEvidence, EVIDENCE_MAX_BYTES, EVIDENCE_TYPES, type EvidenceFiles } from '../tickets/evidence';
 import type { Ticket } from '../tickets/ticketMachine';
@@ -26,6 +27,8 @@ export interface WorkRouteDeps {
   tickets: Tickets;
   evidence: EvidenceFiles;
   signIn: SignIn;
+  /** Where sign-ins, refusals, lockouts and sign-outs are logged (the tickets' hash-chained log). */
+  sessionLog: SessionLog;
   /** 32 bytes (libsodium secretbox) that encrypt and authenticate the session cookie. */
   sessionKey: Buffer;
   /** Send the cookie over HTTPS only (the intake is reached at an https:// address). */
@@ -50,7 +53,7 @@ const stepsFor = (person: SignedInPerson, view: { allowed: TicketEventType[]; ti
  * (which machines keep using), with the signed-in person as the actor.
  */
 export async function registerWorkRoutes(app: FastifyInstance, deps: WorkRouteDeps): Promise<void> {
-  const { tickets, evidence, signIn, limits, now } = deps;
+  const { tickets, evidence, signIn, sessionLog, limits, now } = deps;
   await app.register(async (scope) => {
     await scope.register(secureSession, {
       key: deps.sessionKey,
@@ -102,14 +105,19 @@ export async function registerWorkRoutes(app: FastifyInstance, deps: WorkRouteDe
       const body = parseBody(SignInRequestSchema, request, reply, 'invalid_sign_in', 'the sign-in');
       if (!body) return reply;
       const attempt = await signIn.attempt(body.login, body.password, request.ip);
+      // Every answer that checked or refused the login is logged; a busy intake checked nothing.
+      const tried = { id: body.login, department: null };
       if (!attempt.ok) {
         if ('busy' in attempt) return sendError(reply.header('Retry-After', '5'), 503, 'busy', 'too many sign-ins at once; try again in a few seconds');
+        await sessionLog.record(tried, { type: 'sign_in_refused', reason: attempt.locked ? 'locked' : 'wrong_credentials' }, request.ip);
+        if (!attempt.locked && attempt.retryAfterMs > 0) await sessionLog.record(tried, { type: 'lockout', lockedForMs: attempt.retryAfterMs }, request.ip);
         if (attempt.locked) {
           return sendError(reply.header('Retry-After', String(Math.ceil(attempt.retryAfterMs / 1000))), 429, 'locked', `too many failed sign-ins; try again in ${Math.ceil(attempt.retryAfterMs / 1000)} s`);
         }
         return sendError(reply, 401, 'wrong_credentials', 'the login or the password is wrong');
       }
       // A new session (and so a new CSRF secret) at every sign-in: nothing carried over from before it.
+      await sessionLog.record(actorOf(attempt.person), { type: 'sign_in' }, request.ip);
       const at = now();
       request.session.regenerate();
       request.session.set('login', attempt.person.login);
@@ -119,6 +127,8 @@ export async function registerWorkRoutes(app: FastifyInstance, deps: WorkRouteDe
     });
 
     scope.post('/v1/work/session/end', async (request, reply) => {
+      const person = personOf(request);
+      if (person) await sessionLog.record(actorOf(person), { type: 'sign_out' }, request.ip);
       request.session.delete();
       return reply.code(204).send();
     });
@@ -185,6 +195,18 @@ export async function registerWorkRoutes(app: FastifyInstance, deps: WorkRouteDe
       if (!file) return sendError(reply, 404, 'not_found', 'no evidence file with this SHA-256');
       const extension = file.type === 'application/pdf' ? 'pdf' : file.type === 'image/png' ? 'png' : 'jpg';
       return reply.type(file.type).header('content-disposition', `attachment; filename="${sha256}.${extension}"`).send(file.bytes);
+    });
+
+    // The auditor's (and the manager's) reading of who signed in, failed, was locked out or signed out.
+    scope.get('/v1/work/log/sessions', async (request, reply) => {
+      const person = requirePerson(request, reply);
+      if (!person) return reply;
+      if (person.role !== 'auditor' && person.role !== 'manager') return sendError(reply, 403, 'forbidden', 'sign-ins are read by the auditor or the hall manager');
+      const query = parseQuery(SessionLogQuerySchema, request, reply);
+      if (!query) return reply;
+      const entries = await sessionLog.list(query.limit, query.before);
+      const last = entries[entries.length - 1];
+      return { entries, next: entries.length === query.limit && last ? last.seq : null };
     });
 
     // The auditor's (and the manager's) check of the whole action log, hash by hash.

@@ -254,17 +254,21 @@ export interface TicketRow {
   dispatch: string | null;
 }
 
-/** One entry of the tickets' append-only action log, hash-chained over every ticket in log order. */
+/**
+ * One entry of the append-only action log, hash-chained over every entry in log order: an action
+ * on a ticket, or a sign-in or sign-out of the work queue (no ticket, no state; migration 023).
+ */
 export interface TicketActionRow {
   seq: number;
-  ticketId: string;
+  /** The ticket acted on; null for an entry about a session. */
+  ticketId: string | null;
   at: number;
   actor: string;
   /** The event and its effects, as JSON. */
   what: string;
-  /** The ticket's state before (null when opened) and after, as JSON. */
+  /** The ticket's state before (null when opened) and after, as JSON; both null for a session entry. */
   before: string | null;
-  after: string;
+  after: string | null;
   prevHash: string;
   hash: string;
 }
@@ -296,6 +300,8 @@ export interface TicketStore {
   actionsOf(ticketId: string): Promise<TicketActionRow[]>;
   /** Entries of every ticket in log order after `afterSeq`, for verification. */
   actionsAfter(afterSeq: number, limit: number): Promise<TicketActionRow[]>;
+  /** Entries about sessions (no ticket: sign-ins, refusals, lockouts, sign-outs), newest first, below `beforeSeq` when given. */
+  sessionActions(limit: number, beforeSeq?: number): Promise<TicketActionRow[]>;
   /** Follow-ups of 差评 with no ticket yet (stored before tickets existed), oldest first. */
   followupsWithoutTicket(limit: number): Promise<FollowupRow[]>;
 }

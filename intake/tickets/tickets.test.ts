@@ -61,7 +61,7 @@ describe('ticket storage', () => {
     expect(opened).toMatchObject({ seq: 1, ticketId: id, actor: '{"id":"system","department":null}', before: null, prevHash: LOG_GENESIS });
     expect(contacted).toMatchObject({ seq: 2, at: clock, actor: JSON.stringify(handler), before: opened!.after, prevHash: opened!.hash });
     expect(JSON.parse(contacted!.what)).toEqual({ event: { type: 'contact', reached: true, note: '已联系' }, effects: [] });
-    expect(JSON.parse(contacted!.after)).toMatchObject({ stage: 'contacted' });
+    expect(JSON.parse(contacted!.after!)).toMatchObject({ stage: 'contacted' });
     expect(await tickets.verifyLog()).toEqual({ ok: true, checked: 2 });
   });
 

@@ -19,12 +19,12 @@ interface TicketColumns {
 
 interface ActionColumns {
   seq: number;
-  ticket_id: string;
+  ticket_id: string | null;
   at: number;
   actor: string;
   what: string;
   before: string | null;
-  after: string;
+  after: string | null;
   prev_hash: string;
   hash: string;
 }
@@ -73,6 +73,7 @@ export function sqliteTickets(db: SqliteDb): TicketStore {
   );
   const actionsOf = db.prepare<[string], ActionColumns>('SELECT * FROM ticket_actions WHERE ticket_id = ? ORDER BY seq');
   const actionsAfter = db.prepare<[number, number], ActionColumns>('SELECT * FROM ticket_actions WHERE seq > ? ORDER BY seq LIMIT ?');
+  const sessionActions = db.prepare<[number, number], ActionColumns>('SELECT * FROM ticket_actions WHERE ticket_id IS NULL AND seq < ? ORDER BY seq DESC LIMIT ?');
   const withoutTicket = db.prepare<[number], FollowupColumns>(
     `${sqliteFollowupSelect} WHERE NOT EXISTS (SELECT 1 FROM tickets t WHERE t.outcome_id = f.outcome_id) ORDER BY f.opened_at, f.outcome_id LIMIT ?`,
   );
@@ -122,6 +123,9 @@ export function sqliteTickets(db: SqliteDb): TicketStore {
     },
     async actionsAfter(afterSeq, limit) {
       return actionsAfter.all(afterSeq, limit).map(toAction);
+    },
+    async sessionActions(limit, beforeSeq) {
+      return sessionActions.all(beforeSeq ?? Number.MAX_SAFE_INTEGER, limit).map(toAction);
     },
     async followupsWithoutTicket(limit): Promise<FollowupRow[]> {
       return withoutTicket.all(limit).map(toFollowupRow);
