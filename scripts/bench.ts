@@ -21,6 +21,8 @@ import { printTable } from './stats';
  * same (strict) durability, and with the browser's default durability.
  * `--only queued` (scripts/benchQueued.ts): the same presses with a million outcomes queued unsent.
  * `--only forward` (scripts/benchForward.ts): 10,000 ratings forwarded to the mock province.
+ * `--only ingest` (scripts/benchIngest.ts): signed batches of 1,000 devices posted to an intake
+ * node, beside the Ed25519 checks per second of the same cores.
  */
 const { values } = parseArgs({
   options: {
@@ -38,6 +40,10 @@ const { values } = parseArgs({
     'dashboard-count': { type: 'string', default: '1000000' },
     // --only forward (issue 22): ratings forwarded to the mock province, and the concurrency limit compared with 1.
     'forward-count': { type: 'string', default: '10000' },
+    // --only ingest (issue 25): devices, outcomes in each device's batch, batches in flight.
+    'ingest-devices': { type: 'string', default: '1000' },
+    'ingest-per-device': { type: 'string', default: '20' },
+    'ingest-in-flight': { type: 'string', default: '8,32' },
     'forward-limit': { type: 'string', default: '4' },
   },
 });
@@ -129,6 +135,13 @@ async function main(): Promise<void> {
   }
   if (values.only === 'pairing-load') {
     await pairingLoadSection();
+    return;
+  }
+  if (values.only === 'ingest') {
+    const { benchIngest, printIngestBench } = await import('./benchIngest');
+    const inFlight = values['ingest-in-flight'].split(',').map(Number);
+    const result = await benchIngest(Number(values['ingest-devices']), Number(values['ingest-per-device']), inFlight, (s) => console.log(`  ${s}…`));
+    printIngestBench(result.ceilings, result.runs);
     return;
   }
   if (values.only === 'forward') {

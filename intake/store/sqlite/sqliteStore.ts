@@ -16,6 +16,7 @@ import { sqliteForwarding } from './forwarding';
 import { sqliteTickets } from './tickets';
 import { sqlitePhone } from './phone';
 import type { SqliteDb } from './sqliteDb';
+import { createTurns } from './turns';
 
 /** Opens (creating and migrating as needed) the intake's SQLite file, durable at every commit. */
 export function openSqliteDb(file: string): SqliteDb {
@@ -34,10 +35,8 @@ export interface SqliteStore extends IntakeStore {
 }
 
 /**
- * The embedded engine: one better-sqlite3 connection. Its statements are synchronous, so a
- * transaction that awaits between them would let any other caller's statement run inside it;
- * callers therefore take turns: while a transaction is open (or waiting to open), every other
- * call queues behind it. A call with nothing ahead of it runs at once.
+ * The embedded engine: one better-sqlite3 connection, callers taking turns on it and transactions
+ * waiting together committed together (turns.ts).
  */
 export function openSqliteStore(file: string): SqliteStore {
   const db = openSqliteDb(file);
@@ -58,18 +57,7 @@ export function openSqliteStore(file: string): SqliteStore {
     phone: sqlitePhone(db),
   };
 
-  let queue: Promise<unknown> = Promise.resolve();
-  let queued = 0;
-  const enqueue = <T>(work: () => Promise<T>): Promise<T> => {
-    queued++;
-    const result = queue.then(() => {
-      queued--;
-      return work();
-    });
-    queue = result.catch(() => undefined);
-    return result;
-  };
-  const inTurn = <T>(work: () => Promise<T>): Promise<T> => (queued === 0 && !db.inTransaction ? work() : enqueue(work));
+  const turns = createTurns(db);
 
   /** The same concern stores, each method taking its turn. */
   const outside = Object.fromEntries(
@@ -78,7 +66,7 @@ export function openSqliteStore(file: string): SqliteStore {
       Object.fromEntries(
         Object.entries(methods as Record<string, (...args: unknown[]) => Promise<unknown>>).map(([name, method]) => [
           name,
-          (...args: unknown[]) => inTurn(() => method(...args)),
+          (...args: unknown[]) => turns.call(() => method(...args)),
         ]),
       ),
     ]),
@@ -88,20 +76,9 @@ export function openSqliteStore(file: string): SqliteStore {
     ...outside,
     engine: 'sqlite',
     db,
-    transaction: <T>(work: (tx: IntakeData) => Promise<T>) =>
-      enqueue(async () => {
-        db.exec('BEGIN IMMEDIATE');
-        try {
-          const result = await work(data);
-          db.exec('COMMIT');
-          return result;
-        } catch (error) {
-          if (db.inTransaction) db.exec('ROLLBACK');
-          throw error;
-        }
-      }),
+    transaction: <T>(work: (tx: IntakeData) => Promise<T>) => turns.transaction(() => work(data)),
     close: () =>
-      enqueue(async () => {
+      turns.last(async () => {
         db.close();
       }),
   };

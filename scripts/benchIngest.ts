@@ -1,0 +1,225 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { v7 as uuidv7 } from 'uuid';
+import { publicKeyFromRaw } from '../intake/devices/deviceAuth';
+import { item } from '../intake/testing/intakeHarness';
+import { chain, newDeviceKey } from '../intake/testing/signedOutcomes';
+import { signedHeaders } from '../intake/testing/signedRequests';
+import { printTable } from './stats';
+
+/**
+ * `npm run bench -- --only ingest` (issue 25): signed batches from many simulated devices,
+ * prepared (enrolled, chained, signed) before the clock starts, posted concurrently over HTTP to
+ * an intake in a process of its own — no browser in the loop. Beside it, measured in the same run
+ * on the same cores: how many Ed25519 signatures node:crypto checks per second, the ceiling of an
+ * ingest that checks one signature per outcome.
+ */
+
+const ADMIN = 'bench-ingest-admin-token-0123456789abcdef';
+const HALL = 'bench-hall';
+
+export interface IngestRun {
+  label: string;
+  outcomes: number;
+  batches: number;
+  ms: number;
+  /** 429 answers (more batches in flight than the node takes) that were sent again after Retry-After. */
+  retried: number;
+}
+
+export interface VerifyCeiling {
+  label: string;
+  perSecond: number;
+}
+
+interface Device {
+  deviceId: string;
+  x: string;
+  privateKey: KeyObject;
+}
+
+/** Signature checks per second, counted over about `ms` of work. */
+function countFor(ms: number, once: () => void): number {
+  const started = performance.now();
+  let n = 0;
+  while (performance.now() - started < ms) {
+    for (let i = 0; i < 100; i++) once();
+    n += 100;
+  }
+  return n / ((performance.now() - started) / 1000);
+}
+
+/**
+ * The ceilings: one thread checking with a key object kept per device key (what the intake
+ * does), one making the key object from the raw key at every check, the libuv pool on every core
+ * (what the intake's batch checks use), and sodium-native where it is installed.
+ */
+async function verifyCeilings(ms = 1500): Promise<VerifyCeiling[]> {
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  const x = publicKey.export({ format: 'jwk' }).x as string;
+  const message = Buffer.from('a 32-byte outcome hash, signed..');
+  const signature = sign(null, message, privateKey);
+  const rows: VerifyCeiling[] = [];
+  rows.push({ label: 'node:crypto, one thread, key object kept per device key', perSecond: countFor(ms, () => verify(null, message, publicKey, signature) || fail()) });
+  rows.push({ label: 'node:crypto, one thread, key object made at every check', perSecond: countFor(ms, () => verify(null, message, publicKeyFromRaw(x), signature) || fail()) });
+
+  const started = performance.now();
+  let done = 0;
+  await new Promise<void>((resolve, reject) => {
+    let inFlight = 0;
+    const next = (): void => {
+      while (inFlight < 64 && performance.now() - started < ms) {
+        inFlight++;
+        verify(null, message, publicKey, signature, (error, valid) => {
+          inFlight--;
+          if (error || !valid) return reject(error ?? new Error('a valid signature failed to verify'));
+          done++;
+          if (inFlight === 0 && performance.now() - started >= ms) resolve();
+          else next();
+        });
+      }
+    };
+    next();
+  });
+  rows.push({ label: `node:crypto, libuv pool (UV_THREADPOOL_SIZE ${process.env.UV_THREADPOOL_SIZE ?? 4}), every core`, perSecond: done / ((performance.now() - started) / 1000) });
+
+  const sodium = loadSodium();
+  if (sodium) {
+    const rawKey = Buffer.from(x, 'base64url');
+    rows.push({ label: 'sodium-native, one thread', perSecond: countFor(ms, () => sodium.crypto_sign_verify_detached(signature, message, rawKey) || fail()) });
+  }
+  return rows;
+}
+
+function fail(): never {
+  throw new Error('a valid signature failed to verify');
+}
+
+interface Sodium {
+  crypto_sign_verify_detached(signature: Buffer, message: Buffer, publicKey: Buffer): boolean;
+}
+
+function loadSodium(): Sodium | null {
+  try {
+    return createRequire(import.meta.url)('sodium-native') as Sodium;
+  } catch {
+    return null;
+  }
+}
+
+function startNode(configFile: string): Promise<{ child: ChildProcess; origin: string }> {
+  const child = fork(path.join(import.meta.dirname, 'benchIngestNode.ts'), [configFile], { execArgv: ['--import', 'tsx', ...(process.env.BENCH_INGEST_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_INGEST_PROFILE}`] : [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Promise((resolve, reject) => {
+    child.once('message', (message: { origin: string }) => resolve({ child, origin: message.origin }));
+    child.once('exit', (code) => reject(new Error(`the intake node exited (${code}) before it listened`)));
+  });
+}
+
+function stopNode(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.send('close');
+  });
+}
+
+/** One batch of `perDevice` chained, signed outcomes per device, a mix of all five levels. */
+function prepareBatches(devices: Device[], perDevice: number): Array<{ device: Device; body: string; count: number }> {
+  return devices.map((device, d) => {
+    const items = Array.from({ length: perDevice }, (_, i) => {
+      const level = (((d + i) % 5) + 1) as 1 | 2 | 3 | 4 | 5;
+      return item(level, { id: uuidv7(), deviceId: device.deviceId, window: { hallCode: HALL, windowNo: `W${d}`, windowName: `${d}号窗口` } });
+    });
+    return { device, body: JSON.stringify({ deviceId: device.deviceId, outcomes: chain(items, device.privateKey) }), count: perDevice };
+  });
+}
+
+/**
+ * Posts every batch with at most `concurrency` in flight, each signed just before it is sent
+ * (a signed request is accepted once, within two minutes of its timestamp). Every outcome must
+ * come back accepted, or the run fails: a bench of refused outcomes would measure nothing.
+ */
+async function postAll(origin: string, batches: Array<{ device: Device; body: string; count: number }>, concurrency: number): Promise<{ ms: number; retried: number }> {
+  let nextBatch = 0;
+  let retried = 0;
+  const started = performance.now();
+  const worker = async (): Promise<void> => {
+    while (nextBatch < batches.length) {
+      const batch = batches[nextBatch++]!;
+      for (;;) {
+        const headers = { 'content-type': 'application/json', ...signedHeaders(batch.device, 'POST', '/v1/outcomes/batch', batch.body) };
+        const response = await fetch(`${origin}/v1/outcomes/batch`, { method: 'POST', headers, body: batch.body });
+        if (response.status === 429) {
+          retried++;
+          await response.arrayBuffer();
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          continue;
+        }
+        const answer = (await response.json()) as { results?: Array<{ status: string; code?: string }> };
+        const accepted = answer.results?.filter((r) => r.status === 'accepted').length ?? 0;
+        if (response.status !== 200 || accepted !== batch.count) {
+          throw new Error(`batch of ${batch.device.deviceId}: ${response.status}, ${accepted}/${batch.count} accepted: ${JSON.stringify(answer).slice(0, 300)}`);
+        }
+        break;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return { ms: performance.now() - started, retried };
+}
+
+/**
+ * The whole section: the ceilings first, then one run per in-flight limit (the intake's
+ * maxInFlightBatches, default 8, and as many clients posting), each on a fresh intake.
+ */
+export async function benchIngest(count: number, perDevice: number, inFlight: number[], progress: (s: string) => void): Promise<{ ceilings: VerifyCeiling[]; runs: IngestRun[] }> {
+  progress('measuring Ed25519 checks per second');
+  const ceilings = await verifyCeilings();
+  const runs: IngestRun[] = [];
+  for (const limit of inFlight) runs.push(await benchIngestSqlite(count, perDevice, limit, progress));
+  return { ceilings, runs };
+}
+
+/** Enrols `count` devices on a fresh SQLite intake node, prepares their batches, then times the upload. */
+async function benchIngestSqlite(count: number, perDevice: number, concurrency: number, progress: (s: string) => void): Promise<IngestRun> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'bench-ingest-'));
+  const devices: Device[] = Array.from({ length: count }, (_, i) => ({ deviceId: `bench-pad-${String(i).padStart(4, '0')}`, ...newDeviceKey() }));
+  const configFile = path.join(dir, 'node.json');
+  const expiresAtMs = Date.now() + 3_600_000;
+  const tokens = devices.map((d) => ({ token: `bench-enrol-${d.deviceId}-${uuidv7()}`, deviceId: d.deviceId, hallCode: HALL, expiresAtMs }));
+  writeFileSync(configFile, JSON.stringify({ dbFile: path.join(dir, 'intake.sqlite'), adminToken: ADMIN, enrolmentTokens: tokens, maxInFlightBatches: concurrency }));
+  const { child, origin } = await startNode(configFile);
+  try {
+    progress(`enrolling ${count} devices`);
+    for (const [i, device] of devices.entries()) {
+      const response = await fetch(`${origin}/v1/devices`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ enrolmentToken: tokens[i]!.token, deviceId: device.deviceId, publicKey: device.x }) });
+      if (response.status !== 201) throw new Error(`enrolment of ${device.deviceId}: ${response.status} ${await response.text()}`);
+    }
+    progress(`signing ${count * perDevice} outcomes`);
+    const batches = prepareBatches(devices, perDevice);
+    progress('posting');
+    const { ms, retried } = await postAll(origin, batches, concurrency);
+    return { label: `SQLite, one intake node, ${concurrency} batches in flight${concurrency === 8 ? ' (the default)' : ''}`, outcomes: count * perDevice, batches: batches.length, ms, retried };
+  } finally {
+    await stopNode(child);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export function printIngestBench(ceilings: VerifyCeiling[], runs: IngestRun[]): void {
+  const ceiling = Math.max(...ceilings.filter((c) => c.label.startsWith('node:crypto')).map((c) => c.perSecond));
+  printTable(
+    ['metric', 'outcomes', 'batches', 'time', 'outcomes/s', 'of ceiling', 'target'],
+    [
+      ...runs.map((run) => {
+        const rate = run.outcomes / (run.ms / 1000);
+        return [`ingest: ${run.label}${run.retried ? ` (${run.retried} × 429 sent again)` : ''}`, String(run.outcomes), String(run.batches), `${(run.ms / 1000).toFixed(2)} s`, rate.toFixed(0), `${((rate / ceiling) * 100).toFixed(0)} %`, '≥ 60 %'];
+      }),
+      ...ceilings.map((c) => [`  baseline: Ed25519 checks/s, ${c.label}`, '—', '—', '—', c.perSecond.toFixed(0), `${((c.perSecond / ceiling) * 100).toFixed(0)} %`, c.perSecond === ceiling ? 'ceiling' : '—']),
+    ],
+  );
+}
+
