@@ -60,7 +60,8 @@ export const WorkRatingSchema = z.looseObject({
   comment: z.string().nullable(),
   ratedAt: z.string(),
   window: z.looseObject({ windowName: z.string() }),
-  staff: z.looseObject({ name: z.string() }),
+  /** null: a window's phone rating, which rates the window's service (issue 24). */
+  staff: z.looseObject({ name: z.string() }).nullable(),
   case: z.looseObject({ projectNo: z.string().optional(), taskName: z.string().optional(), deptName: z.string() }),
   callbackRequested: z.boolean(),
 });

@@ -266,7 +266,7 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
   let origin = '';
   const publicUrl = () => options.publicUrl ?? origin;
   registerPairingRoutes(app, { authenticate, pairing, staffLogin: createStaffLogin(options.staffDirectory ?? [], store, now), publicUrl, now, log, pairPerMinute: options.rateLimits?.pairPerMinute ?? 10 });
-  await registerPhoneRoutes(app, { store, authenticate, sealing, workingDays, timeZone: options.calendar?.timeZone ?? 'Asia/Shanghai', publicUrl, now, ...(options.phone ? { options: options.phone } : {}) });
+  await registerPhoneRoutes(app, { store, authenticate, sealing, workingDays, followups, timeZone: options.calendar?.timeZone ?? 'Asia/Shanghai', publicUrl, now, ...(options.phone ? { options: options.phone } : {}) });
   registerAdminRoutes(app, { store, requireAdmin, pairing, chain, storedRecheck: createStoredRecheck(store), readmit: createReadmission(store, followups, now) });
   const fleet = createFleet(store, { ...DEFAULT_FLEET_THRESHOLDS, ...options.fleet }, (deviceId, detail) => chain.note(deviceId, 'wrong_hall', null, null, detail), now);
   registerFleetRoutes(app, { authenticate, fleet, requireAdmin, now });

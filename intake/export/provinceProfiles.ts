@@ -2,6 +2,7 @@ import { FREE_RATING_PROJECT_PREFIX, FREE_RATING_TASK_CODE } from '../../contrac
 import type { Channel } from '../../contract/hallConfig';
 import type { Outcome } from '../../contract/outcome';
 import type { Level } from '../../contract/ratingCodes';
+import type { RatingRecord } from '../ingest/ratingRecord';
 
 /**
  * Province profiles: how our outcome maps to a provincial intake's field names and codes.
@@ -190,14 +191,15 @@ export type ProvincialRecord = Record<string, string | Array<{ loginName: string
  * `defaultLevel`: for an invitation that ended unrated or declined, the level of the default rating
  * the province requires, sent on the profile's system-default channel (never as the citizen's choice).
  */
-export function toProvincial(outcome: Outcome, profile: ProvinceProfile, zoneMinutes?: number, defaultLevel?: Level): ProvincialRecord {
+export function toProvincial(outcome: RatingRecord, profile: ProvinceProfile, zoneMinutes?: number, defaultLevel?: Level): ProvincialRecord {
   const record: ProvincialRecord = {
     projectNo: outcome.case.projectNo, // [design §3] case number, an..50
     taskCode: outcome.case.taskCode, // [design §3] item code, an..24
     taskName: outcome.case.taskName, // [design §3] item name
     proStatus: outcome.event === 'accepted' ? '2' : '3', // [design §3] [zj] 2 已受理/办理中, 3 已办结
     deptName: outcome.case.deptName, // [design §3] department
-    evaluatedPersonInfo: [{ loginName: outcome.staff.loginName, name: outcome.staff.name }], // [design §3] staff
+    // [design §3] staff; none for a window's phone rating, which rates the window's service.
+    evaluatedPersonInfo: outcome.staff ? [{ loginName: outcome.staff.loginName, name: outcome.staff.name }] : [],
     pf: outcome.outcome === 'rated' ? profile.channelCodes[outcome.channel] : profile.unratedChannel, // [design §3] channel, per profile
     evalDetail: outcome.tags.join(','), // [design §3] comma-separated national tag codes
     publicFlag: outcome.public ? '1' : '2', // [design §3] 1 yes, 2 no
@@ -216,6 +218,8 @@ export function toProvincial(outcome: Outcome, profile: ProvinceProfile, zoneMin
     record[profile.levelField] = profile.levelCode(defaultLevel);
   }
   if (outcome.comment !== undefined) record.writingEvaluation = outcome.comment; // [design §3]
+  // Ours, for the reader of the export (no province field): a phone rating's flags (window-service, over a limit).
+  if (outcome.phoneFlags && outcome.phoneFlags.length > 0) record.phoneFlags = outcome.phoneFlags.join(',');
   if (outcome.case.userProp !== undefined) record.userProp = String(outcome.case.userProp); // [design §3] [zj] applicant type
   if (outcome.case.regionCode !== undefined) record[profile.regionField] = outcome.case.regionCode;
   if (outcome.case.deptCode !== undefined) record.deptCode = outcome.case.deptCode; // [design §3] [zj] 18-digit credit code

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Outcome } from '../../contract/outcome';
-import { mergedRating } from '../ingest/mergeRules';
+import { readRatingRecord, type RatingRecord } from '../ingest/ratingRecord';
 import type { SealingKeys } from '../devices/sealingKeys';
 import type { FollowupRow, IntakeData, IntakeStore } from '../store/store';
 import type { TicketWriter } from '../tickets/tickets';
@@ -26,13 +26,16 @@ export type FollowupUpdate = z.infer<typeof FollowupUpdateSchema>;
 type TicketTx = Pick<IntakeData, 'followups' | 'tickets'>;
 
 /**
- * Every 差评 (不满意 / 非常不满意) opens a follow-up when it reaches the intake. A callback request
+ * Every 差评 (不满意 / 非常不满意) opens a follow-up when it reaches the intake, from a device or a
+ * citizen's phone (a phone rating's id stands where a device's outcome id does). A callback request
  * (实名差评) is followed up at once; the rest default to 5 working days and a reviewer may move
  * a complex case to 15.
  */
 export function createFollowups(store: IntakeStore, workingDays: WorkingDays, now: () => number = Date.now, tickets?: TicketWriter) {
   function view(row: FollowupRow, sealing: SealingKeys | null) {
-    const outcome = mergedRating(JSON.parse(row.body) as Outcome, row.detailsBody === null ? undefined : (JSON.parse(row.detailsBody) as Outcome));
+    const read = readRatingRecord(row.body, row.detailsBody);
+    if (!read.ok) throw new Error(`the 差评 ${row.outcomeId} of a follow-up does not read back: ${read.reason}`);
+    const outcome = read.rating;
     const sealed = outcome.callback.sealedPhone;
     return {
       outcomeId: row.outcomeId,
@@ -47,7 +50,7 @@ export function createFollowups(store: IntakeStore, workingDays: WorkingDays, no
       comment: outcome.comment ?? null,
       ratedAt: outcome.ratedAt,
       window: outcome.window,
-      staff: outcome.staff,
+      staff: outcome.staff ?? null,
       case: { projectNo: outcome.case.projectNo, taskName: outcome.case.taskName, deptName: outcome.case.deptName },
       callbackRequested: outcome.callback.requested,
       // Opened only here, for the people who make the call back.
@@ -61,7 +64,7 @@ export function createFollowups(store: IntakeStore, workingDays: WorkingDays, no
      * it did; other outcomes are left alone. The caller counts an opened follow-up in the
      * dashboard tally of the same transaction.
      */
-    async openFor(tx: TicketTx, outcome: Outcome, receivedAt: number): Promise<boolean> {
+    async openFor(tx: TicketTx, outcome: RatingRecord, receivedAt: number): Promise<boolean> {
       if (outcome.outcome !== 'rated' || outcome.level === undefined || outcome.level > 2) return false;
       const cls: FollowupClass = outcome.callback.requested ? 'immediate' : '5wd';
       const opened = await tx.followups.openOnIngest(outcome.id, cls, receivedAt, workingDays.deadline(receivedAt, WORKING_DAYS[cls]));

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import type { Outcome } from '../../contract/outcome';
 import type { Level } from '../../contract/ratingCodes';
+import type { RatingRecord } from '../ingest/ratingRecord';
 
 /**
  * What a province answered to one record. Only `ack` (with the province's id) and `duplicate`
@@ -28,9 +28,9 @@ export interface ProvinceAdapter {
   /** Whether the interface's code table can mark a rating as the system's default (Zhejiang pf 7); only then is a default rating sent. */
   readonly takesDefaultRating: boolean;
   /** A rule the province enforces, checked before sending: the reason it would refuse the rating, or null. */
-  check(rating: Outcome): string | null;
+  check(rating: RatingRecord): string | null;
   /** Sends one rating (the press merged with its details); never throws for a province answer. */
-  send(rating: Outcome, options?: SendOptions): Promise<SendResult>;
+  send(rating: RatingRecord, options?: SendOptions): Promise<SendResult>;
 }
 
 /**

@@ -1,7 +1,5 @@
-import type { Outcome } from '../../contract/outcome';
 import type { Level } from '../../contract/ratingCodes';
-import { mergedRating } from '../ingest/mergeRules';
-import { readStoredOutcome } from '../integrity/storedOutcome';
+import { readRatingRecord, type RatingRecord } from '../ingest/ratingRecord';
 import type { ForwardDue, IntakeStore } from '../store/store';
 import type { ProvinceAdapter, SendResult } from './adapter';
 import { DEFAULT_BACKOFF, retryDelayMs, takeToken, type BackoffPolicy, type Bucket } from './backoff';
@@ -37,13 +35,10 @@ export interface ForwarderOptions {
   log?: (line: string) => void;
 }
 
-/** The stored rating as the province gets it: the press with its details. */
-function ratingOf(due: ForwardDue): Outcome | string {
-  const press = readStoredOutcome(due.body);
-  if (!press.ok) return 'the stored rating no longer reads as an outcome: run the integrity re-check for its device';
-  const details = due.details === null ? undefined : readStoredOutcome(due.details);
-  if (details && !details.ok) return 'the stored details of this rating no longer read: run the integrity re-check for its device';
-  return mergedRating(press.outcome, details?.ok ? details.outcome : undefined);
+/** The stored rating as the province gets it: a device's press with its details, or a phone rating. */
+function ratingOf(due: ForwardDue): RatingRecord | string {
+  const read = readRatingRecord(due.body, due.details);
+  return read.ok ? read.rating : read.reason;
 }
 
 /**

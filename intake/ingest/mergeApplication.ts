@@ -5,6 +5,20 @@ import { readStoredOutcome } from '../integrity/storedOutcome';
 import type { IntakeData } from '../store/store';
 import { decideMerge, mergedRating, type MergeDecision } from './mergeRules';
 
+/**
+ * A device's ending of a case stage the citizen already rated on the phone: stored as a second
+ * rating of the stage (kept, not counted, exported or forwarded; its details and withdrawal merge
+ * into nothing), with an integrity note naming the phone rating that counts.
+ */
+function afterPhoneRating(outcome: Outcome, phoneRatingId: string): MergeDecision {
+  const what = outcome.outcome === 'rated' ? `press (level ${outcome.level ?? '?'})` : `${outcome.outcome} ending`;
+  return {
+    merge: 'second',
+    effect: 'none',
+    finding: { kind: 'second_rating', detail: `case ${outcome.case.projectNo} (${outcome.event}) was rated on the phone first (${phoneRatingId}); this ${what} is kept, not counted` },
+  };
+}
+
 export type DashboardTally = ReturnType<typeof createDashboardTally>;
 
 /**
@@ -16,7 +30,14 @@ export function createMergeApplication(followups: Followups) {
   return {
     /** The merge rules' decision on a record, from what `tx` holds now. */
     async decide(tx: IntakeData, outcome: Outcome, trusted: boolean): Promise<MergeDecision> {
-      if (!outcome.amends) return decideMerge({ trusted, record: outcome, kind: 'ending', inForce: await tx.outcomes.ratingInForce(outcome.deviceId, outcome.invitationId) });
+      if (!outcome.amends) {
+        const decision = decideMerge({ trusted, record: outcome, kind: 'ending', inForce: await tx.outcomes.ratingInForce(outcome.deviceId, outcome.invitationId) });
+        if (decision.merge !== 'rating') return decision;
+        // One rating per case stage across channels (issue 24): the device was offline when the
+        // citizen rated the stage on the phone. Its ending, a press included, is kept and named, not counted again.
+        const phone = await tx.phone.phoneRatingsOfStage(outcome.window.hallCode, outcome.case.projectNo, outcome.event);
+        return phone[0] === undefined ? decision : afterPhoneRating(outcome, phone[0]);
+      }
       const [press, sameKindInForce] = await Promise.all([tx.outcomes.mergeView(outcome.amends.outcomeId), tx.outcomes.hasAmendment(outcome.amends.outcomeId, outcome.amends.kind)]);
       return decideMerge({ trusted, record: outcome, kind: 'amendment', press, sameKindInForce });
     },
@@ -24,9 +45,6 @@ export function createMergeApplication(followups: Followups) {
     /** What a record in force changes for the consumers of the merged view: counts, follow-ups, hot words. */
     async apply(tx: IntakeData, dashboard: DashboardTally, decision: MergeDecision, outcome: Outcome, receivedAt: number): Promise<void> {
       if (decision.effect === 'count') {
-        // An ending without a level that arrives after a phone rating of its case stage (the
-        // device was offline) is kept, but the stage is counted once: by the phone rating (issue 24).
-        if (outcome.outcome !== 'rated' && (await tx.phone.phoneRatingsOfStage(outcome.window.hallCode, outcome.case.projectNo, outcome.event)).length > 0) return;
         dashboard.count(outcome, await followups.openFor(tx, outcome, receivedAt));
         dashboard.comment(outcome);
         return;

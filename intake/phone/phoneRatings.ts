@@ -1,13 +1,15 @@
 import sodium from 'libsodium-wrappers';
 import { v7 as uuidv7 } from 'uuid';
-import { FREE_RATING_TASK_CODE } from '../../contract/freeRating';
 import type { Outcome } from '../../contract/outcome';
 import { PhoneSchema } from '../../contract/outcome';
 import type { CaseLinkRequest, PhoneRating, PhoneRatingFlag, PhoneRatingForm, PhoneWindow } from '../../contract/phoneRating';
 import { CaseLinkRequestSchema } from '../../contract/phoneRating';
 import { COMMENT_MAX_CHARS, isTagOfLevel, type Level } from '../../contract/ratingCodes';
 import { createDashboardTally } from '../dashboard/dashboardTally';
+import type { Followups } from '../followups/followups';
 import type { WorkingDays } from '../followups/workingDays';
+import { queuePhoneRating } from '../forwarding/enqueue';
+import { phoneRatingRecord } from '../ingest/ratingRecord';
 import type { IntakeData, IntakeStore } from '../store/store';
 import { checkLink, DEFAULT_LINK_WORKING_DAYS, linkMac, linkToken, newLinkId, parseLinkToken, type LinkRefusal, type StoredLink } from './caseLinks';
 import { decideStage } from './caseStageRules';
@@ -32,6 +34,8 @@ export interface PhoneRatingsDeps {
   /** The hall's time zone, for a rating's local time and calendar day. */
   timeZone: string;
   sms: SmsSender | null;
+  /** A phone 差评 opens its follow-up and ticket as a device's does (followups/followups.ts). */
+  followups: Followups;
   now: () => number;
 }
 
@@ -82,21 +86,20 @@ export function createPhoneRatings(deps: PhoneRatingsDeps) {
     };
   }
 
-  /** Counts a rating newly in force, and takes the device ending it supersedes out of the counts. */
-  async function countIn(tx: IntakeData, rating: PhoneRating, supersededBody: string | null): Promise<void> {
+  /**
+   * What a rating newly in force does, in the transaction that stores it, as a device's rating
+   * does at ingest: its counts (the device ending it supersedes taken out), the follow-up and
+   * ticket of a 差评, and its place in the forwarding queue.
+   */
+  async function takeEffect(tx: IntakeData, rating: PhoneRating, supersededBody: string | null, at: number): Promise<void> {
+    const record = phoneRatingRecord(rating);
+    const opened = await deps.followups.openFor(tx, record, at);
     const tally = createDashboardTally();
-    const counted = {
-      ratedAt: rating.ratedAt,
-      outcome: 'rated' as const,
-      level: rating.level,
-      window: rating.window,
-      case: rating.case ?? { deptName: rating.deptName ?? rating.window.windowName, taskCode: FREE_RATING_TASK_CODE, taskName: `${rating.window.windowName}服务评价` },
-      ...(rating.staff ? { staff: rating.staff } : {}),
-    };
-    tally.count(counted, false);
-    tally.comment({ ...counted, id: rating.id, public: rating.public, ...(rating.comment ? { comment: rating.comment } : {}) });
+    tally.count(record, opened);
+    tally.comment(record);
     if (supersededBody) tally.count(JSON.parse(supersededBody) as Outcome, false, -1);
     await tally.flush(tx.dashboard);
+    await queuePhoneRating(tx, rating.id, rating.window.hallCode, at, rating.supersedes ?? null);
   }
 
   return {
@@ -189,7 +192,7 @@ export function createPhoneRatings(deps: PhoneRatingsDeps) {
           receivedAt: at,
           body: JSON.stringify(rating),
         });
-        await countIn(tx, rating, stage.supersedes ? ((await tx.outcomes.body(stage.supersedes.id)) ?? null) : null);
+        await takeEffect(tx, rating, stage.supersedes ? ((await tx.outcomes.body(stage.supersedes.id)) ?? null) : null, at);
         return { ok: true as const, rating, supersedes: stage.supersedes?.id ?? null };
       });
     },
@@ -245,7 +248,8 @@ export function createPhoneRatings(deps: PhoneRatingsDeps) {
           receivedAt: at,
           body: JSON.stringify(rating),
         });
-        if (counted) await countIn(tx, rating, null);
+        // Kept flagged past a limit: not counted, followed up or forwarded (the export lists it with its flags).
+        if (counted) await takeEffect(tx, rating, null, at);
         return { ok: true as const, rating, counted };
       });
     },

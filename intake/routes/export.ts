@@ -1,13 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { PROFILES, provincialWarnings, toProvincial } from '../export/provinceProfiles';
 import { mergedRating } from '../ingest/mergeRules';
+import { readRatingRecord } from '../ingest/ratingRecord';
 import { readStoredOutcome } from '../integrity/storedOutcome';
 import type { ExportCursor, IntakeStore } from '../store/store';
 import { ExportQuerySchema } from '../../contract/adminApi';
 import { decodeCursor, encodeCursor } from './cursor';
 import { parseQuery, sendError, type RequireAdmin } from './http';
 
-/** The province export: outcomes mapped to a province profile, in pages that follow (receivedAt, id). */
+/** The province export: device ratings in force and phone ratings mapped to a province profile, in pages that follow (receivedAt, id). */
 export function registerExportRoutes(app: FastifyInstance, deps: { store: IntakeStore; requireAdmin: RequireAdmin }): void {
   const { store, requireAdmin } = deps;
   app.get('/v1/export', async (request, reply) => {
@@ -23,11 +24,27 @@ export function registerExportRoutes(app: FastifyInstance, deps: { store: Intake
     const after = query.after === undefined ? [-1, ''] : decodeCursor(query.after, ['n', 's']);
     if (!after) return sendError(reply, 400, 'bad_cursor', 'after must be the next value of an earlier page');
     const cursor: ExportCursor = { receivedAt: after[0] as number, id: after[1] as string };
-    // One row beyond the page says whether another page follows.
-    const rows = await store.outcomes.exportPage(cursor, from, to, limit + 1);
+    // One row beyond the page says whether another page follows. Device and phone ratings (issue 24)
+    // share the (receivedAt, id) order, so one cursor pages through both.
+    const [deviceRows, phoneRows] = await Promise.all([store.outcomes.exportPage(cursor, from, to, limit + 1), store.phone.exportPage(cursor, from, to, limit + 1)]);
+    const rows = [...deviceRows.map((row) => ({ ...row, phone: null })), ...phoneRows.map((row) => ({ ...row, details: null, phone: { counted: row.counted } }))]
+      .sort((a, b) => a.receivedAt - b.receivedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .slice(0, limit + 1);
     const page = rows.slice(0, limit);
     const warnings: Array<{ outcomeId: string; message: string }> = [];
     const records = page.flatMap((row) => {
+      if (row.phone) {
+        const read = readRatingRecord(row.body, null);
+        if (!read.ok) {
+          warnings.push({ outcomeId: row.id, message: `${read.reason}: left out of the export` });
+          return [];
+        }
+        const record = toProvincial(read.rating, profile);
+        for (const message of provincialWarnings(record, read.rating)) warnings.push({ outcomeId: row.id, message });
+        // Kept past a window QR limit: listed with its flags, but neither counted nor forwarded.
+        if (!row.phone.counted) warnings.push({ outcomeId: row.id, message: `a window QR rating kept flagged (${record.phoneFlags ?? ''}): not counted and not forwarded to the province` });
+        return [record];
+      }
       // A stored body that no longer reads is named, not allowed to stop every later page.
       const stored = readStoredOutcome(row.body);
       if (!stored.ok) {

@@ -5,6 +5,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { v7 as uuidv7 } from 'uuid';
 import { PhoneRatingSchema, type PhoneRating } from '../../contract/phoneRating';
 import { loadSealingKeys } from '../devices/sealingKeys';
+import { FUJIAN_PROFILE, toProvincial } from '../export/provinceProfiles';
+import type { ProvinceAdapter } from '../forwarding/adapter';
+import { createForwarder } from '../forwarding/forwarder';
+import type { RatingRecord } from '../ingest/ratingRecord';
 import { loadIntakeKeys } from '../phone/intakeKey';
 import type { RunningIntake } from '../server';
 import { enrolledIntake, HARNESS_ADMIN, item, upload } from '../testing/intakeHarness';
@@ -183,6 +187,146 @@ describe('case-bound phone ratings (issue 24)', () => {
     await upload(intake, key, [unrated], undefined, clock);
     expect(intake.db.prepare('SELECT count(*) AS n FROM outcomes').get()).toEqual({ n: 1 });
     expect(hallCounts(intake)).toMatchObject({ total: 1, unrated: 0 });
+  });
+
+  it('keeps a device press of a stage rated on the phone first, counts it not, follows it not, forwards it not, and notes it', async () => {
+    const { intake, key, askLink } = await setup();
+    await intake.store.forwarding.setDestinations([{ name: 'fujian', hallCode: 'h1' }]);
+    // Another invitation of the same case stage, pressed 不满意 on a PAD that was offline.
+    const ending = item(5, { outcome: 'unrated', level: undefined, tags: [], input: { method: 'none', inviteToPressMs: null } });
+    const [unrated, press] = chain([ending, item(2, { invitationId: uuidv7(), tags: ['213'], case: ending.case })], key.privateKey);
+    const token = tokenOf((await askLink(linkRequest(unrated!))).json().url as string);
+    expect((await post(intake, `/r/${token}`, form({ token, case: unrated!.case.projectNo, level: '4' }))).statusCode).toBe(303);
+    await upload(intake, key, [unrated, press], undefined, clock);
+    const [phone] = phoneRows(intake);
+    expect(intake.db.prepare('SELECT id, merge FROM outcomes ORDER BY seq').all()).toEqual([
+      { id: unrated!.id, merge: 'second' },
+      { id: press!.id, merge: 'second' },
+    ]);
+    const notes = intake.db.prepare("SELECT outcome_id, detail FROM integrity_events WHERE kind = 'second_rating' ORDER BY id").all() as Array<{ outcome_id: string; detail: string }>;
+    expect(notes.map((n) => n.outcome_id)).toEqual([unrated!.id, press!.id]);
+    expect(notes[1]!.detail).toContain(`rated on the phone first (${phone!.id}); this press (level 2) is kept, not counted`);
+    expect(hallCounts(intake)).toEqual({ total: 1, l2: 0, unrated: 0 });
+    expect(intake.db.prepare('SELECT count(*) AS n FROM followups').get()).toEqual({ n: 0 });
+    expect(intake.db.prepare('SELECT outcome_id FROM forward_queue').all()).toEqual([{ outcome_id: phone!.id }]);
+  });
+});
+
+/** A province that acknowledges every record and keeps what it got. */
+function recordingProvince() {
+  const sent: RatingRecord[] = [];
+  const adapter: ProvinceAdapter = {
+    style: 'recording',
+    takesDefaultRating: false,
+    check: () => null,
+    send: async (rating) => {
+      sent.push(rating);
+      return { kind: 'ack', ackId: `ACK-${sent.length}` };
+    },
+  };
+  return { sent, adapter };
+}
+
+const adminGet = (intake: RunningIntake, url: string) => intake.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${HARNESS_ADMIN}` } });
+
+describe('a phone rating takes effect as a device rating does (issue 24)', () => {
+  it('a phone 差评 opens its follow-up and ticket, is queued and exported once for its case stage, the superseded ending neither', async () => {
+    const { intake, key, askLink } = await setup();
+    await intake.store.forwarding.setDestinations([{ name: 'fujian', hallCode: 'h1' }]);
+    const [unrated] = chain([item(5, { outcome: 'unrated', level: undefined, tags: [], input: { method: 'none', inviteToPressMs: null } })], key.privateKey);
+    await upload(intake, key, [unrated], undefined, clock);
+    expect(intake.db.prepare('SELECT outcome_id, state FROM forward_queue').all()).toEqual([{ outcome_id: unrated!.id, state: 'pending' }]);
+
+    const token = tokenOf((await askLink(linkRequest(unrated!))).json().url as string);
+    const posted = await post(intake, `/r/${token}`, form({ token, case: unrated!.case.projectNo, level: '1', tags: '109', comment: '材料退了三次', callback: 'on', phone: '13800138000' }));
+    expect(posted.statusCode).toBe(303);
+    const [phone] = phoneRows(intake);
+
+    // The follow-up and ticket a PAD 差评 opens: a callback request is followed up at once.
+    expect(intake.db.prepare('SELECT outcome_id, class FROM followups').all()).toEqual([{ outcome_id: phone!.id, class: 'immediate' }]);
+    expect(intake.db.prepare('SELECT id, outcome_id, hall_code, department, stage FROM tickets').all()).toEqual([
+      { id: phone!.id, outcome_id: phone!.id, hall_code: 'h1', department: unrated!.case.deptName, stage: 'opened' },
+    ]);
+    expect(JSON.parse((intake.db.prepare('SELECT state FROM tickets').get() as { state: string }).state)).toMatchObject({ realName: true, ratedStaff: ['li4'] });
+    expect(intake.db.prepare("SELECT sum(f_opened) AS opened FROM dashboard_daily WHERE dim = 'hall'").get()).toEqual({ opened: 1 });
+    const followups = (await adminGet(intake, '/v1/admin/followups')).json() as { followups: Array<Record<string, unknown>> };
+    expect(followups.followups).toEqual([expect.objectContaining({ outcomeId: phone!.id, level: 1, tags: ['109'], comment: '材料退了三次', callbackRequested: true, staff: { loginName: 'li4', name: '李四' } })]);
+
+    // Queued at once; the superseded ending's record refused before sending, naming the phone rating.
+    const queue = intake.db.prepare('SELECT outcome_id, state, last_error, next_attempt_at FROM forward_queue ORDER BY stored_at').all() as Array<{ outcome_id: string; state: string; last_error: string | null; next_attempt_at: number }>;
+    expect(queue.map((q) => [q.outcome_id, q.state])).toEqual([
+      [unrated!.id, 'refused'],
+      [phone!.id, 'pending'],
+    ]);
+    expect(queue[0]!.last_error).toContain(`superseded by the citizen's phone rating ${phone!.id}`);
+    expect(queue[1]!.next_attempt_at).toBe(clock);
+
+    // The province gets the stage once: the phone rating, pf 3 (QR), as the citizen rated it.
+    const province = recordingProvince();
+    await createForwarder(intake.store, { destinations: [{ name: 'fujian', adapter: province.adapter, concurrency: 1, ratePerSec: 1000, burst: 10 }], now, sleep: async () => undefined }).runOnce();
+    expect(province.sent).toHaveLength(1);
+    expect(province.sent[0]).toMatchObject({ id: phone!.id, outcome: 'rated', level: 1, channel: 'qr-code', tags: ['109'], case: { projectNo: unrated!.case.projectNo }, staff: { loginName: 'li4' } });
+    expect(toProvincial(province.sent[0]!, FUJIAN_PROFILE).pf).toBe('3');
+    clock += 3_600_000;
+    await createForwarder(intake.store, { destinations: [{ name: 'fujian', adapter: province.adapter, concurrency: 1, ratePerSec: 1000, burst: 10 }], now, sleep: async () => undefined }).runOnce();
+    expect(province.sent).toHaveLength(1);
+
+    // The export lists the phone rating for the stage, not the ending it superseded.
+    const exported = (await adminGet(intake, '/v1/export?profile=anhui')).json() as { records: Array<Record<string, unknown>> };
+    expect(exported.records).toHaveLength(1);
+    expect(exported.records[0]).toMatchObject({ projectNo: unrated!.case.projectNo, pf: '3', satisfaction: '1', evalDetail: '109', evaluateState: 'rated' });
+  });
+
+  it('a window QR 差评 opens a follow-up and a ticket with no staff member and goes with its flag; one kept past a limit is listed, not followed up or queued', async () => {
+    const { intake, key } = await setup({ phone: { windowLimits: { perAddressPerHour: 100 } } });
+    await intake.store.forwarding.setDestinations([{ name: 'fujian', hallCode: 'h1' }]);
+    await upload(intake, key, chain([item(5, { invitationId: uuidv7() })], key.privateKey), undefined, clock);
+    const page = await intake.app.inject({ method: 'GET', url: '/w/h1/A01' });
+    const cookie = String(page.headers['set-cookie']).split(';')[0]!;
+    const token = /name="token" value="([^"]+)"/.exec(page.body)![1]!;
+    expect((await post(intake, '/w/h1/A01', form({ token, level: '2', tags: '213' }), { cookie })).statusCode).toBe(303);
+    expect((await post(intake, '/w/h1/A01', form({ token, level: '1', tags: '109' }), { cookie })).statusCode).toBe(303);
+    const [counted, flagged] = phoneRows(intake);
+    expect([counted!.counted, flagged!.counted]).toEqual([1, 0]);
+
+    expect(intake.db.prepare('SELECT outcome_id FROM followups').all()).toEqual([{ outcome_id: counted!.id }]);
+    expect(JSON.parse((intake.db.prepare('SELECT state FROM tickets').get() as { state: string }).state)).toMatchObject({ ratedStaff: [], realName: false });
+    const queued = intake.db.prepare('SELECT outcome_id FROM forward_queue').all() as Array<{ outcome_id: string }>;
+    expect(queued.map((q) => q.outcome_id)).not.toContain(flagged!.id);
+    expect(queued.map((q) => q.outcome_id)).toContain(counted!.id);
+
+    const exported = (await adminGet(intake, '/v1/export?profile=zhejiang')).json() as { records: Array<Record<string, unknown>>; warnings: Array<{ outcomeId: string; message: string }> };
+    const windowRecords = exported.records.filter((r) => r.pf === '3');
+    expect(windowRecords).toHaveLength(2);
+    expect(windowRecords[0]).toMatchObject({ taskCode: 'WINDOW-SERVICE', evaluatedPersonInfo: [], phoneFlags: 'window-service', satisfaction: '2' });
+    expect(windowRecords[1]).toMatchObject({ phoneFlags: 'window-service,browser-repeat' });
+    expect(exported.warnings.filter((w) => w.outcomeId === flagged!.id).map((w) => w.message)).toContainEqual(expect.stringContaining('not counted and not forwarded'));
+  });
+
+  it('pages the export through device and phone ratings by one cursor, none skipped or repeated', async () => {
+    const { intake, key, askLink } = await setup();
+    const endings = chain(
+      [1, 2, 3].map(() => item(5, { invitationId: uuidv7(), outcome: 'declined', level: undefined, tags: [], input: { method: 'none', inviteToPressMs: null }, case: { ...item(5).case, projectNo: `P-${uuidv7().slice(-12)}` } })),
+      key.privateKey,
+    );
+    const presses = chain([item(4, { invitationId: uuidv7() }), item(3, { invitationId: uuidv7() })], key.privateKey, endings[2]);
+    await upload(intake, key, endings, undefined, clock);
+    for (const ending of endings) {
+      clock += 1000;
+      const token = tokenOf((await askLink(linkRequest(ending))).json().url as string);
+      expect((await post(intake, `/r/${token}`, form({ token, case: ending.case.projectNo, level: '5' }))).statusCode).toBe(303);
+    }
+    clock += 1000;
+    await upload(intake, key, presses, undefined, clock);
+    const seen: string[] = [];
+    let next: string | null = null;
+    do {
+      const answer = (await adminGet(intake, `/v1/export?profile=anhui&limit=2${next ? `&after=${next}` : ''}`)).json() as { records: Array<{ projectNo: string; pf: string }>; next: string | null };
+      seen.push(...answer.records.map((r) => `${r.projectNo}:${r.pf}`));
+      next = answer.next;
+    } while (next);
+    // Three phone ratings (pf 3) in place of the three superseded endings, then the two presses.
+    expect(seen).toEqual([...endings.map((e) => `${e.case.projectNo}:3`), ...presses.map((p) => `${p.case.projectNo}:4`)]);
   });
 });
 

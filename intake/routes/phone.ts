@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CaseLinkRequestSchema, PhoneRatingFormSchema, type PhoneRatingForm } from '../../contract/phoneRating';
 import type { SealingKeys } from '../devices/sealingKeys';
+import type { Followups } from '../followups/followups';
 import type { WorkingDays } from '../followups/workingDays';
 import { loadIntakeKeys } from '../phone/intakeKey';
 import { renderRatingForm, renderRefusal, renderThanks, PHONE_CSS, PHONE_SCRIPT, type RefusalPage } from '../phone/phonePage';
@@ -74,7 +75,7 @@ function formFields(body: unknown): Record<string, string | string[]> | null {
  */
 export async function registerPhoneRoutes(
   app: FastifyInstance,
-  deps: { store: IntakeStore; authenticate: Authenticate; sealing: SealingKeys; workingDays: WorkingDays; timeZone: string; publicUrl: () => string; now: () => number; options?: PhoneOptions },
+  deps: { store: IntakeStore; authenticate: Authenticate; sealing: SealingKeys; workingDays: WorkingDays; followups: Followups; timeZone: string; publicUrl: () => string; now: () => number; options?: PhoneOptions },
 ): Promise<void> {
   const { store, authenticate, now } = deps;
   const options = deps.options ?? {};
@@ -89,6 +90,7 @@ export async function registerPhoneRoutes(
     publicUrl: deps.publicUrl,
     timeZone: deps.timeZone,
     sms: options.smsOutboxFile ? fileOutboxSender(options.smsOutboxFile) : null,
+    followups: deps.followups,
     now,
   });
   const pages = { config: { rateLimit: { max: options.pagesPerMinute ?? 60, timeWindow: 60_000 } } };

@@ -150,7 +150,8 @@ export interface OutcomeStore {
   gaps(deviceId: string, limit: number): Promise<SeqGap[]>;
   /**
    * Ratings in force (merge state `rating`) received in [from, to), after the cursor, in
-   * (receivedAt, id) order, each with the body of its details in force, if any.
+   * (receivedAt, id) order, each with the body of its details in force, if any; an ending a phone
+   * rating superseded is left out (the phone rating stands for its case stage, PhoneStore.exportPage).
    */
   exportPage(after: ExportCursor, from: number, to: number, limit: number): Promise<Array<{ id: string; receivedAt: number; body: string; details: string | null }>>;
   /** A device's stored outcomes in chain order (seq, then storage order), after a position. */

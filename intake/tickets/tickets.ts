@@ -2,6 +2,7 @@ import type { Outcome } from '../../contract/outcome';
 import { canonicalJson } from '../../contract/canonicalJson';
 import type { DispatchedTicket, TicketActor, TicketEvent, TicketEventType, TicketListQuery } from '../../contract/tickets';
 import { mergedRating } from '../ingest/mergeRules';
+import { readRatingRecord, type RatingRecord } from '../ingest/ratingRecord';
 import type { IntakeStore, TicketRow, TicketStore } from '../store/store';
 import { appendAction, verifyTicketLog } from './ticketLog';
 import { allowedSteps, isOverdue, openTicket, transition, type Deadline, type NewTicket, type Ticket, type TicketEffect, type TicketMachineEvent, type TicketPolicy } from './ticketMachine';
@@ -10,8 +11,9 @@ import { allowedSteps, isOverdue, openTicket, transition, type Deadline, type Ne
 export const SYSTEM_ACTOR: TicketActor = { id: 'system', department: null };
 
 /** What a ticket says about the 差评 it stands for. */
-export function newTicketOf(outcome: Outcome, openedAt: number): NewTicket & { hallCode: string; department: string } {
-  const staff = [outcome.staff.loginName, ...(outcome.staff.staffNo ? [outcome.staff.staffNo] : [])];
+export function newTicketOf(outcome: RatingRecord, openedAt: number): NewTicket & { hallCode: string; department: string } {
+  // A window's phone rating rates the window's service, no staff member.
+  const staff = outcome.staff ? [outcome.staff.loginName, ...(outcome.staff.staffNo ? [outcome.staff.staffNo] : [])] : [];
   return { openedAt, realName: outcome.callback.requested, ratedStaff: staff, department: outcome.case.deptName, hallCode: outcome.window.hallCode };
 }
 
@@ -78,7 +80,7 @@ export function createTicketWriter(deadline: Deadline, policy: TicketPolicy, now
       return { created, row: (await tx.find(id))! };
     },
     /** Opens the ticket of a 差评 whose follow-up opened, in the ingest transaction; its id is the outcome's. */
-    async openFor(tx: TicketStore, outcome: Outcome, receivedAt: number): Promise<boolean> {
+    async openFor(tx: TicketStore, outcome: RatingRecord, receivedAt: number): Promise<boolean> {
       const { hallCode, ...input } = newTicketOf(outcome, receivedAt);
       return open(tx, { id: outcome.id, outcomeId: outcome.id, hallCode, ticket: openTicket(input, deadline, policy) }, receivedAt);
     },
@@ -200,7 +202,9 @@ export function createTickets(store: IntakeStore, writer: TicketWriter, now: () 
     async ratingOf(outcomeId: string) {
       const row = await store.followups.find(outcomeId);
       if (!row) return null;
-      const outcome = mergedRating(JSON.parse(row.body) as Outcome, row.detailsBody === null ? undefined : (JSON.parse(row.detailsBody) as Outcome));
+      const read = readRatingRecord(row.body, row.detailsBody);
+      if (!read.ok) return null;
+      const outcome = read.rating;
       return {
         level: outcome.level ?? null,
         tags: outcome.tags,
@@ -208,7 +212,7 @@ export function createTickets(store: IntakeStore, writer: TicketWriter, now: () 
         public: outcome.public,
         ratedAt: outcome.ratedAt,
         window: outcome.window,
-        staff: { loginName: outcome.staff.loginName, name: outcome.staff.name },
+        staff: outcome.staff ? { loginName: outcome.staff.loginName, name: outcome.staff.name } : null,
         case: { projectNo: outcome.case.projectNo, taskName: outcome.case.taskName, deptName: outcome.case.deptName },
         callbackRequested: outcome.callback.requested,
       };

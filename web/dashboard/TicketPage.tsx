@@ -224,7 +224,9 @@ export function TicketPage({ api, id, t, onBack }: { api: WorkApi; id: string; t
               </dd>
               <dt>{t.window}</dt>
               <dd>
-                {rating.window.windowName} · {t.staff} {rating.staff.name}
+                {rating.window.windowName}
+                {/* A window's phone rating rates the window's service, no staff member. */}
+                {rating.staff ? ` · ${t.staff} ${rating.staff.name}` : ''}
               </dd>
               <dt>{t.opened}</dt>
               <dd>{when(page.openedAt)}</dd>

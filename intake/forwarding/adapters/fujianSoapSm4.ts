@@ -1,4 +1,4 @@
-import type { Outcome } from '../../../contract/outcome';
+import type { RatingRecord } from '../../ingest/ratingRecord';
 import { BEIJING_ZONE_MINUTES, FUJIAN_PROFILE, ratedBeforeCase, toProvincial } from '../../export/provinceProfiles';
 import { xmlElement, xmlRecord, type ProvinceAdapter, type SendResult } from '../adapter';
 import { md5Hex, sm4EncryptTextBase64 } from '../gm';
@@ -39,7 +39,7 @@ interface Token {
 }
 
 /** The `<Case>` body, field by field as FUJIAN_PROFILE maps it, times in Beijing time. */
-export function fujianCaseXml(rating: Outcome): string {
+export function fujianCaseXml(rating: RatingRecord): string {
   const record = toProvincial(rating, FUJIAN_PROFILE, BEIJING_ZONE_MINUTES);
   const { evaluatedPersonInfo, ...flat } = record;
   return xmlRecord('Case', { ...(flat as Record<string, string>), evaluatedPersonInfo: evaluatedPersonInfo as Array<Record<string, string>> });
@@ -122,7 +122,7 @@ export function createFujianAdapter(config: FujianConfig): ProvinceAdapter {
     return token.access;
   }
 
-  async function saveOnce(rating: Outcome, method: FujianMethod): Promise<SendResult | { kind: 'token' }> {
+  async function saveOnce(rating: RatingRecord, method: FujianMethod): Promise<SendResult | { kind: 'token' }> {
     const access = await currentToken();
     const envelope = fujianEnvelope(access, config.appKey, sm4EncryptTextBase64(fujianCaseXml(rating), key), config.namespace, method);
     const response = await doFetch(`${config.baseUrl.replace(/\/$/, '')}/services/evaluation`, {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Outcome } from '../../../contract/outcome';
+import type { RatingRecord } from '../../ingest/ratingRecord';
 import { BEIJING_ZONE_MINUTES, ratedBeforeCase, SHANDONG_PROFILE, toProvincial } from '../../export/provinceProfiles';
 import { readJsonAnswer, type ProvinceAdapter, type SendResult } from '../adapter';
 import { sm2Encrypt } from '../gm';
@@ -50,10 +50,10 @@ export function shandongTime(at: number): string {
 }
 
 /** [sd] serviceNumber: the service of the case a rating belongs to; one per stage here (accepted 1, closed 2). */
-const serviceNumberOf = (rating: Outcome) => (rating.event === 'accepted' ? '1' : '2');
+const serviceNumberOf = (rating: RatingRecord) => (rating.event === 'accepted' ? '1' : '2');
 
 /** [sd] the service record of addEvaluateService, field by field, or the reason it cannot be built. */
-export function shandongServiceRecord(rating: Outcome): Record<string, string> | string {
+export function shandongServiceRecord(rating: RatingRecord): Record<string, string> | string {
   const p = toProvincial(rating, SHANDONG_PROFILE, BEIJING_ZONE_MINUTES);
   if (rating.case.regionCode === undefined) return 'areaCode missing: the case event carries no regionCode, and Shandong takes the service record only with a 12-digit areaCode';
   const record: Record<string, string> = {
@@ -78,7 +78,7 @@ export function shandongServiceRecord(rating: Outcome): Record<string, string> |
 }
 
 /** [sd] the rating record (submitTemp's 上报 part), field by field. */
-export function shandongRatingRecord(rating: Outcome): Record<string, string> {
+export function shandongRatingRecord(rating: RatingRecord): Record<string, string> {
   const p = toProvincial(rating, SHANDONG_PROFILE, BEIJING_ZONE_MINUTES);
   const record: Record<string, string> = {
     projectNo: rating.case.projectNo, // [sd]

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Outcome } from '../../../contract/outcome';
+import type { RatingRecord } from '../../ingest/ratingRecord';
 import type { Level } from '../../../contract/ratingCodes';
 import { BEIJING_ZONE_MINUTES, PROFILES, ratedBeforeCase, toProvincial } from '../../export/provinceProfiles';
 import { readJsonAnswer, type ProvinceAdapter, type SendResult } from '../adapter';
@@ -34,7 +34,7 @@ export interface ZhejiangConfig {
 export const ZHEJIANG_STYLE = 'zhejiang-form';
 
 /** [zj] the report form, field by field in the order of the public code, Beijing times; `defaultLevel`: a system default rating (pf 7). */
-export function zhejiangForm(rating: Outcome, defaultLevel?: Level): URLSearchParams {
+export function zhejiangForm(rating: RatingRecord, defaultLevel?: Level): URLSearchParams {
   const p = toProvincial(rating, PROFILES.zhejiang!, BEIJING_ZONE_MINUTES, defaultLevel);
   const fields: Array<[string, string | undefined]> = [
     ['areaCode', rating.case.regionCode], // [zj] 部门行政区划编码
@@ -44,7 +44,7 @@ export function zhejiangForm(rating: Outcome, defaultLevel?: Level): URLSearchPa
     ['projectNo', rating.case.projectNo], // [zj] 办件统一编号
     ['proStatus', p.proStatus as string], // [zj] 办理中=2 已完结=3
     ['proDepart', rating.case.deptName], // [zj] 受理部门名称
-    ['proManager', rating.staff.name], // [zj] 经办人名称: the staff member the case event credits
+    ['proManager', rating.staff?.name], // [zj] 经办人名称: the staff member the case event credits (none for a window's phone rating)
     ['pf', p.pf as string], // [zj] 评价渠道
     // [zj] 评价用户属性 个人=1 法人=2: our 自然人 (1) is 个人, every other applicant type a 法人.
     ['userProp', rating.case.userProp === undefined ? undefined : rating.case.userProp === 1 ? '1' : '2'],
@@ -102,7 +102,7 @@ export function createZhejiangAdapter(config: ZhejiangConfig): ProvinceAdapter {
     return token.value;
   }
 
-  async function reportOnce(rating: Outcome, defaultLevel: Level | undefined): Promise<SendResult | { kind: 'token' }> {
+  async function reportOnce(rating: RatingRecord, defaultLevel: Level | undefined): Promise<SendResult | { kind: 'token' }> {
     const response = await doFetch(`${base}/report`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8', authorization: `Bearer ${await currentToken()}` },

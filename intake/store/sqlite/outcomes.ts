@@ -27,12 +27,16 @@ export function sqliteOutcomes(db: SqliteDb): OutcomeStore {
        SELECT seq, LAG(seq, 1, 0) OVER (ORDER BY seq) AS prev FROM (SELECT DISTINCT seq FROM outcomes WHERE device_id = ?)
      ) WHERE seq > prev + 1 ORDER BY seq LIMIT ?`,
   );
-  // Pages follow (received_at, id), so a page boundary never skips or repeats an outcome.
-  const exportPage = db.prepare<[number, string, number, number, number], { id: string; received_at: number; body: string; details: string | null }>(
+  // Pages follow (received_at, id), so a page boundary never skips or repeats an outcome. An ending
+  // a phone rating superseded is left out: the phone rating stands for its case stage (issue 24).
+  // Prepared when first asked: it reads phone_ratings (step 20), which a store opened on an older file for a migration test lacks.
+  let exportPageStatement: ReturnType<typeof prepareExportPage> | undefined;
+  const prepareExportPage = () => db.prepare<[number, string, number, number, number], { id: string; received_at: number; body: string; details: string | null }>(
     `SELECT o.id, o.received_at, o.body,
             (SELECT d.body FROM outcomes d WHERE d.amends_id = o.id AND d.amends_kind = 'details' AND d.merge = 'amendment') AS details
        FROM outcomes o
       WHERE (o.received_at, o.id) > (?, ?) AND o.received_at >= ? AND o.received_at < ? AND o.merge = 'rating'
+        AND NOT EXISTS (SELECT 1 FROM phone_ratings p WHERE p.supersedes = o.id)
       ORDER BY o.received_at, o.id LIMIT ?`,
   );
   const viewColumns = 'id, device_id, invitation_id, outcome, level, merge, amends_id';
@@ -114,7 +118,8 @@ export function sqliteOutcomes(db: SqliteDb): OutcomeStore {
       return gaps.all(deviceId, limit).map((g) => ({ fromSeq: g.from_seq, toSeq: g.to_seq }));
     },
     async exportPage(after, from, to, limit) {
-      return exportPage.all(after.receivedAt, after.id, from, to, limit).map((r) => ({ id: r.id, receivedAt: r.received_at, body: r.body, details: r.details }));
+      exportPageStatement ??= prepareExportPage();
+      return exportPageStatement.all(after.receivedAt, after.id, from, to, limit).map((r) => ({ id: r.id, receivedAt: r.received_at, body: r.body, details: r.details }));
     },
     async chainRowsAfter(deviceId, after, limit) {
       return chainRowsAfter.all(deviceId, after.seq, after.position, limit).map(({ body_hash, received_at, ...row }) => ({ ...row, bodyHash: body_hash, receivedAt: received_at }));
