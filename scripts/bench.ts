@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS } from '../playwright.config';
 import { demoHall, launchHost } from '../e2e/fixtures';
@@ -10,6 +9,7 @@ import { latencyRow, pressRows, runPressSeries } from './benchPresses';
 import { benchQueued, printQueuedBench } from './benchQueued';
 import { clockOffset } from './pageMarks';
 import { printTable } from './stats';
+import { parseCommandLine } from '../shared-node/commandLine';
 
 /**
  * `npm run bench`: the rating loop's latencies in real Chromium against the real host.
@@ -24,7 +24,31 @@ import { printTable } from './stats';
  * `--only ingest` (scripts/benchIngest.ts): signed batches of 1,000 devices posted to an intake
  * node, beside the Ed25519 checks per second of the same cores.
  */
-const { values } = parseArgs({
+const HELP = `Usage: npm run bench -- [options]
+
+Measures against the targets of the design (docs/ and ../shared/design.md), each beside a named
+baseline measured in the same run, and prints a table per section. Without --only: the rating
+loop, serial presses, the drain, the pairing load and Lighthouse.
+
+Options:
+  --only SECTION          one section: rating | serial | drain | queued | dashboard | pairing-load |
+                          forward | ingest | lighthouse
+  --count N               presses of 非常满意 (default 200)
+  --bad-count N           presses of 非常不满意, each through the details screen (default 100)
+  --serial N              serial presses over a real pty (default 100)
+  --queued N              outcomes queued for the drain (default 100000)
+  --baseline N            outcomes sent one request each for the drain baseline (default 2000)
+  --queue-size N          outcomes queued unsent for --only queued (default 1000000)
+  --dashboard             add the dashboard section (a million outcomes: minutes)
+  --dashboard-count N     outcomes of the dashboard section (default 1000000)
+  --forward-count N       ratings forwarded to the mock province (default 10000)
+  --forward-limit N       concurrent calls to the province (default 4)
+  --ingest-devices N      devices posting signed batches (default 1000)
+  --ingest-per-device N   outcomes in each device's batch (default 20)
+  --ingest-in-flight L    the intake's batches in flight, one run each (default 8,32)
+  -h, --help              this text`;
+
+const { values } = parseCommandLine(HELP, {
   options: {
     count: { type: 'string', default: '200' },
     // 差评 presses: each opens the details screen, submitted empty (about 2 s per invitation).

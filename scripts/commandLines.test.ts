@@ -16,6 +16,10 @@ const CLIS = [
   ['npm run provision', 'scripts/provision.ts'],
   ['npm run pin-hash', 'scripts/pinHash.ts'],
   ['npm run case-event', 'scripts/send-case-event.ts'],
+  ['npm run intake:backup / intake:restore', 'intake/backupMain.ts'],
+  ['npm run device-sim', 'scripts/deviceSimulator.ts'],
+  ['npm run mock-province', 'scripts/mockProvince.ts'],
+  ['npm run bench', 'scripts/bench.ts'],
 ] as const;
 
 // Issue 21: `npm run intake -- --help` crashed, and `npm run provision -- --help` still did.

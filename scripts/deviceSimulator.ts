@@ -97,11 +97,20 @@ export async function startDeviceSimulator(options: { path: string; baudRate?: n
   };
 }
 
-// `npm run device-sim -- /path/to/pty`: type 1–5 and Enter to press.
+const HELP = `Usage: npm run device-sim -- <serial port or pty path>
+
+A serial rating device (the frame protocol of docs/serial-protocol.md) on a port or pseudo-terminal,
+for trying a host without the hardware: type a button value (1–5) and Enter to press it.
+
+Options:
+  -h, --help   this text`;
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const path = process.argv[2];
-  if (!path) {
-    console.error('usage: npm run device-sim -- <serial port or pty path>');
+  const { parseCommandLine } = await import('../shared-node/commandLine');
+  const { positionals } = parseCommandLine(HELP, { options: {}, allowPositionals: true });
+  const [path, ...extra] = positionals;
+  if (!path || extra.length > 0) {
+    console.error(`${path ? `unexpected ${extra.join(' ')}` : 'which serial port or pty?'}\n\n${HELP}`);
     process.exit(2);
   }
   const sim = await startDeviceSimulator({ path });

@@ -9,11 +9,30 @@
  * With --dispatch-to <intake address> --dispatch-ref <ticket number> it also dispatches one 差评
  * ticket (转办通报单) down to that intake, with the token in INTAKE_ADMIN_TOKEN, and prints the answer.
  */
-import { parseArgs } from 'node:util';
+import { parseCommandLine } from '../shared-node/commandLine';
 import { dispatchBill } from './mockProvinceDispatch';
 import { startMockProvince, MOCK_STYLES, type MockStyle } from './mockProvinceStart';
 
-const { values } = parseArgs({
+const HELP = `Usage: npm run mock-province -- [options]
+
+A mock provincial 好差评 interface for development and tests (docs/province-forwarding.md). Prints
+the FORWARD_* variables that point an intake at it; credentials go to an owner-only secrets file.
+
+Options:
+  --style S              fujian | shandong | zhejiang (default fujian)
+  --port N               port to listen on (default 8790)
+  --error-rate R         share of calls answered with a province error (default 0)
+  --lost-reply-rate R    share of calls taken but answered with nothing (default 0)
+  --timeout-rate R       share of calls left hanging (default 0)
+  --token-ttl SEC        access-token lifetime (default 7200)
+  --seed N               seed of the faults above (default 1)
+  --dispatch-to URL      also dispatch one 差评 ticket (转办通报单) to this intake (token in INTAKE_ADMIN_TOKEN)
+  --dispatch-ref REF     that ticket's number (default GD-DEMO-0001)
+  -h, --help             this text
+
+Environment: MOCK_PROVINCE_* credentials (made up for the run when absent).`;
+
+const { values } = parseCommandLine(HELP, {
   options: {
     style: { type: 'string', default: 'fujian' },
     port: { type: 'string', default: '8790' },
