@@ -54,6 +54,14 @@ export const PoliciesSchema = z
     /** Seconds of inactivity on the 差评 details screen before the chosen level is recorded as is. */
     detailsTimeoutSec: z.number().int().min(15).max(600).default(120),
     thanksSec: z.number().int().min(1).max(30).default(4),
+    /** Seconds the thanks screen stays while it shows the case QR (issue 24): long enough to take out a phone and scan; 完成 ends it sooner. */
+    caseQrSec: z
+      .number()
+      .int()
+      .min(10)
+      .max(180)
+      .default(45)
+      .describe('Seconds the thanks screen stays up while it shows the case QR for rating on the phone, unless the citizen taps 完成 (Done) first, or the next invitation waits (then 10 s after the QR showed)'),
     /** Minutes after its case event that an invitation nobody was shown yet ends as expired instead of being put to a later citizen. */
     invitationExpiryMin: z
       .number()

@@ -12,9 +12,10 @@ function decodeQr(png: Buffer): string | null {
 
 // 一事一评 on the citizen's phone (issue 24): the PAD invitation is declined, its thanks screen
 // shows the case QR, a phone (360×640) scans it from a screenshot and rates; the intake holds
-// one rating of the case stage, the declined ending kept and superseded.
+// one rating of the case stage, the declined ending kept and superseded, its 差评 followed up; the
+// thanks screen stays (the hall's caseQrSec, not its 4 s thanksSec) until the citizen taps 完成.
 test('a declined PAD invitation → case QR on the thanks screen → rated on the phone; the link then refuses', async ({ page, browser }) => {
-  const evaluator = await launchSyncedEvaluator({}, { thanksSec: 30 });
+  const evaluator = await launchSyncedEvaluator();
   const phone = await browser.newContext({ viewport: { width: 360, height: 640 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' });
   try {
     await page.goto(evaluator.host.appUrl);
@@ -56,6 +57,13 @@ test('a declined PAD invitation → case QR on the thanks screen → rated on th
     expect(JSON.parse(rows[0]!.body)).toMatchObject({ level: 2, tags: ['213'], comment: '材料清单没有讲清楚', case: { projectNo: 'P-PHONE-0001' }, callback: { requested: true } });
     const counts = evaluator.intake.db.prepare("SELECT sum(total) AS total, sum(l2) AS l2, sum(declined) AS declined FROM dashboard_daily WHERE dim = 'hall'").get();
     expect(counts).toEqual({ total: 1, l2: 1, declined: 0 });
+    // The phone 差评 opened its follow-up and ticket, as a PAD 差评 does.
+    expect(evaluator.intake.db.prepare('SELECT count(*) AS n FROM followups f JOIN tickets t ON t.outcome_id = f.outcome_id JOIN phone_ratings p ON p.id = f.outcome_id').get()).toEqual({ n: 1 });
+
+    // All this while the PAD kept the QR up, long past its 4 s thanks; 完成 ends it.
+    await expect(qr).toBeVisible();
+    await page.getByRole('button', { name: '完成' }).click();
+    await expect(page.locator('[data-screen="idle"]')).toBeVisible();
 
     // The same link again: used, with a page that says so, and nothing more stored.
     await mobile.goto(url!);

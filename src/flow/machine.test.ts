@@ -4,6 +4,7 @@ import {
   initialFlowState,
   nextDeadline,
   normalisePhone,
+  CASE_QR_YIELD_MS,
   CONFIRM_WAIT_MS,
   DETAILS_INPUT_GUARD_MS,
   isElderly,
@@ -337,6 +338,63 @@ describe('saving, thanks and queue', () => {
     expect(nextDeadline({ name: 'idle' })).toBeNull();
     expect(nextDeadline(ratingState().screen)).toBe(T0 + P.inviteTimeoutSec * 1000);
     expect(nextDeadline(saving().screen)).toBeNull();
+  });
+});
+
+describe('thanks with the case QR (issue 24)', () => {
+  /** A declined invitation thanked at T0 + 200, its case QR shown at T0 + 700. */
+  const declinedThanks = () => run(ratingState(), { type: 'DECLINE', now: T0 + 100 }, { type: 'SAVED', invitationId: inv.id, now: T0 + 200 }).state;
+  const QR_AT = T0 + 700;
+  const withQr = () => transition(declinedThanks(), { type: 'CASE_QR_SHOWN', invitationId: inv.id, now: QR_AT }, P).state;
+
+  it("stays up the hall's caseQrSec from when the QR showed, long past thanksSec", () => {
+    expect(P.caseQrSec).toBe(45);
+    const thanks = screenAs(withQr(), 'thanks');
+    expect(thanks.caseQrAtMs).toBe(QR_AT);
+    expect(thanks.deadlineMs).toBe(QR_AT + P.caseQrSec * 1000);
+    expect(nextDeadline(thanks)).toBe(QR_AT + P.caseQrSec * 1000);
+    expect(transition(withQr(), { type: 'TICK', now: T0 + 200 + P.thanksSec * 1000 }, P).state.screen.name).toBe('thanks');
+    // Nobody tapped anything: back to idle once the time is over (the inactivity return).
+    expect(transition(withQr(), { type: 'TICK', now: QR_AT + P.caseQrSec * 1000 - 1 }, P).state.screen.name).toBe('thanks');
+    expect(transition(withQr(), { type: 'TICK', now: QR_AT + P.caseQrSec * 1000 }, P).state.screen.name).toBe('idle');
+  });
+
+  it('follows a hall that sets its own caseQrSec', () => {
+    const hall = { ...P, caseQrSec: 90 };
+    const state = transition(declinedThanks(), { type: 'CASE_QR_SHOWN', invitationId: inv.id, now: QR_AT }, hall).state;
+    expect(screenAs(state, 'thanks').deadlineMs).toBe(QR_AT + 90_000);
+  });
+
+  it('ends at once on 完成 (Done), noting the extra presses as a deadline does', () => {
+    const pressed = transition(withQr(), { type: 'PRESS', level: 3, method: 'keyboard', now: QR_AT + 50 }, P).state;
+    const done = transition(pressed, { type: 'DONE', now: QR_AT + 2000 }, P);
+    expect(done.state.screen.name).toBe('idle');
+    expect(done.effects).toEqual([{ type: 'noteExtraPresses', invitationId: inv.id, extraPresses: 1 }]);
+  });
+
+  it('does not keep the next citizen waiting: a queued invitation takes over CASE_QR_YIELD_MS after the QR showed', () => {
+    const next = makeInvitation();
+    // The next case event arrives while the QR shows.
+    const queued = transition(withQr(), invite(QR_AT + 3000, next), P).state;
+    expect(screenAs(queued, 'thanks').deadlineMs).toBe(QR_AT + CASE_QR_YIELD_MS);
+    const shown = transition(queued, { type: 'TICK', now: QR_AT + CASE_QR_YIELD_MS }, P).state;
+    expect(screenAs(shown, 'rating').current.invitation.id).toBe(next.id);
+    // It arrives after the yield time: the QR gives way at the next tick.
+    const late = transition(withQr(), invite(QR_AT + CASE_QR_YIELD_MS + 5000, next), P).state;
+    expect(screenAs(transition(late, { type: 'TICK', now: QR_AT + CASE_QR_YIELD_MS + 5001 }, P).state, 'rating').current.invitation.id).toBe(next.id);
+    // Already waiting when the QR showed.
+    const waiting = transition(run(declinedThanks(), invite(T0 + 300, next)).state, { type: 'CASE_QR_SHOWN', invitationId: inv.id, now: QR_AT }, P).state;
+    expect(screenAs(waiting, 'thanks').deadlineMs).toBe(QR_AT + CASE_QR_YIELD_MS);
+  });
+
+  it('ignores a QR for another invitation, a second QR, and Done anywhere else', () => {
+    const other = transition(declinedThanks(), { type: 'CASE_QR_SHOWN', invitationId: 'an-earlier-citizen', now: QR_AT }, P).state;
+    expect(screenAs(other, 'thanks').caseQrAtMs).toBeUndefined();
+    expect(screenAs(other, 'thanks').deadlineMs).toBe(T0 + 200 + P.thanksSec * 1000);
+    const again = transition(withQr(), { type: 'CASE_QR_SHOWN', invitationId: inv.id, now: QR_AT + 9000 }, P).state;
+    expect(screenAs(again, 'thanks').deadlineMs).toBe(QR_AT + P.caseQrSec * 1000);
+    expect(transition(ratingState(), { type: 'DONE', now: T0 + 10 }, P).state.screen.name).toBe('rating');
+    expect(transition(initialFlowState, { type: 'CASE_QR_SHOWN', invitationId: inv.id, now: T0 }, P).state).toBe(initialFlowState);
   });
 });
 

@@ -95,6 +95,8 @@ export type Screen =
       extraPresses: number;
       /** How the invitation ended, for the words the citizen is thanked with (a press and its details: rated). */
       outcome: OutcomeKind;
+      /** Since when the screen shows the case QR to rate on the phone (issue 24), if it does. */
+      caseQrAtMs?: number;
     };
 
 export type RatingScreenState = Extract<Screen, { name: 'rating' }>;
@@ -124,7 +126,11 @@ export type FlowEvent =
   | { type: 'TICK'; now: number }
   | { type: 'SET_ELDERLY'; value: boolean; now: number }
   | { type: 'CONFIRM'; now: number }
-  | { type: 'UNDO'; now: number };
+  | { type: 'UNDO'; now: number }
+  /** The thanks screen received a case-bound link from the intake and shows it as a QR. */
+  | { type: 'CASE_QR_SHOWN'; invitationId: string; now: number }
+  /** The citizen tapped 完成 (Done) on the thanks screen. */
+  | { type: 'DONE'; now: number };
 
 export type Effect =
   | { type: 'markShown'; invitationId: string; shownAtMs: number }
@@ -162,6 +168,12 @@ export function isElderly(state: FlowState, policies: Policies): boolean {
  */
 export const RATING_INPUT_GUARD_MS = 600;
 
+/**
+ * The case QR stays at least this long once shown, even with the next invitation waiting: a
+ * citizen already holding up a phone finishes the scan; then the next citizen's case goes first.
+ */
+export const CASE_QR_YIELD_MS = 10_000;
+
 /** A failed write is retried on this cadence until it succeeds; nothing is dropped. */
 export const SAVE_RETRY_MS = 2000;
 
@@ -197,7 +209,10 @@ export function transition(state: FlowState, event: FlowEvent, policies: Policie
       // Elderly mode switched on at the idle screen carries over to the citizen's rating.
       return state.elderly ? { ...shown, state: { ...shown.state, elderly: true } } : shown;
     }
-    return { state: { ...state, queue: [...state.queue, event.pending] }, effects: [] };
+    const queued = { ...state, queue: [...state.queue, event.pending] };
+    // The next citizen is not kept waiting behind a case QR nobody may be scanning.
+    if (screen.name === 'thanks' && screen.caseQrAtMs !== undefined) return { state: { ...queued, screen: { ...screen, deadlineMs: caseQrDeadline(screen.caseQrAtMs, true, policies) } }, effects: [] };
+    return { state: queued, effects: [] };
   }
 
   if (event.type === 'SET_ELDERLY') {
@@ -341,8 +356,14 @@ export function transition(state: FlowState, event: FlowEvent, policies: Policie
       switch (event.type) {
         case 'PRESS':
           return { state: { ...state, screen: { ...screen, extraPresses: screen.extraPresses + 1 } }, effects: [] };
+        case 'CASE_QR_SHOWN': {
+          // Only for this screen's invitation, once: a late answer for an earlier citizen changes nothing.
+          if (event.invitationId !== screen.invitationId || screen.caseQrAtMs !== undefined) return same;
+          return { state: { ...state, screen: { ...screen, caseQrAtMs: event.now, deadlineMs: caseQrDeadline(event.now, state.queue.length > 0, policies) } }, effects: [] };
+        }
+        case 'DONE':
         case 'TICK': {
-          if (event.now < screen.deadlineMs) return same;
+          if (event.type === 'TICK' && event.now < screen.deadlineMs) return same;
           const noted: Effect[] =
             screen.extraPresses > 0
               ? [{ type: 'noteExtraPresses', invitationId: screen.invitationId, extraPresses: screen.extraPresses }]
@@ -432,6 +453,15 @@ function afterSaving(state: FlowState, saved: Extract<Screen, { name: 'saving' }
 
 function thanks(state: FlowState, invitationId: string, extraPresses: number, outcome: OutcomeKind, now: number, policies: Policies): Transition {
   return { state: { ...state, screen: { name: 'thanks', invitationId, extraPresses, outcome, deadlineMs: now + policies.thanksSec * 1000 } }, effects: [] };
+}
+
+/**
+ * When a thanks screen showing the case QR since `shownAt` ends: after the hall's caseQrSec with
+ * nobody tapping 完成, or CASE_QR_YIELD_MS after it showed once the next invitation waits.
+ */
+function caseQrDeadline(shownAt: number, nextWaiting: boolean, policies: Policies): number {
+  const full = shownAt + policies.caseQrSec * 1000;
+  return nextWaiting ? Math.min(full, shownAt + CASE_QR_YIELD_MS) : full;
 }
 
 function save(state: FlowState, behind: RatingScreenState | DetailsScreenState | ConfirmScreenState, ending: Ending, after: AfterSaving): Transition {
