@@ -6,5 +6,7 @@ export default defineConfig({
     environment: 'node',
     // serialport's native poller crashes when a worker thread exits: run test files in processes.
     pool: 'forks',
+    // One throwaway PostgreSQL cluster for the run (the PostgreSQL store tests make a database each).
+    globalSetup: ['scripts/pgTestSetup.ts'],
   },
 });
