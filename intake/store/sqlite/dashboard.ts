@@ -1,6 +1,7 @@
 import { splitPeriod } from '../../dashboard/splitPeriod';
 import type { DashboardBucket, DashboardDimension } from '../../../contract/dashboard';
 import type { CountRow, DashboardStore, TicketCounts } from '../store';
+import { OUTCOME_KEY_COLUMN } from '../storeRows';
 import { COUNT_TABLES } from './dashboardSql';
 import type { SqliteDb } from './sqliteDb';
 
@@ -17,15 +18,6 @@ function periodOf(bucket: DashboardBucket, day: string): string {
       return `substr(${day}, 1, 7)`;
   }
 }
-
-/** The outcomes column that holds each dimension's key (for the open follow-ups not yet due). */
-const OUTCOME_KEY: Record<DashboardDimension, string> = {
-  hall: 'o.hall_code',
-  dept: 'o.dept_name',
-  window: 'o.window_no',
-  staff: 'o.staff_login',
-  item: 'o.task_code',
-};
 
 const COUNT_COLUMNS = 'total, l1, l2, l3, l4, l5, unrated, declined, f_opened, f_closed, f_closed_late';
 
@@ -78,7 +70,7 @@ export function sqliteDashboard(db: SqliteDb): DashboardStore {
 
   // The still-open, not-yet-due follow-ups are few (the followups_open index finds them).
   const openNotDueSql = (by: DashboardDimension, bucket: DashboardBucket) =>
-    `SELECT ${OUTCOME_KEY[by]} AS key, ${periodOf(bucket, 'substr(o.rated_at, 1, 10)')} AS period, COUNT(*) AS n
+    `SELECT ${OUTCOME_KEY_COLUMN[by]} AS key, ${periodOf(bucket, 'substr(o.rated_at, 1, 10)')} AS period, COUNT(*) AS n
        FROM followups f JOIN outcomes o ON o.id = f.outcome_id
       WHERE f.closed_at IS NULL AND f.due_at >= @now AND o.hall_code = @hall AND substr(o.rated_at, 1, 10) BETWEEN @from AND @to
       GROUP BY key, period`;
@@ -93,7 +85,7 @@ export function sqliteDashboard(db: SqliteDb): DashboardStore {
 
   // 差评 excluded after an appeal are few: the tickets that say so, with their press (issue 23).
   const excludedSql = (by: DashboardDimension, bucket: DashboardBucket) =>
-    `SELECT ${OUTCOME_KEY[by]} AS key, ${periodOf(bucket, 'substr(o.rated_at, 1, 10)')} AS period, SUM(o.level = 1) AS l1, SUM(o.level = 2) AS l2
+    `SELECT ${OUTCOME_KEY_COLUMN[by]} AS key, ${periodOf(bucket, 'substr(o.rated_at, 1, 10)')} AS period, SUM(o.level = 1) AS l1, SUM(o.level = 2) AS l2
        FROM tickets t JOIN outcomes o ON o.id = t.outcome_id
       WHERE t.excluded = 1 AND o.hall_code = @hall AND substr(o.rated_at, 1, 10) BETWEEN @from AND @to
       GROUP BY key, period`;

@@ -1,43 +1,20 @@
-import type { DeviceStore, EnrolmentPurpose, EnrolmentTokenListing, EnrolmentTokenRow } from '../store';
+import type { DeviceStore } from '../store';
+import { TOKEN_COLUMNS, tokenListingOf, tokenOf, type TokenColumns } from '../storeRows';
 import type { SqliteDb } from './sqliteDb';
-
-type TokenRow = {
-  token_hash: string;
-  device_id: string | null;
-  hall_code: string | null;
-  purpose: EnrolmentPurpose;
-  expires_at: number;
-  used_at: number | null;
-  used_by: string | null;
-  revoked_at: number | null;
-  revoked_by: string | null;
-};
-const TOKEN_COLUMNS = 'token_hash, device_id, hall_code, purpose, expires_at, used_at, used_by, revoked_at, revoked_by';
-const tokenOf = (row: TokenRow): EnrolmentTokenRow => ({
-  deviceId: row.device_id,
-  hallCode: row.hall_code,
-  purpose: row.purpose,
-  expiresAt: row.expires_at,
-  usedAt: row.used_at,
-  usedBy: row.used_by,
-  revokedAt: row.revoked_at,
-  revokedBy: row.revoked_by,
-});
-const listingOf = (row: TokenRow): EnrolmentTokenListing => ({ id: row.token_hash.slice(0, 12), ...tokenOf(row) });
 
 export function sqliteDevices(db: SqliteDb): DeviceStore {
   const findToken = db.prepare<
     [string],
-    TokenRow
+    TokenColumns
   >(`SELECT ${TOKEN_COLUMNS} FROM enrolment_tokens WHERE token_hash = ?`);
   const revokeOlder = db.prepare(
     `UPDATE enrolment_tokens SET revoked_at = ?, revoked_by = ?
      WHERE device_id = ? AND used_at IS NULL AND revoked_at IS NULL AND rowid < (SELECT rowid FROM enrolment_tokens WHERE token_hash = ?)`,
   );
-  const listByDevice = db.prepare<[string, number], TokenRow>(`SELECT ${TOKEN_COLUMNS} FROM enrolment_tokens WHERE device_id = ? ORDER BY rowid DESC LIMIT ?`);
-  const listByHall = db.prepare<[string, number], TokenRow>(`SELECT ${TOKEN_COLUMNS} FROM enrolment_tokens WHERE hall_code = ? ORDER BY rowid DESC LIMIT ?`);
-  const listAll = db.prepare<[number], TokenRow>(`SELECT ${TOKEN_COLUMNS} FROM enrolment_tokens ORDER BY rowid DESC LIMIT ?`);
-  const byPrefix = db.prepare<[string], TokenRow>(`SELECT ${TOKEN_COLUMNS} FROM enrolment_tokens WHERE substr(token_hash, 1, 12) = ? LIMIT 2`);
+  const listByDevice = db.prepare<[string, number], TokenColumns>(`SELECT ${TOKEN_COLUMNS} FROM enrolment_tokens WHERE device_id = ? ORDER BY rowid DESC LIMIT ?`);
+  const listByHall = db.prepare<[string, number], TokenColumns>(`SELECT ${TOKEN_COLUMNS} FROM enrolment_tokens WHERE hall_code = ? ORDER BY rowid DESC LIMIT ?`);
+  const listAll = db.prepare<[number], TokenColumns>(`SELECT ${TOKEN_COLUMNS} FROM enrolment_tokens ORDER BY rowid DESC LIMIT ?`);
+  const byPrefix = db.prepare<[string], TokenColumns>(`SELECT ${TOKEN_COLUMNS} FROM enrolment_tokens WHERE substr(token_hash, 1, 12) = ? LIMIT 2`);
   const revoke = db.prepare('UPDATE enrolment_tokens SET revoked_at = ?, revoked_by = ? WHERE token_hash = ? AND used_at IS NULL AND revoked_at IS NULL');
   // A token stored unbound (before issue 18) takes the binding the operator gives it now.
   const addToken = db.prepare(
@@ -79,13 +56,13 @@ export function sqliteDevices(db: SqliteDb): DeviceStore {
     },
     async listTokens(filter, limit) {
       const rows = filter.deviceId !== undefined ? listByDevice.all(filter.deviceId, limit) : filter.hallCode !== undefined ? listByHall.all(filter.hallCode, limit) : listAll.all(limit);
-      return rows.map(listingOf);
+      return rows.map(tokenListingOf);
     },
     async revokeToken(id, at, by) {
       const rows = byPrefix.all(id);
       const row = rows[0];
       if (rows.length !== 1 || !row || revoke.run(at, by, row.token_hash).changes !== 1) return null;
-      return listingOf({ ...row, revoked_at: at, revoked_by: by });
+      return tokenListingOf({ ...row, revoked_at: at, revoked_by: by });
     },
     async addToken(tokenHash, binding, expiresAt) {
       addToken.run(tokenHash, binding.deviceId, binding.hallCode, binding.purpose, expiresAt);

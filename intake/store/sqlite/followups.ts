@@ -1,27 +1,6 @@
-import type { FollowupClass, FollowupRow, FollowupStore } from '../store';
+import type { FollowupStore } from '../store';
+import { followupOf, type FollowupColumns } from '../storeRows';
 import type { SqliteDb } from './sqliteDb';
-
-export interface FollowupColumns {
-  outcome_id: string;
-  class: FollowupClass;
-  opened_at: number;
-  due_at: number;
-  closed_at: number | null;
-  note: string | null;
-  body: string;
-  details_body: string | null;
-}
-
-export const toFollowupRow = (r: FollowupColumns): FollowupRow => ({
-  outcomeId: r.outcome_id,
-  class: r.class,
-  openedAt: r.opened_at,
-  dueAt: r.due_at,
-  closedAt: r.closed_at,
-  note: r.note,
-  body: r.body,
-  detailsBody: r.details_body,
-});
 
 /**
  * Follow-ups (`f`) with the 差评: a device's press and the details the citizen gave after it (if
@@ -47,12 +26,12 @@ export function sqliteFollowups(db: SqliteDb): FollowupStore {
     },
     async find(outcomeId) {
       const row = find.get(outcomeId);
-      return row && toFollowupRow(row);
+      return row && followupOf(row);
     },
     async list(openOnly, limit, after) {
-      if (openOnly) return listOpen.all(after?.at ?? Number.MIN_SAFE_INTEGER, after?.outcomeId ?? '', limit).map(toFollowupRow);
+      if (openOnly) return listOpen.all(after?.at ?? Number.MIN_SAFE_INTEGER, after?.outcomeId ?? '', limit).map(followupOf);
       // Newest first: starts above every key (outcome ids are UUIDs, all below '~').
-      return listAll.all(after?.at ?? Number.MAX_SAFE_INTEGER, after?.outcomeId ?? '~', limit).map(toFollowupRow);
+      return listAll.all(after?.at ?? Number.MAX_SAFE_INTEGER, after?.outcomeId ?? '~', limit).map(followupOf);
     },
     async setClass(outcomeId, cls, dueAt) {
       setClass.run(cls, dueAt, outcomeId);

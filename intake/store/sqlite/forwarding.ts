@@ -1,40 +1,11 @@
 import type { MergeState } from '../../ingest/mergeRules';
-import type { ForwardRecord, ForwardState } from '../../forwarding/forwardState';
 import type { ForwardDue, ForwardingStore, ForwardReportRow } from '../store';
+import { FORWARD_COLUMNS, forwardRecordOf, type ForwardColumns } from '../storeRows';
 import type { SqliteDb } from './sqliteDb';
 
-interface Row {
-  outcome_id: string;
-  destination: string;
-  state: ForwardState;
-  attempts: number;
-  next_attempt_at: number;
-  last_error: string | null;
-  ack_id: string | null;
-  ack_kind: 'accepted' | 'duplicate' | null;
-  stored_at: number;
-  updated_at: number;
-}
-
-const COLUMNS = 'q.outcome_id, q.destination, q.state, q.attempts, q.next_attempt_at, q.last_error, q.ack_id, q.ack_kind, q.stored_at, q.updated_at';
 /** A queued rating is a device's outcome or a phone rating (issue 24): one of the two joins finds it. */
 const QUEUE_WITH_RATING = 'forward_queue q LEFT JOIN outcomes o ON o.id = q.outcome_id LEFT JOIN phone_ratings p ON p.id = q.outcome_id';
 const RATING_BODY = 'COALESCE(o.body, p.body) AS body';
-
-function record(row: Row): ForwardRecord {
-  return {
-    outcomeId: row.outcome_id,
-    destination: row.destination,
-    state: row.state,
-    attempts: row.attempts,
-    nextAttemptAt: row.next_attempt_at,
-    lastError: row.last_error,
-    ackId: row.ack_id,
-    ackKind: row.ack_kind,
-    storedAt: row.stored_at,
-    updatedAt: row.updated_at,
-  };
-}
 
 export function sqliteForwarding(db: SqliteDb): ForwardingStore {
   const clearDestinations = db.prepare('DELETE FROM forward_destinations');
@@ -54,22 +25,22 @@ export function sqliteForwarding(db: SqliteDb): ForwardingStore {
       WHERE r.received_at >= @from AND r.received_at < @to
         AND EXISTS (SELECT 1 FROM forward_destinations d WHERE d.name = @destination AND d.hall_code IN (r.hall_code, '*'))`,
   );
-  const due = db.prepare<[string, number, number], Row & { body: string; details: string | null; hall_code: string; merge: MergeState; late: number }>(
-    `SELECT ${COLUMNS}, ${RATING_BODY}, COALESCE(o.hall_code, p.hall_code) AS hall_code, COALESCE(o.merge, 'rating') AS merge, q.late,
+  const due = db.prepare<[string, number, number], ForwardColumns & { body: string; details: string | null; hall_code: string; merge: MergeState; late: number }>(
+    `SELECT ${FORWARD_COLUMNS}, ${RATING_BODY}, COALESCE(o.hall_code, p.hall_code) AS hall_code, COALESCE(o.merge, 'rating') AS merge, q.late,
             (SELECT d.body FROM outcomes d WHERE d.amends_id = o.id AND d.amends_kind = 'details' AND d.merge = 'amendment') AS details
        FROM ${QUEUE_WITH_RATING}
       WHERE q.destination = ? AND q.state IN ('pending', 'sending') AND q.next_attempt_at <= ?
       ORDER BY q.next_attempt_at, q.outcome_id LIMIT ?`,
   );
-  const save = db.prepare<Row & { was_state: string; was_attempts: number; was_updated: number }>(
+  const save = db.prepare<ForwardColumns & { was_state: string; was_attempts: number; was_updated: number }>(
     `UPDATE forward_queue SET state = @state, attempts = @attempts, next_attempt_at = @next_attempt_at, last_error = @last_error,
             ack_id = @ack_id, ack_kind = @ack_kind, updated_at = @updated_at
       WHERE outcome_id = @outcome_id AND destination = @destination
         AND state = @was_state AND attempts = @was_attempts AND updated_at = @was_updated`,
   );
-  const get = db.prepare<[string, string], Row>(`SELECT ${COLUMNS} FROM forward_queue q WHERE q.outcome_id = ? AND q.destination = ?`);
-  const list = db.prepare<[string, string | null, string | null, number], Row>(
-    `SELECT ${COLUMNS} FROM forward_queue q WHERE q.state = ? AND (? IS NULL OR q.destination = ?) ORDER BY q.updated_at DESC, q.outcome_id LIMIT ?`,
+  const get = db.prepare<[string, string], ForwardColumns>(`SELECT ${FORWARD_COLUMNS} FROM forward_queue q WHERE q.outcome_id = ? AND q.destination = ?`);
+  const list = db.prepare<[string, string | null, string | null, number], ForwardColumns>(
+    `SELECT ${FORWARD_COLUMNS} FROM forward_queue q WHERE q.state = ? AND (? IS NULL OR q.destination = ?) ORDER BY q.updated_at DESC, q.outcome_id LIMIT ?`,
   );
   const report = db.prepare<{ from: number; to: number; zone: number }, { day: string; destination: string; stored: number; sent: number; acknowledged: number; refused: number; pending: number }>(
     `SELECT date((stored_at + @zone * 60000) / 1000, 'unixepoch') AS day, destination,
@@ -81,8 +52,8 @@ export function sqliteForwarding(db: SqliteDb): ForwardingStore {
        FROM forward_queue WHERE stored_at >= @from AND stored_at < @to
       GROUP BY day, destination ORDER BY day, destination`,
   );
-  const stored = db.prepare<{ destination: string | null; from: number; to: number; limit: number }, Row & { body: string }>(
-    `SELECT ${COLUMNS}, ${RATING_BODY} FROM ${QUEUE_WITH_RATING}
+  const stored = db.prepare<{ destination: string | null; from: number; to: number; limit: number }, ForwardColumns & { body: string }>(
+    `SELECT ${FORWARD_COLUMNS}, ${RATING_BODY} FROM ${QUEUE_WITH_RATING}
       WHERE q.stored_at >= @from AND q.stored_at < @to AND (@destination IS NULL OR q.destination = @destination)
       ORDER BY q.stored_at, q.outcome_id, q.destination LIMIT @limit`,
   );
@@ -98,7 +69,7 @@ export function sqliteForwarding(db: SqliteDb): ForwardingStore {
       return enqueue.run({ id: outcomeId, hall: hallCode, stored: storedAt, due: dueAt }).changes;
     },
     async due(destination, now, limit): Promise<ForwardDue[]> {
-      return due.all(destination, now, limit).map((row) => ({ ...record(row), body: row.body, details: row.details, hallCode: row.hall_code, merge: row.merge, late: row.late === 1 }));
+      return due.all(destination, now, limit).map((row) => ({ ...forwardRecordOf(row), body: row.body, details: row.details, hallCode: row.hall_code, merge: row.merge, late: row.late === 1 }));
     },
     async destinations() {
       return destinationNames.all().map((row) => row.name);
@@ -127,10 +98,10 @@ export function sqliteForwarding(db: SqliteDb): ForwardingStore {
     },
     async get(outcomeId, destination) {
       const row = get.get(outcomeId, destination);
-      return row && record(row);
+      return row && forwardRecordOf(row);
     },
     async list(state, destination, limit) {
-      return list.all(state, destination, destination, limit).map(record);
+      return list.all(state, destination, destination, limit).map(forwardRecordOf);
     },
     async report(from, to, zoneMinutes): Promise<ForwardReportRow[]> {
       return report.all({ from, to, zone: zoneMinutes });
@@ -138,7 +109,7 @@ export function sqliteForwarding(db: SqliteDb): ForwardingStore {
     async stored(destination, from, to, limit) {
       return stored.all({ destination, from, to, limit }).map((row) => {
         const parsed = JSON.parse(row.body) as { case?: { projectNo?: unknown } };
-        return { ...record(row), projectNo: typeof parsed.case?.projectNo === 'string' ? parsed.case.projectNo : '' };
+        return { ...forwardRecordOf(row), projectNo: typeof parsed.case?.projectNo === 'string' ? parsed.case.projectNo : '' };
       });
     },
   };

@@ -1,25 +1,6 @@
-import type { PairingCodeRow, PairingStore } from '../store';
+import type { PairingStore } from '../store';
+import { pairingCodeOf, type PairingCodeColumns } from '../storeRows';
 import type { SqliteDb } from './sqliteDb';
-
-interface CodeColumns {
-  device_id: string;
-  code: string;
-  created_at: number;
-  expires_at: number;
-  replaced_at: number | null;
-  confirmed_at: number | null;
-  staff: string | null;
-}
-
-const toRow = (r: CodeColumns): PairingCodeRow => ({
-  deviceId: r.device_id,
-  code: r.code,
-  createdAt: r.created_at,
-  expiresAt: r.expires_at,
-  replacedAt: r.replaced_at,
-  confirmedAt: r.confirmed_at,
-  staff: r.staff,
-});
 
 export function sqlitePairing(db: SqliteDb): PairingStore {
   const live = db.prepare<[string, number], { device_id: string }>(
@@ -27,8 +8,8 @@ export function sqlitePairing(db: SqliteDb): PairingStore {
   );
   const replace = db.prepare('UPDATE pairing_codes SET replaced_at = ? WHERE device_id = ? AND replaced_at IS NULL AND confirmed_at IS NULL');
   const insert = db.prepare('INSERT INTO pairing_codes (code, device_id, created_at, expires_at) VALUES (?, ?, ?, ?)');
-  const newest = db.prepare<[string], CodeColumns>('SELECT * FROM pairing_codes WHERE code = ? ORDER BY created_at DESC LIMIT 1');
-  const byDevice = db.prepare<[string, string], CodeColumns>('SELECT * FROM pairing_codes WHERE device_id = ? AND code = ?');
+  const newest = db.prepare<[string], PairingCodeColumns>('SELECT * FROM pairing_codes WHERE code = ? ORDER BY created_at DESC LIMIT 1');
+  const byDevice = db.prepare<[string, string], PairingCodeColumns>('SELECT * FROM pairing_codes WHERE device_id = ? AND code = ?');
   const history = db.prepare<[string, number, number, number], { staff: string; confirmed_at: number; position: number }>(
     `SELECT staff, confirmed_at, rowid AS position FROM pairing_codes
       WHERE device_id = ? AND confirmed_at IS NOT NULL AND (confirmed_at, rowid) < (?, ?) ORDER BY confirmed_at DESC, rowid DESC LIMIT ?`,
@@ -50,11 +31,11 @@ export function sqlitePairing(db: SqliteDb): PairingStore {
     },
     async byDevice(deviceId, code) {
       const row = byDevice.get(deviceId, code);
-      return row && toRow(row);
+      return row && pairingCodeOf(row);
     },
     async newest(code) {
       const row = newest.get(code);
-      return row && toRow(row);
+      return row && pairingCodeOf(row);
     },
     async confirm(deviceId, code, at, staffLogin, staffJson) {
       return confirm.run(at, staffLogin, staffJson, deviceId, code).changes === 1;

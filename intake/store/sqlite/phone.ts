@@ -1,7 +1,8 @@
 import type { OutcomeKind } from '../../../contract/outcome';
 import type { MergeState } from '../../ingest/mergeRules';
 import type { StoredLink } from '../../phone/caseLinks';
-import type { PhoneRatingRow, PhoneStore } from '../store';
+import type { PhoneStore } from '../store';
+import { phoneRatingOf, type PhoneRatingColumns } from '../storeRows';
 import { CASE_NO, EVENT } from './migrations/020-phone-ratings';
 import type { SqliteDb } from './sqliteDb';
 
@@ -9,25 +10,6 @@ interface LinkRow {
   binding: string;
   mac: string;
   used_at: number | null;
-}
-
-interface RatingRow {
-  id: string;
-  kind: 'case' | 'window';
-  channel: string;
-  hall_code: string;
-  window_no: string;
-  project_no: string | null;
-  event: string | null;
-  link_id: string | null;
-  supersedes: string | null;
-  counted: number;
-  flags: string;
-  address_key: string | null;
-  browser_key: string | null;
-  day: string;
-  received_at: number;
-  body: string;
 }
 
 const toLink = (row: LinkRow): StoredLink => ({ ...(JSON.parse(row.binding) as Omit<StoredLink, 'mac' | 'usedAt'>), mac: row.mac, usedAt: row.used_at });
@@ -52,7 +34,7 @@ export function sqlitePhone(db: SqliteDb): PhoneStore {
     `INSERT INTO phone_ratings (id, kind, channel, hall_code, window_no, project_no, event, link_id, supersedes, counted, flags, address_key, browser_key, day, received_at, body)
      VALUES (@id, @kind, @channel, @hallCode, @windowNo, @projectNo, @event, @linkId, @supersedes, @counted, @flags, @addressKey, @browserKey, @day, @receivedAt, @body)`,
   );
-  const ratingById = db.prepare<[string], RatingRow>('SELECT * FROM phone_ratings WHERE id = ?');
+  const ratingById = db.prepare<[string], PhoneRatingColumns>('SELECT * FROM phone_ratings WHERE id = ?');
   const supersededBy = db.prepare<[string], { id: string }>('SELECT id FROM phone_ratings WHERE supersedes = ?');
   const fromAddress = db.prepare<[string, number], { n: number }>("SELECT count(*) AS n FROM phone_ratings WHERE address_key = ? AND received_at >= ? AND kind = 'window'");
   const ofWindow = db.prepare<[string, string, number], { n: number }>("SELECT count(*) AS n FROM phone_ratings WHERE hall_code = ? AND window_no = ? AND received_at >= ? AND kind = 'window'");
@@ -76,24 +58,6 @@ export function sqlitePhone(db: SqliteDb): PhoneStore {
     const row = getKeys.get();
     return row && { signingKey: row.signing_key, publicKey: row.public_key, linkSecret: row.link_secret };
   };
-  const toRating = (row: RatingRow): PhoneRatingRow => ({
-    id: row.id,
-    kind: row.kind,
-    channel: row.channel,
-    hallCode: row.hall_code,
-    windowNo: row.window_no,
-    projectNo: row.project_no,
-    event: row.event,
-    linkId: row.link_id,
-    supersedes: row.supersedes,
-    counted: row.counted === 1,
-    flags: JSON.parse(row.flags) as string[],
-    addressKey: row.address_key,
-    browserKey: row.browser_key,
-    day: row.day,
-    receivedAt: row.received_at,
-    body: row.body,
-  });
 
   return {
     async keys() {
@@ -138,7 +102,7 @@ export function sqlitePhone(db: SqliteDb): PhoneStore {
     },
     async rating(id) {
       const row = ratingById.get(id);
-      return row && toRating(row);
+      return row && phoneRatingOf(row);
     },
     async supersededBy(outcomeId) {
       return supersededBy.all(outcomeId).map((row) => row.id);

@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { describeStoreSuite } from '../storeSuite';
 import { openSqliteStore, type SqliteStore } from './sqliteStore';
 
 let stores: SqliteStore[] = [];
@@ -16,25 +17,14 @@ function newStore(): SqliteStore {
   return store;
 }
 
+describeStoreSuite('SQLite', async () => openSqliteStore(path.join(mkdtempSync(path.join(tmpdir(), 'store-')), 'i.sqlite')));
+
 /** A token's binding: device and hall. */
 const DEV_0 = { deviceId: 'dev-0', hallCode: 'h1', purpose: 'enrol' as const };
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
 
-describe('the SQLite store seam', () => {
-  it('commits a transaction whose work resolves', async () => {
-    const store = newStore();
-    const answer = await store.transaction(async (tx) => {
-      await tx.devices.addToken('a', DEV_0, 1);
-      await tick();
-      await tx.devices.addToken('b', { deviceId: 'dev-1', hallCode: 'h1', purpose: 'rotate' }, 2);
-      return 'done';
-    });
-    expect(answer).toBe('done');
-    expect(await store.devices.findToken('a')).toEqual({ deviceId: 'dev-0', hallCode: 'h1', purpose: 'enrol', expiresAt: 1, usedAt: null, usedBy: null, revokedAt: null, revokedBy: null });
-    expect(await store.devices.findToken('b')).toEqual({ deviceId: 'dev-1', hallCode: 'h1', purpose: 'rotate', expiresAt: 2, usedAt: null, usedBy: null, revokedAt: null, revokedBy: null });
-  });
-
+describe('the SQLite store seam: callers take turns on the one connection', () => {
   it('rolls back everything a transaction wrote when its work rejects', async () => {
     const store = newStore();
     await expect(
@@ -78,13 +68,5 @@ describe('the SQLite store seam', () => {
         return `${who} used it`;
       });
     expect(await Promise.all([claim('a'), claim('b'), claim('c')])).toEqual(['a used it', 'b found it used', 'c found it used']);
-  });
-
-  it('stores the first sealing key pair and keeps it when another is offered later', async () => {
-    const store = newStore();
-    const first = await store.sealingKeys.putIfAbsent({ publicKey: 'p1', secretKey: 's1' }, 1);
-    const second = await store.sealingKeys.putIfAbsent({ publicKey: 'p2', secretKey: 's2' }, 2);
-    expect(first).toEqual({ publicKey: 'p1', secretKey: 's1' });
-    expect(second).toEqual(first);
   });
 });

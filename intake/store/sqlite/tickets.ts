@@ -1,59 +1,7 @@
-import type { TicketStage } from '../../../contract/tickets';
-import type { FollowupRow, TicketActionRow, TicketRow, TicketStore } from '../store';
-import { sqliteFollowupSelect, toFollowupRow, type FollowupColumns } from './followups';
+import type { FollowupRow, TicketStore } from '../store';
+import { followupOf, ticketActionOf, ticketOf, type FollowupColumns, type TicketActionColumns, type TicketColumns } from '../storeRows';
+import { sqliteFollowupSelect } from './followups';
 import type { SqliteDb } from './sqliteDb';
-
-interface TicketColumns {
-  id: string;
-  outcome_id: string | null;
-  hall_code: string | null;
-  department: string | null;
-  stage: TicketStage;
-  due_at: number | null;
-  opened_at: number;
-  excluded: number;
-  version: number;
-  state: string;
-  dispatch: string | null;
-}
-
-interface ActionColumns {
-  seq: number;
-  ticket_id: string | null;
-  at: number;
-  actor: string;
-  what: string;
-  before: string | null;
-  after: string | null;
-  prev_hash: string;
-  hash: string;
-}
-
-const toRow = (r: TicketColumns): TicketRow => ({
-  id: r.id,
-  outcomeId: r.outcome_id,
-  hallCode: r.hall_code,
-  department: r.department,
-  stage: r.stage,
-  dueAt: r.due_at,
-  openedAt: r.opened_at,
-  excluded: r.excluded === 1,
-  version: r.version,
-  state: r.state,
-  dispatch: r.dispatch,
-});
-
-const toAction = (r: ActionColumns): TicketActionRow => ({
-  seq: r.seq,
-  ticketId: r.ticket_id,
-  at: r.at,
-  actor: r.actor,
-  what: r.what,
-  before: r.before,
-  after: r.after,
-  prevHash: r.prev_hash,
-  hash: r.hash,
-});
 
 /** Stages with a running deadline: the one place overdue is computed in SQL (ticketMachine.ts isOverdue says the same). */
 const RUNNING = "stage IN ('opened', 'rectifying') AND due_at IS NOT NULL";
@@ -71,9 +19,9 @@ export function sqliteTickets(db: SqliteDb): TicketStore {
     `INSERT INTO ticket_actions (seq, ticket_id, at, actor, what, before, after, prev_hash, hash)
      VALUES (@seq, @ticketId, @at, @actor, @what, @before, @after, @prevHash, @hash)`,
   );
-  const actionsOf = db.prepare<[string], ActionColumns>('SELECT * FROM ticket_actions WHERE ticket_id = ? ORDER BY seq');
-  const actionsAfter = db.prepare<[number, number], ActionColumns>('SELECT * FROM ticket_actions WHERE seq > ? ORDER BY seq LIMIT ?');
-  const sessionActions = db.prepare<[number, number], ActionColumns>('SELECT * FROM ticket_actions WHERE ticket_id IS NULL AND seq < ? ORDER BY seq DESC LIMIT ?');
+  const actionsOf = db.prepare<[string], TicketActionColumns>('SELECT * FROM ticket_actions WHERE ticket_id = ? ORDER BY seq');
+  const actionsAfter = db.prepare<[number, number], TicketActionColumns>('SELECT * FROM ticket_actions WHERE seq > ? ORDER BY seq LIMIT ?');
+  const sessionActions = db.prepare<[number, number], TicketActionColumns>('SELECT * FROM ticket_actions WHERE ticket_id IS NULL AND seq < ? ORDER BY seq DESC LIMIT ?');
   const withoutTicket = db.prepare<[number], FollowupColumns>(
     `${sqliteFollowupSelect} WHERE NOT EXISTS (SELECT 1 FROM tickets t WHERE t.outcome_id = f.outcome_id) ORDER BY f.opened_at, f.outcome_id LIMIT ?`,
   );
@@ -84,11 +32,11 @@ export function sqliteTickets(db: SqliteDb): TicketStore {
     },
     async find(id) {
       const row = find.get(id);
-      return row && toRow(row);
+      return row && ticketOf(row);
     },
     async findByOutcome(outcomeId) {
       const row = findByOutcome.get(outcomeId);
-      return row && toRow(row);
+      return row && ticketOf(row);
     },
     async update(id, expected, change) {
       return update.run({ id, expected, stage: change.stage, dueAt: change.dueAt, excluded: change.excluded ? 1 : 0, state: change.state }).changes === 1;
@@ -110,7 +58,7 @@ export function sqliteTickets(db: SqliteDb): TicketStore {
         ...(filter.dueBefore !== undefined ? { dueBefore: filter.dueBefore } : {}),
         ...(filter.overdue !== undefined ? { now: filter.overdue.at } : {}),
       };
-      return db.prepare<[typeof params], TicketColumns>(sql).all(params).map(toRow);
+      return db.prepare<[typeof params], TicketColumns>(sql).all(params).map(ticketOf);
     },
     async lastAction() {
       return lastAction.get();
@@ -119,16 +67,16 @@ export function sqliteTickets(db: SqliteDb): TicketStore {
       append.run(row);
     },
     async actionsOf(ticketId) {
-      return actionsOf.all(ticketId).map(toAction);
+      return actionsOf.all(ticketId).map(ticketActionOf);
     },
     async actionsAfter(afterSeq, limit) {
-      return actionsAfter.all(afterSeq, limit).map(toAction);
+      return actionsAfter.all(afterSeq, limit).map(ticketActionOf);
     },
     async sessionActions(limit, beforeSeq) {
-      return sessionActions.all(beforeSeq ?? Number.MAX_SAFE_INTEGER, limit).map(toAction);
+      return sessionActions.all(beforeSeq ?? Number.MAX_SAFE_INTEGER, limit).map(ticketActionOf);
     },
     async followupsWithoutTicket(limit): Promise<FollowupRow[]> {
-      return withoutTicket.all(limit).map(toFollowupRow);
+      return withoutTicket.all(limit).map(followupOf);
     },
   };
 }

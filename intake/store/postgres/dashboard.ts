@@ -1,0 +1,159 @@
+import { splitPeriod } from '../../dashboard/splitPeriod';
+import type { DashboardBucket } from '../../../contract/dashboard';
+import type { CountRow, DashboardStore, TicketCounts } from '../store';
+import { OUTCOME_KEY_COLUMN } from '../storeRows';
+import type { PgSql } from './pgSql';
+
+/** The period a local day (SQL expression, yyyy-MM-dd) falls in; week = ISO week named by its Monday. */
+function periodOf(bucket: DashboardBucket, day: string): string {
+  switch (bucket) {
+    case 'total':
+      return `''`;
+    case 'day':
+      return day;
+    case 'week':
+      return `to_char(date_trunc('week', (${day})::date), 'YYYY-MM-DD')`;
+    case 'month':
+      return `substr(${day}, 1, 7)`;
+  }
+}
+
+const COUNT_COLUMNS = 'total, l1, l2, l3, l4, l5, unrated, declined, f_opened, f_closed, f_closed_late';
+const COUNT_TABLES = { day: { table: 'dashboard_daily', period: 'day' }, month: { table: 'dashboard_monthly', period: 'month' } } as const;
+
+/** Counts per key and bucket; day and week buckets read the daily table, total and month whole months from the monthly one and the edges from the daily one. */
+function countsSql(bucket: DashboardBucket): string {
+  // $1 hall, $2 dimension; then the period's days ($3..$4), or head days ($3..$4), tail days ($5..$6) and whole months ($7..$8).
+  const daily = (from: string, to: string) =>
+    `SELECT key, label, ${periodOf(bucket, 'day')} AS period, ${COUNT_COLUMNS} FROM dashboard_daily
+      WHERE hall_code = $1 AND dim = $2 AND day BETWEEN ${from} AND ${to}`;
+  const source =
+    bucket === 'day' || bucket === 'week'
+      ? daily('$3', '$4')
+      : `${daily('$3', '$4')} UNION ALL ${daily('$5', '$6')} UNION ALL
+         SELECT key, label, ${bucket === 'month' ? 'month' : `''`} AS period, ${COUNT_COLUMNS} FROM dashboard_monthly
+          WHERE hall_code = $1 AND dim = $2 AND month BETWEEN $7 AND $8`;
+  return `SELECT key, MAX(label) AS label, period, SUM(total) AS total, SUM(l1) AS l1, SUM(l2) AS l2, SUM(l3) AS l3, SUM(l4) AS l4, SUM(l5) AS l5,
+                 SUM(unrated) AS unrated, SUM(declined) AS declined, SUM(f_opened) AS opened, SUM(f_closed) AS closed, SUM(f_closed_late) AS "closedLate"
+            FROM (${source}) AS source GROUP BY key, period HAVING SUM(total) > 0 ORDER BY period COLLATE "C", key`;
+}
+
+/**
+ * The dashboard tables on PostgreSQL: counts written by ingest's tally (and by the follow-up
+ * trigger), read back summed per key and bucket, as store/sqlite/dashboard.ts does.
+ */
+export function pgDashboard(sql: PgSql): DashboardStore {
+  return {
+    async addCounts(increments) {
+      // One lock order for every batch (the rows' keys), so concurrent batches of one hall wait for each other instead of deadlocking.
+      const ordered = [...increments].sort((a, b) =>
+        a.period !== b.period ? (a.period < b.period ? -1 : 1) : `${a.hallCode}\u0000${a.dim}\u0000${a.at}\u0000${a.key}` < `${b.hallCode}\u0000${b.dim}\u0000${b.at}\u0000${b.key}` ? -1 : 1,
+      );
+      for (const { period, hallCode, dim, at, key, label, counts } of ordered) {
+        const { table, period: column } = COUNT_TABLES[period];
+        await sql.run(
+          `INSERT INTO ${table} AS t (hall_code, dim, ${column}, key, label, total, l1, l2, l3, l4, l5, unrated, declined, f_opened)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+           ON CONFLICT (hall_code, dim, ${column}, key) DO UPDATE SET
+             label = excluded.label, total = t.total + excluded.total, l1 = t.l1 + excluded.l1, l2 = t.l2 + excluded.l2, l3 = t.l3 + excluded.l3,
+             l4 = t.l4 + excluded.l4, l5 = t.l5 + excluded.l5, unrated = t.unrated + excluded.unrated, declined = t.declined + excluded.declined,
+             f_opened = t.f_opened + excluded.f_opened`,
+          [hallCode, dim, at, key, label, ...counts],
+        );
+      }
+    },
+    async addWords(words) {
+      for (const { hallCode, polarity, day, word, n } of words) {
+        await sql.run(
+          `INSERT INTO dashboard_words AS w (hall_code, polarity, day, word, n) VALUES ($1, $2, $3, $4, $5)
+           ON CONFLICT (hall_code, polarity, day, word) DO UPDATE SET n = w.n + excluded.n`,
+          [hallCode, polarity, day, word, n],
+        );
+      }
+    },
+    async addComment(c) {
+      await sql.run('INSERT INTO dashboard_comments (outcome_id, hall_code, rated_at, polarity, comment) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING', [
+        c.outcomeId,
+        c.hallCode,
+        c.ratedAt,
+        c.polarity,
+        c.comment,
+      ]);
+    },
+    async counts(q) {
+      if (q.bucket === 'day' || q.bucket === 'week') return sql.rows<CountRow>(countsSql(q.bucket), [q.hall, q.by, q.from, q.to]);
+      const split = splitPeriod(q.from, q.to);
+      return sql.rows<CountRow>(countsSql(q.bucket), [q.hall, q.by, split.headFrom, split.headTo, split.tailFrom, split.tailTo, split.monthFrom, split.monthTo]);
+    },
+    async openNotDue(q) {
+      // The still-open, not-yet-due follow-ups are few (the followups_open index finds them).
+      return sql.rows<{ key: string; period: string; n: number }>(
+        `SELECT ${OUTCOME_KEY_COLUMN[q.by]} AS key, ${periodOf(q.bucket, 'substr(o.rated_at, 1, 10)')} AS period, COUNT(*) AS n
+           FROM followups f JOIN outcomes o ON o.id = f.outcome_id
+          WHERE f.closed_at IS NULL AND f.due_at >= $4 AND o.hall_code = $1 AND substr(o.rated_at, 1, 10) BETWEEN $2 AND $3
+          GROUP BY 1, 2`,
+        [q.hall, q.from, q.to, q.now],
+      );
+    },
+    async hotWords(q) {
+      return sql.rows<{ word: string; count: number }>(
+        `SELECT word, SUM(n) AS count FROM dashboard_words
+          WHERE hall_code = $1 AND polarity = $2 AND day BETWEEN $3 AND $4
+          GROUP BY word ORDER BY count DESC, word LIMIT $5`,
+        [q.hall, q.polarity, q.from, q.to, q.limit],
+      );
+    },
+    async comments(q) {
+      // rated_at starts with the local day, so the period is a range of the index (hall_code, rated_at).
+      return sql.rows<{ day: string; polarity: 'good' | 'bad'; text: string }>(
+        `SELECT substr(rated_at, 1, 10) AS day, polarity, comment AS text FROM dashboard_comments
+          WHERE hall_code = $1 AND rated_at BETWEEN $2 AND $3 || '~' ORDER BY rated_at DESC LIMIT $4`,
+        [q.hall, q.from, q.to, q.limit],
+      );
+    },
+    async excludedAfterAppeal(q) {
+      // 差评 excluded after an appeal are few: the tickets that say so, with their press (issue 23).
+      return sql.rows<{ key: string; period: string; l1: number; l2: number }>(
+        `SELECT ${OUTCOME_KEY_COLUMN[q.by]} AS key, ${periodOf(q.bucket, 'substr(o.rated_at, 1, 10)')} AS period,
+                COUNT(*) FILTER (WHERE o.level = 1) AS l1, COUNT(*) FILTER (WHERE o.level = 2) AS l2
+           FROM tickets t JOIN outcomes o ON o.id = t.outcome_id
+          WHERE t.excluded AND o.hall_code = $1 AND substr(o.rated_at, 1, 10) BETWEEN $2 AND $3
+          GROUP BY 1, 2`,
+        [q.hall, q.from, q.to],
+      );
+    },
+    async ticketCounts(q) {
+      // Read from the machine's state as stored (intake/tickets/ticketMachine.ts Ticket).
+      const row = await sql.row<TicketCounts>(
+        `SELECT COUNT(*) AS opened,
+                COUNT(*) FILTER (WHERE s #>> '{rectification}' IS NOT NULL) AS rectifying,
+                COUNT(*) FILTER (WHERE s #>> '{rectification,doneAt}' IS NOT NULL) AS rectified,
+                COUNT(*) FILTER (WHERE s #> '{rectification,onTime}' = 'true'::jsonb) AS "rectifiedOnTime",
+                COUNT(*) FILTER (WHERE s #>> '{feedback,satisfaction}' IS NOT NULL) AS revisited,
+                COUNT(*) FILTER (WHERE s #>> '{feedback,satisfaction}' IN ('satisfied', 'basically_satisfied')) AS satisfied,
+                COUNT(*) FILTER (WHERE s #>> '{appeal}' IS NOT NULL) AS "appealsFiled",
+                COUNT(*) FILTER (WHERE s #> '{appeal,decision,upheld}' = 'true'::jsonb) AS "appealsUpheld",
+                COUNT(*) FILTER (WHERE s #> '{appeal,decision,upheld}' = 'false'::jsonb) AS "appealsRejected"
+           FROM tickets, intake_json(state) AS s WHERE hall_code = $1 AND opened_at BETWEEN $2 AND $3`,
+        [q.hall, q.fromMs, q.toMs],
+      );
+      return row as TicketCounts;
+    },
+    async publicRectifications(q) {
+      // Public: the citizen's choice in the details they gave after the press, else the press's own.
+      return sql.rows<{ day: string; department: string | null; item: string | null; result: string }>(
+        `SELECT substr(o.rated_at, 1, 10) AS day, t.department AS department, intake_json(o.body) #>> '{case,taskName}' AS item,
+                s #>> '{rectification,note}' AS result
+           FROM tickets t CROSS JOIN intake_json(t.state) AS s JOIN outcomes o ON o.id = t.outcome_id
+          WHERE o.hall_code = $1 AND substr(o.rated_at, 1, 10) BETWEEN $2 AND $3 AND NOT t.excluded
+            AND s #>> '{rectification,doneAt}' IS NOT NULL
+            AND COALESCE(
+                  (SELECT NULLIF(intake_json(d.body) -> 'public', 'null'::jsonb) FROM outcomes d
+                    WHERE d.amends_id = t.outcome_id AND d.amends_kind = 'details' AND d.merge = 'amendment' ORDER BY d.position LIMIT 1),
+                  NULLIF(intake_json(o.body) -> 'public', 'null'::jsonb)) = 'true'::jsonb
+          ORDER BY s #> '{rectification,doneAt}' DESC LIMIT $4`,
+        [q.hall, q.from, q.to, q.limit],
+      );
+    },
+  };
+}

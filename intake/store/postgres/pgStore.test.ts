@@ -1,0 +1,156 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase } from '../../../scripts/pgTestDatabase';
+import { describeStoreSuite } from '../storeSuite';
+import type { NewOutcomeRow } from '../store';
+import { PG_SCHEMA_VERSION } from './migrations';
+import { monthRange } from './outcomePartitions';
+import { openPostgresStore, type PostgresStore } from './postgresStore';
+
+let database: { url: string; drop(): Promise<void> };
+const opened: PostgresStore[] = [];
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(async () => {
+  await Promise.all(opened.map((store) => store.close()));
+  await database?.drop();
+});
+
+/** A store on an emptied database: every table truncated, the schema left as migrated. */
+async function emptied(): Promise<PostgresStore> {
+  const store = await openPostgresStore(database.url);
+  const { rows } = await store.pool.query<{ name: string }>(
+    "SELECT format('%I', tablename) AS name FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'schema_migrations'",
+  );
+  // The action log refuses TRUNCATE through its trigger; tests drop the trigger's effect for the reset only.
+  await store.pool.query(`BEGIN; SET LOCAL session_replication_role = replica; TRUNCATE ${rows.map((r) => r.name).join(', ')} RESTART IDENTITY; COMMIT`);
+  return store;
+}
+
+describeStoreSuite('PostgreSQL', emptied);
+
+describe('the PostgreSQL engine', () => {
+  it('ingests the same outcome from two concurrent transactions exactly once', async () => {
+    const store = await emptied();
+    opened.push(store);
+    await store.devices.setKey('dev-0', 'k', 1, 'h1');
+    const ingest = (batch: string) =>
+      store.transaction(async (tx) => {
+        await tx.devices.keyHistory('dev-0');
+        if ((await tx.outcomes.bodyHash('o-1')) !== undefined) return `${batch}: duplicate`;
+        // Both transactions have read "not stored" by now if nothing keeps them apart.
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        await tx.outcomes.insert(row('o-1'));
+        await tx.dashboard.addCounts([{ period: 'day', hallCode: 'h1', dim: 'hall', at: '2026-11-20', key: 'h1', label: 'h1', counts: [1, 0, 1, 0, 0, 0, 0, 0, 0] }]);
+        return `${batch}: accepted`;
+      });
+    const answers = await Promise.all([ingest('a'), ingest('b')]);
+    expect(answers.sort()).toEqual(['a: accepted', 'b: duplicate']);
+    expect(await store.outcomes.count('dev-0')).toBe(1);
+    const [counts] = await store.dashboard.counts({ hall: 'h1', by: 'hall', from: '2026-11-20', to: '2026-11-20', bucket: 'day' });
+    expect(counts?.total).toBe(1);
+  });
+
+  it('adds concurrent dashboard increments without losing one', async () => {
+    const store = await emptied();
+    opened.push(store);
+    const increment = { period: 'day' as const, hallCode: 'h1', dim: 'hall' as const, at: '2026-11-20', key: 'h1', label: 'h1', counts: [1, 1, 0, 0, 0, 0, 0, 0, 0] };
+    await Promise.all(Array.from({ length: 20 }, () => store.transaction((tx) => tx.dashboard.addCounts([increment]))));
+    const [counts] = await store.dashboard.counts({ hall: 'h1', by: 'hall', from: '2026-11-20', to: '2026-11-20', bucket: 'day' });
+    expect(counts).toMatchObject({ total: 20, l1: 20 });
+  });
+
+  it('gives two forwarders in transactions disjoint records (FOR UPDATE SKIP LOCKED)', async () => {
+    const store = await emptied();
+    opened.push(store);
+    await store.forwarding.setDestinations([{ name: 'province', hallCode: '*' }]);
+    for (const id of ['r-1', 'r-2', 'r-3', 'r-4']) {
+      await store.outcomes.insert(row(id));
+      await store.forwarding.enqueue(id, 'h1', RECEIVED, 1);
+    }
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let firstClaimed: () => void = () => undefined;
+    const claimedByFirst = new Promise<void>((resolve) => (firstClaimed = resolve));
+    const first = store.transaction(async (tx) => {
+      const due = await tx.forwarding.due('province', 10, 2);
+      firstClaimed();
+      await held;
+      return due.map((d) => d.outcomeId);
+    });
+    await claimedByFirst;
+    const second = await store.transaction(async (tx) => (await tx.forwarding.due('province', 10, 2)).map((d) => d.outcomeId));
+    release();
+    expect(await first).toEqual(['r-1', 'r-2']);
+    expect(second).toEqual(['r-3', 'r-4']);
+  });
+
+  it('stores an outcome in its month’s partition, made ahead at open, and others in the default one', async () => {
+    const now = Date.now();
+    const store = await openPostgresStore(database.url, { now: () => now });
+    opened.push(store);
+    const thisMonth = monthRange(now, 0);
+    await store.outcomes.insert(row('now', now));
+    await store.outcomes.insert(row('long-ago', Date.UTC(2001, 0, 1)));
+    const { rows } = await store.pool.query<{ id: string; partition: string }>("SELECT id, tableoid::regclass::text AS partition FROM outcomes WHERE id IN ('now', 'long-ago') ORDER BY id");
+    expect(rows).toEqual([
+      { id: 'long-ago', partition: 'outcomes_default' },
+      { id: 'now', partition: thisMonth.name },
+    ]);
+    const ahead = await store.pool.query("SELECT 1 FROM pg_class WHERE relname = $1", [monthRange(now, 3).name]);
+    expect(ahead.rowCount).toBe(1);
+  });
+
+  it('migrates once when several nodes open the same empty database at the same time', async () => {
+    const fresh = await createTestDatabase();
+    try {
+      const stores = await Promise.all([openPostgresStore(fresh.url), openPostgresStore(fresh.url), openPostgresStore(fresh.url)]);
+      const { rows } = await stores[0]!.pool.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+      expect(rows.map((r) => r.version)).toEqual(Array.from({ length: PG_SCHEMA_VERSION }, (_, i) => i + 1));
+      await Promise.all(stores.map((store) => store.close()));
+    } finally {
+      await fresh.drop();
+    }
+  });
+
+  it('keeps the ticket action log append-only', async () => {
+    const store = await emptied();
+    opened.push(store);
+    await store.tickets.insert({ id: 't-1', outcomeId: null, hallCode: 'h1', department: null, stage: 'opened', dueAt: null, openedAt: 1, excluded: false, state: '{}', dispatch: '{}' });
+    await store.tickets.appendAction({ seq: 1, ticketId: 't-1', at: 1, actor: 'a', what: '{}', before: null, after: '{}', prevHash: 'h0', hash: 'h1' });
+    await expect(store.pool.query("UPDATE ticket_actions SET actor = 'b'")).rejects.toThrow('append-only');
+    await expect(store.pool.query('DELETE FROM ticket_actions')).rejects.toThrow('append-only');
+  });
+});
+
+const RECEIVED = Date.UTC(2026, 10, 20, 2, 0, 0);
+
+function row(id: string, receivedAt = RECEIVED): NewOutcomeRow {
+  return {
+    id,
+    deviceId: 'dev-0',
+    bodyHash: `hash-${id}`,
+    body: JSON.stringify({ id, window: { windowName: 'W' }, staff: { name: 'S' }, case: { taskName: 'T', projectNo: 'P' } }),
+    receivedAt,
+    trusted: true,
+    merge: 'rating',
+    columns: {
+      seq: 1,
+      outcome: 'rated',
+      level: 2,
+      rated_at: '2026-11-20T10:00:00+08:00',
+      hall_code: 'h1',
+      window_no: 'W1',
+      staff_login: 's1',
+      dept_name: 'D',
+      task_code: 'T1',
+      chain_hash: 'c',
+      prev_hash: 'p',
+      flags: '',
+      invitation_id: `inv-${id}`,
+      amends_id: null,
+      amends_kind: null,
+    },
+  };
+}

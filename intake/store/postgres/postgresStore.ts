@@ -1,0 +1,92 @@
+import pg from 'pg';
+import type { IntakeData, IntakeStore } from '../store';
+import { pgDashboard } from './dashboard';
+import { pgDevices } from './devices';
+import { pgFleet } from './fleet';
+import { pgFollowups } from './followups';
+import { pgForwarding } from './forwarding';
+import { pgIntegrity } from './integrity';
+import { pgInvitations } from './invitations';
+import { migrate } from './migrations';
+import { ensureOutcomePartitions } from './outcomePartitions';
+import { pgOutcomes } from './outcomes';
+import { pgPairing } from './pairing';
+import { pgPhone } from './phone';
+import { INTAKE_TYPES, poolSql, type PgSql } from './pgSql';
+import { pgRequests } from './requests';
+import { pgSealingKeys } from './sealingKeys';
+import { pgThrottles } from './throttles';
+import { pgTickets } from './tickets';
+
+function dataOn(sql: PgSql): IntakeData {
+  return {
+    devices: pgDevices(sql),
+    outcomes: pgOutcomes(sql),
+    integrity: pgIntegrity(sql),
+    invitations: pgInvitations(sql),
+    pairing: pgPairing(sql),
+    followups: pgFollowups(sql),
+    dashboard: pgDashboard(sql),
+    sealingKeys: pgSealingKeys(sql),
+    requests: pgRequests(sql),
+    throttles: pgThrottles(sql),
+    fleet: pgFleet(sql),
+    tickets: pgTickets(sql),
+    forwarding: pgForwarding(sql),
+    phone: pgPhone(sql),
+  };
+}
+
+export interface PostgresStore extends IntakeStore {
+  /** The connection pool, for tools and tests that read the database directly. */
+  readonly pool: pg.Pool;
+}
+
+export interface PostgresStoreOptions {
+  /** Connections this node keeps at most (default 10). */
+  maxConnections?: number;
+  /** The clock partitions are made ahead from (default Date.now). */
+  now?: () => number;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The network engine: a node-postgres pool on one database that several intake nodes share.
+ * Calls outside a transaction take any pooled connection and commit on their own;
+ * `transaction` holds one client between BEGIN and COMMIT (READ COMMITTED, with the row locks
+ * and conditional writes each store module takes where two nodes could race). Opening migrates
+ * the schema and makes the outcome partitions of the months around now; a daily timer keeps
+ * making the months ahead.
+ */
+export async function openPostgresStore(connectionString: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
+  const now = options.now ?? Date.now;
+  const pool = new pg.Pool({ connectionString, max: options.maxConnections ?? 10, types: INTAKE_TYPES });
+  // An idle client that loses its server emits here; without a listener the process would die.
+  pool.on('error', () => undefined);
+  const outside = poolSql(pool);
+  try {
+    await migrate(outside);
+    await ensureOutcomePartitions(outside, now(), 1, 3);
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  const partitionTimer = setInterval(() => void ensureOutcomePartitions(outside, now(), 0, 3).catch(() => undefined), DAY_MS);
+  partitionTimer.unref();
+
+  return {
+    ...dataOn(outside),
+    engine: 'postgres',
+    pool,
+    async transaction<T>(work: (tx: IntakeData) => Promise<T>): Promise<T> {
+      return outside.atomic((sql) => work(dataOn(sql)));
+    },
+    async close() {
+      clearInterval(partitionTimer);
+      await pool.end();
+    },
+  };
+}
+
+
