@@ -10,10 +10,23 @@ export interface RatingTexts {
   tag: Record<string, string>;
   /** The 差评 reasons in plain words for citizens; the national code (and its table wording, `tag`) stays in the data. */
   tagPlain: Record<string, string>;
+  /** What a citizen is thanked with after rating, on the PAD and on the phone page alike. */
+  thanks: { title: string; text: string };
 }
 
-export const RATING_TEXTS: Record<'zh-CN' | 'zh-TW' | 'en' | 'ug' | 'bo', RatingTexts> = {
+/** The languages the citizen pages speak (the PAD and the intake's phone page). */
+export const CITIZEN_LANGUAGES = ['zh-CN', 'zh-TW', 'en', 'ug', 'bo'] as const;
+export type CitizenLanguage = (typeof CITIZEN_LANGUAGES)[number];
+
+/** Each language's own name, so a citizen finds theirs whatever language is showing. */
+export const LANGUAGE_NAMES: Record<CitizenLanguage, string> = { 'zh-CN': '简体中文', 'zh-TW': '繁體中文', en: 'English', ug: 'ئۇيغۇرچە', bo: 'བོད་ཡིག' };
+
+/** The languages written right to left. */
+export const RIGHT_TO_LEFT: ReadonlySet<string> = new Set<CitizenLanguage>(['ug']);
+
+export const RATING_TEXTS: Record<CitizenLanguage, RatingTexts> = {
   'zh-CN': {
+    thanks: { title: '感谢您的评价！', text: '我们将不断改进服务' },
     level: Object.fromEntries(Object.entries(LEVEL_NAMES_ZH)),
     tag: Object.fromEntries(RATING_TAGS.map((t) => [t.code, t.nameZh])),
     tagPlain: {
@@ -36,6 +49,7 @@ export const RATING_TEXTS: Record<'zh-CN' | 'zh-TW' | 'en' | 'ug' | 'bo', Rating
     },
   },
   'en': {
+    thanks: { title: 'Thank you for your rating!', text: 'We keep improving our service' },
     level: { '5': 'Very satisfied', '4': 'Satisfied', '3': 'Fairly satisfied', '2': 'Dissatisfied', '1': 'Very dissatisfied' },
     tag: {
       '510': 'Accepted at one window, done in one go',
@@ -99,6 +113,7 @@ export const RATING_TEXTS: Record<'zh-CN' | 'zh-TW' | 'en' | 'ug' | 'bo', Rating
     },
   },
   'ug': {
+    thanks: { title: 'باھايىڭىزغا رەھمەت!', text: 'مۇلازىمىتىمىزنى داۋاملىق ياخشىلايمىز' },
     level: { '5': 'ناھايىتى رازى', '4': 'رازى', '3': 'ئاساسەن رازى', '2': 'نارازى', '1': 'ناھايىتى نارازى' },
     tag: {
       '510': 'بىر كۆزنەكتە قوبۇل قىلىنىپ بىر قېتىمدا تاماملاندى',
@@ -162,6 +177,7 @@ export const RATING_TEXTS: Record<'zh-CN' | 'zh-TW' | 'en' | 'ug' | 'bo', Rating
     },
   },
   'bo': {
+    thanks: { title: 'ཁྱེད་ཀྱི་དཔྱད་བརྗོད་ལ་ཐུགས་རྗེ་ཆེ།', text: 'ང་ཚོས་ཞབས་ཞུ་མུ་མཐུད་ལེགས་བཅོས་བྱེད་རྒྱུ།' },
     level: { '5': 'ཧ་ཅང་ཚིམ།', '4': 'ཚིམ།', '3': 'གཞི་རྩའི་ཐོག་ཚིམ།', '2': 'མི་ཚིམ།', '1': 'ཧ་ཅང་མི་ཚིམ།' },
     tag: {
       '510': 'སྒེའུ་ཁུང་གཅིག་ནས་ལེན་ཏེ་ཐེངས་གཅིག་ལ་གྲུབ།',
@@ -225,6 +241,7 @@ export const RATING_TEXTS: Record<'zh-CN' | 'zh-TW' | 'en' | 'ug' | 'bo', Rating
     },
   },
   'zh-TW': {
+    thanks: { title: '感謝您的評價！', text: '我們將不斷改進服務' },
     level: { '5': '非常滿意', '4': '滿意', '3': '基本滿意', '2': '不滿意', '1': '非常不滿意' },
     tag: {
       '510': '一窗受理一次辦結',

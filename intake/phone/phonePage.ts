@@ -89,8 +89,8 @@ ${tagGroups}
 }
 
 export function renderThanks(language: PhoneLanguage): string {
-  const t = PHONE_TEXTS[language];
-  return frame(language, t.thanksTitle, `<h1 data-page="thanks">${escapeHtml(t.thanksTitle)}</h1><p>${escapeHtml(t.thanksText)}</p>`, null);
+  const { thanks } = ratingTextsOf(language);
+  return frame(language, thanks.title, `<h1 data-page="thanks">${escapeHtml(thanks.title)}</h1><p>${escapeHtml(thanks.text)}</p>`, null);
 }
 
 export type RefusalPage = keyof PhoneTexts['refusal'];

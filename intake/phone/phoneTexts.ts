@@ -1,13 +1,11 @@
-import { RATING_TEXTS } from '../../contract/ratingTexts';
+import { CITIZEN_LANGUAGES, RATING_TEXTS, RIGHT_TO_LEFT, type CitizenLanguage } from '../../contract/ratingTexts';
 import type { PhoneRefusal } from './phoneRatings';
 
-export const PHONE_LANGUAGES = ['zh-CN', 'zh-TW', 'en', 'ug', 'bo'] as const;
-export type PhoneLanguage = (typeof PHONE_LANGUAGES)[number];
-
-/** Each language's name in itself, for the switcher. */
-export const LANGUAGE_NAMES: Record<PhoneLanguage, string> = { 'zh-CN': '简体中文', 'zh-TW': '繁體中文', en: 'English', ug: 'ئۇيغۇرچە', bo: 'བོད་ཡིག' };
-
-export const RTL: ReadonlySet<PhoneLanguage> = new Set(['ug']);
+/** The PAD's languages: their names, direction, level and tag texts and thanks are contract/ratingTexts.ts's. */
+export const PHONE_LANGUAGES = CITIZEN_LANGUAGES;
+export type PhoneLanguage = CitizenLanguage;
+export { LANGUAGE_NAMES } from '../../contract/ratingTexts';
+export const RTL = RIGHT_TO_LEFT;
 
 export interface PhoneTexts {
   title: string;
@@ -25,8 +23,6 @@ export interface PhoneTexts {
   phoneLabel: string;
   phoneHint: string;
   submit: string;
-  thanksTitle: string;
-  thanksText: string;
   languageLabel: string;
   refusal: Record<PhoneRefusal | 'rate-limited' | 'cross-site', { title: string; text: string }>;
 }
@@ -47,8 +43,6 @@ const zhCN: PhoneTexts = {
   phoneLabel: '联系电话（仅在希望回访时填写）',
   phoneHint: '号码加密保存，只用于回访',
   submit: '提交评价',
-  thanksTitle: '感谢您的评价！',
-  thanksText: '我们将不断改进服务',
   languageLabel: '语言',
   refusal: {
     forged: { title: '评价链接无效', text: '这个链接不完整或已被改动。请重新扫描评价器上的二维码，或使用短信中的完整链接。' },
@@ -79,8 +73,6 @@ const zhTW: PhoneTexts = {
   phoneLabel: '聯絡電話（僅在希望回訪時填寫）',
   phoneHint: '號碼加密保存，只用於回訪',
   submit: '提交評價',
-  thanksTitle: '感謝您的評價！',
-  thanksText: '我們將不斷改進服務',
   languageLabel: '語言',
   refusal: {
     forged: { title: '評價連結無效', text: '這個連結不完整或已被改動。請重新掃描評價器上的二維碼，或使用簡訊中的完整連結。' },
@@ -111,8 +103,6 @@ const en: PhoneTexts = {
   phoneLabel: 'Phone number (only for a call back)',
   phoneHint: 'Stored encrypted, used only to call you back',
   submit: 'Submit rating',
-  thanksTitle: 'Thank you for your rating!',
-  thanksText: 'We keep improving our service',
   languageLabel: 'Language',
   refusal: {
     forged: { title: 'This rating link is not valid', text: 'The link is incomplete or was changed. Scan the QR code on the evaluator again, or use the whole link from the text message.' },
@@ -143,8 +133,6 @@ const ug: PhoneTexts = {
   phoneLabel: 'تېلېفون نومۇرى (پەقەت قايتا تېلېفون ئۈچۈن)',
   phoneHint: 'نومۇر شىفىرلىنىپ ساقلىنىدۇ، پەقەت قايتا تېلېفون ئۈچۈن ئىشلىتىلىدۇ',
   submit: 'باھانى يوللاش',
-  thanksTitle: 'باھايىڭىزغا رەھمەت!',
-  thanksText: 'مۇلازىمىتىمىزنى داۋاملىق ياخشىلايمىز',
   languageLabel: 'تىل',
   refusal: {
     forged: { title: 'باھالاش ئۇلانمىسى ئىناۋەتسىز', text: 'ئۇلانما تولۇق ئەمەس ياكى ئۆزگەرتىلگەن. باھالىغۇچتىكى QR كودىنى قايتا سايىلەڭ ياكى قىسقا ئۇچۇردىكى تولۇق ئۇلانمىنى ئىشلىتىڭ.' },
@@ -175,8 +163,6 @@ const bo: PhoneTexts = {
   phoneLabel: 'ཁ་པར་ཨང་གྲངས། (ཁ་པར་ཕྱིར་བཏང་བར་མ་ཟད།)',
   phoneHint: 'ཨང་གྲངས་གསང་སྡོམ་ངང་ཉར་ཞིང་། ཁ་པར་ཕྱིར་གཏོང་བར་ཁོ་ན་བེད་སྤྱོད་བྱེད།',
   submit: 'དཔྱད་བརྗོད་འབུལ།',
-  thanksTitle: 'ཁྱེད་ཀྱི་དཔྱད་བརྗོད་ལ་ཐུགས་རྗེ་ཆེ།',
-  thanksText: 'ང་ཚོས་ཞབས་ཞུ་མུ་མཐུད་ལེགས་བཅོས་བྱེད་རྒྱུ།',
   languageLabel: 'སྐད་ཡིག',
   refusal: {
     forged: { title: 'དཔྱད་བརྗོད་སྦྲེལ་ཐག་ནུས་མེད།', text: 'སྦྲེལ་ཐག་ཆ་ཚང་མེད་པའམ་བཟོ་བཅོས་བྱས་ཡོད། དཔྱད་བརྗོད་ཡོ་ཆས་སྟེང་གི་ཨང་རྟགས་ཡང་བསྐྱར་ཞིབ་བཤེར་གནང་རོགས།' },

@@ -48,7 +48,7 @@ export const en: Resources = {
     text: 'Please wait while we retry. If this persists, please tell the staff.',
     storage: 'The device storage is full: what could be cleared was cleared, and no unsent rating was deleted. Staff: please call IT support.',
   },
-  thanks: { title: 'Thank you for your rating!', text: 'We keep improving our service', unrated: 'Not rated. Thank you for your cooperation', caseQr: 'Scan to rate this case on your phone', done: 'Done' },
+  thanks: { ...RATING_TEXTS['en'].thanks, unrated: 'Not rated. Thank you for your cooperation', caseQr: 'Scan to rate this case on your phone', done: 'Done' },
   countdown: { confirm: 'Confirms automatically in {{count}} s', details: 'Submits automatically in {{count}} s', warning: 'When time runs out, your choice will be filed as it is' },
   tag: RATING_TEXTS['en'].tag,
   /** The 差评 reasons in plain words for citizens; the national code (and its table wording, `tag`) stays in the data. */

@@ -1,6 +1,7 @@
 import i18next, { type i18n } from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import type { Language } from '../../contract/hallConfig';
+import { LANGUAGE_NAMES as CITIZEN_LANGUAGE_NAMES, RIGHT_TO_LEFT } from '../../contract/ratingTexts';
 import { zhCN, type Resources } from './zh-CN';
 
 export const DEFAULT_LANGUAGE: Language = 'zh-CN';
@@ -22,16 +23,8 @@ const LOADERS: Record<Exclude<Language, 'zh-CN'>, () => Promise<Resources>> = {
   bo: () => import('./bo').then((m) => m.bo),
 };
 
-/** Each language's own name, so a citizen finds theirs whatever language is showing. */
-export const LANGUAGE_NAMES: Record<Language, string> = {
-  'zh-CN': '简体中文',
-  'zh-TW': '繁體中文',
-  en: 'English',
-  ug: 'ئۇيغۇرچە',
-  bo: 'བོད་ཡིག',
-};
-
-const RIGHT_TO_LEFT: ReadonlySet<string> = new Set<Language>(['ug']);
+/** Each language's own name (shared with the intake's phone page). */
+export const LANGUAGE_NAMES: Record<Language, string> = CITIZEN_LANGUAGE_NAMES;
 
 export function directionOf(language: string): 'rtl' | 'ltr' {
   return RIGHT_TO_LEFT.has(language) ? 'rtl' : 'ltr';

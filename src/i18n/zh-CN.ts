@@ -49,7 +49,7 @@ export const zhCN = {
     text: '请稍候，系统正在重试。如持续出现，请联系工作人员。',
     storage: '设备存储空间已满：可清理的记录已清理，未上传的评价一条未删。请工作人员联系技术支持。',
   },
-  thanks: { title: '感谢您的评价！', text: '我们将不断改进服务', unrated: '未评价，感谢您的配合', caseQr: '扫码用手机评价本次办件', done: '完成' },
+  thanks: { ...RATING_TEXTS['zh-CN'].thanks, unrated: '未评价，感谢您的配合', caseQr: '扫码用手机评价本次办件', done: '完成' },
   countdown: { confirm: '{{count}} 秒后自动确认', details: '{{count}} 秒后自动提交', warning: '时间到后将按当前选择提交' },
   tag: Object.fromEntries(RATING_TAGS.map((t) => [t.code, t.nameZh])) as Record<string, string>,
   /** The 差评 reasons in plain words for citizens; the national code (and its table wording, `tag`) stays in the data. */

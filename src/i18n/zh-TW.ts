@@ -49,7 +49,7 @@ export const zhTW: Resources = {
     text: '請稍候，系統正在重試。如持續出現，請聯絡工作人員。',
     storage: '設備儲存空間已滿：可清理的記錄已清理，未上傳的評價一筆未刪。請工作人員聯絡技術支援。',
   },
-  thanks: { title: '感謝您的評價！', text: '我們將不斷改進服務', unrated: '未評價，感謝您的配合', caseQr: '掃碼用手機評價本次辦件', done: '完成' },
+  thanks: { ...RATING_TEXTS['zh-TW'].thanks, unrated: '未評價，感謝您的配合', caseQr: '掃碼用手機評價本次辦件', done: '完成' },
   countdown: { confirm: '{{count}} 秒後自動確認', details: '{{count}} 秒後自動提交', warning: '時間到後將按目前的選擇提交' },
   tag: RATING_TEXTS['zh-TW'].tag,
   /** The 差评 reasons in plain words for citizens; the national code (and its table wording, `tag`) stays in the data. */
