@@ -16,12 +16,17 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 test('host-less tablet: set up from its bundle, invitations arrive from the intake feed, are rated by touch and reach the intake', async ({ page }) => {
   const caseEventToken = `tablet-case-${crypto.randomUUID()}`;
   const enrolmentToken = `tablet-enrol-${crypto.randomUUID()}`;
+  const rotationToken = `tablet-rotate-${crypto.randomUUID()}`;
   const intake = await startIntake({
     dbFile: path.join(mkdtempSync(path.join(tmpdir(), 'e2e-tablet-')), 'intake.sqlite'),
     port: 0,
     // Same origin as the page: no CORS needed.
     corsOrigins: [],
-    enrolmentTokens: [{ token: enrolmentToken, deviceId: 'demo-pad-a01', hallCode: 'demo-hall', expiresAtMs: Date.now() + 600_000 }],
+    enrolmentTokens: [
+      { token: enrolmentToken, deviceId: 'demo-pad-a01', hallCode: 'demo-hall', expiresAtMs: Date.now() + 600_000 },
+      // What npm run provision -- … --rotate makes for a tablet that was reset (below).
+      { token: rotationToken, deviceId: 'demo-pad-a01', hallCode: 'demo-hall', purpose: 'rotate', expiresAtMs: Date.now() + 600_000 },
+    ],
     caseEventTokens: { 'demo-pad-a01': caseEventToken },
     adminToken: ADMIN_TOKEN,
     staffDirectory: [{ loginName: 'zhangsan', name: '张三', passwordHash: hashPin('zhangsan password 1') }],
@@ -158,6 +163,40 @@ test('host-less tablet: set up from its bundle, invitations arrive from the inta
     expect(JSON.stringify(await integrity.json())).not.toMatch(/fork/i);
     const fleet = (await (await fetch(`${intake.origin}/v1/admin/fleet`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as { devices: Array<{ deviceId: string; openFlags: unknown[] }> };
     expect(fleet.devices.find((d) => d.deviceId === 'demo-pad-a01')?.openFlags).toEqual([]);
+
+    // Issue 21: a reset from the admin panel, then the same device set up again with a rotation
+    // bundle. Every rating has reached the intake, so no export is needed.
+    await expect.poll(async () => (await readOutbox(page)).length).toBe(0);
+    await openAdmin(page);
+    const reset = page.getByRole('region', { name: '重置本设备' });
+    await expect(reset.locator('[data-fact="resetUnsent"]')).toHaveText('所有评价都已送达评价中心，可以重置。');
+    await expectNoViolations(page, 'tablet reset section');
+    await reset.getByRole('button', { name: '重置本设备…' }).click();
+    await reset.getByRole('button', { name: '确认重置 demo-pad-a01' }).click();
+    // Forgotten: the setup screen, as on a new tablet.
+    const again = page.locator('[data-screen="setup"]');
+    await expect(again).toBeVisible();
+    await again.getByLabel('设备配置包').setInputFiles({ name: 'a01-rotate.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(deviceBundle(renamed, 'demo-pad-a01', rotationToken, EXPIRES))) });
+    await again.getByRole('button', { name: '使用此配置' }).click();
+    await expect(page.getByRole('status')).toHaveCount(0, { timeout: 20_000 });
+    const third = await fetch(`${intake.origin}/v1/devices/demo-pad-a01/case-events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${caseEventToken}` },
+      body: JSON.stringify({ event: 'closed', case: { projectNo: 'P-TABLET-3', taskCode: '113401000000000001', taskName: '企业设立登记', deptName: '市场监督管理局', userProp: 1 }, staff: { loginName: 'lisi', name: '李四' } }),
+    });
+    const thirdId = ((await third.json()) as { invitationId: string }).invitationId;
+    await page.locator(`[data-invitation="${thirdId}"]`).getByRole('button', { name: /^非常满意/ }).tap();
+    await expect
+      .poll(async () => {
+        const stored = await fetch(`${intake.origin}/v1/admin/outcomes?deviceId=demo-pad-a01`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+        return ((await stored.json()) as { outcomes: { id: string; seq: number }[] }).outcomes.map((o) => o.seq).sort();
+      }, { timeout: 20_000 })
+      .toEqual([1, 2, 3]);
+    // A new key, the same chain: seq 3 follows seq 2, and nothing is flagged.
+    const afterReset = (await (await fetch(`${intake.origin}/v1/admin/integrity?deviceId=demo-pad-a01`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as { flagged: unknown; gaps: unknown[]; events: Array<{ kind: string }> };
+    expect(afterReset.flagged).toBeNull();
+    expect(afterReset.gaps).toEqual([]);
+    expect(afterReset.events.map((e) => e.kind)).not.toContain('fork');
   } finally {
     await page.close();
     await intake.close();

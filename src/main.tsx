@@ -163,10 +163,12 @@ async function boot(): Promise<void> {
     useSetupStore.setState({
       needed: true,
       apply: async (context: DeviceContext, adminPinHash: string | undefined) => {
-        const [{ appendAudit }, { storeTabletPinHash }] = await Promise.all([import('./data/auditLog'), import('./admin/tabletPinGate')]);
+        const [{ appendAudit }, { storeTabletPinHash }, { adoptCarriedHead }] = await Promise.all([import('./data/auditLog'), import('./admin/tabletPinGate'), import('./setup/deviceReset')]);
         // The PIN hash first: a stored context ends the setup screen, and a tablet reloaded
         // between the two must not be left with no way into its admin panel.
         await storeTabletPinHash(db, adminPinHash);
+        // A tablet reset from this same device goes on with its chain (setup/deviceReset.ts).
+        await adoptCarriedHead(db, context.device.id);
         await store.setContext(context);
         await appendAudit(db, 'config-changed', { deviceId: context.device.id, via: 'tablet-setup' });
         useSetupStore.setState({ needed: false, apply: null, reprovision });

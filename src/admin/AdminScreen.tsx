@@ -9,6 +9,7 @@ import { useAdminStore } from './adminStore';
 import { auditReason } from './auditReasons';
 import { VoiceClipsNote } from './VoiceClipsNote';
 import { ReprovisionSection } from '../setup/ReprovisionSection';
+import { ResetSection } from '../setup/ResetSection';
 
 interface Counts {
   unsent: number;
@@ -274,6 +275,7 @@ export function AdminScreen({ db }: { db: EvaluatorDb }) {
         </section>
       )}
       <ReprovisionSection />
+      <ResetSection db={db} />
     </main>
   );
 }

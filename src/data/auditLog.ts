@@ -15,7 +15,8 @@ export type AuditAction =
   | 'dead-letter-discarded'
   | 'staff-login'
   | 'staff-logout'
-  | 'device-key-rotated';
+  | 'device-key-rotated'
+  | 'device-reset';
 
 export type AuditDetail = AuditRow['detail'];
 
@@ -27,6 +28,12 @@ export async function sha256Hex(text: string): Promise<string> {
 }
 
 const entryHashInput = (row: Omit<AuditRow, 'id' | 'hash'>) => canonicalJson({ atMs: row.atMs, action: row.action, detail: row.detail, prevHash: row.prevHash });
+
+/** An entry sealed onto the entry before it (its hash `prevHash`), not yet stored. */
+export async function auditRow(action: AuditAction, detail: AuditDetail, prevHash: string, atMs: number): Promise<AuditRow> {
+  const entry = { atMs, action, detail, prevHash };
+  return { ...entry, hash: await sha256Hex(entryHashInput(entry)) };
+}
 
 /**
  * Appends one entry to the admin audit log. The log has no update or delete: each entry holds
@@ -42,8 +49,7 @@ export async function appendAudit(
 ): Promise<AuditRow> {
   for (;;) {
     const last = await db.audit.orderBy('id').last();
-    const entry = { atMs: Date.now(), action, detail, prevHash: last?.hash ?? GENESIS_HASH };
-    const row: AuditRow = { ...entry, hash: await sha256Hex(entryHashInput(entry)) };
+    const row = await auditRow(action, detail, last?.hash ?? GENESIS_HASH, Date.now());
     try {
       await db.transaction('rw', [db.audit, ...(alongside?.tables ?? []).map((name) => db[name])], async () => {
         const current = await db.audit.orderBy('id').last();
