@@ -8,7 +8,7 @@ import { verifyTicketLog } from './ticketLog';
 import type { Ticket } from './ticketMachine';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const TICKETS = 40;
+const TICKETS = 120;
 
 /** Runs the acting child (intake/testing/ticketActChild.ts) until `killAfterMs` past its first step (then SIGKILL), or to its end. */
 function runChild(dbFile: string, killAfterMs: number | null): Promise<{ finished: boolean }> {
@@ -50,10 +50,11 @@ async function checkAllOrNothing(dbFile: string) {
 }
 
 describe('a work-queue action killed with SIGKILL midway', () => {
-  it('leaves the action, its log entry and the new ticket state all together, or none of them, and the work goes on after a restart', { timeout: 120_000 }, async () => {
+  it('leaves the action, its log entry and the new ticket state all together, or none of them, and the work goes on after a restart', { timeout: 180_000 }, async () => {
     const dbFile = path.join(mkdtempSync(path.join(tmpdir(), 'ticket-kill-')), 'i.sqlite');
     const stagesAtKills: string[][] = [];
-    for (const killAfterMs of [40, 150, 400]) {
+    // Kills at moments spread over the work: each is likely to land inside an action.
+    for (const killAfterMs of [30, 70, 120, 180, 250, 330, 420, 520]) {
       expect(await runChild(dbFile, killAfterMs)).toEqual({ finished: false });
       stagesAtKills.push(await checkAllOrNothing(dbFile));
     }
