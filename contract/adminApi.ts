@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { OutcomeBatchSchema } from './intakeApi';
 
 /**
  * Bodies and queries of the intake's admin routes (reference: intake/openapi.yaml). Admin routes
@@ -70,3 +71,17 @@ export const ExportQuerySchema = z
 
 /** GET /v1/devices/{deviceId}/invitations?ticket=: the feed opened with its single-use ticket. */
 export const FeedQuerySchema = z.object({ ticket: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'expected a feed ticket') }).strict();
+
+/**
+ * POST /v1/admin/devices/{deviceId}/import: what a tablet reset offline exported (its unsent
+ * ratings as signed, in the shape of a batch upload) taken in by a person, with who and why. Each
+ * outcome is checked against the device's keys as an upload would be; recorded as
+ * `outcomes_imported` in the device's integrity report.
+ */
+export const OutcomeImportRequestSchema = z
+  .object({
+    by: z.string().trim().min(1).max(64),
+    reason: z.string().trim().min(4).max(500),
+    batch: OutcomeBatchSchema,
+  })
+  .strict();

@@ -259,7 +259,8 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
   metrics.gauge('intake_fleet_open_flags', 'Fleet flags open now, all devices', async () => (await store.fleet.openFlags(null)).length);
   app.get('/v1/time', async () => ({ serverTimeMs: now() }));
   registerDeviceRoutes(app, { enrolment, sealing, now, enrolPerMinute: options.rateLimits?.enrolPerMinute ?? 20 });
-  registerOutcomeRoutes(app, { authenticate, ingest: createBatchIngest(store, { followups, now, forwardSettleMs: forwardTiming.settleMs }), maxInFlight: options.maxInFlightBatches ?? 8, now, onBatch: metrics.batch });
+  const ingest = createBatchIngest(store, { followups, now, forwardSettleMs: forwardTiming.settleMs });
+  registerOutcomeRoutes(app, { authenticate, ingest, maxInFlight: options.maxInFlightBatches ?? 8, now, onBatch: metrics.batch });
   const chain = createChainAudit(store, now);
   registerFeedRoutes(app, { authenticate, feed: createInvitationFeed(store.invitations, now), caseEventTokens, originAllowed, devices: store.devices, chain, requests: store.requests, now });
   // Known once listening; links shown to staff never come from a request's Host header.
@@ -267,7 +268,7 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
   const publicUrl = () => options.publicUrl ?? origin;
   registerPairingRoutes(app, { authenticate, pairing, staffLogin: createStaffLogin(options.staffDirectory ?? [], store, now), publicUrl, now, log, pairPerMinute: options.rateLimits?.pairPerMinute ?? 10 });
   await registerPhoneRoutes(app, { store, authenticate, sealing, workingDays, followups, timeZone: options.calendar?.timeZone ?? 'Asia/Shanghai', publicUrl, now, ...(options.phone ? { options: options.phone } : {}) });
-  registerAdminRoutes(app, { store, requireAdmin, pairing, chain, storedRecheck: createStoredRecheck(store), readmit: createReadmission(store, followups, now) });
+  registerAdminRoutes(app, { store, requireAdmin, pairing, chain, storedRecheck: createStoredRecheck(store), readmit: createReadmission(store, followups, now), ingest, now });
   const fleet = createFleet(store, { ...DEFAULT_FLEET_THRESHOLDS, ...options.fleet }, (deviceId, detail) => chain.note(deviceId, 'wrong_hall', null, null, detail), now);
   registerFleetRoutes(app, { authenticate, fleet, requireAdmin, now });
   // A device that stops sending heartbeats is flagged even when nobody looks at the fleet view.

@@ -23,7 +23,9 @@ export type IntegrityEventKind =
   /** the device's key was replaced with a rotation token */
   | 'key_rotated'
   /** a person cleared the flagged device and readmitted (some of) its untrusted records */
-  | 'trust_restored';
+  | 'trust_restored'
+  /** a person imported what a tablet reset offline exported (admin import) */
+  | 'outcomes_imported';
 
 export interface IntegrityEvent {
   kind: IntegrityEventKind;

@@ -1,8 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import { AdminDeviceListQuerySchema, AdminDeviceQuerySchema, TokenListQuerySchema, TokenRevokeRequestSchema, TrustRestoreRequestSchema } from '../../contract/adminApi';
+import { AdminDeviceListQuerySchema, AdminDeviceQuerySchema, OutcomeImportRequestSchema, TokenListQuerySchema, TokenRevokeRequestSchema, TrustRestoreRequestSchema } from '../../contract/adminApi';
 import { ADMIN_SCRIPT, renderAdminPage } from '../admin/adminPage';
+import type { createBatchIngest } from '../ingest/batchIngest';
 import type { Readmission } from '../ingest/readmission';
+import { publicKeyFromRaw } from '../devices/deviceAuth';
 import type { ChainAudit } from '../integrity/chainAudit';
 import type { StoredRecheck } from '../integrity/storedRecheck';
 import type { createPairing } from '../pairing/pairing';
@@ -13,9 +15,18 @@ import { parseBody, parseQuery, sendError, servePage, type RequireAdmin } from '
 /** Admin routes per device (outcomes, pairings, integrity; clearing a flagged device) and the /admin page that reads them. */
 export function registerAdminRoutes(
   app: FastifyInstance,
-  deps: { store: IntakeStore; requireAdmin: RequireAdmin; pairing: ReturnType<typeof createPairing>; chain: ChainAudit; storedRecheck: StoredRecheck; readmit: Readmission },
+  deps: {
+    store: IntakeStore;
+    requireAdmin: RequireAdmin;
+    pairing: ReturnType<typeof createPairing>;
+    chain: ChainAudit;
+    storedRecheck: StoredRecheck;
+    readmit: Readmission;
+    ingest: ReturnType<typeof createBatchIngest>;
+    now: () => number;
+  },
 ): void {
-  const { store, requireAdmin, pairing, chain, storedRecheck, readmit } = deps;
+  const { store, requireAdmin, pairing, chain, storedRecheck, readmit, ingest, now } = deps;
 
   /** An admin route that reads one device, named by `?deviceId=` (the query checked by `schema`). */
   const perDevice = <S extends z.ZodType>(path: string, schema: S, read: (query: z.output<S>, reply: FastifyReply) => Promise<unknown>) =>
@@ -63,6 +74,22 @@ export function registerAdminRoutes(
     const result = await readmit(deviceId, body);
     if (!result.ok) return sendError(reply, result.status, result.code, result.message);
     return { deviceId, readmitted: result.readmitted, stillUntrusted: result.stillUntrusted };
+  });
+
+  // What a tablet reset offline exported: checked and stored as its upload would have been, by a person with who and why.
+  app.post('/v1/admin/devices/:deviceId/import', async (request, reply) => {
+    if (!requireAdmin(request, reply)) return reply;
+    const body = parseBody(OutcomeImportRequestSchema, request, reply, 'invalid_import', 'the import');
+    if (!body) return reply;
+    const { deviceId } = request.params as { deviceId: string };
+    if (body.batch.deviceId !== deviceId) return sendError(reply, 400, 'wrong_device', `the file is ${body.batch.deviceId}'s, not ${deviceId}'s`);
+    const current = await store.devices.currentKey(deviceId);
+    if (!current) return sendError(reply, 404, 'unknown_device', 'no device with this id is enrolled');
+    if (current.hallCode === null) return sendError(reply, 403, 'hall_unknown', "the intake does not know this device's hall: load its provisioned token file");
+    const { results, lateFlagResults } = await ingest({ deviceId, key: publicKeyFromRaw(current.publicKey), hallCode: current.hallCode }, body.batch.outcomes, body.batch.lateFlags);
+    const tally = (status: string) => results.filter((r) => r.status === status).length;
+    await store.integrity.addEvent(deviceId, 'outcomes_imported', null, null, `by ${body.by}: ${body.reason} (${tally('accepted')} accepted, ${tally('duplicate')} already held, ${tally('rejected')} rejected)`, now());
+    return { serverTimeMs: now(), results, ...(body.batch.lateFlags ? { lateFlagResults } : {}) };
   });
 
   // Enrolment tokens: listed by a short id (never the token), revoked by a person with who and why.
