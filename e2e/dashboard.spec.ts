@@ -101,6 +101,9 @@ test('the admin dashboard needs a token and shows the hand-computed counts', asy
   await expect(rowOf('市场监督管理局').locator('td')).toHaveText(['4', '3', '1', '0', '75.0%', '1', '1', '0', '100.0%']);
   await expect(rowOf('税务局').locator('td')).toHaveText(['4', '1', '1', '2', '50.0%', '1', '0', '1', '0.0%']);
   await expect(board.getByRole('img', { name: '每日好评与差评数' })).toBeVisible();
+  // The channels apart (issue 24): the fixture's eight endings all came from the hall's devices.
+  await expect(rowOf('评价器（平板、评价终端）').locator('td')).toHaveText(['8', '—']);
+  await expect(rowOf('扫码评价（窗口张贴的二维码）').locator('td')).toHaveText(['0', '0']);
 
   // Managers see staff by name; the token is kept for the tab only.
   await board.getByLabel('维度').selectOption('staff');

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { AggregateRow, DashboardBucket, DashboardDimension, TicketFigures } from '../../contract/dashboard';
 import { CountsTable, type Column } from './CountsTable';
+import { channelRows, type ChannelRow } from './channelRows';
 import { DashboardApiError, type DashboardApi } from './dashboardApi';
 import { goodBadSeries } from './goodBadSeries';
 import { HotWordLists } from './HotWordLists';
@@ -95,19 +96,26 @@ const ROW_COLUMNS: Array<Column<AggregateRow>> = [
   ['整改完成率', (r) => percent(r.followups.completionRate)],
 ];
 
+const CHANNEL_COLUMNS: Array<Column<ChannelRow>> = [
+  ['计入统计', (r) => r.counted],
+  // Window QR ratings past a limit are kept and shown, never dropped.
+  ['标记未计入', (r) => r.flagged ?? '—'],
+];
+
 function Board({ api, token, filter, onUnauthorised }: { api: DashboardApi; token: string; filter: Filter; onUnauthorised: (message: string) => void }) {
   const [exportBucket, setExportBucket] = useState<DashboardBucket>('total');
   const [exportError, setExportError] = useState<string | null>(null);
   const period = { hall: filter.hall, from: filter.from, to: filter.to };
   const loaded = useRefreshing(
     async () => {
-      const [hall, byDimension, trend, words] = await Promise.all([
+      const [hall, byDimension, trend, words, channels] = await Promise.all([
         api.aggregates(token, { ...period, by: 'hall', bucket: 'total' }),
         api.aggregates(token, { ...period, by: filter.by, bucket: 'total' }),
         api.aggregates(token, { ...period, by: 'hall', bucket: 'day' }),
         api.hotWords(token, { ...period, limit: 20 }),
+        api.channels(token, period),
       ]);
-      return { hall: hall.rows[0], tickets: hall.tickets, rows: byDimension.rows, trend: dailyGoodBad(trend.rows, filter.from, filter.to), words };
+      return { hall: hall.rows[0], tickets: hall.tickets, rows: byDimension.rows, trend: dailyGoodBad(trend.rows, filter.from, filter.to), words, channels: channelRows(channels) };
     },
     JSON.stringify(filter),
     5 * 60_000,
@@ -161,6 +169,7 @@ function Board({ api, token, filter, onUnauthorised }: { api: DashboardApi; toke
             </section>
           </div>
           <CountsTable caption={`按${dimension}统计`} keyHeader={dimension} rows={data.rows} columns={ROW_COLUMNS} />
+          <CountsTable caption="按评价渠道统计" keyHeader="渠道" rows={data.channels} columns={CHANNEL_COLUMNS} />
           <HotWordLists good={data.words.good} bad={data.words.bad} />
           <div className="export">
             <label>

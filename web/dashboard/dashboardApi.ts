@@ -8,6 +8,7 @@ import {
   type HotWordsResponse,
   type PublicDisplayResponse,
 } from '../../contract/dashboard';
+import { ChannelCountsSchema, type ChannelCounts } from '../../contract/phoneRating';
 
 /** An answer the page shows as it is: the intake's own error message, or why it could not be read. */
 export class DashboardApiError extends Error {
@@ -42,6 +43,9 @@ export function createDashboardApi(origin = '', fetcher: Fetch = (...args) => fe
       getJson(fetcher, `${origin}/v1/dashboard/aggregates?${queryString(q)}`, AggregateResponseSchema, token),
     hotWords: (token: string, q: { hall: string; from: string; to: string; limit: number }): Promise<HotWordsResponse> =>
       getJson(fetcher, `${origin}/v1/dashboard/hot-words?${queryString(q)}`, HotWordsResponseSchema, token),
+    /** The period's ratings by channel: the hall's devices and each phone channel (issue 24). */
+    channels: (token: string, q: { hall: string; from: string; to: string }): Promise<ChannelCounts> =>
+      getJson(fetcher, `${origin}/v1/dashboard/channels?${queryString(q)}`, ChannelCountsSchema, token),
     publicDisplay: (q: { hall: string; from: string; to: string }): Promise<PublicDisplayResponse> =>
       getJson(fetcher, `${origin}/v1/public/halls/${encodeURIComponent(q.hall)}/display?${queryString({ from: q.from, to: q.to })}`, PublicDisplayResponseSchema),
     /** The CSV as a file the browser saves (a link cannot carry the bearer token). */
