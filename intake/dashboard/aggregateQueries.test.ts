@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DashboardQuerySchema, type AggregateRow, type DashboardQuery } from '../../contract/dashboard';
 import { step005 as migrateDashboard } from '../store/sqlite/migrations/005-dashboard';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite/sqliteStore';
+import type { CountRow, DashboardStore, TicketCounts } from '../store/store';
 import { createDashboardQueries } from './aggregateQueries';
 import { FIXTURE_NOW, loadDashboardFixture } from '../testing/dashboardFixture';
 
@@ -183,5 +184,68 @@ describe('dashboard aggregates against the hand-computed fixture', () => {
     const { outcomes, ingest } = await loadDashboardFixture(store);
     expect((await ingest([outcomes[0]])).map((r) => r.status)).toEqual(['duplicate']);
     expect((await queriesOf(store).aggregate(query({}))).rows[0]?.total).toBe(8);
+  });
+});
+
+/** A dashboard store that answers what it is given: the read side's arithmetic on its own. */
+function givenStore(given: { counts?: CountRow[]; excluded?: Array<{ key: string; period: string; l1: number; l2: number }>; tickets?: Partial<TicketCounts>; words?: { good: string[]; bad: string[] } }): DashboardStore {
+  const none = async () => undefined;
+  return {
+    addCounts: none,
+    addWords: none,
+    addComment: none,
+    counts: async () => given.counts ?? [],
+    openNotDue: async () => [],
+    hotWords: async (q) => (given.words?.[q.polarity] ?? []).map((word, i) => ({ word, count: 10 - i })),
+    comments: async () => [],
+    excludedAfterAppeal: async () => given.excluded ?? [],
+    ticketCounts: async () => ({ opened: 0, rectifying: 0, rectified: 0, rectifiedOnTime: 0, revisited: 0, satisfied: 0, appealsFiled: 0, appealsUpheld: 0, appealsRejected: 0, ...given.tickets }),
+    publicRectifications: async () => [],
+  };
+}
+
+const countRow = (key: string, levels: [number, number, number, number, number]): CountRow => ({
+  key,
+  label: key,
+  period: '',
+  total: levels.reduce((a, b) => a + b, 0),
+  l1: levels[0],
+  l2: levels[1],
+  l3: levels[2],
+  l4: levels[3],
+  l5: levels[4],
+  unrated: 0,
+  declined: 0,
+  opened: levels[0] + levels[1],
+  closed: 0,
+  closedLate: 0,
+});
+
+describe('差评 excluded after an upheld appeal, in the aggregates', () => {
+  it('takes the excluded 差评 of each level out of bad and the rate, keeps them in the total and their level, and counts them', async () => {
+    const store = givenStore({ counts: [countRow('税务局', [2, 3, 1, 2, 1]), countRow('市场监督管理局', [1, 0, 0, 0, 1])], excluded: [{ key: '税务局', period: '', l1: 1, l2: 2 }] });
+    const { rows } = await createDashboardQueries(store, () => FIXTURE_NOW).aggregate(query({ by: 'dept' }));
+    expect(rows[0]).toMatchObject({ key: '税务局', total: 9, levels: [2, 3, 1, 2, 1], good: 4, bad: 2, rated: 6, goodRate: 4 / 6, excludedAfterAppeal: 3 });
+    // Another key's 差评 stay bad: the exclusion is matched by key and period.
+    expect(rows[1]).toMatchObject({ key: '市场监督管理局', good: 1, bad: 1, goodRate: 0.5, excludedAfterAppeal: 0 });
+  });
+
+  it('has no good rate when every rated 差评 was excluded and nothing else was rated', async () => {
+    const store = givenStore({ counts: [countRow('h1', [1, 1, 0, 0, 0])], excluded: [{ key: 'h1', period: '', l1: 1, l2: 1 }] });
+    const [row] = (await createDashboardQueries(store, () => FIXTURE_NOW).aggregate(query({}))).rows;
+    expect(row).toMatchObject({ total: 2, rated: 0, bad: 0, goodRate: null, excludedAfterAppeal: 2 });
+  });
+
+  it('counts appeals still waiting for the reviewer as filed less upheld less rejected', async () => {
+    const store = givenStore({ counts: [countRow('h1', [1, 0, 0, 0, 0])], tickets: { appealsFiled: 5, appealsUpheld: 1, appealsRejected: 2 } });
+    expect((await createDashboardQueries(store, () => FIXTURE_NOW).aggregate(query({}))).tickets.appeals).toEqual({ filed: 5, upheld: 1, rejected: 2, pending: 2 });
+  });
+
+  it('shows a hall with nothing rated in the period as zeros on the public display, with its hot words', async () => {
+    const store = givenStore({ words: { good: ['热情'], bad: ['排队'] } });
+    const display = await createDashboardQueries(store, () => FIXTURE_NOW).publicDisplay(NOV);
+    expect(display.totals).toEqual({ key: 'H1', label: 'H1', total: 0, rated: 0, good: 0, bad: 0, goodRate: null, unratedShare: null, excludedAfterAppeal: 0 });
+    expect(display.followupCompletionRate).toBeNull();
+    expect(display.hotWords).toEqual({ good: [{ word: '热情', count: 10 }], bad: [{ word: '排队', count: 10 }] });
   });
 });
