@@ -93,9 +93,11 @@ export function createPhoneRatings(deps: PhoneRatingsDeps) {
    */
   async function takeEffect(tx: IntakeData, rating: PhoneRating, supersededBody: string | null, at: number): Promise<void> {
     const record = phoneRatingRecord(rating);
-    const opened = await deps.followups.openFor(tx, record, at);
+    await deps.followups.openFor(tx, record, at);
     const tally = createDashboardTally();
-    tally.count(record, opened);
+    // Not in the follow-up figures (opened, closed, overdue): their closing triggers read outcomes,
+    // so a phone 差评's follow-up counted as opened would show overdue for ever (docs/phone-rating.md).
+    tally.count(record, false);
     tally.comment(record);
     if (supersededBody) tally.count(JSON.parse(supersededBody) as Outcome, false, -1);
     await tally.flush(tx.dashboard);

@@ -248,7 +248,9 @@ describe('a phone rating takes effect as a device rating does (issue 24)', () =>
       { id: phone!.id, outcome_id: phone!.id, hall_code: 'h1', department: unrated!.case.deptName, stage: 'opened' },
     ]);
     expect(JSON.parse((intake.db.prepare('SELECT state FROM tickets').get() as { state: string }).state)).toMatchObject({ realName: true, ratedStaff: ['li4'] });
-    expect(intake.db.prepare("SELECT sum(f_opened) AS opened FROM dashboard_daily WHERE dim = 'hall'").get()).toEqual({ opened: 1 });
+    // Left out of the follow-up figures (docs/phone-rating.md), never shown overdue for ever.
+    const aggregates = (await adminGet(intake, '/v1/dashboard/aggregates?hall=h1&from=2026-11-01&to=2026-11-30&by=hall&bucket=total')).json() as { rows: Array<{ total: number; followups: { opened: number; overdue: number } }> };
+    expect(aggregates.rows[0]).toMatchObject({ total: 1, followups: { opened: 0, overdue: 0 } });
     const followups = (await adminGet(intake, '/v1/admin/followups')).json() as { followups: Array<Record<string, unknown>> };
     expect(followups.followups).toEqual([expect.objectContaining({ outcomeId: phone!.id, level: 1, tags: ['109'], comment: '材料退了三次', callbackRequested: true, staff: { loginName: 'li4', name: '李四' } })]);
 
