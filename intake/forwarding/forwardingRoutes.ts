@@ -84,6 +84,9 @@ export function registerForwardingRoutes(app: FastifyInstance, deps: { store: In
     if (!params.success) return sendError(reply, 400, 'invalid_params', 'outcomeId and destination are required');
     const record = await store.forwarding.get(params.data.outcomeId, params.data.destination);
     if (!record) return sendError(reply, 404, 'not_found', 'no such forwarding record');
+    // A case stage goes to a province once (issue 24): the phone rating that superseded this ending went in its place.
+    const [phoneRating] = record.state === 'refused' ? await store.phone.supersededBy(record.outcomeId) : [];
+    if (phoneRating !== undefined) return sendError(reply, 409, 'superseded', `the citizen's phone rating ${phoneRating} of the same case stage is forwarded in its place: a province takes one rating per case stage`);
     try {
       const next = transition(record, { type: 'requeue', at: now() });
       if (!(await store.forwarding.save(record, next))) return sendError(reply, 409, 'moved', 'the record changed meanwhile; read it again');

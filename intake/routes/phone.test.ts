@@ -261,6 +261,10 @@ describe('a phone rating takes effect as a device rating does (issue 24)', () =>
       [phone!.id, 'pending'],
     ]);
     expect(queue[0]!.last_error).toContain(`superseded by the citizen's phone rating ${phone!.id}`);
+    // Nobody sends the stage twice by requeueing the ending.
+    const requeued = await intake.app.inject({ method: 'POST', url: `/v1/admin/forwarding/refused/${unrated!.id}/fujian/requeue`, headers: { authorization: `Bearer ${HARNESS_ADMIN}` } });
+    expect(requeued.statusCode).toBe(409);
+    expect(requeued.json()).toMatchObject({ error: { code: 'superseded' } });
     expect(queue[1]!.next_attempt_at).toBe(clock);
 
     // The province gets the stage once: the phone rating, pf 3 (QR), as the citizen rated it.
