@@ -94,6 +94,15 @@ describe('the intake command line and config', () => {
     expect(() => resolve(['--config', 'intake.json'], {}, files({ 'intake.json': { text: JSON.stringify({ sessionKey: key }), mode: 0o100640 } }))).toThrow(/holds secrets/);
   });
 
+  it('takes a PostgreSQL connection URL from DATABASE_URL or an owner-only config, never from an argument', () => {
+    const url = 'postgres://intake:pw@db.example:5432/intake';
+    expect(resolve([], { DATABASE_URL: url }).config).toEqual({ databaseUrl: url });
+    expect(() => resolve([], { DATABASE_URL: 'mysql://x' })).toThrow(/databaseUrl: expected a postgres/);
+    expect(() => resolve(['--config', 'intake.json'], {}, files({ 'intake.json': { text: JSON.stringify({ databaseUrl: url }), mode: 0o100644 } }))).toThrow(/holds secrets/);
+    expect(resolve(['--config', 'intake.json'], {}, files({ 'intake.json': { text: JSON.stringify({ databaseUrl: url }), mode: 0o100600 } })).config.databaseUrl).toBe(url);
+    expect(() => resolve(['--database-url', url], {})).toThrow(UsageError);
+  });
+
   it('keeps the checked-in JSON Schema in step with the zod schema (npm run config-schema)', () => {
     expect(readFileSync(INTAKE_JSON_SCHEMA_FILE, 'utf8')).toBe(intakeJsonSchema());
   });

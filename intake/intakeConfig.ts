@@ -16,6 +16,11 @@ export const IntakeConfigSchema = z
   .object({
     $schema: z.string().optional(),
     db: z.string().min(1).optional().describe('SQLite database file (default .data/intake.sqlite)'),
+    databaseUrl: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// or postgresql:// connection URL')
+      .optional()
+      .describe('Secret (it may hold a password): a PostgreSQL connection URL (or DATABASE_URL); the intake then keeps its data there instead of the SQLite file, and several intake nodes can share it'),
     port: z.number().int().min(0).max(65535).optional().describe('TCP port on 127.0.0.1 (default 8788)'),
     cors: z.array(z.string()).optional().describe('Browser origins allowed to call the intake (exact, or scheme://host:* for any port)'),
     appDir: z.string().optional().describe('The renderer build: the evaluator at / for host-less tablets, /dashboard and /display (default dist)'),
@@ -57,7 +62,7 @@ export const IntakeConfigSchema = z
   .strict();
 export type IntakeConfig = z.infer<typeof IntakeConfigSchema>;
 
-const SECRET_KEYS = ['adminToken', 'dashboardTokens', 'caseEventTokens', 'people', 'sessionKey'] as const;
+const SECRET_KEYS = ['adminToken', 'dashboardTokens', 'caseEventTokens', 'people', 'sessionKey', 'databaseUrl'] as const;
 
 export const INTAKE_HELP = `Usage: npm run intake -- [options]
 
@@ -84,6 +89,7 @@ Environment (secrets):
   INTAKE_ADMIN_TOKEN          the admin token (at least 32 characters)
   INTAKE_DASHBOARD_TOKENS     HALL:TOKEN[,HALL:TOKEN…] read-only hall dashboard tokens
   INTAKE_SESSION_KEY          64 hex digits: the work-queue session key (the same on every node)
+  DATABASE_URL                postgres://USER:PASSWORD@HOST:PORT/DB: keep the data in PostgreSQL instead of --db (several nodes)
 `;
 
 export class UsageError extends Error {}
@@ -196,6 +202,7 @@ export function resolveIntakeConfig(argv: string[], env: Record<string, string |
     ...(values['staff-directory'] !== undefined ? { staffDirectory: values['staff-directory'] } : {}),
     ...(env.INTAKE_ADMIN_TOKEN ? { adminToken: env.INTAKE_ADMIN_TOKEN } : {}),
     ...(env.INTAKE_SESSION_KEY ? { sessionKey: env.INTAKE_SESSION_KEY } : {}),
+    ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
     ...(envDashboard ? { dashboardTokens: { ...fromFile.dashboardTokens, ...envDashboard } } : {}),
   };
   const fleet = {

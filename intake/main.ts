@@ -3,7 +3,7 @@ import path from 'node:path';
 import { StaffDirectorySchema } from '../contract/staffSession';
 import { readCaseEventTokenHashes, readProvisionedTokens } from './devices/provisionedTokens';
 import { INTAKE_HELP, resolveIntakeConfig, UsageError, type ResolvedIntakeConfig } from './intakeConfig';
-import { startIntake } from './server';
+import { startIntake, type IntakeOptions } from './server';
 
 /**
  * Reference intake: `npm run intake -- --config intake.json` (settings and, in an owner-only
@@ -36,7 +36,7 @@ const hasEvaluator = existsSync(path.join(appDir, 'index.html'));
 if (!hasDashboardApp) console.warn(`no ${path.join(appDir, 'dashboard.html')}: /dashboard and /display are off (run npm run build)`);
 if (!hasEvaluator) console.warn(`no ${path.join(appDir, 'index.html')}: host-less tablets cannot load the evaluator from / (run npm run build)`);
 
-const intake = await startIntake({
+const options: IntakeOptions = {
   ...(hasDashboardApp ? { dashboardAppDir: appDir } : {}),
   // Host-less tablets load the evaluator from the intake's own address.
   ...(hasEvaluator ? { evaluatorAppDir: appDir } : {}),
@@ -83,8 +83,10 @@ const intake = await startIntake({
     ...(config.fleet?.silentAfterMin ? { silentAfterMs: config.fleet.silentAfterMin * 60_000 } : {}),
     ...(config.fleet?.queueStaleHours ? { queueStaleMs: config.fleet.queueStaleHours * 3_600_000 } : {}),
   },
-});
-console.log(`intake listening on ${intake.origin}`);
+};
+// SQLite by default; PostgreSQL when a connection URL is configured (DATABASE_URL or "databaseUrl").
+const intake = config.databaseUrl ? await startIntake({ ...options, databaseUrl: config.databaseUrl }) : await startIntake(options);
+console.log(`intake listening on ${intake.origin} (${intake.store.engine === 'postgres' ? 'PostgreSQL' : `SQLite ${path.resolve(db)}`})`);
 const shutdown = () => void intake.close().finally(() => process.exit(0));
 process.on('SIGINT', shutdown);
 process.on('SIGTERM', shutdown);

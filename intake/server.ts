@@ -51,9 +51,12 @@ import { createEvidenceFiles } from './tickets/evidence';
 import { createEarlyRefusal, serverWithEarlyRefusal } from './security/earlyRefusal';
 import { databaseRateLimitStore } from './security/rateLimitStore';
 import { assertTokenLength, hashedSecretTable, secretTable } from './security/secrets';
+import { openPostgresStore } from './store/postgres/postgresStore';
 import { openSqliteStore, type SqliteStore } from './store/sqlite/sqliteStore';
+import type { IntakeStore } from './store/store';
 
 export interface IntakeOptions {
+  /** The SQLite database file, the default engine (appeal evidence is kept beside it, whichever engine holds the data). */
   dbFile: string;
   /** 0 picks a free port. */
   port: number;
@@ -120,15 +123,29 @@ export interface IntakeOptions {
   log?: (message: string) => void;
 }
 
-export interface RunningIntake {
+/** The data in PostgreSQL instead of the SQLite file: several intake nodes may share the database. */
+export interface OnPostgres {
+  /** A PostgreSQL connection URL (a secret: it may hold the password). */
+  databaseUrl: string;
+}
+
+/** A running intake on the engine its options chose. */
+export interface StartedIntake {
   origin: string;
   app: FastifyInstance;
-  /** The embedded engine today; `store.db` is the SQLite connection for tests and tools that read or alter the file directly. */
+  store: IntakeStore;
+  close(): Promise<void>;
+}
+
+/** A running intake on its SQLite file (no `databaseUrl`). */
+export interface RunningIntake extends StartedIntake {
+  /** `store.db` is the SQLite connection for tests and tools that read or alter the file directly. */
   store: SqliteStore;
   /** Same as `store.db`. */
   db: SqliteStore['db'];
-  close(): Promise<void>;
 }
+
+const onSqlite = (store: IntakeStore): store is SqliteStore => store.engine === 'sqlite';
 
 /** Which browser origins may call the intake: exact origins, or `scheme://host:*` for any port. */
 function originMatcher(patterns: string[]): (origin: string) => boolean {
@@ -140,10 +157,13 @@ function originMatcher(patterns: string[]): (origin: string) => boolean {
 
 /**
  * The reference provincial intake: device enrolment, signed batch upload with per-item results,
- * the invitation feed, staff pairing, follow-ups, dashboard and province export, on SQLite.
+ * the invitation feed, staff pairing, follow-ups, dashboard and province export, on SQLite (or on
+ * PostgreSQL given a connection URL).
  * This file only assembles it: routes are in routes/, rules in their own folders, SQL in store/.
  */
-export async function startIntake(options: IntakeOptions): Promise<RunningIntake> {
+export async function startIntake(options: IntakeOptions & OnPostgres): Promise<StartedIntake>;
+export async function startIntake(options: IntakeOptions): Promise<RunningIntake>;
+export async function startIntake(options: IntakeOptions & Partial<OnPostgres>): Promise<StartedIntake> {
   const now = options.now ?? Date.now;
   // Forwarding to the province (issue 22): when a stored rating is first sent, and how often the queue runs.
   const forwardTiming = forwardTimingFromEnv(process.env);
@@ -153,7 +173,8 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
   // Plain tokens (a config file) and the hashes npm run provision writes, in one table.
   const caseEventTokens = hashedSecretTable(options.caseEventTokenHashes ?? {}, new Map(secretTable('the case-event token', options.caseEventTokens)));
   const dashboardTokens = secretTable('the dashboard token', options.dashboardTokens);
-  const store = openSqliteStore(options.dbFile);
+  // The one place an engine is chosen: SQLite by default, PostgreSQL given a connection URL.
+  const store: IntakeStore = options.databaseUrl === undefined ? openSqliteStore(options.dbFile) : await openPostgresStore(options.databaseUrl);
   const enrolment = createEnrolment(store, now);
   await enrolment.addTokens(options.enrolmentTokens ?? []);
   const authenticate = createDeviceAuth(store, now);
@@ -312,7 +333,7 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
     origin,
     app,
     store,
-    db: store.db,
+    ...(onSqlite(store) ? { db: store.db } : {}),
     async close() {
       // Graceful first: a batch being ingested finishes and is answered. A connection that stays
       // busy past the grace (a client that never finishes its request) must not hold shutdown.

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
 import { afterEach } from 'vitest';
 import type { UnsealedOutcome } from '../../contract/outcomeChain';
-import { startIntake, type IntakeOptions, type RunningIntake } from '../server';
+import { startIntake, type IntakeOptions, type RunningIntake, type StartedIntake } from '../server';
 import { newDeviceKey } from './signedOutcomes';
 import { signedPost } from './signedRequests';
 
@@ -28,20 +28,32 @@ export const HARNESS_TOKEN = 'token-for-dev-1-aaaaaaaa';
 
 export async function enrolledIntake(track: RunningIntake[], now?: () => number, extra: Partial<IntakeOptions> = {}) {
   const intake = await startIntake({
-    dbFile: path.join(mkdtempSync(path.join(tmpdir(), 'intake-')), 'i.sqlite'),
+    ...harnessOptions(path.join(mkdtempSync(path.join(tmpdir(), 'intake-')), 'i.sqlite')),
+    ...(now ? { now } : {}),
+    ...extra,
+  });
+  track.push(intake);
+  return { intake, ...(await enrolDev1(intake)) };
+}
+
+/** The intake options enrolledIntake starts with: port 0, the admin token, dev-1's enrolment token. */
+export function harnessOptions(dbFile: string): IntakeOptions {
+  return {
+    dbFile,
     port: 0,
     corsOrigins: [],
     adminToken: HARNESS_ADMIN,
     enrolmentTokens: [{ token: HARNESS_TOKEN, deviceId: 'dev-1', hallCode: 'h1', expiresAtMs: Date.now() + 60_000 }],
     log: () => undefined,
-    ...(now ? { now } : {}),
-    ...extra,
-  });
-  track.push(intake);
+  };
+}
+
+/** Enrols dev-1 with a new key through the intake's route (its token must be one the intake knows). */
+export async function enrolDev1(intake: StartedIntake) {
   const key = newDeviceKey();
   const enrolled = await intake.app.inject({ method: 'POST', url: '/v1/devices', payload: { enrolmentToken: HARNESS_TOKEN, deviceId: 'dev-1', publicKey: key.x } });
   if (enrolled.statusCode !== 201) throw new Error(`enrolment failed: ${enrolled.body}`);
-  return { intake, key, sealingPublicKey: enrolled.json().sealingPublicKey as string };
+  return { key, sealingPublicKey: enrolled.json().sealingPublicKey as string };
 }
 
 /** One outcome of dev-1 before chaining (seq and prevHash are set by `chain`). */
@@ -72,7 +84,7 @@ export function item(level: 1 | 2 | 3 | 4 | 5, overrides: Partial<UnsealedOutcom
 }
 
 /** Uploads a batch signed by dev-1's key (at `timestamp`, the intake's clock, when given) and returns the intake's answer (200 expected). */
-export async function upload(intake: RunningIntake, key: { privateKey: KeyObject }, outcomes: unknown[], lateFlags?: unknown[], timestamp?: number) {
+export async function upload(intake: StartedIntake, key: { privateKey: KeyObject }, outcomes: unknown[], lateFlags?: unknown[], timestamp?: number) {
   const payload = JSON.stringify({ deviceId: 'dev-1', outcomes, ...(lateFlags ? { lateFlags } : {}) });
   const response = await signedPost(intake, { deviceId: 'dev-1', privateKey: key.privateKey }, '/v1/outcomes/batch', payload, timestamp === undefined ? {} : { timestamp });
   if (response.statusCode !== 200) throw new Error(`upload answered ${response.statusCode}: ${response.body}`);
@@ -80,7 +92,7 @@ export async function upload(intake: RunningIntake, key: { privateKey: KeyObject
 }
 
 /** GET with the admin token, parsed. */
-export const adminGet = async (intake: RunningIntake, url: string) => (await intake.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${HARNESS_ADMIN}` } })).json();
+export const adminGet = async (intake: StartedIntake, url: string) => (await intake.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${HARNESS_ADMIN}` } })).json();
 
 /** The admin-token ticket routes' actor shapes: a department handler and a centre reviewer. */
 export const TICKET_HANDLER = { id: 'handler-1', department: '市场监督管理局' };

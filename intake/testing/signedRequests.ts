@@ -1,6 +1,6 @@
 import { createHash, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { DEVICE_ID_HEADER, NONCE_HEADER, requestSigningPayload, SIGNATURE_HEADER, signedRequestText, TIMESTAMP_HEADER } from '../../contract/requestSignature';
-import type { RunningIntake } from '../server';
+import type { StartedIntake } from '../server';
 
 export interface TestDevice {
   deviceId: string;
@@ -26,15 +26,15 @@ export function signedHeaders(device: TestDevice, method: string, url: string, b
 }
 
 /** A request signed by `device`; a body (text, or an object to serialise) goes as JSON. */
-export function signedRequest(intake: RunningIntake, device: TestDevice, method: 'GET' | 'POST', url: string, body?: unknown, opts: SigningOptions = {}) {
+export function signedRequest(intake: StartedIntake, device: TestDevice, method: 'GET' | 'POST', url: string, body?: unknown, opts: SigningOptions = {}) {
   const payload = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
   const headers = { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...signedHeaders(device, method, url, payload, opts) };
   return intake.app.inject({ method, url, headers, ...(body === undefined ? {} : { payload }) });
 }
 
 /** A POST signed by `device`, with a JSON body (given as text, or an object to serialise). */
-export const signedPost = (intake: RunningIntake, device: TestDevice, url: string, body: unknown = {}, opts: SigningOptions = {}) => signedRequest(intake, device, 'POST', url, body, opts);
+export const signedPost = (intake: StartedIntake, device: TestDevice, url: string, body: unknown = {}, opts: SigningOptions = {}) => signedRequest(intake, device, 'POST', url, body, opts);
 
 /** A batch of outcomes from `device`, signed. */
-export const uploadBatch = (intake: RunningIntake, device: TestDevice, outcomes: unknown[], opts: SigningOptions = {}) =>
+export const uploadBatch = (intake: StartedIntake, device: TestDevice, outcomes: unknown[], opts: SigningOptions = {}) =>
   signedPost(intake, device, '/v1/outcomes/batch', { deviceId: device.deviceId, outcomes }, opts);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase } from '../../../scripts/pgTestDatabase';
+import { createTestDatabase, emptyDatabase } from '../../../scripts/pgTestDatabase';
 import { describeStoreSuite } from '../storeSuite';
 import type { NewOutcomeRow } from '../store';
 import { PG_SCHEMA_VERSION } from './migrations';
@@ -20,11 +20,7 @@ afterAll(async () => {
 /** A store on an emptied database: every table truncated, the schema left as migrated. */
 async function emptied(): Promise<PostgresStore> {
   const store = await openPostgresStore(database.url);
-  const { rows } = await store.pool.query<{ name: string }>(
-    "SELECT format('%I', tablename) AS name FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'schema_migrations'",
-  );
-  // The action log refuses TRUNCATE through its trigger; tests drop the trigger's effect for the reset only.
-  await store.pool.query(`BEGIN; SET LOCAL session_replication_role = replica; TRUNCATE ${rows.map((r) => r.name).join(', ')} RESTART IDENTITY; COMMIT`);
+  await emptyDatabase(database.url);
   return store;
 }
 
