@@ -18,6 +18,8 @@ import { ADMIN_TOKEN, launchSyncedEvaluator } from './syncFixtures';
 const HOLD_UPLOADS: FaultPlan = ({ path: p }) => (p.startsWith('/v1/outcomes') ? { kind: 'status', status: 503 } : { kind: 'pass' });
 const PASS: FaultPlan = () => ({ kind: 'pass' });
 const INVITE_TIMEOUT_SEC = 30;
+/** An unrated ending's thanks screen shows the case QR this long (the shortest a hall may set), left alone. */
+const CASE_QR_SEC = 10;
 
 interface AdminRecord {
   id: string;
@@ -41,7 +43,7 @@ const exported = (intake: RunningIntake) => adminGet<ExportAnswer>(intake, '/v1/
 const exportedCase = async (intake: RunningIntake, projectNo: string) => (await exported(intake)).records.filter((r) => r.projectNo === projectNo);
 
 /** The synced rig (e2e/syncFixtures.ts) with a hall whose rating screen times out in 30 s and whose thanks screen lasts its default. */
-const launchRig = (policies: Partial<HallConfig['policies']>) => launchSyncedEvaluator({}, { thanksSec: 4, ...policies });
+const launchRig = (policies: Partial<HallConfig['policies']>) => launchSyncedEvaluator({}, { thanksSec: 4, caseQrSec: CASE_QR_SEC, ...policies });
 
 const recordsOf = async (page: Page, invitationId: string) => (await readOutbox(page)).filter((o) => o.invitationId === invitationId).sort((a, b) => a.seq - b.seq);
 
@@ -206,7 +208,8 @@ test('power cut at each moment of a rating: after restart the intake holds exact
   await start();
   await expect(page.locator(`[data-invitation="${a}"]`)).toBeVisible();
   expect(await recordsOf(page, a)).toEqual([]);
-  await expect(page.locator('[data-screen="idle"]')).toBeVisible({ timeout: (INVITE_TIMEOUT_SEC + 15) * 1000 });
+  // Then its thanks screen offers the case QR to rate on the phone, and nobody taps 完成.
+  await expect(page.locator('[data-screen="idle"]')).toBeVisible({ timeout: (INVITE_TIMEOUT_SEC + CASE_QR_SEC + 15) * 1000 });
   await expect.poll(() => readOutbox(page).then((o) => o.length), { timeout: 30_000 }).toBe(0);
   const unratedIds = (await adminRecords(rig.intake)).filter((r) => !onDevice.has(r.id));
   expect(unratedIds).toEqual([expect.objectContaining({ merge: 'rating', amends: null })]);
