@@ -278,6 +278,19 @@ export async function startIntake(options: IntakeOptions & Partial<OnPostgres>):
   });
   metrics.route(app, requireAdmin);
   metrics.gauge('intake_fleet_open_flags', 'Fleet flags open now, all devices', async () => (await store.fleet.openFlags(null)).length);
+  metrics.labelledGauge('intake_forward_queue_depth', 'Ratings not yet answered by the province, per destination and state', ['destination', 'state'], async () =>
+    (await store.forwarding.queueDepth()).flatMap(({ destination, pending, sending }) => [
+      { labels: { destination, state: 'pending' }, value: pending },
+      { labels: { destination, state: 'sending' }, value: sending },
+    ]),
+  );
+  metrics.labelledGauge('intake_ticket_queue_depth', '差评 tickets not closed, and of those the overdue ones', ['kind'], async () => {
+    const { open, overdue } = await store.tickets.queueDepth(now());
+    return [
+      { labels: { kind: 'open' }, value: open },
+      { labels: { kind: 'overdue' }, value: overdue },
+    ];
+  });
   app.get('/v1/time', async () => ({ serverTimeMs: now() }));
   registerDeviceRoutes(app, { enrolment, sealing, now, enrolPerMinute: options.rateLimits?.enrolPerMinute ?? 20 });
   const ingest = createBatchIngest(store, { followups, now, forwardSettleMs: forwardTiming.settleMs });

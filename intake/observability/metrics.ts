@@ -62,6 +62,20 @@ export function createIntakeMetrics(node: string) {
         },
       });
     },
+    /** A gauge with labels read when scraped: `read` answers each labelled value. */
+    labelledGauge<L extends string>(name: string, help: string, labelNames: readonly L[], read: () => Promise<Array<{ labels: Record<L, string>; value: number }>>): void {
+      new Gauge({
+        name,
+        help,
+        labelNames,
+        registers: [registry],
+        async collect() {
+          const values = await read();
+          this.reset();
+          for (const { labels, value } of values) this.set(labels, value);
+        },
+      });
+    },
     /** Counts every answer by its route pattern (never the raw URL: ids and tokens stay out). */
     observe(app: FastifyInstance): void {
       // The error code of an error answer (routes/http.ts sendError's body), read as it goes out.

@@ -39,6 +39,23 @@ describe('metrics, health and the request log (issue 25)', () => {
     expect(text).not.toContain('/v1/nothing-here');
   });
 
+  it('gauges the forwarding queue per destination and state, and the open and overdue 差评 tickets, when scraped', async () => {
+    let clock = Date.UTC(2026, 11, 1, 2);
+    const { intake, key } = await enrolledIntake(running, () => clock);
+    await intake.store.forwarding.setDestinations([{ name: 'fujian', hallCode: 'h1' }]);
+    await upload(intake, key, chain([item(5), item(1), item(4)], key.privateKey), undefined, clock);
+    const gauges = async () => (await scrape(intake)).body.split('\n').filter((line) => /^intake_(forward|ticket)_queue_depth\{/.test(line)).map((line) => line.replace(/,?node="[^"]+"/, ''));
+    expect(await gauges()).toEqual([
+      'intake_forward_queue_depth{destination="fujian",state="pending"} 3',
+      'intake_forward_queue_depth{destination="fujian",state="sending"} 0',
+      'intake_ticket_queue_depth{kind="open"} 1',
+      'intake_ticket_queue_depth{kind="overdue"} 0',
+    ]);
+    // A month on, the 差评's first contact (1 working day) is long overdue.
+    clock += 30 * 24 * 3600_000;
+    expect(await gauges()).toContain('intake_ticket_queue_depth{kind="overdue"} 1');
+  });
+
   it('answers live and ready, and not ready when the database does not answer', async () => {
     const { intake } = await enrolledIntake(running);
     expect((await intake.app.inject({ method: 'GET', url: '/v1/health/live' })).json()).toEqual({ ok: true });

@@ -305,6 +305,8 @@ export interface TicketStore {
   sessionActions(limit: number, beforeSeq?: number): Promise<TicketActionRow[]>;
   /** Follow-ups of 差评 with no ticket yet (stored before tickets existed), oldest first. */
   followupsWithoutTicket(limit: number): Promise<FollowupRow[]>;
+  /** Tickets not closed, and of those the ones overdue at `now` (metrics). */
+  queueDepth(now: number): Promise<{ open: number; overdue: number }>;
 }
 
 /** Counts to add to one key of a count table: total, levels 1–5, unrated, declined, follow-ups opened. */
@@ -498,6 +500,8 @@ export interface ForwardingStore {
   report(from: number, to: number, zoneMinutes: number): Promise<ForwardReportRow[]>;
   /** Records of ratings stored in [from, to) in every state, with the project number of each, oldest first: the reconciliation list. */
   stored(destination: string | null, from: number, to: number, limit: number): Promise<Array<ForwardRecord & { projectNo: string }>>;
+  /** Records not yet answered by the province, per destination: the queue's depth (metrics). */
+  queueDepth(): Promise<Array<{ destination: string; pending: number; sending: number }>>;
 }
 
 /** What a transaction, and the store outside one, can reach. */

@@ -37,6 +37,14 @@ export function pgForwarding(sql: PgSql): ForwardingStore {
       );
       return rows.map((row) => ({ ...forwardRecordOf(row), body: row.body, details: row.details, hallCode: row.hall_code, merge: row.merge, late: row.late }));
     },
+    async queueDepth() {
+      return sql.rows<{ destination: string; pending: number; sending: number }>(
+        `SELECT d.name AS destination, COUNT(q.state) FILTER (WHERE q.state = 'pending') AS pending, COUNT(q.state) FILTER (WHERE q.state = 'sending') AS sending
+           FROM (SELECT DISTINCT name FROM forward_destinations) AS d
+           LEFT JOIN forward_queue q ON q.destination = d.name AND q.state IN ('pending', 'sending')
+          GROUP BY d.name ORDER BY d.name`,
+      );
+    },
     async destinations() {
       return (await sql.rows<{ name: string }>('SELECT DISTINCT name FROM forward_destinations ORDER BY name')).map((row) => row.name);
     },

@@ -92,6 +92,13 @@ export function pgTickets(sql: PgSql): TicketStore {
       ]);
       return rows.map(ticketActionOf);
     },
+    async queueDepth(now) {
+      const row = await sql.row<{ open: number; overdue: number }>(
+        `SELECT COUNT(*) FILTER (WHERE stage <> 'closed') AS open, COUNT(*) FILTER (WHERE ${RUNNING} AND due_at < $1) AS overdue FROM tickets`,
+        [now],
+      );
+      return row ?? { open: 0, overdue: 0 };
+    },
     async followupsWithoutTicket(limit): Promise<FollowupRow[]> {
       const rows = await sql.rows<FollowupColumns>(
         `${pgFollowupSelect} WHERE NOT EXISTS (SELECT 1 FROM tickets t WHERE t.outcome_id = f.outcome_id) ORDER BY f.opened_at, f.outcome_id LIMIT $1`,

@@ -61,6 +61,9 @@ export function sqliteForwarding(db: SqliteDb): ForwardingStore {
     clearDestinations.run();
     for (const d of destinations) addDestination.run(d.name, d.hallCode);
   });
+  // Per destination and state, so each count reads only its own range of the due index.
+  const stateCount = db.prepare<[string, string], { n: number }>('SELECT COUNT(*) AS n FROM forward_queue WHERE destination = ? AND state = ?');
+
   return {
     async setDestinations(destinations) {
       replaceDestinations(destinations);
@@ -70,6 +73,13 @@ export function sqliteForwarding(db: SqliteDb): ForwardingStore {
     },
     async due(destination, now, limit): Promise<ForwardDue[]> {
       return due.all(destination, now, limit).map((row) => ({ ...forwardRecordOf(row), body: row.body, details: row.details, hallCode: row.hall_code, merge: row.merge, late: row.late === 1 }));
+    },
+    async queueDepth() {
+      return destinationNames.all().map(({ name: destination }) => ({
+        destination,
+        pending: stateCount.get(destination, 'pending')!.n,
+        sending: stateCount.get(destination, 'sending')!.n,
+      }));
     },
     async destinations() {
       return destinationNames.all().map((row) => row.name);

@@ -22,11 +22,16 @@ export function sqliteTickets(db: SqliteDb): TicketStore {
   const actionsOf = db.prepare<[string], TicketActionColumns>('SELECT * FROM ticket_actions WHERE ticket_id = ? ORDER BY seq');
   const actionsAfter = db.prepare<[number, number], TicketActionColumns>('SELECT * FROM ticket_actions WHERE seq > ? ORDER BY seq LIMIT ?');
   const sessionActions = db.prepare<[number, number], TicketActionColumns>('SELECT * FROM ticket_actions WHERE ticket_id IS NULL AND seq < ? ORDER BY seq DESC LIMIT ?');
+  const openCount = db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM tickets WHERE stage <> 'closed'");
+  const overdueCount = db.prepare<[number], { n: number }>(`SELECT COUNT(*) AS n FROM tickets WHERE ${RUNNING} AND due_at < ?`);
   const withoutTicket = db.prepare<[number], FollowupColumns>(
     `${sqliteFollowupSelect} WHERE NOT EXISTS (SELECT 1 FROM tickets t WHERE t.outcome_id = f.outcome_id) ORDER BY f.opened_at, f.outcome_id LIMIT ?`,
   );
 
   return {
+    async queueDepth(now) {
+      return { open: openCount.get()!.n, overdue: overdueCount.get(now)!.n };
+    },
     async insert(row) {
       return insert.run({ ...row, excluded: row.excluded ? 1 : 0 }).changes === 1;
     },
