@@ -143,7 +143,8 @@ async function benchRatingLoop(browser: Browser): Promise<string[][]> {
 // does not depend on it.
 async function dashboardSection(): Promise<void> {
   const { benchDashboard, printDashboardBench } = await import('./benchDashboard');
-  printDashboardBench(await benchDashboard(Number(values['dashboard-count']), 30, 5));
+  // On both engines (issue 25): SQLite, then PostgreSQL over a copy of the same rows.
+  printDashboardBench(await benchDashboard(Number(values['dashboard-count']), 30, 5, console.log, { postgres: true }));
 }
 
 /** Issue 18: /v1/health under 200 concurrent wrong pairing attempts (scripts/benchPairingLoad.ts). */

@@ -13,6 +13,12 @@ import { aggregatesToCsv } from '../intake/dashboard/csvExport';
 import { backfillDashboard } from '../intake/store/sqlite/dashboardSql';
 import type { SqliteDb as IntakeDb } from '../intake/store/sqlite/sqliteDb';
 import { openSqliteStore } from '../intake/store/sqlite/sqliteStore';
+import type { DashboardStore } from '../intake/store/store';
+import { ensureOutcomePartitions } from '../intake/store/postgres/outcomePartitions';
+import { openPostgresStore } from '../intake/store/postgres/postgresStore';
+import { poolSql } from '../intake/store/postgres/pgSql';
+import { startPgCluster } from './pgCluster';
+import { copyDashboardTables } from './sqliteToPostgres';
 import { seededRandom } from './seededRandom';
 import { formatMs, percentile, printTable } from './stats';
 
@@ -155,8 +161,10 @@ const RAW_PERIOD: Record<DashboardQuery['bucket'], string> = {
  * The named baseline: the same counts straight from the outcomes rows of the period (GROUP BY
  * over raw outcomes, with the intake's own indexes), as a dashboard without pre-aggregation would.
  */
+type BaselineRow = { key: string; period: string; total: number; good: number; bad: number };
+
 function baselineQuery(db: IntakeDb, query: DashboardQuery) {
-  const statement = db.prepare<{ hall: string; from: string; to: string }, { key: string; period: string; total: number; good: number; bad: number }>(
+  const statement = db.prepare<{ hall: string; from: string; to: string }, BaselineRow>(
     `SELECT ${RAW_KEY[query.by]} AS key, ${RAW_PERIOD[query.bucket]} AS period, COUNT(*) AS total, COUNT(CASE WHEN level >= 3 THEN 1 END) AS good, COUNT(CASE WHEN level <= 2 THEN 1 END) AS bad
        FROM outcomes WHERE hall_code = @hall AND substr(rated_at, 1, 10) BETWEEN @from AND @to
       GROUP BY key, period ORDER BY period, key`,
@@ -164,14 +172,80 @@ function baselineQuery(db: IntakeDb, query: DashboardQuery) {
   return () => statement.all({ hall: query.hall, from: query.from, to: query.to });
 }
 
+/**
+ * Times every dashboard query on one engine's dashboard store, `runs` times each, beside a
+ * baseline where the engine has one; `answers` holds each aggregate as the first engine gave it,
+ * and a later engine must give the same.
+ */
+async function timeDashboardQueries(
+  dashboard: DashboardStore,
+  runs: number,
+  baselineOf: ((query: DashboardQuery) => { run: () => BaselineRow[]; runs: number }) | null,
+  answers: Map<string, string>,
+): Promise<string[][]> {
+  const queries = createDashboardQueries(dashboard);
+  const q = (over: Partial<DashboardQuery>): DashboardQuery => DashboardQuerySchema.parse({ hall: HALL, from: '2026-11-01', to: '2026-11-30', ...over });
+  const YEAR = { from: '2026-01-01', to: '2026-12-31' };
+  const rows: string[][] = [];
+  const row = (name: string, sample: number[], baseline: number[] | null, result: string) => {
+    const p95 = percentile(sample, 95);
+    rows.push([
+      name,
+      formatMs(percentile(sample, 50)),
+      formatMs(p95),
+      p95 <= TARGET_MS ? 'yes' : 'NO',
+      baseline ? formatMs(percentile(baseline, 50)) : '—',
+      baseline ? formatMs(percentile(baseline, 95)) : '—',
+      baseline ? `${(percentile(baseline, 50) / percentile(sample, 50)).toFixed(0)}×` : '—',
+      result,
+    ]);
+  };
+  const cases: Array<[string, DashboardQuery]> = [
+    ['hall totals, one month', q({})],
+    ['by department, one month', q({ by: 'dept' })],
+    ['by window, one month', q({ by: 'window' })],
+    ['by staff, one month', q({ by: 'staff' })],
+    ['by item, one month', q({ by: 'item' })],
+    ['hall per day, one year', q({ ...YEAR, bucket: 'day' })],
+    ['by department per week, one year', q({ ...YEAR, by: 'dept', bucket: 'week' })],
+    ['by staff per month, one year', q({ ...YEAR, by: 'staff', bucket: 'month' })],
+    ['by item, one year', q({ ...YEAR, by: 'item' })],
+    ['by item per month, one year', q({ ...YEAR, by: 'item', bucket: 'month' })],
+  ];
+  for (const [name, query] of cases) {
+    const answer = await queries.aggregate(query);
+    const expected = answer.rows.map((r) => [r.key, r.period ?? '', r.total, r.good, r.bad].join('|'));
+    // Every engine gives the answer the first one gave, or they would not measure the same thing.
+    const known = answers.get(name);
+    if (known === undefined) answers.set(name, JSON.stringify(answer));
+    else if (known !== JSON.stringify(answer)) throw new Error(`the engines disagree for ${name}`);
+    const against = baselineOf?.(query);
+    if (against) {
+      // The baseline must give the same counts, or the two would not measure the same answer.
+      const actual = against.run().map((r) => [r.key, r.period, r.total, r.good, r.bad].join('|'));
+      if (JSON.stringify(expected) !== JSON.stringify(actual)) throw new Error(`baseline and dashboard disagree for ${name}`);
+    }
+    row(`aggregates: ${name}`, await time(runs, () => queries.aggregate(query)), against ? await time(against.runs, against.run) : null, `${expected.length} rows`);
+  }
+  let words = 0;
+  row('hot words (good + bad), one month', await time(runs, async () => (words = (await queries.hotWords(q({}))).good.length)), null, `${words} good words`);
+  row('hot words (good + bad), one year', await time(runs, async () => (words = (await queries.hotWords({ hall: HALL, ...YEAR })).good.length)), null, `${words} good words`);
+  row('public display, one month', await time(runs, () => queries.publicDisplay(q({}))), null, 'hall + depts + windows + words');
+  let bytes = 0;
+  row('CSV export by item per month, one year', await time(runs, async () => (bytes = aggregatesToCsv(await queries.aggregate(q({ ...YEAR, by: 'item', bucket: 'month' }))).length)), null, `${bytes.toLocaleString('en')} chars`);
+  return rows;
+}
+
 export interface DashboardBenchResult {
   generated: GenerateResult;
   rows: string[][];
+  /** The same queries on PostgreSQL over a copy of the same rows, when asked for. */
+  postgres?: { copyMs: number; rows: string[][] };
 }
 
 const TARGET_MS = 200;
 
-export async function benchDashboard(count: number, runs: number, baselineRuns: number, log: (s: string) => void = console.log): Promise<DashboardBenchResult> {
+export async function benchDashboard(count: number, runs: number, baselineRuns: number, log: (s: string) => void = console.log, options: { postgres?: boolean } = {}): Promise<DashboardBenchResult> {
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-dashboard-'));
   const store = openSqliteStore(path.join(dir, 'intake.sqlite'));
   const { db } = store;
@@ -180,51 +254,31 @@ export async function benchDashboard(count: number, runs: number, baselineRuns: 
     const generated = generateOutcomes(db, count, (done) => {
       if (done % 100_000 === 0) log(`  ${done.toLocaleString('en')}`);
     });
-    log(`timing queries (${runs} runs each, baseline ${baselineRuns})…`);
-    const queries = createDashboardQueries(store.dashboard);
-    const q = (over: Partial<DashboardQuery>): DashboardQuery => DashboardQuerySchema.parse({ hall: HALL, from: '2026-11-01', to: '2026-11-30', ...over });
-    const YEAR = { from: '2026-01-01', to: '2026-12-31' };
-    const rows: string[][] = [];
-    const row = (name: string, sample: number[], baseline: number[] | null, result: string) => {
-      const p95 = percentile(sample, 95);
-      rows.push([
-        name,
-        formatMs(percentile(sample, 50)),
-        formatMs(p95),
-        p95 <= TARGET_MS ? 'yes' : 'NO',
-        baseline ? formatMs(percentile(baseline, 50)) : '—',
-        baseline ? formatMs(percentile(baseline, 95)) : '—',
-        baseline ? `${(percentile(baseline, 50) / percentile(sample, 50)).toFixed(0)}×` : '—',
-        result,
-      ]);
-    };
-    const cases: Array<[string, DashboardQuery]> = [
-      ['hall totals, one month', q({})],
-      ['by department, one month', q({ by: 'dept' })],
-      ['by window, one month', q({ by: 'window' })],
-      ['by staff, one month', q({ by: 'staff' })],
-      ['by item, one month', q({ by: 'item' })],
-      ['hall per day, one year', q({ ...YEAR, bucket: 'day' })],
-      ['by department per week, one year', q({ ...YEAR, by: 'dept', bucket: 'week' })],
-      ['by staff per month, one year', q({ ...YEAR, by: 'staff', bucket: 'month' })],
-      ['by item, one year', q({ ...YEAR, by: 'item' })],
-      ['by item per month, one year', q({ ...YEAR, by: 'item', bucket: 'month' })],
-    ];
-    for (const [name, query] of cases) {
-      // The baseline must give the same counts, or the two would not measure the same answer.
-      const baseline = baselineQuery(db, query);
-      const expected = (await queries.aggregate(query)).rows.map((r) => [r.key, r.period ?? '', r.total, r.good, r.bad].join('|'));
-      const actual = baseline().map((r) => [r.key, r.period, r.total, r.good, r.bad].join('|'));
-      if (JSON.stringify(expected) !== JSON.stringify(actual)) throw new Error(`baseline and dashboard disagree for ${name}`);
-      row(`aggregates: ${name}`, await time(runs, () => queries.aggregate(query)), await time(baselineRuns, baseline), `${expected.length} rows`);
+    log(`timing queries on SQLite (${runs} runs each, baseline ${baselineRuns})…`);
+    const sqliteAnswers = new Map<string, string>();
+    const rows = await timeDashboardQueries(store.dashboard, runs, (query) => ({ run: baselineQuery(db, query), runs: baselineRuns }), sqliteAnswers);
+    if (!options.postgres) return { generated, rows };
+    log('copying the rows into a throwaway PostgreSQL cluster…');
+    const cluster = await startPgCluster();
+    try {
+      const pgStore = await openPostgresStore(cluster.url);
+      try {
+        // The bench's outcomes are stored over 2026: each month in its own partition, as a year of a live intake would be.
+        await ensureOutcomePartitions(poolSql(pgStore.pool), Date.UTC(2026, 6, 1), 6, 5);
+        const copyStart = performance.now();
+        await copyDashboardTables(db, pgStore.pool, 5000, (table, done) => {
+          if (done % 100_000 === 0) log(`  ${table} ${done.toLocaleString('en')}`);
+        });
+        const copyMs = performance.now() - copyStart;
+        log(`timing queries on PostgreSQL (${runs} runs each)…`);
+        const pgRows = await timeDashboardQueries(pgStore.dashboard, runs, null, sqliteAnswers);
+        return { generated, rows, postgres: { copyMs, rows: pgRows } };
+      } finally {
+        await pgStore.close();
+      }
+    } finally {
+      await cluster.stop();
     }
-    let words = 0;
-    row('hot words (good + bad), one month', await time(runs, async () => (words = (await queries.hotWords(q({}))).good.length)), null, `${words} good words`);
-    row('hot words (good + bad), one year', await time(runs, async () => (words = (await queries.hotWords({ hall: HALL, ...YEAR })).good.length)), null, `${words} good words`);
-    row('public display, one month', await time(runs, () => queries.publicDisplay(q({}))), null, 'hall + depts + windows + words');
-    let bytes = 0;
-    row('CSV export by item per month, one year', await time(runs, async () => (bytes = aggregatesToCsv(await queries.aggregate(q({ ...YEAR, by: 'item', bucket: 'month' }))).length)), null, `${bytes.toLocaleString('en')} chars`);
-    return { generated, rows };
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
@@ -242,6 +296,10 @@ export function printDashboardBench(result: DashboardBenchResult): void {
     result.rows,
   );
   console.log('baseline: GROUP BY over the raw outcomes rows of the period (no pre-aggregation), same file, same run, same counts');
+  if (result.postgres) {
+    console.log(`\nPostgreSQL 15, the same rows copied from the SQLite file in ${(result.postgres.copyMs / 1000).toFixed(1)} s (outcomes partitioned by month); every answer equal to SQLite's`);
+    printTable(['dashboard query (1 hall), PostgreSQL', 'p50', 'p95', `p95 ≤ ${TARGET_MS} ms`, 'baseline p50', 'baseline p95', 'speed-up (p50)', 'result'], result.postgres.rows);
+  }
 }
 
 // `npm run bench:dashboard -- [--count 1000000] [--runs 30] [--baseline-runs 5]`
