@@ -1,7 +1,9 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import pg from 'pg';
+import { startPgCluster } from './pgCluster';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
@@ -14,7 +16,8 @@ import { printTable } from './stats';
 /**
  * `npm run bench -- --only ingest` (issue 25): signed batches from many simulated devices,
  * prepared (enrolled, chained, signed) before the clock starts, posted concurrently over HTTP to
- * an intake in a process of its own — no browser in the loop. Beside it, measured in the same run
+ * intake nodes in processes of their own — no browser in the loop: on SQLite, and on PostgreSQL
+ * with one node and with two. Beside it, measured in the same run
  * on the same cores: how many Ed25519 signatures node:crypto checks per second, the ceiling of an
  * ingest that checks one signature per outcome.
  */
@@ -142,11 +145,11 @@ function prepareBatches(devices: Device[], perDevice: number): Array<{ device: D
  * (a signed request is accepted once, within two minutes of its timestamp). Every outcome must
  * come back accepted, or the run fails: a bench of refused outcomes would measure nothing.
  */
-async function postAll(origin: string, batches: Array<{ device: Device; body: string; count: number }>, concurrency: number): Promise<{ ms: number; retried: number }> {
+async function postAll(origins: string[], batches: Array<{ device: Device; body: string; count: number }>, concurrency: number): Promise<{ ms: number; retried: number }> {
   let nextBatch = 0;
   let retried = 0;
   const started = performance.now();
-  const worker = async (): Promise<void> => {
+  const worker = async (origin: string): Promise<void> => {
     while (nextBatch < batches.length) {
       const batch = batches[nextBatch++]!;
       for (;;) {
@@ -167,44 +170,82 @@ async function postAll(origin: string, batches: Array<{ device: Device; body: st
       }
     }
   };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  await Promise.all(origins.flatMap((origin) => Array.from({ length: concurrency }, () => worker(origin))));
   return { ms: performance.now() - started, retried };
 }
 
 /**
- * The whole section: the ceilings first, then one run per in-flight limit (the intake's
- * maxInFlightBatches, default 8, and as many clients posting), each on a fresh intake.
+ * The whole section: the ceilings first, then for each in-flight limit (the intake's
+ * maxInFlightBatches, default 8, with as many clients posting per node) one run on SQLite, one on
+ * PostgreSQL with one node and one with two nodes on the same database, each on fresh data. The
+ * PostgreSQL cluster is durable (fsync on), as SQLite is.
  */
 export async function benchIngest(count: number, perDevice: number, inFlight: number[], progress: (s: string) => void): Promise<{ ceilings: VerifyCeiling[]; runs: IngestRun[] }> {
   progress('measuring Ed25519 checks per second');
   const ceilings = await verifyCeilings();
   const runs: IngestRun[] = [];
-  for (const limit of inFlight) runs.push(await benchIngestSqlite(count, perDevice, limit, progress));
+  progress('starting a durable PostgreSQL cluster');
+  const cluster = await startPgCluster({ durable: true });
+  try {
+    for (const limit of inFlight) {
+      runs.push(await ingestRun({ engine: 'sqlite', nodes: 1 }, count, perDevice, limit, progress));
+      for (const nodes of [1, 2]) runs.push(await ingestRun({ engine: 'postgres', nodes, clusterUrl: cluster.url }, count, perDevice, limit, progress));
+    }
+  } finally {
+    await cluster.stop();
+  }
   return { ceilings, runs };
 }
 
-/** Enrols `count` devices on a fresh SQLite intake node, prepares their batches, then times the upload. */
-async function benchIngestSqlite(count: number, perDevice: number, concurrency: number, progress: (s: string) => void): Promise<IngestRun> {
+type Engine = { engine: 'sqlite'; nodes: 1 } | { engine: 'postgres'; nodes: number; clusterUrl: string };
+
+/** A fresh database of the cluster for one run. */
+async function freshDatabase(clusterUrl: string): Promise<string> {
+  const name = `bench_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: clusterUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(clusterUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** Enrols `count` devices on fresh data, prepares their batches, then times the upload spread over the nodes. */
+async function ingestRun(engine: Engine, count: number, perDevice: number, concurrency: number, progress: (s: string) => void): Promise<IngestRun> {
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-ingest-'));
   const devices: Device[] = Array.from({ length: count }, (_, i) => ({ deviceId: `bench-pad-${String(i).padStart(4, '0')}`, ...newDeviceKey() }));
-  const configFile = path.join(dir, 'node.json');
   const expiresAtMs = Date.now() + 3_600_000;
   const tokens = devices.map((d) => ({ token: `bench-enrol-${d.deviceId}-${uuidv7()}`, deviceId: d.deviceId, hallCode: HALL, expiresAtMs }));
-  writeFileSync(configFile, JSON.stringify({ dbFile: path.join(dir, 'intake.sqlite'), adminToken: ADMIN, enrolmentTokens: tokens, maxInFlightBatches: concurrency }));
-  const { child, origin } = await startNode(configFile);
+  const databaseUrl = engine.engine === 'postgres' ? await freshDatabase(engine.clusterUrl) : undefined;
+  const nodes: Array<{ child: ChildProcess; origin: string }> = [];
   try {
-    progress(`enrolling ${count} devices`);
+    for (let n = 0; n < engine.nodes; n++) {
+      const configFile = path.join(dir, `node-${n}.json`);
+      writeFileSync(configFile, JSON.stringify({ dbFile: path.join(dir, 'intake.sqlite'), ...(databaseUrl ? { databaseUrl } : {}), adminToken: ADMIN, enrolmentTokens: tokens, maxInFlightBatches: concurrency }));
+      // One after another: the first migrates the database.
+      nodes.push(await startNode(configFile));
+    }
+    const label = `${engine.engine === 'sqlite' ? 'SQLite' : 'PostgreSQL'}, ${engine.nodes} intake node${engine.nodes > 1 ? 's' : ''}, ${concurrency} batches in flight${engine.nodes > 1 ? ' per node' : ''}${concurrency === 8 ? ' (the default)' : ''}`;
+    progress(`${label}: enrolling ${count} devices`);
     for (const [i, device] of devices.entries()) {
-      const response = await fetch(`${origin}/v1/devices`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ enrolmentToken: tokens[i]!.token, deviceId: device.deviceId, publicKey: device.x }) });
+      const response = await fetch(`${nodes[0]!.origin}/v1/devices`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ enrolmentToken: tokens[i]!.token, deviceId: device.deviceId, publicKey: device.x }) });
       if (response.status !== 201) throw new Error(`enrolment of ${device.deviceId}: ${response.status} ${await response.text()}`);
     }
-    progress(`signing ${count * perDevice} outcomes`);
+    progress(`${label}: signing ${count * perDevice} outcomes`);
     const batches = prepareBatches(devices, perDevice);
-    progress('posting');
-    const { ms, retried } = await postAll(origin, batches, concurrency);
-    return { label: `SQLite, one intake node, ${concurrency} batches in flight${concurrency === 8 ? ' (the default)' : ''}`, outcomes: count * perDevice, batches: batches.length, ms, retried };
+    progress(`${label}: posting`);
+    const { ms, retried } = await postAll(
+      nodes.map((node) => node.origin),
+      batches,
+      concurrency,
+    );
+    return { label, outcomes: count * perDevice, batches: batches.length, ms, retried };
   } finally {
-    await stopNode(child);
+    await Promise.all(nodes.map((node) => stopNode(node.child)));
     rmSync(dir, { recursive: true, force: true });
   }
 }

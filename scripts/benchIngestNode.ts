@@ -10,6 +10,8 @@ import { startIntake } from '../intake/server';
 
 const Config = z.object({
   dbFile: z.string(),
+  /** PostgreSQL instead of the SQLite file: several nodes share it. */
+  databaseUrl: z.string().optional(),
   adminToken: z.string(),
   enrolmentTokens: z.array(z.object({ token: z.string(), deviceId: z.string(), hallCode: z.string(), expiresAtMs: z.number() })),
   maxInFlightBatches: z.number().int().positive(),
@@ -18,6 +20,7 @@ const Config = z.object({
 const config = Config.parse(JSON.parse(readFileSync(process.argv[2]!, 'utf8')));
 const intake = await startIntake({
   dbFile: config.dbFile,
+  ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
   port: 0,
   corsOrigins: [],
   adminToken: config.adminToken,
@@ -25,7 +28,8 @@ const intake = await startIntake({
   maxInFlightBatches: config.maxInFlightBatches,
   // A thousand devices enrol from one loopback address before the clock starts.
   rateLimits: { enrolPerMinute: config.enrolmentTokens.length + 10 },
-  log: () => undefined,
+  // Internal errors reach the bench's output: a bench of failing requests must say why.
+  log: (message) => console.error(`intake node: ${message}`),
 });
 process.send?.({ origin: intake.origin });
 process.on('message', (message) => {

@@ -26,9 +26,9 @@ export function postgresBinDir(): string {
 /**
  * A throwaway PostgreSQL cluster in a temp folder, on a free loopback port, for tests and
  * benchmarks. PostgreSQL refuses to run as root, so as root the server runs as the `postgres`
- * user. Durability is off (fsync, synchronous_commit): the cluster is dropped after the run.
+ * user. Durability is off (fsync, synchronous_commit) unless asked for: the cluster is dropped after the run.
  */
-export async function startPgCluster(): Promise<PgCluster> {
+export async function startPgCluster(options: { durable?: boolean } = {}): Promise<PgCluster> {
   const bin = postgresBinDir();
   const dir = mkdtempSync(path.join(tmpdir(), 'pg-cluster-'));
   const asRoot = process.getuid?.() === 0;
@@ -43,7 +43,9 @@ export async function startPgCluster(): Promise<PgCluster> {
   const pgCtl = path.join(bin, 'pg_ctl');
   try {
     await asPostgres(path.join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', '--locale=C']);
-    const serverOptions = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
+    // Benchmarks ask for a durable cluster: a commit waits for the disk, as SQLite's does.
+    const durability = options.durable ? '' : ' -c fsync=off -c synchronous_commit=off -c full_page_writes=off';
+    const serverOptions = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1${durability} -c max_connections=200`;
     await asPostgres(pgCtl, ['-D', data, '-o', serverOptions, '-l', path.join(dir, 'log'), '-w', 'start']);
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });

@@ -13,6 +13,9 @@ import { pgFollowupSelect } from './followups';
 import type { PgSql } from './pgSql';
 
 /** Stages with a running deadline: the one place overdue is computed in SQL (ticketMachine.ts isOverdue says the same). */
+/** Any fixed number, apart from the migration and partition locks: appenders to the action log take turns. */
+const TICKET_LOG_LOCK = 0x1ae7a70;
+
 const RUNNING = "stage IN ('opened', 'rectifying') AND due_at IS NOT NULL";
 
 export function pgTickets(sql: PgSql): TicketStore {
@@ -64,6 +67,10 @@ export function pgTickets(sql: PgSql): TicketStore {
       return rows.map(ticketOf);
     },
     async lastAction() {
+      // The log is one hash chain: a transaction that reads its head appends after it, so
+      // concurrent transactions (batches of several devices, several nodes) take turns from here
+      // to their commit; without it two read the same head and the second insert is refused.
+      await sql.run('SELECT pg_advisory_xact_lock($1)', [TICKET_LOG_LOCK]);
       return sql.row<{ seq: number; hash: string }>('SELECT seq, hash FROM ticket_actions ORDER BY seq DESC LIMIT 1');
     },
     async appendAction(row) {

@@ -1,0 +1,33 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase } from '../../../scripts/pgTestDatabase';
+import { openPostgresStore, type PostgresStore } from './postgresStore';
+
+let database: { url: string; drop(): Promise<void> };
+let store: PostgresStore;
+beforeAll(async () => {
+  database = await createTestDatabase();
+  store = await openPostgresStore(database.url);
+});
+afterAll(async () => {
+  await store?.close();
+  await database?.drop();
+});
+
+describe('the ticket action log on PostgreSQL', () => {
+  it('takes appends from concurrent transactions one after another: every entry follows the head it read', async () => {
+    // What ticketLog.ts does in each ticket action: read the head, pause (other work of the
+    // transaction), append after it. Eight at once, as eight batches with a 差评 each would.
+    const append = (n: number) =>
+      store.transaction(async (tx) => {
+        const head = await tx.tickets.lastAction();
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        await tx.tickets.appendAction({ seq: (head?.seq ?? 0) + 1, ticketId: null, at: n, actor: `a${n}`, what: '{}', before: null, after: null, prevHash: head?.hash ?? 'genesis', hash: `h${n}` });
+      });
+    const results = await Promise.allSettled(Array.from({ length: 8 }, (_, n) => append(n)));
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+    const log = await store.tickets.actionsAfter(0, 100);
+    expect(log.map((entry) => entry.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    // A chain: each entry names the hash of the one before it.
+    for (const [i, entry] of log.entries()) expect(entry.prevHash).toBe(i === 0 ? 'genesis' : log[i - 1]!.hash);
+  });
+});
