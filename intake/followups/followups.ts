@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Outcome } from '../../contract/outcome';
-import { readRatingRecord, type RatingRecord } from '../ingest/ratingRecord';
+import { ratingRecordAsStored, type RatingRecord } from '../ingest/ratingRecord';
 import type { SealingKeys } from '../devices/sealingKeys';
 import type { FollowupRow, IntakeData, IntakeStore } from '../store/store';
 import type { TicketWriter } from '../tickets/tickets';
@@ -33,9 +33,7 @@ type TicketTx = Pick<IntakeData, 'followups' | 'tickets'>;
  */
 export function createFollowups(store: IntakeStore, workingDays: WorkingDays, now: () => number = Date.now, tickets?: TicketWriter) {
   function view(row: FollowupRow, sealing: SealingKeys | null) {
-    const read = readRatingRecord(row.body, row.detailsBody);
-    if (!read.ok) throw new Error(`the 差评 ${row.outcomeId} of a follow-up does not read back: ${read.reason}`);
-    const outcome = read.rating;
+    const outcome = ratingRecordAsStored(row.body, row.detailsBody);
     const sealed = outcome.callback.sealedPhone;
     return {
       outcomeId: row.outcomeId,

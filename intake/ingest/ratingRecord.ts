@@ -67,3 +67,14 @@ export function readRatingRecord(body: string, details: string | null): { ok: tr
   if (phone.success) return { ok: true, rating: phoneRatingRecord(phone.data) };
   return { ok: false, reason: 'the stored rating no longer reads as an outcome or a phone rating: run the integrity re-check for its device' };
 }
+
+/**
+ * The rating behind a follow-up or ticket for the people who work it: read as
+ * readRatingRecord reads it, or, where the stored body no longer passes its schema (the integrity
+ * re-check names it), as it was stored, so that one damaged record does not hide the others.
+ */
+export function ratingRecordAsStored(body: string, details: string | null): RatingRecord {
+  const read = readRatingRecord(body, details);
+  if (read.ok) return read.rating;
+  return mergedRating(JSON.parse(body) as Outcome, details === null ? undefined : (JSON.parse(details) as Outcome));
+}

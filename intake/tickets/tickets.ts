@@ -2,7 +2,7 @@ import type { Outcome } from '../../contract/outcome';
 import { canonicalJson } from '../../contract/canonicalJson';
 import type { DispatchedTicket, TicketActor, TicketEvent, TicketEventType, TicketListQuery } from '../../contract/tickets';
 import { mergedRating } from '../ingest/mergeRules';
-import { readRatingRecord, type RatingRecord } from '../ingest/ratingRecord';
+import { ratingRecordAsStored, type RatingRecord } from '../ingest/ratingRecord';
 import type { IntakeStore, TicketRow, TicketStore } from '../store/store';
 import { appendAction, verifyTicketLog } from './ticketLog';
 import { allowedSteps, isOverdue, openTicket, transition, type Deadline, type NewTicket, type Ticket, type TicketEffect, type TicketMachineEvent, type TicketPolicy } from './ticketMachine';
@@ -202,9 +202,7 @@ export function createTickets(store: IntakeStore, writer: TicketWriter, now: () 
     async ratingOf(outcomeId: string) {
       const row = await store.followups.find(outcomeId);
       if (!row) return null;
-      const read = readRatingRecord(row.body, row.detailsBody);
-      if (!read.ok) return null;
-      const outcome = read.rating;
+      const outcome = ratingRecordAsStored(row.body, row.detailsBody);
       return {
         level: outcome.level ?? null,
         tags: outcome.tags,
