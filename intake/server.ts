@@ -12,6 +12,7 @@ import type { Person } from '../contract/people';
 import { createDeviceAuth } from './devices/deviceAuth';
 import { createEnrolment, type EnrolmentToken } from './devices/enrolment';
 import { loadSealingKeys } from './devices/sealingKeys';
+import { localInvitationBus, type InvitationBus } from './feed/invitationBus';
 import { createInvitationFeed } from './feed/invitationFeed';
 import { createFollowups } from './followups/followups';
 import { createWorkingDays, DEFAULT_CALENDAR_FILE, loadCalendar, type WorkingCalendar } from './followups/workingDays';
@@ -51,6 +52,7 @@ import { createEvidenceFiles } from './tickets/evidence';
 import { createEarlyRefusal, serverWithEarlyRefusal } from './security/earlyRefusal';
 import { databaseRateLimitStore } from './security/rateLimitStore';
 import { assertTokenLength, hashedSecretTable, secretTable } from './security/secrets';
+import { listenForInvitations } from './store/postgres/invitationBus';
 import { openPostgresStore } from './store/postgres/postgresStore';
 import { openSqliteStore, type SqliteStore } from './store/sqlite/sqliteStore';
 import type { IntakeStore } from './store/store';
@@ -173,8 +175,7 @@ export async function startIntake(options: IntakeOptions & Partial<OnPostgres>):
   // Plain tokens (a config file) and the hashes npm run provision writes, in one table.
   const caseEventTokens = hashedSecretTable(options.caseEventTokenHashes ?? {}, new Map(secretTable('the case-event token', options.caseEventTokens)));
   const dashboardTokens = secretTable('the dashboard token', options.dashboardTokens);
-  // The one place an engine is chosen: SQLite by default, PostgreSQL given a connection URL.
-  const store: IntakeStore = options.databaseUrl === undefined ? openSqliteStore(options.dbFile) : await openPostgresStore(options.databaseUrl);
+  const { store, invitationBus } = await openEngine(options, log);
   const enrolment = createEnrolment(store, now);
   await enrolment.addTokens(options.enrolmentTokens ?? []);
   const authenticate = createDeviceAuth(store, now);
@@ -296,7 +297,7 @@ export async function startIntake(options: IntakeOptions & Partial<OnPostgres>):
   const ingest = createBatchIngest(store, { followups, now, forwardSettleMs: forwardTiming.settleMs });
   registerOutcomeRoutes(app, { authenticate, ingest, maxInFlight: options.maxInFlightBatches ?? 8, now, onBatch: metrics.batch });
   const chain = createChainAudit(store, now);
-  registerFeedRoutes(app, { authenticate, feed: createInvitationFeed(store.invitations, now), caseEventTokens, originAllowed, devices: store.devices, chain, requests: store.requests, now });
+  registerFeedRoutes(app, { authenticate, feed: createInvitationFeed(store.invitations, now, invitationBus), caseEventTokens, originAllowed, devices: store.devices, chain, requests: store.requests, now });
   // Known once listening; links shown to staff never come from a request's Host header.
   let origin = '';
   const publicUrl = () => options.publicUrl ?? origin;
@@ -361,7 +362,23 @@ export async function startIntake(options: IntakeOptions & Partial<OnPostgres>):
         app.server.closeAllConnections();
         await closing;
       }
+      await invitationBus.close();
       await store.close();
     },
   };
+}
+
+/**
+ * The one place an engine is chosen: SQLite by default, PostgreSQL given a connection URL, where
+ * invitations reach the feeds of every node on the database (LISTEN/NOTIFY).
+ */
+async function openEngine(options: IntakeOptions & Partial<OnPostgres>, log: (message: string) => void): Promise<{ store: IntakeStore; invitationBus: InvitationBus }> {
+  if (options.databaseUrl === undefined) return { store: openSqliteStore(options.dbFile), invitationBus: localInvitationBus() };
+  const store = await openPostgresStore(options.databaseUrl);
+  try {
+    return { store, invitationBus: await listenForInvitations(options.databaseUrl, store.pool, store.invitations, log) };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
 }

@@ -4,10 +4,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AggregateResponseSchema } from '../contract/dashboard';
 import { createTestDatabase, emptyDatabase } from '../scripts/pgTestDatabase';
-import { startIntake, type StartedIntake } from './server';
+import { startIntake, type IntakeOptions, type StartedIntake } from './server';
 import { openPostgresStore } from './store/postgres/postgresStore';
 import { adminGet, closedAfterEach, enrolDev1, harnessOptions, item, upload } from './testing/intakeHarness';
 import { chain } from './testing/signedOutcomes';
+import { signedRequest } from './testing/signedRequests';
 
 let database: { url: string; drop(): Promise<void> };
 beforeAll(async () => {
@@ -22,8 +23,8 @@ afterAll(async () => {
 const intakes = closedAfterEach<StartedIntake>();
 
 /** An intake node on the test file's PostgreSQL database (several nodes share it). */
-async function node(): Promise<StartedIntake> {
-  const intake = await startIntake({ ...harnessOptions(path.join(mkdtempSync(path.join(tmpdir(), 'pg-node-')), 'unused.sqlite')), databaseUrl: database.url });
+async function node(extra: Partial<IntakeOptions> = {}): Promise<StartedIntake> {
+  const intake = await startIntake({ ...harnessOptions(path.join(mkdtempSync(path.join(tmpdir(), 'pg-node-')), 'unused.sqlite')), ...extra, databaseUrl: database.url });
   intakes.push(intake);
   return intake;
 }
@@ -79,4 +80,44 @@ describe('the intake on PostgreSQL', () => {
     expect(await aggregates(a)).toEqual([['h1', 6, 4, 2]]);
     expect(await aggregates(b)).toEqual([['h1', 6, 4, 2]]);
   });
+
+  it('delivers an invitation posted through one node to the tablet feed held by another (LISTEN/NOTIFY)', async () => {
+    await emptyDatabase(database.url);
+    const CASE_TOKEN = 'pad-case-token-0001-0123456789abcdef';
+    const [a, b] = [await node({ caseEventTokens: { 'dev-1': CASE_TOKEN } }), await node({ caseEventTokens: { 'dev-1': CASE_TOKEN } })];
+    const { key } = await enrolDev1(a);
+    const device = { deviceId: 'dev-1', privateKey: key.privateKey };
+    const ticket = (await signedRequest(a, device, 'POST', '/v1/devices/dev-1/feed-tickets')).json().ticket as string;
+    const controller = new AbortController();
+    const feed = await fetch(`${a.origin}/v1/devices/dev-1/invitations?ticket=${ticket}`, { signal: controller.signal });
+    expect(feed.status).toBe(200);
+    try {
+      // The feed on node A is open (nothing pending); the window business system posts to node B.
+      const event = { event: 'closed', case: { projectNo: 'PAD-B', taskCode: 'T1', taskName: '事项', deptName: '部门' }, staff: { loginName: 'w5', name: '王五' } };
+      const posted = await b.app.inject({ method: 'POST', url: '/v1/devices/dev-1/case-events', headers: { authorization: `Bearer ${CASE_TOKEN}` }, payload: event });
+      expect(posted.statusCode).toBe(202);
+      const received = await firstInvitation(feed, 5000);
+      expect(received).toMatchObject({ id: posted.json().invitationId, case: { projectNo: 'PAD-B' } });
+    } finally {
+      controller.abort();
+    }
+  });
 });
+
+/** The first invitation event of an open SSE feed, or null when none came within `waitMs`. */
+async function firstInvitation(response: Response, waitMs: number): Promise<unknown> {
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  const deadline = Date.now() + waitMs;
+  while (Date.now() < deadline) {
+    const chunk = await Promise.race([reader.read(), new Promise<null>((resolve) => setTimeout(() => resolve(null), deadline - Date.now()))]);
+    if (!chunk || chunk.done) return null;
+    buffer += decoder.decode(chunk.value, { stream: true });
+    for (const block of buffer.split('\n\n').slice(0, -1)) {
+      const data = /^data: (.*)$/m.exec(block)?.[1];
+      if (block.startsWith('event: invitation') && data) return JSON.parse(data);
+    }
+  }
+  return null;
+}

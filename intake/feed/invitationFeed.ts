@@ -1,17 +1,16 @@
-import { EventEmitter } from 'node:events';
 import { v7 as uuidv7 } from 'uuid';
 import type { CaseEvent } from '../../contract/caseEvent';
 import type { Invitation } from '../../contract/invitation';
 import type { InvitationStore } from '../store/store';
+import { localInvitationBus, type InvitationBus } from './invitationBus';
 
 /**
  * Invitations for PADs that have no host: the window business system posts a case event to the
  * intake, the PAD holds a Server-Sent Events feed open and acknowledges what it has stored.
- * Unacknowledged invitations are sent again on every (re)connection.
+ * Unacknowledged invitations are sent again on every (re)connection. A new invitation reaches the
+ * open feeds through `bus` (every node's, when nodes share a database).
  */
-export function createInvitationFeed(invitations: InvitationStore, now: () => number = Date.now) {
-  const emitter = new EventEmitter();
-  emitter.setMaxListeners(0);
+export function createInvitationFeed(invitations: InvitationStore, now: () => number = Date.now, bus: InvitationBus = localInvitationBus()) {
 
   return {
     /** Returns the invitation and whether it is new (a resend of the same event is not). */
@@ -20,14 +19,11 @@ export function createInvitationFeed(invitations: InvitationStore, now: () => nu
       const invitation: Invitation = { id: uuidv7(), event: event.event, case: event.case, staff: event.staff, receivedAtMs: now() };
       const created = await invitations.insertIfNew({ id: invitation.id, deviceId, eventKey: key, body: JSON.stringify(invitation), createdAt: invitation.receivedAtMs });
       const stored = created ? invitation : (JSON.parse((await invitations.bodyByEventKey(deviceId, key)) as string) as Invitation);
-      if (created) emitter.emit(deviceId, stored);
+      if (created) await bus.publish(deviceId, stored);
       return { invitation: stored, created };
     },
     pending: async (deviceId: string): Promise<Invitation[]> => (await invitations.pending(deviceId)).map((body) => JSON.parse(body) as Invitation),
     ack: (deviceId: string, id: string): Promise<boolean> => invitations.ack(deviceId, id, now()),
-    subscribe(deviceId: string, listener: (invitation: Invitation) => void): () => void {
-      emitter.on(deviceId, listener);
-      return () => emitter.off(deviceId, listener);
-    },
+    subscribe: (deviceId: string, listener: (invitation: Invitation) => void): (() => void) => bus.subscribe(deviceId, listener),
   };
 }

@@ -1,0 +1,63 @@
+import { EventEmitter } from 'node:events';
+import pg from 'pg';
+import type { Invitation } from '../../../contract/invitation';
+import type { InvitationBus } from '../../feed/invitationBus';
+import type { InvitationStore } from '../store';
+
+const CHANNEL = 'intake_invitations';
+const RECONNECT_MS = 1000;
+
+/**
+ * The invitation bus of intake nodes sharing one PostgreSQL database: a new invitation is
+ * announced with NOTIFY (its device and id only: a payload has a size limit, the body is in the
+ * database), and every node LISTENs on its own connection and hands it to the feeds it holds for
+ * that device. Should the listening connection drop, it is opened again; a feed opened meanwhile
+ * still gets every unacknowledged invitation when it connects.
+ */
+export async function listenForInvitations(connectionString: string, pool: pg.Pool, invitations: InvitationStore, log: (message: string) => void = () => undefined): Promise<InvitationBus> {
+  const emitter = new EventEmitter();
+  emitter.setMaxListeners(0);
+  let closed = false;
+  let client: pg.Client | undefined;
+
+  const deliver = async (payload: string) => {
+    const { deviceId, id } = JSON.parse(payload) as { deviceId: string; id: string };
+    if (emitter.listenerCount(deviceId) === 0) return;
+    const invitation = (await invitations.pending(deviceId)).map((body) => JSON.parse(body) as Invitation).find((pending) => pending.id === id);
+    if (invitation) emitter.emit(deviceId, invitation);
+  };
+
+  const connect = async (): Promise<void> => {
+    const listener = new pg.Client({ connectionString });
+    listener.on('notification', (message) => {
+      if (message.channel === CHANNEL && message.payload) void deliver(message.payload).catch((error: Error) => log(`intake: invitation notice not delivered: ${error.message}`));
+    });
+    const reconnect = () => {
+      if (closed || client !== listener) return;
+      client = undefined;
+      log(`intake: the invitation listener lost its connection; reconnecting in ${RECONNECT_MS} ms`);
+      setTimeout(() => void connect().catch(reconnect), RECONNECT_MS).unref();
+    };
+    listener.on('error', reconnect);
+    listener.on('end', reconnect);
+    client = listener;
+    await listener.connect();
+    await listener.query(`LISTEN ${CHANNEL}`);
+  };
+  await connect();
+
+  return {
+    async publish(deviceId, invitation) {
+      await pool.query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify({ deviceId, id: invitation.id })]);
+    },
+    subscribe(deviceId, listener) {
+      emitter.on(deviceId, listener);
+      return () => emitter.off(deviceId, listener);
+    },
+    async close() {
+      closed = true;
+      emitter.removeAllListeners();
+      await client?.end();
+    },
+  };
+}
