@@ -144,6 +144,9 @@ export function describeStoreSuite(engine: string, open: () => Promise<IntakeSto
         expect(first[0]?.receivedAt).toBe(RECEIVED);
         const last = first[1] as { receivedAt: number; id: string };
         expect((await store.outcomes.exportPage(last, RECEIVED, RECEIVED + 10, 2)).map((r) => r.id)).toEqual(['c']);
+        // An ending a phone rating superseded leaves the export: the phone rating stands for its case stage.
+        await store.phone.insertRating(phoneRating({ id: 'phone-b', supersedes: 'b' }));
+        expect((await store.outcomes.exportPage({ receivedAt: 0, id: '' }, RECEIVED, RECEIVED + 10, 10)).map((r) => r.id)).toEqual(['a', 'c']);
       });
 
       it('keeps the highest count of a late flag', async () => {

@@ -98,11 +98,13 @@ export function pgOutcomes(sql: PgSql): OutcomeStore {
       return rows.map((g) => ({ fromSeq: g.from_seq, toSeq: g.to_seq }));
     },
     async exportPage(after, from, to, limit) {
-      // Pages follow (received_at, id), so a page boundary never skips or repeats an outcome.
+      // Pages follow (received_at, id), so a page boundary never skips or repeats an outcome. An ending
+      // a phone rating superseded is left out: the phone rating stands for its case stage (issue 24).
       const rows = await sql.rows<{ id: string; received_at: number; body: string; details: string | null }>(
         `SELECT o.id, o.received_at, o.body, ${DETAILS_OF('o')} AS details
            FROM outcomes o
           WHERE (o.received_at, o.id) > ($1, $2) AND o.received_at >= $3 AND o.received_at < $4 AND o.merge = 'rating'
+            AND NOT EXISTS (SELECT 1 FROM phone_ratings p WHERE p.supersedes = o.id)
           ORDER BY o.received_at, o.id LIMIT $5`,
         [after.receivedAt, after.id, from, to, limit],
       );

@@ -12,10 +12,10 @@ import {
 import { pgFollowupSelect } from './followups';
 import type { PgSql } from './pgSql';
 
-/** Stages with a running deadline: the one place overdue is computed in SQL (ticketMachine.ts isOverdue says the same). */
 /** Any fixed number, apart from the migration and partition locks: appenders to the action log take turns. */
 const TICKET_LOG_LOCK = 0x1ae7a70;
 
+/** Stages with a running deadline: the one place overdue is computed in SQL (ticketMachine.ts isOverdue says the same). */
 const RUNNING = "stage IN ('opened', 'rectifying') AND due_at IS NOT NULL";
 
 export function pgTickets(sql: PgSql): TicketStore {
