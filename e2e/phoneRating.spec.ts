@@ -15,7 +15,8 @@ function decodeQr(png: Buffer): string | null {
 // one rating of the case stage, the declined ending kept and superseded, its 差评 followed up; the
 // thanks screen stays (the hall's caseQrSec, not its 4 s thanksSec) until the citizen taps 完成.
 test('a declined PAD invitation → case QR on the thanks screen → rated on the phone; the link then refuses', async ({ page, browser }) => {
-  const evaluator = await launchSyncedEvaluator();
+  // The hall's longest case-QR time: this test's own steps (the phone, axe) must not outlast it on a busy machine.
+  const evaluator = await launchSyncedEvaluator({}, { caseQrSec: 180 });
   const phone = await browser.newContext({ viewport: { width: 360, height: 640 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' });
   try {
     await page.goto(evaluator.host.appUrl);
@@ -27,6 +28,7 @@ test('a declined PAD invitation → case QR on the thanks screen → rated on th
     const qr = page.locator('[data-screen="thanks"] .case-qr img');
     await expect(qr).toBeVisible();
     const url = decodeQr(await qr.screenshot());
+    await expectNoViolations(page, 'PAD thanks with the case QR and 完成');
     expect(url).toMatch(new RegExp(`^${evaluator.intake.origin}/r/[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{22}$`));
 
     // The declined ending reaches the intake (the phone rating supersedes it there).
