@@ -27,22 +27,33 @@ export async function listenForInvitations(connectionString: string, pool: pg.Po
     if (invitation) emitter.emit(deviceId, invitation);
   };
 
+  const reconnectLater = () => {
+    if (!closed) setTimeout(() => void connect().catch(reconnectLater), RECONNECT_MS).unref();
+  };
   const connect = async (): Promise<void> => {
     const listener = new pg.Client({ connectionString });
     listener.on('notification', (message) => {
       if (message.channel === CHANNEL && message.payload) void deliver(message.payload).catch((error: Error) => log(`intake: invitation notice not delivered: ${error.message}`));
     });
-    const reconnect = () => {
+    const lost = () => {
       if (closed || client !== listener) return;
       client = undefined;
       log(`intake: the invitation listener lost its connection; reconnecting in ${RECONNECT_MS} ms`);
-      setTimeout(() => void connect().catch(reconnect), RECONNECT_MS).unref();
+      reconnectLater();
     };
-    listener.on('error', reconnect);
-    listener.on('end', reconnect);
+    listener.on('error', lost);
+    listener.on('end', lost);
     client = listener;
-    await listener.connect();
-    await listener.query(`LISTEN ${CHANNEL}`);
+    try {
+      await listener.connect();
+      await listener.query(`LISTEN ${CHANNEL}`);
+    } catch (error) {
+      // Not listening: this attempt is dropped (the caller tries again, or the intake does not start).
+      if (client === listener) client = undefined;
+      listener.removeAllListeners();
+      await listener.end().catch(() => undefined);
+      throw error;
+    }
   };
   await connect();
 

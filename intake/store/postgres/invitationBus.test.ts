@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Invitation } from '../../../contract/invitation';
+import { createTestDatabase } from '../../../scripts/pgTestDatabase';
+import { listenForInvitations } from './invitationBus';
+import { openPostgresStore, type PostgresStore } from './postgresStore';
+
+let database: { url: string; drop(): Promise<void> };
+let store: PostgresStore;
+beforeAll(async () => {
+  database = await createTestDatabase();
+  store = await openPostgresStore(database.url);
+});
+afterAll(async () => {
+  await store?.close();
+  await database?.drop();
+});
+
+const invitation = (id: string): Invitation =>
+  ({ id, event: 'closed', case: { projectNo: id, taskCode: 'T1', taskName: '事项', deptName: '部门' }, staff: { loginName: 'w5', name: '王五' }, receivedAtMs: 1 }) as Invitation;
+
+async function post(bus: Awaited<ReturnType<typeof listenForInvitations>>, id: string) {
+  await store.invitations.insertIfNew({ id, deviceId: 'dev-1', eventKey: id, body: JSON.stringify(invitation(id)), createdAt: 1 });
+  await bus.publish('dev-1', invitation(id));
+}
+
+const listening = async () => (await store.pool.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN %'")).rows;
+
+async function until<T>(what: () => Promise<T | undefined>, ms = 5000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await what();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('the PostgreSQL invitation bus', () => {
+  it('hands a published invitation to the subscribers of its device on every bus, and listens again after losing its connection', async () => {
+    const logged: string[] = [];
+    const [a, b] = [await listenForInvitations(database.url, store.pool, store.invitations, (m) => logged.push(m)), await listenForInvitations(database.url, store.pool, store.invitations)];
+    try {
+      const onA: string[] = [];
+      const onOtherDevice: string[] = [];
+      a.subscribe('dev-1', (i) => onA.push(i.id));
+      a.subscribe('dev-2', (i) => onOtherDevice.push(i.id));
+      await post(b, 'inv-1');
+      await until(async () => (onA.length === 1 ? true : undefined));
+      expect(onA).toEqual(['inv-1']);
+
+      // The server ends every listening connection (a restart, a failover): the buses listen again.
+      const before = await listening();
+      expect(before).toHaveLength(2);
+      await store.pool.query('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid', [before.map((r) => r.pid)]);
+      await until(async () => {
+        const now = await listening();
+        return now.length === 2 && now.every((r) => !before.some((b) => b.pid === r.pid)) ? true : undefined;
+      });
+      await post(b, 'inv-2');
+      await until(async () => (onA.length === 2 ? true : undefined));
+      expect(onA).toEqual(['inv-1', 'inv-2']);
+      expect(onOtherDevice).toEqual([]);
+      expect(logged.some((m) => m.includes('reconnecting'))).toBe(true);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+});
