@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PublicChannelCountsSchema } from './phoneRating';
 
 /**
  * Hall dashboard and public display (intake → renderer). Good = levels 3–5, bad = levels 1–2
@@ -161,6 +162,8 @@ export const PublicDisplayResponseSchema = z
     tickets: TicketFiguresSchema,
     /** The period's latest rectified public 差评, newest first. */
     rectifications: z.array(PublicRectificationSchema),
+    /** The period's counted ratings by channel: the hall's devices and each phone channel (issue 24). */
+    channels: PublicChannelCountsSchema,
   })
   .strict();
 export type PublicDisplayResponse = z.infer<typeof PublicDisplayResponseSchema>;

@@ -126,13 +126,28 @@ export type PhoneRatingForm = z.infer<typeof PhoneRatingFormSchema>;
  * unrated ones included, superseded ones not); `phone`: phone ratings per channel and kind,
  * counted or kept flagged (over a window QR limit).
  */
+const PhoneChannelCountSchema = z.object({ channel: z.enum(['mobile', 'qr-code']), kind: z.enum(['case', 'window']), counted: z.number().int().nonnegative(), flagged: z.number().int().nonnegative() }).strict();
+
 export const ChannelCountsSchema = z
   .object({
     hall: z.string(),
     from: z.string(),
     to: z.string(),
     device: z.number().int().nonnegative(),
-    phone: z.array(z.object({ channel: z.enum(['mobile', 'qr-code']), kind: z.enum(['case', 'window']), counted: z.number().int().nonnegative(), flagged: z.number().int().nonnegative() }).strict()),
+    phone: z.array(PhoneChannelCountSchema),
   })
   .strict();
 export type ChannelCounts = z.infer<typeof ChannelCountsSchema>;
+
+/**
+ * The channel counts the public display shows (GET /v1/public/halls/{hall}/display `channels`):
+ * the counted ratings only, from the hall's devices and per phone channel; what was kept flagged
+ * past a window QR limit is a matter for the hall's managers, not the public screen.
+ */
+export const PublicChannelCountsSchema = z
+  .object({
+    device: z.number().int().nonnegative(),
+    phone: z.array(PhoneChannelCountSchema.omit({ flagged: true })),
+  })
+  .strict();
+export type PublicChannelCounts = z.infer<typeof PublicChannelCountsSchema>;

@@ -54,6 +54,10 @@ test('the public display shows public comments (numbers masked) and never a non-
   // Counts and rates of the hand-computed fixture (8 outcomes, 6 rated, 4 good, 2 bad).
   await expect(display.locator('.figure').first()).toContainText('8');
   await expect(display.getByText('66.7%', { exact: true }).first()).toBeVisible();
+  // The channels apart (issue 24), counted only: the fixture's eight endings came from the hall's devices.
+  const channelRow = (name: string) => display.locator('.counts-table tbody tr').filter({ has: page.getByRole('rowheader', { name }) });
+  await expect(channelRow('评价器（平板、评价终端）').locator('td')).toHaveText(['8']);
+  await expect(channelRow('扫码评价（评价器上的办件二维码）').locator('td')).toHaveText(['0']);
 
   const text = await page.locator('body').innerText();
   const html = await page.content();

@@ -121,7 +121,8 @@ export function createDashboardQueries(dashboard: DashboardStore, now: () => num
    * What a hall screen may show anyone: counts and rates by department and window, hot words
    * and the latest comments, both of public comments only.
    */
-  async function publicDisplay(q: { hall: string; from: string; to: string }): Promise<PublicDisplayResponse> {
+  /** The public display's figures from the dashboard store; the route adds the channel counts, which the phone store holds. */
+  async function publicDisplay(q: { hall: string; from: string; to: string }): Promise<Omit<PublicDisplayResponse, 'channels'>> {
     const of = async (by: DashboardDimension) => aggregate({ ...q, by, bucket: 'total' });
     const [hallAggregate, departments, windows, words, comments, rectified] = await Promise.all([
       of('hall'),

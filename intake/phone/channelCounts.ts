@@ -1,4 +1,4 @@
-import type { ChannelCounts } from '../../contract/phoneRating';
+import type { ChannelCounts, PublicChannelCounts } from '../../contract/phoneRating';
 import type { PhoneStore } from '../store/store';
 
 /**
@@ -19,4 +19,9 @@ export function phoneChannelCounts(phone: Pick<PhoneStore, 'channelCounts' | 'co
     const phoneCounted = phoneRows.reduce((sum, r) => sum + r.counted, 0);
     return { hall, from, to, device: Math.max(0, total - phoneCounted), phone: phoneRows };
   };
+}
+
+/** The counts the public display may show: counted ratings per channel, nothing kept flagged. */
+export function publicChannelCounts(counts: ChannelCounts): PublicChannelCounts {
+  return { device: counts.device, phone: counts.phone.map(({ channel, kind, counted }) => ({ channel, kind, counted })) };
 }

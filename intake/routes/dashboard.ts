@@ -1,9 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import { DashboardQuerySchema, HallPeriodSchema, HotWordsQuerySchema } from '../../contract/dashboard';
+import { DashboardQuerySchema, HallPeriodSchema, HotWordsQuerySchema, type PublicDisplayResponse } from '../../contract/dashboard';
 import type { ChannelCounts } from '../../contract/phoneRating';
 import { createDashboardQueries } from '../dashboard/aggregateQueries';
 import { aggregatesToCsv } from '../dashboard/csvExport';
+import { publicChannelCounts } from '../phone/channelCounts';
 import type { DashboardStore } from '../store/store';
 import { bearerOf, sameSecret } from '../security/secrets';
 import { parseQuery as parseQueryWith, sendError } from './http';
@@ -15,7 +16,7 @@ export interface DashboardRouteOptions {
   /** Hall code → bearer token that reads that hall only (a hall manager's credential). */
   dashboardTokens?: ReadonlyMap<string, string>;
   /** Counted ratings by channel (intake/phone/channelCounts.ts). */
-  channels?: (hall: string, from: string, to: string) => Promise<ChannelCounts>;
+  channels: (hall: string, from: string, to: string) => Promise<ChannelCounts>;
   now: () => number;
 }
 
@@ -55,14 +56,12 @@ export function registerDashboardRoutes(app: FastifyInstance, options: Dashboard
   });
 
   // The PAD and the citizen's phone counted apart (issue 24).
-  const channels = options.channels;
-  if (channels) {
-    app.get('/v1/dashboard/channels', async (request, reply) => {
-      const query = parseQuery(HallPeriodSchema, request, reply);
-      if (!query || !authorise(request, reply, query.hall)) return reply;
-      return channels(query.hall, query.from, query.to);
-    });
-  }
+  const { channels } = options;
+  app.get('/v1/dashboard/channels', async (request, reply) => {
+    const query = parseQuery(HallPeriodSchema, request, reply);
+    if (!query || !authorise(request, reply, query.hall)) return reply;
+    return channels(query.hall, query.from, query.to);
+  });
 
   app.get('/v1/dashboard/hot-words', async (request, reply) => {
     const query = parseQuery(HotWordsQuerySchema, request, reply);
@@ -84,6 +83,8 @@ export function registerDashboardRoutes(app: FastifyInstance, options: Dashboard
     // The hall comes from the path (merged into the parsed query).
     const query = parseQuery(HallPeriodSchema, request, reply);
     if (!query) return reply;
-    return reply.header('cache-control', 'no-store').send(await queries.publicDisplay(query));
+    const [display, counts] = await Promise.all([queries.publicDisplay(query), channels(query.hall, query.from, query.to)]);
+    const answer: PublicDisplayResponse = { ...display, channels: publicChannelCounts(counts) };
+    return reply.header('cache-control', 'no-store').send(answer);
   });
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { v7 as uuidv7 } from 'uuid';
+import { PublicDisplayResponseSchema } from '../../contract/dashboard';
 import { PhoneRatingSchema, type PhoneRating } from '../../contract/phoneRating';
 import { loadSealingKeys } from '../devices/sealingKeys';
 import { FUJIAN_PROFILE, toProvincial } from '../export/provinceProfiles';
@@ -364,5 +365,9 @@ describe('window QR ratings (issue 24)', () => {
     const channels = await intake.app.inject({ method: 'GET', url: '/v1/dashboard/channels?hall=h1&from=2026-11-01&to=2026-11-30', headers: { authorization: `Bearer ${HARNESS_ADMIN}` } });
     expect(channels.json()).toEqual({ hall: 'h1', from: '2026-11-01', to: '2026-11-30', device: 1, phone: [{ channel: 'qr-code', kind: 'window', counted: 1, flagged: 1 }] });
     expect((await intake.app.inject({ method: 'GET', url: '/v1/dashboard/channels?hall=h1&from=2026-11-01&to=2026-11-30' })).statusCode).toBe(401);
+    // The public display shows the counted ones only, with no token.
+    const display = await intake.app.inject({ method: 'GET', url: '/v1/public/halls/h1/display?from=2026-11-01&to=2026-11-30' });
+    expect(display.statusCode).toBe(200);
+    expect(PublicDisplayResponseSchema.parse(display.json()).channels).toEqual({ device: 1, phone: [{ channel: 'qr-code', kind: 'window', counted: 1 }] });
   });
 });

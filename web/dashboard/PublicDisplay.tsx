@@ -1,4 +1,5 @@
 import type { PublicDisplayResponse, PublicRow } from '../../contract/dashboard';
+import { publicChannelRows } from './channelRows';
 import { CountsTable, type Column } from './CountsTable';
 import type { DashboardApi } from './dashboardApi';
 import { goodBadSeries } from './goodBadSeries';
@@ -23,6 +24,8 @@ const WINDOW_COLUMNS: Array<Column<PublicRow>> = [
   ['差评', (r) => r.bad],
   ['好评率', (r) => percent(r.goodRate)],
 ];
+
+const CHANNEL_COLUMNS: Array<Column<ReturnType<typeof publicChannelRows>[number]>> = [['评价数', (r) => r.counted]];
 
 function Display({ data }: { data: PublicDisplayResponse }) {
   const t = data.totals;
@@ -51,6 +54,9 @@ function Display({ data }: { data: PublicDisplayResponse }) {
         </section>
         <section className="panel">
           <CountsTable caption="各窗口评价" keyHeader="窗口" rows={data.windows} columns={WINDOW_COLUMNS} />
+        </section>
+        <section className="panel">
+          <CountsTable caption="按评价渠道统计" keyHeader="渠道" rows={publicChannelRows(data.channels)} columns={CHANNEL_COLUMNS} />
         </section>
         <section className="panel">
           <HotWordLists good={data.hotWords.good} bad={data.hotWords.bad} />

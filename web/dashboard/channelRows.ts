@@ -1,4 +1,4 @@
-import type { ChannelCounts } from '../../contract/phoneRating';
+import type { ChannelCounts, PublicChannelCounts } from '../../contract/phoneRating';
 
 export interface ChannelRow {
   key: string;
@@ -15,11 +15,22 @@ const PHONE_CHANNELS: Array<{ channel: ChannelCounts['phone'][number]['channel']
   { channel: 'qr-code', kind: 'window', label: '扫码评价（窗口张贴的二维码）' },
 ];
 
+type PhoneCount = { channel: ChannelCounts['phone'][number]['channel']; kind: ChannelCounts['phone'][number]['kind'] };
+
+/** The devices' row, then one row per phone channel in PHONE_CHANNELS order, each made from the count found for it. */
+function labelledRows<P extends PhoneCount, R>(phone: P[], device: R, phoneRow: (found: P | undefined) => R): Array<R & { key: string; label: string }> {
+  return [
+    { key: 'device', label: '评价器（平板、评价终端）', ...device },
+    ...PHONE_CHANNELS.map(({ channel, kind, label }) => ({ key: `${channel}:${kind}`, label, ...phoneRow(phone.find((p) => p.channel === channel && p.kind === kind)) })),
+  ];
+}
+
 /** The channel counts as table rows (issue 24): the hall's devices, then each phone channel. */
 export function channelRows(counts: ChannelCounts): ChannelRow[] {
-  const phone = PHONE_CHANNELS.map(({ channel, kind, label }) => {
-    const found = counts.phone.find((p) => p.channel === channel && p.kind === kind);
-    return { key: `${channel}:${kind}`, label, counted: found?.counted ?? 0, flagged: found?.flagged ?? 0 };
-  });
-  return [{ key: 'device', label: '评价器（平板、评价终端）', counted: counts.device, flagged: null }, ...phone];
+  return labelledRows(counts.phone, { counted: counts.device, flagged: null as number | null }, (found) => ({ counted: found?.counted ?? 0, flagged: found?.flagged ?? 0 }));
+}
+
+/** The public display's channel rows: counted ratings only. */
+export function publicChannelRows(counts: PublicChannelCounts): Array<Omit<ChannelRow, 'flagged'>> {
+  return labelledRows(counts.phone, { counted: counts.device }, (found) => ({ counted: found?.counted ?? 0 }));
 }
