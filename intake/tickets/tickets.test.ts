@@ -5,10 +5,12 @@ import { describe, expect, it } from 'vitest';
 import type { DispatchedTicket } from '../../contract/tickets';
 import { createWorkingDays, DEFAULT_CALENDAR_FILE, loadCalendar } from '../followups/workingDays';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite/sqliteStore';
-import { closedAfterEach } from '../testing/intakeHarness';
+import { loadDashboardFixture } from '../testing/dashboardFixture';
+import { closedAfterEach, item } from '../testing/intakeHarness';
+import { chain, newDeviceKey } from '../testing/signedOutcomes';
 import { LOG_GENESIS, verifyTicketLog } from './ticketLog';
 import { DEFAULT_TICKET_POLICY } from './ticketMachine';
-import { createTicketWriter, createTickets } from './tickets';
+import { createTicketWriter, createTickets, newTicketOf } from './tickets';
 
 const stores = closedAfterEach<SqliteStore>();
 
@@ -19,7 +21,7 @@ function setup() {
   const store = openSqliteStore(path.join(mkdtempSync(path.join(tmpdir(), 'tickets-')), 'i.sqlite'));
   stores.push(store);
   const writer = createTicketWriter(days.deadline, DEFAULT_TICKET_POLICY, () => clock);
-  return { store, tickets: createTickets(store, writer, () => clock) };
+  return { store, writer, tickets: createTickets(store, writer, () => clock) };
 }
 
 const dispatch = (externalRef: string, department = '税务局'): DispatchedTicket => ({ source: '12345', externalRef, hallCode: 'h1', department, level: 1, reasons: '多次补材料', staff: ['li4'], realName: false });
@@ -118,4 +120,48 @@ describe('ticket storage', () => {
     expect(await tickets.dispatched({ ...dispatch('E-1'), reasons: '另一件事' })).toEqual({ status: 'conflict', id: '12345-E-1' });
     expect(await tickets.verifyLog()).toEqual({ ok: true, checked: 1 });
   });
+
+  it('refuses as stale a step computed from a row that moved meanwhile, writing neither state nor log', async () => {
+    const { store, writer, tickets } = setup();
+    const { id } = await tickets.dispatched(dispatch('F-1'));
+    const seen = (await store.tickets.find(id))!;
+    await tickets.act(id, 1, handler, { type: 'contact', reached: true, note: '已联系' });
+    const after = await store.tickets.find(id);
+    // Another node read version 1 and computes its step from it; its write lands after ours.
+    expect(await writer.apply(store.tickets, seen, { type: 'contact', reached: false, note: '未接通' }, handler)).toEqual({ status: 'stale', version: 1, allowed: ['contact'] });
+    expect(await store.tickets.find(id)).toEqual(after);
+    expect(await store.tickets.actionsOf(id)).toHaveLength(2);
+  });
+
+  it('logs the opening as an open event with no effects, and reads nothing for an unknown ticket or 差评', async () => {
+    const { store, writer, tickets } = setup();
+    const { id } = await tickets.dispatched(dispatch('G-1'));
+    expect(JSON.parse((await store.tickets.actionsOf(id))[0]!.what)).toEqual({ event: { type: 'open' }, effects: [] });
+    expect(await tickets.get('no-such-ticket')).toBeUndefined();
+    expect(await tickets.ratingOf('no-such-outcome')).toBeNull();
+    // A withdrawn press with no ticket (not a 差评) is no event for any ticket.
+    await writer.onWithdrawn(store.tickets, 'no-such-outcome');
+    expect(await tickets.verifyLog()).toEqual({ ok: true, checked: 1 });
+  });
+
+  it('names the rated staff member by login and staff number', () => {
+    const [outcome] = chain([item(1, { staff: { loginName: 'li4', name: '李四', staffNo: 'S-0042' } })], newDeviceKey().privateKey);
+    expect(newTicketOf(outcome!, clock)).toMatchObject({ ratedStaff: ['li4', 'S-0042'], department: '市场监督管理局', hallCode: 'h1' });
+  });
+
+  it('backfills the 差评 stored before tickets in batches, each once, and says how many', async () => {
+    const { store, tickets } = setup();
+    // The fixture stores its 差评 with follow-ups and no tickets: five of them.
+    await loadDashboardFixture(store);
+    expect(await tickets.backfill(2)).toBe(5);
+    const { tickets: listed } = await tickets.list({}, 10);
+    expect(listed).toHaveLength(5);
+    // A follow-up the fixture closed gives a ticket closed with it.
+    const closed = listed.filter((t) => t.stage === 'closed');
+    expect(closed.length).toBeGreaterThan(0);
+    expect(listed.map((t) => [t.stage, t.version]).sort()).toEqual([...Array(closed.length).fill(['closed', 2]), ...Array(5 - closed.length).fill(['opened', 1])]);
+    expect(await tickets.backfill(2)).toBe(0);
+    expect(await tickets.verifyLog()).toEqual({ ok: true, checked: 5 + closed.length });
+  });
 });
+
