@@ -13,7 +13,7 @@ function pinHash(...args: string[]): Promise<{ code: number; stdout: string; std
 
 // Issue 19: the script wrote N = 2^14 hashes of 4-digit PINs, which a taken tablet's bundle gives
 // up to an offline search in minutes.
-describe('npm run pin-hash', () => {
+describe('npm run pin-hash', { timeout: 60_000 }, () => {
   it('refuses a PIN under 8 digits, and anything but digits, writing nothing on stdout', async () => {
     for (const pin of ['2468', '1234567', '12345678a', '1234567890123']) {
       const run = await pinHash(pin);
