@@ -8,7 +8,7 @@ import { verifyTicketLog } from './ticketLog';
 import type { Ticket } from './ticketMachine';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const TICKETS = 120;
+const TICKETS = 300;
 
 /** Runs the acting child (intake/testing/ticketActChild.ts) until `killAfterMs` past its first step (then SIGKILL), or to its end. */
 function runChild(dbFile: string, killAfterMs: number | null): Promise<{ finished: boolean }> {
@@ -55,10 +55,13 @@ describe('a work-queue action killed with SIGKILL midway', () => {
     const stagesAtKills: string[][] = [];
     // Kills at moments spread over the work: each is likely to land inside an action.
     for (const killAfterMs of [30, 70, 120, 180, 250, 330, 420, 520]) {
-      expect(await runChild(dbFile, killAfterMs)).toEqual({ finished: false });
-      stagesAtKills.push(await checkAllOrNothing(dbFile));
+      const { finished } = await runChild(dbFile, killAfterMs);
+      const stages = await checkAllOrNothing(dbFile);
+      // On an idle machine the last runs may finish their work before the kill comes.
+      if (!finished) stagesAtKills.push(stages);
     }
-    // Killed while work was still to do, and the work moved between kills.
+    // Most runs were killed while work was still to do, and the work moved between kills.
+    expect(stagesAtKills.length).toBeGreaterThanOrEqual(4);
     expect(stagesAtKills.every((stages) => stages.some((stage) => stage !== 'closed'))).toBe(true);
     expect(new Set(stagesAtKills.map((s) => s.join())).size).toBeGreaterThan(1);
 
