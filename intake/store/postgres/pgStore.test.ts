@@ -48,6 +48,38 @@ describe('the PostgreSQL engine', () => {
     expect(counts?.total).toBe(1);
   });
 
+  it('runs a transaction again when another one committed its key first (no row lock kept them apart)', async () => {
+    const store = await emptied();
+    opened.push(store);
+    let runs = 0;
+    const ingest = (batch: string) =>
+      store.transaction(async (tx) => {
+        runs++;
+        if ((await tx.outcomes.bodyHash('o-2')) !== undefined) return `${batch}: duplicate`;
+        // Both have read "not stored": the second insert meets the first one's key.
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        await tx.outcomes.insert(row('o-2'));
+        return `${batch}: accepted`;
+      });
+    expect((await Promise.all([ingest('a'), ingest('b')])).sort()).toEqual(['a: accepted', 'b: duplicate']);
+    expect(runs).toBe(3);
+    expect(await store.outcomes.count('dev-0')).toBe(1);
+  });
+
+  it('gives up on a clash that does not go away, with the database error', async () => {
+    const store = await emptied();
+    opened.push(store);
+    await store.outcomes.insert(row('o-3'));
+    let runs = 0;
+    await expect(
+      store.transaction(async (tx) => {
+        runs++;
+        await tx.outcomes.insert(row('o-3'));
+      }),
+    ).rejects.toMatchObject({ code: '23505' });
+    expect(runs).toBe(5);
+  });
+
   it('adds concurrent dashboard increments without losing one', async () => {
     const store = await emptied();
     opened.push(store);

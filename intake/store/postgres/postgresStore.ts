@@ -59,6 +59,16 @@ const DAY_MS = 86_400_000;
  * the schema and makes the outcome partitions of the months around now; a daily timer keeps
  * making the months ahead.
  */
+/**
+ * Errors of a transaction that met another one rather than of its own work: a unique key another
+ * transaction committed first (a check-then-insert that both passed, as two phone ratings of one
+ * case stage arriving together), a serialization failure or a deadlock. SQLite never runs two
+ * transactions at once; here the whole work runs again, then seeing the other's rows.
+ */
+const CLASH_CODES = new Set(['23505', '40001', '40P01']);
+const CLASH_ATTEMPTS = 5;
+const isClash = (error: unknown) => typeof error === 'object' && error !== null && CLASH_CODES.has((error as { code?: unknown }).code as string);
+
 export async function openPostgresStore(connectionString: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
   const now = options.now ?? Date.now;
   const pool = new pg.Pool({ connectionString, max: options.maxConnections ?? 10, types: INTAKE_TYPES });
@@ -80,7 +90,15 @@ export async function openPostgresStore(connectionString: string, options: Postg
     engine: 'postgres',
     pool,
     async transaction<T>(work: (tx: IntakeData) => Promise<T>): Promise<T> {
-      return outside.atomic((sql) => work(dataOn(sql)));
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await outside.atomic((sql) => work(dataOn(sql)));
+        } catch (error) {
+          if (attempt >= CLASH_ATTEMPTS || !isClash(error)) throw error;
+          // After a short random wait the work runs again and sees what the other transaction committed.
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+        }
+      }
     },
     async close() {
       clearInterval(partitionTimer);
