@@ -56,9 +56,10 @@ describe('group commit on the SQLite connection', () => {
   it('groups at most MAX_GROUP transactions', async () => {
     const store = newStore();
     const log = execLog(store);
-    const names = Array.from({ length: MAX_GROUP + 2 }, (_, i) => `t${i}`);
+    const names = Array.from({ length: MAX_GROUP + 1 }, (_, i) => `t${i}`);
     await Promise.all(names.map((name) => writeToken(store, name)));
     expect(log.filter((sql) => sql === 'COMMIT')).toHaveLength(2);
+    expect(log.filter((sql) => sql.startsWith('SAVEPOINT')).length).toBe(MAX_GROUP + 1);
   });
 
   it('starts a transaction queued while a group runs in the next group', async () => {
@@ -166,5 +167,51 @@ describe('group commit on the SQLite connection', () => {
     ]);
     await group;
     expect(await seen).toBe('after');
+  });
+
+  it('runs a call made after a transaction was asked for after that transaction: it sees what it wrote', async () => {
+    const store = newStore();
+    const written = writeToken(store, 'first');
+    const seen = store.devices.findToken('first');
+    expect(await seen).toBeDefined();
+    await written;
+  });
+
+  it('rejects a call that fails while waiting its turn, and goes on with the next', async () => {
+    const store = newStore();
+    const held = writeToken(store, 'held');
+    // Queued behind the transaction; SQLite refuses its statement (no key pair to bind).
+    const failing = store.sealingKeys.putIfAbsent(undefined as never, 1);
+    const after = store.devices.findToken('held');
+    await expect(failing).rejects.toThrow();
+    expect(await after).toBeDefined();
+    await held;
+  });
+
+  it('rejects the group, and keeps the connection usable, when the COMMIT fails after SQLite rolled back itself', async () => {
+    const store = newStore();
+    const exec = store.db.exec.bind(store.db);
+    let failed = false;
+    vi.spyOn(store.db, 'exec').mockImplementation((sql: string) => {
+      if (sql === 'COMMIT' && !failed) {
+        failed = true;
+        // What a full disk at commit does: the transaction is gone, then the error.
+        exec('ROLLBACK');
+        throw new Error('database or disk is full');
+      }
+      return exec(sql);
+    });
+    const results = await Promise.allSettled(['a', 'b'].map((name) => writeToken(store, name)));
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect(await writeToken(store, 'c')).toBe('c');
+    expect(await store.devices.findToken('a')).toBeUndefined();
+  });
+
+  it('closes the connection only after every transaction asked for before', async () => {
+    const store = openSqliteStore(path.join(mkdtempSync(path.join(tmpdir(), 'turns-')), 'i.sqlite'));
+    const written = writeToken(store, 'last');
+    await store.close();
+    expect(await written).toBe('last');
+    expect(store.db.open).toBe(false);
   });
 });
