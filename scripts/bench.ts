@@ -45,7 +45,8 @@ Options:
   --forward-limit N       concurrent calls to the province (default 4)
   --ingest-devices N      devices posting signed batches (default 1000)
   --ingest-per-device N   outcomes in each device's batch (default 20)
-  --ingest-in-flight L    the intake's batches in flight, one run each (default 8,32)
+  --ingest-in-flight L    the intake's batches in flight, one run each (default 8)
+  --ingest-engines L      sqlite, postgres or both (default sqlite,postgres; postgres runs 1 and 2 nodes)
   -h, --help              this text`;
 
 const { values } = parseCommandLine(HELP, {
@@ -67,7 +68,8 @@ const { values } = parseCommandLine(HELP, {
     // --only ingest (issue 25): devices, outcomes in each device's batch, batches in flight.
     'ingest-devices': { type: 'string', default: '1000' },
     'ingest-per-device': { type: 'string', default: '20' },
-    'ingest-in-flight': { type: 'string', default: '8,32' },
+    'ingest-in-flight': { type: 'string', default: '8' },
+    'ingest-engines': { type: 'string', default: 'sqlite,postgres' },
     'forward-limit': { type: 'string', default: '4' },
   },
 });
@@ -165,7 +167,8 @@ async function main(): Promise<void> {
   if (values.only === 'ingest') {
     const { benchIngest, printIngestBench } = await import('./benchIngest');
     const inFlight = values['ingest-in-flight'].split(',').map(Number);
-    const result = await benchIngest(Number(values['ingest-devices']), Number(values['ingest-per-device']), inFlight, (s) => console.log(`  ${s}…`));
+    const engines = values['ingest-engines'].split(',').filter((e): e is 'sqlite' | 'postgres' => e === 'sqlite' || e === 'postgres');
+    const result = await benchIngest(Number(values['ingest-devices']), Number(values['ingest-per-device']), inFlight, (s) => console.log(`  ${s}…`), engines);
     printIngestBench(result.ceilings, result.runs);
     return;
   }

@@ -180,19 +180,26 @@ async function postAll(origins: string[], batches: Array<{ device: Device; body:
  * PostgreSQL with one node and one with two nodes on the same database, each on fresh data. The
  * PostgreSQL cluster is durable (fsync on), as SQLite is.
  */
-export async function benchIngest(count: number, perDevice: number, inFlight: number[], progress: (s: string) => void): Promise<{ ceilings: VerifyCeiling[]; runs: IngestRun[] }> {
+export async function benchIngest(
+  count: number,
+  perDevice: number,
+  inFlight: number[],
+  progress: (s: string) => void,
+  engines: ReadonlyArray<'sqlite' | 'postgres'> = ['sqlite', 'postgres'],
+): Promise<{ ceilings: VerifyCeiling[]; runs: IngestRun[] }> {
   progress('measuring Ed25519 checks per second');
   const ceilings = await verifyCeilings();
   const runs: IngestRun[] = [];
-  progress('starting a durable PostgreSQL cluster');
-  const cluster = await startPgCluster({ durable: true });
+  const withPostgres = engines.includes('postgres');
+  if (withPostgres) progress('starting a durable PostgreSQL cluster');
+  const cluster = withPostgres ? await startPgCluster({ durable: true }) : null;
   try {
     for (const limit of inFlight) {
-      runs.push(await ingestRun({ engine: 'sqlite', nodes: 1 }, count, perDevice, limit, progress));
-      for (const nodes of [1, 2]) runs.push(await ingestRun({ engine: 'postgres', nodes, clusterUrl: cluster.url }, count, perDevice, limit, progress));
+      if (engines.includes('sqlite')) runs.push(await ingestRun({ engine: 'sqlite', nodes: 1 }, count, perDevice, limit, progress));
+      if (cluster) for (const nodes of [1, 2]) runs.push(await ingestRun({ engine: 'postgres', nodes, clusterUrl: cluster.url }, count, perDevice, limit, progress));
     }
   } finally {
-    await cluster.stop();
+    await cluster?.stop();
   }
   return { ceilings, runs };
 }
