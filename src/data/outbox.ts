@@ -18,7 +18,8 @@ export function isQuotaError(error: unknown): boolean {
   return named(error) || (error instanceof Error && named((error as { inner?: unknown }).inner));
 }
 
-const CHAIN_HEAD_KEY = 'chainHead';
+/** The meta row holding the newest outcome of the device's chain (ChainHead). */
+export const CHAIN_HEAD_KEY = 'chainHead';
 const RECENT_RATINGS_KEY = 'recentRatedAtMs';
 const RECENT_RATINGS_KEPT = 50;
 

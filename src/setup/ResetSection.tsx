@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { EvaluatorDb } from '../data/db';
 import { useAdminStore } from '../admin/adminStore';
 import { useFlow } from '../flow/FlowContext';
-import { exportUnsent, forgetDevice, nothingUnsent, readUnsent, UnsentNotSaved, type Unsent } from './deviceReset';
+import { exportUnsent, forgetDevice, nothingUnsent, readUnsent, sameCounts, UnsentNotSaved, type Unsent } from './deviceReset';
 import { useSetupStore } from './setupStore';
 
 /** Offers the export as a file download (the tablet's own browser saves it). */
@@ -46,7 +46,7 @@ export function ResetSection({ db, onReset = () => location.reload() }: { db: Ev
   if (!hostless || !context) return null;
   const deviceId = context.device.id;
   const clear = unsent !== null && nothingUnsent(unsent);
-  const canReset = clear || (exported !== null && unsent !== null && JSON.stringify(exported) === JSON.stringify(unsent));
+  const canReset = clear || (exported !== null && unsent !== null && sameCounts(exported, unsent));
 
   return (
     <section className="setup-reset" aria-labelledby="reset-title">

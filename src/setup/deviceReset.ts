@@ -1,11 +1,10 @@
 import { GENESIS_HASH } from '../../contract/outcomeChain';
 import { auditRow } from '../data/auditLog';
 import type { ChainHead, DeadLetterRow, EvaluatorDb } from '../data/db';
-import { stripLocal } from '../data/outbox';
+import { CHAIN_HEAD_KEY, stripLocal } from '../data/outbox';
 
 /** Where a reset leaves the chain head of the device it forgot, for the same device's next bundle. */
 export const CARRIED_HEAD_KEY = 'carriedChainHead';
-const CHAIN_HEAD_KEY = 'chainHead';
 
 /** What a reset must not lose: ratings, refused ratings and flags the intake has not got. */
 export interface Unsent {
@@ -86,7 +85,8 @@ export async function forgetDevice(db: EvaluatorDb, deviceId: string, exported: 
   }
 }
 
-const sameCounts = (a: Unsent, b: Unsent) => a.outcomes === b.outcomes && a.deadLetters === b.deadLetters && a.lateFlags === b.lateFlags && a.maxSeq === b.maxSeq;
+/** Whether two readings of what is unsent are the same (an export still covers what is unsent now). */
+export const sameCounts = (a: Unsent, b: Unsent) => a.outcomes === b.outcomes && a.deadLetters === b.deadLetters && a.lateFlags === b.lateFlags && a.maxSeq === b.maxSeq;
 
 /**
  * On setting up from a bundle: a chain head a reset left for this same device becomes the chain

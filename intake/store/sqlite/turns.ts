@@ -99,7 +99,8 @@ export function createTurns(db: SqliteDb) {
   return {
     /** A store call outside any transaction: at once when nothing is open or waiting, else in turn. */
     call<T>(work: () => Promise<T>): Promise<T> {
-      return !running && jobs.length === 0 && !db.inTransaction ? work() : enqueue('call', work);
+      // Nothing is queued while nothing runs: `running` covers the queue.
+      return !running && !db.inTransaction ? work() : enqueue('call', work);
     },
     /** `work` inside a transaction, committed (durably) before its promise resolves. */
     transaction<T>(work: () => Promise<T>): Promise<T> {
