@@ -1,6 +1,7 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { tmpdir } from 'node:os';
+import { setPriority, tmpdir } from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { hashPin } from '../shared-node/adminPin';
@@ -12,11 +13,14 @@ import { formatMs, percentile, printTable } from './stats';
 /**
  * `npm run bench -- --only pairing-load` (issue 18): 200 concurrent wrong pairing attempts
  * against a real intake over HTTP, while /v1/health is asked every 5 ms on a fixed schedule; its
- * latency is printed beside the same probe on the idle intake. Two rounds: all attempts from one
+ * latency is printed beside the same probe on the idle intake. Rounds: all attempts from one
  * address (the per-address limit answers most of them 429 before any password is checked), and
  * each from its own loopback address (127.0.0.3 …; every attempt reaches the scrypt check).
  * Target: /v1/health p95 under 50 ms. Each attempt is a fresh connection; attempts and probes are
- * sent from worker threads of their own, so only the intake's work is on the event loop measured.
+ * sent from threads of their own, so only the intake's work is on the event loop measured.
+ * On a real network the attacker's own work runs on its machine; on these two cores it competes
+ * with the intake and the prober, so each burst runs twice: from a thread at the intake's priority,
+ * and from a process at the lowest priority (nice 19), which takes only what they leave.
  */
 
 interface Round {
@@ -34,9 +38,11 @@ interface Round {
  * full (no coordinated omission).
  */
 const CLIENT = `
-const { parentPort, workerData } = require('node:worker_threads');
+const threads = require('node:worker_threads');
 const http = require('node:http');
-const { origin, role, attempts } = workerData;
+// A thread of the bench's process, or (the attacker at a lower priority) a process of its own.
+const parentPort = threads.parentPort ?? { postMessage: (m) => process.send(m), once: (e, f) => process.once(e, f) };
+const { origin, role, attempts } = threads.workerData ?? JSON.parse(process.env.BENCH_CLIENT);
 const base = new URL(origin);
 const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
 const call = (path, method, body, localAddress, useAgent) => new Promise((resolve) => {
@@ -47,11 +53,15 @@ const call = (path, method, body, localAddress, useAgent) => new Promise((resolv
   req.on('error', () => resolve(0));
   req.end(body);
 });
-if (role === 'attack') {
+const attack = () => {
   const started = performance.now();
   Promise.all(attempts.map(({ path, body, localAddress }) => call(path, body === undefined ? 'GET' : 'POST', body, localAddress, false)))
     .then((statuses) => parentPort.postMessage({ statuses, ms: performance.now() - started }));
-} else {
+};
+// A process waits for the word to go: its priority is lowered after it starts.
+if (role === 'attack' && threads.isMainThread) process.once('message', attack);
+else if (role === 'attack') attack();
+else {
   const health = [];
   const probes = [];
   let done = false;
@@ -73,6 +83,24 @@ if (role === 'attack') {
   });
 }
 `;
+
+/**
+ * The attacker as a process of its own at the lowest CPU priority: on a real network its work runs
+ * on its own machine, so here it takes only what the intake and the prober leave.
+ */
+function lowPriorityProcess<T>(workerData: object): Promise<T> {
+  const child = spawn(process.execPath, ['-e', CLIENT], { env: { ...process.env, BENCH_CLIENT: JSON.stringify(workerData) }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  if (child.pid !== undefined) setPriority(child.pid, 19);
+  child.send('go');
+  return new Promise<T>((resolve, reject) => {
+    child.once('message', (message) => {
+      resolve(message as T);
+      child.kill();
+    });
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`the attacking process ended with ${String(code)} before answering`)));
+  });
+}
 
 function worker<T>(workerData: object): { worker: Worker; result: Promise<T> } {
   const thread = new Worker(CLIENT, { eval: true, workerData });
@@ -135,13 +163,19 @@ export async function benchPairingLoad(attempts = 200): Promise<{ idle: number[]
     await probed(intake.origin, () => new Promise((resolve) => setTimeout(resolve, 200)));
     const idle = (await probed(intake.origin, () => new Promise((resolve) => setTimeout(resolve, 1000)))).health;
     const rounds: Round[] = [];
-    const oneAddress = (_index: number): string => '127.0.0.1';
-    for (const [label, addressOf, pairingAttempts] of [
-      [`${attempts} concurrent wrong attempts, one address`, oneAddress, true],
-      [`${attempts} concurrent wrong attempts, ${attempts} addresses`, (i: number) => `127.0.${Math.floor((i + 2) / 250)}.${((i + 2) % 250) + 1}`, true],
-      // The floor under the first round: the same burst of fresh connections, asking for nothing
-      // but /v1/health, costs this much of the event loop whatever the route does.
-      [`  baseline: ${attempts} concurrent GET /v1/health, one address`, oneAddress, false],
+    // Each one-address round from an address of its own: the limit an earlier round set does not carry over.
+    const address = (a: string) => (_index: number): string => a;
+    const many = (i: number): string => `127.0.${Math.floor((i + 2) / 250)}.${((i + 2) % 250) + 1}`;
+    const same = 'attacker at the intake\'s priority';
+    const low = 'attacker at the lowest priority';
+    for (const [label, addressOf, pairingAttempts, lowPriority] of [
+      [`${attempts} concurrent wrong attempts, one address, ${same}`, address('127.0.5.1'), true, false],
+      [`${attempts} concurrent wrong attempts, one address, ${low}`, address('127.0.5.2'), true, true],
+      [`${attempts} concurrent wrong attempts, ${attempts} addresses, ${low}`, many, true, true],
+      // The floor under the rounds: the same burst of fresh connections, asking for nothing but
+      // /v1/health, costs this much whatever the route does.
+      [`  baseline: ${attempts} concurrent GET /v1/health, one address, ${same}`, address('127.0.5.3'), false, false],
+      [`  baseline: ${attempts} concurrent GET /v1/health, one address, ${low}`, address('127.0.5.4'), false, true],
     ] as const) {
       // Half try a real login, half logins that do not exist: the same work for the intake.
       const list = Array.from({ length: attempts }, (_, i) =>
@@ -149,7 +183,8 @@ export async function benchPairingLoad(attempts = 200): Promise<{ idle: number[]
           ? { path: '/v1/pairings', body: JSON.stringify({ code, loginName: i % 2 ? 'zhangsan' : `nobody-${i}`, password: `wrong-${i}` }), localAddress: addressOf(i) }
           : { path: '/v1/health', localAddress: addressOf(i) },
       );
-      const { health, value } = await probed(intake.origin, () => worker<{ statuses: number[]; ms: number }>({ origin: intake.origin, role: 'attack', attempts: list }).result);
+      const attack = { origin: intake.origin, role: 'attack', attempts: list };
+      const { health, value } = await probed(intake.origin, () => (lowPriority ? lowPriorityProcess<{ statuses: number[]; ms: number }>(attack) : worker<{ statuses: number[]; ms: number }>(attack).result));
       const counts = new Map<number, number>();
       for (const status of value.statuses) counts.set(status, (counts.get(status) ?? 0) + 1);
       rounds.push({ label, health, attempts: counts, attemptMs: value.ms });
