@@ -1,5 +1,6 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { usePolled } from '../lib/usePolled';
 import { appendAudit, listAudit, verifyAuditLog, type AuditAction } from '../data/auditLog';
 import type { AuditRow, DeadLetterRow, EvaluatorDb } from '../data/db';
 import { discardDeadLetter, DISCARD_REASON_MIN_CHARS, listDeadLetters, requeueDeadLetter } from '../sync/deadLetters';
@@ -64,30 +65,11 @@ export function AdminScreen({ db }: { db: EvaluatorDb }) {
   const requestLogout = useStaffStore((s) => s.requestLogout);
   const [confirmingLogout, setConfirmingLogout] = useState(false);
   const auditReasonCodes = Object.keys(t('admin.auditReasons', { returnObjects: true }));
-  const [counts, setCounts] = useState<Counts | null>(null);
-  const [now, setNow] = useState(() => Date.now());
+  const polled = usePolled(async () => ({ counts: await readCounts(db), at: Date.now() }), 2000, db);
+  const counts: Counts | null = polled?.counts ?? null;
   const [discarding, setDiscarding] = useState<{ id: string; reason: string } | null>(null);
   /** Records the action first: an action that is not in the log did not happen. */
   const audited = (action: AuditAction, run: () => void) => () => void appendAudit(db, action, {}).then(run);
-
-  useEffect(() => {
-    let live = true;
-    const refresh = () => {
-      // Read only while the panel can be seen.
-      if (document.visibilityState === 'hidden') return;
-      void readCounts(db).then((c) => {
-        if (!live) return;
-        setCounts(c);
-        setNow(Date.now());
-      });
-    };
-    refresh();
-    const id = setInterval(refresh, 2000);
-    return () => {
-      live = false;
-      clearInterval(id);
-    };
-  }, [db]);
 
   const auditReasonText = (reason: ReturnType<typeof auditReason>) =>
     reason === null ? '' : ` · ${'code' in reason ? t(`admin.auditReasons.${reason.code}`) : reason.text}`;
@@ -142,7 +124,7 @@ export function AdminScreen({ db }: { db: EvaluatorDb }) {
         <dd data-fact="unsent">{counts ? (counts.unsent > UNSENT_COUNT_CAP ? `${UNSENT_COUNT_CAP}+` : counts.unsent) : '…'}</dd>
         <dt>{t('admin.oldestUnsent')}</dt>
         <dd data-fact="oldest">
-          <bdi dir="ltr">{counts ? formatAge(counts.oldestUnsentAtMs, now) : '…'}</bdi>
+          <bdi dir="ltr">{polled ? formatAge(polled.counts.oldestUnsentAtMs, polled.at) : '…'}</bdi>
         </dd>
         <dt>{t('admin.deadLetters')}</dt>
         <dd data-fact="deadLetters">{counts?.deadLetterCount ?? '…'}</dd>

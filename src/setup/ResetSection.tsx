@@ -1,5 +1,6 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { usePolled } from '../lib/usePolled';
 import type { EvaluatorDb } from '../data/db';
 import { useAdminStore } from '../admin/adminStore';
 import { useFlow } from '../flow/FlowContext';
@@ -27,21 +28,10 @@ export function ResetSection({ db, onReset = () => location.reload() }: { db: Ev
   const hostless = useSetupStore((s) => s.reprovision) !== null;
   const context = useFlow((s) => s.context);
   const engine = useAdminStore((s) => s.engine);
-  const [unsent, setUnsent] = useState<Unsent | null>(null);
+  const unsent = usePolled(() => readUnsent(db), 2000, db);
   const [exported, setExported] = useState<Unsent | null>(null);
   const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    let live = true;
-    const refresh = () => void readUnsent(db).then((u) => live && setUnsent(u));
-    refresh();
-    const id = setInterval(refresh, 2000);
-    return () => {
-      live = false;
-      clearInterval(id);
-    };
-  }, [db]);
 
   if (!hostless || !context) return null;
   const deviceId = context.device.id;
