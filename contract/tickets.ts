@@ -127,3 +127,28 @@ export const DispatchedTicketSchema = z
   })
   .strict();
 export type DispatchedTicket = z.infer<typeof DispatchedTicketSchema>;
+
+/**
+ * A system allowed to dispatch tickets down (the province's 好差评 system, 12345, the city), as the
+ * intake config lists it: its own bearer token (or the token's SHA-256, hex), never the admin
+ * token, and the halls it may dispatch to. Its id is recorded with each ticket it opens.
+ */
+export const DispatcherSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'expected 1–32 lowercase letters, digits, "-" or "_"'),
+    name: text(1, 100),
+    /** The bearer token itself, at least 32 characters. */
+    token: z.string().min(32, 'at least 32 characters').optional(),
+    /** Or the SHA-256 (lowercase hex) of the bearer token. */
+    tokenHash: z.string().regex(/^[0-9a-f]{64}$/, 'expected the lowercase hex SHA-256 of the token').optional(),
+    /** The hall codes its bills may name; a bill for another hall is refused (403). */
+    halls: z.array(z.string().regex(/^[A-Za-z0-9_-]{1,32}$/)).min(1).max(500),
+  })
+  .strict()
+  .refine((d) => (d.token === undefined) !== (d.tokenHash === undefined), { message: 'give exactly one of token and tokenHash', path: ['token'] });
+export type Dispatcher = z.infer<typeof DispatcherSchema>;
+
+export const DispatchersSchema = z
+  .array(DispatcherSchema)
+  .max(100)
+  .refine((list) => new Set(list.map((d) => d.id)).size === list.length, 'every dispatcher id appears once');

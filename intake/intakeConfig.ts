@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { PeopleSchema } from '../contract/people';
+import { DispatchersSchema } from '../contract/tickets';
 
 /**
  * The intake's configuration: one JSON file (`--config intake.json`, JSON Schema in
@@ -37,6 +38,7 @@ export const IntakeConfigSchema = z
       .optional()
       .describe('Secret: the key of the work-queue session cookies (or INTAKE_SESSION_KEY); every intake node on one database needs the same; a fresh one at every start when absent (sessions end with a restart)'),
     people: PeopleSchema.optional().describe('Secret (password hashes): the people who work 差评 tickets at /dashboard (manager, handler, reviewer, auditor); passwords as npm run pin-hash writes them'),
+    dispatchers: DispatchersSchema.optional().describe('Secret (tokens): the systems that dispatch 差评 tickets down (12345, the province, the city) at POST /v1/tickets/dispatched, each with its own token (or its SHA-256) and the halls it may dispatch to; the admin token does not dispatch'),
     adminToken: token.optional().describe('Secret: the admin token (or INTAKE_ADMIN_TOKEN)'),
     dashboardTokens: z.record(z.string(), token).optional().describe('Secret: hall code → read-only dashboard token (or INTAKE_DASHBOARD_TOKENS=HALL:TOKEN,…)'),
     caseEventTokens: z.record(z.string(), token).optional().describe("Secret: device id → the token a window business system uses to post case events for a host-less tablet"),
@@ -62,7 +64,7 @@ export const IntakeConfigSchema = z
   .strict();
 export type IntakeConfig = z.infer<typeof IntakeConfigSchema>;
 
-const SECRET_KEYS = ['adminToken', 'dashboardTokens', 'caseEventTokens', 'people', 'sessionKey', 'databaseUrl'] as const;
+const SECRET_KEYS = ['adminToken', 'dashboardTokens', 'caseEventTokens', 'dispatchers', 'people', 'sessionKey', 'databaseUrl'] as const;
 
 export const INTAKE_HELP = `Usage: npm run intake -- [options]
 

@@ -61,6 +61,7 @@ const options: IntakeOptions = {
   caseEventTokenHashes: Object.assign({}, ...(config.caseEventTokensFiles ?? []).map((file) => readCaseEventTokenHashes(file))) as Record<string, string>,
   ...(config.staffDirectory ? { staffDirectory: StaffDirectorySchema.parse(JSON.parse(readFileSync(config.staffDirectory, 'utf8'))) } : {}),
   ...(config.people ? { people: config.people } : {}),
+  ...(config.dispatchers ? { dispatchers: config.dispatchers } : {}),
   ...(config.sessionKey ? { sessionKey: Buffer.from(config.sessionKey, 'hex') } : {}),
   ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
   ...(config.phone

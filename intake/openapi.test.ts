@@ -92,7 +92,7 @@ describe('openapi.yaml', () => {
             ['GET', '/v1/admin/forwarding/refused'],
             ['POST', '/v1/admin/forwarding/refused/:outcomeId/:destination/requeue'],
             ['GET', '/v1/admin/tickets-log/verify'],
-            ['POST', '/v1/admin/tickets/dispatched'],
+            ['POST', '/v1/tickets/dispatched'],
             ['GET', '/v1/work/session'],
             ['POST', '/v1/work/session'],
             ['POST', '/v1/work/session/end'],

@@ -9,6 +9,7 @@ import { BATCH_MAX_BYTES } from '../contract/intakeApi';
 import { SIGNED_REQUEST_HEADERS } from '../contract/requestSignature';
 import type { StaffDirectory } from '../contract/staffSession';
 import type { Person } from '../contract/people';
+import type { Dispatcher } from '../contract/tickets';
 import { createDeviceAuth } from './devices/deviceAuth';
 import { createEnrolment, type EnrolmentToken } from './devices/enrolment';
 import { loadSealingKeys } from './devices/sealingKeys';
@@ -42,6 +43,7 @@ import { registerPairingRoutes } from './routes/pairing';
 import { registerPhoneRoutes, type PhoneOptions } from './routes/phone';
 import { phoneChannelCounts } from './phone/channelCounts';
 import { registerTicketRoutes } from './routes/tickets';
+import { createDispatcherGate } from './tickets/dispatchers';
 import { registerWorkRoutes } from './routes/ticketsWork';
 import { createSessionLog } from './people/sessionLog';
 import { createSignIn } from './people/signIn';
@@ -107,6 +109,8 @@ export interface IntakeOptions {
   calendar?: WorkingCalendar;
   /** Working days of a 差评 ticket's first contact and of each rectification class (intake/tickets/ticketMachine.ts defaults). */
   ticketPolicy?: Partial<TicketPolicy>;
+  /** The systems that dispatch 差评 tickets down (转办通报单) at POST /v1/tickets/dispatched, each with its own token and halls. */
+  dispatchers?: Dispatcher[];
   /** The people who work 差评 tickets at /v1/work (manager, handler, reviewer, auditor), with scrypt password hashes. */
   people?: Person[];
   /** 32 bytes that encrypt the work-queue session cookie; a fresh random key at every start by default (sessions end with a restart). */
@@ -175,6 +179,7 @@ export async function startIntake(options: IntakeOptions & Partial<OnPostgres>):
   // Plain tokens (a config file) and the hashes npm run provision writes, in one table.
   const caseEventTokens = hashedSecretTable(options.caseEventTokenHashes ?? {}, new Map(secretTable('the case-event token', options.caseEventTokens)));
   const dashboardTokens = secretTable('the dashboard token', options.dashboardTokens);
+  const dispatchers = createDispatcherGate(options.dispatchers ?? []);
   const { store, invitationBus } = await openEngine(options, log);
   const enrolment = createEnrolment(store, now);
   await enrolment.addTokens(options.enrolmentTokens ?? []);
@@ -312,7 +317,7 @@ export async function startIntake(options: IntakeOptions & Partial<OnPostgres>):
   registerFollowupRoutes(app, { requireAdmin, followups, sealing });
   // Appeal evidence beside the database (content-addressed files; the log names their hashes).
   const evidence = createEvidenceFiles(options.evidenceDir ?? path.join(path.dirname(options.dbFile), 'evidence'));
-  registerTicketRoutes(app, { requireAdmin, tickets });
+  registerTicketRoutes(app, { requireAdmin, tickets, dispatchers });
   await registerWorkRoutes(app, {
     tickets,
     evidence,

@@ -7,7 +7,8 @@
  * point an intake at the mock and that file.
  *
  * With --dispatch-to <intake address> --dispatch-ref <ticket number> it also dispatches one 差评
- * ticket (转办通报单) down to that intake, with the token in INTAKE_ADMIN_TOKEN, and prints the answer.
+ * ticket (转办通报单) down to that intake, with the mock's own dispatch token in
+ * MOCK_PROVINCE_DISPATCH_TOKEN (the intake config lists it under "dispatchers"), and prints the answer.
  */
 import { parseCommandLine } from '../shared-node/commandLine';
 import { dispatchBill } from './mockProvinceDispatch';
@@ -26,11 +27,12 @@ Options:
   --timeout-rate R       share of calls left hanging (default 0)
   --token-ttl SEC        access-token lifetime (default 7200)
   --seed N               seed of the faults above (default 1)
-  --dispatch-to URL      also dispatch one 差评 ticket (转办通报单) to this intake (token in INTAKE_ADMIN_TOKEN)
+  --dispatch-to URL      also dispatch one 差评 ticket (转办通报单) to this intake (token in MOCK_PROVINCE_DISPATCH_TOKEN)
   --dispatch-ref REF     that ticket's number (default GD-DEMO-0001)
   -h, --help             this text
 
-Environment: MOCK_PROVINCE_* credentials (made up for the run when absent).`;
+Environment: MOCK_PROVINCE_* credentials (made up for the run when absent); MOCK_PROVINCE_DISPATCH_TOKEN,
+the mock's dispatch token, which the intake config lists under "dispatchers" (never the admin token).`;
 
 const { values } = parseCommandLine(HELP, {
   options: {
@@ -62,9 +64,9 @@ console.log(`mock province (${mock.adapterStyle}) at ${mock.url}`);
 console.log('point an intake at it with:');
 console.log(`  ${Object.entries(mock.env).map(([k, v]) => `${k}=${v}`).join(' ')}`);
 if (values['dispatch-to']) {
-  const token = process.env.INTAKE_ADMIN_TOKEN;
+  const token = process.env.MOCK_PROVINCE_DISPATCH_TOKEN;
   if (!token) {
-    console.error('mock-province: --dispatch-to needs the intake token in INTAKE_ADMIN_TOKEN');
+    console.error('mock-province: --dispatch-to needs the mock\'s dispatch token in MOCK_PROVINCE_DISPATCH_TOKEN (listed under "dispatchers" in the intake config)');
     process.exit(2);
   }
   const answer = await mock.dispatch({ origin: values['dispatch-to'], token }, dispatchBill(values['dispatch-ref']));

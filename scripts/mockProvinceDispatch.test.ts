@@ -8,11 +8,14 @@ import { startMockProvince, type StartedMock } from './mockProvinceStart';
 const open = closedAfterEach<RunningIntake | StartedMock>();
 const now = () => Date.parse('2026-11-23T10:00:00+08:00');
 
+/** The mock province as the intake config lists it: its own dispatch token, hall h1 only. */
+const MOCK_DISPATCHER = { id: 'mock-province', name: '模拟省平台 (reference interface)', token: 'mock-province-dispatch-token-0123456789', halls: ['h1'] };
+
 async function intakeAndMock() {
-  const { intake } = await enrolledIntake(open as RunningIntake[], now, { people: WORK_PEOPLE });
+  const { intake } = await enrolledIntake(open as RunningIntake[], now, { people: WORK_PEOPLE, dispatchers: [MOCK_DISPATCHER] });
   const mock = await startMockProvince('fujian');
   open.push(mock);
-  return { intake, mock, target: { origin: intake.origin, token: HARNESS_ADMIN } };
+  return { intake, mock, target: { origin: intake.origin, token: MOCK_DISPATCHER.token } };
 }
 
 describe('a 差评 ticket dispatched from above, from the mock province to the work queue', () => {
@@ -27,13 +30,13 @@ describe('a 差评 ticket dispatched from above, from the mock province to the w
       ['12345-GD-2026-0001', 'opened', ['contact'], 'GD-2026-0001'],
     ]);
     const page = (await workGet(intake, handler, '/v1/work/tickets/12345-GD-2026-0001')).json();
-    expect(page).toMatchObject({ outcomeId: null, rating: null, department: '市场监督管理局', ticket: { realName: true }, dispatch: { source: '12345', level: 1, deadline: '2026-11-30T17:30:00+08:00' } });
+    expect(page).toMatchObject({ outcomeId: null, rating: null, department: '市场监督管理局', ticket: { realName: true }, dispatch: { source: '12345', level: 1, deadline: '2026-11-30T17:30:00+08:00' }, dispatcher: 'mock-province' });
     expect(page.dispatch.reasons).toContain('多次被要求补交材料');
     // Another department's handler does not see it.
     expect((await workGet(intake, await signInWork(intake, 'other'), '/v1/work/tickets')).json().tickets).toEqual([]);
 
     const contacted = await workActOk(intake, handler, '12345-GD-2026-0001', { type: 'contact', reached: true, note: '已电话联系群众' });
-    expect(contacted).toMatchObject({ stage: 'contacted', version: 2, timeline: [{ actor: { id: 'system' } }, { actor: { id: 'handler' }, to: 'contacted' }] });
+    expect(contacted).toMatchObject({ stage: 'contacted', version: 2, timeline: [{ actor: { id: 'dispatcher:mock-province' } }, { actor: { id: 'handler' }, to: 'contacted' }] });
   });
 
   it('takes the same bill sent again (the province heard nothing back) as the same ticket, never a second one', async () => {
@@ -52,9 +55,11 @@ describe('a 差评 ticket dispatched from above, from the mock province to the w
     expect(await adminGet(intake, '/v1/admin/tickets-log/verify')).toEqual({ ok: true, checked: 1 });
   });
 
-  it('is refused without the intake token, and nothing is opened', async () => {
+  it('is refused with a token the intake does not list for dispatching, the admin token included, or for another hall; nothing is opened', async () => {
     const { intake, mock, target } = await intakeAndMock();
-    expect(await mock.dispatch({ ...target, token: 'not-the-intake-token-0123456789abcdef' }, dispatchBill('GD-2026-0003'))).toEqual({ status: 401, ticketId: null });
+    expect(await mock.dispatch({ ...target, token: 'not-the-dispatch-token-0123456789abcdef' }, dispatchBill('GD-2026-0003'))).toEqual({ status: 401, ticketId: null });
+    expect(await mock.dispatch({ ...target, token: HARNESS_ADMIN }, dispatchBill('GD-2026-0003'))).toEqual({ status: 401, ticketId: null });
+    expect(await mock.dispatch(target, dispatchBill('GD-2026-0003', { hallCode: 'h2' }))).toEqual({ status: 403, ticketId: null });
     expect((await adminGet(intake, '/v1/admin/tickets')).tickets).toEqual([]);
   });
 });

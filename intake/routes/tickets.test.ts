@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { Outcome } from '../../contract/outcome';
 import { startIntake, type RunningIntake } from '../server';
-import { adminGet, adminStep as step, closedAfterEach, enrolledIntake, HARNESS_ADMIN, item, TICKET_HANDLER as handler, TICKET_REVIEWER as reviewer, upload } from '../testing/intakeHarness';
+import { adminGet, adminStep as step, closedAfterEach, enrolledIntake, HARNESS_ADMIN, HARNESS_DISPATCHER, item, TICKET_HANDLER as handler, TICKET_REVIEWER as reviewer, upload } from '../testing/intakeHarness';
 import { chain } from '../testing/signedOutcomes';
 
 const running = closedAfterEach<RunningIntake>();
@@ -179,10 +179,13 @@ describe('差评 tickets at the intake', () => {
   it('opens a ticket dispatched from above (12345), once per source and number; another body is a conflict', async () => {
     const { intake } = await intakeWith(() => []);
     const dispatch = { source: '12345', externalRef: 'GD-2026-0001', hallCode: 'h1', department: '税务局', level: 1, reasons: '办理退税多次被要求补材料', realName: true, deadline: '2026-11-30T18:00:00+08:00' };
-    const post = (body: unknown) => intake.app.inject({ method: 'POST', url: '/v1/admin/tickets/dispatched', headers: { authorization: `Bearer ${HARNESS_ADMIN}` }, payload: body as object });
+    const post = (body: unknown, token = HARNESS_DISPATCHER.token) => intake.app.inject({ method: 'POST', url: '/v1/tickets/dispatched', headers: { authorization: `Bearer ${token}` }, payload: body as object });
     const created = await post(dispatch);
     expect(created.statusCode).toBe(201);
-    expect(created.json()).toMatchObject({ id: '12345-GD-2026-0001', outcomeId: null, hallCode: 'h1', department: '税务局', stage: 'opened', version: 1, dispatch: { ...dispatch, staff: [] }, ticket: { realName: true } });
+    expect(created.json()).toMatchObject({ id: '12345-GD-2026-0001', outcomeId: null, hallCode: 'h1', department: '税务局', stage: 'opened', version: 1, dispatch: { ...dispatch, staff: [] }, dispatcher: 'test-province', ticket: { realName: true } });
+    expect(created.json().dispatch.dispatcher).toBeUndefined();
+    // The dispatching system opened it, in the hash-chained log.
+    expect(created.json().timeline).toEqual([expect.objectContaining({ seq: 1, actor: { id: 'dispatcher:test-province', department: null }, event: { type: 'open' } })]);
     expect(created.json().dueAt).toBe('2026-11-24T15:59:59.999Z');
     const again = await post(dispatch);
     expect(again.statusCode).toBe(200);
@@ -193,6 +196,24 @@ describe('差评 tickets at the intake', () => {
     expect((await post({ ...dispatch, level: 3 })).statusCode).toBe(400);
     expect((await adminGet(intake, `/v1/admin/tickets?department=${encodeURIComponent('税务局')}`)).tickets.map((t: { id: string }) => t.id)).toEqual(['12345-GD-2026-0001']);
     expect(await adminGet(intake, '/v1/admin/tickets-log/verify')).toEqual({ ok: true, checked: 1 });
+  });
+
+  it('takes a dispatch only with a dispatching system\'s own token, and only for its halls', async () => {
+    const { intake } = await intakeWith(() => []);
+    const dispatch = { source: 'province', externalRef: 'SZ-9', hallCode: 'h1', department: '税务局', level: 2, reasons: '等待时间过长', realName: false };
+    const post = (body: unknown, headers: Record<string, string>) => intake.app.inject({ method: 'POST', url: '/v1/tickets/dispatched', headers, payload: body as object });
+    const wrong = await post(dispatch, { authorization: 'Bearer not-a-dispatch-token-0123456789abcdef' });
+    expect(wrong.statusCode).toBe(401);
+    expect(wrong.json().error.code).toBe('unauthorized');
+    expect((await post(dispatch, {})).statusCode).toBe(401);
+    // The admin token no longer dispatches, and the old admin route is gone.
+    expect((await post(dispatch, { authorization: `Bearer ${HARNESS_ADMIN}` })).statusCode).toBe(401);
+    expect((await intake.app.inject({ method: 'POST', url: '/v1/admin/tickets/dispatched', headers: { authorization: `Bearer ${HARNESS_ADMIN}` }, payload: dispatch })).statusCode).toBe(404);
+    const elsewhere = await post({ ...dispatch, hallCode: 'h2' }, { authorization: `Bearer ${HARNESS_DISPATCHER.token}` });
+    expect(elsewhere.statusCode).toBe(403);
+    expect(elsewhere.json().error.code).toBe('hall_not_allowed');
+    expect((await adminGet(intake, '/v1/admin/tickets')).tickets).toEqual([]);
+    expect(await adminGet(intake, '/v1/admin/tickets-log/verify')).toEqual({ ok: true, checked: 0 });
   });
 
   it('backfills tickets for 差评 stored before tickets, closed ones closed', async () => {

@@ -1,5 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { DispatchedTicketSchema, TicketActionRequestSchema, TicketListQuerySchema, type TicketEvent } from '../../contract/tickets';
+import { bearerOf } from '../security/secrets';
+import type { DispatcherGate } from '../tickets/dispatchers';
 import type { EvidenceFiles } from '../tickets/evidence';
 import type { ActResult, Tickets } from '../tickets/tickets';
 import { decodeCursor, encodeCursor } from './cursor';
@@ -40,10 +42,10 @@ export function sendActRefusal(reply: FastifyReply, result: ActResult): FastifyR
 /**
  * The 差评 tickets (intake/tickets/): a bounded list with filters, one ticket with its timeline,
  * the actions people take on it (over the version they saw), and the action log's verification.
- * Admin token for now; roles and sessions come next.
+ * The admin token, except the dispatch from above (each dispatching system's own token).
  */
-export function registerTicketRoutes(app: FastifyInstance, deps: { requireAdmin: RequireAdmin; tickets: Tickets }): void {
-  const { requireAdmin, tickets } = deps;
+export function registerTicketRoutes(app: FastifyInstance, deps: { requireAdmin: RequireAdmin; tickets: Tickets; dispatchers: DispatcherGate }): void {
+  const { requireAdmin, tickets, dispatchers } = deps;
 
   app.get('/v1/admin/tickets', async (request, reply) => {
     if (!requireAdmin(request, reply)) return reply;
@@ -73,13 +75,16 @@ export function registerTicketRoutes(app: FastifyInstance, deps: { requireAdmin:
     return (await tickets.get(result.row.id))!;
   });
 
-  // Tickets dispatched from above (12345, the province, the city), opened like a 差评 rated here.
-  app.post('/v1/admin/tickets/dispatched', async (request, reply) => {
-    if (!requireAdmin(request, reply)) return reply;
+  // Tickets dispatched from above (12345, the province, the city), opened like a 差评 rated here,
+  // with the dispatching system's own token (never the admin token) and only for its halls.
+  app.post('/v1/tickets/dispatched', async (request, reply) => {
+    const dispatcher = dispatchers.identify(bearerOf(request));
+    if (!dispatcher) return sendError(reply, 401, 'unauthorized', "a dispatching system's token is required");
     const dispatch = parseBody(DispatchedTicketSchema, request, reply, 'invalid_dispatch', 'the dispatched ticket');
     if (!dispatch) return reply;
-    const result = await tickets.dispatched(dispatch);
-    if (result.status === 'conflict') return sendError(reply, 409, 'conflict', 'a ticket with this source and number was dispatched with another body');
+    if (!dispatcher.halls.has(dispatch.hallCode)) return sendError(reply, 403, 'hall_not_allowed', `${dispatcher.id} may not dispatch to hall ${dispatch.hallCode}`);
+    const result = await tickets.dispatched(dispatch, dispatcher.id);
+    if (result.status === 'conflict') return sendError(reply, 409, 'conflict', 'a ticket with this source and number was dispatched with another body or by another system');
     return reply.code(result.status === 'created' ? 201 : 200).send(await tickets.get(result.id));
   });
 

@@ -23,6 +23,8 @@ export function closedAfterEach<T extends { close(): Promise<void> }>(): T[] {
 
 /** An intake on a fresh SQLite file with one device enrolled, for tests that go through its routes. */
 export const HARNESS_ADMIN = 'harness-admin-token-0123456789abcdef';
+/** A system that dispatches tickets down to hall h1 (POST /v1/tickets/dispatched), with its own token. */
+export const HARNESS_DISPATCHER = { id: 'test-province', name: '测试派单系统', token: 'harness-dispatch-token-0123456789abcdef', halls: ['h1'] };
 /** dev-1's enrolment token. */
 export const HARNESS_TOKEN = 'token-for-dev-1-aaaaaaaa';
 
@@ -36,13 +38,14 @@ export async function enrolledIntake(track: RunningIntake[], now?: () => number,
   return { intake, ...(await enrolDev1(intake)) };
 }
 
-/** The intake options enrolledIntake starts with: port 0, the admin token, dev-1's enrolment token. */
+/** The intake options enrolledIntake starts with: port 0, the admin token, one dispatcher, dev-1's enrolment token. */
 export function harnessOptions(dbFile: string): IntakeOptions {
   return {
     dbFile,
     port: 0,
     corsOrigins: [],
     adminToken: HARNESS_ADMIN,
+    dispatchers: [HARNESS_DISPATCHER],
     enrolmentTokens: [{ token: HARNESS_TOKEN, deviceId: 'dev-1', hallCode: 'h1', expiresAtMs: Date.now() + 60_000 }],
     log: () => undefined,
   };

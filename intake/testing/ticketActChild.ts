@@ -39,7 +39,7 @@ function nextStep(ticket: Ticket): TicketEvent | null {
 }
 
 for (let i = 0; i < count; i++) {
-  await tickets.dispatched({ source: '12345', externalRef: `K-${i}`, hallCode: 'h1', department: '税务局', level: 2, reasons: '办事等待时间过长', staff: [], realName: true });
+  await tickets.dispatched({ source: '12345', externalRef: `K-${i}`, hallCode: 'h1', department: '税务局', level: 2, reasons: '办事等待时间过长', staff: [], realName: true }, 'hotline');
 }
 let announced = false;
 for (let open = true; open; ) {

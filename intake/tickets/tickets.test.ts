@@ -30,7 +30,7 @@ const handler = { id: 'handler-1', department: '税务局' };
 describe('ticket storage', () => {
   it('writes only over the version the caller saw: a stale one changes nothing, not even the log', async () => {
     const { store, tickets } = setup();
-    const { id } = await tickets.dispatched(dispatch('A-1'));
+    const { id } = await tickets.dispatched(dispatch('A-1'), 'hotline');
     expect(await tickets.act(id, 1, handler, { type: 'contact', reached: true, note: '已联系' })).toMatchObject({ status: 'done', row: { version: 2, stage: 'contacted' } });
     const before = await store.tickets.find(id);
     expect(await tickets.act(id, 1, handler, { type: 'contact', reached: false, note: '未接通' })).toEqual({ status: 'stale', version: 2, allowed: ['determine'] });
@@ -43,7 +43,7 @@ describe('ticket storage', () => {
 
   it('an illegal step changes nothing and says what is allowed', async () => {
     const { store, tickets } = setup();
-    const { id } = await tickets.dispatched(dispatch('A-2'));
+    const { id } = await tickets.dispatched(dispatch('A-2'), 'hotline');
     expect(await tickets.act(id, 1, handler, { type: 'rectify', class: 'limited' })).toEqual({
       status: 'refused',
       code: 'illegal_transition',
@@ -56,11 +56,12 @@ describe('ticket storage', () => {
 
   it('logs who, when, what, before and after, chained entry to entry', async () => {
     const { store, tickets } = setup();
-    const { id } = await tickets.dispatched(dispatch('A-3'));
+    const { id } = await tickets.dispatched(dispatch('A-3'), 'hotline');
     clock += 60_000;
     await tickets.act(id, 1, handler, { type: 'contact', reached: true, note: '已联系' });
     const [opened, contacted] = await store.tickets.actionsOf(id);
-    expect(opened).toMatchObject({ seq: 1, ticketId: id, actor: '{"id":"system","department":null}', before: null, prevHash: LOG_GENESIS });
+    // The dispatching system is who opened it.
+    expect(opened).toMatchObject({ seq: 1, ticketId: id, actor: '{"id":"dispatcher:hotline","department":null}', before: null, prevHash: LOG_GENESIS });
     expect(contacted).toMatchObject({ seq: 2, at: clock, actor: JSON.stringify(handler), before: opened!.after, prevHash: opened!.hash });
     expect(JSON.parse(contacted!.what)).toEqual({ event: { type: 'contact', reached: true, note: '已联系' }, effects: [] });
     expect(JSON.parse(contacted!.after!)).toMatchObject({ stage: 'contacted' });
@@ -69,7 +70,7 @@ describe('ticket storage', () => {
 
   it('verification finds a changed entry, a removed one, and one re-linked after a removal', async () => {
     const { store, tickets } = setup();
-    for (const ref of ['B-1', 'B-2', 'B-3']) await tickets.dispatched(dispatch(ref));
+    for (const ref of ['B-1', 'B-2', 'B-3']) await tickets.dispatched(dispatch(ref), 'hotline');
     expect(await tickets.verifyLog()).toEqual({ ok: true, checked: 3 });
     expect(() => store.db.prepare('DELETE FROM ticket_actions WHERE seq = 2').run()).toThrow('append-only');
     store.db.exec('DROP TRIGGER ticket_actions_no_update; DROP TRIGGER ticket_actions_no_delete');
@@ -86,7 +87,7 @@ describe('ticket storage', () => {
 
   it('verifies a log longer than one page', async () => {
     const { store, tickets } = setup();
-    for (let i = 0; i < 7; i++) await tickets.dispatched(dispatch(`C-${i}`));
+    for (let i = 0; i < 7; i++) await tickets.dispatched(dispatch(`C-${i}`), 'hotline');
     expect(await verifyTicketLog(store.tickets, 3)).toEqual({ ok: true, checked: 7 });
   });
 
@@ -95,7 +96,7 @@ describe('ticket storage', () => {
     const ids: string[] = [];
     for (const [ref, dept] of [['D-1', '税务局'], ['D-2', '市场监管局'], ['D-3', '税务局']] as const) {
       clock += 1000;
-      ids.push((await tickets.dispatched(dispatch(ref, dept))).id);
+      ids.push((await tickets.dispatched(dispatch(ref, dept), 'hotline')).id);
     }
     await tickets.act(ids[0]!, 1, handler, { type: 'contact', reached: true, note: '已联系' });
     const idsOf = async (query: Parameters<typeof tickets.list>[0], limit = 10, after?: { openedAt: number; id: string }) => (await tickets.list(query, limit, after)).tickets.map((t) => t.id);
@@ -115,15 +116,17 @@ describe('ticket storage', () => {
 
   it('a dispatched ticket is opened once per source and number', async () => {
     const { tickets } = setup();
-    expect(await tickets.dispatched(dispatch('E-1'))).toEqual({ status: 'created', id: '12345-E-1' });
-    expect(await tickets.dispatched(dispatch('E-1'))).toEqual({ status: 'duplicate', id: '12345-E-1' });
-    expect(await tickets.dispatched({ ...dispatch('E-1'), reasons: '另一件事' })).toEqual({ status: 'conflict', id: '12345-E-1' });
+    expect(await tickets.dispatched(dispatch('E-1'), 'hotline')).toEqual({ status: 'created', id: '12345-E-1' });
+    expect(await tickets.dispatched(dispatch('E-1'), 'hotline')).toEqual({ status: 'duplicate', id: '12345-E-1' });
+    expect(await tickets.dispatched({ ...dispatch('E-1'), reasons: '另一件事' }, 'hotline')).toEqual({ status: 'conflict', id: '12345-E-1' });
+    // The same bill from another dispatching system is not the same ticket sent again.
+    expect(await tickets.dispatched(dispatch('E-1'), 'city')).toEqual({ status: 'conflict', id: '12345-E-1' });
     expect(await tickets.verifyLog()).toEqual({ ok: true, checked: 1 });
   });
 
   it('refuses as stale a step computed from a row that moved meanwhile, writing neither state nor log', async () => {
     const { store, writer, tickets } = setup();
-    const { id } = await tickets.dispatched(dispatch('F-1'));
+    const { id } = await tickets.dispatched(dispatch('F-1'), 'hotline');
     const seen = (await store.tickets.find(id))!;
     await tickets.act(id, 1, handler, { type: 'contact', reached: true, note: '已联系' });
     const after = await store.tickets.find(id);
@@ -135,7 +138,7 @@ describe('ticket storage', () => {
 
   it('logs the opening as an open event with no effects, and reads nothing for an unknown ticket or 差评', async () => {
     const { store, writer, tickets } = setup();
-    const { id } = await tickets.dispatched(dispatch('G-1'));
+    const { id } = await tickets.dispatched(dispatch('G-1'), 'hotline');
     expect(JSON.parse((await store.tickets.actionsOf(id))[0]!.what)).toEqual({ event: { type: 'open' }, effects: [] });
     expect(await tickets.get('no-such-ticket')).toBeUndefined();
     expect(await tickets.ratingOf('no-such-outcome')).toBeNull();

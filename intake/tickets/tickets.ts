@@ -4,11 +4,20 @@ import type { DispatchedTicket, TicketActor, TicketEvent, TicketEventType, Ticke
 import { mergedRating } from '../ingest/mergeRules';
 import { ratingRecordAsStored, type RatingRecord } from '../ingest/ratingRecord';
 import type { IntakeStore, TicketRow, TicketStore } from '../store/store';
-import { appendAction, verifyTicketLog } from './ticketLog';
+import { appendAction, appendActions, verifyTicketLog } from './ticketLog';
 import { allowedSteps, isOverdue, openTicket, transition, type Deadline, type NewTicket, type Ticket, type TicketEffect, type TicketMachineEvent, type TicketPolicy } from './ticketMachine';
 
 /** The intake itself, as the actor of what it does on its own (opening, a withdrawn press, backfill). */
 export const SYSTEM_ACTOR: TicketActor = { id: 'system', department: null };
+
+/** The action log's actor for a dispatching system (a person's login cannot hold ":"). */
+export const dispatcherActor = (dispatcher: string): TicketActor => ({ id: `dispatcher:${dispatcher}`, department: null });
+
+/** A stored bill: the bill as dispatched, and the id of the system that dispatched it (null before dispatchers had ids). */
+export function storedDispatch(json: string): { bill: DispatchedTicket; dispatcher: string | null } {
+  const { dispatcher, ...bill } = JSON.parse(json) as DispatchedTicket & { dispatcher?: string };
+  return { bill, dispatcher: dispatcher ?? null };
+}
 
 /** What a ticket says about the 差评 it stands for. */
 export function newTicketOf(outcome: RatingRecord, openedAt: number): NewTicket & { hallCode: string; department: string } {
@@ -29,7 +38,7 @@ export type ActResult =
  * hash-chained log, in one transaction.
  */
 export function createTicketWriter(deadline: Deadline, policy: TicketPolicy, now: () => number) {
-  async function open(tx: TicketStore, init: { id: string; outcomeId: string | null; hallCode: string | null; ticket: Ticket; dispatch?: string }, at: number): Promise<boolean> {
+  async function open(tx: TicketStore, init: { id: string; outcomeId: string | null; hallCode: string | null; ticket: Ticket; dispatch?: string }, at: number, actor: TicketActor = SYSTEM_ACTOR): Promise<boolean> {
     const { ticket } = init;
     const state = JSON.stringify(ticket);
     const row = {
@@ -45,7 +54,7 @@ export function createTicketWriter(deadline: Deadline, policy: TicketPolicy, now
       dispatch: init.dispatch ?? null,
     };
     if (!(await tx.insert(row))) return false;
-    await appendAction(tx, { ticketId: init.id, at, actor: JSON.stringify(SYSTEM_ACTOR), what: JSON.stringify({ event: { type: 'open' }, effects: [] }), before: null, after: state });
+    await appendAction(tx, { ticketId: init.id, at, actor: JSON.stringify(actor), what: JSON.stringify({ event: { type: 'open' }, effects: [] }), before: null, after: state });
     return true;
   }
 
@@ -71,18 +80,40 @@ export function createTicketWriter(deadline: Deadline, policy: TicketPolicy, now
 
   return {
     apply,
-    /** Opens a ticket dispatched from above unless it is open already: the new row, or the stored one. */
-    async openDispatched(tx: TicketStore, dispatch: DispatchedTicket): Promise<{ created: boolean; row: TicketRow }> {
+    /**
+     * Opens a ticket dispatched from above unless it is open already: the new row, or the stored
+     * one. The dispatching system's id is kept with the bill and is the opening entry's actor.
+     */
+    async openDispatched(tx: TicketStore, dispatch: DispatchedTicket, dispatcher: string): Promise<{ created: boolean; row: TicketRow }> {
       const id = `${dispatch.source}-${dispatch.externalRef}`;
       const at = now();
       const ticket = openTicket({ openedAt: at, realName: dispatch.realName, ratedStaff: dispatch.staff, department: dispatch.department }, deadline, policy);
-      const created = await open(tx, { id, outcomeId: null, hallCode: dispatch.hallCode, ticket, dispatch: canonicalJson(dispatch) }, at);
+      const created = await open(tx, { id, outcomeId: null, hallCode: dispatch.hallCode, ticket, dispatch: canonicalJson({ ...dispatch, dispatcher }) }, at, dispatcherActor(dispatcher));
       return { created, row: (await tx.find(id))! };
     },
     /** Opens the ticket of a 差评 whose follow-up opened, in the ingest transaction; its id is the outcome's. */
     async openFor(tx: TicketStore, outcome: RatingRecord, receivedAt: number): Promise<boolean> {
       const { hallCode, ...input } = newTicketOf(outcome, receivedAt);
       return open(tx, { id: outcome.id, outcomeId: outcome.id, hallCode, ticket: openTicket(input, deadline, policy) }, receivedAt);
+    },
+    /**
+     * openFor of the 差评 of one ingest batch: the tickets written together, then their opening
+     * entries appended together (the log's turn is taken once, at the end); returns the ids opened.
+     */
+    async openForMany(tx: TicketStore, outcomes: RatingRecord[], receivedAt: number): Promise<string[]> {
+      const rows = outcomes.map((outcome) => {
+        const { hallCode, ...input } = newTicketOf(outcome, receivedAt);
+        const ticket = openTicket(input, deadline, policy);
+        const state = JSON.stringify(ticket);
+        return { id: outcome.id, outcomeId: outcome.id, hallCode, department: ticket.department, stage: ticket.stage, dueAt: ticket.dueAt, openedAt: ticket.openedAt, excluded: false, state, dispatch: null };
+      });
+      const added = new Set(rows.length === 0 ? [] : await tx.insertMany(rows));
+      const opening = { actor: JSON.stringify(SYSTEM_ACTOR), what: JSON.stringify({ event: { type: 'open' }, effects: [] }), before: null };
+      await appendActions(
+        tx,
+        rows.filter((row) => added.has(row.id)).map((row) => ({ ...opening, ticketId: row.id, at: receivedAt, after: row.state })),
+      );
+      return [...added];
     },
     /** The citizen's details asked for a callback: the ticket is 实名 from now on. */
     onCallback: (tx: TicketStore, pressId: string) => onOutcome(tx, pressId, { type: 'callback_requested' }),
@@ -108,7 +139,8 @@ export function ticketView(row: TicketRow, at: number) {
     overdue: isOverdue(ticket, at),
     excluded: row.excluded,
     allowed: allowedSteps(ticket),
-    dispatch: row.dispatch === null ? null : (JSON.parse(row.dispatch) as DispatchedTicket),
+    dispatch: row.dispatch === null ? null : storedDispatch(row.dispatch).bill,
+    dispatcher: row.dispatch === null ? null : storedDispatch(row.dispatch).dispatcher,
     ticket,
   };
 }
@@ -187,13 +219,16 @@ export function createTickets(store: IntakeStore, writer: TicketWriter, now: () 
     },
 
     /**
-     * A ticket dispatched from above: created, the same one again (same body), or a conflict
-     * (another body under the same source and number; nothing changed).
+     * A ticket dispatched from above by `dispatcher`: created, the same one again (same body from
+     * the same system), or a conflict (another body, or another system, under the same source and
+     * number; nothing changed).
      */
-    async dispatched(dispatch: DispatchedTicket): Promise<{ status: 'created' | 'duplicate' | 'conflict'; id: string }> {
-      const { created, row } = await store.transaction(({ tickets }) => writer.openDispatched(tickets, dispatch));
+    async dispatched(dispatch: DispatchedTicket, dispatcher: string): Promise<{ status: 'created' | 'duplicate' | 'conflict'; id: string }> {
+      const { created, row } = await store.transaction(({ tickets }) => writer.openDispatched(tickets, dispatch, dispatcher));
       if (created) return { status: 'created', id: row.id };
-      return { status: row.dispatch === canonicalJson(dispatch) ? 'duplicate' : 'conflict', id: row.id };
+      const stored = storedDispatch(row.dispatch ?? '{}');
+      const same = canonicalJson(stored.bill) === canonicalJson(dispatch) && (stored.dispatcher === null || stored.dispatcher === dispatcher);
+      return { status: same ? 'duplicate' : 'conflict', id: row.id };
     },
 
     verifyLog: () => verifyTicketLog(store.tickets),
