@@ -42,11 +42,13 @@ export const WorkTicketSchema = z.looseObject({
   openedAt: iso,
   dueAt: iso.nullable(),
   overdue: z.boolean(),
+  /** The due date is the dispatching system's deadline (转办通报单), earlier than the hall's working days. */
+  dueIsExternal: z.boolean().default(false),
   excluded: z.boolean(),
   allowed: z.array(stepType),
   /** The steps this person may take now. */
   mine: z.array(stepType),
-  dispatch: z.looseObject({ source: z.string(), externalRef: z.string(), reasons: z.string() }).nullable(),
+  dispatch: z.looseObject({ source: z.string(), externalRef: z.string(), reasons: z.string(), deadline: iso.optional() }).nullable(),
   ticket: TicketStateSchema,
 });
 export type WorkTicket = z.infer<typeof WorkTicketSchema>;

@@ -37,6 +37,14 @@ describe('a 差评 ticket dispatched from above, from the mock province to the w
 
     const contacted = await workActOk(intake, handler, '12345-GD-2026-0001', { type: 'contact', reached: true, note: '已电话联系群众' });
     expect(contacted).toMatchObject({ stage: 'contacted', version: 2, timeline: [{ actor: { id: 'dispatcher:mock-province' } }, { actor: { id: 'handler' }, to: 'contacted' }] });
+
+    // 限时整改 from Mon 23 Nov would be due at the end of Mon 30 Nov (5 working days); the bill's
+    // deadline, 17:30 that day, is earlier, and is the due date the queue shows and counts.
+    await workActOk(intake, handler, '12345-GD-2026-0001', { type: 'determine', finding: 'true', reason: '核查属实' });
+    const rectifying = await workActOk(intake, handler, '12345-GD-2026-0001', { type: 'rectify', class: 'limited' });
+    expect(rectifying).toMatchObject({ stage: 'rectifying', dueAt: '2026-11-30T09:30:00.000Z', dueIsExternal: true });
+    const queued = (await workGet(intake, handler, '/v1/work/tickets')).json().tickets;
+    expect(queued.map((t: { dueAt: string; dueIsExternal: boolean }) => [t.dueAt, t.dueIsExternal])).toEqual([['2026-11-30T09:30:00.000Z', true]]);
   });
 
   it('takes the same bill sent again (the province heard nothing back) as the same ticket, never a second one', async () => {

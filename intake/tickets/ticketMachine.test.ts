@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TICKET_EVENT_TYPES, type TicketActor, type TicketEvent, type TicketEventType, type TicketStage } from '../../contract/tickets';
 import { createWorkingDays, DEFAULT_CALENDAR_FILE, loadCalendar } from '../followups/workingDays';
-import { allowedSteps, DEFAULT_TICKET_POLICY, isOverdue, openTicket, reviewerConflict, transition, type Ticket, type TicketEnv, type TicketMachineEvent, type TicketPolicy } from './ticketMachine';
+import { allowedSteps, cappedDue, DEFAULT_TICKET_POLICY, dueIsExternal, isOverdue, openTicket, reviewerConflict, transition, type Ticket, type TicketEnv, type TicketMachineEvent, type TicketPolicy } from './ticketMachine';
 
 const days = createWorkingDays(loadCalendar(DEFAULT_CALENDAR_FILE.pathname));
 const at = (iso: string) => Date.parse(iso);
@@ -358,6 +358,78 @@ describe('ticket machine: overdue is computed from the running deadline', () => 
     // A deadline left on a ticket of another stage does not make it overdue.
     const stale: Ticket = { ...run(fresh(), [[E.contact]]), dueAt: OPENED };
     expect(isOverdue(stale, late)).toBe(false);
+  });
+});
+
+describe("ticket machine: a dispatched ticket's own deadline (转办通报单) against the hall's working days", () => {
+  /** Wed 30 Sep 2026, 10:00 Beijing: the National Day holiday (1–7 Oct) follows, Sat 10 Oct is a make-up working day. */
+  const DISPATCHED = at('2026-09-30T10:00:00+08:00');
+  const dispatched = (deadline: string) =>
+    openTicket({ openedAt: DISPATCHED, realName: false, ratedStaff: [], department: '市场监管局', externalDueAt: at(deadline) }, days.deadline, DEFAULT_TICKET_POLICY);
+  const step = (ticket: Ticket, event: TicketMachineEvent, now: string) => {
+    const result = transition(ticket, event, env(at(now)));
+    if (!result.ok) throw new Error(`${event.type} refused: ${result.message}`);
+    return result.ticket;
+  };
+  /** Contacted on Thu 8 Oct (the first working day after the holiday), 属实, 限时整改 (5 working days) the same morning. */
+  const rectifying = (deadline: string) => {
+    const contacted = step(dispatched(deadline), E.contact, '2026-10-08T09:00:00+08:00');
+    return step(step(contacted, E.determineTrue, '2026-10-08T09:30:00+08:00'), E.rectify, '2026-10-08T10:00:00+08:00');
+  };
+
+  it("the hall's contact day wins when it is earlier: the first working day after the holiday", () => {
+    const ticket = dispatched('2026-10-09T17:30:00+08:00');
+    expect(iso(ticket.dueAt)).toBe('2026-10-08T15:59:59.999Z');
+    expect(dueIsExternal(ticket)).toBe(false);
+  });
+
+  it("a province deadline earlier than the hall's contact day is the contact's due date", () => {
+    const ticket = dispatched('2026-09-30T16:00:00+08:00');
+    expect(iso(ticket.dueAt)).toBe('2026-09-30T08:00:00.000Z');
+    expect(dueIsExternal(ticket)).toBe(true);
+    expect(isOverdue(ticket, at('2026-09-30T16:00:01+08:00'))).toBe(true);
+  });
+
+  it("caps the rectification: 5 working days from 8 Oct end on 14 Oct (the make-up Saturday counts), the province's 9 Oct 17:30 is sooner", () => {
+    // The hall's own due date, for comparison: 9, 10 (make-up), 12, 13, 14 Oct.
+    expect(iso(days.deadline(at('2026-10-08T10:00:00+08:00'), 5))).toBe('2026-10-14T15:59:59.999Z');
+    const ticket = rectifying('2026-10-09T17:30:00+08:00');
+    expect(iso(ticket.dueAt)).toBe('2026-10-09T09:30:00.000Z');
+    expect(iso(ticket.rectification!.dueAt)).toBe('2026-10-09T09:30:00.000Z');
+    expect(dueIsExternal(ticket)).toBe(true);
+    // Overdue, and 按期整改 counted against the province's deadline, not the hall's.
+    expect(isOverdue(ticket, at('2026-10-09T17:30:01+08:00'))).toBe(true);
+    const late = step(ticket, E.rectified, '2026-10-12T09:00:00+08:00');
+    expect(late.rectification!.onTime).toBe(false);
+    expect(step(ticket, E.rectified, '2026-10-09T17:00:00+08:00').rectification!.onTime).toBe(true);
+  });
+
+  it("the hall cannot extend the province's deadline: refused, nothing changed", () => {
+    const ticket = rectifying('2026-10-09T17:30:00+08:00');
+    const result = transition(ticket, E.extend, env(at('2026-10-09T12:00:00+08:00')));
+    expect(result).toMatchObject({ ok: false, code: 'invalid', allowed: ['extend', 'rectified'] });
+  });
+
+  it("a later province deadline leaves the hall's due date; extensions run on it until they reach the province's", () => {
+    const ticket = rectifying('2026-10-20T12:00:00+08:00');
+    expect(iso(ticket.dueAt)).toBe('2026-10-14T15:59:59.999Z');
+    expect(dueIsExternal(ticket)).toBe(false);
+    // 3 working days on from 14 Oct: 15, 16, 19 Oct.
+    const once = step(ticket, E.extend, '2026-10-14T09:00:00+08:00');
+    expect(iso(once.dueAt)).toBe('2026-10-19T15:59:59.999Z');
+    // 3 more would end on 22 Oct: the province's 20 Oct noon comes first, and then no more.
+    const twice = step(once, E.extend, '2026-10-19T09:00:00+08:00');
+    expect(iso(twice.dueAt)).toBe('2026-10-20T04:00:00.000Z');
+    expect(twice.rectification!.extensions.map((e) => iso(e.newDueAt))).toEqual(['2026-10-19T15:59:59.999Z', '2026-10-20T04:00:00.000Z']);
+    expect(transition(twice, E.extend, env(at('2026-10-20T09:00:00+08:00'))).ok).toBe(false);
+  });
+
+  it('a ticket without a province deadline (a 差评 rated here, or stored before) keeps the hall rules', () => {
+    const stored: Ticket = fresh();
+    expect(cappedDue(stored, 123)).toBe(123);
+    expect(cappedDue({ externalDueAt: null }, 123)).toBe(123);
+    expect(dueIsExternal(stored)).toBe(false);
+    expect('externalDueAt' in fresh()).toBe(false);
   });
 });
 

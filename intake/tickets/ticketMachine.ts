@@ -51,6 +51,12 @@ export interface Ticket {
   department: string | null;
   /** The running deadline: the first contact while opened, the rectification while rectifying; null otherwise. */
   dueAt: number | null;
+  /**
+   * The dispatching system's own deadline (a 转办通报单's 办理时限, epoch ms), for a ticket
+   * dispatched from above that sets one: the 差评 must be rectified by then, so it caps every
+   * running deadline when it is earlier (absent in tickets stored before it was used).
+   */
+  externalDueAt?: number | null;
   contact: { at: number; by: string; reached: boolean; note: string; late: boolean } | null;
   finding: { finding: Finding; reason: string; at: number; by: string } | null;
   rectification: { class: RectifyClass; startedAt: number; dueAt: number; extensions: Extension[]; doneAt: number | null; note: string | null; onTime: boolean | null } | null;
@@ -94,17 +100,36 @@ export interface NewTicket {
   realName: boolean;
   ratedStaff: string[];
   department: string | null;
+  /** A dispatched ticket's deadline set by the dispatching system, if any. */
+  externalDueAt?: number | null;
 }
 
-/** A new ticket: opened, the first contact due within the hall's contact days. */
+/**
+ * A running deadline from the hall's working days, capped by the dispatching system's deadline
+ * when that is earlier: the hall's rules give the department up to so many working days, but a
+ * bill from above that must be answered sooner is due sooner, and the hall cannot move it.
+ */
+export function cappedDue(ticket: Pick<Ticket, 'externalDueAt'>, hallDue: number): number {
+  const external = ticket.externalDueAt ?? null;
+  return external !== null && external < hallDue ? external : hallDue;
+}
+
+/** Whether the running deadline is the dispatching system's (it was earlier than the hall's). */
+export function dueIsExternal(ticket: Pick<Ticket, 'dueAt' | 'externalDueAt'>): boolean {
+  return ticket.dueAt !== null && (ticket.externalDueAt ?? null) === ticket.dueAt;
+}
+
+/** A new ticket: opened, the first contact due within the hall's contact days (or by the dispatching system's deadline, if earlier). */
 export function openTicket(input: NewTicket, deadline: Deadline, policy: TicketPolicy): Ticket {
+  const externalDueAt = input.externalDueAt ?? null;
   return {
     stage: 'opened',
     openedAt: input.openedAt,
     realName: input.realName,
     ratedStaff: input.ratedStaff,
     department: input.department,
-    dueAt: deadline(input.openedAt, policy.contactDays),
+    ...(externalDueAt !== null ? { externalDueAt } : {}),
+    dueAt: cappedDue({ externalDueAt }, deadline(input.openedAt, policy.contactDays)),
     contact: null,
     finding: null,
     rectification: null,
@@ -178,13 +203,15 @@ export function transition(ticket: Ticket, event: TicketMachineEvent, env: Ticke
     case 'determine':
       return done({ ...ticket, stage: 'determined', finding: { finding: event.finding, reason: event.reason, at: now, by: actor.id } });
     case 'rectify': {
-      const dueAt = env.deadline(now, env.policy.classDays[event.class]);
+      const dueAt = cappedDue(ticket, env.deadline(now, env.policy.classDays[event.class]));
       return done({ ...ticket, stage: 'rectifying', dueAt, rectification: { class: event.class, startedAt: now, dueAt, extensions: [], doneAt: null, note: null, onTime: null } });
     }
     case 'extend': {
       const rectification = ticket.rectification!;
       const fromDueAt = rectification.dueAt;
-      const newDueAt = env.deadline(fromDueAt, event.workingDays);
+      // The hall extends its own deadline, never the dispatching system's.
+      if (dueIsExternal(ticket)) return refuse(ticket, 'invalid', "the deadline is the dispatching system's (转办通报单): only that system can extend it");
+      const newDueAt = cappedDue(ticket, env.deadline(fromDueAt, event.workingDays));
       const extension: Extension = { reason: event.reason, workingDays: event.workingDays, fromDueAt, newDueAt, at: now, by: actor.id };
       return done({ ...ticket, dueAt: newDueAt, rectification: { ...rectification, dueAt: newDueAt, extensions: [...rectification.extensions, extension] } }, [
         { type: 'report_to_centre', kind: 'extension' },

@@ -5,7 +5,7 @@ import { mergedRating } from '../ingest/mergeRules';
 import { ratingRecordAsStored, type RatingRecord } from '../ingest/ratingRecord';
 import type { IntakeStore, TicketRow, TicketStore } from '../store/store';
 import { appendAction, verifyTicketLog } from './ticketLog';
-import { allowedSteps, isOverdue, openTicket, transition, type Deadline, type NewTicket, type Ticket, type TicketEffect, type TicketMachineEvent, type TicketPolicy } from './ticketMachine';
+import { allowedSteps, dueIsExternal, isOverdue, openTicket, transition, type Deadline, type NewTicket, type Ticket, type TicketEffect, type TicketMachineEvent, type TicketPolicy } from './ticketMachine';
 
 /** The intake itself, as the actor of what it does on its own (opening, a withdrawn press, backfill). */
 export const SYSTEM_ACTOR: TicketActor = { id: 'system', department: null };
@@ -87,7 +87,8 @@ export function createTicketWriter(deadline: Deadline, policy: TicketPolicy, now
     async openDispatched(tx: TicketStore, dispatch: DispatchedTicket, dispatcher: string): Promise<{ created: boolean; row: TicketRow }> {
       const id = `${dispatch.source}-${dispatch.externalRef}`;
       const at = now();
-      const ticket = openTicket({ openedAt: at, realName: dispatch.realName, ratedStaff: dispatch.staff, department: dispatch.department }, deadline, policy);
+      const externalDueAt = dispatch.deadline === undefined ? null : Date.parse(dispatch.deadline);
+      const ticket = openTicket({ openedAt: at, realName: dispatch.realName, ratedStaff: dispatch.staff, department: dispatch.department, externalDueAt }, deadline, policy);
       const created = await open(tx, { id, outcomeId: null, hallCode: dispatch.hallCode, ticket, dispatch: canonicalJson({ ...dispatch, dispatcher }) }, at, dispatcherActor(dispatcher));
       return { created, row: (await tx.find(id))! };
     },
@@ -118,6 +119,8 @@ export function ticketView(row: TicketRow, at: number) {
     openedAt: new Date(row.openedAt).toISOString(),
     dueAt: row.dueAt === null ? null : new Date(row.dueAt).toISOString(),
     overdue: isOverdue(ticket, at),
+    /** The running deadline is the dispatching system's, earlier than the hall's working days. */
+    dueIsExternal: dueIsExternal(ticket),
     excluded: row.excluded,
     allowed: allowedSteps(ticket),
     dispatch: row.dispatch === null ? null : storedDispatch(row.dispatch).bill,

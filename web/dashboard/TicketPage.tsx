@@ -235,9 +235,25 @@ export function TicketPage({ api, id, t, onBack }: { api: WorkApi; id: string; t
             </dl>
           ) : (
             page.dispatch && (
-              <p>
-                {t.dispatched}: {page.dispatch.source} {page.dispatch.externalRef} — {page.dispatch.reasons}
-              </p>
+              <dl className="facts">
+                <dt>{t.dispatched}</dt>
+                <dd>
+                  {page.dispatch.source} {page.dispatch.externalRef} — {page.dispatch.reasons}
+                </dd>
+                <dt>{t.opened}</dt>
+                <dd>{when(page.openedAt)}</dd>
+                {page.dispatch.deadline && (
+                  <>
+                    <dt>{t.externalDeadline}</dt>
+                    <dd>{when(page.dispatch.deadline)}</dd>
+                  </>
+                )}
+                <dt>{t.due}</dt>
+                <dd data-due-external={String(page.dueIsExternal)}>
+                  {when(page.dueAt)}
+                  {page.dueIsExternal && <span className="flag">{t.externalDueFlag}</span>}
+                </dd>
+              </dl>
             )
           )}
           {ticket.realName && <p className="flag">{t.realName}</p>}

@@ -121,7 +121,10 @@ function Queue({ api, t, person, onOpen }: { api: WorkApi; t: WorkStrings; perso
                 </td>
                 <td>{ticket.department ?? '—'}</td>
                 <td>{when(ticket.openedAt)}</td>
-                <td>{when(ticket.dueAt)}</td>
+                <td>
+                  {when(ticket.dueAt)}
+                  {ticket.dueIsExternal && <span className="flag">{t.externalDueFlag}</span>}
+                </td>
                 <td>{ticket.mine.map((s) => t.steps[s] ?? s).join('、') || '—'}</td>
                 <td>
                   <button type="button" onClick={() => onOpen(ticket.id)}>
