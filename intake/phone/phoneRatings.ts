@@ -93,11 +93,11 @@ export function createPhoneRatings(deps: PhoneRatingsDeps) {
    */
   async function takeEffect(tx: IntakeData, rating: PhoneRating, supersededBody: string | null, at: number): Promise<void> {
     const record = phoneRatingRecord(rating);
-    await deps.followups.openFor(tx, record, at);
+    const opened = await deps.followups.openFor(tx, record, at);
     const tally = createDashboardTally();
-    // Not in the follow-up figures (opened, closed, overdue): their closing triggers read outcomes,
-    // so a phone 差评's follow-up counted as opened would show overdue for ever (docs/phone-rating.md).
-    tally.count(record, false);
+    // Its follow-up counts as a device 差评's does: opened here, closed by the follow-up triggers,
+    // which read phone_ratings too (SQLite migration 24, PostgreSQL 6).
+    tally.count(record, opened);
     tally.comment(record);
     if (supersededBody) tally.count(JSON.parse(supersededBody) as Outcome, false, -1);
     await tally.flush(tx.dashboard);

@@ -249,11 +249,18 @@ describe('a phone rating takes effect as a device rating does (issue 24)', () =>
       { id: phone!.id, outcome_id: phone!.id, hall_code: 'h1', department: unrated!.case.deptName, stage: 'opened' },
     ]);
     expect(JSON.parse((intake.db.prepare('SELECT state FROM tickets').get() as { state: string }).state)).toMatchObject({ realName: true, ratedStaff: ['li4'] });
-    // Left out of the follow-up figures (docs/phone-rating.md), never shown overdue for ever.
-    const aggregates = (await adminGet(intake, '/v1/dashboard/aggregates?hall=h1&from=2026-11-01&to=2026-11-30&by=hall&bucket=total')).json() as { rows: Array<{ total: number; followups: { opened: number; overdue: number } }> };
-    expect(aggregates.rows[0]).toMatchObject({ total: 1, followups: { opened: 0, overdue: 0 } });
     const followups = (await adminGet(intake, '/v1/admin/followups')).json() as { followups: Array<Record<string, unknown>> };
     expect(followups.followups).toEqual([expect.objectContaining({ outcomeId: phone!.id, level: 1, tags: ['109'], comment: '材料退了三次', callbackRequested: true, staff: { loginName: 'li4', name: '李四' } })]);
+    // In the follow-up figures as a PAD 差评's: opened and not yet due, overdue once its working day is past, then closed late.
+    const hallRow = async () =>
+      ((await adminGet(intake, '/v1/dashboard/aggregates?hall=h1&from=2026-11-01&to=2026-11-30&by=hall&bucket=total')).json() as { rows: Array<{ total: number; followups: Record<string, number> }> }).rows[0];
+    expect(await hallRow()).toMatchObject({ total: 1, followups: { opened: 1, closed: 0, overdue: 0, closedLate: 0 } });
+    clock += 3 * 86_400_000;
+    expect(await hallRow()).toMatchObject({ total: 1, followups: { opened: 1, closed: 0, overdue: 1, closedLate: 0 } });
+    const closed = await intake.app.inject({ method: 'POST', url: `/v1/admin/followups/${phone!.id}`, headers: { authorization: `Bearer ${HARNESS_ADMIN}` }, payload: { close: { note: '已回访' } } });
+    expect(closed.statusCode).toBe(200);
+    expect(await hallRow()).toMatchObject({ total: 1, followups: { opened: 1, closed: 1, overdue: 0, closedLate: 1 } });
+    clock -= 3 * 86_400_000;
 
     // Queued at once; the superseded ending's record refused before sending, naming the phone rating.
     const queue = intake.db.prepare('SELECT outcome_id, state, last_error, next_attempt_at FROM forward_queue ORDER BY stored_at').all() as Array<{ outcome_id: string; state: string; last_error: string | null; next_attempt_at: number }>;

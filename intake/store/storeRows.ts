@@ -205,7 +205,16 @@ export const phoneRatingOf = (row: PhoneRatingColumns): PhoneRatingRow => ({
   body: row.body,
 });
 
-/** The outcomes column (aliased `o`) that holds each dashboard dimension's key. */
+/**
+ * The tables a rating is stored in: a device's outcome, or a rating on the citizen's phone, whose
+ * table has the outcomes' key columns (hall_code, rated_at, level, dept_name, window_no,
+ * staff_login, task_code) since SQLite's migration 24 and PostgreSQL's 6. A follow-up's or
+ * ticket's outcome_id names a row of either; dashboard queries that start from them read both.
+ */
+export const RATING_TABLES = ['outcomes', 'phone_ratings'] as const;
+export type RatingTable = (typeof RATING_TABLES)[number];
+
+/** The outcomes column (aliased `o`) that holds each dashboard dimension's key; a phone rating's column of the same name holds the same. */
 export const OUTCOME_KEY_COLUMN: Record<DashboardDimension, string> = {
   hall: 'o.hall_code',
   dept: 'o.dept_name',

@@ -1,5 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { createDashboardQueries } from '../dashboard/aggregateQueries';
+import { createDashboardTally } from '../dashboard/dashboardTally';
 import type { MergeState } from '../ingest/mergeRules';
+import { phoneRatingRecord, ratingRecordAsStored } from '../ingest/ratingRecord';
+import { dimensionKey, phoneRatingBody, phoneRatingRow, W2 } from '../testing/phoneFollowupsFixture';
 import type { CountIncrement, IntakeStore, NewOutcomeRow, PhoneRatingRow } from './store';
 
 /**
@@ -283,6 +287,84 @@ export function describeStoreSuite(engine: string, open: () => Promise<IntakeSto
         // The 差评 was withdrawn: its follow-up goes, and with it the one ingest counted.
         expect(await store.followups.removeUntouched('bad-3')).toBe(true);
         expect(await opened()).toMatchObject({ key: 'W1', label: '一号窗口', opened: -1, closed: 2, closedLate: 1 });
+      });
+    });
+
+    describe('phone 差评 in the follow-up and ticket figures (issue 24)', () => {
+      it('counts a phone 差评’s follow-up and ticket in every figure a device 差评’s is, equal to a GROUP BY over the stored rows', async () => {
+        const store = await fresh();
+        // A device 差评 and two phone 差评 (a case-bound link's, a window QR's), stored and counted as ingest and the phone page do.
+        await store.outcomes.insert(outcomeRow({ id: 'dev-bad', seq: 1, level: 1 }));
+        const phoneCase = phoneRatingBody({ kind: 'case', level: 2, ratedAt: '2026-11-20T11:00:00.000+08:00', public: false });
+        const phoneWindow = phoneRatingBody({ kind: 'window', level: 1, ratedAt: '2026-11-21T09:30:00.000+08:00', public: true, window: W2 });
+        const phoneLate = phoneRatingBody({ kind: 'case', level: 1, ratedAt: '2026-11-21T15:00:00.000+08:00', public: true, window: W2 });
+        for (const rating of [phoneCase, phoneWindow, phoneLate]) await store.phone.insertRating(phoneRatingRow(rating));
+        const tally = createDashboardTally();
+        tally.count({ ...ratingRecordAsStored(bodyOf('dev-bad', 1, 1), null), outcome: 'rated', ratedAt: '2026-11-20T10:00:00+08:00' }, await store.followups.openOnIngest('dev-bad', '5wd', 10, 500));
+        for (const rating of [phoneCase, phoneWindow, phoneLate]) tally.count(phoneRatingRecord(rating), await store.followups.openOnIngest(rating.id, '5wd', 10, 500));
+        await tally.flush(store.dashboard);
+
+        // Closed on time, closed late, open and not yet due at 400, open and overdue.
+        await store.followups.close('dev-bad', 100, 'called back');
+        await store.followups.close(phoneCase.id, 600, 'called back late');
+        const now = 400;
+        await store.followups.setClass(phoneLate.id, '5wd', 300);
+        // Tickets: the case 差评 excluded after an upheld appeal; the window and device ones rectified, the window one public.
+        const ticket = (outcomeId: string, excluded: boolean, doneAt: number | null) =>
+          store.tickets.insert({
+            id: `t-${outcomeId}`,
+            outcomeId,
+            hallCode: 'h1',
+            department: 'Dept',
+            stage: 'closed',
+            dueAt: null,
+            openedAt: RECEIVED,
+            excluded,
+            state: JSON.stringify(doneAt === null ? {} : { rectification: { doneAt, note: `fixed ${outcomeId}` } }),
+            dispatch: null,
+          });
+        await ticket(phoneCase.id, true, null);
+        await ticket(phoneWindow.id, false, 2000);
+        await ticket('dev-bad', false, 1000);
+
+        // The GROUP BY over what is stored: every follow-up with its rating, read back from the store.
+        const stored = await store.followups.list(false, 100);
+        expect(stored.map((f) => f.outcomeId).sort()).toEqual(['dev-bad', phoneCase.id, phoneWindow.id, phoneLate.id].sort());
+        const period = { hall: 'h1', from: '2026-11-01', to: '2026-11-30' };
+        for (const by of ['hall', 'dept', 'window', 'staff', 'item'] as const) {
+          const expected = new Map<string, { opened: number; closed: number; closedLate: number; notDue: number }>();
+          for (const f of stored) {
+            const key = dimensionKey(ratingRecordAsStored(f.body, f.detailsBody), by);
+            if (key === null) continue;
+            const row = expected.get(key) ?? { opened: 0, closed: 0, closedLate: 0, notDue: 0 };
+            row.opened += 1;
+            row.closed += Number(f.closedAt !== null);
+            row.closedLate += Number(f.closedAt !== null && f.closedAt > f.dueAt);
+            row.notDue += Number(f.closedAt === null && f.dueAt >= now);
+            expected.set(key, row);
+          }
+          const counted = await store.dashboard.counts({ ...period, by, bucket: 'total' });
+          const notDue = await store.dashboard.openNotDue({ ...period, by, bucket: 'total', now });
+          const figures = new Map(
+            counted
+              .filter((c) => c.opened !== 0 || c.closed !== 0)
+              .map((c) => [c.key, { opened: c.opened, closed: c.closed, closedLate: c.closedLate, notDue: notDue.find((n) => n.key === c.key)?.n ?? 0 }]),
+          );
+          expect(Object.fromEntries(figures), by).toEqual(Object.fromEntries(expected));
+        }
+        // In numbers, by window: W1 has the device and the case 差评 (one closed late), W2 the window QR's (open, not due) and the late one (overdue).
+        const queries = createDashboardQueries(store.dashboard, () => now);
+        const byWindow = await queries.aggregate({ ...period, by: 'window', bucket: 'total' });
+        expect(byWindow.rows.map((r) => [r.key, r.followups, r.excludedAfterAppeal, r.bad])).toEqual([
+          ['W1', { opened: 2, closed: 2, overdue: 0, closedLate: 1, completionRate: 1 }, 1, 1],
+          ['W2', { opened: 2, closed: 0, overdue: 1, closedLate: 0, completionRate: 0 }, 0, 2],
+        ]);
+        expect(await store.dashboard.excludedAfterAppeal({ ...period, by: 'item', bucket: 'day' })).toEqual([{ key: 'T1', period: '2026-11-20', l1: 0, l2: 1 }]);
+        // The public rectification list, newest first: the window QR's 差评 and the device's, both public; the excluded case 差评 not.
+        expect(await store.dashboard.publicRectifications({ ...period, limit: 10 })).toEqual([
+          { day: '2026-11-21', department: 'Dept', item: '二号窗口服务评价', result: `fixed ${phoneWindow.id}` },
+          { day: '2026-11-20', department: 'Dept', item: '办理', result: 'fixed dev-bad' },
+        ]);
       });
     });
 

@@ -1,7 +1,7 @@
 import { splitPeriod } from '../../dashboard/splitPeriod';
 import type { DashboardBucket } from '../../../contract/dashboard';
 import type { CountRow, DashboardStore, TicketCounts } from '../store';
-import { OUTCOME_KEY_COLUMN } from '../storeRows';
+import { OUTCOME_KEY_COLUMN, RATING_TABLES, type RatingTable } from '../storeRows';
 import type { PgSql } from './pgSql';
 
 /** The period a local day (SQL expression, yyyy-MM-dd) falls in; week = ISO week named by its Monday. */
@@ -38,6 +38,10 @@ function countsSql(bucket: DashboardBucket): string {
             FROM (${source}) AS source GROUP BY key, period HAVING SUM(total) > 0 ORDER BY period COLLATE "C", key`;
 }
 
+/** One part per table a rating is in (a device's outcome or a phone rating, both aliased `o`), summed per key and period. */
+const overRatings = (part: (ratings: RatingTable) => string, sums: string) =>
+  `SELECT key, period, ${sums} FROM (${RATING_TABLES.map(part).join(' UNION ALL ')}) AS parts GROUP BY key, period`;
+
 /**
  * The dashboard tables on PostgreSQL: counts written by ingest's tally (and by the follow-up
  * trigger), read back summed per key and bucket, as store/sqlite/dashboard.ts does.
@@ -45,22 +49,35 @@ function countsSql(bucket: DashboardBucket): string {
 export function pgDashboard(sql: PgSql): DashboardStore {
   return {
     async addCounts(increments) {
+      if (increments.length === 0) return;
       // One lock order for every batch (the rows' keys), so concurrent batches of one hall wait for each other instead of deadlocking.
       const ordered = [...increments].sort((a, b) =>
         a.period !== b.period ? (a.period < b.period ? -1 : 1) : `${a.hallCode}\u0000${a.dim}\u0000${a.at}\u0000${a.key}` < `${b.hallCode}\u0000${b.dim}\u0000${b.at}\u0000${b.key}` ? -1 : 1,
       );
-      for (const { period, hallCode, dim, at, key, label, counts } of ordered) {
-        const { table, period: column } = COUNT_TABLES[period];
-        await sql.run(
-          `INSERT INTO ${table} AS t (hall_code, dim, ${column}, key, label, total, l1, l2, l3, l4, l5, unrated, declined, f_opened)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-           ON CONFLICT (hall_code, dim, ${column}, key) DO UPDATE SET
-             label = excluded.label, total = t.total + excluded.total, l1 = t.l1 + excluded.l1, l2 = t.l2 + excluded.l2, l3 = t.l3 + excluded.l3,
-             l4 = t.l4 + excluded.l4, l5 = t.l5 + excluded.l5, unrated = t.unrated + excluded.unrated, declined = t.declined + excluded.declined,
-             f_opened = t.f_opened + excluded.f_opened`,
-          [hallCode, dim, at, key, label, ...counts],
-        );
-      }
+      // Every key of a batch in one statement (a round trip per key made ingest wait on the network): days, then months.
+      const upsert = (table: string, column: string, period: string) =>
+        `INSERT INTO ${table} AS t (hall_code, dim, ${column}, key, label, total, l1, l2, l3, l4, l5, unrated, declined, f_opened)
+         SELECT hall_code, dim, at, key, label, c0, c1, c2, c3, c4, c5, c6, c7, c8 FROM increments WHERE period = '${period}' ORDER BY ord
+         ON CONFLICT (hall_code, dim, ${column}, key) DO UPDATE SET
+           label = excluded.label, total = t.total + excluded.total, l1 = t.l1 + excluded.l1, l2 = t.l2 + excluded.l2, l3 = t.l3 + excluded.l3,
+           l4 = t.l4 + excluded.l4, l5 = t.l5 + excluded.l5, unrated = t.unrated + excluded.unrated, declined = t.declined + excluded.declined,
+           f_opened = t.f_opened + excluded.f_opened`;
+      await sql.run(
+        `WITH increments AS (
+           SELECT * FROM unnest($1::TEXT[], $2::TEXT[], $3::TEXT[], $4::TEXT[], $5::TEXT[], $6::TEXT[], ${Array.from({ length: 9 }, (_, i) => `$${i + 7}::BIGINT[]`).join(', ')})
+             WITH ORDINALITY AS i(period, hall_code, dim, at, key, label, c0, c1, c2, c3, c4, c5, c6, c7, c8, ord)),
+         days AS (${upsert(COUNT_TABLES.day.table, COUNT_TABLES.day.period, 'day')})
+         ${upsert(COUNT_TABLES.month.table, COUNT_TABLES.month.period, 'month')}`,
+        [
+          ordered.map((i) => i.period),
+          ordered.map((i) => i.hallCode),
+          ordered.map((i) => i.dim),
+          ordered.map((i) => i.at),
+          ordered.map((i) => i.key),
+          ordered.map((i) => i.label),
+          ...Array.from({ length: 9 }, (_, n) => ordered.map((i) => i.counts[n] ?? 0)),
+        ],
+      );
     },
     async addWords(words) {
       for (const { hallCode, polarity, day, word, n } of words) {
@@ -86,12 +103,15 @@ export function pgDashboard(sql: PgSql): DashboardStore {
       return sql.rows<CountRow>(countsSql(q.bucket), [q.hall, q.by, split.headFrom, split.headTo, split.tailFrom, split.tailTo, split.monthFrom, split.monthTo]);
     },
     async openNotDue(q) {
-      // The still-open, not-yet-due follow-ups are few (the followups_open index finds them).
+      // The still-open, not-yet-due follow-ups are few (the followups_open index finds them), of device and phone ratings.
       return sql.rows<{ key: string; period: string; n: number }>(
-        `SELECT ${OUTCOME_KEY_COLUMN[q.by]} AS key, ${periodOf(q.bucket, 'substr(o.rated_at, 1, 10)')} AS period, COUNT(*) AS n
-           FROM followups f JOIN outcomes o ON o.id = f.outcome_id
-          WHERE f.closed_at IS NULL AND f.due_at >= $4 AND o.hall_code = $1 AND substr(o.rated_at, 1, 10) BETWEEN $2 AND $3
-          GROUP BY 1, 2`,
+        overRatings(
+          (ratings) => `SELECT ${OUTCOME_KEY_COLUMN[q.by]} AS key, ${periodOf(q.bucket, 'substr(o.rated_at, 1, 10)')} AS period, COUNT(*) AS n
+             FROM followups f JOIN ${ratings} o ON o.id = f.outcome_id
+            WHERE f.closed_at IS NULL AND f.due_at >= $4 AND o.hall_code = $1 AND substr(o.rated_at, 1, 10) BETWEEN $2 AND $3 AND ${OUTCOME_KEY_COLUMN[q.by]} IS NOT NULL
+            GROUP BY 1, 2`,
+          'SUM(n)::integer AS n',
+        ),
         [q.hall, q.from, q.to, q.now],
       );
     },
@@ -112,13 +132,16 @@ export function pgDashboard(sql: PgSql): DashboardStore {
       );
     },
     async excludedAfterAppeal(q) {
-      // 差评 excluded after an appeal are few: the tickets that say so, with their press (issue 23).
+      // 差评 excluded after an appeal are few: the tickets that say so, with their rating (issue 23), a device's press or a phone rating.
       return sql.rows<{ key: string; period: string; l1: number; l2: number }>(
-        `SELECT ${OUTCOME_KEY_COLUMN[q.by]} AS key, ${periodOf(q.bucket, 'substr(o.rated_at, 1, 10)')} AS period,
-                COUNT(*) FILTER (WHERE o.level = 1) AS l1, COUNT(*) FILTER (WHERE o.level = 2) AS l2
-           FROM tickets t JOIN outcomes o ON o.id = t.outcome_id
-          WHERE t.excluded AND o.hall_code = $1 AND substr(o.rated_at, 1, 10) BETWEEN $2 AND $3
-          GROUP BY 1, 2`,
+        overRatings(
+          (ratings) => `SELECT ${OUTCOME_KEY_COLUMN[q.by]} AS key, ${periodOf(q.bucket, 'substr(o.rated_at, 1, 10)')} AS period,
+                  COUNT(*) FILTER (WHERE o.level = 1) AS l1, COUNT(*) FILTER (WHERE o.level = 2) AS l2
+             FROM tickets t JOIN ${ratings} o ON o.id = t.outcome_id
+            WHERE t.excluded AND o.hall_code = $1 AND substr(o.rated_at, 1, 10) BETWEEN $2 AND $3 AND ${OUTCOME_KEY_COLUMN[q.by]} IS NOT NULL
+            GROUP BY 1, 2`,
+          'SUM(l1)::integer AS l1, SUM(l2)::integer AS l2',
+        ),
         [q.hall, q.from, q.to],
       );
     },
@@ -140,18 +163,24 @@ export function pgDashboard(sql: PgSql): DashboardStore {
       return row as TicketCounts;
     },
     async publicRectifications(q) {
-      // Public: the citizen's choice in the details they gave after the press, else the press's own.
-      return sql.rows<{ day: string; department: string | null; item: string | null; result: string }>(
-        `SELECT substr(o.rated_at, 1, 10) AS day, t.department AS department, intake_json(o.body) #>> '{case,taskName}' AS item,
-                s #>> '{rectification,note}' AS result
-           FROM tickets t CROSS JOIN intake_json(t.state) AS s JOIN outcomes o ON o.id = t.outcome_id
+      // Public: the citizen's choice in the details they gave after the press, else the rating's own (a phone rating has no details).
+      const of = (ratings: RatingTable) =>
+        `SELECT substr(o.rated_at, 1, 10) AS day, t.department AS department,
+                ${ratings === 'phone_ratings' ? 'o.task_name' : "intake_json(o.body) #>> '{case,taskName}'"} AS item,
+                s #>> '{rectification,note}' AS result, s #> '{rectification,doneAt}' AS done_at
+           FROM tickets t CROSS JOIN intake_json(t.state) AS s JOIN ${ratings} o ON o.id = t.outcome_id
           WHERE o.hall_code = $1 AND substr(o.rated_at, 1, 10) BETWEEN $2 AND $3 AND NOT t.excluded
             AND s #>> '{rectification,doneAt}' IS NOT NULL
-            AND COALESCE(
+            AND ${
+              ratings === 'phone_ratings'
+                ? "NULLIF(intake_json(o.body) -> 'public', 'null'::jsonb) = 'true'::jsonb"
+                : `COALESCE(
                   (SELECT NULLIF(intake_json(d.body) -> 'public', 'null'::jsonb) FROM outcomes d
                     WHERE d.amends_id = t.outcome_id AND d.amends_kind = 'details' AND d.merge = 'amendment' ORDER BY d.position LIMIT 1),
-                  NULLIF(intake_json(o.body) -> 'public', 'null'::jsonb)) = 'true'::jsonb
-          ORDER BY s #> '{rectification,doneAt}' DESC LIMIT $4`,
+                  NULLIF(intake_json(o.body) -> 'public', 'null'::jsonb)) = 'true'::jsonb`
+            }`;
+      return sql.rows<{ day: string; department: string | null; item: string | null; result: string }>(
+        `SELECT day, department, item, result FROM (${RATING_TABLES.map(of).join(' UNION ALL ')}) AS parts ORDER BY done_at DESC LIMIT $4`,
         [q.hall, q.from, q.to, q.limit],
       );
     },

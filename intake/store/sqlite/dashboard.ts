@@ -1,7 +1,7 @@
 import { splitPeriod } from '../../dashboard/splitPeriod';
 import type { DashboardBucket, DashboardDimension } from '../../../contract/dashboard';
 import type { CountRow, DashboardStore, TicketCounts } from '../store';
-import { OUTCOME_KEY_COLUMN } from '../storeRows';
+import { OUTCOME_KEY_COLUMN, RATING_TABLES, type RatingTable } from '../storeRows';
 import { COUNT_TABLES } from './dashboardSql';
 import type { SqliteDb } from './sqliteDb';
 
@@ -68,14 +68,22 @@ export function sqliteDashboard(db: SqliteDb): DashboardStore {
               FROM (${source}) GROUP BY key, period HAVING SUM(total) > 0 ORDER BY period, key`;
   };
 
+  // One part per table a rating is in (a device's outcome or a phone rating, both aliased `o`),
+  // summed per key and period.
+  const overRatings = (part: (ratings: RatingTable) => string, sums: string) =>
+    `SELECT key, period, ${sums} FROM (${RATING_TABLES.map(part).join(' UNION ALL ')}) GROUP BY key, period`;
+
   // The still-open, not-yet-due follow-ups are few (the followups_open index finds them). CROSS JOIN
   // keeps SQLite's planner from starting at the hall's outcomes (an index on outcomes (hall_code, …)
   // since migration 20 tempts it): a scan of every outcome of the hall, 200 ms at 100,000.
   const openNotDueSql = (by: DashboardDimension, bucket: DashboardBucket) =>
-    `SELECT ${OUTCOME_KEY_COLUMN[by]} AS key, ${periodOf(bucket, 'substr(o.rated_at, 1, 10)')} AS period, COUNT(*) AS n
-       FROM followups f CROSS JOIN outcomes o ON o.id = f.outcome_id
-      WHERE f.closed_at IS NULL AND f.due_at >= @now AND o.hall_code = @hall AND substr(o.rated_at, 1, 10) BETWEEN @from AND @to
-      GROUP BY key, period`;
+    overRatings(
+      (ratings) => `SELECT ${OUTCOME_KEY_COLUMN[by]} AS key, ${periodOf(bucket, 'substr(o.rated_at, 1, 10)')} AS period, COUNT(*) AS n
+         FROM followups f CROSS JOIN ${ratings} o ON o.id = f.outcome_id
+        WHERE f.closed_at IS NULL AND f.due_at >= @now AND o.hall_code = @hall AND substr(o.rated_at, 1, 10) BETWEEN @from AND @to AND ${OUTCOME_KEY_COLUMN[by]} IS NOT NULL
+        GROUP BY key, period`,
+      'SUM(n) AS n',
+    );
 
   const hotWordsSql = `SELECT word, SUM(n) AS count FROM dashboard_words
      WHERE hall_code = @hall AND polarity = @polarity AND day BETWEEN @from AND @to
@@ -85,13 +93,16 @@ export function sqliteDashboard(db: SqliteDb): DashboardStore {
   const commentsSql = `SELECT substr(rated_at, 1, 10) AS day, polarity, comment AS text FROM dashboard_comments
      WHERE hall_code = @hall AND rated_at BETWEEN @from AND @to || '~' ORDER BY rated_at DESC LIMIT @limit`;
 
-  // 差评 excluded after an appeal are few: the tickets that say so, with their press (issue 23);
-  // CROSS JOIN starts from them (see openNotDueSql).
+  // 差评 excluded after an appeal are few: the tickets that say so, with their rating (issue 23), a
+  // device's press or a phone rating; CROSS JOIN starts from them (see openNotDueSql).
   const excludedSql = (by: DashboardDimension, bucket: DashboardBucket) =>
-    `SELECT ${OUTCOME_KEY_COLUMN[by]} AS key, ${periodOf(bucket, 'substr(o.rated_at, 1, 10)')} AS period, SUM(o.level = 1) AS l1, SUM(o.level = 2) AS l2
-       FROM tickets t CROSS JOIN outcomes o ON o.id = t.outcome_id
-      WHERE t.excluded = 1 AND o.hall_code = @hall AND substr(o.rated_at, 1, 10) BETWEEN @from AND @to
-      GROUP BY key, period`;
+    overRatings(
+      (ratings) => `SELECT ${OUTCOME_KEY_COLUMN[by]} AS key, ${periodOf(bucket, 'substr(o.rated_at, 1, 10)')} AS period, SUM(o.level = 1) AS l1, SUM(o.level = 2) AS l2
+         FROM tickets t CROSS JOIN ${ratings} o ON o.id = t.outcome_id
+        WHERE t.excluded = 1 AND o.hall_code = @hall AND substr(o.rated_at, 1, 10) BETWEEN @from AND @to AND ${OUTCOME_KEY_COLUMN[by]} IS NOT NULL
+        GROUP BY key, period`,
+      'SUM(l1) AS l1, SUM(l2) AS l2',
+    );
 
   // Read from the machine's state as stored (intake/tickets/ticketMachine.ts Ticket); booleans are 1/0 in SQLite's JSON.
   // Prepared when first asked (cached): a store opened on a database migrated before the tickets table stays usable.
@@ -107,16 +118,23 @@ export function sqliteDashboard(db: SqliteDb): DashboardStore {
             COALESCE(SUM(json_extract(state, '$.appeal.decision.upheld') = 0), 0) AS appealsRejected
        FROM tickets WHERE hall_code = @hall AND opened_at BETWEEN @fromMs AND @toMs`;
 
-  // Public: the citizen's choice in the details they gave after the press, else the press's own.
-  const publicRectificationsSql =
-    `SELECT substr(o.rated_at, 1, 10) AS day, t.department AS department, json_extract(o.body, '$.case.taskName') AS item,
-            json_extract(t.state, '$.rectification.note') AS result
-       FROM tickets t CROSS JOIN outcomes o ON o.id = t.outcome_id
+  // Public: the citizen's choice in the details they gave after the press, else the rating's own
+  // (a phone rating has no details). Its item: a press's case, a phone rating's task_name column.
+  const rectificationsOf = (ratings: RatingTable) =>
+    `SELECT substr(o.rated_at, 1, 10) AS day, t.department AS department,
+            ${ratings === 'phone_ratings' ? 'o.task_name' : "json_extract(o.body, '$.case.taskName')"} AS item,
+            json_extract(t.state, '$.rectification.note') AS result, json_extract(t.state, '$.rectification.doneAt') AS done_at
+       FROM tickets t CROSS JOIN ${ratings} o ON o.id = t.outcome_id
       WHERE o.hall_code = @hall AND substr(o.rated_at, 1, 10) BETWEEN @from AND @to AND t.excluded = 0
         AND json_extract(t.state, '$.rectification.doneAt') IS NOT NULL
-        AND COALESCE((SELECT json_extract(d.body, '$.public') FROM outcomes d WHERE d.amends_id = t.outcome_id AND d.amends_kind = 'details' AND d.merge = 'amendment'),
-                     json_extract(o.body, '$.public')) = 1
-      ORDER BY json_extract(t.state, '$.rectification.doneAt') DESC LIMIT @limit`;
+        AND ${
+          ratings === 'phone_ratings'
+            ? "json_extract(o.body, '$.public') = 1"
+            : `COALESCE((SELECT json_extract(d.body, '$.public') FROM outcomes d WHERE d.amends_id = t.outcome_id AND d.amends_kind = 'details' AND d.merge = 'amendment'),
+                     json_extract(o.body, '$.public')) = 1`
+        }`;
+  const publicRectificationsSql = `SELECT day, department, item, result FROM (${RATING_TABLES.map(rectificationsOf).join(' UNION ALL ')})
+      ORDER BY done_at DESC LIMIT @limit`;
 
   return {
     async excludedAfterAppeal(q) {

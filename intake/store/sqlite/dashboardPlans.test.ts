@@ -35,6 +35,10 @@ describe('dashboard queries that join outcomes start from the few rows they need
   const hall = (store.db.prepare('SELECT hall_code FROM outcomes LIMIT 1').get() as { hall_code: string }).hall_code;
   const period = { hall, from: '2026-01-01', to: '2026-12-31' };
   const startsAtOutcomes = (plan: string[]) => /^(SCAN|SEARCH) o\b/.test(plan[0] ?? '');
+  // Since the phone ratings joined them (issue 24), each query is a part per rating table: in
+  // every part the rating (`o`) is found by its id, never scanned or searched by hall.
+  const ratingReads = (plan: string[]) => plan.filter((line) => /^(SCAN|SEARCH) o\b/.test(line));
+  const byId = /^SEARCH o USING (COVERING )?INDEX sqlite_autoindex_(outcomes|phone_ratings)_1 \(id=\?\)$/;
 
   it.each([
     ['excluded after appeal', () => store.dashboard.excludedAfterAppeal({ ...period, by: 'window', bucket: 'month' })],
@@ -43,6 +47,12 @@ describe('dashboard queries that join outcomes start from the few rows they need
   ])('%s', async (_name, call) => {
     const plans = await plansOf(call);
     expect(plans.length).toBeGreaterThan(0);
-    for (const plan of plans) expect(startsAtOutcomes(plan), plan.join(' | ')).toBe(false);
+    for (const plan of plans) {
+      expect(startsAtOutcomes(plan), plan.join(' | ')).toBe(false);
+      expect(ratingReads(plan).length, plan.join(' | ')).toBeGreaterThan(0);
+      for (const read of ratingReads(plan)) expect(read, plan.join(' | ')).toMatch(byId);
+    }
+    // Both tables a rating is in are read.
+    expect(plans.flatMap(ratingReads).map((read) => /autoindex_(\w+)_1/.exec(read)?.[1])).toEqual(expect.arrayContaining(['outcomes', 'phone_ratings']));
   });
 });

@@ -1,5 +1,6 @@
 import type { DashboardDimension } from '../../../contract/dashboard';
 import { commentWords, polarityOf } from '../../dashboard/hotWords';
+import { RATING_TABLES, type RatingTable } from '../storeRows';
 import type { SqliteDb } from './sqliteDb';
 
 /**
@@ -57,6 +58,58 @@ export function followupCounting(row: 'NEW' | 'OLD', sign: '+' | '-'): string {
         f_opened = f_opened + excluded.f_opened, f_closed = f_closed + excluded.f_closed, f_closed_late = f_closed_late + excluded.f_closed_late;`,
     ),
   ).join('');
+}
+
+/**
+ * What labels a dimension's key in a rating's table (`o`: alias and dot): a phone rating's item is
+ * its task_name column (a window's rating names no case: "<window>服务评价", ingest/ratingRecord.ts);
+ * everything else is read from the body as for an outcome.
+ */
+function ratingLabel(table: RatingTable, dim: DashboardDimension, label: (o?: string) => string, o = ''): string {
+  return table === 'phone_ratings' && dim === 'item' ? `${o}task_name` : label(o);
+}
+
+/**
+ * As followupCounting, for a follow-up of a device's rating or of a phone rating (issue 24,
+ * migration 24): the rating is read from outcomes or phone_ratings, whichever holds its id. A
+ * window's phone rating names no staff member: no staff row, as the ingest tally counts it.
+ */
+export function followupCountingOfRatings(row: 'NEW' | 'OLD', sign: '+' | '-'): string {
+  return COUNT_TABLES.flatMap(({ table, period, ofRatedAt }) =>
+    DIMENSION_COLUMNS.map(([dim, key, label]) => {
+      const of = (ratings: RatingTable) =>
+        `SELECT hall_code, '${dim}', ${ofRatedAt()}, ${key}, ${ratingLabel(ratings, dim, label)}, ${sign}1, ${sign}${CLOSED(row)}, ${sign}${CLOSED_LATE(row)}
+           FROM ${ratings} WHERE id = ${row}.outcome_id AND ${key} IS NOT NULL`;
+      return `
+    INSERT INTO ${table} (hall_code, dim, ${period}, key, label, f_opened, f_closed, f_closed_late)
+      ${RATING_TABLES.map(of).join(' UNION ALL ')}
+      ON CONFLICT (hall_code, dim, ${period}, key) DO UPDATE SET
+        f_opened = f_opened + excluded.f_opened, f_closed = f_closed + excluded.f_closed, f_closed_late = f_closed_late + excluded.f_closed_late;`;
+    }),
+  ).join('');
+}
+
+/**
+ * Sets every count row's follow-up figures (opened, closed, closed late) to what the stored
+ * follow-ups say, device and phone ratings alike: one GROUP BY per table and dimension over the
+ * follow-ups (few) and their ratings found by id. Setting, not adding: running it twice changes nothing.
+ */
+export function recountFollowups(db: SqliteDb): void {
+  for (const { table, period, ofRatedAt } of COUNT_TABLES) {
+    db.exec(`UPDATE ${table} SET f_opened = 0, f_closed = 0, f_closed_late = 0 WHERE f_opened <> 0 OR f_closed <> 0 OR f_closed_late <> 0`);
+    for (const [dim, key, label] of DIMENSION_COLUMNS) {
+      const of = (ratings: RatingTable) =>
+        `SELECT o.hall_code, ${ofRatedAt('o.')} AS at, o.${key} AS key, ${ratingLabel(ratings, dim, label, 'o.')} AS label, ${CLOSED('f')} AS closed, ${CLOSED_LATE('f')} AS late
+           FROM followups f CROSS JOIN ${ratings} o ON o.id = f.outcome_id WHERE o.${key} IS NOT NULL`;
+      db.prepare(
+        `INSERT INTO ${table} (hall_code, dim, ${period}, key, label, f_opened, f_closed, f_closed_late)
+         SELECT hall_code, @dim, at, key, COALESCE(MAX(label), key), COUNT(*), SUM(closed), SUM(late)
+           FROM (${RATING_TABLES.map(of).join(' UNION ALL ')}) WHERE true GROUP BY hall_code, at, key
+         ON CONFLICT (hall_code, dim, ${period}, key) DO UPDATE SET
+           f_opened = excluded.f_opened, f_closed = excluded.f_closed, f_closed_late = excluded.f_closed_late`,
+      ).run({ dim });
+    }
+  }
 }
 
 /**
