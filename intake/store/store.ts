@@ -297,6 +297,10 @@ export interface TicketStore {
   lastAction(): Promise<{ seq: number; hash: string } | undefined>;
   /** Appends an entry, its seq one above the head's; entries are never changed or removed. */
   appendAction(row: TicketActionRow): Promise<void>;
+  /** insert of several tickets (ingest's 差评 of one batch); returns the ids stored, those no ticket had. */
+  insertMany(rows: Array<Omit<TicketRow, 'version'>>): Promise<string[]>;
+  /** appendAction of several entries, in the order given. */
+  appendActions(rows: TicketActionRow[]): Promise<void>;
   /** One ticket's entries, oldest first. */
   actionsOf(ticketId: string): Promise<TicketActionRow[]>;
   /** Entries of every ticket in log order after `afterSeq`, for verification. */
@@ -504,10 +508,75 @@ export interface ForwardingStore {
   queueDepth(): Promise<Array<{ destination: string; pending: number; sending: number }>>;
 }
 
+/** The facts one batch's ingest rules ask for, read together (ingest/batchIngest.ts) rather than outcome by outcome. */
+export interface IngestQuery {
+  /** Outcome ids whose stored body hash is wanted. */
+  ids: string[];
+  /** Seqs of the device's chain whose first stored outcome is wanted (an outcome's seq and its two neighbours). */
+  seqs: number[];
+  /** Invitations of the device whose ending in force is wanted. */
+  invitationIds: string[];
+  /** Records amended by the batch: their merge view and the kinds of amendment each has in force. */
+  pressIds: string[];
+  /** Case stages whose counted phone ratings are wanted. */
+  stages: Array<{ hallCode: string; projectNo: string; event: string }>;
+}
+
+/** What the store holds now for an IngestQuery, as the per-outcome methods would answer each part. */
+export interface IngestFacts {
+  /** Of the ids asked for, those stored, with their body hash (OutcomeStore.bodyHash). */
+  stored: Array<{ id: string; bodyHash: string }>;
+  /** Of the seqs asked for, those held: the first stored outcome at each (OutcomeStore.atSeq). */
+  chain: Array<{ seq: number; id: string; chainHash: string | null; prevHash: string | null }>;
+  /** The device's highest stored seq, 0 when none (OutcomeStore.maxSeq). */
+  maxSeq: number;
+  /** DeviceStore.flagOf. */
+  flag: { at: number; reason: string } | null;
+  /** The ending in force of each invitation asked for that has one (OutcomeStore.ratingInForce). */
+  inForce: MergeView[];
+  /** The presses asked for that are stored, whichever device stored them (OutcomeStore.mergeView). */
+  presses: MergeView[];
+  /** Amendments in force of those presses, one entry per press and kind (OutcomeStore.hasAmendment). */
+  amendments: Array<{ pressId: string; kind: string }>;
+  /** Counted phone ratings of the stages asked for, in the order PhoneStore.phoneRatingsOfStage gives them. */
+  phoneRatings: Array<{ hallCode: string; projectNo: string; event: string; id: string }>;
+}
+
+/** An integrity event as ingest writes it. */
+export interface NewIntegrityEvent {
+  deviceId: string;
+  kind: IntegrityEventKind;
+  seq: number | null;
+  outcomeId: string | null;
+  detail: string;
+  at: number;
+}
+
+/**
+ * A batch's ingest as a few statements rather than a dozen per outcome: what its rules need to
+ * know read at once, and what they decided written row set by row set, in the ingest transaction.
+ * Each write does what the per-row method it stands for does to each of its rows, in order.
+ */
+export interface IngestStore {
+  /** OutcomeStore.bodyHash for several ids: those stored, with their hash. */
+  storedHashes(ids: string[]): Promise<Array<{ id: string; bodyHash: string }>>;
+  /** Call after DeviceStore.keyHistory in the transaction (which makes one device's batches take turns). */
+  facts(deviceId: string, query: IngestQuery): Promise<IngestFacts>;
+  /** OutcomeStore.insert of each row; a stored id fails the whole call. */
+  insertOutcomes(rows: NewOutcomeRow[]): Promise<void>;
+  /** IntegrityStore.addEvent of each event, recorded in the order given. */
+  addEvents(events: NewIntegrityEvent[]): Promise<void>;
+  /** FollowupStore.openOnIngest of each row; returns the outcome ids it opened a follow-up for. */
+  openFollowups(rows: Array<{ outcomeId: string; cls: FollowupClass; openedAt: number; dueAt: number }>): Promise<string[]>;
+  /** ForwardingStore.enqueue of each stored rating of the hall. */
+  enqueueForwarding(outcomeIds: string[], hallCode: string, storedAt: number, dueAt: number): Promise<void>;
+}
+
 /** What a transaction, and the store outside one, can reach. */
 export interface IntakeData {
   devices: DeviceStore;
   outcomes: OutcomeStore;
+  ingest: IngestStore;
   integrity: IntegrityStore;
   invitations: InvitationStore;
   pairing: PairingStore;

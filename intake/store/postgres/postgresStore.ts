@@ -5,6 +5,7 @@ import { pgDevices } from './devices';
 import { pgFleet } from './fleet';
 import { pgFollowups } from './followups';
 import { pgForwarding } from './forwarding';
+import { pgIngest } from './ingest';
 import { pgIntegrity } from './integrity';
 import { pgInvitations } from './invitations';
 import { migrate } from './migrations';
@@ -22,6 +23,7 @@ function dataOn(sql: PgSql): IntakeData {
   return {
     devices: pgDevices(sql),
     outcomes: pgOutcomes(sql),
+    ingest: pgIngest(sql),
     integrity: pgIntegrity(sql),
     invitations: pgInvitations(sql),
     pairing: pgPairing(sql),

@@ -1,4 +1,4 @@
-import type { FollowupRow, TicketStore } from '../store';
+import type { FollowupRow, TicketActionRow, TicketStore } from '../store';
 import {
   followupOf,
   TICKET_ACTION_COLUMNS,
@@ -85,6 +85,28 @@ export function pgTickets(sql: PgSql): TicketStore {
         row.prevHash,
         row.hash,
       ]);
+    },
+    async insertMany(rows) {
+      if (rows.length === 0) return [];
+      const column = <K extends keyof (typeof rows)[number]>(key: K) => rows.map((row) => row[key]);
+      const added = await sql.rows<{ id: string }>(
+        `INSERT INTO tickets (id, outcome_id, hall_code, department, stage, due_at, opened_at, excluded, version, state, dispatch)
+         SELECT id, outcome_id, hall_code, department, stage, due_at, opened_at, excluded, 1, state, dispatch
+           FROM unnest($1::TEXT[], $2::TEXT[], $3::TEXT[], $4::TEXT[], $5::TEXT[], $6::BIGINT[], $7::BIGINT[], $8::BOOLEAN[], $9::TEXT[], $10::TEXT[])
+             WITH ORDINALITY AS t(id, outcome_id, hall_code, department, stage, due_at, opened_at, excluded, state, dispatch, ord) ORDER BY ord
+         ON CONFLICT (id) DO NOTHING RETURNING id`,
+        [column('id'), column('outcomeId'), column('hallCode'), column('department'), column('stage'), column('dueAt'), column('openedAt'), column('excluded'), column('state'), column('dispatch')],
+      );
+      return added.map((row) => row.id);
+    },
+    async appendActions(rows) {
+      if (rows.length === 0) return;
+      const column = <K extends keyof TicketActionRow>(key: K) => rows.map((row) => row[key]);
+      await sql.run(
+        `INSERT INTO ticket_actions (${TICKET_ACTION_COLUMNS})
+         SELECT * FROM unnest($1::BIGINT[], $2::TEXT[], $3::BIGINT[], $4::TEXT[], $5::TEXT[], $6::TEXT[], $7::TEXT[], $8::TEXT[], $9::TEXT[])`,
+        [column('seq'), column('ticketId'), column('at'), column('actor'), column('what'), column('before'), column('after'), column('prevHash'), column('hash')],
+      );
     },
     async actionsOf(ticketId) {
       return (await sql.rows<TicketActionColumns>(`SELECT ${TICKET_ACTION_COLUMNS} FROM ticket_actions WHERE ticket_id = $1 ORDER BY seq`, [ticketId])).map(ticketActionOf);

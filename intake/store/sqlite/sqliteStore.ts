@@ -3,6 +3,7 @@ import type { IntakeData, IntakeStore } from '../store';
 import { sqliteDashboard } from './dashboard';
 import { sqliteDevices } from './devices';
 import { sqliteFollowups } from './followups';
+import { sqliteIngest } from './ingest';
 import { sqliteIntegrity } from './integrity';
 import { sqliteInvitations } from './invitations';
 import { migrate } from './migrations';
@@ -40,7 +41,7 @@ export interface SqliteStore extends IntakeStore {
  */
 export function openSqliteStore(file: string): SqliteStore {
   const db = openSqliteDb(file);
-  const data: IntakeData = {
+  const rowData: Omit<IntakeData, 'ingest'> = {
     devices: sqliteDevices(db),
     outcomes: sqliteOutcomes(db),
     integrity: sqliteIntegrity(db),
@@ -56,6 +57,7 @@ export function openSqliteStore(file: string): SqliteStore {
     forwarding: sqliteForwarding(db),
     phone: sqlitePhone(db),
   };
+  const data: IntakeData = { ...rowData, ingest: sqliteIngest(rowData) };
 
   const turns = createTurns(db);
 

@@ -71,6 +71,12 @@ export function sqliteTickets(db: SqliteDb): TicketStore {
     async appendAction(row) {
       append.run(row);
     },
+    async insertMany(rows) {
+      return rows.filter((row) => insert.run({ ...row, excluded: row.excluded ? 1 : 0 }).changes === 1).map((row) => row.id);
+    },
+    async appendActions(rows) {
+      for (const row of rows) append.run(row);
+    },
     async actionsOf(ticketId) {
       return actionsOf.all(ticketId).map(ticketActionOf);
     },
