@@ -4,10 +4,15 @@ import type { PgSql } from './pgSql';
 export function pgRequests(sql: PgSql): RequestStore {
   return {
     async useNonce(deviceId, nonce, expiresAt, at) {
-      return sql.atomic(async (tx) => {
-        await tx.run('DELETE FROM request_nonces WHERE expires_at < $1', [at]);
-        return (await tx.run('INSERT INTO request_nonces (device_id, nonce, expires_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [deviceId, nonce, expiresAt])) === 1;
-      });
+      // One statement (every signed request pays it): nonces past their time are forgotten, this
+      // device's own expired use of the nonce included, which is why a conflict with it counts as new.
+      const added = await sql.run(
+        `WITH forgotten AS (DELETE FROM request_nonces WHERE expires_at < $4 AND NOT (device_id = $1 AND nonce = $2))
+         INSERT INTO request_nonces (device_id, nonce, expires_at) VALUES ($1, $2, $3)
+         ON CONFLICT (device_id, nonce) DO UPDATE SET expires_at = excluded.expires_at WHERE request_nonces.expires_at < $4`,
+        [deviceId, nonce, expiresAt, at],
+      );
+      return added === 1;
     },
     async addFeedTicket(ticketHash, deviceId, expiresAt, at) {
       await sql.atomic(async (tx) => {
