@@ -26,6 +26,22 @@ export async function appendAction(tx: TicketStore, entry: Omit<TicketActionRow,
   return row;
 }
 
+/** appendAction of several entries in one write, chained in the order given after the current head. */
+export async function appendActions(tx: TicketStore, entries: Array<Omit<TicketActionRow, 'seq' | 'prevHash' | 'hash'>>): Promise<TicketActionRow[]> {
+  if (entries.length === 0) return [];
+  const head = await tx.lastAction();
+  let seq = head?.seq ?? 0;
+  let prevHash = head?.hash ?? LOG_GENESIS;
+  const rows = entries.map((entry) => {
+    const unhashed = { ...entry, seq: ++seq, prevHash };
+    const row = { ...unhashed, hash: actionHash(unhashed) };
+    prevHash = row.hash;
+    return row;
+  });
+  await tx.appendActions(rows);
+  return rows;
+}
+
 export type LogVerdict = { ok: true; checked: number } | { ok: false; checked: number; seq: number; problem: string };
 
 /** Walks the whole log from its first entry and names the first one that does not hold. */

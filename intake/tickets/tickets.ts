@@ -4,7 +4,7 @@ import type { DispatchedTicket, TicketActor, TicketEvent, TicketEventType, Ticke
 import { mergedRating } from '../ingest/mergeRules';
 import { ratingRecordAsStored, type RatingRecord } from '../ingest/ratingRecord';
 import type { IntakeStore, TicketRow, TicketStore } from '../store/store';
-import { appendAction, verifyTicketLog } from './ticketLog';
+import { appendAction, appendActions, verifyTicketLog } from './ticketLog';
 import { allowedSteps, dueIsExternal, isOverdue, openTicket, transition, type Deadline, type NewTicket, type Ticket, type TicketEffect, type TicketMachineEvent, type TicketPolicy } from './ticketMachine';
 
 /** The intake itself, as the actor of what it does on its own (opening, a withdrawn press, backfill). */
@@ -96,6 +96,25 @@ export function createTicketWriter(deadline: Deadline, policy: TicketPolicy, now
     async openFor(tx: TicketStore, outcome: RatingRecord, receivedAt: number): Promise<boolean> {
       const { hallCode, ...input } = newTicketOf(outcome, receivedAt);
       return open(tx, { id: outcome.id, outcomeId: outcome.id, hallCode, ticket: openTicket(input, deadline, policy) }, receivedAt);
+    },
+    /**
+     * openFor of the 差评 of one ingest batch: the tickets written together, then their opening
+     * entries appended together (the log's turn is taken once, at the end); returns the ids opened.
+     */
+    async openForMany(tx: TicketStore, outcomes: RatingRecord[], receivedAt: number): Promise<string[]> {
+      const rows = outcomes.map((outcome) => {
+        const { hallCode, ...input } = newTicketOf(outcome, receivedAt);
+        const ticket = openTicket(input, deadline, policy);
+        const state = JSON.stringify(ticket);
+        return { id: outcome.id, outcomeId: outcome.id, hallCode, department: ticket.department, stage: ticket.stage, dueAt: ticket.dueAt, openedAt: ticket.openedAt, excluded: false, state, dispatch: null };
+      });
+      const added = new Set(rows.length === 0 ? [] : await tx.insertMany(rows));
+      const opening = { actor: JSON.stringify(SYSTEM_ACTOR), what: JSON.stringify({ event: { type: 'open' }, effects: [] }), before: null };
+      await appendActions(
+        tx,
+        rows.filter((row) => added.has(row.id)).map((row) => ({ ...opening, ticketId: row.id, at: receivedAt, after: row.state })),
+      );
+      return [...added];
     },
     /** The citizen's details asked for a callback: the ticket is 实名 from now on. */
     onCallback: (tx: TicketStore, pressId: string) => onOutcome(tx, pressId, { type: 'callback_requested' }),
