@@ -56,6 +56,13 @@ export function createFollowups(store: IntakeStore, workingDays: WorkingDays, no
     };
   }
 
+  /** The follow-up a 差评 opens when it reaches the intake at `receivedAt`; null for any other rating. */
+  function followupOf(outcome: RatingRecord, receivedAt: number): { outcomeId: string; cls: FollowupClass; openedAt: number; dueAt: number } | null {
+    if (outcome.outcome !== 'rated' || outcome.level === undefined || outcome.level > 2) return null;
+    const cls: FollowupClass = outcome.callback.requested ? 'immediate' : '5wd';
+    return { outcomeId: outcome.id, cls, openedAt: receivedAt, dueAt: workingDays.deadline(receivedAt, WORKING_DAYS[cls]) };
+  }
+
   return {
     /**
      * Opens a follow-up for a 差评, in the ingest transaction that stores it, and says whether
@@ -63,12 +70,24 @@ export function createFollowups(store: IntakeStore, workingDays: WorkingDays, no
      * dashboard tally of the same transaction.
      */
     async openFor(tx: TicketTx, outcome: RatingRecord, receivedAt: number): Promise<boolean> {
-      if (outcome.outcome !== 'rated' || outcome.level === undefined || outcome.level > 2) return false;
-      const cls: FollowupClass = outcome.callback.requested ? 'immediate' : '5wd';
-      const opened = await tx.followups.openOnIngest(outcome.id, cls, receivedAt, workingDays.deadline(receivedAt, WORKING_DAYS[cls]));
+      const row = followupOf(outcome, receivedAt);
+      if (!row) return false;
+      const opened = await tx.followups.openOnIngest(row.outcomeId, row.cls, row.openedAt, row.dueAt);
       // Every 差评 whose follow-up opens gets its ticket (intake/tickets/) in the same transaction.
       if (opened && tickets) await tickets.openFor(tx.tickets, outcome, receivedAt);
       return opened;
+    },
+    /**
+     * openFor of a batch's ratings in force, their follow-ups written together; returns the ids it
+     * opened a follow-up for, whose tickets the caller opens with openTicketsFor in the same transaction.
+     */
+    async openManyFor(tx: Pick<IntakeData, 'ingest'>, outcomes: RatingRecord[], receivedAt: number): Promise<Set<string>> {
+      const rows = outcomes.map((outcome) => followupOf(outcome, receivedAt)).filter((row) => row !== null);
+      return new Set(rows.length === 0 ? [] : await tx.ingest.openFollowups(rows));
+    },
+    /** The tickets of the 差评 openManyFor opened a follow-up for, written together (last in a batch: they take the ticket log's turn). */
+    async openTicketsFor(tx: Pick<IntakeData, 'tickets'>, outcomes: RatingRecord[], receivedAt: number): Promise<void> {
+      if (tickets && outcomes.length > 0) await tickets.openForMany(tx.tickets, outcomes, receivedAt);
     },
     /**
      * The citizen's details of a 差评 arrived after its press: a callback request (实名差评) makes

@@ -3,12 +3,14 @@ import type { ItemResult, LateFlag, LateFlagResult } from '../../contract/intake
 import { OutcomeSchema, type Outcome } from '../../contract/outcome';
 import { createDashboardTally } from '../dashboard/dashboardTally';
 import type { Followups } from '../followups/followups';
-import { queueStoredRating } from '../forwarding/enqueue';
-import { createChainAudit } from '../integrity/chainAudit';
+import { DETAILS_SETTLE_MS } from '../forwarding/enqueue';
+import { admitToChain, flagReason, isFlagging } from '../integrity/chainAudit';
+import type { IntegrityEventKind } from '../integrity/integrityEvents';
 import { chooseKey, loadKeys, noteSignedIn, withKeyIds, type KnownKey } from '../integrity/keyChoice';
 import { verifyOutcome, type Verdict } from '../integrity/outcomeVerifier';
 import { outcomeColumns } from '../integrity/storedOutcome';
-import type { IntakeStore } from '../store/store';
+import type { IntakeStore, NewIntegrityEvent, NewOutcomeRow } from '../store/store';
+import { batchFacts, queryOf } from './batchFacts';
 import { createMergeApplication } from './mergeApplication';
 
 export interface BatchIngestDeps {
@@ -48,7 +50,7 @@ export function createBatchIngest(store: IntakeStore, { followups, now = Date.no
    * retired one only before the rotation point (integrity/keyChoice.ts); one without is checked
    * against the key that signed the request, the device's current key, as before key ids.
    */
-  async function check(item: unknown, deviceId: string, deviceKey: KeyObject, history: Array<KnownKey & { key: KeyObject }>): Promise<Checked> {
+  async function check(item: unknown, deviceId: string, deviceKey: KeyObject, history: Array<KnownKey & { key: KeyObject }>, storedIds: ReadonlySet<string>): Promise<Checked> {
     const id = typeof item === 'object' && item !== null && typeof (item as { id?: unknown }).id === 'string' ? (item as { id: string }).id : '(missing id)';
     const parsed = OutcomeSchema.safeParse(item);
     if (!parsed.success) {
@@ -63,29 +65,67 @@ export function createBatchIngest(store: IntakeStore, { followups, now = Date.no
     const body = JSON.stringify(outcome);
     const hash = createHash('sha256').update(body).digest('hex');
     // A resend of a stored outcome needs no signature check; the transaction decides for sure.
-    const stored = (await store.outcomes.bodyHash(outcome.id)) !== undefined;
-    if (stored) return { id, outcome, body, hash, signer: null, verdict: null };
+    if (storedIds.has(outcome.id)) return { id, outcome, body, hash, signer: null, verdict: null };
     if (outcome.keyId === undefined) return { id, outcome, body, hash, signer: rawOf(deviceKey), verdict: verifyOutcome(outcome, deviceKey) };
     const choice = chooseKey(outcome, history);
     if (!choice.ok) return { id, outcome, body, hash, signer: null, verdict: Promise.resolve({ ok: false, code: 'bad_outcome_signature', reason: choice.reason }) };
     return { id, outcome, body, hash, signer: choice.key.publicKey, verdict: verifyOutcome(outcome, choice.key.key) };
   }
 
+  /**
+   * The batch in its transaction: what the rules need read at once after the device's lock, each
+   * outcome decided in order against those facts (kept up to date with the batch's own outcomes),
+   * and what they decided written row set by row set, not outcome by outcome (IngestStore). A
+   * details or withdrawal effect, which reads and changes what is stored, first writes what is
+   * pending and then runs on the transaction itself, as before.
+   */
   function storeBatch({ deviceId, hallCode }: BatchSender, checked: Ready[], lateFlags: LateFlag[]) {
     return store.transaction(async (tx) => {
       const receivedAt = now();
-      const chain = createChainAudit(tx, now);
       const dashboard = createDashboardTally();
       const results: ItemResult[] = [];
       // The history as this transaction sees it: another batch may have moved a rotation point.
       const history = await withKeyIds(await tx.devices.keyHistory(deviceId));
+      const query = queryOf(checked.flatMap((item) => ('rejected' in item ? [] : [item.outcome])));
+      const facts = batchFacts(query, await tx.ingest.facts(deviceId, query));
+      const pending = { rows: [] as NewOutcomeRow[], counted: [] as Outcome[], tickets: [] as Outcome[], forward: [] as string[], events: [] as NewIntegrityEvent[], flag: null as { at: number; reason: string } | null, signed: new Map<string, number>() };
+      const note = async (kind: IntegrityEventKind, seq: number | null, outcomeId: string | null, detail: string) => {
+        const at = now();
+        pending.events.push({ deviceId, kind, seq, outcomeId, detail, at });
+        if (isFlagging(kind) && facts.flag(at, flagReason(kind, seq))) pending.flag = { at, reason: flagReason(kind, seq) };
+      };
+      const chain = facts.chain(note);
+      async function flush() {
+        await tx.ingest.insertOutcomes(pending.rows);
+        const opened = await followups.openManyFor(tx, pending.counted, receivedAt);
+        for (const outcome of pending.counted) {
+          dashboard.count(outcome, opened.has(outcome.id));
+          dashboard.comment(outcome);
+          if (opened.has(outcome.id)) pending.tickets.push(outcome);
+        }
+        await tx.ingest.enqueueForwarding(pending.forward, hallCode, receivedAt, receivedAt + (forwardSettleMs ?? DETAILS_SETTLE_MS));
+        await tx.ingest.addEvents(pending.events);
+        if (pending.flag) await tx.devices.flag(deviceId, pending.flag.at, pending.flag.reason);
+        for (const [publicKey, seq] of pending.signed) await tx.devices.noteSigned(deviceId, publicKey, seq);
+        pending.rows = [];
+        pending.counted = [];
+        pending.forward = [];
+        pending.events = [];
+        pending.flag = null;
+        pending.signed.clear();
+      }
+      /** Every 差评 whose follow-up opened gets its ticket; the log's turn, held to the commit, is taken as late as the batch allows. */
+      async function openTickets() {
+        await followups.openTicketsFor(tx, pending.tickets, receivedAt);
+        pending.tickets = [];
+      }
       for (const item of checked) {
         if ('rejected' in item) {
           results.push(item.rejected);
           continue;
         }
         const { id, outcome, body, hash } = item;
-        const existing = await tx.outcomes.bodyHash(outcome.id);
+        const existing = facts.bodyHash(outcome.id);
         if (existing !== undefined) {
           results.push(
             existing === hash ? { id, status: 'duplicate' } : { id, status: 'rejected', code: 'conflict', reason: 'an outcome with this id and a different body is already stored' },
@@ -98,31 +138,39 @@ export function createBatchIngest(store: IntakeStore, { followups, now = Date.no
         const signedBy = outcome.keyId === undefined ? null : chooseKey(outcome, history);
         if (verdict.ok && signedBy && !signedBy.ok) verdict = { ok: false, code: 'bad_outcome_signature', reason: signedBy.reason };
         if (!verdict.ok) {
-          await chain.note(deviceId, verdict.code, outcome.seq, outcome.id, verdict.reason);
+          await note(verdict.code, outcome.seq, outcome.id, verdict.reason);
           results.push({ id, status: 'rejected', code: verdict.code, reason: verdict.reason });
           continue;
         }
         if (outcome.window.hallCode !== hallCode) {
           // Signed by the device itself: not noise, a device writing into a hall it is not in.
           const reason = `the device is in hall ${hallCode}; this outcome names hall ${outcome.window.hallCode}`;
-          await chain.note(deviceId, 'wrong_hall', outcome.seq, outcome.id, reason);
+          await note('wrong_hall', outcome.seq, outcome.id, reason);
           results.push({ id, status: 'rejected', code: 'wrong_hall', reason });
           continue;
         }
-        const { trusted } = await chain.admit(outcome);
-        const decision = await merging.decide(tx, outcome, trusted);
-        if (decision.finding) await chain.note(deviceId, decision.finding.kind, outcome.seq, outcome.id, decision.finding.detail);
-        await tx.outcomes.insert({ id: outcome.id, deviceId, bodyHash: hash, body, receivedAt, trusted, merge: decision.merge, columns: outcomeColumns(outcome) });
-        // The key's first signed seq: the rotation point for the keys before it.
+        const { trusted } = await admitToChain(chain, outcome);
+        const decision = await merging.decide(facts.merge, outcome, trusted);
+        if (decision.finding) await note(decision.finding.kind, outcome.seq, outcome.id, decision.finding.detail);
+        pending.rows.push({ id: outcome.id, deviceId, bodyHash: hash, body, receivedAt, trusted, merge: decision.merge, columns: outcomeColumns(outcome) });
+        facts.stored(outcome, hash, decision.merge);
+        // The key's first signed seq: the rotation point for the keys before it (written only where it moves).
         if (item.signer !== null) {
-          await tx.devices.noteSigned(deviceId, item.signer, outcome.seq);
           const held = history.filter((k) => k.publicKey === item.signer);
+          if (held.some((k) => k.firstSeq === null || k.firstSeq > outcome.seq)) pending.signed.set(item.signer, Math.min(pending.signed.get(item.signer) ?? outcome.seq, outcome.seq));
           for (const k of held) noteSignedIn(k, outcome.seq);
         }
-        await merging.apply(tx, dashboard, decision, outcome, receivedAt);
-        await queueStoredRating(tx, decision.merge, outcome.id, hallCode, receivedAt, forwardSettleMs);
+        if (decision.effect === 'count') pending.counted.push(outcome);
+        else if (decision.effect === 'details' || decision.effect === 'withdraw') {
+          await flush();
+          await openTickets();
+          await merging.apply(tx, dashboard, decision, outcome, receivedAt);
+          if (decision.effect === 'withdraw' && outcome.amends) facts.withdrawn(outcome.amends.outcomeId);
+        }
+        if (decision.merge === 'rating') pending.forward.push(outcome.id);
         results.push({ id, status: 'accepted' });
       }
+      await flush();
       const lateFlagResults: LateFlagResult[] = [];
       for (const late of lateFlags) {
         if (!(await tx.outcomes.isOfDevice(late.outcomeId, deviceId))) {
@@ -133,13 +181,17 @@ export function createBatchIngest(store: IntakeStore, { followups, now = Date.no
         lateFlagResults.push({ outcomeId: late.outcomeId, status: 'attached' });
       }
       await dashboard.flush(tx.dashboard);
+      await openTickets();
       return { results, lateFlagResults };
     });
   }
 
   return async (sender: BatchSender, items: unknown[], lateFlags: LateFlag[] = []) => {
     const history = await loadKeys(await store.devices.keyHistory(sender.deviceId));
-    const checked = await Promise.all(items.map((item) => check(item, sender.deviceId, sender.key, history)));
+    // A resend of a stored outcome needs no signature check; the transaction decides for sure.
+    const ids = items.flatMap((item) => (typeof item === 'object' && item !== null && typeof (item as { id?: unknown }).id === 'string' ? [(item as { id: string }).id] : []));
+    const stored = new Set((await store.ingest.storedHashes([...new Set(ids)])).map((row) => row.id));
+    const checked = await Promise.all(items.map((item) => check(item, sender.deviceId, sender.key, history, stored)));
     const settled = await Promise.all(checked.map((item) => ('rejected' in item ? null : item.verdict)));
     return storeBatch(
       sender,

@@ -2,7 +2,7 @@ import type { Outcome } from '../../contract/outcome';
 import type { createDashboardTally } from '../dashboard/dashboardTally';
 import type { Followups } from '../followups/followups';
 import { readStoredOutcome } from '../integrity/storedOutcome';
-import type { IntakeData } from '../store/store';
+import type { IntakeData, OutcomeStore, PhoneStore } from '../store/store';
 import { decideMerge, mergedRating, type MergeDecision } from './mergeRules';
 
 /**
@@ -21,6 +21,12 @@ function afterPhoneRating(outcome: Outcome, phoneRatingId: string): MergeDecisio
 
 export type DashboardTally = ReturnType<typeof createDashboardTally>;
 
+/** What a merge decision reads: the store, a transaction, or a batch's facts read at once (batchFacts.ts). */
+export interface MergeReads {
+  outcomes: Pick<OutcomeStore, 'ratingInForce' | 'mergeView' | 'hasAmendment'>;
+  phone: Pick<PhoneStore, 'phoneRatingsOfStage'>;
+}
+
 /**
  * Where the merge rules meet the store, for ingest and for a record a person readmits: the facts
  * a decision needs, read in the transaction that acts on it, and what a decision changes for the
@@ -29,7 +35,7 @@ export type DashboardTally = ReturnType<typeof createDashboardTally>;
 export function createMergeApplication(followups: Followups) {
   return {
     /** The merge rules' decision on a record, from what `tx` holds now. */
-    async decide(tx: IntakeData, outcome: Outcome, trusted: boolean): Promise<MergeDecision> {
+    async decide(tx: MergeReads, outcome: Outcome, trusted: boolean): Promise<MergeDecision> {
       if (!outcome.amends) {
         const decision = decideMerge({ trusted, record: outcome, kind: 'ending', inForce: await tx.outcomes.ratingInForce(outcome.deviceId, outcome.invitationId) });
         if (decision.merge !== 'rating') return decision;

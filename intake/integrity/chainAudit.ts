@@ -29,6 +29,56 @@ export interface ChainReport {
   nextEventId: number | null;
 }
 
+/** Whether an event of this kind makes its device untrusted until a person looks at it. */
+export const isFlagging = (kind: IntegrityEventKind): boolean => FLAGGING.has(kind);
+
+/** Why a device was flagged, as its flag keeps it. */
+export const flagReason = (kind: IntegrityEventKind, seq: number | null): string => `${kind} at seq ${seq ?? '?'}`;
+
+/** One device's chain as the audit of a new outcome reads it, and where it notes what does not fit. */
+export interface ChainView {
+  /** The outcome holding a seq (the first stored, when forked). */
+  atSeq(seq: number): Promise<{ id: string; chainHash: string | null; prevHash: string | null } | undefined>;
+  /** The highest seq held, 0 when none. */
+  maxSeq(): Promise<number>;
+  flagged(): Promise<boolean>;
+  /** Records an integrity event, flagging the device for a flagging kind. */
+  note(kind: IntegrityEventKind, seq: number | null, outcomeId: string | null, detail: string): Promise<void>;
+}
+
+/**
+ * The chain audit of a verified outcome before it is stored: records what does not fit its
+ * device's chain and returns whether the outcome and its device can still be trusted. Reads and
+ * notes go through `chain`: the store, or a batch's facts read at once (ingest/batchFacts.ts).
+ */
+export async function admitToChain(chain: ChainView, outcome: Outcome): Promise<{ trusted: boolean }> {
+  const { seq, id } = outcome;
+  let fits = true;
+  const taken = await chain.atSeq(seq);
+  if (taken) {
+    await chain.note('fork', seq, id, `seq ${seq} is already held by outcome ${taken.id}`);
+    fits = false;
+  }
+  if (seq === 1 && outcome.prevHash !== GENESIS_HASH) {
+    await chain.note('chain_break', seq, id, 'the first outcome does not start from the genesis hash');
+    fits = false;
+  }
+  const before = seq > 1 ? await chain.atSeq(seq - 1) : undefined;
+  if (before && before.chainHash !== outcome.prevHash) {
+    await chain.note('chain_break', seq, id, `prevHash does not match the hash of seq ${seq - 1}`);
+    fits = false;
+  }
+  const after = await chain.atSeq(seq + 1);
+  if (after && after.prevHash !== outcome.hash) {
+    await chain.note('chain_break', seq + 1, after.id, `seq ${seq + 1} does not point at this seq's hash`);
+    fits = false;
+  }
+  const highest = await chain.maxSeq();
+  if (seq > highest + 1) await chain.note('gap', seq, id, `seqs ${highest + 1}–${seq - 1} missing`);
+  else if (seq < highest && !taken) await chain.note('late_arrival', seq, id, `arrived after seq ${highest}`);
+  return { trusted: fits && !(await chain.flagged()) };
+}
+
 /**
  * Follows each device's hash chain as outcomes arrive (in any order) and records what does not
  * fit. Nothing here drops an outcome: a broken chain is evidence for people to judge. Works on
@@ -38,7 +88,7 @@ export function createChainAudit(data: Pick<IntakeData, 'outcomes' | 'integrity'
   async function note(deviceId: string, kind: IntegrityEventKind, seq: number | null, outcomeId: string | null, detail: string): Promise<void> {
     const at = now();
     await data.integrity.addEvent(deviceId, kind, seq, outcomeId, detail, at);
-    if (FLAGGING.has(kind)) await data.devices.flag(deviceId, at, `${kind} at seq ${seq ?? '?'}`);
+    if (FLAGGING.has(kind)) await data.devices.flag(deviceId, at, flagReason(kind, seq));
   }
 
   return {
@@ -48,33 +98,17 @@ export function createChainAudit(data: Pick<IntakeData, 'outcomes' | 'integrity'
      * Called for a verified outcome before it is stored; returns whether the outcome and its
      * device can still be trusted.
      */
-    async admit(outcome: Outcome): Promise<{ trusted: boolean }> {
-      const { deviceId, seq, id } = outcome;
-      let fits = true;
-      const taken = await data.outcomes.atSeq(deviceId, seq);
-      if (taken) {
-        await note(deviceId, 'fork', seq, id, `seq ${seq} is already held by outcome ${taken.id}`);
-        fits = false;
-      }
-      if (seq === 1 && outcome.prevHash !== GENESIS_HASH) {
-        await note(deviceId, 'chain_break', seq, id, 'the first outcome does not start from the genesis hash');
-        fits = false;
-      }
-      const before = seq > 1 ? await data.outcomes.atSeq(deviceId, seq - 1) : undefined;
-      if (before && before.chainHash !== outcome.prevHash) {
-        await note(deviceId, 'chain_break', seq, id, `prevHash does not match the hash of seq ${seq - 1}`);
-        fits = false;
-      }
-      const after = await data.outcomes.atSeq(deviceId, seq + 1);
-      if (after && after.prevHash !== outcome.hash) {
-        await note(deviceId, 'chain_break', seq + 1, after.id, `seq ${seq + 1} does not point at this seq's hash`);
-        fits = false;
-      }
-      const highest = await data.outcomes.maxSeq(deviceId);
-      if (seq > highest + 1) await note(deviceId, 'gap', seq, id, `seqs ${highest + 1}–${seq - 1} missing`);
-      else if (seq < highest && !taken) await note(deviceId, 'late_arrival', seq, id, `arrived after seq ${highest}`);
-      const flagged = (await data.devices.flagOf(deviceId)) !== null;
-      return { trusted: fits && !flagged };
+    admit(outcome: Outcome): Promise<{ trusted: boolean }> {
+      const { deviceId } = outcome;
+      return admitToChain(
+        {
+          atSeq: (seq) => data.outcomes.atSeq(deviceId, seq),
+          maxSeq: () => data.outcomes.maxSeq(deviceId),
+          flagged: async () => (await data.devices.flagOf(deviceId)) !== null,
+          note: (kind, seq, outcomeId, detail) => note(deviceId, kind, seq, outcomeId, detail),
+        },
+        outcome,
+      );
     },
 
     /** What the intake knows of one device's chain: the seqs still missing and every event. */
