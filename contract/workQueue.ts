@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SessionEventSchema } from './people';
 import { PersonRoleSchema, TicketEventSchema, TicketStageSchema } from './tickets';
 
 /**
@@ -80,3 +81,10 @@ export const LogVerdictSchema = z.union([
   z.looseObject({ ok: z.literal(true), checked: z.number() }),
   z.looseObject({ ok: z.literal(false), checked: z.number(), seq: z.number(), problem: z.string() }),
 ]);
+
+/** GET /v1/work/log/sessions: a page of sign-in entries, newest first; `next` is the `before` of the page after it (older), null at the end. */
+export const SessionLogPageSchema = z.looseObject({
+  entries: z.array(z.looseObject({ seq: z.number().int().min(1), at: iso, actor, event: SessionEventSchema, address: z.string() })),
+  next: z.number().int().min(1).nullable(),
+});
+export type SessionLogPage = z.infer<typeof SessionLogPageSchema>;

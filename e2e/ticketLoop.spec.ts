@@ -33,7 +33,8 @@ const test = base.extend<{ loop: { intake: RunningIntake; loopId: string; appeal
   // eslint-disable-next-line no-empty-pattern -- Playwright fixtures must destructure their dependencies
   loop: async ({}, use) => {
     const running: RunningIntake[] = [];
-    const { intake, key } = await enrolledIntake(running, undefined, { people, dashboardAppDir: path.join(ROOT, 'dist'), dashboardTokens: { h1: DASHBOARD_TOKEN }, closeGraceMs: 2_000 });
+    // Sign-ins above the default 10 a minute from one address: the sign-in log needs more than a page.
+    const { intake, key } = await enrolledIntake(running, undefined, { people, dashboardAppDir: path.join(ROOT, 'dist'), dashboardTokens: { h1: DASHBOARD_TOKEN }, closeGraceMs: 2_000, rateLimits: { signInPerMinute: 60 } });
     const at = beijingNow();
     const [loop, appeal, good] = chain([item(2, { ratedAt: at }), item(1, { ratedAt: at }), item(5, { ratedAt: at })], key.privateKey);
     await upload(intake, key, [loop!, appeal!, good!]);
@@ -168,13 +169,43 @@ test('a 差评 goes round the loop, and a 误评 upheld on appeal leaves the goo
   await expect(figure('回访满意率')).toHaveText('100.0%');
   await expect(figure('申诉（成立/驳回/待审）')).toHaveText('1（1/0/0）');
 
-  // The auditor finds the log whole.
+  // More than a page of the sign-in log: a handler signs in and out eleven times.
+  const desk = await browser.newContext();
+  for (let i = 0; i < 11; i++) {
+    const before = (await (await desk.request.get(`${intake.origin}/v1/work/session`)).json()).csrfToken as string;
+    const signIn = await desk.request.post(`${intake.origin}/v1/work/session`, { headers: { 'x-csrf-token': before }, data: { login: 'other', password: PASSWORD } });
+    expect(signIn.status()).toBe(200);
+    const end = await desk.request.post(`${intake.origin}/v1/work/session/end`, { headers: { 'x-csrf-token': (await signIn.json()).csrfToken as string } });
+    expect(end.ok()).toBe(true);
+  }
+
+  // The auditor finds the log whole, and reads the sign-ins a page at a time, newest first.
   const auditor = await signedIn(browser, intake, 'auditor');
   await auditor.getByRole('button', { name: '校验操作日志' }).click();
   await expect(auditor.locator('output[data-log-ok="true"]')).toContainText('哈希链校验通过');
+  await auditor.getByRole('button', { name: '登录记录' }).click();
+  const entries = auditor.locator('[data-screen="session-log"] tbody tr');
+  await expect(entries).toHaveCount(20);
+  await expect(entries.first()).toHaveAttribute('data-event', 'sign_in');
+  await expect(entries.first()).toContainText('auditor');
+  await expect(entries.nth(1)).toHaveAttribute('data-event', 'sign_out');
+  await expectNoViolations(auditor, 'sign-in log');
+  const lastSeqOfFirst = Number(await entries.last().getAttribute('data-seq'));
+  await auditor.getByRole('button', { name: '较早记录' }).click();
+  await expect(auditor.locator('[data-screen="session-log"] table')).toHaveAttribute('data-page', '2');
+  // 3 reviewers' and handlers' sign-ins, 22 of the desk, the auditor's: 26 entries, 6 on the second page.
+  await expect(entries).toHaveCount(6);
+  expect(Number(await entries.first().getAttribute('data-seq'))).toBeLessThan(lastSeqOfFirst);
+  await expect(auditor.getByRole('button', { name: '较早记录' })).toBeDisabled();
+  await auditor.getByRole('button', { name: '较新记录' }).click();
+  await expect(entries).toHaveCount(20);
+  await auditor.getByRole('button', { name: '返回列表' }).click();
   await auditor.getByRole('button', { name: 'English' }).click();
   await expect(auditor.getByRole('heading', { name: 'Complaint tickets' })).toBeVisible();
   await expectNoViolations(auditor, 'work queue in English');
+  await auditor.getByRole('button', { name: 'Sign-in log' }).click();
+  await expect(auditor.getByRole('heading', { name: 'Sign-in log' })).toBeVisible();
+  await expect(entries.first()).toContainText('Signed in');
 });
 
 test("a handler of another department gets 403, and a forged post without the session's CSRF token is refused, nothing changed", async ({ browser, loop }) => {

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { TicketStageSchema } from '../../contract/tickets';
 import type { LogVerdictSchema, WorkPerson, WorkTicket } from '../../contract/workQueue';
 import type { z } from 'zod';
+import { SessionLog } from './SessionLog';
 import { TicketPage } from './TicketPage';
 import { WorkApiError, type WorkApi } from './workApi';
 import { WORK_STRINGS, type WorkLanguage, type WorkStrings } from './workStrings';
@@ -140,12 +141,15 @@ function Queue({ api, t, person, onOpen }: { api: WorkApi; t: WorkStrings; perso
   );
 }
 
-function LogCheck({ api, t }: { api: WorkApi; t: WorkStrings }) {
+function LogCheck({ api, t, onSessions }: { api: WorkApi; t: WorkStrings; onSessions: () => void }) {
   const [verdict, setVerdict] = useState<z.infer<typeof LogVerdictSchema> | null>(null);
   return (
     <p>
       <button type="button" onClick={() => void api.verifyLog().then(setVerdict)}>
         {t.verifyLog}
+      </button>{' '}
+      <button type="button" onClick={onSessions}>
+        {t.sessionLog}
       </button>{' '}
       {verdict && <output data-log-ok={String(verdict.ok)}>{verdict.ok ? t.logOk(verdict.checked) : t.logBroken(verdict.seq, verdict.problem)}</output>}
     </p>
@@ -155,7 +159,8 @@ function LogCheck({ api, t }: { api: WorkApi; t: WorkStrings }) {
 /**
  * The work queue of 差评 tickets (issue 23) at /work: sign-in, the list filtered by stage,
  * department, overdue and due date, one ticket with its rating, timeline and the steps this
- * person may take, the appeal form and the reviewer's queue. Chinese by default (?lang=en for English).
+ * person may take, the appeal form and the reviewer's queue, and for the auditor and the hall
+ * manager the sign-in log. Chinese by default (?lang=en for English).
  */
 export function WorkQueue({ api, initialLanguage }: { api: WorkApi; initialLanguage: WorkLanguage }) {
   const [language, setLanguage] = useState<WorkLanguage>(initialLanguage);
@@ -163,6 +168,8 @@ export function WorkQueue({ api, initialLanguage }: { api: WorkApi; initialLangu
   const [person, setPerson] = useState<WorkPerson | null | undefined>(undefined);
   const [error, setError] = useState<string | null>(null);
   const [open, setOpen] = useState<string | null>(null);
+  // The auditor's and the manager's sign-in log, in place of the list.
+  const [sessions, setSessions] = useState(false);
   useEffect(() => {
     document.documentElement.lang = language === 'zh' ? 'zh-CN' : 'en';
     document.title = t.title;
@@ -190,6 +197,7 @@ export function WorkQueue({ api, initialLanguage }: { api: WorkApi; initialLangu
       .then((session) => {
         setPerson(session.person);
         setOpen(null);
+        setSessions(false);
       });
   };
   return (
@@ -216,8 +224,15 @@ export function WorkQueue({ api, initialLanguage }: { api: WorkApi; initialLangu
       {person === undefined && !error && <p aria-busy="true">…</p>}
       {person === null && <SignInForm t={t} onSignIn={signIn} error={error} />}
       {person === undefined && error && <p role="alert">{error}</p>}
-      {person && (person.role === 'auditor' || person.role === 'manager') && <LogCheck api={api} t={t} />}
-      {person && (open ? <TicketPage api={api} id={open} t={t} onBack={() => setOpen(null)} /> : <Queue api={api} t={t} person={person} onOpen={setOpen} />)}
+      {person && (person.role === 'auditor' || person.role === 'manager') && !sessions && <LogCheck api={api} t={t} onSessions={() => (setSessions(true), setOpen(null))} />}
+      {person &&
+        (sessions ? (
+          <SessionLog api={api} t={t} onBack={() => setSessions(false)} />
+        ) : open ? (
+          <TicketPage api={api} id={open} t={t} onBack={() => setOpen(null)} />
+        ) : (
+          <Queue api={api} t={t} person={person} onOpen={setOpen} />
+        ))}
     </main>
   );
 }

@@ -38,4 +38,19 @@ describe('work-queue API client', () => {
     await api.tickets({ stage: 'opened', department: '', overdue: 'true' });
     expect(seen).toBe('/v1/work/tickets?stage=opened&overdue=true');
   });
+
+  it('asks for a bounded page of the sign-in log, older pages by the cursor, and reads its events', async () => {
+    const seen: string[] = [];
+    const entry = { seq: 7, at: '2026-11-23T02:00:00.000Z', actor: { id: 'handler', department: null }, event: { type: 'lockout', lockedForMs: 30_000 }, address: '127.0.0.1' };
+    const api = createWorkApi('', async (url) => {
+      seen.push(String(url));
+      return json(200, { entries: [entry], next: 7 });
+    });
+    expect(await api.sessions(20)).toEqual({ entries: [entry], next: 7 });
+    await api.sessions(20, 7);
+    expect(seen).toEqual(['/v1/work/log/sessions?limit=20', '/v1/work/log/sessions?limit=20&before=7']);
+    // An event the contract does not name is refused, not shown.
+    const odd = createWorkApi('', async () => json(200, { entries: [{ ...entry, event: { type: 'sudo' } }], next: null }));
+    await expect(odd.sessions(20)).rejects.toMatchObject({ code: 'unexpected' });
+  });
 });

@@ -3,6 +3,7 @@ import type { TicketEvent } from '../../contract/tickets';
 import {
   EvidenceReceiptSchema,
   LogVerdictSchema,
+  SessionLogPageSchema,
   WorkSessionSchema,
   WorkTicketListSchema,
   WorkTicketPageSchema,
@@ -59,6 +60,9 @@ export function createWorkApi(origin = '', fetcher: Fetch = (...args) => fetch(.
     act: (id: string, version: number, event: TicketEvent) => call(WorkTicketPageSchema.omit({ rating: true }), `/v1/work/tickets/${encodeURIComponent(id)}/actions`, post({ version, event })),
     uploadEvidence: (file: File) => call(EvidenceReceiptSchema, '/v1/work/evidence', { method: 'POST', headers: { 'content-type': file.type }, body: file }),
     verifyLog: () => call(LogVerdictSchema, '/v1/work/log/verify'),
+    /** A page of the sign-in log, newest first; `before` is the `next` of the page before it. */
+    sessions: (limit: number, before?: number) =>
+      call(SessionLogPageSchema, `/v1/work/log/sessions?${new URLSearchParams({ limit: String(limit), ...(before === undefined ? {} : { before: String(before) }) })}`),
   };
 }
 export type WorkApi = ReturnType<typeof createWorkApi>;
