@@ -187,10 +187,11 @@ export function createBatchIngest(store: IntakeStore, { followups, now = Date.no
   }
 
   return async (sender: BatchSender, items: unknown[], lateFlags: LateFlag[] = []) => {
-    const history = await loadKeys(await store.devices.keyHistory(sender.deviceId));
     // A resend of a stored outcome needs no signature check; the transaction decides for sure.
     const ids = items.flatMap((item) => (typeof item === 'object' && item !== null && typeof (item as { id?: unknown }).id === 'string' ? [(item as { id: string }).id] : []));
-    const stored = new Set((await store.ingest.storedHashes([...new Set(ids)])).map((row) => row.id));
+    const [keys, storedRows] = await Promise.all([store.devices.keyHistory(sender.deviceId), store.ingest.storedHashes([...new Set(ids)])]);
+    const history = await loadKeys(keys);
+    const stored = new Set(storedRows.map((row) => row.id));
     const checked = await Promise.all(items.map((item) => check(item, sender.deviceId, sender.key, history, stored)));
     const settled = await Promise.all(checked.map((item) => ('rejected' in item ? null : item.verdict)));
     return storeBatch(

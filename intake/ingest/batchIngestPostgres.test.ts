@@ -8,7 +8,8 @@ import { startIntake, type StartedIntake } from '../server';
 import { openPostgresStore, type PostgresStore } from '../store/postgres/postgresStore';
 import { verifyTicketLog } from '../tickets/ticketLog';
 import { closedAfterEach, enrolDev1, harnessOptions, item, upload } from '../testing/intakeHarness';
-import { chain } from '../testing/signedOutcomes';
+import { chain, newDeviceKey } from '../testing/signedOutcomes';
+import { uploadBatch } from '../testing/signedRequests';
 
 /**
  * Issue 25: a batch on PostgreSQL costs a few round trips, not a dozen per outcome, and the
@@ -26,8 +27,12 @@ afterAll(async () => {
 
 const intakes = closedAfterEach<StartedIntake>();
 
+const DEV2_TOKEN = 'token-for-dev-2-bbbbbbbb';
+
 async function node(): Promise<StartedIntake> {
-  const intake = await startIntake({ ...harnessOptions(path.join(mkdtempSync(path.join(tmpdir(), 'pg-batch-')), 'unused.sqlite')), databaseUrl: database.url });
+  const options = harnessOptions(path.join(mkdtempSync(path.join(tmpdir(), 'pg-batch-')), 'unused.sqlite'));
+  const enrolmentTokens = [...(options.enrolmentTokens ?? []), { token: DEV2_TOKEN, deviceId: 'dev-2', hallCode: 'h1', expiresAtMs: Date.now() + 60_000 }];
+  const intake = await startIntake({ ...options, enrolmentTokens, databaseUrl: database.url });
   intakes.push(intake);
   return intake;
 }
@@ -122,6 +127,33 @@ describe('batch ingest on PostgreSQL', () => {
     const { counted, grouped } = await countsAgainstOutcomes(store);
     expect(counted).toEqual(grouped);
     expect(counted).toEqual([[20, 4, 4, 4, 8]]);
+  });
+
+  it('counts two devices sharing every dashboard key, each batch posted to both nodes at once, once each (multi-row upserts under contention)', async () => {
+    await emptyDatabase(database.url);
+    const [a, b] = [await node(), await node()];
+    const { key } = await enrolDev1(a);
+    const dev2 = newDeviceKey();
+    expect((await b.app.inject({ method: 'POST', url: '/v1/devices', payload: { enrolmentToken: DEV2_TOKEN, deviceId: 'dev-2', publicKey: dev2.x } })).statusCode).toBe(201);
+    const batch1 = chain(benchMix(), key.privateKey);
+    // dev-2's batch starts at seq 2: a gap, recorded once however many nodes receive the batch.
+    const dev2Batch = chain([item(5, { deviceId: 'dev-2' }), ...benchMix().map((o) => ({ ...o, deviceId: 'dev-2' }))], dev2.privateKey).slice(1);
+    const device2 = { deviceId: 'dev-2', privateKey: dev2.privateKey };
+    const [, , first2, second2] = await Promise.all([upload(a, key, batch1), upload(b, key, batch1), uploadBatch(a, device2, dev2Batch), uploadBatch(b, device2, dev2Batch)]);
+    expect([first2.statusCode, second2.statusCode]).toEqual([200, 200]);
+    const store = a.store as PostgresStore;
+    const stored = (await store.pool.query<{ device_id: string; n: string }>('SELECT device_id, COUNT(*) AS n FROM outcomes GROUP BY device_id ORDER BY device_id')).rows;
+    expect(stored.map((r) => [r.device_id, Number(r.n)])).toEqual([
+      ['dev-1', 20],
+      ['dev-2', 20],
+    ]);
+    const events = (await store.pool.query<{ device_id: string; kind: string; seq: string }>('SELECT device_id, kind, seq FROM integrity_events ORDER BY id')).rows;
+    expect(events.map((e) => [e.device_id, e.kind, Number(e.seq)])).toEqual([['dev-2', 'gap', 2]]);
+    expect(await held(store)).toMatchObject({ ids: 40, followups: 16, tickets: 16, ticketActions: 16 });
+    expect(await verifyTicketLog(store.tickets)).toEqual({ ok: true, checked: 16 });
+    const { counted, grouped } = await countsAgainstOutcomes(store);
+    expect(counted).toEqual(grouped);
+    expect(counted).toEqual([[40, 8, 8, 8, 16]]);
   });
 
   it('keeps the chain audit across a batch: a fork inside one batch flags the device, and what follows it is stored untrusted and not counted', async () => {
