@@ -72,10 +72,16 @@ test.describe('with a 10 s invite timeout', () => {
   test.use({ hostPolicies: { inviteTimeoutSec: 10, thanksSec: 1 } });
 
   test('an invitation nobody answers ends as unrated; no level is invented', async ({ page, evaluator }) => {
+    // The 10 s pass on the page's clock, not by sleeping.
+    await page.clock.install();
     await openEvaluator(page, evaluator.host);
     const invitationId = await evaluator.sendCaseEvent('P-UNRATED-1');
     await expect(page.locator('[data-screen="rating"]')).toBeVisible();
-    await expect(page.locator('[data-screen="thanks"]')).toBeVisible({ timeout: 15_000 });
+    await page.clock.fastForward(5_000);
+    await expect(page.locator('[data-screen="rating"]')).toBeVisible();
+    await page.clock.fastForward(6_000);
+    await expect(page.locator('[data-screen="thanks"]')).toBeVisible();
+    await page.clock.fastForward(1_000);
     await expect(page.locator('[data-screen="idle"]')).toBeVisible();
     const outcomes = await readOutbox(page);
     expect(outcomes).toHaveLength(1);
@@ -85,6 +91,7 @@ test.describe('with a 10 s invite timeout', () => {
 });
 
 test('mashing a level button 20 times, and its key 20 times, records one outcome', async ({ page, evaluator }) => {
+  await page.clock.install();
   await openEvaluator(page, evaluator.host);
   const invitationId = await evaluator.sendCaseEvent('P-MASH-1');
   const button = page.getByRole('button', { name: /^非常满意/ });
@@ -92,7 +99,9 @@ test('mashing a level button 20 times, and its key 20 times, records one outcome
   if (!box) throw new Error('no level button');
   for (let i = 0; i < 20; i++) await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
   for (let i = 0; i < 20; i++) await page.keyboard.press('5');
-  await expect(page.locator('[data-screen="idle"]')).toBeVisible({ timeout: 15_000 });
+  // The demo hall's 4 s thanks screen, on the page's clock once every press has landed.
+  await page.clock.fastForward(4_000);
+  await expect(page.locator('[data-screen="idle"]')).toBeVisible();
   const outcomes = await readOutbox(page);
   expect(outcomes).toHaveLength(1);
   expect(outcomes[0]).toMatchObject({ invitationId, outcome: 'rated', level: 5 });
@@ -100,16 +109,18 @@ test('mashing a level button 20 times, and its key 20 times, records one outcome
 });
 
 test('a case event during a rating is queued and shown next, not lost; keys rate too', async ({ page, evaluator }) => {
+  await page.clock.install();
   await openEvaluator(page, evaluator.host);
   const first = await evaluator.sendCaseEvent('P-QUEUE-1');
   await expect(page.locator(`[data-invitation="${first}"]`)).toBeVisible();
   const second = await evaluator.sendCaseEvent('P-QUEUE-2', { event: 'accepted' });
   await page.keyboard.press('4');
   await expect(page.locator('[data-screen="thanks"]')).toBeVisible();
-  await expect(page.locator(`[data-invitation="${second}"]`)).toBeVisible({ timeout: 15_000 });
+  await page.clock.fastForward(4_000); // the demo hall's thanks screen
+  await expect(page.locator(`[data-invitation="${second}"]`)).toBeVisible();
   // A queued case ignores presses for its first moments on screen (meant for the previous citizen's
   // thanks screen): the next citizen answers after that.
-  await page.waitForTimeout(RATING_INPUT_GUARD_MS + 200);
+  await page.clock.fastForward(RATING_INPUT_GUARD_MS + 200);
   await page.getByRole('button', { name: '不评价' }).click();
   await expect(page.locator('[data-screen="thanks"]')).toBeVisible();
   const outcomes = (await readOutbox(page)).sort((a, b) => a.seq - b.seq);
