@@ -62,6 +62,14 @@ export const PoliciesSchema = z
       .max(180)
       .default(45)
       .describe('Seconds the thanks screen stays up while it shows the case QR for rating on the phone, unless the citizen taps 完成 (Done) first, or the next invitation waits (then 10 s after the QR showed)'),
+    /**
+     * 一事一评 on every 办结 (issue 24): a 办结 invitation's rating screen shows the case QR beside
+     * the five levels, to rate there now or later on the citizen's phone (services taken home).
+     */
+    caseQrOnEveryClose: z
+      .boolean()
+      .default(false)
+      .describe("Whether a 办结 (closed) invitation's rating screen shows the case QR beside the five levels: rate here now, or scan to rate on the phone within the link's working days (needs an intake; a press here is the rating)"),
     /** Minutes after its case event that an invitation nobody was shown yet ends as expired instead of being put to a later citizen. */
     invitationExpiryMin: z
       .number()

@@ -79,3 +79,74 @@ test('a declined PAD invitation → case QR on the thanks screen → rated on th
     await evaluator.close();
   }
 });
+
+/** Runs in the page: what of the rating screen with the case QR lies outside the display or overlaps, and whether the document scrolls. */
+function ratingWithQrFit(): string[] {
+  const problems: string[] = [];
+  const { innerWidth, innerHeight } = window;
+  const root = document.documentElement;
+  if (root.scrollHeight > innerHeight || root.scrollWidth > innerWidth) problems.push(`document scrolls: ${root.scrollWidth}×${root.scrollHeight}`);
+  const qr = document.querySelector('.rating-case-qr')!.getBoundingClientRect();
+  const inside = (r: DOMRect) => r.left >= -1 && r.top >= -1 && r.right <= innerWidth + 1 && r.bottom <= innerHeight + 1;
+  if (!inside(qr)) problems.push(`QR outside at ${Math.round(qr.left)},${Math.round(qr.top)} ${Math.round(qr.width)}×${Math.round(qr.height)}`);
+  for (const button of document.querySelectorAll('button')) {
+    const r = button.getBoundingClientRect();
+    if (r.width === 0) continue;
+    const name = (button.textContent ?? '').trim().slice(0, 20);
+    if (!inside(r)) problems.push(`button "${name}" outside`);
+    if (r.left < qr.right && qr.left < r.right && r.top < qr.bottom && qr.top < r.bottom) problems.push(`button "${name}" under the QR`);
+    if (button.scrollWidth > button.clientWidth + 2) problems.push(`button "${name}" spills`);
+  }
+  return problems;
+}
+
+// 一事一评 on every 办结 (policies.caseQrOnEveryClose): the 办结's rating screen shows the case QR
+// beside the five levels; a press on the PAD is the rating (the QR goes away), and once the press
+// reached the intake the link answers "already rated".
+test('a hall with a case QR on every 办结: the QR beside the levels, a press rates, the link then says already rated', async ({ page, browser }) => {
+  const evaluator = await launchSyncedEvaluator({}, { caseQrOnEveryClose: true, inviteTimeoutSec: 600 });
+  const phone = await browser.newContext({ viewport: { width: 360, height: 640 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+  try {
+    await page.goto(evaluator.host.appUrl);
+    await expect(page.locator('[data-screen="idle"]')).toBeVisible();
+    const invitationId = await evaluator.sendCaseEvent('P-PHONE-0002');
+    const rating = page.locator(`[data-screen="rating"][data-invitation="${invitationId}"]`);
+    await expect(rating).toBeVisible();
+    const qr = rating.locator('.rating-case-qr img');
+    await expect(qr).toBeVisible();
+    await expect(rating.locator('.rating-case-qr figcaption')).toContainText('可在此直接评价，或扫码在');
+    const url = decodeQr(await qr.screenshot());
+    expect(url).toMatch(new RegExp(`^${evaluator.intake.origin}/r/[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{22}$`));
+    await expectNoViolations(page, 'PAD rating screen with the case QR');
+    // Fits the common PAD both ways and a 1024×768 one, in Chinese, in English (the longer words) and in English elderly mode (the largest).
+    for (const language of ['中文', 'English', 'English elderly'] as const) {
+      if (language === 'English') await page.getByRole('button', { name: 'English', exact: true }).click();
+      if (language === 'English elderly') await page.locator('.elderly-toggle').click();
+      for (const size of [
+        { width: 1280, height: 800 },
+        { width: 800, height: 1280 },
+        { width: 1024, height: 768 },
+      ]) {
+        await page.setViewportSize(size);
+        await expect.poll(() => page.evaluate(ratingWithQrFit), { message: `${language} ${size.width}×${size.height}`, timeout: 3000 }).toEqual([]);
+      }
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await expectNoViolations(page, 'PAD rating screen with the case QR, in English elderly mode');
+
+    // The press here is the stage's rating: the QR goes, and the press reaches the intake.
+    await rating.locator('[data-level="5"]').click();
+    await expect(page.locator('[data-screen="thanks"]')).toBeVisible();
+    await expect(page.locator('.case-qr')).toHaveCount(0);
+    await expect.poll(() => evaluator.intakeIds().then((ids) => ids.length), { timeout: 15_000 }).toBe(1);
+
+    const mobile = await phone.newPage();
+    await mobile.goto(url!);
+    await expect(mobile.locator('[data-refusal="already-rated"]')).toHaveText('本次办件已评价');
+    await expectNoViolations(mobile, 'phone: already rated');
+    expect(evaluator.intake.db.prepare('SELECT count(*) AS n FROM phone_ratings').get()).toEqual({ n: 0 });
+  } finally {
+    await phone.close();
+    await evaluator.close();
+  }
+});

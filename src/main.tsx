@@ -104,13 +104,18 @@ async function boot(): Promise<void> {
       // Every invitation opened is reported, so one that never gets an outcome shows at the intake.
       const { startReportUploader } = await import('./sync/reportUploader');
       if (syncFor === key) reports = startReportUploader({ db, client: started.client, deviceId: context.device.id, hallCode: context.hall.code });
-      // The thanks screen of an unrated case shows a QR to rate it on the citizen's phone (issue 24).
-      const { caseLinkRequestFor, useCaseLinkStore } = await import('./phone/caseLink');
+      // The thanks screen of an unrated case shows a QR to rate it on the citizen's phone (issue 24),
+      // and so does a 办结's rating screen where the hall chooses it (policies.caseQrOnEveryClose).
+      const { caseLinkRequestFor, caseLinkRequestForInvitation, useCaseLinkStore } = await import('./phone/caseLink');
       if (syncFor === key) {
         useCaseLinkStore.setState({
           requestLink: async (invitationId) => {
             const endings = await db.outbox.where('invitationId').equals(invitationId).toArray();
             const request = endings.length > 0 ? caseLinkRequestFor(endings[endings.length - 1]!, context) : null;
+            return request ? ((await started.client.caseLink(request))?.url ?? null) : null;
+          },
+          linkForInvitation: async (invitation) => {
+            const request = caseLinkRequestForInvitation(invitation, context);
             return request ? started.client.caseLink(request) : null;
           },
         });

@@ -8,6 +8,7 @@ import {
   CONFIRM_WAIT_MS,
   DETAILS_INPUT_GUARD_MS,
   isElderly,
+  offersCaseQr,
   RATING_INPUT_GUARD_MS,
   RESTORE_GRACE_MS,
   SAVE_RETRY_MS,
@@ -395,6 +396,69 @@ describe('thanks with the case QR (issue 24)', () => {
     expect(screenAs(again, 'thanks').deadlineMs).toBe(QR_AT + P.caseQrSec * 1000);
     expect(transition(ratingState(), { type: 'DONE', now: T0 + 10 }, P).state.screen.name).toBe('rating');
     expect(transition(initialFlowState, { type: 'CASE_QR_SHOWN', invitationId: inv.id, now: T0 }, P).state).toBe(initialFlowState);
+  });
+});
+
+describe('the case QR on a 办结 rating screen (issue 24, policies.caseQrOnEveryClose)', () => {
+  const HALL = { ...P, caseQrOnEveryClose: true };
+  const QR_AT = T0 + 400;
+  const closeRating = (invitation = inv) => transition(initialFlowState, invite(T0, invitation), HALL).state;
+  const withQr = () => transition(closeRating(), { type: 'CASE_QR_SHOWN', invitationId: inv.id, now: QR_AT }, HALL).state;
+
+  it('is asked for only where the hall chooses it, on a 办结 of a registered case, once', () => {
+    expect(P.caseQrOnEveryClose).toBe(false);
+    expect(offersCaseQr(closeRating().screen, P)).toBe(false);
+    expect(offersCaseQr(closeRating().screen, HALL)).toBe(true);
+    expect(offersCaseQr(closeRating(makeInvitation({ event: 'accepted' })).screen, HALL)).toBe(false);
+    expect(offersCaseQr(closeRating(makeInvitation({ free: true })).screen, HALL)).toBe(false);
+    expect(offersCaseQr(withQr().screen, HALL)).toBe(false);
+    expect(offersCaseQr(initialFlowState.screen, HALL)).toBe(false);
+  });
+
+  it('shows beside the levels from when the link came, and leaves the rating its own time', () => {
+    const rating = screenAs(withQr(), 'rating');
+    expect(rating.caseQrAtMs).toBe(QR_AT);
+    expect(rating.deadlineMs).toBe(T0 + HALL.inviteTimeoutSec * 1000);
+    // Nobody rates here: the invitation ends unrated at its usual time, as without the QR.
+    const ended = transition(withQr(), { type: 'TICK', now: T0 + HALL.inviteTimeoutSec * 1000 }, HALL);
+    expect(screenAs(ended.state, 'saving').ending.outcome).toBe('unrated');
+  });
+
+  it('is not shown where the hall does not choose it, for another invitation, or a second time', () => {
+    expect(transition(closeRating(), { type: 'CASE_QR_SHOWN', invitationId: inv.id, now: QR_AT }, P).state.screen).not.toHaveProperty('caseQrAtMs');
+    expect(transition(closeRating(), { type: 'CASE_QR_SHOWN', invitationId: 'an-earlier-citizen', now: QR_AT }, HALL).state.screen).not.toHaveProperty('caseQrAtMs');
+    const accepted = makeInvitation({ event: 'accepted' });
+    expect(transition(closeRating(accepted), { type: 'CASE_QR_SHOWN', invitationId: accepted.id, now: QR_AT }, HALL).state.screen).not.toHaveProperty('caseQrAtMs');
+    expect(screenAs(transition(withQr(), { type: 'CASE_QR_SHOWN', invitationId: inv.id, now: QR_AT + 5000 }, HALL).state, 'rating').caseQrAtMs).toBe(QR_AT);
+  });
+
+  it('goes away with a press, which is the rating: the screen left up while it is written has no QR, and its thanks none', () => {
+    expect(screenAs(withQr(), 'rating').caseQrAtMs).toBe(QR_AT);
+    const pressed = transition(withQr(), { type: 'PRESS', level: 4, method: 'touch', now: QR_AT + 2000 }, HALL);
+    const saving = screenAs(pressed.state, 'saving');
+    expect(saving.ending).toEqual(pressRecord(4, 2400));
+    expect(saving.behind).not.toHaveProperty('caseQrAtMs');
+    expect(pressed.effects).toEqual([{ type: 'save', invitation: inv, ending: pressRecord(4, 2400) }]);
+    const thanks = screenAs(transition(pressed.state, { type: 'SAVED', invitationId: inv.id, now: QR_AT + 2100 }, HALL).state, 'thanks');
+    expect(thanks).toMatchObject({ outcome: 'rated', deadlineMs: QR_AT + 2100 + HALL.thanksSec * 1000 });
+    expect(thanks.caseQrAtMs).toBeUndefined();
+  });
+
+  it('goes away with a 差评 press too; back to the levels, the screen asks for it again', () => {
+    const pressed = transition(withQr(), { type: 'PRESS', level: 2, method: 'touch', now: QR_AT + 2000 }, HALL).state;
+    expect(screenAs(pressed, 'saving').behind).not.toHaveProperty('caseQrAtMs');
+    const details = run(pressed, { type: 'SAVED', invitationId: inv.id, now: QR_AT + 2100 }).state;
+    const back = transition(transition(details, { type: 'TICK', now: QR_AT + 2100 + DETAILS_INPUT_GUARD_MS }, HALL).state, { type: 'BACK', now: QR_AT + 3000 }, HALL).state;
+    const levels = transition(back, { type: 'SAVED', invitationId: inv.id, now: QR_AT + 3100 }, HALL).state;
+    expect(offersCaseQr(levels.screen, HALL)).toBe(true);
+  });
+
+  it('goes away with a decline, whose thanks screen shows the case QR as before', () => {
+    expect(screenAs(withQr(), 'rating').caseQrAtMs).toBe(QR_AT);
+    const declined = run(withQr(), { type: 'DECLINE', now: QR_AT + 1000 }).state;
+    expect(screenAs(declined, 'saving').behind).not.toHaveProperty('caseQrAtMs');
+    const thanks = transition(declined, { type: 'SAVED', invitationId: inv.id, now: QR_AT + 1100 }, HALL).state;
+    expect(screenAs(transition(thanks, { type: 'CASE_QR_SHOWN', invitationId: inv.id, now: QR_AT + 1500 }, HALL).state, 'thanks').deadlineMs).toBe(QR_AT + 1500 + HALL.caseQrSec * 1000);
   });
 });
 

@@ -56,6 +56,8 @@ export type Screen =
       deadlineMs: number;
       /** Presses before this are ignored: the screen replaced a thanks screen someone may still be pressing on. */
       armsAtMs?: number;
+      /** Since when the screen shows the case QR beside the levels (hall policy caseQrOnEveryClose, a 办结), if it does. */
+      caseQrAtMs?: number;
     } & Showing)
   | ({
       name: 'details';
@@ -127,7 +129,7 @@ export type FlowEvent =
   | { type: 'SET_ELDERLY'; value: boolean; now: number }
   | { type: 'CONFIRM'; now: number }
   | { type: 'UNDO'; now: number }
-  /** The thanks screen received a case-bound link from the intake and shows it as a QR. */
+  /** The thanks screen (or a 办结's rating screen, caseQrOnEveryClose) received a case-bound link from the intake and shows it as a QR. */
   | { type: 'CASE_QR_SHOWN'; invitationId: string; now: number }
   /** The citizen tapped 完成 (Done) on the thanks screen. */
   | { type: 'DONE'; now: number };
@@ -227,6 +229,10 @@ export function transition(state: FlowState, event: FlowEvent, policies: Policie
     case 'rating':
       if ((event.type === 'PRESS' || event.type === 'DECLINE') && screen.armsAtMs !== undefined && event.now < screen.armsAtMs) return same;
       switch (event.type) {
+        case 'CASE_QR_SHOWN':
+          // Only where the hall offers it, for this screen's invitation, once; its time stays the rating's own.
+          if (!offersCaseQr(screen, policies) || event.invitationId !== screen.current.invitation.id) return same;
+          return { state: { ...state, screen: { ...screen, caseQrAtMs: event.now } }, effects: [] };
         case 'PRESS': {
           const press = pressEnding(event.level, event.method, Math.max(0, event.now - screen.shownAtMs));
           // The press is recorded before anything else paints; a 差评's details and the elderly
@@ -456,6 +462,14 @@ function thanks(state: FlowState, invitationId: string, extraPresses: number, ou
 }
 
 /**
+ * Whether this rating screen should ask the intake for its case QR (一事一评 on every 办结): the
+ * hall's caseQrOnEveryClose, a 办结 of a registered case (not a free rating), not shown yet.
+ */
+export function offersCaseQr(screen: Screen, policies: Policies): screen is RatingScreenState {
+  return screen.name === 'rating' && policies.caseQrOnEveryClose && screen.current.invitation.event === 'closed' && screen.current.invitation.free !== true && screen.caseQrAtMs === undefined;
+}
+
+/**
  * When a thanks screen showing the case QR since `shownAt` ends: after the hall's caseQrSec with
  * nobody tapping 完成, or CASE_QR_YIELD_MS after it showed once the next invitation waits.
  */
@@ -464,8 +478,10 @@ function caseQrDeadline(shownAt: number, nextWaiting: boolean, policies: Policie
   return nextWaiting ? Math.min(full, shownAt + CASE_QR_YIELD_MS) : full;
 }
 
-function save(state: FlowState, behind: RatingScreenState | DetailsScreenState | ConfirmScreenState, ending: Ending, after: AfterSaving): Transition {
-  const { current, shownAtMs } = behind;
+function save(state: FlowState, screen: RatingScreenState | DetailsScreenState | ConfirmScreenState, ending: Ending, after: AfterSaving): Transition {
+  const { current, shownAtMs } = screen;
+  // A press or a decline ends what the case QR offered: it is gone from the screen left up while the write lands.
+  const behind = screen.name === 'rating' && screen.caseQrAtMs !== undefined ? (({ caseQrAtMs: _gone, ...rest }) => rest)(screen) : screen;
   return {
     state: { ...state, screen: { name: 'saving', current, shownAtMs, ending, after, extraPresses: 0, behind } },
     effects: [{ type: 'save', invitation: current.invitation, ending }],

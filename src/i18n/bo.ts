@@ -27,6 +27,7 @@ export const bo: Resources = {
     decline: 'དཔྱད་བརྗོད་མི་བྱེད།',
     secondsLeft: 'སྐར་ཆ་ {{count}} རྗེས་རང་འགུལ་གྱིས་མཇུག་སྒྲིལ།',
     keyHint: 'མཐེབ་གཞོང་ {{key}}',
+    caseQr: 'ད་ལྟ་འདིར་དཔྱད་བརྗོད་གནང་། ཡང་ན་ཞིབ་བཤེར་གནང་སྟེ་ {{date}} ཡན་ཁ་པར་ཐོག་དཔྱད་བརྗོད་གནང་།',
   },
   level: RATING_TEXTS['bo'].level,
   details: {

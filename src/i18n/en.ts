@@ -26,6 +26,7 @@ export const en: Resources = {
     decline: 'Skip rating',
     secondsLeft: 'Ends automatically in {{count}} s',
     keyHint: 'Key {{key}}',
+    caseQr: 'Rate here now, or scan to rate on your phone by {{date}}',
   },
   level: RATING_TEXTS['en'].level,
   details: {

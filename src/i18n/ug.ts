@@ -27,6 +27,7 @@ export const ug: Resources = {
     decline: 'باھالىمايمەن',
     secondsLeft: '{{count}} سېكۇنتتىن كېيىن ئاپتوماتىك ئاخىرلىشىدۇ',
     keyHint: 'كۇنۇپكا {{key}}',
+    caseQr: 'بۇ يەردە ھازىر باھالاڭ، ياكى سايىلەپ {{date}} دىن بۇرۇن يانفونىڭىزدا باھالاڭ',
   },
   level: RATING_TEXTS['ug'].level,
   details: {

@@ -27,6 +27,7 @@ export const zhCN = {
     decline: '不评价',
     secondsLeft: '{{count}} 秒后自动结束',
     keyHint: '按键 {{key}}',
+    caseQr: '可在此直接评价，或扫码在 {{date}} 前用手机评价',
   },
   level: Object.fromEntries(Object.entries(LEVEL_NAMES_ZH)) as Record<string, string>,
   details: {

@@ -27,6 +27,7 @@ export const zhTW: Resources = {
     decline: '不評價',
     secondsLeft: '{{count}} 秒後自動結束',
     keyHint: '按鍵 {{key}}',
+    caseQr: '可在此直接評價，或掃碼在 {{date}} 前用手機評價',
   },
   level: RATING_TEXTS['zh-TW'].level,
   details: {

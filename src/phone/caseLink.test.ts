@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CaseLinkRequestSchema } from '../../contract/phoneRating';
 import { makeInvitation, testContext } from '../testing/fixtures';
-import { caseLinkRequestFor } from './caseLink';
+import { caseLinkRequestFor, caseLinkRequestForInvitation } from './caseLink';
 
 describe('the case link a thanks screen asks for', () => {
   const invitation = makeInvitation();
@@ -24,5 +24,19 @@ describe('the case link a thanks screen asks for', () => {
     expect(caseLinkRequestFor({ ...unrated, outcome: 'rated' }, testContext)).toBeNull();
     expect(caseLinkRequestFor({ ...unrated, amends: { outcomeId: invitation.id, kind: 'details' } }, testContext)).toBeNull();
     expect(caseLinkRequestFor({ ...unrated, flags: ['free-rating'] }, testContext)).toBeNull();
+  });
+});
+
+describe('the case link a 办结 rating screen asks for (policies.caseQrOnEveryClose)', () => {
+  it('binds the invitation on screen, before anything is recorded: the same request the thanks screen would make for it', () => {
+    const invitation = makeInvitation();
+    const request = caseLinkRequestForInvitation(invitation, testContext);
+    expect(CaseLinkRequestSchema.parse(request)).toEqual(
+      CaseLinkRequestSchema.parse(caseLinkRequestFor({ outcome: 'unrated', flags: [], invitationId: invitation.id, event: invitation.event, case: invitation.case, staff: invitation.staff }, testContext)),
+    );
+  });
+
+  it('asks for none for a free rating of the window', () => {
+    expect(caseLinkRequestForInvitation(makeInvitation({ free: true }), testContext)).toBeNull();
   });
 });

@@ -1,14 +1,38 @@
 import { create } from 'zustand';
 import type { DeviceContext } from '../../contract/hallConfig';
 import type { Outcome } from '../../contract/outcome';
-import type { CaseLinkRequest } from '../../contract/phoneRating';
+import type { Invitation } from '../../contract/invitation';
+import type { CaseLinkRequest, CaseLinkResponse } from '../../contract/phoneRating';
 
 /**
  * 一事一评 on the citizen's phone (issue 24): when an invitation ends unrated or declined, the
  * thanks screen asks the intake for a case-bound link and shows it as a QR. `requestLink` is set
  * once the device is enrolled at an intake; without one (no intake, offline, refused) nothing is shown.
  */
-export const useCaseLinkStore = create<{ requestLink: ((invitationId: string) => Promise<string | null>) | null }>()(() => ({ requestLink: null }));
+export const useCaseLinkStore = create<{
+  requestLink: ((invitationId: string) => Promise<string | null>) | null;
+  /**
+   * The link for a 办结 invitation still on its rating screen (hall policy caseQrOnEveryClose), with
+   * the end of its last valid day; the same link the thanks screen would get for that invitation.
+   */
+  linkForInvitation: ((invitation: Invitation) => Promise<CaseLink | null>) | null;
+}>()(() => ({ requestLink: null, linkForInvitation: null }));
+
+/** A case-bound link as the screen shows it: the phone page's address and the end of its last valid day (ISO with offset). */
+export type CaseLink = Pick<CaseLinkResponse, 'url' | 'expiresAt'>;
+
+/** The link request for an invitation on its rating screen, before anything is recorded (a free rating has no case to bind). */
+export function caseLinkRequestForInvitation(invitation: Invitation, context: Pick<DeviceContext, 'hall' | 'window'>): CaseLinkRequest | null {
+  if (invitation.free) return null;
+  return {
+    invitationId: invitation.id,
+    event: invitation.event,
+    case: invitation.case,
+    staff: invitation.staff,
+    window: { hallCode: context.hall.code, windowNo: context.window.no, windowName: context.window.name },
+    delivery: 'screen-qr',
+  };
+}
 
 /** The link request for a stored ending without a level; null for a rating, a free rating or an amendment. */
 export function caseLinkRequestFor(ending: Pick<Outcome, 'outcome' | 'amends' | 'flags' | 'invitationId' | 'event' | 'case' | 'staff'>, context: Pick<DeviceContext, 'hall' | 'window'>): CaseLinkRequest | null {

@@ -151,13 +151,13 @@ export function createIntakeClient(options: IntakeClientOptions) {
       }
     },
 
-    /** A case-bound rating link for the citizen's phone (issue 24); null when the intake cannot be reached or refuses. */
-    async caseLink(body: CaseLinkRequest): Promise<string | null> {
+    /** A case-bound rating link for the citizen's phone (issue 24) and the end of its last valid day; null when the intake cannot be reached or refuses. */
+    async caseLink(body: CaseLinkRequest): Promise<{ url: string; expiresAt: string } | null> {
       try {
         const { response } = await signedFetch('POST', `${devicePath}/case-links`, JSON.stringify(body));
         if (response.status !== 201) return null;
         const parsed = CaseLinkResponseSchema.safeParse(await response.json());
-        return parsed.success ? parsed.data.url : null;
+        return parsed.success ? { url: parsed.data.url, expiresAt: parsed.data.expiresAt } : null;
       } catch {
         return null;
       }
