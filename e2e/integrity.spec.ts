@@ -56,6 +56,23 @@ async function rateBad(page: Page, send: (projectNo: string) => Promise<string>,
   await expect(page.locator('[data-screen="idle"]')).toBeVisible();
 }
 
+/**
+ * rate() for a page on Playwright's clock: the demo hall's 4 s thanks screen passes on that clock
+ * (the flags below are about when presses come, not about how long the thanks screen stays).
+ */
+async function rateOnClock(page: Page, send: (projectNo: string) => Promise<string>, projectNo: string, key: string): Promise<void> {
+  const id = await send(projectNo);
+  await expect(page.locator(`[data-invitation="${id}"]`)).toBeVisible();
+  await page.keyboard.press(key);
+  await passThanks(page);
+}
+
+async function passThanks(page: Page): Promise<void> {
+  await expect(page.locator('[data-screen="thanks"]')).toBeVisible();
+  await page.clock.fastForward(4_000);
+  await expect(page.locator('[data-screen="idle"]')).toBeVisible();
+}
+
 test('删差评 and 刷好评 on the device are caught: a deleted 差评 is a gap at its seqs, an edited rating is refused as tampered', async ({ page }) => {
   const evaluator = await launchSyncedEvaluator();
   try {
@@ -156,24 +173,24 @@ test.describe('anomaly flags, at 17:20 in a hall whose shift ends at 17:30', () 
     };
 
     // Nobody is paired with this device, and the key goes down the instant the screen shows.
-    await rate(page, evaluator.sendCaseEvent, 'P-FLAG-1', '5');
+    await rateOnClock(page, evaluator.sendCaseEvent, 'P-FLAG-1', '5');
     expect(await flagsOf('P-FLAG-1')).toEqual(expect.arrayContaining(['unpaired', 'fast-press']));
     expect(await flagsOf('P-FLAG-1')).not.toContain('burst-at-shift-end');
 
     // A calm rating: the citizen reads the screen first.
     const calm = await evaluator.sendCaseEvent('P-FLAG-2');
     await expect(page.locator(`[data-invitation="${calm}"]`)).toBeVisible();
-    await page.waitForTimeout(900);
+    await page.clock.fastForward(900);
     await page.keyboard.press('4');
-    await expect(page.locator('[data-screen="idle"]')).toBeVisible();
+    await passThanks(page);
     expect(await flagsOf('P-FLAG-2')).not.toContain('fast-press');
 
     // The third rating inside two minutes, ten minutes before the shift ends.
-    await rate(page, evaluator.sendCaseEvent, 'P-FLAG-3', '5');
+    await rateOnClock(page, evaluator.sendCaseEvent, 'P-FLAG-3', '5');
     expect(await flagsOf('P-FLAG-3')).toContain('burst-at-shift-end');
 
     // The same case and event again, under a new event id the host cannot dedupe.
-    await rate(page, (no) => evaluator.sendCaseEvent(no, { eventId: 'second-event-for-P-FLAG-1' }), 'P-FLAG-1', '5');
+    await rateOnClock(page, (no) => evaluator.sendCaseEvent(no, { eventId: 'second-event-for-P-FLAG-1' }), 'P-FLAG-1', '5');
     const outcomes = await readOutbox(page);
     const again = outcomes.filter((o) => o.case.projectNo === 'P-FLAG-1');
     expect(again).toHaveLength(2);
@@ -183,7 +200,7 @@ test.describe('anomaly flags, at 17:20 in a hall whose shift ends at 17:30', () 
     const mashed = await evaluator.sendCaseEvent('P-FLAG-5');
     await expect(page.locator(`[data-invitation="${mashed}"]`)).toBeVisible();
     for (let i = 0; i < 10; i++) await page.keyboard.press('5');
-    await expect(page.locator('[data-screen="idle"]')).toBeVisible();
+    await passThanks(page);
     const all = await readOutbox(page);
     expect(all).toHaveLength(5);
     const burst = all.find((o) => o.case.projectNo === 'P-FLAG-5');
@@ -206,14 +223,14 @@ test.describe('anomaly flags, right after a staff login at 10:00', () => {
     });
     expect(login.status).toBe(200);
     await expect(page.locator('[data-staff="zhangsan"]')).toBeVisible();
-    for (const no of ['P-LOGIN-1', 'P-LOGIN-2', 'P-LOGIN-3']) await rate(page, evaluator.sendCaseEvent, no, '5');
+    for (const no of ['P-LOGIN-1', 'P-LOGIN-2', 'P-LOGIN-3']) await rateOnClock(page, evaluator.sendCaseEvent, no, '5');
     const outcomes = await readOutbox(page);
     expect(outcomes.map((o) => o.flags.includes('burst-after-login'))).toEqual([false, false, true]);
     for (const outcome of outcomes) expect(outcome.flags).not.toContain('unpaired');
     for (const outcome of outcomes) expect(outcome.flags).not.toContain('staff-mismatch');
 
     // The business system credits a colleague's case to this window while 张三 is signed in.
-    await rate(page, (no) => evaluator.sendCaseEvent(no, { staff: { loginName: 'lisi', name: '李四' } }), 'P-LOGIN-4', '5');
+    await rateOnClock(page, (no) => evaluator.sendCaseEvent(no, { staff: { loginName: 'lisi', name: '李四' } }), 'P-LOGIN-4', '5');
     const credited = (await readOutbox(page)).find((o: Outcome) => o.case.projectNo === 'P-LOGIN-4');
     expect(credited?.staff.loginName).toBe('lisi');
     expect(credited?.flags).toContain('staff-mismatch');
