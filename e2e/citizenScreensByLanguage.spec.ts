@@ -43,6 +43,8 @@ test.use({ hostPolicies: { thanksSec: 1 } });
 
 test('every language: no staff controls or key hints on the citizen screens, data labelled and whole, Uyghur inside 1280×800, an unmirrored PIN pad', async ({ page, evaluator }) => {
   test.setTimeout(120_000);
+  // The rating guard and the thanks screens pass on Playwright's clock, not by sleeping.
+  await page.clock.install();
   await openEvaluator(page, evaluator.host);
   const idle = page.locator('[data-screen="idle"]');
   const staffSession = (body: unknown) =>
@@ -104,7 +106,7 @@ test('every language: no staff controls or key hints on the citizen screens, dat
     await shot(page, `rating-${language}`);
 
     // Details: the reasons in plain words of the reader's language, each keeping its national code.
-    await page.waitForTimeout(800);
+    await page.clock.fastForward(800);
     await rating.locator('.level-1').click();
     const details = page.locator('[data-screen="details"]');
     await expect(details).toBeVisible();
@@ -116,7 +118,9 @@ test('every language: no staff controls or key hints on the citizen screens, dat
     await details.getByRole('button', { name: r.details.back }).click();
     await expect(rating).toBeVisible();
     await rating.getByRole('button', { name: r.rating.decline }).click();
-    await expect(idle).toBeVisible({ timeout: 10_000 });
+    await expect(page.locator('[data-screen="thanks"]')).toBeVisible();
+    await page.clock.fastForward(1_000);
+    await expect(idle).toBeVisible();
 
     // The PIN pad: 1 2 3 left to right in every script, Uyghur too.
     await page.getByRole('button', { name: LANGUAGE_NAMES[language], exact: true }).click();
@@ -158,22 +162,28 @@ test('every language: no staff controls or key hints on the citizen screens, dat
 test('staff open the admin panel on the save-failed screen, read the storage line, and it stays through the retries; refused PINs read in Chinese', async ({ page, evaluator }) => {
   // The device's disk is full for the outbox: every outcome write fails as a full quota does.
   await page.addInitScript(() => {
-    const failing = { on: false };
+    const failing = { on: false, refused: 0 };
     Object.defineProperty(window, '__diskFull', { value: failing });
     const refuse = (original: IDBObjectStore['add']) =>
       function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['add']>) {
-        if (failing.on && this.name === 'outbox') throw new DOMException('the quota has been exceeded', 'QuotaExceededError');
+        if (failing.on && this.name === 'outbox') {
+          failing.refused++;
+          throw new DOMException('the quota has been exceeded', 'QuotaExceededError');
+        }
         return original.apply(this, args);
       };
     IDBObjectStore.prototype.add = refuse(IDBObjectStore.prototype.add);
     IDBObjectStore.prototype.put = refuse(IDBObjectStore.prototype.put);
   });
-  const diskFull = (on: boolean) => page.evaluate((value) => void ((window as unknown as { __diskFull: { on: boolean } }).__diskFull.on = value), on);
+  type DiskFull = { __diskFull: { on: boolean; refused: number } };
+  const diskFull = (on: boolean) => page.evaluate((value) => void ((window as unknown as DiskFull).__diskFull.on = value), on);
+  const refusedWrites = () => page.evaluate(() => (window as unknown as DiskFull).__diskFull.refused);
+  await page.clock.install();
   await openEvaluator(page, evaluator.host);
   await evaluator.sendCaseEvent('P-DISK-FULL');
   await expect(page.locator('[data-screen="rating"]')).toBeVisible();
   await diskFull(true);
-  await page.waitForTimeout(800);
+  await page.clock.fastForward(800);
   await page.locator('.level-5').click();
   const failed = page.locator('[data-screen="saveFailed"]');
   await expect(failed.locator('[data-fact="storage-full"]')).toBeVisible();
@@ -190,8 +200,15 @@ test('staff open the admin panel on the save-failed screen, read the storage lin
   await expect(admin.locator('[data-fact="write-failure"]')).toBeVisible();
   await expect(admin.locator('[data-audit="pin-refused"]')).toContainText('管理密码被拒绝 · 密码错误');
   await expect(admin.locator('.audit-log')).not.toContainText('wrong');
-  // The flow retries every 2 s meanwhile; the panel stays for staff.
-  await page.waitForTimeout(5000);
+  // The flow retries every 2 s meanwhile (on the page's clock, 2 s at a time until two more writes
+  // have been refused); the panel stays for staff.
+  const refusedBefore = await refusedWrites();
+  await expect
+    .poll(async () => {
+      await page.clock.runFor(2_000);
+      return refusedWrites();
+    })
+    .toBeGreaterThanOrEqual(refusedBefore + 2);
   await expect(admin).toBeVisible();
 
   // Space again: the panel is closed, the rating is written, the thanks screen follows.
