@@ -12,7 +12,7 @@
  */
 import { parseCommandLine } from '../shared-node/commandLine';
 import { dispatchBill } from './mockProvinceDispatch';
-import { startMockProvince, MOCK_STYLES, type MockStyle } from './mockProvinceStart';
+import { ALL_MOCK_STYLES, startMockProvince, type AnyMockStyle } from './mockProvinceStart';
 
 const HELP = `Usage: npm run mock-province -- [options]
 
@@ -20,7 +20,8 @@ A mock provincial 好差评 interface for development and tests (docs/province-f
 the FORWARD_* variables that point an intake at it; credentials go to an owner-only secrets file.
 
 Options:
-  --style S              fujian | shandong | zhejiang (default fujian)
+  --style S              fujian | shandong | zhejiang (default fujian), or reference: the product's own
+                         reference interface (not a province's), which also takes 差评 ticket states
   --port N               port to listen on (default 8790)
   --error-rate R         share of calls answered with a province error (default 0)
   --lost-reply-rate R    share of calls taken but answered with nothing (default 0)
@@ -48,11 +49,11 @@ const { values } = parseCommandLine(HELP, {
   },
 });
 
-if (!(MOCK_STYLES as readonly string[]).includes(values.style)) {
-  console.error(`mock-province: no mock of style ${values.style} (${MOCK_STYLES.join(', ')})`);
+if (!(ALL_MOCK_STYLES as readonly string[]).includes(values.style)) {
+  console.error(`mock-province: no mock of style ${values.style} (${ALL_MOCK_STYLES.join(', ')})`);
   process.exit(2);
 }
-const mock = await startMockProvince(values.style as MockStyle, {
+const mock = await startMockProvince(values.style as AnyMockStyle, {
   port: Number(values.port),
   errorRate: Number(values['error-rate']),
   lostReplyRate: Number(values['lost-reply-rate']),

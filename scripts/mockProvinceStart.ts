@@ -5,14 +5,20 @@ import path from 'node:path';
 import type { DispatchedTicket } from '../contract/tickets';
 import { FUJIAN_STYLE } from '../intake/forwarding/adapters/fujianSoapSm4';
 import { SHANDONG_STYLE } from '../intake/forwarding/adapters/shandongJsonSm2';
+import { REFERENCE_STYLE } from '../intake/forwarding/adapters/referenceJson';
 import { ZHEJIANG_STYLE } from '../intake/forwarding/adapters/zhejiangForm';
 import { startFujianMock } from './fujianMock';
 import { dispatchTicket, type DispatchAnswer, type DispatchTarget } from './mockProvinceDispatch';
+import { startReferenceMock, type ReceivedTicketState } from './referenceMock';
 import { startShandongMock } from './shandongMock';
 import { startZhejiangMock } from './zhejiangMock';
 
+/** The mocks of provincial interfaces' styles. */
 export const MOCK_STYLES = ['fujian', 'shandong', 'zhejiang'] as const;
 export type MockStyle = (typeof MOCK_STYLES)[number];
+/** And `reference`: the product's own reference interface, the one that takes ticket states (never a real province's). */
+export const ALL_MOCK_STYLES = [...MOCK_STYLES, 'reference'] as const;
+export type AnyMockStyle = (typeof ALL_MOCK_STYLES)[number];
 
 export interface StartedMock {
   url: string;
@@ -22,6 +28,8 @@ export interface StartedMock {
   /** The records the province holds, with its ack id, in the order stored. */
   records(): Array<{ unid: string; projectNo: string }>;
   counts(): Record<string, number>;
+  /** The 差评 ticket states received, each once (only the reference interface has the call; empty for the others). */
+  ticketStates(): ReceivedTicketState[];
   /** Dispatches a 差评 ticket (转办通报单) down to an intake (scripts/mockProvinceDispatch.ts). */
   dispatch(target: DispatchTarget, bill: DispatchedTicket): Promise<DispatchAnswer>;
   /** The bills dispatched, with the intake's answers, in the order sent. */
@@ -48,7 +56,7 @@ const made = () => randomBytes(12).toString('hex');
  * writes them to an owner-only secrets file for the intake (npm run mock-province, npm start, the
  * e2e test and the bench use it).
  */
-export async function startMockProvince(style: MockStyle, options: MockStartOptions = {}): Promise<StartedMock> {
+export async function startMockProvince(style: AnyMockStyle, options: MockStartOptions = {}): Promise<StartedMock> {
   const forwarding = await startForwardingMock(style, options);
   const sent: Array<{ bill: DispatchedTicket; answer: DispatchAnswer }> = [];
   return {
@@ -63,7 +71,7 @@ export async function startMockProvince(style: MockStyle, options: MockStartOpti
 }
 
 /** The mock's province side: the ratings it takes from the intake. */
-async function startForwardingMock(style: MockStyle, options: MockStartOptions): Promise<Omit<StartedMock, 'dispatch' | 'dispatched'>> {
+async function startForwardingMock(style: AnyMockStyle, options: MockStartOptions): Promise<Omit<StartedMock, 'dispatch' | 'dispatched'>> {
   const name = options.destination ?? style;
   const faults = { errorRate: options.errorRate, lostReplyRate: options.lostReplyRate, timeoutRate: options.timeoutRate, slowReplyMs: options.slowReplyMs, seed: options.seed };
   const secretsFile = path.join(mkdtempSync(path.join(tmpdir(), 'mock-province-')), 'forward-secrets.json');
@@ -87,6 +95,21 @@ async function startForwardingMock(style: MockStyle, options: MockStartOptions):
       env: env(mock.url, FUJIAN_STYLE),
       records: () => mock.records.map((r) => ({ unid: r.unid, projectNo: r.case.projectNo ?? '' })),
       counts: () => ({ ...mock.counts }),
+      ticketStates: () => [],
+      close: mock.close,
+    };
+  }
+  if (style === 'reference') {
+    const token = process.env.MOCK_PROVINCE_TOKEN ?? made();
+    const mock = await startReferenceMock({ token, ...faults }, options.port);
+    writeSecrets({ token });
+    return {
+      url: mock.url,
+      adapterStyle: REFERENCE_STYLE,
+      env: env(mock.url, REFERENCE_STYLE),
+      records: () => mock.records.map((r) => ({ unid: r.unid, projectNo: r.projectNo })),
+      counts: () => mock.liveCounts(),
+      ticketStates: () => [...mock.states],
       close: mock.close,
     };
   }
@@ -102,6 +125,7 @@ async function startForwardingMock(style: MockStyle, options: MockStartOptions):
       env: env(mock.url, SHANDONG_STYLE, { [`FORWARD_${upper}_TENANCY_ID`]: tenancyId }),
       records: () => mock.records.map((r) => ({ unid: r.unid, projectNo: r.record.projectNo ?? '' })),
       counts: () => ({ ...mock.counts }),
+      ticketStates: () => [],
       close: mock.close,
     };
   }
@@ -115,6 +139,7 @@ async function startForwardingMock(style: MockStyle, options: MockStartOptions):
     env: env(mock.url, ZHEJIANG_STYLE),
     records: () => mock.records.map((r) => ({ unid: r.unid, projectNo: r.record.projectNo ?? '' })),
     counts: () => ({ ...mock.counts }),
+    ticketStates: () => [],
     close: mock.close,
   };
 }

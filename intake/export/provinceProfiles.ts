@@ -36,6 +36,12 @@ export interface ProvinceProfile {
   timeField: 'evaluateTime' | 'assessTime';
   /** Field telling a first rating from a second one, when the province has one. */
   ratingNumberField?: 'assessNumber';
+  /**
+   * Whether the interface has a call that takes a 差评 ticket's state and determination (issue 23);
+   * only then are ticket states queued for it. None of the public provincial interfaces followed
+   * here (Fujian, Shandong, Ningbo/Zhejiang, Anhui) shows one, so only the reference profile has it.
+   */
+  ticketState: boolean;
 }
 
 /** Interface numbering shared by every profile here: 5 非常满意 … 1 非常不满意 [design §3]. */
@@ -56,6 +62,8 @@ export const PROFILES: Record<string, ProvinceProfile> = {
     levelField: 'satisfaction',
     regionField: 'regionCode',
     timeField: 'evaluateTime',
+    // No call for a ticket's state in this interface.
+    ticketState: false,
   },
   zhejiang: {
     name: 'zhejiang',
@@ -76,6 +84,8 @@ export const PROFILES: Record<string, ProvinceProfile> = {
     regionField: 'areaCode',
     // [zj] assessTime.
     timeField: 'assessTime',
+    // No call for a ticket's state in this interface.
+    ticketState: false,
     // [zj] assessNumber: 1 first rating, 2 second rating.
     ratingNumberField: 'assessNumber',
   },
@@ -104,6 +114,8 @@ export const FUJIAN_PROFILE: ProvinceProfile = {
   regionField: 'areaCode',
   // [design §3] [fj] evaluateTime.
   timeField: 'evaluateTime',
+  // No call for a ticket's state in this interface.
+  ticketState: false,
 };
 
 /**
@@ -127,8 +139,30 @@ export const SHANDONG_PROFILE: ProvinceProfile = {
   levelField: 'satisfaction',
   regionField: 'areaCode',
   timeField: 'assessTime',
+  // No call for a ticket's state in this interface.
+  ticketState: false,
   // [sd] assessNumber 评价次数: 1 first rating.
   ratingNumberField: 'assessNumber',
+};
+
+/**
+ * The product's own reference interface (reference-json, scripts/referenceMock.ts): not a real
+ * province's. JSON over HTTP with the national codes [design §3], and the one profile with the
+ * call for a ticket's state, so the generic path of ticket states upstream is built and tested
+ * against something; a province whose interface document names such a call gets its own profile.
+ */
+export const REFERENCE_PROFILE: ProvinceProfile = {
+  name: 'reference',
+  // Not a province: no GB/T 2260 prefix; "000" marks the reference interface.
+  dataSource: '000',
+  channelCodes: { pc: '1', mobile: '2', 'qr-code': '3', 'hall-pad': '4', 'hall-terminal': '5' },
+  levelCode: (level) => String(level),
+  levelNames: INTERFACE_LEVEL_NAMES,
+  unratedChannel: '4',
+  levelField: 'satisfaction',
+  regionField: 'regionCode',
+  timeField: 'evaluateTime',
+  ticketState: true,
 };
 
 /** "yyyy-MM-dd HH:mm:ss" in the rating's own UTC offset, as provincial interfaces expect. */

@@ -31,6 +31,12 @@ export interface ProvinceAdapter {
   check(rating: RatingRecord): string | null;
   /** Sends one rating (the press merged with its details); never throws for a province answer. */
   send(rating: RatingRecord, options?: SendOptions): Promise<SendResult>;
+  /**
+   * Sends one 差评 ticket state (issue 23: the stage, finding and exclusion after a transition, as
+   * tickets.ts ticketStateUpstream writes it), present only where the interface's profile has the
+   * call (ProvinceProfile.ticketState); ticket states are queued only for such a destination.
+   */
+  sendTicketState?(body: string): Promise<SendResult>;
 }
 
 /**

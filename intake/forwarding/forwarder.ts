@@ -1,6 +1,6 @@
 import type { Level } from '../../contract/ratingCodes';
 import { readRatingRecord, type RatingRecord } from '../ingest/ratingRecord';
-import type { ForwardDue, IntakeStore } from '../store/store';
+import type { ForwardDue, IntakeStore, TicketStateDue } from '../store/store';
 import type { ProvinceAdapter, SendResult } from './adapter';
 import { DEFAULT_BACKOFF, retryDelayMs, takeToken, type BackoffPolicy, type Bucket } from './backoff';
 import { transition, type ForwardEvent, type ForwardRecord } from './forwardState';
@@ -117,14 +117,41 @@ export function createForwarder(store: IntakeStore, options: ForwarderOptions) {
     if (answer.kind !== 'ack') log(`forward ${record.outcomeId} → ${destination.name}: ${answer.kind}${'error' in answer ? `: ${answer.error}` : 'reason' in answer ? `: ${answer.reason}` : ''}${saved ? '' : ' (the record moved meanwhile)'}`);
   }
 
-  /** Sends every record of the destination that is due now; returns how many it handled. */
+  /** One queued ticket state (issue 23): claimed, sent by the interface's own call, answered as a rating is. */
+  async function forwardTicketState(destination: Destination, due: TicketStateDue, send: (body: string) => Promise<SendResult>): Promise<void> {
+    const { ticketId: _ticket, seq: _seq, body, ...record } = due;
+    const claimed = transition(record, { type: 'claim', at: now(), leaseMs });
+    // Another run claimed it first.
+    if (!(await store.forwarding.saveTicketState(due, claimed))) return;
+    await pace(destination);
+    const answer = await send(body);
+    const saved = await store.forwarding.saveTicketState({ ...due, ...claimed }, transition(claimed, answerEvent(claimed, answer)));
+    if (answer.kind !== 'ack') log(`forward ticket state ${record.outcomeId} → ${destination.name}: ${answer.kind}${'error' in answer ? `: ${answer.error}` : 'reason' in answer ? `: ${answer.reason}` : ''}${saved ? '' : ' (the record moved meanwhile)'}`);
+  }
+
+  /** Sends every ticket state queued for the destination and due now, one at a time; returns how many it handled. */
+  async function drainTicketStates(destination: Destination, cutoff: number): Promise<number> {
+    const send = destination.adapter.sendTicketState?.bind(destination.adapter);
+    if (!send) return 0;
+    let handled = 0;
+    for (;;) {
+      const due = await store.forwarding.dueTicketStates(destination.name, Math.min(cutoff, now()), batchSize);
+      if (due.length === 0) return handled;
+      for (const item of due) {
+        await forwardTicketState(destination, item, send);
+        handled++;
+      }
+    }
+  }
+
+  /** Sends every record of the destination that is due now (ratings, then ticket states); returns how many it handled. */
   async function drain(destination: Destination): Promise<number> {
     let handled = 0;
     // Records due by the start of the drain: one retried in it waits for a later one.
     const cutoff = now();
     for (;;) {
       const due = await store.forwarding.due(destination.name, Math.min(cutoff, now()), batchSize);
-      if (due.length === 0) return handled;
+      if (due.length === 0) return handled + (await drainTicketStates(destination, cutoff));
       let next = 0;
       const worker = async () => {
         while (next < due.length) {

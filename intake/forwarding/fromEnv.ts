@@ -2,6 +2,7 @@ import type { Level } from '../../contract/ratingCodes';
 import type { IntakeStore } from '../store/store';
 import type { ProvinceAdapter } from './adapter';
 import { createFujianAdapter, FUJIAN_STYLE } from './adapters/fujianSoapSm4';
+import { createReferenceAdapter, REFERENCE_STYLE } from './adapters/referenceJson';
 import { createShandongAdapter, SHANDONG_STYLE } from './adapters/shandongJsonSm2';
 import { createZhejiangAdapter, ZHEJIANG_STYLE } from './adapters/zhejiangForm';
 import { DETAILS_SETTLE_MS } from './enqueue';
@@ -53,6 +54,11 @@ const ADAPTERS: Record<string, (name: string, url: string, key: (field: string) 
     const s = loadSecrets(name, ['appMark', 'appWord', 'publicKey'], env);
     return createShandongAdapter({ baseUrl: url, tenancyId: key('TENANCY_ID') ?? '370000000000', appMark: s.appMark!, appWord: s.appWord!, publicKeyHex: s.publicKey!, now, timeoutMs: timeoutOf(key) });
   },
+  // The product's own reference interface (not a province's): the one that takes ticket states.
+  [REFERENCE_STYLE]: (name, url, key, env) => {
+    const s = loadSecrets(name, ['token'], env);
+    return createReferenceAdapter({ baseUrl: url, token: s.token!, timeoutMs: timeoutOf(key) });
+  },
   [ZHEJIANG_STYLE]: (name, url, key, env, now) => {
     const s = loadSecrets(name, ['loginName', 'loginPwd'], env);
     return createZhejiangAdapter({ baseUrl: url, loginName: s.loginName!, loginPwd: s.loginPwd!, now, timeoutMs: timeoutOf(key) });
@@ -62,7 +68,8 @@ const ADAPTERS: Record<string, (name: string, url: string, key: (field: string) 
 /**
  * The forwarder as the environment configures it, or null when it names no destination:
  * FORWARD_DESTINATIONS=fujian (comma-separated names), and for each name
- * FORWARD_<NAME>_STYLE (fujian-soap-sm4 | shandong-json-sm2 | zhejiang-form), FORWARD_<NAME>_URL,
+ * FORWARD_<NAME>_STYLE (fujian-soap-sm4 | shandong-json-sm2 | zhejiang-form | reference-json, the
+ * product's own reference interface), FORWARD_<NAME>_URL,
  * FORWARD_<NAME>_HALLS (hall codes, or *), FORWARD_<NAME>_CONCURRENCY (default 2),
  * FORWARD_<NAME>_RATE (calls/s, default 5), FORWARD_<NAME>_TIMEOUT_MS, FORWARD_<NAME>_TENANCY_ID (Shandong), and its secrets
  * (secrets.ts). Destinations are written to the store, so ratings stored from now on are queued.
@@ -73,7 +80,7 @@ export async function forwardingFromEnv(store: IntakeStore, env: NodeJS.ProcessE
   const names = (env.FORWARD_DESTINATIONS ?? '').split(',').map((n) => n.trim()).filter((n) => n !== '');
   if (names.length === 0) return null;
   const destinations: Destination[] = [];
-  const halls: Array<{ name: string; hallCode: string }> = [];
+  const halls: Array<{ name: string; hallCode: string; ticketState: boolean }> = [];
   for (const name of names) {
     const key = (field: string) => env[`FORWARD_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_${field}`];
     const style = key('STYLE') ?? FUJIAN_STYLE;
@@ -84,7 +91,8 @@ export async function forwardingFromEnv(store: IntakeStore, env: NodeJS.ProcessE
     const rate = Number(key('RATE') ?? 5);
     const adapter = make(name, url, key, env, now);
     destinations.push({ name, adapter, concurrency: Number(key('CONCURRENCY') ?? 2), ratePerSec: rate, burst: Math.max(1, Math.ceil(rate)), ...defaultRatingOf(name, adapter, key) });
-    for (const hallCode of (key('HALLS') ?? '*').split(',')) halls.push({ name, hallCode: hallCode.trim() });
+    // Ticket states are queued only for a destination whose interface has the call (its profile's flag).
+    for (const hallCode of (key('HALLS') ?? '*').split(',')) halls.push({ name, hallCode: hallCode.trim(), ticketState: adapter.sendTicketState !== undefined });
   }
   await store.forwarding.setDestinations(halls);
   log(`intake: forwarding to ${names.join(', ')}`);

@@ -307,6 +307,12 @@ export interface TicketStore {
   actionsAfter(afterSeq: number, limit: number): Promise<TicketActionRow[]>;
   /** Entries about sessions (no ticket: sign-ins, refusals, lockouts, sign-outs), newest first, below `beforeSeq` when given. */
   sessionActions(limit: number, beforeSeq?: number): Promise<TicketActionRow[]>;
+  /**
+   * Ticket state upstream (issue 23): queues the state after one transition (its action-log seq)
+   * for every destination of the hall flagged for ticket states, in the transition's transaction;
+   * returns how many records were added (0 when none takes them, or when queued already).
+   */
+  queueState(row: { ticketId: string; seq: number; hallCode: string; body: string; at: number }): Promise<number>;
   /** Follow-ups of 差评 with no ticket yet (stored before tickets existed), oldest first. */
   followupsWithoutTicket(limit: number): Promise<FollowupRow[]>;
   /** Tickets not closed, and of those the ones overdue at `now` (metrics). */
@@ -482,7 +488,7 @@ export interface ForwardReportRow {
  */
 export interface ForwardingStore {
   /** The destinations each new rating is queued for: a hall code, or '*' for every hall. Replaces the list. */
-  setDestinations(destinations: Array<{ name: string; hallCode: string }>): Promise<void>;
+  setDestinations(destinations: Array<{ name: string; hallCode: string; ticketState?: boolean }>): Promise<void>;
   /** Queues the stored rating for every destination of its hall, due at `dueAt`; returns how many rows were added (0 when queued already). */
   enqueue(outcomeId: string, hallCode: string, storedAt: number, dueAt: number): Promise<number>;
   /**
@@ -506,7 +512,16 @@ export interface ForwardingStore {
   stored(destination: string | null, from: number, to: number, limit: number): Promise<Array<ForwardRecord & { projectNo: string }>>;
   /** Records not yet answered by the province, per destination: the queue's depth (metrics). */
   queueDepth(): Promise<Array<{ destination: string; pending: number; sending: number }>>;
+  /** Queued ticket states of a destination that may be claimed at `now`, oldest due first (their outcomeId is `ticketId#seq`). */
+  dueTicketStates(destination: string, now: number, limit: number): Promise<TicketStateDue[]>;
+  /** `save` for a queued ticket state. */
+  saveTicketState(before: TicketStateDue, next: ForwardRecord): Promise<boolean>;
+  /** A ticket's queued states, every destination, by seq. */
+  ticketStates(ticketId: string): Promise<TicketStateDue[]>;
 }
+
+/** A queued ticket state (issue 23): a forwarding record keyed by ticket and action-log seq, with the state as sent. */
+export type TicketStateDue = ForwardRecord & { ticketId: string; seq: number; body: string };
 
 /** The facts one batch's ingest rules ask for, read together (ingest/batchIngest.ts) rather than outcome by outcome. */
 export interface IngestQuery {

@@ -16,6 +16,7 @@ import type {
   PhoneRatingRow,
   TicketActionRow,
   TicketRow,
+  TicketStateDue,
 } from './store';
 
 /** A boolean column: SQLite stores 1/0, PostgreSQL true/false. */
@@ -153,6 +154,15 @@ export interface ForwardColumns {
 }
 /** The forwarding queue's columns, the queue aliased `q`. */
 export const FORWARD_COLUMNS = 'q.outcome_id, q.destination, q.state, q.attempts, q.next_attempt_at, q.last_error, q.ack_id, q.ack_kind, q.stored_at, q.updated_at';
+/** A queued ticket state's columns (forward_ticket_states aliased `q`), its record id `ticketId#seq` in outcome_id. */
+export const TICKET_STATE_COLUMNS = 'q.ticket_id, q.seq, q.body, q.destination, q.state, q.attempts, q.next_attempt_at, q.last_error, q.ack_id, q.ack_kind, q.stored_at, q.updated_at';
+export type TicketStateColumns = Omit<ForwardColumns, 'outcome_id'> & { ticket_id: string; seq: number; body: string };
+export const ticketStateOf = (row: TicketStateColumns): TicketStateDue => ({
+  ...forwardRecordOf({ ...row, outcome_id: `${row.ticket_id}#${row.seq}` }),
+  ticketId: row.ticket_id,
+  seq: Number(row.seq),
+  body: row.body,
+});
 export const forwardRecordOf = (row: ForwardColumns): ForwardRecord => ({
   outcomeId: row.outcome_id,
   destination: row.destination,

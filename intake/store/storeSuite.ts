@@ -434,6 +434,41 @@ export function describeStoreSuite(engine: string, open: () => Promise<IntakeSto
     });
 
     describe('forwarding queue', () => {
+      it('queues a ticket state once per destination of its hall flagged for ticket states, and saves it only over the row it read', async () => {
+        const store = await fresh();
+        await store.forwarding.setDestinations([
+          { name: 'reference', hallCode: 'h1', ticketState: true },
+          { name: 'reference', hallCode: '*', ticketState: true },
+          { name: 'province', hallCode: '*' },
+          { name: 'elsewhere', hallCode: 'h2', ticketState: true },
+        ]);
+        await store.tickets.insert({ id: 't-1', outcomeId: null, hallCode: 'h1', department: null, stage: 'contacted', dueAt: null, openedAt: 1, excluded: false, state: '{}', dispatch: null });
+        const state = { ticketId: 't-1', seq: 2, hallCode: 'h1', body: '{"stage":"contacted"}', at: 500 };
+        expect(await store.tickets.queueState(state)).toBe(1);
+        expect(await store.tickets.queueState(state)).toBe(0);
+        expect(await store.tickets.queueState({ ...state, seq: 3, body: '{"stage":"determined"}', at: 600 })).toBe(1);
+        expect(await store.forwarding.dueTicketStates('province', 1_000, 10)).toEqual([]);
+        expect(await store.forwarding.dueTicketStates('reference', 550, 10)).toHaveLength(1);
+        const due = await store.forwarding.dueTicketStates('reference', 1_000, 10);
+        expect(due).toEqual([
+          { ticketId: 't-1', seq: 2, body: '{"stage":"contacted"}', outcomeId: 't-1#2', destination: 'reference', state: 'pending', attempts: 0, nextAttemptAt: 500, lastError: null, ackId: null, ackKind: null, storedAt: 500, updatedAt: 500 },
+          expect.objectContaining({ ticketId: 't-1', seq: 3, outcomeId: 't-1#3' }),
+        ]);
+        const before = due[0]!;
+        const { ticketId: _t, seq: _s, body: _b, ...record } = before;
+        const sending = { ...record, state: 'sending' as const, attempts: 1, updatedAt: 700, nextAttemptAt: 800 };
+        const claims = await Promise.all([store.forwarding.saveTicketState(before, sending), store.forwarding.saveTicketState(before, { ...sending, updatedAt: 701 })]);
+        expect(claims.filter(Boolean)).toHaveLength(1);
+        const current = (await store.forwarding.ticketStates('t-1'))[0]!;
+        expect(current).toMatchObject({ state: 'sending', attempts: 1 });
+        expect(await store.forwarding.saveTicketState(current, { ...sending, updatedAt: current.updatedAt, state: 'acknowledged', ackId: 'TS-1', ackKind: 'accepted' })).toBe(true);
+        expect((await store.forwarding.ticketStates('t-1')).map((q) => [q.seq, q.state, q.ackId])).toEqual([
+          [2, 'acknowledged', 'TS-1'],
+          [3, 'pending', null],
+        ]);
+        expect((await store.forwarding.dueTicketStates('reference', 1_000, 10)).map((q) => q.seq)).toEqual([3]);
+      });
+
       it('queues a stored rating once per destination of its hall and claims it only over the row it read', async () => {
         const store = await fresh();
         await store.forwarding.setDestinations([

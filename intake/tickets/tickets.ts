@@ -19,6 +19,20 @@ export function storedDispatch(json: string): { bill: DispatchedTicket; dispatch
   return { bill, dispatcher: dispatcher ?? null };
 }
 
+/**
+ * Ticket state upstream (issue 23): what a transition that changes the stage, the finding (认定) or
+ * the exclusion after appeal sends to the destinations that take ticket states, keyed by the
+ * ticket and the seq of the transition in the action log; null for any other transition, and for a
+ * ticket dispatched from above (it answers to the system that dispatched it, not through the queue).
+ */
+export function ticketStateUpstream(row: Pick<TicketRow, 'id' | 'outcomeId' | 'hallCode'>, before: Ticket, after: Ticket, seq: number, at: number) {
+  if (row.outcomeId === null || row.hallCode === null) return null;
+  const finding = (t: Ticket) => t.finding?.finding ?? null;
+  if (before.stage === after.stage && finding(before) === finding(after) && before.excluded === after.excluded) return null;
+  const body = canonicalJson({ ticketId: row.id, outcomeId: row.outcomeId, seq, at: new Date(at).toISOString(), stage: after.stage, finding: finding(after), excluded: after.excluded });
+  return { ticketId: row.id, seq, hallCode: row.hallCode, body, at };
+}
+
 /** What a ticket says about the 差评 it stands for. */
 export function newTicketOf(outcome: RatingRecord, openedAt: number): NewTicket & { hallCode: string; department: string } {
   // A window's phone rating rates the window's service, no staff member.
@@ -68,7 +82,9 @@ export function createTicketWriter(deadline: Deadline, policy: TicketPolicy, now
     const state = JSON.stringify(result.ticket);
     const change = { stage: result.ticket.stage, dueAt: result.ticket.dueAt, excluded: result.ticket.excluded, state };
     if (!(await tx.update(row.id, row.version, change))) return { status: 'stale', version: row.version, allowed: allowedSteps(ticket) };
-    await appendAction(tx, { ticketId: row.id, at, actor: JSON.stringify(actor), what: JSON.stringify({ event, effects: result.effects }), before: row.state, after: state });
+    const logged = await appendAction(tx, { ticketId: row.id, at, actor: JSON.stringify(actor), what: JSON.stringify({ event, effects: result.effects }), before: row.state, after: state });
+    const upstream = ticketStateUpstream(row, ticket, result.ticket, logged.seq, at);
+    if (upstream) await tx.queueState(upstream);
     return { status: 'done', row: { ...row, ...change, version: row.version + 1 }, effects: result.effects };
   }
 

@@ -1,6 +1,6 @@
 import type { MergeState } from '../../ingest/mergeRules';
 import type { ForwardDue, ForwardingStore, ForwardReportRow } from '../store';
-import { FORWARD_COLUMNS, forwardRecordOf, type ForwardColumns } from '../storeRows';
+import { FORWARD_COLUMNS, forwardRecordOf, TICKET_STATE_COLUMNS, ticketStateOf, type ForwardColumns, type TicketStateColumns } from '../storeRows';
 import { DETAILS_OF } from './outcomes';
 import type { PgSql } from './pgSql';
 
@@ -13,7 +13,7 @@ export function pgForwarding(sql: PgSql): ForwardingStore {
     async setDestinations(destinations) {
       await sql.atomic(async (tx) => {
         await tx.run('DELETE FROM forward_destinations');
-        for (const d of destinations) await tx.run('INSERT INTO forward_destinations (name, hall_code) VALUES ($1, $2) ON CONFLICT DO NOTHING', [d.name, d.hallCode]);
+        for (const d of destinations) await tx.run('INSERT INTO forward_destinations (name, hall_code, ticket_state) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [d.name, d.hallCode, d.ticketState === true]);
       });
     },
     async enqueue(outcomeId, hallCode, storedAt, dueAt) {
@@ -68,6 +68,29 @@ export function pgForwarding(sql: PgSql): ForwardingStore {
         [next.outcomeId, next.destination, next.state, next.attempts, next.nextAttemptAt, next.lastError, next.ackId, next.ackKind, next.updatedAt, before.state, before.attempts, before.updatedAt],
       );
       return changed === 1;
+    },
+    async dueTicketStates(destination, now, limit) {
+      // As `due`: rows another node's transaction holds are skipped.
+      const rows = await sql.rows<TicketStateColumns>(
+        `SELECT ${TICKET_STATE_COLUMNS} FROM forward_ticket_states q
+          WHERE q.destination = $1 AND q.state IN ('pending', 'sending') AND q.next_attempt_at <= $2
+          ORDER BY q.next_attempt_at, q.ticket_id, q.seq LIMIT $3
+          FOR UPDATE OF q SKIP LOCKED`,
+        [destination, now, limit],
+      );
+      return rows.map(ticketStateOf);
+    },
+    async saveTicketState(before, next) {
+      if (`${before.ticketId}#${before.seq}` !== next.outcomeId || before.destination !== next.destination) throw new Error('save moves one record, not another');
+      const changed = await sql.run(
+        `UPDATE forward_ticket_states SET state = $4, attempts = $5, next_attempt_at = $6, last_error = $7, ack_id = $8, ack_kind = $9, updated_at = $10
+          WHERE ticket_id = $1 AND seq = $2 AND destination = $3 AND state = $11 AND attempts = $12 AND updated_at = $13`,
+        [before.ticketId, before.seq, next.destination, next.state, next.attempts, next.nextAttemptAt, next.lastError, next.ackId, next.ackKind, next.updatedAt, before.state, before.attempts, before.updatedAt],
+      );
+      return changed === 1;
+    },
+    async ticketStates(ticketId) {
+      return (await sql.rows<TicketStateColumns>(`SELECT ${TICKET_STATE_COLUMNS} FROM forward_ticket_states q WHERE q.ticket_id = $1 ORDER BY q.seq, q.destination`, [ticketId])).map(ticketStateOf);
     },
     async get(outcomeId, destination) {
       const row = await sql.row<ForwardColumns>(`SELECT ${FORWARD_COLUMNS} FROM forward_queue q WHERE q.outcome_id = $1 AND q.destination = $2`, [outcomeId, destination]);

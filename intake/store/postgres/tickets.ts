@@ -96,6 +96,7 @@ export function pgTickets(sql: PgSql): TicketStore {
              WITH ORDINALITY AS t(id, outcome_id, hall_code, department, stage, due_at, opened_at, excluded, state, dispatch, ord) ORDER BY ord
          ON CONFLICT (id) DO NOTHING RETURNING id`,
         [column('id'), column('outcomeId'), column('hallCode'), column('department'), column('stage'), column('dueAt'), column('openedAt'), column('excluded'), column('state'), column('dispatch')],
+        'tickets_insert_many',
       );
       return added.map((row) => row.id);
     },
@@ -106,6 +107,7 @@ export function pgTickets(sql: PgSql): TicketStore {
         `INSERT INTO ticket_actions (${TICKET_ACTION_COLUMNS})
          SELECT * FROM unnest($1::BIGINT[], $2::TEXT[], $3::BIGINT[], $4::TEXT[], $5::TEXT[], $6::TEXT[], $7::TEXT[], $8::TEXT[], $9::TEXT[])`,
         [column('seq'), column('ticketId'), column('at'), column('actor'), column('what'), column('before'), column('after'), column('prevHash'), column('hash')],
+        'tickets_append_actions',
       );
     },
     async actionsOf(ticketId) {
@@ -113,6 +115,14 @@ export function pgTickets(sql: PgSql): TicketStore {
     },
     async actionsAfter(afterSeq, limit) {
       return (await sql.rows<TicketActionColumns>(`SELECT ${TICKET_ACTION_COLUMNS} FROM ticket_actions WHERE seq > $1 ORDER BY seq LIMIT $2`, [afterSeq, limit])).map(ticketActionOf);
+    },
+    async queueState(row) {
+      return sql.run(
+        `INSERT INTO forward_ticket_states (ticket_id, seq, destination, body, state, next_attempt_at, stored_at, updated_at)
+         SELECT DISTINCT $1::TEXT, $2::BIGINT, name, $4::TEXT, 'pending', $5::BIGINT, $5::BIGINT, $5::BIGINT FROM forward_destinations WHERE ticket_state AND hall_code IN ($3, '*')
+         ON CONFLICT DO NOTHING`,
+        [row.ticketId, row.seq, row.hallCode, row.body, row.at],
+      );
     },
     async sessionActions(limit, beforeSeq) {
       const rows = await sql.rows<TicketActionColumns>(`SELECT ${TICKET_ACTION_COLUMNS} FROM ticket_actions WHERE ticket_id IS NULL AND seq < $1 ORDER BY seq DESC LIMIT $2`, [

@@ -1,15 +1,33 @@
+import type { ForwardRecord } from '../../forwarding/forwardState';
 import type { MergeState } from '../../ingest/mergeRules';
 import type { ForwardDue, ForwardingStore, ForwardReportRow } from '../store';
-import { FORWARD_COLUMNS, forwardRecordOf, type ForwardColumns } from '../storeRows';
+import { FORWARD_COLUMNS, forwardRecordOf, TICKET_STATE_COLUMNS, ticketStateOf, type ForwardColumns, type TicketStateColumns } from '../storeRows';
 import type { SqliteDb } from './sqliteDb';
 
 /** A queued rating is a device's outcome or a phone rating (issue 24): one of the two joins finds it. */
 const QUEUE_WITH_RATING = 'forward_queue q LEFT JOIN outcomes o ON o.id = q.outcome_id LEFT JOIN phone_ratings p ON p.id = q.outcome_id';
 const RATING_BODY = 'COALESCE(o.body, p.body) AS body';
 
+/** A compare-and-set save's parameters: `next`'s columns, and the state, attempts and time it must still have. */
+const saveParams = (before: ForwardRecord, next: ForwardRecord) => ({
+  outcome_id: next.outcomeId,
+  destination: next.destination,
+  state: next.state,
+  attempts: next.attempts,
+  next_attempt_at: next.nextAttemptAt,
+  last_error: next.lastError,
+  ack_id: next.ackId,
+  ack_kind: next.ackKind,
+  stored_at: next.storedAt,
+  updated_at: next.updatedAt,
+  was_state: before.state,
+  was_attempts: before.attempts,
+  was_updated: before.updatedAt,
+});
+
 export function sqliteForwarding(db: SqliteDb): ForwardingStore {
   const clearDestinations = db.prepare('DELETE FROM forward_destinations');
-  const addDestination = db.prepare('INSERT OR IGNORE INTO forward_destinations (name, hall_code) VALUES (?, ?)');
+  const addDestination = db.prepare('INSERT OR IGNORE INTO forward_destinations (name, hall_code, ticket_state) VALUES (?, ?, ?)');
   const enqueue = db.prepare<{ id: string; hall: string; stored: number; due: number }>(
     `INSERT OR IGNORE INTO forward_queue (outcome_id, destination, state, next_attempt_at, stored_at, updated_at)
      SELECT DISTINCT @id, name, 'pending', @due, @stored, @stored FROM forward_destinations WHERE hall_code IN (@hall, '*')`,
@@ -57,14 +75,37 @@ export function sqliteForwarding(db: SqliteDb): ForwardingStore {
       WHERE q.stored_at >= @from AND q.stored_at < @to AND (@destination IS NULL OR q.destination = @destination)
       ORDER BY q.stored_at, q.outcome_id, q.destination LIMIT @limit`,
   );
-  const replaceDestinations = db.transaction((destinations: Array<{ name: string; hallCode: string }>) => {
+  const replaceDestinations = db.transaction((destinations: Array<{ name: string; hallCode: string; ticketState?: boolean }>) => {
     clearDestinations.run();
-    for (const d of destinations) addDestination.run(d.name, d.hallCode);
+    for (const d of destinations) addDestination.run(d.name, d.hallCode, d.ticketState ? 1 : 0);
   });
   // Per destination and state, so each count reads only its own range of the due index.
   const stateCount = db.prepare<[string, string], { n: number }>('SELECT COUNT(*) AS n FROM forward_queue WHERE destination = ? AND state = ?');
 
+  const dueStates = db.prepare<[string, number, number], TicketStateColumns>(
+    `SELECT ${TICKET_STATE_COLUMNS} FROM forward_ticket_states q
+      WHERE q.destination = ? AND q.state IN ('pending', 'sending') AND q.next_attempt_at <= ?
+      ORDER BY q.next_attempt_at, q.ticket_id, q.seq LIMIT ?`,
+  );
+  const saveState = db.prepare<ForwardColumns & { ticket_id: string; seq: number; was_state: string; was_attempts: number; was_updated: number }>(
+    `UPDATE forward_ticket_states SET state = @state, attempts = @attempts, next_attempt_at = @next_attempt_at, last_error = @last_error,
+            ack_id = @ack_id, ack_kind = @ack_kind, updated_at = @updated_at
+      WHERE ticket_id = @ticket_id AND seq = @seq AND destination = @destination
+        AND state = @was_state AND attempts = @was_attempts AND updated_at = @was_updated`,
+  );
+  const statesOf = db.prepare<[string], TicketStateColumns>(`SELECT ${TICKET_STATE_COLUMNS} FROM forward_ticket_states q WHERE q.ticket_id = ? ORDER BY q.seq, q.destination`);
+
   return {
+    async dueTicketStates(destination, now, limit) {
+      return dueStates.all(destination, now, limit).map(ticketStateOf);
+    },
+    async saveTicketState(before, next) {
+      if (`${before.ticketId}#${before.seq}` !== next.outcomeId || before.destination !== next.destination) throw new Error('save moves one record, not another');
+      return saveState.run({ ticket_id: before.ticketId, seq: before.seq, ...saveParams(before, next) }).changes === 1;
+    },
+    async ticketStates(ticketId) {
+      return statesOf.all(ticketId).map(ticketStateOf);
+    },
     async setDestinations(destinations) {
       replaceDestinations(destinations);
     },
@@ -89,21 +130,7 @@ export function sqliteForwarding(db: SqliteDb): ForwardingStore {
     },
     async save(before, next) {
       if (before.outcomeId !== next.outcomeId || before.destination !== next.destination) throw new Error('save moves one record, not another');
-      const changed = save.run({
-        outcome_id: next.outcomeId,
-        destination: next.destination,
-        state: next.state,
-        attempts: next.attempts,
-        next_attempt_at: next.nextAttemptAt,
-        last_error: next.lastError,
-        ack_id: next.ackId,
-        ack_kind: next.ackKind,
-        stored_at: next.storedAt,
-        updated_at: next.updatedAt,
-        was_state: before.state,
-        was_attempts: before.attempts,
-        was_updated: before.updatedAt,
-      }).changes;
+      const changed = save.run(saveParams(before, next)).changes;
       return changed === 1;
     },
     async get(outcomeId, destination) {

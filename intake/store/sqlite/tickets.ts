@@ -21,6 +21,10 @@ export function sqliteTickets(db: SqliteDb): TicketStore {
   );
   const actionsOf = db.prepare<[string], TicketActionColumns>('SELECT * FROM ticket_actions WHERE ticket_id = ? ORDER BY seq');
   const actionsAfter = db.prepare<[number, number], TicketActionColumns>('SELECT * FROM ticket_actions WHERE seq > ? ORDER BY seq LIMIT ?');
+  const queueState = db.prepare<{ ticket: string; seq: number; hall: string; body: string; at: number }>(
+    `INSERT OR IGNORE INTO forward_ticket_states (ticket_id, seq, destination, body, state, next_attempt_at, stored_at, updated_at)
+     SELECT DISTINCT @ticket, @seq, name, @body, 'pending', @at, @at, @at FROM forward_destinations WHERE ticket_state = 1 AND hall_code IN (@hall, '*')`,
+  );
   const sessionActions = db.prepare<[number, number], TicketActionColumns>('SELECT * FROM ticket_actions WHERE ticket_id IS NULL AND seq < ? ORDER BY seq DESC LIMIT ?');
   const openCount = db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM tickets WHERE stage <> 'closed'");
   const overdueCount = db.prepare<[number], { n: number }>(`SELECT COUNT(*) AS n FROM tickets WHERE ${RUNNING} AND due_at < ?`);
@@ -82,6 +86,9 @@ export function sqliteTickets(db: SqliteDb): TicketStore {
     },
     async actionsAfter(afterSeq, limit) {
       return actionsAfter.all(afterSeq, limit).map(ticketActionOf);
+    },
+    async queueState(row) {
+      return queueState.run({ ticket: row.ticketId, seq: row.seq, hall: row.hallCode, body: row.body, at: row.at }).changes;
     },
     async sessionActions(limit, beforeSeq) {
       return sessionActions.all(beforeSeq ?? Number.MAX_SAFE_INTEGER, limit).map(ticketActionOf);

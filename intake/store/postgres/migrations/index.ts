@@ -5,9 +5,10 @@ import { step003 } from './003-fleet-forwarding-tickets-phone';
 import { step004 } from './004-phone-ratings-followed';
 import { step005 } from './005-session-audit';
 import { step006 } from './006-phone-followups-counted';
+import { step007 } from './007-forward-ticket-states';
 
 /** The PostgreSQL schema steps, applied in order; schema_migrations records each one applied. */
-const MIGRATIONS: string[] = [step001, step002, step003, step004, step005, step006];
+const MIGRATIONS: string[] = [step001, step002, step003, step004, step005, step006, step007];
 
 export const PG_SCHEMA_VERSION = MIGRATIONS.length;
 

@@ -23,12 +23,13 @@ import { step021 } from './021-forward-late';
 import { step022 } from './022-phone-ratings-followed';
 import { step023 } from './023-session-audit';
 import { step024 } from './024-phone-followups-counted';
+import { step025 } from './025-forward-ticket-states';
 
 /**
  * The one list of schema steps, applied in order; PRAGMA user_version records how many have run.
  * A step is SQL, or a function for backfills that need code (each runs in its own transaction).
  */
-const MIGRATIONS: Array<string | ((db: SqliteDb) => void)> = [step001, step002, step003, step004, step005, step006, step007, step008, step009, step010, step011, step012, step013, step014, step015, step016, step017, step018, step019, step020, step021, step022, step023, step024];
+const MIGRATIONS: Array<string | ((db: SqliteDb) => void)> = [step001, step002, step003, step004, step005, step006, step007, step008, step009, step010, step011, step012, step013, step014, step015, step016, step017, step018, step019, step020, step021, step022, step023, step024, step025];
 
 /** The schema version a fully migrated database reports in PRAGMA user_version. */
 export const SCHEMA_VERSION = MIGRATIONS.length;
