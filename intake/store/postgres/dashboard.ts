@@ -77,6 +77,7 @@ export function pgDashboard(sql: PgSql): DashboardStore {
           ordered.map((i) => i.label),
           ...Array.from({ length: 9 }, (_, n) => ordered.map((i) => i.counts[n] ?? 0)),
         ],
+        'dashboard_add_counts',
       );
     },
     async addWords(words) {

@@ -52,7 +52,7 @@ export function pgIngest(sql: PgSql): IngestStore {
   return {
     async storedHashes(ids) {
       if (ids.length === 0) return [];
-      return sql.rows<{ id: string; bodyHash: string }>('SELECT id, body_hash AS "bodyHash" FROM outcomes WHERE id = ANY($1::TEXT[])', [ids]);
+      return sql.rows<{ id: string; bodyHash: string }>('SELECT id, body_hash AS "bodyHash" FROM outcomes WHERE id = ANY($1::TEXT[])', [ids], 'ingest_stored_hashes');
     },
     async facts(deviceId, query) {
       const row = await sql.row<FactsRow>(FACTS, [
@@ -64,7 +64,7 @@ export function pgIngest(sql: PgSql): IngestStore {
         query.stages.map((s) => s.hallCode),
         query.stages.map((s) => s.projectNo),
         query.stages.map((s) => s.event),
-      ]);
+      ], 'ingest_facts');
       if (!row) throw new Error('the facts query returned no row');
       return {
         stored: row.stored,
@@ -84,6 +84,7 @@ export function pgIngest(sql: PgSql): IngestStore {
       await sql.run(
         INSERT_OUTCOMES,
         INSERT_COLUMNS.map((_, i) => perRow.map((v) => v[i])),
+        'ingest_outcomes',
       );
     },
     async addEvents(events) {
@@ -93,6 +94,7 @@ export function pgIngest(sql: PgSql): IngestStore {
          SELECT device_id, kind, seq, outcome_id, detail, at FROM unnest($1::TEXT[], $2::TEXT[], $3::BIGINT[], $4::TEXT[], $5::TEXT[], $6::BIGINT[])
            WITH ORDINALITY AS e(device_id, kind, seq, outcome_id, detail, at, ord) ORDER BY ord`,
         [events.map((e) => e.deviceId), events.map((e) => e.kind), events.map((e) => e.seq), events.map((e) => e.outcomeId), events.map((e) => e.detail), events.map((e) => e.at)],
+        'ingest_events',
       );
     },
     async openFollowups(rows) {
@@ -102,6 +104,7 @@ export function pgIngest(sql: PgSql): IngestStore {
          SELECT outcome_id, class, opened_at, due_at, TRUE FROM unnest($1::TEXT[], $2::TEXT[], $3::BIGINT[], $4::BIGINT[]) WITH ORDINALITY AS f(outcome_id, class, opened_at, due_at, ord) ORDER BY ord
          ON CONFLICT DO NOTHING RETURNING outcome_id`,
         [rows.map((r) => r.outcomeId), rows.map((r) => r.cls), rows.map((r) => r.openedAt), rows.map((r) => r.dueAt)],
+        'ingest_followups',
       );
       return opened.map((r) => r.outcome_id);
     },
@@ -112,6 +115,7 @@ export function pgIngest(sql: PgSql): IngestStore {
          SELECT DISTINCT o.id, d.name, 'pending', $4::BIGINT, $3::BIGINT, $3::BIGINT FROM unnest($1::TEXT[]) AS o(id) CROSS JOIN forward_destinations d WHERE d.hall_code IN ($2, '*')
          ON CONFLICT DO NOTHING`,
         [outcomeIds, hallCode, storedAt, dueAt],
+        'ingest_forwarding',
       );
     },
   };

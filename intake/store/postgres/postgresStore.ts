@@ -76,6 +76,10 @@ export async function openPostgresStore(connectionString: string, options: Postg
   const pool = new pg.Pool({ connectionString, max: options.maxConnections ?? 10, types: INTAKE_TYPES });
   // An idle client that loses its server emits here; without a listener the process would die.
   pool.on('error', () => undefined);
+  // Named (prepared) statements are ingest's, run for every batch: planned once per connection
+  // and kept, where the server would otherwise plan each call again over every outcome partition.
+  // Unnamed statements are planned at each call whatever this says.
+  pool.on('connect', (client) => void client.query('SET plan_cache_mode = force_generic_plan').catch(() => undefined));
   const outside = poolSql(pool);
   try {
     await migrate(outside);

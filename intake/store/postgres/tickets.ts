@@ -96,6 +96,7 @@ export function pgTickets(sql: PgSql): TicketStore {
              WITH ORDINALITY AS t(id, outcome_id, hall_code, department, stage, due_at, opened_at, excluded, state, dispatch, ord) ORDER BY ord
          ON CONFLICT (id) DO NOTHING RETURNING id`,
         [column('id'), column('outcomeId'), column('hallCode'), column('department'), column('stage'), column('dueAt'), column('openedAt'), column('excluded'), column('state'), column('dispatch')],
+        'tickets_insert_many',
       );
       return added.map((row) => row.id);
     },
@@ -106,6 +107,7 @@ export function pgTickets(sql: PgSql): TicketStore {
         `INSERT INTO ticket_actions (${TICKET_ACTION_COLUMNS})
          SELECT * FROM unnest($1::BIGINT[], $2::TEXT[], $3::BIGINT[], $4::TEXT[], $5::TEXT[], $6::TEXT[], $7::TEXT[], $8::TEXT[], $9::TEXT[])`,
         [column('seq'), column('ticketId'), column('at'), column('actor'), column('what'), column('before'), column('after'), column('prevHash'), column('hash')],
+        'tickets_append_actions',
       );
     },
     async actionsOf(ticketId) {
