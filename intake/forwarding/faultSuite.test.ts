@@ -1,7 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readStoredOutcome } from '../integrity/storedOutcome';
+import { startForwardChild } from '../testing/forwardChildProcess';
 import { forwardingFixture } from '../testing/forwardingFixture';
 import { createFujianAdapter } from './adapters/fujianSoapSm4';
 import { sm2KeyPair } from './gm';
@@ -171,25 +171,9 @@ async function inProcessRun(style: StyleUnderTest, seed: number) {
   return mock.counts();
 }
 
-/** The forwarder as its own process on the fixture's database file, until it prints `until`. */
-function startChild(file: string, env: Record<string, string>, clock: number): { child: ChildProcess; lines: string[]; reached(text: string): Promise<void> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'intake/testing/forwardChild.ts'], {
-    env: { ...process.env, ...env, FORWARD_CHILD_DB: file, FORWARD_CHILD_CLOCK_MS: String(clock), FORWARD_P_TIMEOUT_MS: String(TIMEOUT_MS), FORWARD_P_CONCURRENCY: '3', FORWARD_P_RATE: '1000' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const lines: string[] = [];
-  const waiters: Array<{ text: string; resolve(): void }> = [];
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-    for (const line of chunk.split('\n').filter((l) => l !== '')) {
-      lines.push(line);
-      for (const w of waiters.filter((w) => w.text === line)) w.resolve();
-    }
-  });
-  cleanups.push(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  });
-  return { child, lines, reached: (text) => (lines.includes(text) ? Promise.resolve() : new Promise((resolve) => waiters.push({ text, resolve }))) };
-}
+/** The forwarder as its own process on the fixture's database file. */
+const startChild = (file: string, env: Record<string, string>, clock: number) =>
+  startForwardChild(file, { ...env, FORWARD_P_TIMEOUT_MS: String(TIMEOUT_MS), FORWARD_P_CONCURRENCY: '3', FORWARD_P_RATE: '1000' }, clock, cleanups);
 
 async function killedRun(styleName: MockStyle, style: StyleUnderTest) {
   const clock = Date.parse('2026-11-23T02:30:00Z');

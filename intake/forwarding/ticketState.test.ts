@@ -1,15 +1,18 @@
 import { createPublicKey } from 'node:crypto';
+import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TicketActor } from '../../contract/tickets';
+import { startMockProvince } from '../../scripts/mockProvinceStart';
 import { startReferenceMock } from '../../scripts/referenceMock';
 import { FUJIAN_PROFILE, PROFILES, REFERENCE_PROFILE, SHANDONG_PROFILE } from '../export/provinceProfiles';
 import { createFollowups } from '../followups/followups';
 import { createWorkingDays, DEFAULT_CALENDAR_FILE, loadCalendar } from '../followups/workingDays';
 import { createBatchIngest } from '../ingest/batchIngest';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite/sqliteStore';
+import { startForwardChild } from '../testing/forwardChildProcess';
 import { item } from '../testing/intakeHarness';
 import { chain, newDeviceKey } from '../testing/signedOutcomes';
 import { createTicketWriter, createTickets } from '../tickets/tickets';
@@ -27,34 +30,53 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
+/** The forwarder as its own process on the database file (testing/forwardChild.ts). */
+const startChild = (file: string, env: Record<string, string>, clock: number) => startForwardChild(file, { ...env, FORWARD_P_TIMEOUT_MS: '150', FORWARD_P_RATE: '1000' }, clock, cleanups);
+
 const handler: TicketActor = { id: 'handler', department: '市场监督管理局', role: 'handler' };
 
-/** A store whose hall h1 forwards to `ref` (ticket states on) and `fj` (off), a 差评 stored through the real ingest, and its ticket. */
-async function ticketOfA差评(clock: { at: number }) {
+/** The destinations the tests' hall h1 forwards to: `ref` takes ticket states, `fj` does not. */
+const BOTH = [
+  { name: 'ref', hallCode: 'h1', ticketState: true },
+  { name: 'fj', hallCode: '*', ticketState: false },
+];
+
+/** A store whose hall h1 forwards to `destinations`, `count` 差评 stored through the real ingest, and their tickets. */
+async function ticketsOf差评(clock: { at: number }, destinations: Array<{ name: string; hallCode: string; ticketState?: boolean }> = BOTH, count = 1) {
   const now = () => clock.at;
   const store: SqliteStore = openSqliteStore(path.join(mkdtempSync(path.join(tmpdir(), 'ticket-state-')), 'i.sqlite'));
   cleanups.push(() => store.close());
-  await store.forwarding.setDestinations([
-    { name: 'ref', hallCode: 'h1', ticketState: true },
-    { name: 'fj', hallCode: '*', ticketState: false },
-  ]);
+  await store.forwarding.setDestinations(destinations);
   const days = createWorkingDays(loadCalendar(DEFAULT_CALENDAR_FILE.pathname));
   const writer = createTicketWriter(days.deadline, DEFAULT_TICKET_POLICY, now);
   const ingest = createBatchIngest(store, { followups: createFollowups(store, days, now, writer), now });
   const key = newDeviceKey();
-  const outcomes = chain([item(1)], key.privateKey);
+  const outcomes = chain(
+    Array.from({ length: count }, () => item(1)),
+    key.privateKey,
+  );
   const { results } = await ingest({ deviceId: 'dev-1', hallCode: 'h1', key: createPublicKey(key.privateKey) }, outcomes);
-  expect(results.map((r) => r.status)).toEqual(['accepted']);
+  expect(results.map((r) => r.status)).toEqual(Array(count).fill('accepted'));
   const tickets = createTickets(store, writer, now);
-  const id = outcomes[0]!.id;
-  let version = 1;
-  const act = async (event: Parameters<typeof tickets.act>[3]) => {
-    clock.at += 60_000;
-    const result = await tickets.act(id, version, handler, event);
-    if (result.status !== 'done') throw new Error(`${event.type}: ${result.status}`);
-    version = result.row.version;
+  /** Steps on one ticket, each a minute later, over the version it is at. */
+  const actor = (id: string) => {
+    let version = 1;
+    return {
+      act: async (event: Parameters<typeof tickets.act>[3]) => {
+        clock.at += 60_000;
+        const result = await tickets.act(id, version, handler, event);
+        if (result.status !== 'done') throw new Error(`${event.type}: ${result.status}`);
+        version = result.row.version;
+      },
+      stale: (event: Parameters<typeof tickets.act>[3]) => tickets.act(id, version - 1, handler, event),
+    };
   };
-  return { store, tickets, id, act, stale: (event: Parameters<typeof tickets.act>[3]) => tickets.act(id, version - 1, handler, event) };
+  return { store, ids: outcomes.map((o) => o.id), actor };
+}
+
+async function ticketOfA差评(clock: { at: number }, destinations: Array<{ name: string; hallCode: string; ticketState?: boolean }> = BOTH) {
+  const { store, ids, actor } = await ticketsOf差评(clock, destinations);
+  return { store, id: ids[0]!, ...actor(ids[0]!) };
 }
 
 /** The full loop: contact, 属实, rectify, extend (no new state), rectified, feedback, close. */
@@ -109,16 +131,14 @@ describe('ticket states upstream (issue 23)', () => {
 
   it('queues nothing where no destination of the hall has the call', async () => {
     const clock = { at: Date.parse('2026-11-23T10:00:00+08:00') };
-    const { store, id, act } = await ticketOfA差评(clock);
-    await store.forwarding.setDestinations([{ name: 'fj', hallCode: '*' }]);
+    const { store, id, act } = await ticketOfA差评(clock, [{ name: 'fj', hallCode: '*' }]);
     await workTheLoop(act);
     expect(await store.forwarding.ticketStates(id)).toEqual([]);
   });
 
   it('the runner delivers each state to the reference mock exactly once, through 5xx, lost replies and a send cut off after the mock took it', async () => {
     const clock = { at: Date.parse('2026-11-23T10:00:00+08:00') };
-    const { store, id, act } = await ticketOfA差评(clock);
-    await store.forwarding.setDestinations([{ name: 'ref', hallCode: 'h1', ticketState: true }]);
+    const { store, id, act } = await ticketOfA差评(clock, [{ name: 'ref', hallCode: 'h1', ticketState: true }]);
     await workTheLoop(act);
     const mock = await startReferenceMock({ token: 'reference-token-0123456789', seed: 3, errorRate: 0.3, lostReplyRate: 0.3 });
     cleanups.push(() => mock.close());
@@ -155,6 +175,33 @@ describe('ticket states upstream (issue 23)', () => {
     expect(counts.errors).toBeGreaterThan(0);
     expect(counts.lostReplies).toBeGreaterThan(0);
     expect(states.find((s) => s.seq === first!.seq)).toMatchObject({ ackKind: 'duplicate', attempts: 2 });
+  }, 60_000);
+
+  it('the forwarder process SIGKILLed mid-forward and started again: each state of eight worked tickets at the reference mock exactly once', async () => {
+    const clock = { at: Date.parse('2026-11-23T10:00:00+08:00') };
+    const { store, ids, actor } = await ticketsOf差评(clock, [{ name: 'p', hallCode: '*', ticketState: true }], 8);
+    for (const id of ids) await workTheLoop(actor(id).act);
+    const mock = await startMockProvince('reference', { destination: 'p', seed: 7, errorRate: 0.2, lostReplyRate: 0.1, timeoutRate: 0.1, slowReplyMs: 250 });
+    cleanups.push(() => mock.close());
+    const file = store.db.name;
+    const first = startChild(file, mock.env, clock.at + 20 * 60_000);
+    // Killed once the mock has taken a few states: mid-forward.
+    for (let i = 0; i < 1_000 && mock.ticketStates().length < 5 && first.child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 10));
+    first.child.kill('SIGKILL');
+    await once(first.child, 'exit');
+    expect(first.lines, 'killed before it finished').not.toContain('done');
+    const second = startChild(file, mock.env, clock.at + 60 * 60_000);
+    await second.reached('done');
+    await once(second.child, 'exit');
+    const queued = store.db.prepare('SELECT ticket_id, seq, state, ack_id FROM forward_ticket_states ORDER BY ticket_id, seq').all() as Array<{ ticket_id: string; seq: number; state: string; ack_id: string }>;
+    expect(queued).toHaveLength(48);
+    expect(queued.every((q) => q.state === 'acknowledged')).toBe(true);
+    const atMock = mock.ticketStates();
+    expect(atMock.map((s) => `${s.ticketId}#${s.seq}`).sort()).toEqual(queued.map((q) => `${q.ticket_id}#${q.seq}`).sort());
+    for (const q of queued) expect(q.ack_id).toBe(atMock.find((s) => s.ticketId === q.ticket_id && s.seq === q.seq)!.ackId);
+    // The ratings went too, each once.
+    expect(new Set(mock.records().map((r) => r.unid)).size).toBe(8);
+    expect(mock.records()).toHaveLength(8);
   }, 60_000);
 
   it('forwarding from the environment flags a destination for ticket states by its interface', async () => {

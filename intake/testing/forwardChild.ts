@@ -4,7 +4,7 @@
  * is (FORWARD_* and a 0600 secrets file); FORWARD_CHILD_DB is the database file, and the clock is
  * FORWARD_CHILD_CLOCK_MS (the suite's simulated time at start), moved 6 minutes on after each pass
  * so backoff and leases run out without waiting (the adapters keep real time for tokens and signs). Prints "pass N" after each pass and "done" when
- * nothing is left to send.
+ * nothing is left to send (ratings and ticket states: ticketState.test.ts kills it too).
  */
 import { forwardingFromEnv } from '../forwarding/fromEnv';
 import { openSqliteStore } from '../store/sqlite/sqliteStore';
@@ -19,7 +19,9 @@ for (let pass = 0; pass < 80; pass++) {
   await forwarder.runOnce();
   console.log(`pass ${pass}`);
   clock += 6 * 60_000;
-  if ((await store.forwarding.list('pending', null, 1)).length + (await store.forwarding.list('sending', null, 1)).length === 0) break;
+  // Ticket states (issue 23) count too: the forwarder is done when neither queue has a record left to send.
+  const statesLeft = store.db.prepare("SELECT COUNT(*) AS n FROM forward_ticket_states WHERE state IN ('pending', 'sending')").get() as { n: number };
+  if ((await store.forwarding.list('pending', null, 1)).length + (await store.forwarding.list('sending', null, 1)).length + statesLeft.n === 0) break;
 }
 console.log('done');
 store.close();
