@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { readHallConfig } from '../host/hallConfigFile';
 import { startIntake } from '../intake/server';
 import { buildIfStale } from './buildIfStale';
-import { MOCK_STYLES, startMockProvince, type MockStyle } from './mockProvinceStart';
+import { ALL_MOCK_STYLES, startMockProvince, type AnyMockStyle } from './mockProvinceStart';
 
 /**
  * `npm start`: the whole evaluator on the embedded demo hall — the renderer (built if needed),
@@ -22,7 +22,8 @@ Options:
   --no-intake          run the host alone
   --intake-port N      the intake's port (default 8788)
   --province STYLE     a mock province beside the intake that every rating is forwarded to:
-                       fujian (default), shandong, zhejiang, or none
+                       fujian (default), shandong, zhejiang, reference (the product's own reference
+                       interface, no province's: it also takes 差评 ticket states), or none
   --simulate-device    a serial rating device on a socat pty pair (type 1-5 + Enter here)
   --config FILE        the hall config (default kiosk-config/demo-hall.json)
   --device ID          which of its devices the host is (default the first)
@@ -65,8 +66,8 @@ if (!values['no-intake']) {
   // ack id shows on <intake>/admin. Its credentials sit in a 0600 file the FORWARD_* variables name.
   const province = String(values.province);
   if (province !== 'none') {
-    if (!(MOCK_STYLES as readonly string[]).includes(province)) throw new Error(`--province: ${province} is not one of ${MOCK_STYLES.join(', ')}, none`);
-    const mock = await startMockProvince(province as MockStyle);
+    if (!(ALL_MOCK_STYLES as readonly string[]).includes(province)) throw new Error(`--province: ${province} is not one of ${ALL_MOCK_STYLES.join(', ')}, none`);
+    const mock = await startMockProvince(province as AnyMockStyle);
     // A demo forwards within seconds; a hall waits out its details screen (FORWARD_SETTLE_SEC, docs/province-forwarding.md).
     Object.assign(process.env, mock.env, { FORWARD_SETTLE_SEC: process.env.FORWARD_SETTLE_SEC ?? '5', FORWARD_INTERVAL_MS: process.env.FORWARD_INTERVAL_MS ?? '2000' });
     console.log(`mock province (${mock.adapterStyle}): ${mock.url}; ratings are forwarded to it 5 s after they reach the intake`);
