@@ -1,14 +1,5 @@
 import path from 'node:path';
-import { chromium, type Browser, type Page } from '@playwright/test';
-import { CHROMIUM_ARGS } from '../playwright.config';
-import { demoHall, launchHost } from '../e2e/fixtures';
-import { buildIfStale } from './buildIfStale';
-import { benchLighthouse } from './benchLighthouse';
-import { benchNoisyPress, benchSerial } from './benchSerial';
-import { latencyRow, pressRows, runPressSeries } from './benchPresses';
-import { benchQueued, printQueuedBench } from './benchQueued';
-import { clockOffset } from './pageMarks';
-import { printTable } from './stats';
+import type { Browser, Page } from '@playwright/test';
 import { parseCommandLine } from '../shared-node/commandLine';
 
 /**
@@ -73,6 +64,18 @@ const { values } = parseCommandLine(HELP, {
     'forward-limit': { type: 'string', default: '4' },
   },
 });
+// Loaded once the command line is read: --help and a mistyped option answer at once, without
+// first loading Playwright, Lighthouse and the host (about 7 s here).
+const { chromium } = await import('@playwright/test');
+const { CHROMIUM_ARGS } = await import('../playwright.config');
+const { demoHall, launchHost } = await import('../e2e/fixtures');
+const { buildIfStale } = await import('./buildIfStale');
+const { benchLighthouse } = await import('./benchLighthouse');
+const { benchNoisyPress, benchSerial } = await import('./benchSerial');
+const { latencyRow, pressRows, runPressSeries } = await import('./benchPresses');
+const { benchQueued, printQueuedBench } = await import('./benchQueued');
+const { clockOffset } = await import('./pageMarks');
+const { printTable } = await import('./stats');
 const COUNT = Number(values.count);
 const BAD_COUNT = Number(values['bad-count']);
 
