@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunningIntake } from '../server';
-import { adminGet, adminStep as step, closedAfterEach, enrolledIntake, item, TICKET_REVIEWER as reviewer, upload } from '../testing/intakeHarness';
+import { adminGet, adminStep as step, closedAfterEach, enrolledIntake, HARNESS_DISPATCHER, item, TICKET_REVIEWER as reviewer, upload } from '../testing/intakeHarness';
 import { chain } from '../testing/signedOutcomes';
 
 const running = closedAfterEach<RunningIntake>();
@@ -56,5 +56,30 @@ describe('ticket figures on the dashboard and the public display', () => {
     expect(display.rectifications).toEqual([{ day: '2026-11-23', department: '市场监督管理局', item: '企业设立登记', result: expect.stringContaining('已为群众补办') }]);
     expect(JSON.stringify(display)).not.toContain('13812345678');
     expect(JSON.stringify(display)).not.toContain('李四');
+  });
+
+  it("counts a dispatched ticket overdue and not rectified on time against the bill's deadline when it is earlier than the hall's working days", async () => {
+    clock = Date.parse('2026-11-23T10:00:00+08:00');
+    const { intake } = await enrolledIntake(running, now);
+    const dispatch = async (externalRef: string, deadline?: string) => {
+      const bill = { source: 'province', externalRef, hallCode: 'h1', department: '市场监督管理局', level: 2, reasons: '办理时间过长', realName: false, ...(deadline ? { deadline } : {}) };
+      const answer = await intake.app.inject({ method: 'POST', url: '/v1/tickets/dispatched', headers: { authorization: `Bearer ${HARNESS_DISPATCHER.token}` }, payload: bill });
+      expect(answer.statusCode).toBe(201);
+      return answer.json().id as string;
+    };
+    // Due from above by Wed 25 Nov 17:30; the hall's 限时整改 would run to the end of Mon 30 Nov.
+    const bound = await dispatch('SZ-1', '2026-11-25T17:30:00+08:00');
+    const free = await dispatch('SZ-2');
+    for (const id of [bound, free]) {
+      await step(intake, id, { type: 'contact', reached: true, note: '已联系' });
+      await step(intake, id, { type: 'determine', finding: 'true', reason: '属实' });
+      await step(intake, id, { type: 'rectify', class: 'limited' });
+    }
+    // Thu 26 Nov: past the bill's deadline, within the hall's days.
+    clock = Date.parse('2026-11-26T10:00:00+08:00');
+    expect((await adminGet(intake, '/v1/admin/tickets?overdue=true')).tickets.map((t: { id: string }) => t.id)).toEqual([bound]);
+    for (const id of [bound, free]) await step(intake, id, { type: 'rectified', note: '已整改' });
+    const aggregates = await adminGet(intake, '/v1/dashboard/aggregates?hall=h1&from=2026-11-01&to=2026-11-30&by=hall&bucket=total');
+    expect(aggregates.tickets).toMatchObject({ opened: 2, rectified: 2, rectifiedOnTime: 1, onTimeRate: 0.5 });
   });
 });
