@@ -51,6 +51,8 @@ describe('dashboard queries that join outcomes start from the few rows they need
       expect(startsAtOutcomes(plan), plan.join(' | ')).toBe(false);
       expect(ratingReads(plan).length, plan.join(' | ')).toBeGreaterThan(0);
       for (const read of ratingReads(plan)) expect(read, plan.join(' | ')).toMatch(byId);
+      // Nor any outcome scanned for a row: a press's details are found by the index on amends_id.
+      expect(plan.filter((line) => /^SCAN (o|d)\b/.test(line)), plan.join(' | ')).toEqual([]);
     }
     // Both tables a rating is in are read.
     expect(plans.flatMap(ratingReads).map((read) => /autoindex_(\w+)_1/.exec(read)?.[1])).toEqual(expect.arrayContaining(['outcomes', 'phone_ratings']));
