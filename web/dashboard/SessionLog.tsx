@@ -46,6 +46,15 @@ export function SessionLog({ api, t, onBack }: { api: WorkApi; t: WorkStrings; o
       </p>
       <h2 id="session-log-heading">{t.sessionLog}</h2>
       <p>{t.sessionLogNote}</p>
+      {/* Above the table: on a 1366×768 screen a page of 20 runs past the fold. */}
+      <nav aria-label={t.sessionLog} className="pager">
+        <button type="button" disabled={cursors.length === 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
+          {t.newer}
+        </button>{' '}
+        <button type="button" disabled={next === null} onClick={() => next !== null && setCursors((c) => [...c, next])}>
+          {t.older}
+        </button>
+      </nav>
       {error && <p role="alert">{error}</p>}
       {page && page.entries.length === 0 && <p>{t.noSessions}</p>}
       {page && page.entries.length > 0 && (
@@ -72,14 +81,6 @@ export function SessionLog({ api, t, onBack }: { api: WorkApi; t: WorkStrings; o
           </tbody>
         </table>
       )}
-      <nav aria-label={t.sessionLog} className="pager">
-        <button type="button" disabled={cursors.length === 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
-          {t.newer}
-        </button>{' '}
-        <button type="button" disabled={next === null} onClick={() => next !== null && setCursors((c) => [...c, next])}>
-          {t.older}
-        </button>
-      </nav>
     </section>
   );
 }
