@@ -79,7 +79,7 @@ export function createBatchIngest(store: IntakeStore, { followups, now = Date.no
    * details or withdrawal effect, which reads and changes what is stored, first writes what is
    * pending and then runs on the transaction itself, as before.
    */
-  function storeBatch({ deviceId, hallCode }: BatchSender, checked: Ready[], lateFlags: LateFlag[]) {
+  function storeBatch({ deviceId, hallCode }: BatchSender, checked: Ready[], lateFlags: LateFlag[], record?: BatchRecord) {
     return store.transaction(async (tx) => {
       const receivedAt = now();
       const dashboard = createDashboardTally();
@@ -182,11 +182,17 @@ export function createBatchIngest(store: IntakeStore, { followups, now = Date.no
       }
       await dashboard.flush(tx.dashboard);
       await openTickets();
+      // With the outcomes, in their transaction: stored and recorded together, or neither.
+      if (record) {
+        const { kind, detail } = record(results);
+        await tx.ingest.addEvents([{ deviceId, kind, seq: null, outcomeId: null, detail, at: now() }]);
+      }
       return { results, lateFlagResults };
     });
   }
 
-  return async (sender: BatchSender, items: unknown[], lateFlags: LateFlag[] = []) => {
+  /** `record`: an integrity event about the whole batch (an import, with who and why), written in its transaction. */
+  return async (sender: BatchSender, items: unknown[], lateFlags: LateFlag[] = [], record?: BatchRecord) => {
     // A resend of a stored outcome needs no signature check; the transaction decides for sure.
     const ids = items.flatMap((item) => (typeof item === 'object' && item !== null && typeof (item as { id?: unknown }).id === 'string' ? [(item as { id: string }).id] : []));
     const [keys, storedRows] = await Promise.all([store.devices.keyHistory(sender.deviceId), store.ingest.storedHashes([...new Set(ids)])]);
@@ -198,9 +204,13 @@ export function createBatchIngest(store: IntakeStore, { followups, now = Date.no
       sender,
       checked.map((item, i): Ready => ('rejected' in item ? item : { id: item.id, outcome: item.outcome, body: item.body, hash: item.hash, signer: item.signer, settled: settled[i] ?? null })),
       lateFlags,
+      record,
     );
   };
 }
+
+/** What a batch's own integrity event says, from what became of its items. */
+export type BatchRecord = (results: ItemResult[]) => { kind: IntegrityEventKind; detail: string };
 
 /** The raw public key (base64url) of a Node Ed25519 key, as the key history stores it. */
 function rawOf(key: KeyObject): string {

@@ -86,9 +86,10 @@ export function registerAdminRoutes(
     const current = await store.devices.currentKey(deviceId);
     if (!current) return sendError(reply, 404, 'unknown_device', 'no device with this id is enrolled');
     if (current.hallCode === null) return sendError(reply, 403, 'hall_unknown', "the intake does not know this device's hall: load its provisioned token file");
-    const { results, lateFlagResults } = await ingest({ deviceId, key: publicKeyFromRaw(current.publicKey), hallCode: current.hallCode }, body.batch.outcomes, body.batch.lateFlags);
-    const tally = (status: string) => results.filter((r) => r.status === status).length;
-    await store.integrity.addEvent(deviceId, 'outcomes_imported', null, null, `by ${body.by}: ${body.reason} (${tally('accepted')} accepted, ${tally('duplicate')} already held, ${tally('rejected')} rejected)`, now());
+    const { results, lateFlagResults } = await ingest({ deviceId, key: publicKeyFromRaw(current.publicKey), hallCode: current.hallCode }, body.batch.outcomes, body.batch.lateFlags, (stored) => {
+      const tally = (status: string) => stored.filter((r) => r.status === status).length;
+      return { kind: 'outcomes_imported', detail: `by ${body.by}: ${body.reason} (${tally('accepted')} accepted, ${tally('duplicate')} already held, ${tally('rejected')} rejected)` };
+    });
     return { serverTimeMs: now(), results, ...(body.batch.lateFlags ? { lateFlagResults } : {}) };
   });
 

@@ -41,6 +41,18 @@ describe('importing what a tablet reset offline exported', () => {
     expect((await adminGet(intake, '/v1/admin/integrity/recheck?deviceId=dev-1')).verified).toBe(4);
   });
 
+  it('records the import in the transaction that stores it: when the record cannot be written, nothing of the file is stored', async () => {
+    const { intake, exported } = await resetOffline();
+    // A disk that refuses just this one write, as a crash between the two would have lost it.
+    intake.db!.exec("CREATE TRIGGER refuse_import_record BEFORE INSERT ON integrity_events WHEN NEW.kind = 'outcomes_imported' BEGIN SELECT RAISE(ABORT, 'refused'); END;");
+    const answer = await importFile(intake, 'dev-1', { by: '王工', reason: '导入导出文件', batch: { deviceId: 'dev-1', outcomes: exported } });
+    expect(answer.statusCode).toBe(500);
+    intake.db!.exec('DROP TRIGGER refuse_import_record');
+    const report = await adminGet(intake, '/v1/admin/integrity?deviceId=dev-1');
+    expect(report).toMatchObject({ stored: 2, maxSeq: 2 });
+    expect(report.events).toEqual([]);
+  });
+
   it('refuses an altered rating in the file and takes the rest', async () => {
     const { intake, exported } = await resetOffline();
     const altered = { ...exported[0]!, level: 5, tags: [] };
