@@ -3,21 +3,24 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { appendAction, verifyTicketLog } from '../../../tickets/ticketLog';
+import { actionHash, appendAction, LOG_GENESIS, verifyTicketLog } from '../../../tickets/ticketLog';
 import { sqliteTickets } from '../tickets';
 import { migrate } from './index';
-
-const ticket = (id: string) => ({ id, outcomeId: null, hallCode: 'h1', department: '税务局', stage: 'opened' as const, dueAt: 1, openedAt: 1, excluded: false, state: '{}', dispatch: null });
 
 describe('migration 23: the action log takes session entries', () => {
   it('keeps every ticket entry as it was (the chain still verifies), stays append-only, and takes an entry without a ticket only without a state', async () => {
     const db = new Database(path.join(mkdtempSync(path.join(tmpdir(), 'migration-23-')), 'i.sqlite'));
     db.pragma('foreign_keys = ON');
     migrate(db, 22);
-    const before = sqliteTickets(db);
-    for (const id of ['T-1', 'T-2']) {
-      await before.insert(ticket(id));
-      await appendAction(before, { ticketId: id, at: 10, actor: '{"id":"system","department":null}', what: '{"event":{"type":"open"}}', before: null, after: '{"stage":"opened"}' });
+    // Written as step 22 left the tables (today's store module reads tables later steps add).
+    const insertTicket = db.prepare("INSERT INTO tickets (id, outcome_id, hall_code, department, stage, due_at, opened_at, excluded, version, state, dispatch) VALUES (?, NULL, 'h1', '税务局', 'opened', 1, 1, 0, 1, '{}', NULL)");
+    const insertAction = db.prepare('INSERT INTO ticket_actions (seq, ticket_id, at, actor, what, before, after, prev_hash, hash) VALUES (@seq, @ticketId, @at, @actor, @what, @before, @after, @prevHash, @hash)');
+    let prevHash = LOG_GENESIS;
+    for (const [index, id] of ['T-1', 'T-2'].entries()) {
+      insertTicket.run(id);
+      const entry = { seq: index + 1, ticketId: id, at: 10, actor: '{"id":"system","department":null}', what: '{"event":{"type":"open"}}', before: null, after: '{"stage":"opened"}', prevHash };
+      prevHash = actionHash(entry);
+      insertAction.run({ ...entry, hash: prevHash });
     }
     const rowsBefore = db.prepare('SELECT * FROM ticket_actions ORDER BY seq').all();
 
