@@ -237,15 +237,6 @@ export async function startIntake(options: IntakeOptions & Partial<OnPostgres>):
       return Object.assign(new Error(`too many requests from this address; retry in ${context.after}`), { statusCode: context.statusCode, code: 'rate_limited' });
     },
   });
-  // The early refusal counts arrivals on each route with a per-address limit of its own (a fixed
-  // path: the count is by the request's path), by the limit the route gives the limiter.
-  app.addHook('onRoute', (route) => {
-    const limit = (route.config as { rateLimit?: { max?: unknown; timeWindow?: unknown } } | undefined)?.rateLimit;
-    const methods = Array.isArray(route.method) ? route.method : [route.method];
-    if (limit && typeof limit.max === 'number' && typeof limit.timeWindow === 'number' && methods.includes('POST') && !/[:*]/.test(route.url)) {
-      earlyRefusal.limit(route.url, limit.max, limit.timeWindow);
-    }
-  });
   // Keep the raw body: signatures are over the exact bytes the device sent.
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
     try {

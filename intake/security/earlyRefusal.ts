@@ -11,16 +11,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
  * answered here, and only until its own reset time, so nothing is refused that it would let
  * through. Each node keeps its own list; the limiter (in the database, with several nodes) stays
  * the authority.
- *
- * Arrivals are counted too, as the limiter counts (a window from an address's first request to a
- * limited route, `max` requests in it): a burst arrives in one turn of the event loop, before the
- * limiter's first refusal is known, and without the count every request of it went through
- * Fastify. Counted here an address can only have fewer requests than the limiter counts (it also
- * sees other nodes'), so the (max + 1)-th arrival of a window is one it would refuse.
  */
 export interface EarlyRefusal {
-  /** `route` allows `max` POSTs per address per `windowMs` (the limiter's own figures for it). */
-  limit(route: string, max: number, windowMs: number): void;
   /** The limiter refused `address` on `route`; its window resets in `ttlMs`. */
   remember(route: string, address: string, ttlMs: number): void;
   /** Answers a request from a remembered address to a remembered route and returns true; false leaves it to Fastify. */
@@ -52,8 +44,6 @@ export const REFUSAL_HEADERS: Readonly<Record<string, string>> = {
 export function createEarlyRefusal(now: () => number): EarlyRefusal {
   // route → address → when its window ends (ms)
   const until = new Map<string, Map<string, number>>();
-  // route → its limit, and per address the window's end and the arrivals in it
-  const limits = new Map<string, { max: number; windowMs: number; arrivals: Map<string, { end: number; count: number }> }>();
   let answered = 0;
 
   const forget = (addresses: Map<string, number>) => {
@@ -66,43 +56,7 @@ export function createEarlyRefusal(now: () => number): EarlyRefusal {
     }
   };
 
-  /** Counts an arrival; the time left of its window when it is one more than the limit allows, else 0. */
-  const arrived = (route: string, address: string): number => {
-    const limit = limits.get(route);
-    if (!limit) return 0;
-    const at = now();
-    let window = limit.arrivals.get(address);
-    if (!window || window.end <= at) {
-      if (!window && limit.arrivals.size >= MAX_REMEMBERED) {
-        for (const [a, w] of limit.arrivals) if (w.end <= at) limit.arrivals.delete(a);
-        // Still full of live windows: the oldest go; those addresses meet the limiter instead.
-        for (const a of limit.arrivals.keys()) {
-          if (limit.arrivals.size < MAX_REMEMBERED) break;
-          limit.arrivals.delete(a);
-        }
-      }
-      limit.arrivals.delete(address);
-      limit.arrivals.set(address, (window = { end: at + limit.windowMs, count: 0 }));
-    }
-    window.count++;
-    return window.count > limit.max ? window.end - at : 0;
-  };
-
-  const refuse = (response: ServerResponse, left: number): true => {
-    const seconds = Math.ceil(left / 1000);
-    const body = JSON.stringify({ error: { code: 'rate_limited', message: `too many requests from this address; retry in ${seconds} s` } });
-    answered++;
-    // The body is not read: the connection closes after the answer.
-    response.shouldKeepAlive = false;
-    response.writeHead(429, { ...REFUSAL_HEADERS, 'retry-after': String(seconds), 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(seconds), 'content-length': String(Buffer.byteLength(body)), connection: 'close' });
-    response.end(body);
-    return true;
-  };
-
   return {
-    limit(route, max, windowMs) {
-      limits.set(route, { max, windowMs, arrivals: new Map() });
-    },
     remember(route, address, ttlMs) {
       let addresses = until.get(route);
       if (!addresses) until.set(route, (addresses = new Map()));
@@ -111,23 +65,27 @@ export function createEarlyRefusal(now: () => number): EarlyRefusal {
       addresses.set(address, now() + ttlMs);
     },
     refused(request, response) {
-      if (request.method !== 'POST' || (until.size === 0 && limits.size === 0)) return false;
+      if (request.method !== 'POST' || until.size === 0) return false;
       const url = request.url ?? '';
       const query = url.indexOf('?');
-      const route = query === -1 ? url : url.slice(0, query);
+      const addresses = until.get(query === -1 ? url : url.slice(0, query));
       const address = request.socket.remoteAddress;
-      if (address === undefined) return false;
-      const overLimit = arrived(route, address);
-      if (overLimit > 0) return refuse(response, overLimit);
-      const addresses = until.get(route);
-      const end = addresses?.get(address);
-      if (!addresses || end === undefined) return false;
+      if (!addresses || address === undefined) return false;
+      const end = addresses.get(address);
+      if (end === undefined) return false;
       const left = end - now();
       if (left <= 0) {
         addresses.delete(address);
         return false;
       }
-      return refuse(response, left);
+      const seconds = Math.ceil(left / 1000);
+      const body = JSON.stringify({ error: { code: 'rate_limited', message: `too many requests from this address; retry in ${seconds} s` } });
+      answered++;
+      // The body is not read: the connection closes after the answer.
+      response.shouldKeepAlive = false;
+      response.writeHead(429, { ...REFUSAL_HEADERS, 'retry-after': String(seconds), 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(seconds), 'content-length': String(Buffer.byteLength(body)), connection: 'close' });
+      response.end(body);
+      return true;
     },
     count: () => answered,
   };
