@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { OffsetDateTimeSchema } from './outcome';
 
 /**
  * The 差评 ticket (差评工单, issue 23): what a person may do to a ticket, as the intake's
@@ -118,12 +119,8 @@ export const DispatchedTicketSchema = z
     staff: z.array(text(1, 64)).max(5).default([]),
     /** The citizen asked for a callback (实名差评). */
     realName: z.boolean(),
-    /** The dispatching system's own deadline for the ticket, if it sets one. */
-    deadline: z
-      .string()
-      .max(40)
-      .refine((t) => !Number.isNaN(Date.parse(t)), 'expected an ISO date-time')
-      .optional(),
+    /** The dispatching system's own deadline for the ticket, if it sets one: a date-time with its offset (it caps the due date, so no guessing a time zone). */
+    deadline: OffsetDateTimeSchema.optional(),
   })
   .strict();
 export type DispatchedTicket = z.infer<typeof DispatchedTicketSchema>;

@@ -194,6 +194,8 @@ describe('差评 tickets at the intake', () => {
     expect(other.statusCode).toBe(409);
     expect(other.json().error.code).toBe('conflict');
     expect((await post({ ...dispatch, level: 3 })).statusCode).toBe(400);
+    // A deadline caps the due date: a day without a time, a time without an offset or a bare year would be read in a guessed zone.
+    for (const deadline of ['2026-11-30', '2026-11-30 18:00', '11/30/2026', '1']) expect((await post({ ...dispatch, externalRef: `GD-${deadline}`, deadline })).statusCode).toBe(400);
     expect((await adminGet(intake, `/v1/admin/tickets?department=${encodeURIComponent('税务局')}`)).tickets.map((t: { id: string }) => t.id)).toEqual(['12345-GD-2026-0001']);
     expect(await adminGet(intake, '/v1/admin/tickets-log/verify')).toEqual({ ok: true, checked: 1 });
   });
