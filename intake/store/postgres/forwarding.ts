@@ -1,6 +1,6 @@
 import type { MergeState } from '../../ingest/mergeRules';
 import type { ForwardDue, ForwardingStore, ForwardReportRow } from '../store';
-import { FORWARD_COLUMNS, forwardRecordOf, TICKET_STATE_COLUMNS, ticketStateOf, type ForwardColumns, type TicketStateColumns } from '../storeRows';
+import { FORWARD_COLUMNS, forwardRecordOf, EARLIER_STATE_UNSENT, TICKET_STATE_COLUMNS, ticketStateOf, type ForwardColumns, type TicketStateColumns } from '../storeRows';
 import { DETAILS_OF } from './outcomes';
 import type { PgSql } from './pgSql';
 
@@ -74,6 +74,7 @@ export function pgForwarding(sql: PgSql): ForwardingStore {
       const rows = await sql.rows<TicketStateColumns>(
         `SELECT ${TICKET_STATE_COLUMNS} FROM forward_ticket_states q
           WHERE q.destination = $1 AND q.state IN ('pending', 'sending') AND q.next_attempt_at <= $2
+            AND NOT EXISTS (${EARLIER_STATE_UNSENT})
           ORDER BY q.next_attempt_at, q.ticket_id, q.seq LIMIT $3
           FOR UPDATE OF q SKIP LOCKED`,
         [destination, now, limit],

@@ -1,7 +1,7 @@
 import type { ForwardRecord } from '../../forwarding/forwardState';
 import type { MergeState } from '../../ingest/mergeRules';
 import type { ForwardDue, ForwardingStore, ForwardReportRow } from '../store';
-import { FORWARD_COLUMNS, forwardRecordOf, TICKET_STATE_COLUMNS, ticketStateOf, type ForwardColumns, type TicketStateColumns } from '../storeRows';
+import { FORWARD_COLUMNS, forwardRecordOf, EARLIER_STATE_UNSENT, TICKET_STATE_COLUMNS, ticketStateOf, type ForwardColumns, type TicketStateColumns } from '../storeRows';
 import type { SqliteDb } from './sqliteDb';
 
 /** A queued rating is a device's outcome or a phone rating (issue 24): one of the two joins finds it. */
@@ -85,6 +85,7 @@ export function sqliteForwarding(db: SqliteDb): ForwardingStore {
   const dueStates = db.prepare<[string, number, number], TicketStateColumns>(
     `SELECT ${TICKET_STATE_COLUMNS} FROM forward_ticket_states q
       WHERE q.destination = ? AND q.state IN ('pending', 'sending') AND q.next_attempt_at <= ?
+        AND NOT EXISTS (${EARLIER_STATE_UNSENT})
       ORDER BY q.next_attempt_at, q.ticket_id, q.seq LIMIT ?`,
   );
   const saveState = db.prepare<ForwardColumns & { ticket_id: string; seq: number; was_state: string; was_attempts: number; was_updated: number }>(
