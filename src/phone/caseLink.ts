@@ -24,25 +24,16 @@ export type CaseLink = Pick<CaseLinkResponse, 'url' | 'expiresAt'>;
 /** The link request for an invitation on its rating screen, before anything is recorded (a free rating has no case to bind). */
 export function caseLinkRequestForInvitation(invitation: Invitation, context: Pick<DeviceContext, 'hall' | 'window'>): CaseLinkRequest | null {
   if (invitation.free) return null;
-  return {
-    invitationId: invitation.id,
-    event: invitation.event,
-    case: invitation.case,
-    staff: invitation.staff,
-    window: { hallCode: context.hall.code, windowNo: context.window.no, windowName: context.window.name },
-    delivery: 'screen-qr',
-  };
+  return screenQrRequest({ invitationId: invitation.id, event: invitation.event, case: invitation.case, staff: invitation.staff }, context);
 }
 
 /** The link request for a stored ending without a level; null for a rating, a free rating or an amendment. */
 export function caseLinkRequestFor(ending: Pick<Outcome, 'outcome' | 'amends' | 'flags' | 'invitationId' | 'event' | 'case' | 'staff'>, context: Pick<DeviceContext, 'hall' | 'window'>): CaseLinkRequest | null {
   if ((ending.outcome !== 'unrated' && ending.outcome !== 'declined') || ending.amends || ending.flags.includes('free-rating')) return null;
-  return {
-    invitationId: ending.invitationId,
-    event: ending.event,
-    case: ending.case,
-    staff: ending.staff,
-    window: { hallCode: context.hall.code, windowNo: context.window.no, windowName: context.window.name },
-    delivery: 'screen-qr',
-  };
+  return screenQrRequest({ invitationId: ending.invitationId, event: ending.event, case: ending.case, staff: ending.staff }, context);
+}
+
+/** The request for a link shown as a QR on this device's screen, bound to the case stage and the window. */
+function screenQrRequest(bound: Pick<CaseLinkRequest, 'invitationId' | 'event' | 'case' | 'staff'>, context: Pick<DeviceContext, 'hall' | 'window'>): CaseLinkRequest {
+  return { ...bound, window: { hallCode: context.hall.code, windowNo: context.window.no, windowName: context.window.name }, delivery: 'screen-qr' };
 }
