@@ -77,11 +77,11 @@ async function held(store: PostgresStore) {
   };
 }
 
-/** The hall's dashboard day row against a GROUP BY over the stored outcomes in force. */
+/** The hall's dashboard day (its shards summed) against a GROUP BY over the stored outcomes in force. */
 async function countsAgainstOutcomes(store: PostgresStore) {
   const counted = (
     await store.pool.query<{ total: string; l1: string; l2: string; l5: string; f_opened: string }>(
-      "SELECT total, l1, l2, l5, f_opened FROM dashboard_daily WHERE hall_code = 'h1' AND dim = 'hall' AND key = 'h1'",
+      "SELECT SUM(total) AS total, SUM(l1) AS l1, SUM(l2) AS l2, SUM(l5) AS l5, SUM(f_opened) AS f_opened FROM dashboard_daily WHERE hall_code = 'h1' AND dim = 'hall' AND key = 'h1'",
     )
   ).rows.map((r) => [Number(r.total), Number(r.l1), Number(r.l2), Number(r.l5), Number(r.f_opened)]);
   const grouped = (

@@ -1,7 +1,9 @@
+import { randomInt } from 'node:crypto';
 import { splitPeriod } from '../../dashboard/splitPeriod';
 import type { DashboardBucket } from '../../../contract/dashboard';
 import type { CountRow, DashboardStore, TicketCounts } from '../store';
 import { OUTCOME_KEY_COLUMN, RATING_TABLES, type RatingTable } from '../storeRows';
+import { COUNT_SHARDS } from './migrations/008-dashboard-count-shards';
 import type { PgSql } from './pgSql';
 
 /** The period a local day (SQL expression, yyyy-MM-dd) falls in; week = ISO week named by its Monday. */
@@ -42,6 +44,9 @@ function countsSql(bucket: DashboardBucket): string {
 const overRatings = (part: (ratings: RatingTable) => string, sums: string) =>
   `SELECT key, period, ${sums} FROM (${RATING_TABLES.map(part).join(' UNION ALL ')}) AS parts GROUP BY key, period`;
 
+/** The shard of a count key the next addCounts writes to; nodes start at a random one so that two nodes' first batches spread too. */
+let nextShard = randomInt(COUNT_SHARDS);
+
 /**
  * The dashboard tables on PostgreSQL: counts written by ingest's tally (and by the follow-up
  * trigger), read back summed per key and bucket, as store/sqlite/dashboard.ts does.
@@ -50,18 +55,21 @@ export function pgDashboard(sql: PgSql): DashboardStore {
   return {
     async addCounts(increments) {
       if (increments.length === 0) return;
-      // One lock order for every batch (the rows' keys), so concurrent batches of one hall wait for each other instead of deadlocking.
+      // Each call adds to the next shard of its keys (migration 008), so batches running at once in this process do not queue on a key's row lock;
+      // one lock order for every batch (the rows' keys), so batches that do meet on a shard wait for each other instead of deadlocking.
       const ordered = [...increments].sort((a, b) =>
         a.period !== b.period ? (a.period < b.period ? -1 : 1) : `${a.hallCode}\u0000${a.dim}\u0000${a.at}\u0000${a.key}` < `${b.hallCode}\u0000${b.dim}\u0000${b.at}\u0000${b.key}` ? -1 : 1,
       );
       // Every key of a batch in one statement (a round trip per key made ingest wait on the network): days, then months.
       const upsert = (table: string, column: string, period: string) =>
-        `INSERT INTO ${table} AS t (hall_code, dim, ${column}, key, label, total, l1, l2, l3, l4, l5, unrated, declined, f_opened)
-         SELECT hall_code, dim, at, key, label, c0, c1, c2, c3, c4, c5, c6, c7, c8 FROM increments WHERE period = '${period}' ORDER BY ord
-         ON CONFLICT (hall_code, dim, ${column}, key) DO UPDATE SET
+        `INSERT INTO ${table} AS t (hall_code, dim, ${column}, key, shard, label, total, l1, l2, l3, l4, l5, unrated, declined, f_opened)
+         SELECT hall_code, dim, at, key, $16::SMALLINT, label, c0, c1, c2, c3, c4, c5, c6, c7, c8 FROM increments WHERE period = '${period}' ORDER BY ord
+         ON CONFLICT (hall_code, dim, ${column}, key, shard) DO UPDATE SET
            label = excluded.label, total = t.total + excluded.total, l1 = t.l1 + excluded.l1, l2 = t.l2 + excluded.l2, l3 = t.l3 + excluded.l3,
            l4 = t.l4 + excluded.l4, l5 = t.l5 + excluded.l5, unrated = t.unrated + excluded.unrated, declined = t.declined + excluded.declined,
            f_opened = t.f_opened + excluded.f_opened`;
+      const shard = nextShard;
+      nextShard = (nextShard + 1) % COUNT_SHARDS;
       await sql.run(
         `WITH increments AS (
            SELECT * FROM unnest($1::TEXT[], $2::TEXT[], $3::TEXT[], $4::TEXT[], $5::TEXT[], $6::TEXT[], ${Array.from({ length: 9 }, (_, i) => `$${i + 7}::BIGINT[]`).join(', ')})
@@ -76,6 +84,7 @@ export function pgDashboard(sql: PgSql): DashboardStore {
           ordered.map((i) => i.key),
           ordered.map((i) => i.label),
           ...Array.from({ length: 9 }, (_, n) => ordered.map((i) => i.counts[n] ?? 0)),
+          shard,
         ],
         'dashboard_add_counts',
       );

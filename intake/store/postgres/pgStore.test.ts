@@ -89,6 +89,32 @@ describe('the PostgreSQL engine', () => {
     expect(counts).toMatchObject({ total: 20, l1: 20 });
   });
 
+  it('lets two batches add to one count key at once: neither waits for the other to commit (migration 008)', async () => {
+    const store = await emptied();
+    opened.push(store);
+    const increment = { period: 'day' as const, hallCode: 'h1', dim: 'hall' as const, at: '2026-11-20', key: 'h1', label: 'h1', counts: [1, 1, 0, 0, 0, 0, 0, 0, 0] };
+    const order: string[] = [];
+    let added!: () => void;
+    const firstAdded = new Promise<void>((resolve) => (added = resolve));
+    let secondDone!: () => void;
+    const secondCommitted = new Promise<void>((resolve) => (secondDone = resolve));
+    const first = store.transaction(async (tx) => {
+      await tx.dashboard.addCounts([increment]);
+      added();
+      // Holds its row locks until the second batch has committed, or gives up after a while (one row: the second waited for this commit).
+      await Promise.race([secondCommitted, new Promise((resolve) => setTimeout(resolve, 3000))]);
+      order.push('first commits');
+    });
+    await firstAdded;
+    await store.transaction((tx) => tx.dashboard.addCounts([increment]));
+    order.push('second committed');
+    secondDone();
+    await first;
+    expect(order).toEqual(['second committed', 'first commits']);
+    const [counts] = await store.dashboard.counts({ hall: 'h1', by: 'hall', from: '2026-11-20', to: '2026-11-20', bucket: 'day' });
+    expect(counts).toMatchObject({ total: 2, l1: 2 });
+  });
+
   it('gives two forwarders in transactions disjoint records (FOR UPDATE SKIP LOCKED)', async () => {
     const store = await emptied();
     opened.push(store);

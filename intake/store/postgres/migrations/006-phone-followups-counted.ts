@@ -1,13 +1,13 @@
 import { FREE_RATING_TASK_CODE } from '../../../../contract/freeRating';
 
 /** Every rating a follow-up can stand for, with the columns the dashboard counts by: a device's outcome or a phone rating. */
-const RATINGS = `
+export const RATINGS = `
   SELECT id, hall_code, rated_at, dept_name, window_no, staff_login, task_code, intake_json(body) #>> '{case,taskName}' AS task_name, body FROM outcomes
   UNION ALL
   SELECT id, hall_code, rated_at, dept_name, window_no, staff_login, task_code, task_name, body FROM phone_ratings`;
 
 /** A rating's (x) dimensions: key and label; a window's phone rating names no staff member (NULL key, no row). */
-const DIMENSIONS = `
+export const DIMENSIONS = `
   LATERAL (VALUES ('hall', x.hall_code, x.hall_code),
                   ('dept', x.dept_name, x.dept_name),
                   ('window', x.window_no, intake_json(x.body) #>> '{window,windowName}'),

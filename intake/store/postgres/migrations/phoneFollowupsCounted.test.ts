@@ -7,7 +7,10 @@ import { pgFollowups } from '../followups';
 import { pgOutcomes } from '../outcomes';
 import { pgPhone } from '../phone';
 import { INTAKE_TYPES, poolSql } from '../pgSql';
+import type { CountIncrement } from '../../store';
 import { migrate } from './index';
+
+const COUNTED = ['total', 'l1', 'l2', 'l3', 'l4', 'l5', 'unrated', 'declined', 'f_opened'];
 
 let database: { url: string; drop(): Promise<void> };
 beforeAll(async () => {
@@ -23,7 +26,18 @@ describe('PostgreSQL migration 6: a phone 差评’s follow-up counts in the fol
     try {
       const sql = poolSql(pool);
       await migrate(sql, 5);
-      const data = { outcomes: pgOutcomes(sql), phone: pgPhone(sql), followups: pgFollowups(sql), dashboard: pgDashboard(sql) };
+      // Counts written as step 5 wrote them: one row per key, before step 8 spread keys over shards.
+      const addCounts = async (increments: CountIncrement[]) => {
+        for (const i of increments) {
+          const [table, column] = i.period === 'day' ? ['dashboard_daily', 'day'] : ['dashboard_monthly', 'month'];
+          await sql.run(
+            `INSERT INTO ${table} AS t (hall_code, dim, ${column}, key, label, total, l1, l2, l3, l4, l5, unrated, declined, f_opened) VALUES ($1, $2, $3, $4, $5, ${i.counts.map((_, n) => `$${n + 6}`).join(', ')})
+             ON CONFLICT (hall_code, dim, ${column}, key) DO UPDATE SET ${COUNTED.map((c) => `${c} = t.${c} + excluded.${c}`).join(', ')}`,
+            [i.hallCode, i.dim, i.at, i.key, i.label, ...i.counts],
+          );
+        }
+      };
+      const data = { outcomes: pgOutcomes(sql), phone: pgPhone(sql), followups: pgFollowups(sql), dashboard: { ...pgDashboard(sql), addCounts } };
       const { phoneWindow } = await followupsBeforePhoneCounting(data);
       const countsOf = () => sql.rows('SELECT hall_code, dim, day, key, label, total, l1, l2, l3, l4, l5, unrated, declined FROM dashboard_daily ORDER BY dim, key');
       const countsBefore = await countsOf();
