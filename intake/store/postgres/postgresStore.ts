@@ -76,10 +76,11 @@ export async function openPostgresStore(connectionString: string, options: Postg
   const pool = new pg.Pool({ connectionString, max: options.maxConnections ?? 10, types: INTAKE_TYPES });
   // An idle client that loses its server emits here; without a listener the process would die.
   pool.on('error', () => undefined);
-  // Named (prepared) statements are ingest's, run for every batch: planned once per connection
-  // and kept, where the server would otherwise plan each call again over every outcome partition.
-  // Unnamed statements are planned at each call whatever this says.
-  pool.on('connect', (client) => void client.query('SET plan_cache_mode = force_generic_plan').catch(() => undefined));
+  // Ingest's statements are named (prepared once per connection) and the server's default plan
+  // cache mode decides per statement between its generic and custom plans. Forcing generic plans
+  // (as this did) froze plans made while the tables were empty: on a new database the batch facts
+  // read scanned every stored outcome for each batch until the next autoanalyze, and ingest fell
+  // to 1,300-1,550 outcomes/s where the default gives about 2,000-2,500 (npm run bench -- --only ingest).
   const outside = poolSql(pool);
   try {
     await migrate(outside);
