@@ -12,9 +12,6 @@ import {
 import { pgFollowupSelect } from './followups';
 import type { PgSql } from './pgSql';
 
-/** Any fixed number, apart from the migration and partition locks: appenders to the action log take turns. */
-const TICKET_LOG_LOCK = 0x1ae7a70;
-
 /** Stages with a running deadline: the one place overdue is computed in SQL (ticketMachine.ts isOverdue says the same). */
 const RUNNING = "stage IN ('opened', 'rectifying') AND due_at IS NOT NULL";
 
@@ -69,9 +66,9 @@ export function pgTickets(sql: PgSql): TicketStore {
     async lastAction() {
       // The log is one hash chain: a transaction that reads its head appends after it, so
       // concurrent transactions (batches of several devices, several nodes) take turns from here
-      // to their commit; without it two read the same head and the second insert is refused.
-      await sql.run('SELECT pg_advisory_xact_lock($1)', [TICKET_LOG_LOCK]);
-      return sql.row<{ seq: number; hash: string }>('SELECT seq, hash FROM ticket_actions ORDER BY seq DESC LIMIT 1');
+      // to their commit (the function's lock, migration 009); without it two read the same head
+      // and the second insert is refused.
+      return sql.row<{ seq: number; hash: string }>('SELECT seq, hash FROM ticket_log_head()', [], 'tickets_log_head');
     },
     async appendAction(row) {
       await sql.run(`INSERT INTO ticket_actions (${TICKET_ACTION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, [
