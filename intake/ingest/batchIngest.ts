@@ -50,7 +50,7 @@ export function createBatchIngest(store: IntakeStore, { followups, now = Date.no
    * retired one only before the rotation point (integrity/keyChoice.ts); one without is checked
    * against the key that signed the request, the device's current key, as before key ids.
    */
-  async function check(item: unknown, deviceId: string, deviceKey: KeyObject, history: Array<KnownKey & { key: KeyObject }>, storedIds: ReadonlySet<string>): Promise<Checked> {
+  async function check(item: unknown, deviceId: string, deviceKey: KeyObject, deviceRaw: () => string, history: Array<KnownKey & { key: KeyObject }>, storedIds: ReadonlySet<string>): Promise<Checked> {
     const id = typeof item === 'object' && item !== null && typeof (item as { id?: unknown }).id === 'string' ? (item as { id: string }).id : '(missing id)';
     const parsed = OutcomeSchema.safeParse(item);
     if (!parsed.success) {
@@ -66,7 +66,7 @@ export function createBatchIngest(store: IntakeStore, { followups, now = Date.no
     const hash = createHash('sha256').update(body).digest('hex');
     // A resend of a stored outcome needs no signature check; the transaction decides for sure.
     if (storedIds.has(outcome.id)) return { id, outcome, body, hash, signer: null, verdict: null };
-    if (outcome.keyId === undefined) return { id, outcome, body, hash, signer: rawOf(deviceKey), verdict: verifyOutcome(outcome, deviceKey) };
+    if (outcome.keyId === undefined) return { id, outcome, body, hash, signer: deviceRaw(), verdict: verifyOutcome(outcome, deviceKey) };
     const choice = chooseKey(outcome, history);
     if (!choice.ok) return { id, outcome, body, hash, signer: null, verdict: Promise.resolve({ ok: false, code: 'bad_outcome_signature', reason: choice.reason }) };
     return { id, outcome, body, hash, signer: choice.key.publicKey, verdict: verifyOutcome(outcome, choice.key.key) };
@@ -198,7 +198,9 @@ export function createBatchIngest(store: IntakeStore, { followups, now = Date.no
     const [keys, storedRows] = await Promise.all([store.devices.keyHistory(sender.deviceId), store.ingest.storedHashes([...new Set(ids)])]);
     const history = await loadKeys(keys);
     const stored = new Set(storedRows.map((row) => row.id));
-    const checked = await Promise.all(items.map((item) => check(item, sender.deviceId, sender.key, history, stored)));
+    let senderRaw: string | undefined;
+    const deviceRaw = () => (senderRaw ??= rawOf(sender.key));
+    const checked = await Promise.all(items.map((item) => check(item, sender.deviceId, sender.key, deviceRaw, history, stored)));
     const settled = await Promise.all(checked.map((item) => ('rejected' in item ? null : item.verdict)));
     return storeBatch(
       sender,

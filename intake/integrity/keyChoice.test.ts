@@ -88,4 +88,21 @@ describe('which key of the history an outcome must be signed by', () => {
     expect(loaded?.keyId).toBe(await keyIdOf(x));
     expect(loaded?.key.export({ format: 'jwk' }).x).toBe(x);
   });
+
+  it('keeps what a key gives for the next batch, each key its own, and the history as the store said it', async () => {
+    const raw = () => generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' }).x as string;
+    const [a, b] = [raw(), raw()];
+    const history = [
+      { publicKey: a, enrolledAt: 1, retiredAt: 2, firstSeq: 1 },
+      { publicKey: b, enrolledAt: 2, retiredAt: null, firstSeq: null },
+    ];
+    const first = await loadKeys(history);
+    const next = await loadKeys([{ ...history[0]!, firstSeq: 5 }, history[1]!]);
+    expect(next[0]?.key).toBe(first[0]?.key);
+    expect(next[1]?.key).toBe(first[1]?.key);
+    expect(next.map((k) => [k.keyId, k.key.export({ format: 'jwk' }).x, k.firstSeq])).toEqual([
+      [await keyIdOf(a), a, 5],
+      [await keyIdOf(b), b, null],
+    ]);
+  });
 });

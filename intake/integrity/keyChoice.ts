@@ -62,12 +62,27 @@ export function noteSignedIn(key: KnownKey, seq: number): void {
   key.firstSeq = key.firstSeq === null ? seq : Math.min(key.firstSeq, seq);
 }
 
+/**
+ * What a raw public key gives (its id, its KeyObject) is a function of the key alone, and every
+ * batch of a device needs it for each key of its history twice: kept for the keys seen lately
+ * instead of made again (issue 25). Oldest first out once more keys than this were seen.
+ */
+const KEPT_KEYS = 20_000;
+const keyIds = new Map<string, string>();
+const keyObjects = new Map<string, KeyObject>();
+
+function remember<V>(kept: Map<string, V>, raw: string, value: V): V {
+  kept.set(raw, value);
+  if (kept.size > KEPT_KEYS) kept.delete(kept.keys().next().value as string);
+  return value;
+}
+
 /** The device's key history with each key's id. */
 export async function withKeyIds(records: readonly DeviceKeyRecord[]): Promise<KnownKey[]> {
-  return Promise.all(records.map(async (r) => ({ ...r, keyId: await keyIdOf(r.publicKey) })));
+  return Promise.all(records.map(async (r) => ({ ...r, keyId: keyIds.get(r.publicKey) ?? remember(keyIds, r.publicKey, await keyIdOf(r.publicKey)) })));
 }
 
 /** The device's key history with each key's id and its public key as Node holds it. */
 export async function loadKeys(records: readonly DeviceKeyRecord[]): Promise<Array<KnownKey & { key: KeyObject }>> {
-  return (await withKeyIds(records)).map((k) => ({ ...k, key: publicKeyFromRaw(k.publicKey) }));
+  return (await withKeyIds(records)).map((k) => ({ ...k, key: keyObjects.get(k.publicKey) ?? remember(keyObjects, k.publicKey, publicKeyFromRaw(k.publicKey)) }));
 }
