@@ -11,8 +11,10 @@ const RECONNECT_MS = 1000;
  * The invitation bus of intake nodes sharing one PostgreSQL database: a new invitation is
  * announced with NOTIFY (its device and id only: a payload has a size limit, the body is in the
  * database), and every node LISTENs on its own connection and hands it to the feeds it holds for
- * that device. Should the listening connection drop, it is opened again; a feed opened meanwhile
- * still gets every unacknowledged invitation when it connects.
+ * that device. Should the listening connection drop, it is opened again, and the feeds held
+ * meanwhile are given their device's unacknowledged invitations once it listens: a notice sent
+ * while no one listened is gone. A tablet takes an invitation it already has as the same one, as
+ * it does when its feed reconnects.
  */
 export async function listenForInvitations(connectionString: string, pool: pg.Pool, invitations: InvitationStore, log: (message: string) => void = () => undefined): Promise<InvitationBus> {
   const emitter = new EventEmitter();
@@ -27,8 +29,22 @@ export async function listenForInvitations(connectionString: string, pool: pg.Po
     if (invitation) emitter.emit(deviceId, invitation);
   };
 
+  /** Every pending invitation to the feeds held here: what was announced while the listener was away. */
+  const catchUp = async () => {
+    for (const deviceId of emitter.eventNames()) {
+      if (typeof deviceId !== 'string') continue;
+      for (const body of await invitations.pending(deviceId)) emitter.emit(deviceId, JSON.parse(body) as Invitation);
+    }
+  };
   const reconnectLater = () => {
-    if (!closed) setTimeout(() => void connect().catch(reconnectLater), RECONNECT_MS).unref();
+    if (!closed)
+      setTimeout(
+        () =>
+          void connect()
+            .then(() => catchUp().catch((error: Error) => log(`intake: invitations announced while the listener was away not delivered: ${error.message}`)))
+            .catch(reconnectLater),
+        RECONNECT_MS,
+      ).unref();
   };
   const connect = async (): Promise<void> => {
     const listener = new pg.Client({ connectionString });
