@@ -55,15 +55,16 @@ export function pgDashboard(sql: PgSql): DashboardStore {
   return {
     async addCounts(increments) {
       if (increments.length === 0) return;
-      // Each call adds to the next shard of its keys (migration 008), so batches running at once in this process do not queue on a key's row lock;
-      // one lock order for every batch (the rows' keys), so batches that do meet on a shard wait for each other instead of deadlocking.
+      // Each call adds to the next shard of its keys (migration 008), so batches running at once in this process do not queue on a key's row lock,
+      // or to the ticket turn's own shard when the transaction holds the turn (migration 010); one lock order for every batch (the rows' keys),
+      // so batches that do meet on a shard wait for each other instead of deadlocking.
       const ordered = [...increments].sort((a, b) =>
         a.period !== b.period ? (a.period < b.period ? -1 : 1) : `${a.hallCode}\u0000${a.dim}\u0000${a.at}\u0000${a.key}` < `${b.hallCode}\u0000${b.dim}\u0000${b.at}\u0000${b.key}` ? -1 : 1,
       );
       // Every key of a batch in one statement (a round trip per key made ingest wait on the network): days, then months.
       const upsert = (table: string, column: string, period: string) =>
         `INSERT INTO ${table} AS t (hall_code, dim, ${column}, key, shard, label, total, l1, l2, l3, l4, l5, unrated, declined, f_opened)
-         SELECT hall_code, dim, at, key, $16::SMALLINT, label, c0, c1, c2, c3, c4, c5, c6, c7, c8 FROM increments WHERE period = '${period}' ORDER BY ord
+         SELECT hall_code, dim, at, key, dashboard_ingest_shard($16::SMALLINT), label, c0, c1, c2, c3, c4, c5, c6, c7, c8 FROM increments WHERE period = '${period}' ORDER BY ord
          ON CONFLICT (hall_code, dim, ${column}, key, shard) DO UPDATE SET
            label = excluded.label, total = t.total + excluded.total, l1 = t.l1 + excluded.l1, l2 = t.l2 + excluded.l2, l3 = t.l3 + excluded.l3,
            l4 = t.l4 + excluded.l4, l5 = t.l5 + excluded.l5, unrated = t.unrated + excluded.unrated, declined = t.declined + excluded.declined,

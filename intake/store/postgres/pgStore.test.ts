@@ -3,6 +3,8 @@ import { createTestDatabase, emptyDatabase } from '../../../scripts/pgTestDataba
 import { describeStoreSuite } from '../storeSuite';
 import type { NewOutcomeRow } from '../store';
 import { PG_SCHEMA_VERSION } from './migrations';
+import { COUNT_SHARDS } from './migrations/008-dashboard-count-shards';
+import { TURN_SHARD } from './migrations/010-ticket-turn-count-shard';
 import { monthRange } from './outcomePartitions';
 import { openPostgresStore, type PostgresStore } from './postgresStore';
 
@@ -113,6 +115,49 @@ describe('the PostgreSQL engine', () => {
     expect(order).toEqual(['second committed', 'first commits']);
     const [counts] = await store.dashboard.counts({ hall: 'h1', by: 'hall', from: '2026-11-20', to: '2026-11-20', bucket: 'day' });
     expect(counts).toMatchObject({ total: 2, l1: 2 });
+  });
+
+  it('never makes the ticket turn’s holder wait on a count row: what it counts goes to the turn’s own shard (migration 010)', async () => {
+    const store = await emptied();
+    opened.push(store);
+    const increment = { period: 'day' as const, hallCode: 'h1', dim: 'hall' as const, at: '2026-11-20', key: 'h1', label: 'h1', counts: [1, 1, 0, 0, 0, 0, 0, 0, 0] };
+    const order: string[] = [];
+    let added!: () => void;
+    const everyShardHeld = new Promise<void>((resolve) => (added = resolve));
+    let holderDone!: () => void;
+    const holderCommitted = new Promise<void>((resolve) => (holderDone = resolve));
+    // A batch holding the key's row in every shard of step 8, then waiting (as one waits for the turn).
+    const counting = store.transaction(async (tx) => {
+      for (let i = 0; i < COUNT_SHARDS; i++) await tx.dashboard.addCounts([increment]);
+      added();
+      await Promise.race([holderCommitted, new Promise((resolve) => setTimeout(resolve, 3000))]);
+      order.push('counting batch commits');
+    });
+    await everyShardHeld;
+    await store.transaction(async (tx) => {
+      await tx.tickets.lastAction();
+      await tx.dashboard.addCounts([increment]);
+    });
+    order.push('turn holder committed');
+    holderDone();
+    await counting;
+    expect(order).toEqual(['turn holder committed', 'counting batch commits']);
+    const [counts] = await store.dashboard.counts({ hall: 'h1', by: 'hall', from: '2026-11-20', to: '2026-11-20', bucket: 'day' });
+    expect(counts).toMatchObject({ total: COUNT_SHARDS + 1, l1: COUNT_SHARDS + 1 });
+    // The follow-up trigger's shard: the connection's outside the turn, the turn's inside it, until the transaction ends.
+    const client = await store.pool.connect();
+    try {
+      const shard = async () => (await client.query<{ s: number }>('SELECT dashboard_count_shard() AS s')).rows[0]?.s;
+      const pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+      await client.query('BEGIN');
+      expect(await shard()).toBe(pid % COUNT_SHARDS);
+      await client.query('SELECT * FROM ticket_log_head()');
+      expect(await shard()).toBe(TURN_SHARD);
+      await client.query('ROLLBACK');
+      expect(await shard()).toBe(pid % COUNT_SHARDS);
+    } finally {
+      client.release();
+    }
   });
 
   it('gives two forwarders in transactions disjoint records (FOR UPDATE SKIP LOCKED)', async () => {

@@ -8,9 +8,10 @@ import { step006 } from './006-phone-followups-counted';
 import { step007 } from './007-forward-ticket-states';
 import { step008 } from './008-dashboard-count-shards';
 import { step009 } from './009-ticket-log-head';
+import { step010 } from './010-ticket-turn-count-shard';
 
 /** The PostgreSQL schema steps, applied in order; schema_migrations records each one applied. */
-const MIGRATIONS: string[] = [step001, step002, step003, step004, step005, step006, step007, step008, step009];
+const MIGRATIONS: string[] = [step001, step002, step003, step004, step005, step006, step007, step008, step009, step010];
 
 export const PG_SCHEMA_VERSION = MIGRATIONS.length;
 
