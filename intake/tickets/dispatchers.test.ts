@@ -23,4 +23,11 @@ describe('the dispatching systems and their tokens', () => {
     expect(() => createDispatcherGate([{ ...province, halls: [] }])).toThrow('halls');
     expect(() => createDispatcherGate([{ ...province, tokenHash: hotline.tokenHash }])).toThrow('exactly one of token and tokenHash');
   });
+
+  it('stops the intake at start for a token two systems share, given plain or as its hash', () => {
+    const { tokenHash: _hash, ...hotlineWithoutHash } = hotline;
+    expect(() => createDispatcherGate([province, { ...hotlineWithoutHash, token: province.token }])).toThrow('province and hotline have the same token');
+    const provinceHash = createHash('sha256').update(province.token).digest('hex');
+    expect(() => createDispatcherGate([province, { ...hotline, tokenHash: provinceHash }])).toThrow('province and hotline have the same token');
+  });
 });

@@ -13,8 +13,8 @@ const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').diges
 
 /**
  * The systems that may dispatch tickets down (转办通报单), each with its own token: the admin
- * token opens nothing here. Checked at start (a short token, a malformed hash or a repeated id
- * stops the intake); a presented token is compared with every dispatcher's, in constant time
+ * token opens nothing here. Checked at start (a short token, a malformed hash, a repeated id or
+ * a token two systems share stops the intake); a presented token is compared with every dispatcher's, in constant time
  * each and with no early exit, so neither the match nor its position shows in the time taken.
  */
 export function createDispatcherGate(dispatchers: readonly Dispatcher[]) {
@@ -25,6 +25,11 @@ export function createDispatcherGate(dispatchers: readonly Dispatcher[]) {
     digest: d.token !== undefined ? sha256(d.token) : Buffer.from(d.tokenHash!, 'hex'),
     identity: { id: d.id, name: d.name, halls: new Set(d.halls) } satisfies DispatcherIdentity,
   }));
+  // One token for two systems would make the ticket's log name whichever comes last for both.
+  for (const [i, a] of known.entries()) {
+    const twin = known.slice(i + 1).find((b) => a.digest.equals(b.digest));
+    if (twin) throw new Error(`dispatchers: ${a.identity.id} and ${twin.identity.id} have the same token; each dispatching system needs its own`);
+  }
   return {
     /** The dispatcher whose token this is, or null. */
     identify(bearer: string | undefined): DispatcherIdentity | null {
