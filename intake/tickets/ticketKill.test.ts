@@ -55,14 +55,15 @@ describe('a work-queue action killed with SIGKILL midway', () => {
     const stagesAtKills: string[][] = [];
     // Kills at moments spread over the work: each is likely to land inside an action.
     for (const killAfterMs of [20, 35, 50, 65, 80, 95, 110, 125, 140, 155, 170, 185, 200, 215, 230, 245]) {
-      const { finished } = await runChild(dbFile, killAfterMs);
+      await runChild(dbFile, killAfterMs);
       const stages = await checkAllOrNothing(dbFile);
-      // On an idle machine the last runs may finish their work before the kill comes.
-      if (!finished) stagesAtKills.push(stages);
+      // On an idle machine the last runs may finish their work before the kill comes (and a kill
+      // may land after the last action but before the child says "done"): what counts is whether
+      // work was left, as the database says.
+      if (stages.some((stage) => stage !== 'closed')) stagesAtKills.push(stages);
     }
     // Most runs were killed while work was still to do, and the work moved between kills.
     expect(stagesAtKills.length).toBeGreaterThanOrEqual(8);
-    expect(stagesAtKills.every((stages) => stages.some((stage) => stage !== 'closed'))).toBe(true);
     expect(new Set(stagesAtKills.map((s) => s.join())).size).toBeGreaterThan(1);
 
     expect(await runChild(dbFile, null)).toEqual({ finished: true });
