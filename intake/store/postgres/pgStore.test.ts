@@ -117,6 +117,44 @@ describe('the PostgreSQL engine', () => {
     expect(counts).toMatchObject({ total: 2, l1: 2 });
   });
 
+  it('keeps a transaction’s counts on one shard, so two that count twice never cross (migration 010)', async () => {
+    const store = await emptied();
+    opened.push(store);
+    const increment = { period: 'day' as const, hallCode: 'h1', dim: 'hall' as const, at: '2026-11-20', key: 'h1', label: 'h1', counts: [1, 1, 0, 0, 0, 0, 0, 0, 0] };
+    const elsewhere = { ...increment, hallCode: 'h2', key: 'h2' };
+    const signal = () => {
+      let done!: () => void;
+      const promise = new Promise<void>((resolve) => (done = resolve));
+      return { promise, done };
+    };
+    const [firstCounted, secondMovedOn] = [signal(), signal()];
+    const runs = { first: 0, second: 0 };
+    // Shards are handed out one call after another: the first transaction counts on shard s, the
+    // second on s+1; fourteen other calls bring the next call back to s, so the second's next count
+    // would meet the first's row and the first's next count the second's.
+    const first = store.transaction(async (tx) => {
+      runs.first++;
+      await tx.dashboard.addCounts([increment]);
+      firstCounted.done();
+      await secondMovedOn.promise;
+      await tx.dashboard.addCounts([increment]);
+    });
+    await firstCounted.promise;
+    const second = store.transaction(async (tx) => {
+      runs.second++;
+      await tx.dashboard.addCounts([increment]);
+      for (let i = 0; i < COUNT_SHARDS - 2; i++) await store.dashboard.addCounts([elsewhere]);
+      secondMovedOn.done();
+      await tx.dashboard.addCounts([increment]);
+    });
+    await Promise.all([first, second]);
+    // A deadlock is broken by PostgreSQL and the transaction runs again.
+    expect(runs).toEqual({ first: 1, second: 1 });
+    const [counts] = await store.dashboard.counts({ hall: 'h1', by: 'hall', from: '2026-11-20', to: '2026-11-20', bucket: 'day' });
+    expect(counts).toMatchObject({ total: 4, l1: 4 });
+    expect((await store.pool.query("SELECT DISTINCT shard FROM dashboard_daily WHERE key = 'h1'")).rows).toHaveLength(2);
+  });
+
   it('never makes the ticket turn’s holder wait on a count row: what it counts goes to the turn’s own shard (migration 010)', async () => {
     const store = await emptied();
     opened.push(store);
