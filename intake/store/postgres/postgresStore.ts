@@ -9,6 +9,7 @@ import { pgIngest } from './ingest';
 import { pgIntegrity } from './integrity';
 import { pgInvitations } from './invitations';
 import { migrate } from './migrations';
+import { foldCountShards } from './countShardFold';
 import { ensureOutcomePartitions } from './outcomePartitions';
 import { pgOutcomes } from './outcomes';
 import { pgPairing } from './pairing';
@@ -52,6 +53,8 @@ export interface PostgresStoreOptions {
 }
 
 const DAY_MS = 86_400_000;
+/** How often a node folds the count shards of periods that are over (countShardFold.ts). */
+const FOLD_EVERY_MS = 3_600_000;
 
 /**
  * The network engine: a node-postgres pool on one database that several intake nodes share.
@@ -91,6 +94,9 @@ export async function openPostgresStore(connectionString: string, options: Postg
   }
   const partitionTimer = setInterval(() => void ensureOutcomePartitions(outside, now(), 0, 3).catch(() => undefined), DAY_MS);
   partitionTimer.unref();
+  // A fold that meets a writer (a deadlock, broken by the server) simply runs at the next turn.
+  const foldTimer = setInterval(() => void foldCountShards(outside, now()).catch(() => undefined), FOLD_EVERY_MS);
+  foldTimer.unref();
 
   return {
     ...dataOn(outside),
@@ -109,6 +115,7 @@ export async function openPostgresStore(connectionString: string, options: Postg
     },
     async close() {
       clearInterval(partitionTimer);
+      clearInterval(foldTimer);
       await pool.end();
     },
   };

@@ -9,9 +9,10 @@ import { step007 } from './007-forward-ticket-states';
 import { step008 } from './008-dashboard-count-shards';
 import { step009 } from './009-ticket-log-head';
 import { step010 } from './010-ticket-turn-count-shard';
+import { step011 } from './011-count-shard-fold';
 
 /** The PostgreSQL schema steps, applied in order; schema_migrations records each one applied. */
-const MIGRATIONS: string[] = [step001, step002, step003, step004, step005, step006, step007, step008, step009, step010];
+const MIGRATIONS: string[] = [step001, step002, step003, step004, step005, step006, step007, step008, step009, step010, step011];
 
 export const PG_SCHEMA_VERSION = MIGRATIONS.length;
 
