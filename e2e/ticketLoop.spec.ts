@@ -191,7 +191,21 @@ test('a 差评 goes round the loop, and a 误评 upheld on appeal leaves the goo
   await expect(entries.nth(1)).toHaveAttribute('data-event', 'sign_out');
   await expectNoViolations(auditor, 'sign-in log');
   const lastSeqOfFirst = Number(await entries.last().getAttribute('data-seq'));
+  // The older page fails once: while it loads and after it failed, page 1's entries are not shown as page 2's.
+  let failOnce = true;
+  await auditor.route('**/v1/work/log/sessions?*before=*', async (route) => {
+    if (!failOnce) return route.continue();
+    failOnce = false;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: 'unavailable', message: 'the intake is busy' }) });
+  });
   await auditor.getByRole('button', { name: '较早记录' }).click();
+  await expect(auditor.getByText('正在载入本页…')).toBeVisible();
+  await expect(entries).toHaveCount(0);
+  await expect(auditor.locator('[data-screen="session-log"] [role="alert"]')).toBeVisible();
+  await expect(entries).toHaveCount(0);
+  await expect(auditor.getByRole('button', { name: '较早记录' })).toBeDisabled();
+  await auditor.getByRole('button', { name: '重试' }).click();
   await expect(auditor.locator('[data-screen="session-log"] table')).toHaveAttribute('data-page', '2');
   // 3 reviewers' and handlers' sign-ins, 22 of the desk, the auditor's: 26 entries, 6 on the second page.
   await expect(entries).toHaveCount(6);

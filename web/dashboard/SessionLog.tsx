@@ -23,19 +23,25 @@ function eventText(t: WorkStrings, event: SessionLogPage['entries'][number]['eve
 export function SessionLog({ api, t, onBack }: { api: WorkApi; t: WorkStrings; onBack: () => void }) {
   // cursors[i] is the `before` of page i; the first page has none.
   const [cursors, setCursors] = useState<Array<number | undefined>>([undefined]);
-  const [page, setPage] = useState<SessionLogPage | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const before = cursors[cursors.length - 1];
+  // What came back, with the page it was asked for: another page's entries (or its error) are never shown as this one's.
+  const [answer, setAnswer] = useState<{ depth: number; page: SessionLogPage } | { depth: number; error: string } | null>(null);
+  const [attempt, setAttempt] = useState(0);
+  const depth = cursors.length;
+  const before = cursors[depth - 1];
   useEffect(() => {
     let live = true;
     api.sessions(SESSION_PAGE_SIZE, before).then(
-      (answer) => live && (setPage(answer), setError(null)),
-      (e: unknown) => live && setError(e instanceof Error ? e.message : String(e)),
+      (page) => live && setAnswer({ depth, page }),
+      (e: unknown) => live && setAnswer({ depth, error: e instanceof Error ? e.message : String(e) }),
     );
     return () => {
       live = false;
     };
-  }, [api, before]);
+  }, [api, before, depth, attempt]);
+  const shown = answer?.depth === depth ? answer : null;
+  const page = shown && 'page' in shown ? shown.page : null;
+  const error = shown && 'error' in shown ? shown.error : null;
+  // "Older" only from a page on screen: from a page still loading it would push the cursor that reached it again.
   const next = page?.next ?? null;
   return (
     <section aria-labelledby="session-log-heading" data-screen="session-log">
@@ -55,10 +61,18 @@ export function SessionLog({ api, t, onBack }: { api: WorkApi; t: WorkStrings; o
           {t.older}
         </button>
       </nav>
-      {error && <p role="alert">{error}</p>}
+      {!shown && <p aria-busy="true">{t.loadingPage}</p>}
+      {error && (
+        <p role="alert">
+          {error}{' '}
+          <button type="button" onClick={() => setAttempt((n) => n + 1)}>
+            {t.retry}
+          </button>
+        </p>
+      )}
       {page && page.entries.length === 0 && <p>{t.noSessions}</p>}
       {page && page.entries.length > 0 && (
-        <table className="counts work-table" data-page={cursors.length}>
+        <table className="counts work-table" data-page={depth}>
           <thead>
             <tr>
               <th scope="col">{t.sessionTime}</th>

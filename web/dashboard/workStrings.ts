@@ -77,6 +77,8 @@ const zh = {
   newer: '较新记录',
   older: '较早记录',
   noSessions: '暂无登录记录',
+  loadingPage: '正在载入本页…',
+  retry: '重试',
   sessionEvents: {
     sign_in: '登录成功',
     sign_in_refused: '登录被拒',
@@ -192,6 +194,8 @@ const en: WorkStrings = {
   newer: 'Newer entries',
   older: 'Older entries',
   noSessions: 'No sign-in entries yet',
+  loadingPage: 'Loading this page…',
+  retry: 'Try again',
   sessionEvents: { sign_in: 'Signed in', sign_in_refused: 'Sign-in refused', lockout: 'Locked out', sign_out: 'Signed out' },
   refusedBecause: { wrong_credentials: 'wrong login or password', locked: 'while locked' },
   lockedFor: (seconds: number) => `locked for ${seconds} s`,
