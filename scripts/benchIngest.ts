@@ -1,6 +1,6 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import pg from 'pg';
 import { startPgCluster } from './pgCluster';
@@ -32,6 +32,8 @@ export interface IngestRun {
   ms: number;
   /** 429 answers (more batches in flight than the node takes) that were sent again after Retry-After. */
   retried: number;
+  /** CPU seconds spent while posting: the intake nodes (all their threads), the database server's processes (null on SQLite, which runs inside the node), the bench's client. */
+  cpu: { intake: number; database: number | null; client: number };
 }
 
 export interface VerifyCeiling {
@@ -120,6 +122,38 @@ function startNode(configFile: string): Promise<{ child: ChildProcess; origin: s
     child.once('message', (message: { origin: string }) => resolve({ child, origin: message.origin }));
     child.once('exit', (code) => reject(new Error(`the intake node exited (${code}) before it listened`)));
   });
+}
+
+/** The node's CPU seconds so far, all its threads. */
+function cpuOf(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    const answer = (message: { cpu?: NodeJS.CpuUsage }) => {
+      if (!message.cpu) return;
+      child.off('message', answer);
+      resolve((message.cpu.user + message.cpu.system) / 1e6);
+    };
+    child.on('message', answer);
+    child.send('cpu');
+  });
+}
+
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+/** CPU seconds of every PostgreSQL server process now running (/proc): a pooled backend lives through a whole run. */
+function postgresCpu(): number {
+  let ticks = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== 'postgres') continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // Gone between the listing and the read.
+    }
+  }
+  return ticks / CLOCK_TICKS;
 }
 
 function stopNode(child: ChildProcess): Promise<void> {
@@ -245,12 +279,20 @@ async function ingestRun(engine: Engine, count: number, perDevice: number, concu
     progress(`${label}: signing ${count * perDevice} outcomes`);
     const batches = prepareBatches(devices, perDevice);
     progress(`${label}: posting`);
+    const cpuBefore = { intake: await Promise.all(nodes.map((node) => cpuOf(node.child))), database: postgresCpu(), client: process.cpuUsage() };
     const { ms, retried } = await postAll(
       nodes.map((node) => node.origin),
       batches,
       concurrency,
     );
-    return { label, outcomes: count * perDevice, batches: batches.length, ms, retried };
+    const intakeAfter = await Promise.all(nodes.map((node) => cpuOf(node.child)));
+    const client = process.cpuUsage(cpuBefore.client);
+    const cpu = {
+      intake: intakeAfter.reduce((sum, after, i) => sum + after - cpuBefore.intake[i]!, 0),
+      database: databaseUrl ? postgresCpu() - cpuBefore.database : null,
+      client: (client.user + client.system) / 1e6,
+    };
+    return { label, outcomes: count * perDevice, batches: batches.length, ms, retried, cpu };
   } finally {
     await Promise.all(nodes.map((node) => stopNode(node.child)));
     rmSync(dir, { recursive: true, force: true });
@@ -259,14 +301,26 @@ async function ingestRun(engine: Engine, count: number, perDevice: number, concu
 
 export function printIngestBench(ceilings: VerifyCeiling[], runs: IngestRun[]): void {
   const ceiling = Math.max(...ceilings.filter((c) => c.label.startsWith('node:crypto')).map((c) => c.perSecond));
+  // Per intake core: outcomes over the CPU seconds the intake nodes spent (the sizing figure); the database's and the client's share the same cores here.
   printTable(
-    ['metric', 'outcomes', 'batches', 'time', 'outcomes/s', 'of ceiling', 'target'],
+    ['metric', 'outcomes', 'batches', 'time', 'outcomes/s', 'of ceiling', 'target', 'CPU s: intake / database / client', 'outcomes per intake CPU s'],
     [
       ...runs.map((run) => {
         const rate = run.outcomes / (run.ms / 1000);
-        return [`ingest: ${run.label}${run.retried ? ` (${run.retried} × 429 sent again)` : ''}`, String(run.outcomes), String(run.batches), `${(run.ms / 1000).toFixed(2)} s`, rate.toFixed(0), `${((rate / ceiling) * 100).toFixed(0)} %`, '≥ 60 %'];
+        const cpu = `${run.cpu.intake.toFixed(1)} / ${run.cpu.database === null ? 'in the node' : run.cpu.database.toFixed(1)} / ${run.cpu.client.toFixed(1)}`;
+        return [
+          `ingest: ${run.label}${run.retried ? ` (${run.retried} × 429 sent again)` : ''}`,
+          String(run.outcomes),
+          String(run.batches),
+          `${(run.ms / 1000).toFixed(2)} s`,
+          rate.toFixed(0),
+          `${((rate / ceiling) * 100).toFixed(0)} %`,
+          '≥ 60 %',
+          cpu,
+          (run.outcomes / run.cpu.intake).toFixed(0),
+        ];
       }),
-      ...ceilings.map((c) => [`  baseline: Ed25519 checks/s, ${c.label}`, '—', '—', '—', c.perSecond.toFixed(0), `${((c.perSecond / ceiling) * 100).toFixed(0)} %`, c.perSecond === ceiling ? 'ceiling' : '—']),
+      ...ceilings.map((c) => [`  baseline: Ed25519 checks/s, ${c.label}`, '—', '—', '—', c.perSecond.toFixed(0), `${((c.perSecond / ceiling) * 100).toFixed(0)} %`, c.perSecond === ceiling ? 'ceiling' : '—', '—', '—']),
     ],
   );
 }

@@ -1,8 +1,8 @@
 /**
  * One intake node for `npm run bench -- --only ingest`, in a process of its own so the bench's
  * client (preparing and posting batches) is not on the event loop being measured. Started with
- * `node --import tsx scripts/benchIngestNode.ts <config.json>`; answers its origin over IPC and
- * closes when told.
+ * `node --import tsx scripts/benchIngestNode.ts <config.json>`; answers its origin over IPC, its
+ * CPU time when asked, and closes when told.
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
@@ -34,4 +34,6 @@ const intake = await startIntake({
 process.send?.({ origin: intake.origin });
 process.on('message', (message) => {
   if (message === 'close') void intake.close().then(() => process.exit(0));
+  // This process's CPU time so far, every thread (signature checks run on libuv's pool): the bench takes it before and after posting.
+  if (message === 'cpu') process.send?.({ cpu: process.cpuUsage() });
 });
