@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
+import { openPostgresStore, type PostgresStore } from '../intake/store/postgres/postgresStore';
 
 /**
  * A fresh database in the run's PostgreSQL cluster (scripts/pgTestSetup.ts), for one test file or
@@ -46,4 +47,33 @@ export async function emptyDatabase(url: string): Promise<void> {
   } finally {
     await client.end();
   }
+}
+
+/**
+ * A migrated PostgreSQL store on a fresh database of the run's cluster, for the tests of one file:
+ * opened before them, closed and the database dropped after. Read `store` and `url` inside tests.
+ */
+export function postgresStoreForFile(): { readonly store: PostgresStore; readonly url: string } {
+  let database: { url: string; drop(): Promise<void> } | undefined;
+  let store: PostgresStore | undefined;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    store = await openPostgresStore(database.url);
+  });
+  afterAll(async () => {
+    await store?.close();
+    await database?.drop();
+  });
+  const opened = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the PostgreSQL store is opened in beforeAll: read it inside a test');
+    return value;
+  };
+  return {
+    get store() {
+      return opened(store);
+    },
+    get url() {
+      return opened(database).url;
+    },
+  };
 }

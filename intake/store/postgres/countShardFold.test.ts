@@ -1,30 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, emptyDatabase } from '../../../scripts/pgTestDatabase';
+import { describe, expect, it } from 'vitest';
+import { emptyDatabase, postgresStoreForFile } from '../../../scripts/pgTestDatabase';
 import { foldCountShards } from './countShardFold';
 import { poolSql } from './pgSql';
-import { openPostgresStore, type PostgresStore } from './postgresStore';
 
-let database: { url: string; drop(): Promise<void> };
-let store: PostgresStore;
-beforeAll(async () => {
-  database = await createTestDatabase();
-  store = await openPostgresStore(database.url);
-});
-afterAll(async () => {
-  await store?.close();
-  await database?.drop();
-});
+const postgres = postgresStoreForFile();
 
 /** 1 Dec 2026, noon UTC: days before 29 Nov and months before November are over. */
 const NOW = Date.UTC(2026, 11, 1, 12);
 
 async function countRow(table: 'dashboard_daily' | 'dashboard_monthly', period: string, key: string, shard: number, label: string, total: number, closed = 0) {
   const column = table === 'dashboard_daily' ? 'day' : 'month';
-  await store.pool.query(`INSERT INTO ${table} (hall_code, dim, ${column}, key, shard, label, total, l1, f_closed) VALUES ('h1', 'window', $1, $2, $3, $4, $5, $5, $6)`, [period, key, shard, label, total, closed]);
+  await postgres.store.pool.query(`INSERT INTO ${table} (hall_code, dim, ${column}, key, shard, label, total, l1, f_closed) VALUES ('h1', 'window', $1, $2, $3, $4, $5, $5, $6)`, [period, key, shard, label, total, closed]);
 }
 
 async function seed() {
-  await emptyDatabase(database.url);
+  await emptyDatabase(postgres.url);
   // A key written by three transactions on 20 Nov, one written only off shard 0, and today's.
   await countRow('dashboard_daily', '2026-11-20', 'W1', 0, '一号窗口', 2);
   await countRow('dashboard_daily', '2026-11-20', 'W1', 3, '一号窗口', 5, 1);
@@ -39,17 +29,17 @@ async function seed() {
 
 const read = () =>
   Promise.all([
-    store.dashboard.counts({ hall: 'h1', by: 'window', from: '2026-11-01', to: '2026-12-01', bucket: 'day' }),
-    store.dashboard.counts({ hall: 'h1', by: 'window', from: '2026-10-01', to: '2026-11-30', bucket: 'month' }),
+    postgres.store.dashboard.counts({ hall: 'h1', by: 'window', from: '2026-11-01', to: '2026-12-01', bucket: 'day' }),
+    postgres.store.dashboard.counts({ hall: 'h1', by: 'window', from: '2026-10-01', to: '2026-11-30', bucket: 'month' }),
   ]);
 const rows = async () =>
-  (await store.pool.query<{ at: string; key: string; shard: number }>("SELECT day AS at, key, shard FROM dashboard_daily UNION ALL SELECT month, key, shard FROM dashboard_monthly ORDER BY 1, 2, 3")).rows;
+  (await postgres.store.pool.query<{ at: string; key: string; shard: number }>("SELECT day AS at, key, shard FROM dashboard_daily UNION ALL SELECT month, key, shard FROM dashboard_monthly ORDER BY 1, 2, 3")).rows;
 
 describe('folding the dashboard count shards of periods that are over', () => {
   it('leaves one row per key of a past day or month, on shard 0, and the sums a reader sees unchanged; today and this month stay spread', async () => {
     await seed();
     const before = await read();
-    expect(await foldCountShards(poolSql(store.pool), NOW)).toEqual({ days: 2, months: 1 });
+    expect(await foldCountShards(poolSql(postgres.store.pool), NOW)).toEqual({ days: 2, months: 1 });
     expect(await read()).toEqual(before);
     expect(await rows()).toEqual([
       { at: '2026-10', key: 'W1', shard: 0 },
@@ -61,13 +51,13 @@ describe('folding the dashboard count shards of periods that are over', () => {
     ]);
     const [days] = before;
     expect(days.find((r) => r.period === '2026-11-20' && r.key === 'W1')).toMatchObject({ total: 8, l1: 8, closed: 1, label: '一号窗口' });
-    expect(await foldCountShards(poolSql(store.pool), NOW)).toEqual({ days: 0, months: 0 });
+    expect(await foldCountShards(poolSql(postgres.store.pool), NOW)).toEqual({ days: 0, months: 0 });
   });
 
   it('counts nothing twice when two nodes fold at once', async () => {
     await seed();
     const before = await read();
-    const [a, b] = await Promise.all([foldCountShards(poolSql(store.pool), NOW), foldCountShards(poolSql(store.pool), NOW)]);
+    const [a, b] = await Promise.all([foldCountShards(poolSql(postgres.store.pool), NOW), foldCountShards(poolSql(postgres.store.pool), NOW)]);
     expect(a.days + b.days).toBeGreaterThanOrEqual(2);
     expect(await read()).toEqual(before);
     expect((await rows()).filter((r) => r.at < '2026-11-29' && r.at !== '2026-11')).toEqual([

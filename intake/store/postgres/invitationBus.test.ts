@@ -1,29 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { postgresStoreForFile } from '../../../scripts/pgTestDatabase';
 import type { Invitation } from '../../../contract/invitation';
-import { createTestDatabase } from '../../../scripts/pgTestDatabase';
 import { listenForInvitations } from './invitationBus';
-import { openPostgresStore, type PostgresStore } from './postgresStore';
 
-let database: { url: string; drop(): Promise<void> };
-let store: PostgresStore;
-beforeAll(async () => {
-  database = await createTestDatabase();
-  store = await openPostgresStore(database.url);
-});
-afterAll(async () => {
-  await store?.close();
-  await database?.drop();
-});
+const postgres = postgresStoreForFile();
 
 const invitation = (id: string): Invitation =>
   ({ id, event: 'closed', case: { projectNo: id, taskCode: 'T1', taskName: '事项', deptName: '部门' }, staff: { loginName: 'w5', name: '王五' }, receivedAtMs: 1 }) as Invitation;
 
 async function post(bus: Awaited<ReturnType<typeof listenForInvitations>>, id: string) {
-  await store.invitations.insertIfNew({ id, deviceId: 'dev-1', eventKey: id, body: JSON.stringify(invitation(id)), createdAt: 1 });
+  await postgres.store.invitations.insertIfNew({ id, deviceId: 'dev-1', eventKey: id, body: JSON.stringify(invitation(id)), createdAt: 1 });
   await bus.publish('dev-1', invitation(id));
 }
 
-const listening = async () => (await store.pool.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN %'")).rows;
+const listening = async () => (await postgres.store.pool.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN %'")).rows;
 
 async function until<T>(what: () => Promise<T | undefined>, ms = 5000): Promise<T> {
   const deadline = Date.now() + ms;
@@ -38,7 +28,7 @@ async function until<T>(what: () => Promise<T | undefined>, ms = 5000): Promise<
 describe('the PostgreSQL invitation bus', () => {
   it('hands a published invitation to the subscribers of its device on every bus, and listens again after losing its connection, handing on what was announced meanwhile', { timeout: 20_000 }, async () => {
     const logged: string[] = [];
-    const [a, b] = [await listenForInvitations(database.url, store.pool, store.invitations, (m) => logged.push(m)), await listenForInvitations(database.url, store.pool, store.invitations)];
+    const [a, b] = [await listenForInvitations(postgres.url, postgres.store.pool, postgres.store.invitations, (m) => logged.push(m)), await listenForInvitations(postgres.url, postgres.store.pool, postgres.store.invitations)];
     try {
       const onA: string[] = [];
       const onOtherDevice: string[] = [];
@@ -51,7 +41,7 @@ describe('the PostgreSQL invitation bus', () => {
       // The server ends every listening connection (a restart, a failover): the buses listen again.
       const before = await listening();
       expect(before).toHaveLength(2);
-      await store.pool.query('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid', [before.map((r) => r.pid)]);
+      await postgres.store.pool.query('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid', [before.map((r) => r.pid)]);
       await until(async () => {
         const now = await listening();
         return now.length === 2 && now.every((r) => !before.some((b) => b.pid === r.pid)) ? true : undefined;
@@ -65,7 +55,7 @@ describe('the PostgreSQL invitation bus', () => {
 
       // Announced while no bus listens: each hands its feeds what is pending once it listens again.
       const listeners = await listening();
-      await store.pool.query('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid', [listeners.map((r) => r.pid)]);
+      await postgres.store.pool.query('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid', [listeners.map((r) => r.pid)]);
       await until(async () => ((await listening()).length === 0 ? true : undefined));
       await post(b, 'inv-3');
       await until(async () => (onA.includes('inv-3') ? true : undefined));
