@@ -66,4 +66,16 @@ describe('the PostgreSQL invitation bus', () => {
       await b.close();
     }
   });
+
+  it('listens no more once closed, even when it closes while waiting to reconnect', async () => {
+    const bus = await listenForInvitations(postgres.url, postgres.store.pool, postgres.store.invitations);
+    const mine = await listening();
+    expect(mine).toHaveLength(1);
+    await postgres.store.pool.query('SELECT pg_terminate_backend($1)', [mine[0]!.pid]);
+    await until(async () => ((await listening()).length === 0 ? true : undefined));
+    await bus.close();
+    // Past the reconnect delay (1 s): a timer left behind would have opened a listener the bus no longer closes.
+    await new Promise((resolve) => setTimeout(resolve, 1600));
+    expect(await listening()).toEqual([]);
+  });
 });

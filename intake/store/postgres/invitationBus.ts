@@ -36,15 +36,17 @@ export async function listenForInvitations(connectionString: string, pool: pg.Po
       for (const body of await invitations.pending(deviceId)) emitter.emit(deviceId, JSON.parse(body) as Invitation);
     }
   };
+  let reconnectTimer: NodeJS.Timeout | undefined;
   const reconnectLater = () => {
-    if (!closed)
-      setTimeout(
-        () =>
-          void connect()
-            .then(() => catchUp().catch((error: Error) => log(`intake: invitations announced while the listener was away not delivered: ${error.message}`)))
-            .catch(reconnectLater),
-        RECONNECT_MS,
-      ).unref();
+    if (closed) return;
+    reconnectTimer = setTimeout(
+      () =>
+        void connect()
+          .then(() => catchUp().catch((error: Error) => log(`intake: invitations announced while the listener was away not delivered: ${error.message}`)))
+          .catch(reconnectLater),
+      RECONNECT_MS,
+    );
+    reconnectTimer.unref();
   };
   const connect = async (): Promise<void> => {
     const listener = new pg.Client({ connectionString });
@@ -63,6 +65,8 @@ export async function listenForInvitations(connectionString: string, pool: pg.Po
     try {
       await listener.connect();
       await listener.query(`LISTEN ${CHANNEL}`);
+      // Closed while this connection was being made: it must not outlive the bus (its socket would keep the process up).
+      if (closed) throw new Error('the invitation bus was closed');
     } catch (error) {
       // Not listening: this attempt is dropped (the caller tries again, or the intake does not start).
       if (client === listener) client = undefined;
@@ -83,6 +87,7 @@ export async function listenForInvitations(connectionString: string, pool: pg.Po
     },
     async close() {
       closed = true;
+      clearTimeout(reconnectTimer);
       emitter.removeAllListeners();
       await client?.end();
     },
