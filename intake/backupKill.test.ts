@@ -141,7 +141,8 @@ describe('backup and restore killed at any moment', () => {
   }, 240_000);
 
   it('a killed restore leaves no database or a whole, re-checked one, and the backup untouched', async () => {
-    const source = await sourceDatabase(1);
+    // As large as the backup's source: the copy beside the database takes several progress lines to kill in.
+    const source = await sourceDatabase(20);
     const expected = counts(source);
     const dir = mkdtempSync(path.join(tmpdir(), 'restore-kill-'));
     const backup = path.join(dir, 'backup.sqlite');
@@ -155,10 +156,13 @@ describe('backup and restore killed at any moment', () => {
     expect(timed.code).toBe(0);
 
     let killed = 0;
-    for (const [index, at] of killPoints(timed.ms, 're-checking devices', [1]).entries()) {
+    let midCopy = 0;
+    const points = [...killPoints(timed.ms, 'copying pages', [1, 2, 3]), { text: 're-checking devices', nth: 1 }];
+    for (const [index, at] of points.entries()) {
       const target = into(`restore-${index}`);
       const run = await runCli(['restore', '--from', backup, '--db', target], at);
       if (run.code === null) killed++;
+      if (run.code === null && existsSync(`${target}.restoring.partial`)) midCopy++;
       if (!existsSync(target)) {
         expect(existsSync(`${target}-wal`)).toBe(false);
         // Run again: it clears the half-made copy beside the database and completes.
@@ -169,5 +173,7 @@ describe('backup and restore killed at any moment', () => {
       expect(fileHash(backup)).toBe(backupHash);
     }
     expect(killed).toBeGreaterThan(0);
+    // Kills landed in the middle of the copy: a restore writing into the database's own name would leave half a file there.
+    expect(midCopy).toBeGreaterThan(0);
   }, 240_000);
 });

@@ -4,7 +4,7 @@ import { recheckAll } from './integrity/recheckAll';
 import type { IntakeStore } from './store/store';
 import { pgDevicesWithOutcomes } from './store/postgres/backup';
 import { openPostgresStore } from './store/postgres/postgresStore';
-import { backupSqlite, devicesWithOutcomes, restoreSqlite } from './store/sqlite/backup';
+import { backupSqlite, devicesWithOutcomes, restoreSqlite, type BackupProgress } from './store/sqlite/backup';
 import { openSqliteStore } from './store/sqlite/sqliteStore';
 
 const HELP = `Usage: npm run intake:backup -- --db FILE --to FILE
@@ -42,6 +42,11 @@ async function recheckOrFail(store: IntakeStore, deviceIds: string[], failing: s
   }
 }
 
+/** The copy's progress on stderr, one line rewritten: a backup's, or a restore's copy beside the database. */
+function showCopying({ totalPages, remainingPages }: BackupProgress): void {
+  process.stderr.write(`\r  copying pages: ${totalPages - remainingPages}/${totalPages}`);
+}
+
 function usage(message: string): never {
   console.error(`${message}\n\n${HELP}`);
   process.exit(2);
@@ -54,22 +59,26 @@ try {
   if (command === 'backup') {
     if (!values.to) usage('backup wants --to FILE');
     const to = path.resolve(values.to);
-    const done = await backupSqlite(db, to, ({ totalPages, remainingPages }) => {
-      process.stderr.write(`\r  copying pages: ${totalPages - remainingPages}/${totalPages}`);
-    });
+    const done = await backupSqlite(db, to, showCopying);
     console.error('');
     console.log(`backup written: ${to} (${done.totalPages} pages)`);
   } else if (command === 'restore') {
     if (!values.from) usage('restore wants --from FILE');
     const from = path.resolve(values.from);
-    await restoreSqlite(from, db, async (candidate) => {
-      const store = openSqliteStore(candidate);
-      try {
-        await recheckOrFail(store, devicesWithOutcomes(candidate), 'the backup fails the integrity re-check', 'not restored');
-      } finally {
-        await store.close();
-      }
-    });
+    await restoreSqlite(
+      from,
+      db,
+      async (candidate) => {
+        console.error('');
+        const store = openSqliteStore(candidate);
+        try {
+          await recheckOrFail(store, devicesWithOutcomes(candidate), 'the backup fails the integrity re-check', 'not restored');
+        } finally {
+          await store.close();
+        }
+      },
+      showCopying,
+    );
     console.log(`restored: ${from} → ${db}`);
   } else if (command === 'verify') {
     const url = process.env.DATABASE_URL;

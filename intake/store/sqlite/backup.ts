@@ -86,7 +86,12 @@ export function devicesWithOutcomes(file: string): string[] {
  * into place only if it passes. Never over an existing database: the operator moves that aside
  * first, so a restore cannot destroy the last copy of anything.
  */
-export async function restoreSqlite(fromFile: string, dbFile: string, accept: (candidate: string) => Promise<void>): Promise<void> {
+export async function restoreSqlite(
+  fromFile: string,
+  dbFile: string,
+  accept: (candidate: string) => Promise<void>,
+  onProgress: (progress: BackupProgress) => void = () => undefined,
+): Promise<void> {
   if (!existsSync(fromFile)) throw new Error(`no backup at ${fromFile}`);
   for (const file of [dbFile, `${dbFile}-wal`]) {
     if (existsSync(file)) throw new Error(`${file} exists: move the current database aside before restoring over it`);
@@ -96,7 +101,7 @@ export async function restoreSqlite(fromFile: string, dbFile: string, accept: (c
   const candidate = `${dbFile}.restoring`;
   for (const suffix of ['', '-wal', '-shm']) rmSync(`${candidate}${suffix}`, { force: true });
   // The backup API again: the copy is a database of its own, never a half-copied file.
-  await backupSqlite(fromFile, candidate);
+  await backupSqlite(fromFile, candidate, onProgress);
   try {
     await accept(candidate);
   } catch (error) {
