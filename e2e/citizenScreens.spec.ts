@@ -24,8 +24,8 @@ test.describe('language on the idle screen', () => {
       await page.getByRole('button', { name: LANGUAGE_NAMES[language], exact: true }).click();
       await expect(page.locator('html')).toHaveAttribute('lang', language);
       await expect(idle.getByRole('heading', { level: 1 })).toHaveText(RESOURCES[language].idle.welcome);
-      // Stays, not snapped back a moment later (every timer due meanwhile has fired).
-      await page.clock.fastForward(1500);
+      // Stays, not snapped back a moment later (every timer due meanwhile has run, chained ones too).
+      await page.clock.runFor(1500);
       await expect(page.locator('html')).toHaveAttribute('lang', language);
       await expect(idle.getByRole('heading', { level: 1 })).toHaveText(RESOURCES[language].idle.welcome);
 
@@ -114,7 +114,8 @@ test.describe('the thanks screen says what happened', () => {
     // Nobody answers: the same words, nothing claims a rating was given.
     await evaluator.sendCaseEvent('P-TIMEOUT');
     await expect(page.locator('[data-screen="rating"]')).toBeVisible();
-    await page.clock.fastForward(5_000);
+    // Every timer of the first 5 s runs (a countdown ticking down would end the screen early here).
+    await page.clock.runFor(5_000);
     await expect(page.locator('[data-screen="rating"]')).toBeVisible();
     await page.clock.fastForward(6_000);
     await expect(thanks.getByRole('heading', { level: 1 })).toHaveText('未评价，感谢您的配合');
