@@ -290,6 +290,12 @@ export async function startIntake(options: IntakeOptions & Partial<OnPostgres>):
       { labels: { destination, state: 'sending' }, value: sending },
     ]),
   );
+  metrics.labelledGauge('intake_ticket_state_queue_depth', '差评 ticket states not yet answered upstream, per destination and state', ['destination', 'state'], async () =>
+    (await store.forwarding.queueDepth()).flatMap(({ destination, ticketStates }) => [
+      { labels: { destination, state: 'pending' }, value: ticketStates.pending },
+      { labels: { destination, state: 'sending' }, value: ticketStates.sending },
+    ]),
+  );
   metrics.labelledGauge('intake_ticket_queue_depth', '差评 tickets not closed, and of those the overdue ones', ['kind'], async () => {
     const { open, overdue } = await store.tickets.queueDepth(now());
     return [

@@ -44,10 +44,12 @@ describe('metrics, health and the request log (issue 25)', () => {
     const { intake, key } = await enrolledIntake(running, () => clock);
     await intake.store.forwarding.setDestinations([{ name: 'fujian', hallCode: 'h1' }]);
     await upload(intake, key, chain([item(5), item(1), item(4)], key.privateKey), undefined, clock);
-    const gauges = async () => (await scrape(intake)).body.split('\n').filter((line) => /^intake_(forward|ticket)_queue_depth\{/.test(line)).map((line) => line.replace(/,?node="[^"]+"/, ''));
+    const gauges = async () => (await scrape(intake)).body.split('\n').filter((line) => /^intake_(forward|ticket|ticket_state)_queue_depth\{/.test(line)).map((line) => line.replace(/,?node="[^"]+"/, ''));
     expect(await gauges()).toEqual([
       'intake_forward_queue_depth{destination="fujian",state="pending"} 3',
       'intake_forward_queue_depth{destination="fujian",state="sending"} 0',
+      'intake_ticket_state_queue_depth{destination="fujian",state="pending"} 0',
+      'intake_ticket_state_queue_depth{destination="fujian",state="sending"} 0',
       'intake_ticket_queue_depth{kind="open"} 1',
       'intake_ticket_queue_depth{kind="overdue"} 0',
     ]);

@@ -510,8 +510,8 @@ export interface ForwardingStore {
   report(from: number, to: number, zoneMinutes: number): Promise<ForwardReportRow[]>;
   /** Records of ratings stored in [from, to) in every state, with the project number of each, oldest first: the reconciliation list. */
   stored(destination: string | null, from: number, to: number, limit: number): Promise<Array<ForwardRecord & { projectNo: string }>>;
-  /** Records not yet answered by the province, per destination: the queue's depth (metrics). */
-  queueDepth(): Promise<Array<{ destination: string; pending: number; sending: number }>>;
+  /** Records not yet answered by the province, per destination: the queue's depth (metrics); ratings, and 差评 ticket states apart. */
+  queueDepth(): Promise<Array<{ destination: string; pending: number; sending: number; ticketStates: { pending: number; sending: number } }>>;
   /** Queued ticket states of a destination that may be claimed at `now`, oldest due first (their outcomeId is `ticketId#seq`). */
   dueTicketStates(destination: string, now: number, limit: number): Promise<TicketStateDue[]>;
   /** `save` for a queued ticket state. */

@@ -461,6 +461,12 @@ export function describeStoreSuite(engine: string, open: () => Promise<IntakeSto
         expect(claims.filter(Boolean)).toHaveLength(1);
         const current = (await store.forwarding.ticketStates('t-1'))[0]!;
         expect(current).toMatchObject({ state: 'sending', attempts: 1 });
+        const depth = async () => (await store.forwarding.queueDepth()).map((d) => [d.destination, d.ticketStates.pending, d.ticketStates.sending, d.pending]);
+        expect(await depth()).toEqual([
+          ['elsewhere', 0, 0, 0],
+          ['province', 0, 0, 0],
+          ['reference', 1, 1, 0],
+        ]);
         // Still sending (or backing off after a 5xx): seq 3 is not due, even long after.
         expect((await store.forwarding.dueTicketStates('reference', 1_000_000, 10)).map((q) => q.seq)).toEqual([2]);
         // Another ticket's states are not held by this one's.
@@ -472,6 +478,7 @@ export function describeStoreSuite(engine: string, open: () => Promise<IntakeSto
           [2, 'acknowledged', 'TS-1'],
           [3, 'pending', null],
         ]);
+        expect((await depth()).find(([name]) => name === 'reference')).toEqual(['reference', 2, 0, 0]);
         expect((await store.forwarding.dueTicketStates('reference', 1_000, 10)).map((q) => [q.ticketId, q.seq])).toEqual([
           ['t-1', 3],
           ['t-2', 4],

@@ -38,12 +38,13 @@ export function pgForwarding(sql: PgSql): ForwardingStore {
       return rows.map((row) => ({ ...forwardRecordOf(row), body: row.body, details: row.details, hallCode: row.hall_code, merge: row.merge, late: row.late }));
     },
     async queueDepth() {
-      return sql.rows<{ destination: string; pending: number; sending: number }>(
-        `SELECT d.name AS destination, COUNT(q.state) FILTER (WHERE q.state = 'pending') AS pending, COUNT(q.state) FILTER (WHERE q.state = 'sending') AS sending
-           FROM (SELECT DISTINCT name FROM forward_destinations) AS d
-           LEFT JOIN forward_queue q ON q.destination = d.name AND q.state IN ('pending', 'sending')
-          GROUP BY d.name ORDER BY d.name`,
+      const count = (table: string, state: string) => `(SELECT COUNT(*) FROM ${table} q WHERE q.destination = d.name AND q.state = '${state}')`;
+      const rows = await sql.rows<{ destination: string; pending: number; sending: number; ts_pending: number; ts_sending: number }>(
+        `SELECT d.name AS destination, ${count('forward_queue', 'pending')} AS pending, ${count('forward_queue', 'sending')} AS sending,
+                ${count('forward_ticket_states', 'pending')} AS ts_pending, ${count('forward_ticket_states', 'sending')} AS ts_sending
+           FROM (SELECT DISTINCT name FROM forward_destinations) AS d ORDER BY d.name`,
       );
+      return rows.map(({ ts_pending, ts_sending, ...row }) => ({ ...row, ticketStates: { pending: ts_pending, sending: ts_sending } }));
     },
     async destinations() {
       return (await sql.rows<{ name: string }>('SELECT DISTINCT name FROM forward_destinations ORDER BY name')).map((row) => row.name);

@@ -81,6 +81,7 @@ export function sqliteForwarding(db: SqliteDb): ForwardingStore {
   });
   // Per destination and state, so each count reads only its own range of the due index.
   const stateCount = db.prepare<[string, string], { n: number }>('SELECT COUNT(*) AS n FROM forward_queue WHERE destination = ? AND state = ?');
+  const ticketStateCount = db.prepare<[string, string], { n: number }>('SELECT COUNT(*) AS n FROM forward_ticket_states WHERE destination = ? AND state = ?');
 
   const dueStates = db.prepare<[string, number, number], TicketStateColumns>(
     `SELECT ${TICKET_STATE_COLUMNS} FROM forward_ticket_states q
@@ -121,6 +122,7 @@ export function sqliteForwarding(db: SqliteDb): ForwardingStore {
         destination,
         pending: stateCount.get(destination, 'pending')!.n,
         sending: stateCount.get(destination, 'sending')!.n,
+        ticketStates: { pending: ticketStateCount.get(destination, 'pending')!.n, sending: ticketStateCount.get(destination, 'sending')!.n },
       }));
     },
     async destinations() {
