@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { keyIdOf } from '../../contract/keyId';
-import { chooseKey, loadKeys, noteSignedIn, rotationPoint, withKeyIds, type KnownKey } from './keyChoice';
+import { chooseKey, KEPT_KEYS, loadKeys, noteSignedIn, rotationPoint, withKeyIds, type KnownKey } from './keyChoice';
 
 const k = (keyId: string, enrolledAt: number, retiredAt: number | null, firstSeq: number | null): KnownKey => ({ keyId, publicKey: `pk-${keyId}`, enrolledAt, retiredAt, firstSeq });
 
@@ -87,6 +87,23 @@ describe('which key of the history an outcome must be signed by', () => {
     const [loaded] = await loadKeys([record]);
     expect(loaded?.keyId).toBe(await keyIdOf(x));
     expect(loaded?.key.export({ format: 'jwk' }).x).toBe(x);
+  });
+
+  it('keeps the keys seen lately: the oldest goes once more than KEPT_KEYS were seen, and only it', { timeout: 60_000 }, async () => {
+    // Distinct raw keys (OpenSSL takes any 32 bytes as an Ed25519 public key; nothing here verifies with them).
+    const raws = Array.from({ length: KEPT_KEYS + 1 }, (_, i) => {
+      const raw = Buffer.alloc(32);
+      raw.writeUInt32BE(i, 0);
+      raw.write('keyChoice-eviction', 4);
+      return raw.toString('base64url');
+    });
+    const record = (publicKey: string) => ({ publicKey, enrolledAt: 1, retiredAt: null, firstSeq: null });
+    const [first] = await loadKeys([record(raws[0]!)]);
+    const [second] = await loadKeys([record(raws[1]!)]);
+    for (let i = 2; i < raws.length; i += 1_000) await loadKeys(raws.slice(i, i + 1_000).map(record));
+    // The second is still kept (asked first: asking for the first again would push out another).
+    expect((await loadKeys([record(raws[1]!)]))[0]?.key).toBe(second?.key);
+    expect((await loadKeys([record(raws[0]!)]))[0]?.key).not.toBe(first?.key);
   });
 
   it('keeps what a key gives for the next batch, each key its own, and the history as the store said it', async () => {

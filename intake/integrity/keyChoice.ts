@@ -67,7 +67,7 @@ export function noteSignedIn(key: KnownKey, seq: number): void {
  * batch of a device needs it for each key of its history twice: kept for the keys seen lately
  * instead of made again (issue 25). Oldest first out once more keys than this were seen.
  */
-const KEPT_KEYS = 20_000;
+export const KEPT_KEYS = 20_000;
 const keyIds = new Map<string, string>();
 const keyObjects = new Map<string, KeyObject>();
 

@@ -22,6 +22,12 @@ describe('the dispatching systems and their tokens', () => {
     expect(() => createDispatcherGate([province, { ...hotline, id: 'province' }])).toThrow('every dispatcher id appears once');
     expect(() => createDispatcherGate([{ ...province, halls: [] }])).toThrow('halls');
     expect(() => createDispatcherGate([{ ...province, tokenHash: hotline.tokenHash }])).toThrow('exactly one of token and tokenHash');
+    // Every problem of the list, each at its place in it.
+    expect(() => createDispatcherGate([{ ...province, halls: [] }, { ...hotline, id: 'province', tokenHash: 'not hex' }])).toThrow(
+      /^dispatchers: 0\.halls: [^;]+; 1\.tokenHash: [^;]+; \(list\): every dispatcher id appears once$/,
+    );
+    const { tokenHash: _hash, ...hotlineWithoutHash } = hotline;
+    expect(() => createDispatcherGate([{ ...hotlineWithoutHash, tokenHash: createHash('sha256').update('').digest('hex') }])).toThrow('the tokenHash of hotline is the hash of an empty token');
   });
 
   it('stops the intake at start for a token two systems share, given plain or as its hash', () => {

@@ -25,6 +25,9 @@ export function createDispatcherGate(dispatchers: readonly Dispatcher[]) {
     digest: d.token !== undefined ? sha256(d.token) : Buffer.from(d.tokenHash!, 'hex'),
     identity: { id: d.id, name: d.name, halls: new Set(d.halls) } satisfies DispatcherIdentity,
   }));
+  // A hash of nothing would let an empty bearer in.
+  const empty = known.find((k) => k.digest.equals(sha256('')));
+  if (empty) throw new Error(`dispatchers: the tokenHash of ${empty.identity.id} is the hash of an empty token`);
   // One token for two systems would make the ticket's log name whichever comes last for both.
   for (const [i, a] of known.entries()) {
     const twin = known.slice(i + 1).find((b) => a.digest.equals(b.digest));

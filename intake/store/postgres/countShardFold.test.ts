@@ -20,6 +20,7 @@ async function seed() {
   await countRow('dashboard_daily', '2026-11-20', 'W1', 3, '一号窗口', 5, 1);
   await countRow('dashboard_daily', '2026-11-20', 'W1', 16, '一号窗口', 1);
   await countRow('dashboard_daily', '2026-11-20', 'W2', 5, '二号窗口', 4);
+  await countRow('dashboard_daily', '2026-11-29', 'W1', 6, '一号窗口', 1);
   await countRow('dashboard_daily', '2026-12-01', 'W1', 4, '一号窗口', 7);
   await countRow('dashboard_daily', '2026-12-01', 'W1', 9, '一号窗口', 1);
   await countRow('dashboard_monthly', '2026-10', 'W1', 0, '一号窗口', 3);
@@ -46,6 +47,7 @@ describe('folding the dashboard count shards of periods that are over', () => {
       { at: '2026-11', key: 'W1', shard: 2 },
       { at: '2026-11-20', key: 'W1', shard: 0 },
       { at: '2026-11-20', key: 'W2', shard: 0 },
+      { at: '2026-11-29', key: 'W1', shard: 6 },
       { at: '2026-12-01', key: 'W1', shard: 4 },
       { at: '2026-12-01', key: 'W1', shard: 9 },
     ]);
