@@ -385,7 +385,7 @@ export async function startIntake(options: IntakeOptions & Partial<OnPostgres>):
  */
 async function openEngine(options: IntakeOptions & Partial<OnPostgres>, log: (message: string) => void): Promise<{ store: IntakeStore; invitationBus: InvitationBus }> {
   if (options.databaseUrl === undefined) return { store: openSqliteStore(options.dbFile), invitationBus: localInvitationBus() };
-  const store = await openPostgresStore(options.databaseUrl);
+  const store = await openPostgresStore(options.databaseUrl, { log });
   try {
     return { store, invitationBus: await listenForInvitations(options.databaseUrl, store.pool, store.invitations, log) };
   } catch (error) {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { emptyDatabase, postgresStoreForFile } from '../../../scripts/pgTestDatabase';
 import { foldCountShards } from './countShardFold';
+import { TURN_SHARD } from './migrations/010-ticket-turn-count-shard';
+import { FOLD_SHARD } from './migrations/011-count-shard-fold';
 import { poolSql } from './pgSql';
 
 const postgres = postgresStoreForFile();
@@ -42,11 +44,13 @@ describe('folding the dashboard count shards of periods that are over', () => {
     const before = await read();
     expect(await foldCountShards(poolSql(postgres.store.pool), NOW)).toEqual({ days: 2, months: 1 });
     expect(await read()).toEqual(before);
+    // The writers' shards of a past period on the fold's own; the ticket turn's shard is left to its holder.
     expect(await rows()).toEqual([
-      { at: '2026-10', key: 'W1', shard: 0 },
+      { at: '2026-10', key: 'W1', shard: FOLD_SHARD },
       { at: '2026-11', key: 'W1', shard: 2 },
-      { at: '2026-11-20', key: 'W1', shard: 0 },
-      { at: '2026-11-20', key: 'W2', shard: 0 },
+      { at: '2026-11-20', key: 'W1', shard: TURN_SHARD },
+      { at: '2026-11-20', key: 'W1', shard: FOLD_SHARD },
+      { at: '2026-11-20', key: 'W2', shard: FOLD_SHARD },
       { at: '2026-11-29', key: 'W1', shard: 6 },
       { at: '2026-12-01', key: 'W1', shard: 4 },
       { at: '2026-12-01', key: 'W1', shard: 9 },
@@ -63,9 +67,35 @@ describe('folding the dashboard count shards of periods that are over', () => {
     expect(a.days + b.days).toBeGreaterThanOrEqual(2);
     expect(await read()).toEqual(before);
     expect((await rows()).filter((r) => r.at < '2026-11-29' && r.at !== '2026-11')).toEqual([
-      { at: '2026-10', key: 'W1', shard: 0 },
-      { at: '2026-11-20', key: 'W1', shard: 0 },
-      { at: '2026-11-20', key: 'W2', shard: 0 },
+      { at: '2026-10', key: 'W1', shard: FOLD_SHARD },
+      { at: '2026-11-20', key: 'W1', shard: TURN_SHARD },
+      { at: '2026-11-20', key: 'W1', shard: FOLD_SHARD },
+      { at: '2026-11-20', key: 'W2', shard: FOLD_SHARD },
     ]);
+  });
+
+  it('waits for no writer: a row a transaction holds is left for the next fold, and the fold keeps the greatest label as readers do', async () => {
+    await seed();
+    await countRow('dashboard_daily', '2026-11-20', 'W1', 8, '一号窗口（新）', 1);
+    const before = await read();
+    const writer = await postgres.store.pool.connect();
+    try {
+      // A late upload counting on 20 Nov, not yet committed: it holds shard 3's row of W1.
+      await writer.query('BEGIN');
+      await writer.query("UPDATE dashboard_daily SET total = total + 1, l1 = l1 + 1 WHERE day = '2026-11-20' AND key = 'W1' AND shard = 3");
+      expect(await foldCountShards(poolSql(postgres.store.pool), NOW)).toEqual({ days: 2, months: 1 });
+      expect((await rows()).filter((r) => r.at === '2026-11-20' && r.key === 'W1')).toEqual([
+        { at: '2026-11-20', key: 'W1', shard: 3 },
+        { at: '2026-11-20', key: 'W1', shard: TURN_SHARD },
+        { at: '2026-11-20', key: 'W1', shard: FOLD_SHARD },
+      ]);
+      expect(await read()).toEqual(before);
+      await writer.query('COMMIT');
+    } finally {
+      writer.release();
+    }
+    expect(await foldCountShards(poolSql(postgres.store.pool), NOW)).toEqual({ days: 1, months: 0 });
+    const [days] = await read();
+    expect(days.find((r) => r.period === '2026-11-20' && r.key === 'W1')).toMatchObject({ total: 10, l1: 10, label: '一号窗口（新）' });
   });
 });

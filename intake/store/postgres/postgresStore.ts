@@ -50,6 +50,8 @@ export interface PostgresStoreOptions {
   maxConnections?: number;
   /** The clock partitions are made ahead from (default Date.now). */
   now?: () => number;
+  /** Where upkeep that runs on its own (the count shards' fold) says it failed. */
+  log?: (message: string) => void;
 }
 
 const DAY_MS = 86_400_000;
@@ -94,8 +96,12 @@ export async function openPostgresStore(connectionString: string, options: Postg
   }
   const partitionTimer = setInterval(() => void ensureOutcomePartitions(outside, now(), 0, 3).catch(() => undefined), DAY_MS);
   partitionTimer.unref();
-  // A fold that meets a writer (a deadlock, broken by the server) simply runs at the next turn.
-  const foldTimer = setInterval(() => void foldCountShards(outside, now()).catch(() => undefined), FOLD_EVERY_MS);
+  // A fold skips what writers hold; should one fail, the next runs at the next turn. The first
+  // runs a minute after start, so a node restarted more often than hourly still folds.
+  const fold = () => void foldCountShards(outside, now()).catch((error: Error) => options.log?.(`intake: folding the dashboard count shards failed: ${error.message}`));
+  const firstFold = setTimeout(fold, 60_000);
+  firstFold.unref();
+  const foldTimer = setInterval(fold, FOLD_EVERY_MS);
   foldTimer.unref();
 
   return {
@@ -115,6 +121,7 @@ export async function openPostgresStore(connectionString: string, options: Postg
     },
     async close() {
       clearInterval(partitionTimer);
+      clearTimeout(firstFold);
       clearInterval(foldTimer);
       await pool.end();
     },
