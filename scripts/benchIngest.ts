@@ -139,18 +139,26 @@ function cpuOf(child: ChildProcess): Promise<number> {
 
 const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
-/** CPU seconds of every PostgreSQL server process now running (/proc): a pooled backend lives through a whole run. */
-function postgresCpu(): number {
-  let ticks = 0;
+/**
+ * CPU seconds of one PostgreSQL server so far (/proc): its postmaster, the children it has reaped
+ * (cutime, cstime: backends that exited, pooled or not) and those running now. Other clusters on
+ * the machine are not counted.
+ */
+function postgresCpu(postmaster: number): number {
+  const stat = (pid: string) => {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return text.slice(text.lastIndexOf(')') + 2).split(' ').map(Number);
+  };
+  // Fields from the state on: ppid is [1], utime [11], stime [12], cutime [13], cstime [14].
+  const own = stat(String(postmaster));
+  let ticks = own[11]! + own[12]! + own[13]! + own[14]!;
   for (const pid of readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid)) continue;
+    if (!/^\d+$/.test(pid) || Number(pid) === postmaster) continue;
     try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== 'postgres') continue;
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
+      const fields = stat(pid);
+      if (fields[1] === postmaster) ticks += fields[11]! + fields[12]!;
     } catch {
-      // Gone between the listing and the read.
+      // Gone between the listing and the read: its time is in the postmaster's cutime now.
     }
   }
   return ticks / CLOCK_TICKS;
@@ -230,7 +238,7 @@ export async function benchIngest(
   try {
     for (const limit of inFlight) {
       if (engines.includes('sqlite')) runs.push(await ingestRun({ engine: 'sqlite', nodes: 1 }, count, perDevice, limit, progress));
-      if (cluster) for (const nodes of [1, 2]) runs.push(await ingestRun({ engine: 'postgres', nodes, clusterUrl: cluster.url }, count, perDevice, limit, progress));
+      if (cluster) for (const nodes of [1, 2]) runs.push(await ingestRun({ engine: 'postgres', nodes, clusterUrl: cluster.url, postmasterPid: cluster.postmasterPid }, count, perDevice, limit, progress));
     }
   } finally {
     await cluster?.stop();
@@ -238,7 +246,7 @@ export async function benchIngest(
   return { ceilings, runs };
 }
 
-type Engine = { engine: 'sqlite'; nodes: 1 } | { engine: 'postgres'; nodes: number; clusterUrl: string };
+type Engine = { engine: 'sqlite'; nodes: 1 } | { engine: 'postgres'; nodes: number; clusterUrl: string; postmasterPid: () => number };
 
 /** A fresh database of the cluster for one run. */
 async function freshDatabase(clusterUrl: string): Promise<string> {
@@ -279,7 +287,8 @@ async function ingestRun(engine: Engine, count: number, perDevice: number, concu
     progress(`${label}: signing ${count * perDevice} outcomes`);
     const batches = prepareBatches(devices, perDevice);
     progress(`${label}: posting`);
-    const cpuBefore = { intake: await Promise.all(nodes.map((node) => cpuOf(node.child))), database: postgresCpu(), client: process.cpuUsage() };
+    const databaseCpu = () => (engine.engine === 'postgres' ? postgresCpu(engine.postmasterPid()) : null);
+    const cpuBefore = { intake: await Promise.all(nodes.map((node) => cpuOf(node.child))), database: databaseCpu(), client: process.cpuUsage() };
     const { ms, retried } = await postAll(
       nodes.map((node) => node.origin),
       batches,
@@ -289,7 +298,7 @@ async function ingestRun(engine: Engine, count: number, perDevice: number, concu
     const client = process.cpuUsage(cpuBefore.client);
     const cpu = {
       intake: intakeAfter.reduce((sum, after, i) => sum + after - cpuBefore.intake[i]!, 0),
-      database: databaseUrl ? postgresCpu() - cpuBefore.database : null,
+      database: cpuBefore.database === null ? null : databaseCpu()! - cpuBefore.database,
       client: (client.user + client.system) / 1e6,
     };
     return { label, outcomes: count * perDevice, batches: batches.length, ms, retried, cpu };

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -11,6 +11,8 @@ export interface PgCluster {
   /** A connection URL for the cluster's `postgres` superuser (trust authentication, loopback only). */
   url: string;
   port: number;
+  /** The server's postmaster process (its backends are its children). */
+  postmasterPid(): number;
   stop(): Promise<void>;
 }
 
@@ -54,6 +56,7 @@ export async function startPgCluster(options: { durable?: boolean } = {}): Promi
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
+    postmasterPid: () => Number(readFileSync(path.join(data, 'postmaster.pid'), 'utf8').split('\n')[0]),
     async stop() {
       try {
         await asPostgres(pgCtl, ['-D', data, '-m', 'immediate', '-w', 'stop']);
