@@ -65,7 +65,13 @@ export function SessionLog({ api, t, onBack }: { api: WorkApi; t: WorkStrings; o
       {error && (
         <p role="alert">
           {error}{' '}
-          <button type="button" onClick={() => setAttempt((n) => n + 1)}>
+          <button
+            type="button"
+            onClick={() => {
+              setAnswer(null);
+              setAttempt((n) => n + 1);
+            }}
+          >
             {t.retry}
           </button>
         </p>
