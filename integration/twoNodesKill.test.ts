@@ -75,6 +75,10 @@ describe('two intake nodes on one PostgreSQL, one killed mid-batch again and aga
       );
       const random = seededRandom(25);
       let resent = 0;
+      // Batches sent to node A not yet answered, and whether any device still syncs: the killer waits for one in flight.
+      let inFlightOnA = 0;
+      let syncing = true;
+      let killedMidBatch = 0;
 
       /** One device's sync: batch after batch, each sent until a node answers it, alternating nodes. */
       const sync = async (device: (typeof devices)[number]) => {
@@ -83,7 +87,9 @@ describe('two intake nodes on one PostgreSQL, one killed mid-batch again and aga
         for (let from = 0; from < outcomes.length; from += BATCH) {
           const body = JSON.stringify({ deviceId: device.deviceId, outcomes: outcomes.slice(from, from + BATCH) });
           for (;;) {
+            const toA = turn % 2 === 0;
             const node = nodes[turn++ % 2]!;
+            if (toA) inFlightOnA++;
             try {
               const response = await fetch(`${node.origin}/v1/outcomes/batch`, { method: 'POST', headers: { 'content-type': 'application/json', ...signedHeaders(device, 'POST', '/v1/outcomes/batch', body) }, body, signal: AbortSignal.timeout(10_000) });
               if (response.status === 200) {
@@ -94,6 +100,8 @@ describe('two intake nodes on one PostgreSQL, one killed mid-batch again and aga
               await response.arrayBuffer();
             } catch {
               // No answer (the node was killed): the same batch again, to the other node.
+            } finally {
+              if (toA) inFlightOnA--;
             }
             resent++;
             await new Promise((resolve) => setTimeout(resolve, 20));
@@ -103,14 +111,19 @@ describe('two intake nodes on one PostgreSQL, one killed mid-batch again and aga
 
       /** Kills node A while batches are in flight, then starts it again on a new port. */
       const killer = async () => {
-        for (let k = 0; k < KILLS; k++) {
-          await new Promise((resolve) => setTimeout(resolve, 300 + random() * 700));
+        for (let k = 0; k < KILLS && syncing; k++) {
+          await new Promise((resolve) => setTimeout(resolve, 100 + random() * 400));
+          // Mid-batch: killed while a batch sent to it is unanswered (on a fast machine the syncs may otherwise end between kills).
+          while (inFlightOnA === 0 && syncing) await new Promise((resolve) => setTimeout(resolve, 2));
+          if (!syncing) break;
+          killedMidBatch++;
           await stop(nodes[0]!);
           await new Promise((resolve) => setTimeout(resolve, 200));
           nodes[0] = await startNode(configFile);
         }
       };
-      await Promise.all([killer(), ...devices.map(sync)]);
+      await Promise.all([killer(), Promise.all(devices.map(sync)).finally(() => (syncing = false))]);
+      expect(killedMidBatch).toBeGreaterThan(0);
       expect(resent).toBeGreaterThan(0);
 
       const client = new pg.Client({ connectionString: database.url });

@@ -54,12 +54,16 @@ describe('the PostgreSQL engine', () => {
     const store = await emptied();
     opened.push(store);
     let runs = 0;
+    let notStored = 0;
+    let bothRead!: () => void;
+    const barrier = new Promise<void>((resolve) => (bothRead = resolve));
     const ingest = (batch: string) =>
       store.transaction(async (tx) => {
         runs++;
         if ((await tx.outcomes.bodyHash('o-2')) !== undefined) return `${batch}: duplicate`;
-        // Both have read "not stored": the second insert meets the first one's key.
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        // Both have read "not stored" before either inserts (whatever the machine's load): the second insert meets the first one's key.
+        if (++notStored === 2) bothRead();
+        await barrier;
         await tx.outcomes.insert(row('o-2'));
         return `${batch}: accepted`;
       });
