@@ -2,7 +2,7 @@ import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import { expectNoViolations } from './axeCheck';
 import { expect, test } from './fixtures';
-import { launchSyncedEvaluator } from './syncFixtures';
+import { deviceAtIntake, launchSyncedEvaluator } from './syncFixtures';
 
 /** The text of the QR code in a PNG screenshot. */
 function decodeQr(png: Buffer): string | null {
@@ -21,6 +21,9 @@ test('a declined PAD invitation → case QR on the thanks screen → rated on th
   try {
     await page.goto(evaluator.host.appUrl);
     await expect(page.locator('[data-screen="idle"]')).toBeVisible();
+    // The thanks screen asks for the QR once the device is enrolled at the intake (its first heartbeat follows at once);
+    // declined before that, on a busy machine, the 1 s thanks screen had ended before the device could ask.
+    await expect.poll(async () => (await deviceAtIntake(evaluator))?.lastHeartbeatAt ?? null, { timeout: 20_000 }).not.toBeNull();
     const invitationId = await evaluator.sendCaseEvent('P-PHONE-0001');
     await expect(page.locator(`[data-invitation="${invitationId}"]`)).toBeVisible();
     await page.getByRole('button', { name: '不评价' }).click();

@@ -6,6 +6,7 @@ import { storedOutcomes } from '../intake/testing/adminPages';
 import { startFaultProxy, type FaultProxy } from '../scripts/faultProxy';
 import type { Page } from '@playwright/test';
 import type { HallConfig } from '../contract/hallConfig';
+import { FleetResponseSchema, type FleetDevice } from '../contract/heartbeat';
 import { demoHall, expect, launchHost, type HostFixture } from './fixtures';
 
 export const ADMIN_TOKEN = 'e2e-intake-admin-token-0123456789';
@@ -54,6 +55,12 @@ export async function launchSyncedEvaluator(intakeExtra: Partial<IntakeOptions> 
       await closeWithin('intake', intake.close());
     },
   };
+}
+
+/** The synced device as the intake's fleet lists it: its first heartbeat comes as soon as it is enrolled. */
+export async function deviceAtIntake(evaluator: SyncedEvaluator): Promise<FleetDevice | undefined> {
+  const response = await fetch(`${evaluator.intake.origin}/v1/admin/fleet`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+  return FleetResponseSchema.parse(await response.json()).devices.find((d) => d.deviceId === 'demo-pad-a01');
 }
 
 async function closeWithin(name: string, closing: Promise<void>, ms = 15_000): Promise<void> {
