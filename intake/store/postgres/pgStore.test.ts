@@ -20,13 +20,25 @@ afterAll(async () => {
 });
 
 /** A store on an emptied database: every table truncated, the schema left as migrated. */
-async function emptied(): Promise<PostgresStore> {
-  const store = await openPostgresStore(database.url);
+async function emptied(connections?: number): Promise<PostgresStore> {
+  const store = await openPostgresStore(database.url, connections === undefined ? {} : { maxConnections: connections });
   await emptyDatabase(database.url);
   return store;
 }
 
-describeStoreSuite('PostgreSQL', emptied);
+describeStoreSuite('PostgreSQL', () => emptied());
+
+/** A promise and what resolves it: one step of a test tells another it is done. */
+function signal(): { promise: Promise<void>; done: () => void } {
+  let done!: () => void;
+  const promise = new Promise<void>((resolve) => (done = resolve));
+  return { promise, done };
+}
+
+/** Resolves after `ms`: a transaction that waits for another gives up after a while (it then committed second, and its test fails). */
+const giveUpAfter = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+const INCREMENT = { period: 'day' as const, hallCode: 'h1', dim: 'hall' as const, at: '2026-11-20', key: 'h1', label: 'h1', counts: [1, 1, 0, 0, 0, 0, 0, 0, 0] };
 
 describe('the PostgreSQL engine', () => {
   it('ingests the same outcome from two concurrent transactions exactly once', async () => {
@@ -55,16 +67,18 @@ describe('the PostgreSQL engine', () => {
     opened.push(store);
     let runs = 0;
     let notStored = 0;
-    let bothRead!: () => void;
-    const barrier = new Promise<void>((resolve) => (bothRead = resolve));
+    const [bothRead, aInserted] = [signal(), signal()];
     const ingest = (batch: string) =>
       store.transaction(async (tx) => {
         runs++;
         if ((await tx.outcomes.bodyHash('o-2')) !== undefined) return `${batch}: duplicate`;
-        // Both have read "not stored" before either inserts (whatever the machine's load): the second insert meets the first one's key.
-        if (++notStored === 2) bothRead();
-        await barrier;
+        // Both have read "not stored" before either inserts (whatever the machine's load), and a inserts
+        // first: b's insert meets a's key, waits for a's commit, and b runs again.
+        if (++notStored === 2) bothRead.done();
+        await bothRead.promise;
+        if (batch === 'b') await aInserted.promise;
         await tx.outcomes.insert(row('o-2'));
+        if (batch === 'a') aInserted.done();
         return `${batch}: accepted`;
       });
     expect((await Promise.all([ingest('a'), ingest('b')])).sort()).toEqual(['a: accepted', 'b: duplicate']);
@@ -89,7 +103,7 @@ describe('the PostgreSQL engine', () => {
   it('adds concurrent dashboard increments without losing one', async () => {
     const store = await emptied();
     opened.push(store);
-    const increment = { period: 'day' as const, hallCode: 'h1', dim: 'hall' as const, at: '2026-11-20', key: 'h1', label: 'h1', counts: [1, 1, 0, 0, 0, 0, 0, 0, 0] };
+    const increment = INCREMENT;
     await Promise.all(Array.from({ length: 20 }, () => store.transaction((tx) => tx.dashboard.addCounts([increment]))));
     const [counts] = await store.dashboard.counts({ hall: 'h1', by: 'hall', from: '2026-11-20', to: '2026-11-20', bucket: 'day' });
     expect(counts).toMatchObject({ total: 20, l1: 20 });
@@ -98,23 +112,20 @@ describe('the PostgreSQL engine', () => {
   it('lets two batches add to one count key at once: neither waits for the other to commit (migration 008)', async () => {
     const store = await emptied();
     opened.push(store);
-    const increment = { period: 'day' as const, hallCode: 'h1', dim: 'hall' as const, at: '2026-11-20', key: 'h1', label: 'h1', counts: [1, 1, 0, 0, 0, 0, 0, 0, 0] };
+    const increment = INCREMENT;
     const order: string[] = [];
-    let added!: () => void;
-    const firstAdded = new Promise<void>((resolve) => (added = resolve));
-    let secondDone!: () => void;
-    const secondCommitted = new Promise<void>((resolve) => (secondDone = resolve));
+    const [firstAdded, secondCommitted] = [signal(), signal()];
     const first = store.transaction(async (tx) => {
       await tx.dashboard.addCounts([increment]);
-      added();
+      firstAdded.done();
       // Holds its row locks until the second batch has committed, or gives up after a while (one row: the second waited for this commit).
-      await Promise.race([secondCommitted, new Promise((resolve) => setTimeout(resolve, 3000))]);
+      await Promise.race([secondCommitted.promise, giveUpAfter(3000)]);
       order.push('first commits');
     });
-    await firstAdded;
+    await firstAdded.promise;
     await store.transaction((tx) => tx.dashboard.addCounts([increment]));
     order.push('second committed');
-    secondDone();
+    secondCommitted.done();
     await first;
     expect(order).toEqual(['second committed', 'first commits']);
     const [counts] = await store.dashboard.counts({ hall: 'h1', by: 'hall', from: '2026-11-20', to: '2026-11-20', bucket: 'day' });
@@ -124,13 +135,8 @@ describe('the PostgreSQL engine', () => {
   it('keeps a transaction’s counts on one shard, so two that count twice never cross (migration 010)', async () => {
     const store = await emptied();
     opened.push(store);
-    const increment = { period: 'day' as const, hallCode: 'h1', dim: 'hall' as const, at: '2026-11-20', key: 'h1', label: 'h1', counts: [1, 1, 0, 0, 0, 0, 0, 0, 0] };
+    const increment = INCREMENT;
     const elsewhere = { ...increment, hallCode: 'h2', key: 'h2' };
-    const signal = () => {
-      let done!: () => void;
-      const promise = new Promise<void>((resolve) => (done = resolve));
-      return { promise, done };
-    };
     const [firstCounted, secondMovedOn] = [signal(), signal()];
     const runs = { first: 0, second: 0 };
     // Shards are handed out one call after another: the first transaction counts on shard s, the
@@ -160,30 +166,33 @@ describe('the PostgreSQL engine', () => {
   });
 
   it('never makes the ticket turn’s holder wait on a count row: what it counts goes to the turn’s own shard (migration 010)', async () => {
-    const store = await emptied();
+    // A connection for each shard's batch and one for the turn's holder.
+    const store = await emptied(COUNT_SHARDS + 2);
     opened.push(store);
-    const increment = { period: 'day' as const, hallCode: 'h1', dim: 'hall' as const, at: '2026-11-20', key: 'h1', label: 'h1', counts: [1, 1, 0, 0, 0, 0, 0, 0, 0] };
+    const increment = INCREMENT;
     const order: string[] = [];
-    let added!: () => void;
-    const everyShardHeld = new Promise<void>((resolve) => (added = resolve));
-    let holderDone!: () => void;
-    const holderCommitted = new Promise<void>((resolve) => (holderDone = resolve));
-    // A batch holding the key's row in every shard of step 8, then waiting (as one waits for the turn).
-    const counting = store.transaction(async (tx) => {
-      for (let i = 0; i < COUNT_SHARDS; i++) await tx.dashboard.addCounts([increment]);
-      added();
-      await Promise.race([holderCommitted, new Promise((resolve) => setTimeout(resolve, 3000))]);
-      order.push('counting batch commits');
-    });
-    await everyShardHeld;
+    const holderCommitted = signal();
+    // Batches holding the key's row in every shard of step 8 (a transaction keeps one shard: one batch each), then waiting (as batches wait for the turn).
+    const counted = Array.from({ length: COUNT_SHARDS }, () => signal());
+    const counting = counted.map((added) =>
+      store.transaction(async (tx) => {
+        await tx.dashboard.addCounts([increment]);
+        added.done();
+        await Promise.race([holderCommitted.promise, giveUpAfter(3000)]);
+        order.push('counting batch commits');
+      }),
+    );
+    await Promise.all(counted.map((added) => added.promise));
     await store.transaction(async (tx) => {
       await tx.tickets.lastAction();
       await tx.dashboard.addCounts([increment]);
     });
     order.push('turn holder committed');
-    holderDone();
-    await counting;
-    expect(order).toEqual(['turn holder committed', 'counting batch commits']);
+    holderCommitted.done();
+    await Promise.all(counting);
+    expect(order).toEqual(['turn holder committed', ...Array(COUNT_SHARDS).fill('counting batch commits')]);
+    // Every shard of step 8 was held, and the holder's count is on the turn's own.
+    expect((await store.pool.query("SELECT DISTINCT shard FROM dashboard_daily WHERE key = 'h1'")).rows).toHaveLength(COUNT_SHARDS + 1);
     const [counts] = await store.dashboard.counts({ hall: 'h1', by: 'hall', from: '2026-11-20', to: '2026-11-20', bucket: 'day' });
     expect(counts).toMatchObject({ total: COUNT_SHARDS + 1, l1: COUNT_SHARDS + 1 });
     // The follow-up trigger's shard: the connection's outside the turn, the turn's inside it, until the transaction ends.
