@@ -284,14 +284,17 @@ export async function startIntake(options: IntakeOptions & Partial<OnPostgres>):
   });
   metrics.route(app, requireAdmin);
   metrics.gauge('intake_fleet_open_flags', 'Fleet flags open now, all devices', async () => (await store.fleet.openFlags(null)).length);
+  // The two forwarding gauges come from one read per scrape (prom-client collects them together).
+  let depthRead: ReturnType<typeof store.forwarding.queueDepth> | null = null;
+  const forwardDepth = () => (depthRead ??= store.forwarding.queueDepth().finally(() => (depthRead = null)));
   metrics.labelledGauge('intake_forward_queue_depth', 'Ratings not yet answered by the province, per destination and state', ['destination', 'state'], async () =>
-    (await store.forwarding.queueDepth()).flatMap(({ destination, pending, sending }) => [
+    (await forwardDepth()).flatMap(({ destination, pending, sending }) => [
       { labels: { destination, state: 'pending' }, value: pending },
       { labels: { destination, state: 'sending' }, value: sending },
     ]),
   );
   metrics.labelledGauge('intake_ticket_state_queue_depth', '差评 ticket states not yet answered upstream, per destination and state', ['destination', 'state'], async () =>
-    (await store.forwarding.queueDepth()).flatMap(({ destination, ticketStates }) => [
+    (await forwardDepth()).flatMap(({ destination, ticketStates }) => [
       { labels: { destination, state: 'pending' }, value: ticketStates.pending },
       { labels: { destination, state: 'sending' }, value: ticketStates.sending },
     ]),
