@@ -154,7 +154,6 @@ export interface ForwardColumns {
 }
 /** The forwarding queue's columns, the queue aliased `q`. */
 export const FORWARD_COLUMNS = 'q.outcome_id, q.destination, q.state, q.attempts, q.next_attempt_at, q.last_error, q.ack_id, q.ack_kind, q.stored_at, q.updated_at';
-/** A queued ticket state's columns (forward_ticket_states aliased `q`), its record id `ticketId#seq` in outcome_id. */
 /**
  * A ticket's states reach a destination in their order: one waits while an earlier state of the
  * same ticket is still pending or sending there (one backing off after a 5xx would otherwise
@@ -162,6 +161,7 @@ export const FORWARD_COLUMNS = 'q.outcome_id, q.destination, q.state, q.attempts
  */
 export const EARLIER_STATE_UNSENT = `SELECT 1 FROM forward_ticket_states e
   WHERE e.ticket_id = q.ticket_id AND e.destination = q.destination AND e.seq < q.seq AND e.state IN ('pending', 'sending')`;
+/** A queued ticket state's columns (forward_ticket_states aliased `q`), its record id `ticketId#seq` in outcome_id. */
 export const TICKET_STATE_COLUMNS = 'q.ticket_id, q.seq, q.body, q.destination, q.state, q.attempts, q.next_attempt_at, q.last_error, q.ack_id, q.ack_kind, q.stored_at, q.updated_at';
 export type TicketStateColumns = Omit<ForwardColumns, 'outcome_id'> & { ticket_id: string; seq: number; body: string };
 export const ticketStateOf = (row: TicketStateColumns): TicketStateDue => ({
