@@ -44,7 +44,7 @@ function countsSql(bucket: DashboardBucket): string {
 const overRatings = (part: (ratings: RatingTable) => string, sums: string) =>
   `SELECT key, period, ${sums} FROM (${RATING_TABLES.map(part).join(' UNION ALL ')}) AS parts GROUP BY key, period`;
 
-/** The shard of a count key the next addCounts writes to; nodes start at a random one so that two nodes' first batches spread too. */
+/** The shard the next transaction to count chooses (it keeps it for all its counts, migration 010); nodes start at a random one so that two nodes' first batches spread too. */
 let nextShard = randomInt(COUNT_SHARDS);
 
 /**
@@ -55,9 +55,9 @@ export function pgDashboard(sql: PgSql): DashboardStore {
   return {
     async addCounts(increments) {
       if (increments.length === 0) return;
-      // Each call adds to the next shard of its keys (migration 008), so batches running at once in this process do not queue on a key's row lock,
-      // or to the ticket turn's own shard when the transaction holds the turn (migration 010); one lock order for every batch (the rows' keys),
-      // so batches that do meet on a shard wait for each other instead of deadlocking.
+      // A transaction's first count chooses the next shard and its later counts keep it (migration 010), so batches running at once in this
+      // process do not queue on a key's row lock; a transaction holding the ticket turn counts on the turn's own shard. One lock order for
+      // every batch (the rows' keys), so batches that do meet on a shard wait for each other instead of deadlocking.
       const ordered = [...increments].sort((a, b) =>
         a.period !== b.period ? (a.period < b.period ? -1 : 1) : `${a.hallCode}\u0000${a.dim}\u0000${a.at}\u0000${a.key}` < `${b.hallCode}\u0000${b.dim}\u0000${b.at}\u0000${b.key}` ? -1 : 1,
       );
