@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { createRequire } from 'node:module';
 import pg from 'pg';
 import { startPgCluster } from './pgCluster';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
 import { publicKeyFromRaw } from '../intake/devices/deviceAuth';
@@ -308,6 +308,18 @@ async function ingestRun(engine: Engine, count: number, perDevice: number, concu
   }
 }
 
+/**
+ * The highest rate these cores could give if the intake spent nothing but its signature checks and
+ * the client nothing at all: the database's measured CPU per outcome plus one check per outcome at
+ * the ceiling's cost (cores / checks per second), over the cores. Null where the database runs
+ * inside the node (SQLite). Derived from this run's measurements: it says how much of the
+ * ceiling is out of reach while the database shares the cores, whatever the intake's own code does.
+ */
+export function databaseBound(run: Pick<IngestRun, 'outcomes' | 'cpu'>, ceiling: number, cores = availableParallelism()): number | null {
+  if (run.cpu.database === null) return null;
+  return cores / (run.cpu.database / run.outcomes + cores / ceiling);
+}
+
 export function printIngestBench(ceilings: VerifyCeiling[], runs: IngestRun[]): void {
   const ceiling = Math.max(...ceilings.filter((c) => c.label.startsWith('node:crypto')).map((c) => c.perSecond));
   // Per intake core: outcomes over the CPU seconds the intake nodes spent (the sizing figure); the database's and the client's share the same cores here.
@@ -328,6 +340,12 @@ export function printIngestBench(ceilings: VerifyCeiling[], runs: IngestRun[]): 
           cpu,
           (run.outcomes / run.cpu.intake).toFixed(0),
         ];
+      }),
+      ...runs.flatMap((run) => {
+        const bound = databaseBound(run, ceiling);
+        return bound === null
+          ? []
+          : [[`  bound: ${run.label}: the database's CPU and one check per outcome alone, ${availableParallelism()} cores`, '—', '—', '—', bound.toFixed(0), `${((bound / ceiling) * 100).toFixed(0)} %`, '—', '—', '—']];
       }),
       ...ceilings.map((c) => [`  baseline: Ed25519 checks/s, ${c.label}`, '—', '—', '—', c.perSecond.toFixed(0), `${((c.perSecond / ceiling) * 100).toFixed(0)} %`, c.perSecond === ceiling ? 'ceiling' : '—', '—', '—']),
     ],
