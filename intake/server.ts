@@ -37,7 +37,7 @@ import { registerDeviceRoutes } from './routes/devices';
 import { registerExportRoutes } from './routes/export';
 import { registerFeedRoutes } from './routes/feed';
 import { registerFollowupRoutes } from './routes/followups';
-import { adminGate, sendError } from './routes/http';
+import { adminGate, bodyOf, sendError } from './routes/http';
 import { registerOutcomeRoutes } from './routes/outcomes';
 import { registerPairingRoutes } from './routes/pairing';
 import { registerPhoneRoutes, type PhoneOptions } from './routes/phone';
@@ -52,6 +52,7 @@ import { DEFAULT_TICKET_POLICY, type TicketPolicy } from './tickets/ticketMachin
 import { createTicketWriter, createTickets } from './tickets/tickets';
 import { createEvidenceFiles } from './tickets/evidence';
 import { createEarlyRefusal, serverWithEarlyRefusal } from './security/earlyRefusal';
+import { NUL_MESSAGE, nulPaths, withoutItemLists } from './security/nulText';
 import { databaseRateLimitStore } from './security/rateLimitStore';
 import { assertTokenLength, hashedSecretTable, secretTable } from './security/secrets';
 import { listenForInvitations } from './store/postgres/invitationBus';
@@ -252,6 +253,15 @@ export async function startIntake(options: IntakeOptions & Partial<OnPostgres>):
     const code =
       error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'body_too_large' : status === 415 ? 'unsupported_media_type' : status === 400 ? 'malformed_body' : status === 429 ? 'rate_limited' : 'error';
     return sendError(reply, status, code, status >= 500 ? 'internal error' : error.message);
+  });
+  // Text PostgreSQL cannot store is refused where it comes in (security/nulText.ts), on both engines alike.
+  app.addHook('preValidation', async (request, reply) => {
+    const inUrl = [...nulPaths(request.params ?? {}), ...nulPaths(request.query ?? {})];
+    if (inUrl.length > 0) return sendError(reply, 400, 'invalid_query', `${inUrl.join(', ')} ${NUL_MESSAGE}`);
+    const json = bodyOf(request)?.json;
+    if (json === undefined) return;
+    const inBody = nulPaths(withoutItemLists(json, request.routeOptions.config.itemsCheckedOneByOne ?? []));
+    if (inBody.length > 0) return sendError(reply, 400, 'malformed_body', `${inBody.join(', ')} ${NUL_MESSAGE}`);
   });
   app.setNotFoundHandler((request, reply) => sendError(reply, 404, 'not_found', `no route for ${request.method} ${request.url.split('?')[0]}`));
 

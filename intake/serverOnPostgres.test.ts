@@ -6,7 +6,7 @@ import { AggregateResponseSchema } from '../contract/dashboard';
 import { createTestDatabase, emptyDatabase } from '../scripts/pgTestDatabase';
 import { startIntake, type IntakeOptions, type StartedIntake } from './server';
 import { openPostgresStore } from './store/postgres/postgresStore';
-import { adminGet, closedAfterEach, enrolDev1, harnessOptions, item, upload } from './testing/intakeHarness';
+import { adminGet, closedAfterEach, enrolDev1, HARNESS_ADMIN, harnessOptions, item, upload } from './testing/intakeHarness';
 import { chain } from './testing/signedOutcomes';
 import { signedRequest } from './testing/signedRequests';
 
@@ -46,6 +46,23 @@ describe('the intake on PostgreSQL', () => {
     expect(await aggregates(intake)).toEqual([['h1', 3, 2, 1]]);
     const listed = await adminGet(intake, '/v1/admin/outcomes?deviceId=dev-1');
     expect(listed.outcomes.map((o: { id: string }) => o.id)).toEqual(batch.map((o) => o.id));
+  });
+
+  it('answers an outcome holding NUL, which PostgreSQL text cannot store, on its own, and stores the rest of its batch', async () => {
+    await emptyDatabase(database.url);
+    const intake = await node();
+    const { key } = await enrolDev1(intake);
+    const batch = chain([item(5), item(4, { comment: 'before\u0000after' }), item(3)], key.privateKey);
+    const answer = await upload(intake, key, batch);
+    expect(answer.results.map((r) => [r.status, r.code])).toEqual([['accepted', undefined], ['rejected', 'invalid'], ['accepted', undefined]]);
+    expect(answer.results[1]).toMatchObject({ reason: expect.stringContaining('comment holds the character U+0000') });
+    expect(await adminGet(intake, '/v1/admin/outcomes/count?deviceId=dev-1')).toEqual({ count: 2 });
+    // A request holding it anywhere else is refused whole, as bad input, not as an internal error.
+    const admin = { authorization: `Bearer ${HARNESS_ADMIN}` };
+    const query = await intake.app.inject({ method: 'GET', url: '/v1/admin/outcomes?deviceId=dev%00-1', headers: admin });
+    expect([query.statusCode, query.json().error.code]).toEqual([400, 'invalid_query']);
+    const body = await intake.app.inject({ method: 'POST', url: '/v1/admin/devices/dev-1/trust', headers: admin, payload: { by: 'it\u0000', reason: 'checked' } });
+    expect([body.statusCode, body.json().error.code, body.json().error.message]).toEqual([400, 'malformed_body', 'by holds the character U+0000 (NUL), which the intake does not store']);
   });
 
   it('records a gap in the chain as an integrity event', async () => {

@@ -9,6 +9,7 @@ import type { IntegrityEventKind } from '../integrity/integrityEvents';
 import { chooseKey, loadKeys, noteSignedIn, withKeyIds, type KnownKey } from '../integrity/keyChoice';
 import { verifyOutcome, type Verdict } from '../integrity/outcomeVerifier';
 import { outcomeColumns } from '../integrity/storedOutcome';
+import { NUL_MESSAGE, nulPaths } from '../security/nulText';
 import type { IntakeStore, NewIntegrityEvent, NewOutcomeRow } from '../store/store';
 import { batchFacts, queryOf } from './batchFacts';
 import { createMergeApplication } from './mergeApplication';
@@ -58,6 +59,8 @@ export function createBatchIngest(store: IntakeStore, { followups, now = Date.no
       return { id, rejected: { id, status: 'rejected', code: 'invalid', reason } };
     }
     const outcome: Outcome = parsed.data;
+    const nul = nulPaths(outcome);
+    if (nul.length > 0) return { id, rejected: { id, status: 'rejected', code: 'invalid', reason: `${nul.join(', ')} ${NUL_MESSAGE}` } };
     if (outcome.deviceId !== deviceId) {
       return { id, rejected: { id, status: 'rejected', code: 'wrong_device', reason: `signed by ${deviceId} but names device ${outcome.deviceId}` } };
     }

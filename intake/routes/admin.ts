@@ -77,7 +77,7 @@ export function registerAdminRoutes(
   });
 
   // What a tablet reset offline exported: checked and stored as its upload would have been, by a person with who and why.
-  app.post('/v1/admin/devices/:deviceId/import', async (request, reply) => {
+  app.post('/v1/admin/devices/:deviceId/import', { config: { itemsCheckedOneByOne: ['batch.outcomes'] } }, async (request, reply) => {
     if (!requireAdmin(request, reply)) return reply;
     const body = parseBody(OutcomeImportRequestSchema, request, reply, 'invalid_import', 'the import');
     if (!body) return reply;

@@ -18,7 +18,7 @@ export function registerOutcomeRoutes(
 ): void {
   const { authenticate, ingest, maxInFlight, now, onBatch } = deps;
   let inFlight = 0;
-  app.post('/v1/outcomes/batch', async (request, reply) => {
+  app.post('/v1/outcomes/batch', { config: { itemsCheckedOneByOne: ['outcomes'] } }, async (request, reply) => {
     if (inFlight >= maxInFlight) {
       reply.header('Retry-After', '1');
       return sendError(reply, 429, 'overloaded', 'too many uploads at once; retry after the given seconds');

@@ -128,6 +128,11 @@ describe('case-bound phone ratings (issue 24)', () => {
     const cross = await post(intake, `/r/${token}`, form({ token, case: unrated!.case.projectNo, level: '5' }), { 'sec-fetch-site': 'cross-site' });
     expect(cross.statusCode).toBe(403);
     expect(phoneRows(intake)).toHaveLength(0);
+    // A comment holding NUL (never typed on the page; PostgreSQL's text cannot store it): refused as a bad form.
+    const nul = await rate(token, { comment: 'a\u0000b' });
+    expect(nul.statusCode).toBe(400);
+    expect(nul.body).toContain('data-refusal="invalid"');
+    expect(phoneRows(intake)).toHaveLength(0);
 
     expect((await rate(token)).statusCode).toBe(303);
     const used = await rate(token);

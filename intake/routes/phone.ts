@@ -59,6 +59,8 @@ function formFields(body: unknown): Record<string, string | string[]> | null {
   if (typeof body !== 'string') return null;
   const fields: Record<string, string | string[]> = {};
   for (const [key, value] of new URLSearchParams(body)) {
+    // Never typed by the page; PostgreSQL's text cannot store it (security/nulText.ts).
+    if (key.includes('\0') || value.includes('\0')) return null;
     const known = fields[key];
     if (known === undefined) fields[key] = value;
     else if (key === 'tags') fields[key] = Array.isArray(known) ? [...known, value] : [known, value];
