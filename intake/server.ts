@@ -122,6 +122,8 @@ export interface IntakeOptions {
   sessionLimits?: SessionLimits;
   /** Request log level (pino, one JSON line per request, nothing secret: observability/logging.ts); no request log when absent. */
   logLevel?: string;
+  /** Where the request log goes (standard output when absent). */
+  logStream?: NodeJS.WritableStream;
   /** This node's name in the metrics (several intake nodes on one database); host name and pid by default. */
   nodeName?: string;
   /** Ratings on the citizen's phone: case-link validity per hall, window-QR limits, the SMS outbox (routes/phone.ts). */
@@ -200,7 +202,7 @@ export async function startIntake(options: IntakeOptions & Partial<OnPostgres>):
   const earlyRefusal = createEarlyRefusal(now);
   const behindProxy = options.trustProxy !== undefined && options.trustProxy !== false;
   const app = Fastify({
-    logger: options.logLevel ? intakeLogger(options.logLevel) : false,
+    logger: options.logLevel ? intakeLogger(options.logLevel, options.logStream) : false,
     bodyLimit: BATCH_MAX_BYTES,
     serverFactory: serverWithEarlyRefusal(earlyRefusal, behindProxy),
     ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),

@@ -77,12 +77,27 @@ describe('metrics, health and the request log (issue 25)', () => {
     const sink = new Writable({ write: (chunk: Buffer, _enc, done) => void (lines.push(chunk.toString()), done()) });
     const logger = pino(intakeLogger('info') as pino.LoggerOptions, sink);
     logger.info({
-      req: { method: 'GET', url: '/v1/devices/dev-1/invitations?ticket=secret-ticket-value', ip: '10.0.0.7', routeOptions: { url: '/v1/devices/:deviceId/invitations' }, headers: { authorization: 'Bearer secret-admin' } },
+      req: { method: 'GET', url: '/v1/devices/dev-1/invitations?ticket=secret-ticket-value', ip: '10.0.0.7', params: { deviceId: 'dev-1' }, routeOptions: { url: '/v1/devices/:deviceId/invitations' }, headers: { authorization: 'Bearer secret-admin' } },
       res: { statusCode: 200 },
     }, 'request completed');
     const line = JSON.parse(lines[0]!) as Record<string, unknown>;
     expect(line.req).toEqual({ method: 'GET', path: '/v1/devices/dev-1/invitations', route: '/v1/devices/:deviceId/invitations', ip: '10.0.0.7' });
     expect(line.res).toEqual({ status: 200 });
     expect(lines[0]).not.toContain('secret');
+  });
+
+  it('logs a case link and a pairing code by their route, never the token or the code, and a request no route took by its first segments', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write: (chunk: Buffer, _enc, done) => void (lines.push(chunk.toString()), done()) });
+    const { intake } = await enrolledIntake(running, undefined, { logLevel: 'info', logStream: sink });
+    const token = 'xLbfrZJJPwfcwEg9ozfvGg.D9Si2b97W2D65CbFnGO7Sw';
+    lines.length = 0; // the enrolment's own line
+    await intake.app.inject({ method: 'GET', url: `/r/${token}` });
+    await intake.app.inject({ method: 'POST', url: `/r/${token}`, payload: 'level=5', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    await intake.app.inject({ method: 'GET', url: '/v1/devices/dev-1/pairing-codes/983183' });
+    await intake.app.inject({ method: 'DELETE', url: `/v1/devices/dev-1/pairing-codes/983183/${token}` });
+    const paths = lines.map((line) => JSON.parse(line) as { req?: { path: string } }).flatMap((line) => (line.req ? [line.req.path] : []));
+    expect(paths).toEqual(['/r/:token', '/r/:token', '/v1/devices/dev-1/pairing-codes/:code', '/v1/devices/…']);
+    expect(lines.join('')).not.toMatch(/xLbfrZJJ|983183/);
   });
 });
