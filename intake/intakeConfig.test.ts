@@ -103,6 +103,13 @@ describe('the intake command line and config', () => {
     expect(() => resolve(['--database-url', url], {})).toThrow(UsageError);
   });
 
+  it('takes the address to listen on, an IP address or localhost', () => {
+    expect(resolve(['--host', '0.0.0.0']).config).toEqual({ host: '0.0.0.0' });
+    expect(resolve(['--host', '10.0.0.11']).config.host).toBe('10.0.0.11');
+    expect(resolve(['--host', '::']).config.host).toBe('::');
+    expect(() => resolve(['--host', 'db.internal; rm -rf /'])).toThrow(/host/);
+  });
+
   it('keeps the checked-in JSON Schema in step with the zod schema (npm run config-schema)', () => {
     expect(readFileSync(INTAKE_JSON_SCHEMA_FILE, 'utf8')).toBe(intakeJsonSchema());
   });

@@ -22,12 +22,16 @@ export const IntakeConfigSchema = z
       .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// or postgresql:// connection URL')
       .optional()
       .describe('Secret (it may hold a password): a PostgreSQL connection URL (or DATABASE_URL); the intake then keeps its data there instead of the SQLite file, and several intake nodes can share it'),
-    port: z.number().int().min(0).max(65535).optional().describe('TCP port on 127.0.0.1 (default 8788)'),
+    host: z
+      .union([z.ipv4(), z.ipv6(), z.literal('localhost')])
+      .optional()
+      .describe('Address to listen on (default 127.0.0.1): this node\'s own address, or 0.0.0.0, when a proxy on another host sends it requests (several nodes)'),
+    port: z.number().int().min(0).max(65535).optional().describe('TCP port (default 8788)'),
     cors: z.array(z.string()).optional().describe('Browser origins allowed to call the intake (exact, or scheme://host:* for any port)'),
     appDir: z.string().optional().describe('The renderer build: the evaluator at / for host-less tablets, /dashboard and /display (default dist)'),
     publicUrl: z.url().optional().describe("The intake's address as staff phones and tablets reach it (pairing QR, links)"),
     trustProxy: z.string().optional().describe('Behind a reverse proxy: the proxy addresses trusted for X-Forwarded-For'),
-    sharedRateLimits: z.boolean().optional().describe('Count per-address limits in the database (several intake nodes on one database)'),
+    sharedRateLimits: z.boolean().optional().describe('Count per-address limits in the database, shared by every intake node on it (default: on with PostgreSQL, off with SQLite)'),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).optional().describe('Request log level: one JSON line per request, nothing secret (default info)'),
     enrolmentTokensFiles: z.array(z.string()).optional().describe('intake-enrolment-tokens.json files written by npm run provision (hashes only)'),
     caseEventTokensFiles: z.array(z.string()).optional().describe('intake-case-event-tokens.json files written by npm run provision: case events for host-less tablets (hashes only)'),
@@ -71,12 +75,13 @@ export const INTAKE_HELP = `Usage: npm run intake -- [options]
 Options (settings only; secrets come from --config or the environment):
   --config FILE               JSON config (intake/intake-config.schema.json); owner-only (chmod 600) when it holds secrets
   --db FILE                   SQLite database (default .data/intake.sqlite)
-  --port N                    port on 127.0.0.1 (default 8788)
+  --host ADDR                 address to listen on (default 127.0.0.1; the node's own address or 0.0.0.0 behind a proxy on another host)
+  --port N                    port (default 8788)
   --cors ORIGIN               browser origin allowed to call the intake; repeatable (http://127.0.0.1:* for any port)
   --app-dir DIR               renderer build: evaluator at / for host-less tablets, /dashboard, /display (default dist)
   --public-url URL            the intake's address as staff phones and tablets reach it (pairing QR)
   --trust-proxy ADDRS         behind a reverse proxy: proxy addresses trusted for X-Forwarded-For
-  --shared-rate-limits        count per-address limits in the database (several intake nodes)
+  --shared-rate-limits        count per-address limits in the database (the default with PostgreSQL)
   --log-level LEVEL           request log: fatal, error, warn, info (default), debug or silent
   --enrolment-tokens-file F   intake-enrolment-tokens.json from npm run provision; repeatable
   --enrolment-token T:DEV:HALL[:rotate]   a one-off token for one device of one hall (development)
@@ -99,6 +104,7 @@ export class UsageError extends Error {}
 const OPTIONS = {
   config: { type: 'string' },
   db: { type: 'string' },
+  host: { type: 'string' },
   port: { type: 'string' },
   cors: { type: 'string', multiple: true },
   'app-dir': { type: 'string' },
@@ -192,6 +198,7 @@ export function resolveIntakeConfig(argv: string[], env: Record<string, string |
     ...(fromFile.caseEventTokensFiles ? { caseEventTokensFiles: fromFile.caseEventTokensFiles.map((f) => rel(f)!) } : {}),
     ...(fromFile.phone?.smsOutboxFile !== undefined ? { phone: { ...fromFile.phone, smsOutboxFile: rel(fromFile.phone.smsOutboxFile)! } } : {}),
     ...(values.db !== undefined ? { db: values.db } : {}),
+    ...(values.host !== undefined ? { host: values.host } : {}),
     ...(values.port !== undefined ? { port: number('port', values.port)! } : {}),
     ...(values.cors !== undefined ? { cors: [...(fromFile.cors ?? []), ...values.cors] } : {}),
     ...(values['app-dir'] !== undefined ? { appDir: values['app-dir'] } : {}),

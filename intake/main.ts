@@ -41,6 +41,7 @@ const options: IntakeOptions = {
   // Host-less tablets load the evaluator from the intake's own address.
   ...(hasEvaluator ? { evaluatorAppDir: appDir } : {}),
   dbFile: db,
+  ...(config.host ? { host: config.host } : {}),
   port: config.port ?? 8788,
   corsOrigins: config.cors ?? [],
   enrolmentTokens: [
@@ -77,7 +78,7 @@ const options: IntakeOptions = {
       }
     : {}),
   ...(config.trustProxy ? { trustProxy: config.trustProxy } : {}),
-  sharedRateLimits: config.sharedRateLimits ?? false,
+  ...(config.sharedRateLimits !== undefined ? { sharedRateLimits: config.sharedRateLimits } : {}),
   ...(config.logLevel !== 'silent' ? { logLevel: config.logLevel ?? 'info' } : {}),
   fleet: {
     ...(config.fleet?.minAppVersion ? { minAppVersion: config.fleet.minAppVersion } : {}),

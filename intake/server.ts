@@ -97,9 +97,13 @@ export interface IntakeOptions {
   rateLimits?: { enrolPerMinute?: number; pairPerMinute?: number; signInPerMinute?: number };
   /**
    * Count those limits in the database, shared by every intake node on it and kept across
-   * restarts (one write per limited request); by default each node counts in memory.
+   * restarts (one write per limited request). By default on PostgreSQL, where several nodes
+   * share the database (counted per node, each would multiply a caller's allowance); on SQLite
+   * the one node counts in memory.
    */
   sharedRateLimits?: boolean;
+  /** The address to listen on (default 127.0.0.1): the node's own address, or 0.0.0.0, when a proxy on another host reaches it. */
+  host?: string;
   /** An event loop stalled longer than this (ms) makes the intake answer 503 + Retry-After until it recovers (default 1000; 0 turns it off). */
   maxEventLoopDelayMs?: number;
   /** When heartbeats raise fleet flags (intake/fleet/fleetRules.ts); defaults there. */
@@ -234,7 +238,7 @@ export async function startIntake(options: IntakeOptions & Partial<OnPostgres>):
   // or in the database when several intake nodes share it.
   await app.register(rateLimit, {
     global: false,
-    ...(options.sharedRateLimits ? { store: databaseRateLimitStore(store.throttles, now) } : {}),
+    ...((options.sharedRateLimits ?? store.engine === 'postgres') ? { store: databaseRateLimitStore(store.throttles, now) } : {}),
     errorResponseBuilder: (request, context) => {
       earlyRefusal.remember(request.routeOptions.url ?? request.url, request.ip, context.ttl);
       return Object.assign(new Error(`too many requests from this address; retry in ${context.after}`), { statusCode: context.statusCode, code: 'rate_limited' });
@@ -365,10 +369,11 @@ export async function startIntake(options: IntakeOptions & Partial<OnPostgres>):
   if (options.dashboardAppDir) await registerDashboardPages(app, options.dashboardAppDir);
   if (options.evaluatorAppDir) await registerEvaluatorPages(app, options.evaluatorAppDir);
 
-  await app.listen({ host: '127.0.0.1', port: options.port });
+  const host = options.host ?? '127.0.0.1';
+  await app.listen({ host, port: options.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
-  origin = `http://127.0.0.1:${port}`;
+  origin = `http://${originHost(host)}:${port}`;
   return {
     origin,
     app,
@@ -407,4 +412,10 @@ async function openEngine(options: IntakeOptions & Partial<OnPostgres>, log: (me
     await store.close();
     throw error;
   }
+}
+
+/** The host of the node's own origin: a wildcard address is reached on loopback; an IPv6 one goes in brackets. */
+export function originHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
 }

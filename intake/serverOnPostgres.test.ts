@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AggregateResponseSchema } from '../contract/dashboard';
 import { createTestDatabase, emptyDatabase } from '../scripts/pgTestDatabase';
-import { startIntake, type IntakeOptions, type StartedIntake } from './server';
+import { originHost, startIntake, type IntakeOptions, type StartedIntake } from './server';
 import { openPostgresStore } from './store/postgres/postgresStore';
 import { adminGet, closedAfterEach, enrolDev1, HARNESS_ADMIN, harnessOptions, item, upload } from './testing/intakeHarness';
 import { chain } from './testing/signedOutcomes';
@@ -96,6 +96,16 @@ describe('the intake on PostgreSQL', () => {
     // Counted once each: the dashboard agrees with what is stored, on either node.
     expect(await aggregates(a)).toEqual([['h1', 6, 4, 2]]);
     expect(await aggregates(b)).toEqual([['h1', 6, 4, 2]]);
+  });
+
+  it('counts per-address limits across nodes without being told, and listens on the address it is given', async () => {
+    await emptyDatabase(database.url);
+    const [a, b] = [await node({ rateLimits: { enrolPerMinute: 2 } }), await node({ rateLimits: { enrolPerMinute: 2 }, host: '0.0.0.0' })];
+    const enrol = (intake: StartedIntake) => intake.app.inject({ method: 'POST', url: '/v1/devices', payload: { enrolmentToken: 'not-a-token', deviceId: 'dev-9', publicKey: 'x' } });
+    expect([(await enrol(a)).statusCode, (await enrol(b)).statusCode, (await enrol(b)).statusCode, (await enrol(a)).statusCode]).toEqual([400, 400, 429, 429]);
+    expect(b.app.server.address()).toMatchObject({ address: '0.0.0.0' });
+    expect((await fetch(`${b.origin}/v1/health/live`)).status).toBe(200);
+    expect([originHost('0.0.0.0'), originHost('::'), originHost('::1'), originHost('10.0.0.11')]).toEqual(['127.0.0.1', '127.0.0.1', '[::1]', '10.0.0.11']);
   });
 
   it('delivers an invitation posted through one node to the tablet feed held by another (LISTEN/NOTIFY)', async () => {
