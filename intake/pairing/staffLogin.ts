@@ -1,15 +1,12 @@
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { lockoutAfter } from '../../contract/pinLockout';
 import type { StaffCard, StaffDirectory } from '../../contract/staffSession';
 import { hashPin, verifyPinAsync } from '../../shared-node/adminPin';
+import { createLoginThrottle, type Reservation } from '../security/loginThrottle';
 import type { IntakeStore } from '../store/store';
 
-/** Failures further apart than this start counting again. */
-const FORGET_AFTER_MS = 24 * 3600 * 1000;
 /** Failures of one login from all addresses together, per hour, before it waits out the hour. */
 export const LOGIN_FAILURES_PER_HOUR = 100;
-const HOUR_MS = 3600 * 1000;
 
 const UNKNOWN_LOGIN_HASH = hashPin('no such login');
 /**
@@ -21,7 +18,7 @@ const CHECKS_AT_ONCE = Math.max(1, availableParallelism() - 1);
 export const CHECKS_WAITING_MAX = 100;
 const keyOf = (...parts: string[]) => createHash('sha256').update(parts.join('\n')).digest('hex');
 
-export type LoginAttempt = { ok: true; staff: StaffCard } | { ok: false; locked: boolean; retryAfterMs: number } | { ok: false; busy: true };
+export type LoginAttempt = { ok: true; staff: StaffCard; reservation: Reservation } | { ok: false; locked: boolean; retryAfterMs: number } | { ok: false; busy: true };
 
 /** Runs at most `limit` tasks at once; refuses (null) when `waitingMax` are already waiting. */
 export function taskLimiter(limit: number, waitingMax: number) {
@@ -48,8 +45,9 @@ export function taskLimiter(limit: number, waitingMax: number) {
  * - the scrypt check runs on the thread pool, never on the event loop, a core's worth at a time
  *   (more waiting than CHECKS_WAITING_MAX are told to come back: 503);
  * - failures (wrong passwords, and wrong pairing codes given with a right password) count per
- *   login and address: three are free, then 30 s doubling up to an hour. A lockout holds for that
- *   address only, so nobody can lock a staff member out from elsewhere;
+ *   login and address, each attempt before its check (security/loginThrottle.ts): three are
+ *   free, then 30 s doubling up to an hour. A lockout holds for that address only, so nobody can
+ *   lock a staff member out from elsewhere;
  * - failures of one login from all addresses together are capped per hour;
  * - all of it is kept in the database: a restart forgets nothing.
  * The request rate per address is limited before any of this (@fastify/rate-limit).
@@ -58,44 +56,26 @@ export function createStaffLogin(directory: StaffDirectory, store: IntakeStore, 
   const byLogin = new Map(directory.map((entry) => [entry.loginName, entry]));
   const checking = taskLimiter(CHECKS_AT_ONCE, CHECKS_WAITING_MAX);
   const keys = (loginName: string, address: string) => ({ pair: keyOf('login+address', loginName, address), login: keyOf('login', loginName) });
-
-  /**
-   * Counts one failure of the login from the address and says how long it is locked now. Each
-   * write stands alone (the store counts atomically): no transaction, so no fsync on the event
-   * loop per failure.
-   */
-  async function fail(loginName: string, address: string): Promise<number> {
-    const { throttles } = store;
-    const at = now();
-    const { pair, login } = keys(loginName, address);
-    const failures = await throttles.addFailure(pair, at, at - FORGET_AFTER_MS);
-    const wait = lockoutAfter(failures);
-    if (wait > 0) await throttles.lock(pair, at + wait);
-    if ((await throttles.addFailure(login, at, at - HOUR_MS)) >= LOGIN_FAILURES_PER_HOUR) await throttles.lock(login, at + HOUR_MS);
-    return wait;
-  }
+  const throttle = createLoginThrottle(store.throttles, LOGIN_FAILURES_PER_HOUR, now);
 
   return {
-    /** Checks a login's password; a right password is not yet a success (the code may be wrong). */
+    /** Checks a login's password; a right password is not yet a success (the code may be wrong): the caller ends it with missedCode or succeeded. */
     async attempt(loginName: string, password: string, address: string): Promise<LoginAttempt> {
-      const at = now();
-      const { pair, login } = keys(loginName, address);
-      const [own, all] = await Promise.all([store.throttles.failuresOf(pair), store.throttles.failuresOf(login)]);
-      const lockedUntil = Math.max(own?.lockedUntil ?? 0, all?.lockedUntil ?? 0);
-      if (lockedUntil > at) return { ok: false, locked: true, retryAfterMs: lockedUntil - at };
+      const reserved = await throttle.reserve(keys(loginName, address));
+      if (!reserved.ok) return { ok: false, locked: true, retryAfterMs: reserved.retryAfterMs };
       const entry = byLogin.get(loginName);
       // An unknown login costs the same scrypt as a known one, so times tell nothing either.
       const checked = await checking(() => verifyPinAsync(password, entry?.passwordHash ?? UNKNOWN_LOGIN_HASH));
       if (checked === null) return { ok: false, busy: true };
       const valid = checked && entry !== undefined;
-      if (!valid || !entry) return { ok: false, locked: false, retryAfterMs: await fail(loginName, address) };
+      if (!valid || !entry) return { ok: false, locked: false, retryAfterMs: await throttle.failed(reserved.reservation) };
       const { passwordHash: _hash, ...staff } = entry;
-      return { ok: true, staff };
+      return { ok: true, staff, reservation: reserved.reservation };
     },
     /** A right password with a code that is no device's now: counted as a failure (codes cannot be walked). */
-    missedCode: (loginName: string, address: string): Promise<number> => fail(loginName, address),
+    missedCode: (reservation: Reservation): Promise<number> => throttle.failed(reservation),
     /** Paired: the login's failures from this address are forgotten. */
-    succeeded: (loginName: string, address: string): Promise<void> => store.throttles.clearFailures(keys(loginName, address).pair),
+    succeeded: (reservation: Reservation): Promise<void> => throttle.succeeded(reservation),
   };
 }
 

@@ -60,10 +60,10 @@ export function registerPairingRoutes(
     const result = await pairing.confirm(confirm.code, login.staff);
     if (!result.ok) {
       // A right password with a wrong code counts too: one login cannot walk the codes.
-      await staffLogin.missedCode(confirm.loginName, address);
+      await staffLogin.missedCode(login.reservation);
       return sendError(reply, result.status, result.code, result.message);
     }
-    await staffLogin.succeeded(confirm.loginName, address);
+    await staffLogin.succeeded(login.reservation);
     log(`intake: device ${result.deviceId} paired with staff ${login.staff.loginName}`);
     return { deviceId: result.deviceId, staff: login.staff, pairedAtMs: result.pairedAtMs };
   });

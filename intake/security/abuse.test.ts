@@ -43,6 +43,15 @@ describe('staff logins at /v1/pairings', () => {
     expect(known.slice(3)).toEqual(Array(2).fill([429, 'login_locked']));
   });
 
+  // Finding (issue 25 review): ten wrong passwords sent at once were all checked, where three are free.
+  it('checks three of ten wrong passwords sent at once, and answers the rest locked', async () => {
+    const intake = await pairingIntake({ rateLimits: { pairPerMinute: 100 } });
+    const code = await issue(intake);
+    const answers = await Promise.all(Array.from({ length: 10 }, () => confirm(intake, code, 'zhangsan', 'wrong', '10.0.0.5').then(answer)));
+    expect(answers.filter(([status]) => status === 401)).toEqual(Array(3).fill([401, 'wrong_login']));
+    expect(answers.filter(([status]) => status === 429)).toEqual(Array(7).fill([429, 'login_locked']));
+  });
+
   // Finding: three wrong passwords from anywhere locked the staff member out everywhere.
   it('a lockout is for the login from that address: others cannot lock a staff member out', async () => {
     const intake = await pairingIntake();
