@@ -2,7 +2,7 @@ import path from 'node:path';
 import { parseCommandLine } from '../shared-node/commandLine';
 import { recheckAll } from './integrity/recheckAll';
 import type { IntakeStore } from './store/store';
-import { pgDevicesWithOutcomes } from './store/postgres/backup';
+import { pgDevicesWithOutcomes, pgHasIntakeSchema } from './store/postgres/backup';
 import { openPostgresStore } from './store/postgres/postgresStore';
 import { backupSqlite, devicesWithOutcomes, restoreSqlite, type BackupProgress } from './store/sqlite/backup';
 import { openSqliteStore } from './store/sqlite/sqliteStore';
@@ -82,6 +82,8 @@ try {
     console.log(`restored: ${from} → ${db}`);
   } else if (command === 'verify') {
     const url = process.env.DATABASE_URL;
+    // Verify reads what a restore wrote: an empty database is not made an intake's by looking at it.
+    if (url && !(await pgHasIntakeSchema(url))) throw new Error('the database holds no intake schema (no schema_migrations): is this the restored database, and did the restore finish?');
     const store = url ? await openPostgresStore(url) : openSqliteStore(db);
     try {
       await recheckOrFail(store, url ? await pgDevicesWithOutcomes(url) : devicesWithOutcomes(db), 'the database fails the integrity re-check', 'see above');

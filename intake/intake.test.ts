@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { v7 as uuidv7 } from 'uuid';
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -175,6 +176,19 @@ describe('batch upload', () => {
     const raw = openSqliteDb(dbFile);
     expect(raw.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     raw.close();
+  });
+
+  it('refuses to start on a database a newer intake migrated, and leaves it as it was', async () => {
+    const { intake, dbFile } = await enrolled();
+    await intake.close();
+    running = running.filter((r) => r !== intake);
+    const raw = new Database(dbFile);
+    raw.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    raw.close();
+    await expect(boot(dbFile)).rejects.toThrow(`the database was migrated by a newer intake (schema step ${SCHEMA_VERSION + 1}; this intake knows ${SCHEMA_VERSION})`);
+    const after = new Database(dbFile, { readonly: true });
+    expect(after.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION + 1);
+    after.close();
   });
 
   it('answers CORS preflight for configured device origins only', async () => {

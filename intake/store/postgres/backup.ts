@@ -1,4 +1,6 @@
 import pg from 'pg';
+import { poolSql } from './pgSql';
+import { hasIntakeSchema } from './schemaCheck';
 
 /** Every device that has stored outcomes in the database at `url`, for a re-check of all of it (after pg_restore). */
 export async function pgDevicesWithOutcomes(url: string): Promise<string[]> {
@@ -9,5 +11,15 @@ export async function pgDevicesWithOutcomes(url: string): Promise<string[]> {
     return rows.map((row) => row.device_id);
   } finally {
     await client.end();
+  }
+}
+
+/** Whether the database at `url` holds an intake's schema (schemaCheck.ts), read without migrating it. */
+export async function pgHasIntakeSchema(url: string): Promise<boolean> {
+  const pool = new pg.Pool({ connectionString: url, max: 1 });
+  try {
+    return await hasIntakeSchema(poolSql(pool));
+  } finally {
+    await pool.end();
   }
 }

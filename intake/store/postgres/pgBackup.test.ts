@@ -48,7 +48,7 @@ describe('backup and restore on PostgreSQL (pg_dump, pg_restore, then the integr
     const bin = postgresBinDir();
     await run(path.join(bin, 'pg_dump'), ['--format=custom', '--file', dump, source]);
     const target = await database();
-    await run(path.join(bin, 'pg_restore'), ['--no-owner', '--exit-on-error', '--dbname', target, dump]);
+    await run(path.join(bin, 'pg_restore'), ['--no-owner', '--single-transaction', '--exit-on-error', '--dbname', target, dump]);
 
     const checked = verify(target);
     expect(checked.status, checked.stderr).toBe(0);
@@ -66,5 +66,37 @@ describe('backup and restore on PostgreSQL (pg_dump, pg_restore, then the integr
     expect(refused.status).toBe(1);
     expect(refused.stdout).toContain('1 failed');
     expect(refused.stdout).toContain(`dev-1 seq 1`);
+  });
+
+  it('refuses a restore that stopped before its end, and an empty database, with what to do; a node will not start on the first', async () => {
+    const source = await database();
+    const intake = await startIntake({ ...harnessOptions(path.join(mkdtempSync(path.join(tmpdir(), 'pg-intake-')), 'unused.sqlite')), databaseUrl: source });
+    running.push(intake);
+    const { key } = await enrolDev1(intake);
+    await upload(intake, key, chain([item(1), item(5)], key.privateKey));
+    const dump = path.join(mkdtempSync(path.join(tmpdir(), 'pg-dump-')), 'intake.dump');
+    const bin = postgresBinDir();
+    await run(path.join(bin, 'pg_dump'), ['--format=custom', '--file', dump, source]);
+
+    // Tables and rows, none of what pg_restore writes last: keys, indexes, triggers.
+    const cut = await database();
+    await run(path.join(bin, 'pg_restore'), ['--no-owner', '--exit-on-error', '--section=pre-data', '--section=data', '--dbname', cut, dump]);
+    const refused = verify(cut);
+    expect(refused.status).toBe(1);
+    // 31 tables without their keys, and the 5 triggers.
+    expect(refused.stderr).toContain('the database is not a whole intake schema (table case_links has no primary key; table dashboard_comments has no primary key; table dashboard_daily has no primary key; and 33 more): a restore that stopped before its end? Restore again into a new database');
+    await expect(startIntake({ ...harnessOptions(path.join(mkdtempSync(path.join(tmpdir(), 'pg-intake-')), 'unused.sqlite')), databaseUrl: cut })).rejects.toThrow('not a whole intake schema');
+
+    const empty = await database();
+    const nothing = verify(empty);
+    expect(nothing.status).toBe(1);
+    expect(nothing.stderr).toContain('the database holds no intake schema');
+    const client = new pg.Client({ connectionString: empty });
+    await client.connect();
+    try {
+      expect((await client.query("SELECT to_regclass('schema_migrations') AS found")).rows).toEqual([{ found: null }]);
+    } finally {
+      await client.end();
+    }
   });
 });

@@ -19,6 +19,7 @@ import { pgRequests } from './requests';
 import { pgSealingKeys } from './sealingKeys';
 import { pgThrottles } from './throttles';
 import { pgTickets } from './tickets';
+import { missingSchemaParts } from './schemaCheck';
 
 function dataOn(sql: PgSql): IntakeData {
   return {
@@ -89,6 +90,11 @@ export async function openPostgresStore(connectionString: string, options: Postg
   const outside = poolSql(pool);
   try {
     await migrate(outside);
+    const missing = await missingSchemaParts(outside);
+    if (missing.length > 0) {
+      const named = `${missing.slice(0, 3).join('; ')}${missing.length > 3 ? `; and ${missing.length - 3} more` : ''}`;
+      throw new Error(`the database is not a whole intake schema (${named}): a restore that stopped before its end? Restore again into a new database`);
+    }
     await ensureOutcomePartitions(outside, now(), 1, 3);
   } catch (error) {
     await pool.end();

@@ -1,3 +1,4 @@
+import { NewerSchemaError } from '../../newerSchema';
 import type { PgSql } from '../pgSql';
 import { step001 } from './001-core';
 import { step002 } from './002-dashboard';
@@ -10,9 +11,10 @@ import { step008 } from './008-dashboard-count-shards';
 import { step009 } from './009-ticket-log-head';
 import { step010 } from './010-ticket-turn-count-shard';
 import { step011 } from './011-count-shard-fold';
+import { step012 } from './012-intake-json-parallel-unsafe';
 
 /** The PostgreSQL schema steps, applied in order; schema_migrations records each one applied. */
-const MIGRATIONS: string[] = [step001, step002, step003, step004, step005, step006, step007, step008, step009, step010, step011];
+const MIGRATIONS: string[] = [step001, step002, step003, step004, step005, step006, step007, step008, step009, step010, step011, step012];
 
 export const PG_SCHEMA_VERSION = MIGRATIONS.length;
 
@@ -29,6 +31,7 @@ export async function migrate(sql: PgSql, target: number = MIGRATIONS.length): P
     await tx.run('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
     await tx.run('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())');
     const done = await tx.row<{ v: number | null }>('SELECT max(version) AS v FROM schema_migrations');
+    if ((done?.v ?? 0) > MIGRATIONS.length) throw new NewerSchemaError(done?.v ?? 0, MIGRATIONS.length);
     for (let step = done?.v ?? 0; step < Math.min(target, MIGRATIONS.length); step++) {
       await tx.run(MIGRATIONS[step] as string);
       await tx.run('INSERT INTO schema_migrations (version) VALUES ($1)', [step + 1]);
@@ -36,3 +39,4 @@ export async function migrate(sql: PgSql, target: number = MIGRATIONS.length): P
     return MIGRATIONS.length;
   });
 }
+

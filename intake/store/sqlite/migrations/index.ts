@@ -1,3 +1,4 @@
+import { NewerSchemaError } from '../../newerSchema';
 import type { SqliteDb } from '../sqliteDb';
 import { step001 } from './001-devices-outcomes';
 import { step002 } from './002-invitations';
@@ -37,6 +38,7 @@ export const SCHEMA_VERSION = MIGRATIONS.length;
 /** Brings the schema up to `target` steps (all by default; tests stop earlier to build an old file). */
 export function migrate(db: SqliteDb, target: number = MIGRATIONS.length): number {
   const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > MIGRATIONS.length) throw new NewerSchemaError(current, MIGRATIONS.length);
   // A step that rebuilds a table (022) must drop it while others refer to it: foreign keys are off
   // during the steps (the pragma does nothing inside a transaction) and such a step checks them itself.
   const foreignKeys = db.pragma('foreign_keys', { simple: true }) === 1;

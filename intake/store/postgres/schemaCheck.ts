@@ -1,0 +1,31 @@
+import type { PgSql } from './pgSql';
+
+/** The triggers the intake's promises stand on (migrations 002 and 003): dashboard follow-up counts, and the append-only ticket log. */
+const REQUIRED_TRIGGERS = ['dashboard_followup_insert', 'dashboard_followup_update', 'dashboard_followup_delete', 'ticket_actions_no_change', 'ticket_actions_no_truncate'];
+
+/**
+ * What a schema lacks that every migrated intake database has: a primary key on each table, and
+ * the triggers above. pg_restore writes those last (its post-data section), so a restore stopped
+ * or failed before the end leaves tables full of rows without them, and a node on it would take
+ * duplicates and let the ticket log be rewritten (issue 25 review). Empty when complete.
+ */
+export async function missingSchemaParts(sql: PgSql): Promise<string[]> {
+  const rows = await sql.rows<{ what: string }>(
+    `SELECT 'table ' || c.relname || ' has no primary key' AS what
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+        AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conrelid = c.oid AND k.contype = 'p')
+     UNION ALL
+     SELECT 'trigger ' || t || ' is missing' FROM unnest($1::TEXT[]) AS t
+      WHERE NOT EXISTS (SELECT 1 FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE g.tgname = t AND n.nspname = current_schema())
+     ORDER BY 1`,
+    [REQUIRED_TRIGGERS],
+  );
+  return rows.map((r) => r.what);
+}
+
+/** Whether the database holds an intake's schema at all (a restore's target, before verify opens it). */
+export async function hasIntakeSchema(sql: PgSql): Promise<boolean> {
+  const row = await sql.row<{ found: string | null }>("SELECT to_regclass('schema_migrations')::TEXT AS found");
+  return row?.found != null;
+}
