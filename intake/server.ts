@@ -53,6 +53,8 @@ import { createTicketWriter, createTickets } from './tickets/tickets';
 import { createEvidenceFiles } from './tickets/evidence';
 import { createEarlyRefusal, serverWithEarlyRefusal } from './security/earlyRefusal';
 import { NUL_MESSAGE, nulPaths, withoutItemLists } from './security/nulText';
+import { withinMs } from './observability/withinMs';
+import { isDatabaseUnavailable } from './store/unavailable';
 import { databaseRateLimitStore } from './security/rateLimitStore';
 import { assertTokenLength, hashedSecretTable, secretTable } from './security/secrets';
 import { listenForInvitations } from './store/postgres/invitationBus';
@@ -214,7 +216,7 @@ export async function startIntake(options: IntakeOptions & Partial<OnPostgres>):
   // Security headers on every answer: nosniff, no framing, no referrer, and a CSP that allows
   // nothing; the pages (routes/http.ts servePage, routes/dashboardPages.ts) each set their own.
   // Every answer counted by route pattern and status, error answers by their code (GET /metrics).
-  const metrics = createIntakeMetrics(options.nodeName ?? `${hostname()}:${process.pid}`);
+  const metrics = createIntakeMetrics(options.nodeName ?? `${hostname()}:${process.pid}`, (gauge, message) => log(`intake: metrics: ${gauge} not read: ${message}`));
   metrics.observe(app);
   metrics.gauge('intake_early_refusals', 'Requests answered 429 before routing since start: addresses a route limit had already refused', async () => earlyRefusal.count());
   await app.register(helmet, {
@@ -254,6 +256,10 @@ export async function startIntake(options: IntakeOptions & Partial<OnPostgres>):
     }
   });
   app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, _request, reply) => {
+    if (error.statusCode === undefined && isDatabaseUnavailable(error)) {
+      log(`intake: the database is unavailable: ${error.message}`);
+      return sendError(reply.header('Retry-After', '5'), 503, 'unavailable', 'the database is unavailable; retry after the given seconds');
+    }
     const status = error.statusCode ?? 500;
     if (status >= 500) log(`intake: internal error ${error.message}`);
     const code =
@@ -292,10 +298,12 @@ export async function startIntake(options: IntakeOptions & Partial<OnPostgres>):
   app.get('/v1/health/live', async () => ({ ok: true }));
   app.get('/v1/health/ready', async (_request, reply) => {
     try {
-      await store.fleet.devices(null, 1);
+      await withinMs(READY_WITHIN_MS, store.fleet.devices(null, 1));
       return { ok: true };
     } catch (error) {
-      return sendError(reply, 503, 'not_ready', `the database does not answer: ${error instanceof Error ? error.message : String(error)}`);
+      // The why goes to the log: the answer is public, and the error names the database's address.
+      log(`intake: not ready: ${error instanceof Error ? error.message : String(error)}`);
+      return sendError(reply, 503, 'not_ready', 'the database does not answer');
     }
   });
   metrics.route(app, requireAdmin);
@@ -413,6 +421,9 @@ async function openEngine(options: IntakeOptions & Partial<OnPostgres>, log: (me
     throw error;
   }
 }
+
+/** How long readiness waits for the database: a probe answered late is as good as none. */
+const READY_WITHIN_MS = 2000;
 
 /** The host of the node's own origin: a wildcard address is reached on loopback; an IPv6 one goes in brackets. */
 export function originHost(host: string): string {

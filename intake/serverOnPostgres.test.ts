@@ -9,6 +9,7 @@ import { openPostgresStore } from './store/postgres/postgresStore';
 import { adminGet, closedAfterEach, enrolDev1, HARNESS_ADMIN, harnessOptions, item, upload } from './testing/intakeHarness';
 import { chain } from './testing/signedOutcomes';
 import { signedRequest } from './testing/signedRequests';
+import { startTcpRelay } from './testing/tcpRelay';
 
 let database: { url: string; drop(): Promise<void> };
 beforeAll(async () => {
@@ -107,6 +108,53 @@ describe('the intake on PostgreSQL', () => {
     expect((await fetch(`${b.origin}/v1/health/live`)).status).toBe(200);
     expect([originHost('0.0.0.0'), originHost('::'), originHost('::1'), originHost('10.0.0.11')]).toEqual(['127.0.0.1', '127.0.0.1', '[::1]', '10.0.0.11']);
   });
+
+  it('answers 503 with Retry-After while its database is down or hangs, keeps its metrics scrape, and carries on when it is back', async () => {
+    await emptyDatabase(database.url);
+    const target = new URL(database.url);
+    const relay = await startTcpRelay(Number(target.port), target.hostname);
+    try {
+      const viaRelay = new URL(database.url);
+      viaRelay.port = String(relay.port);
+      const logged: string[] = [];
+      const a = await startIntake({ ...harnessOptions(path.join(mkdtempSync(path.join(tmpdir(), 'pg-node-')), 'unused.sqlite')), databaseUrl: viaRelay.toString(), log: (line) => logged.push(line) });
+      intakes.push(a);
+      const { key } = await enrolDev1(a);
+      const [first, second, third] = chain([item(5), item(1), item(3)], key.privateKey);
+      expect((await upload(a, key, [first])).results[0]?.status).toBe('accepted');
+      const admin = { authorization: `Bearer ${HARNESS_ADMIN}` };
+      const batch = () => signedRequest(a, { deviceId: 'dev-1', privateKey: key.privateKey }, 'POST', '/v1/outcomes/batch', JSON.stringify({ deviceId: 'dev-1', outcomes: [second] }));
+
+      await relay.cut();
+      const down = await batch();
+      expect([down.statusCode, down.headers['retry-after'], down.json().error.code]).toEqual([503, '5', 'unavailable']);
+      const ready = await a.app.inject({ method: 'GET', url: '/v1/health/ready' });
+      expect([ready.statusCode, ready.json().error]).toEqual([503, { code: 'not_ready', message: 'the database does not answer' }]);
+      expect(ready.body).not.toContain(String(relay.port));
+      expect((await a.app.inject({ method: 'GET', url: '/v1/health/live' })).statusCode).toBe(200);
+      const scrape = await a.app.inject({ method: 'GET', url: '/metrics', headers: admin });
+      expect(scrape.statusCode).toBe(200);
+      // Each gauge that read the database is left out (NaN without labels), and counted as not read.
+      expect(scrape.body).toMatch(/^intake_metrics_read_failures_total\{gauge="intake_forward_queue_depth",node="[^"]+"\} 1$/m);
+      expect(scrape.body).toMatch(/^intake_fleet_open_flags\{node="[^"]+"\} Nan$/m);
+      expect(scrape.body).not.toMatch(/^intake_ticket_queue_depth\{/m);
+      expect(scrape.body).toContain('process_cpu_user_seconds_total');
+      expect(logged.some((line) => line.startsWith('intake: not ready:'))).toBe(true);
+
+      // Hanging rather than refusing: readiness still answers, within its 2 s.
+      await relay.restore();
+      expect((await batch()).json().results[0].status).toBe('accepted');
+      relay.freeze();
+      const started = Date.now();
+      expect((await a.app.inject({ method: 'GET', url: '/v1/health/ready' })).statusCode).toBe(503);
+      expect(Date.now() - started).toBeLessThan(4000);
+      await relay.restore();
+      expect((await upload(a, key, [third])).results[0]?.status).toBe('accepted');
+      expect(await adminGet(a, '/v1/admin/outcomes/count?deviceId=dev-1')).toEqual({ count: 3 });
+    } finally {
+      await relay.close();
+    }
+  }, 30_000);
 
   it('delivers an invitation posted through one node to the tablet feed held by another (LISTEN/NOTIFY)', async () => {
     await emptyDatabase(database.url);

@@ -1,13 +1,17 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { RequireAdmin } from '../routes/http';
+import { withinMs } from './withinMs';
 
 /**
  * Prometheus metrics of one intake node (prom-client), at GET /metrics with the admin token
  * (Prometheus sends it as a bearer token). Counts and times only: no device, hall, staff, phone
  * or comment ever becomes a label, so the scrape holds nothing personal and its size stays fixed.
  */
-export function createIntakeMetrics(node: string) {
+/** How long a gauge's read may take in a scrape (Prometheus gives a scrape 10 s by default). */
+const GAUGE_READ_WITHIN_MS = 3000;
+
+export function createIntakeMetrics(node: string, onReadFailure?: (gauge: string, message: string) => void) {
   const registry = new Registry();
   registry.setDefaultLabels({ node });
   collectDefaultMetrics({ register: registry });
@@ -49,20 +53,44 @@ export function createIntakeMetrics(node: string) {
     registers: [registry],
   });
 
+  // Written out after the gauges' reads of the same scrape (a registry collects in order, and the
+  // gauges are registered later than this): its own registry, appended.
+  const afterGauges = new Registry();
+  afterGauges.setDefaultLabels({ node });
+  const readFailures = new Counter({
+    name: 'intake_metrics_read_failures_total',
+    help: 'Gauges the database did not answer for within the scrape (left out of that scrape, or NaN)',
+    labelNames: ['gauge'],
+    registers: [afterGauges],
+  });
+  /**
+   * A gauge's read in a scrape: a database that fails or hangs costs that gauge, not the scrape,
+   * whose process metrics and error counts are wanted most then.
+   */
+  const readForScrape = async <T>(name: string, read: () => Promise<T>): Promise<T | null> => {
+    try {
+      return await withinMs(GAUGE_READ_WITHIN_MS, read());
+    } catch (error) {
+      readFailures.inc({ gauge: name });
+      onReadFailure?.(name, error instanceof Error ? error.message : String(error));
+      return null;
+    }
+  };
+
   return {
     registry,
-    /** A gauge read when scraped (queue depths, open flags): `read` answers from the store. */
+    /** A gauge read when scraped (queue depths, open flags): `read` answers from the store; NaN when it does not. */
     gauge(name: string, help: string, read: () => Promise<number>): void {
       new Gauge({
         name,
         help,
         registers: [registry],
         async collect() {
-          this.set(await read());
+          this.set((await readForScrape(name, read)) ?? Number.NaN);
         },
       });
     },
-    /** A gauge with labels read when scraped: `read` answers each labelled value. */
+    /** A gauge with labels read when scraped: `read` answers each labelled value; no series when it does not. */
     labelledGauge<L extends string>(name: string, help: string, labelNames: readonly L[], read: () => Promise<Array<{ labels: Record<L, string>; value: number }>>): void {
       new Gauge({
         name,
@@ -70,7 +98,7 @@ export function createIntakeMetrics(node: string) {
         labelNames,
         registers: [registry],
         async collect() {
-          const values = await read();
+          const values = (await readForScrape(name, read)) ?? [];
           this.reset();
           for (const { labels, value } of values) this.set(labels, value);
         },
@@ -100,7 +128,8 @@ export function createIntakeMetrics(node: string) {
     route(app: FastifyInstance, requireAdmin: RequireAdmin): void {
       app.get('/metrics', async (request, reply) => {
         if (!requireAdmin(request, reply)) return reply;
-        return reply.type(registry.contentType).send(await registry.metrics());
+        const text = await registry.metrics();
+        return reply.type(registry.contentType).send(`${text}${await afterGauges.metrics()}`);
       });
     },
   };

@@ -79,7 +79,9 @@ const isClash = (error: unknown) => typeof error === 'object' && error !== null 
 
 export async function openPostgresStore(connectionString: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
   const now = options.now ?? Date.now;
-  const pool = new pg.Pool({ connectionString, max: options.maxConnections ?? 10, types: INTAKE_TYPES });
+  // A server that does not answer a new connection within 5 s is unavailable (503), not waited on
+  // for as long as the operating system keeps trying.
+  const pool = new pg.Pool({ connectionString, max: options.maxConnections ?? 10, types: INTAKE_TYPES, connectionTimeoutMillis: 5000, keepAlive: true });
   // An idle client that loses its server emits here; without a listener the process would die.
   pool.on('error', () => undefined);
   // Ingest's statements are named (prepared once per connection) and the server's default plan
