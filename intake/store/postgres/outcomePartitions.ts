@@ -17,7 +17,9 @@ const PARTITION_LOCK = 0x1ae7a6f;
  * Makes sure outcomes has a partition for each month from `monthsBack` before the month of `at`
  * to `monthsAhead` after it. Outcomes stored meanwhile in the default partition for such a month
  * (a clock far off, or a node down over a month's turn) move into the new partition with it, so
- * attaching it never fails. Returns the partitions created.
+ * attaching it never fails; ingest waits for the few milliseconds that takes. Months are UTC
+ * months of arrival: a rating received 00:30 on the 1st, Beijing time, is in the month before.
+ * Returns the partitions created.
  */
 export async function ensureOutcomePartitions(sql: PgSql, at: number, monthsBack: number, monthsAhead: number): Promise<string[]> {
   const created: string[] = [];
@@ -27,6 +29,9 @@ export async function ensureOutcomePartitions(sql: PgSql, at: number, monthsBack
       await tx.run('SELECT pg_advisory_xact_lock($1)', [PARTITION_LOCK]);
       const exists = await tx.row<{ name: string | null }>('SELECT to_regclass($1)::text AS name', [month.name]);
       if (exists?.name) return false;
+      // Writers wait to the commit: one routed to the default partition between the move and the
+      // attach would leave a row there that the new bounds forbid, and the attach would fail.
+      await tx.run('LOCK TABLE outcomes IN SHARE ROW EXCLUSIVE MODE');
       await tx.run(`CREATE TABLE ${month.name} (LIKE outcomes INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`);
       await tx.run(
         `WITH moved AS (DELETE FROM outcomes_default WHERE received_at >= $1 AND received_at < $2 RETURNING *)

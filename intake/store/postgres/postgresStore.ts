@@ -102,7 +102,10 @@ export async function openPostgresStore(connectionString: string, options: Postg
     await pool.end();
     throw error;
   }
-  const partitionTimer = setInterval(() => void ensureOutcomePartitions(outside, now(), 0, 3).catch(() => undefined), DAY_MS);
+  const partitionTimer = setInterval(
+    () => void ensureOutcomePartitions(outside, now(), 0, 3).catch((error: Error) => options.log?.(`intake: making the next months' outcome partitions failed (tried again in a day): ${error.message}`)),
+    DAY_MS,
+  );
   partitionTimer.unref();
   // A fold skips what writers hold; should one fail, the next runs at the next turn. The first
   // runs a minute after start, so a node restarted more often than hourly still folds.
