@@ -45,11 +45,14 @@ check('electronegativity (electron/)', run('electronegativity', bin('tsx'), ['sc
 
 const unitFile = path.join(RESULTS, 'unit.json');
 const unitOk = run('unit tests (vitest)', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${unitFile}`]);
-const unit = readJson<{ numPassedTests: number; numFailedTests: number }>(unitFile);
+const unit = readJson<{ numPassedTests: number; numFailedTests: number; numPendingTests?: number; numTodoTests?: number }>(unitFile);
 if (unit) {
+  // A test that did not run is no pass: a suite whose setup failed (a PostgreSQL that cannot be
+  // reached) reports its tests as skipped, and a skipIf on a missing package skips them too.
+  const unrun = (unit.numPendingTests ?? 0) + (unit.numTodoTests ?? 0);
   passed += unit.numPassedTests;
-  failed += unit.numFailedTests;
-  summary.push(`${unit.numFailedTests ? 'FAIL' : 'ok  '} unit: ${unit.numPassedTests} passed, ${unit.numFailedTests} failed`);
+  failed += unit.numFailedTests + unrun;
+  summary.push(`${unit.numFailedTests + unrun ? 'FAIL' : 'ok  '} unit: ${unit.numPassedTests} passed, ${unit.numFailedTests} failed, ${unrun} not run (counted as failed)`);
 }
 if (!unit || (!unitOk && unit.numFailedTests === 0)) check('unit suite ran to completion', false);
 
@@ -61,12 +64,12 @@ if (built) {
   const e2eOk = run('end-to-end tests (playwright)', bin('playwright'), ['test', '--reporter=list,json'], {
     PLAYWRIGHT_JSON_OUTPUT_NAME: e2eFile,
   });
-  const e2e = existsSync(e2eFile) ? readJson<{ stats: { expected: number; unexpected: number; flaky: number } }>(e2eFile) : null;
+  const e2e = existsSync(e2eFile) ? readJson<{ stats: { expected: number; unexpected: number; flaky: number; skipped?: number } }>(e2eFile) : null;
   if (e2e) {
-    const bad = e2e.stats.unexpected + e2e.stats.flaky;
+    const bad = e2e.stats.unexpected + e2e.stats.flaky + (e2e.stats.skipped ?? 0);
     passed += e2e.stats.expected;
     failed += bad;
-    summary.push(`${bad ? 'FAIL' : 'ok  '} e2e: ${e2e.stats.expected} passed, ${bad} failed (flaky counts as failed)`);
+    summary.push(`${bad ? 'FAIL' : 'ok  '} e2e: ${e2e.stats.expected} passed, ${bad} failed (flaky and skipped count as failed)`);
   }
   if (!e2e || (!e2eOk && e2e.stats.unexpected === 0)) check('e2e suite ran to completion', false);
 }
