@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { INTAKE_JSON_SCHEMA_FILE } from '../scripts/hallJsonSchema';
+import { freePort } from '../scripts/freePort';
 import { INTAKE_HELP, intakeJsonSchema, resolveIntakeConfig, UsageError } from './intakeConfig';
 
 const SECRET = 'an-admin-token-of-32-characters-x';
@@ -124,6 +125,20 @@ describe('the intake command line and config', () => {
     expect(wrong.stderr).toContain('--admin-token is a secret');
     expect(wrong.stderr).toContain('Usage: npm run intake');
     expect(wrong.stdout + wrong.stderr).not.toContain('listening');
+  }, 120_000);
+
+  it('says in one line why it cannot reach its PostgreSQL database, never the password, and exits 1', async () => {
+    const port = await freePort();
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'intake/main.ts', '--port', '0'], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, INTAKE_ADMIN_TOKEN: SECRET, DATABASE_URL: `postgres://intake:s3cret-pw@127.0.0.1:${port}/haochaping` },
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr.trim().split('\n').filter((line) => line.startsWith('intake: cannot start:'))).toEqual([
+      `intake: cannot start: connect ECONNREFUSED 127.0.0.1:${port} (the PostgreSQL database of "databaseUrl" or DATABASE_URL: its host, port, name, user and password)`,
+    ]);
+    expect(run.stderr).not.toMatch(/s3cret-pw|\n\s+at /);
   }, 120_000);
 
   it('keeps the database, its WAL and its folder owner-only', async () => {
