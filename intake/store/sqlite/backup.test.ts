@@ -95,6 +95,39 @@ describe('backup and restore of the SQLite database', () => {
     }
   });
 
+  it('ends while another connection writes between every step, and the copy is whole', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'backup-busy-'));
+    const dbFile = path.join(dir, 'busy.sqlite');
+    const writer = new Database(dbFile);
+    writer.pragma('journal_mode = WAL');
+    writer.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, pad BLOB)');
+    const insert = writer.prepare('INSERT INTO t (pad) VALUES (randomblob(4000))');
+    writer.transaction(() => {
+      for (let i = 0; i < 3000; i++) insert.run();
+    })();
+    let writing = true;
+    let writes = 0;
+    const keepWriting = () => {
+      if (!writing) return;
+      insert.run();
+      writes++;
+      setImmediate(keepWriting);
+    };
+    keepWriting();
+    const steps: number[] = [];
+    try {
+      const done = await backupSqlite(dbFile, path.join(dir, 'copy.sqlite'), (p) => steps.push(p.remainingPages));
+      expect(done.remainingPages).toBe(0);
+    } finally {
+      writing = false;
+      writer.close();
+    }
+    // It did start again (writes came between steps), and ended.
+    expect(steps.some((remaining, i) => i > 0 && remaining > steps[i - 1]!)).toBe(true);
+    expect(writes).toBeGreaterThan(0);
+    expect(integrityCheck(path.join(dir, 'copy.sqlite'))).toEqual(['ok']);
+  }, 20_000);
+
   it('refuses a backup whose stored rating was changed, and leaves no database behind', async () => {
     const { outcomes, dbFile } = await intakeWithOutcomes(10);
     const backupFile = path.join(dir(), 'b.sqlite');

@@ -9,6 +9,8 @@ export interface BackupProgress {
 
 /** Pages copied per step of the online backup: small enough that the intake's writes go on between steps. */
 const PAGES_PER_STEP = 1000;
+/** Every page left, in one step (better-sqlite3 takes at most 2^31 - 1). */
+const ALL_PAGES = 0x7fffffff;
 
 /** Makes a file's contents and its name in the directory survive a power cut. */
 function syncFileAndDirectory(file: string): void {
@@ -29,7 +31,7 @@ function syncFileAndDirectory(file: string): void {
 /**
  * An online backup of the intake's SQLite file while the intake runs (SQLite's backup API over a
  * connection of its own: the copy is one consistent snapshot, the intake's writes go on between
- * steps). Written beside the destination first and renamed into place only when complete and on
+ * steps, and after the first restart they caused, during the one step that copies the rest). Written beside the destination first and renamed into place only when complete and on
  * disk, owner-only: a backup interrupted at any moment leaves no file that looks whole.
  */
 export async function backupSqlite(dbFile: string, toFile: string, onProgress: (progress: BackupProgress) => void = () => undefined): Promise<BackupProgress> {
@@ -42,10 +44,18 @@ export async function backupSqlite(dbFile: string, toFile: string, onProgress: (
   try {
     // Owner-only from the first byte: SQLite writes into the empty file made here.
     closeSync(openSync(partial, 'wx', 0o600));
+    // A write by another connection between steps makes SQLite start the copy again from its
+    // first page; under steady ingest that never ended (a reviewer's 400 MB backup ran 70 s and
+    // more at 1,500 outcomes/s). Once it has started again, the rest goes in one step: one read
+    // snapshot, which the intake's writes in WAL mode do not wait for.
+    let remaining = Number.POSITIVE_INFINITY;
+    let restarted = false;
     last = await source.backup(partial, {
       progress: (progress) => {
+        if (progress.remainingPages > remaining) restarted = true;
+        remaining = progress.remainingPages;
         onProgress(progress);
-        return PAGES_PER_STEP;
+        return restarted ? ALL_PAGES : PAGES_PER_STEP;
       },
     });
   } catch (error) {
