@@ -191,6 +191,16 @@ describe('batch upload', () => {
     after.close();
   });
 
+  it('refuses a large body nested past 32 levels before parsing it, and still parses a large flat one', async () => {
+    const { intake } = await boot();
+    const deep = `{"deviceId":"dev-1","outcomes":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+    const refused = await intake.app.inject({ method: 'POST', url: '/v1/outcomes/batch', headers: { 'content-type': 'application/json' }, payload: deep });
+    expect([refused.statusCode, refused.json().error]).toEqual([400, { code: 'malformed_body', message: 'the body nests deeper than 32 levels' }]);
+    const flat = JSON.stringify({ deviceId: 'dev-1', outcomes: Array.from({ length: 100 }, () => ({ pad: 'x'.repeat(1000) })) });
+    const unsigned = await intake.app.inject({ method: 'POST', url: '/v1/outcomes/batch', headers: { 'content-type': 'application/json' }, payload: flat });
+    expect(unsigned.statusCode).toBe(401);
+  });
+
   it('answers CORS preflight for configured device origins only', async () => {
     const { intake } = await boot();
     const ok = await intake.app.inject({ method: 'OPTIONS', url: '/v1/outcomes/batch', headers: { origin: 'http://127.0.0.1:8787', 'access-control-request-method': 'POST' } });

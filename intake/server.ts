@@ -52,6 +52,7 @@ import { DEFAULT_TICKET_POLICY, type TicketPolicy } from './tickets/ticketMachin
 import { createTicketWriter, createTickets } from './tickets/tickets';
 import { createEvidenceFiles } from './tickets/evidence';
 import { createEarlyRefusal, serverWithEarlyRefusal } from './security/earlyRefusal';
+import { JSON_DEPTH_MAX, nestsDeeperThan } from './security/jsonDepth';
 import { NUL_MESSAGE, nulPaths, withoutItemLists } from './security/nulText';
 import { withinMs } from './observability/withinMs';
 import { isDatabaseUnavailable } from './store/unavailable';
@@ -248,6 +249,10 @@ export async function startIntake(options: IntakeOptions & Partial<OnPostgres>):
   });
   // Keep the raw body: signatures are over the exact bytes the device sent.
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    if (nestsDeeperThan(body as string)) {
+      done(Object.assign(new Error(`the body nests deeper than ${JSON_DEPTH_MAX} levels`), { statusCode: 400, code: 'malformed_body' }), undefined);
+      return;
+    }
     try {
       done(null, { raw: body as string, json: JSON.parse(body as string) as unknown });
     } catch {
