@@ -2,7 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../../scripts/pgTestDatabase';
 import { INTAKE_TYPES, poolSql } from '../pgSql';
-import { missingSchemaParts } from '../schemaCheck';
+import { INTAKE_TABLES, missingSchemaParts } from '../schemaCheck';
 import { migrate, PG_SCHEMA_VERSION } from './index';
 
 let database: { url: string; drop(): Promise<void> };
@@ -51,9 +51,17 @@ describe('PostgreSQL schema steps', () => {
       const sql = poolSql(pool);
       await migrate(sql);
       expect(await missingSchemaParts(sql)).toEqual([]);
+      // The list it checks is every table the steps make.
+      const tables = await sql.rows<{ name: string }>(
+        "SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND NOT c.relispartition ORDER BY 1",
+      );
+      expect(tables.map((t) => t.name)).toEqual([...INTAKE_TABLES].sort());
+      // Someone else's table in the schema is none of its business.
+      await sql.run('CREATE TABLE dba_notes (note TEXT)');
       await sql.run('DROP TRIGGER ticket_actions_no_change ON ticket_actions');
       await sql.run('ALTER TABLE request_nonces DROP CONSTRAINT request_nonces_pkey');
-      expect(await missingSchemaParts(sql)).toEqual(['table request_nonces has no primary key', 'trigger ticket_actions_no_change is missing']);
+      await sql.run('DROP TABLE late_flags');
+      expect(await missingSchemaParts(sql)).toEqual(['table late_flags is missing', 'table request_nonces has no primary key', 'trigger ticket_actions_no_change is missing']);
     } finally {
       await pool.end();
     }
