@@ -156,6 +156,35 @@ describe('the intake on PostgreSQL', () => {
     }
   }, 30_000);
 
+  it('keeps one live feed per device across nodes: a feed opened on node B ends the one node A held, and only B gets what comes next', async () => {
+    await emptyDatabase(database.url);
+    const CASE_TOKEN = 'pad-case-token-0002-0123456789abcdef';
+    const [a, b] = [await node({ caseEventTokens: { 'dev-1': CASE_TOKEN } }), await node({ caseEventTokens: { 'dev-1': CASE_TOKEN } })];
+    const { key } = await enrolDev1(a);
+    const device = { deviceId: 'dev-1', privateKey: key.privateKey };
+    const open = async (intake: StartedIntake) => {
+      const ticket = (await signedRequest(intake, device, 'POST', '/v1/devices/dev-1/feed-tickets')).json().ticket as string;
+      const response = await fetch(`${intake.origin}/v1/devices/dev-1/invitations?ticket=${ticket}`);
+      expect(response.status).toBe(200);
+      return response;
+    };
+    const onA = await open(a);
+    const heldByA = feedText(onA, 3000);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const onB = await open(b);
+    const heldByB = feedText(onB, 3000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const event = { event: 'closed', case: { projectNo: 'PAD-C', taskCode: 'T1', taskName: '事项', deptName: '部门' }, staff: { loginName: 'w5', name: '王五' } };
+    const posted = await a.app.inject({ method: 'POST', url: '/v1/devices/dev-1/case-events', headers: { authorization: `Bearer ${CASE_TOKEN}` }, payload: event });
+    expect(posted.statusCode).toBe(202);
+    const [fromA, fromB] = await Promise.all([heldByA, heldByB]);
+    expect(fromA.ended).toBe(true);
+    expect(fromA.text).toContain('event: replaced');
+    expect(fromA.text).not.toContain(posted.json().invitationId);
+    expect(fromB.ended).toBe(false);
+    expect(fromB.text).toContain(posted.json().invitationId);
+  });
+
   it('delivers an invitation posted through one node to the tablet feed held by another (LISTEN/NOTIFY)', async () => {
     await emptyDatabase(database.url);
     const CASE_TOKEN = 'pad-case-token-0001-0123456789abcdef';
@@ -178,6 +207,22 @@ describe('the intake on PostgreSQL', () => {
     }
   });
 });
+
+/** What an SSE feed sends within `waitMs`, and whether it ended by then. */
+async function feedText(response: Response, waitMs: number): Promise<{ text: string; ended: boolean }> {
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  const deadline = Date.now() + waitMs;
+  while (Date.now() < deadline) {
+    const chunk = await Promise.race([reader.read(), new Promise<null>((resolve) => setTimeout(() => resolve(null), deadline - Date.now()))]);
+    if (!chunk) break;
+    if (chunk.done) return { text, ended: true };
+    text += decoder.decode(chunk.value, { stream: true });
+  }
+  await reader.cancel().catch(() => undefined);
+  return { text, ended: false };
+}
 
 /** The first invitation event of an open SSE feed, or null when none came within `waitMs`. */
 async function firstInvitation(response: Response, waitMs: number): Promise<unknown> {

@@ -2,7 +2,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { CaseEvent } from '../../contract/caseEvent';
 import type { Invitation } from '../../contract/invitation';
 import type { InvitationStore } from '../store/store';
-import { localInvitationBus, type InvitationBus } from './invitationBus';
+import { localInvitationBus, type FeedOpened, type InvitationBus } from './invitationBus';
 
 /**
  * Invitations for PADs that have no host: the window business system posts a case event to the
@@ -25,5 +25,8 @@ export function createInvitationFeed(invitations: InvitationStore, now: () => nu
     pending: async (deviceId: string): Promise<Invitation[]> => (await invitations.pending(deviceId)).map((body) => JSON.parse(body) as Invitation),
     ack: (deviceId: string, id: string): Promise<boolean> => invitations.ack(deviceId, id, now()),
     subscribe: (deviceId: string, listener: (invitation: Invitation) => void): (() => void) => bus.subscribe(deviceId, listener),
+    /** Announces a feed the device opened here; answers when, on the clock every node shares. */
+    opened: (deviceId: string, feedId: string): Promise<number> => bus.feedOpened(deviceId, feedId),
+    onOpened: (listener: (opened: FeedOpened) => void): (() => void) => bus.onFeedOpened(listener),
   };
 }

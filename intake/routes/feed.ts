@@ -1,10 +1,11 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import { FeedQuerySchema } from '../../contract/adminApi';
 import { FEED_TICKET_TTL_MS, IntakeCaseEventSchema } from '../../contract/intakeApi';
 import type { Invitation } from '../../contract/invitation';
 import type { createInvitationFeed } from '../feed/invitationFeed';
+import { openedBefore, type FeedOpened } from '../feed/invitationBus';
 import type { ChainAudit } from '../integrity/chainAudit';
 import type { DeviceStore, RequestStore } from '../store/store';
 import { bearerMatches } from '../security/secrets';
@@ -58,10 +59,26 @@ export function registerFeedRoutes(
   });
 
   // A hijacked feed is never idle, so server.close() would wait on it for ever: closing ends each one.
-  // One live feed per device: a new one ends the one before (whoever held it, held it no longer).
-  const openFeeds = new Map<string, ServerResponse>();
+  // One live feed per device, whichever node holds it: a new one ends the one before (whoever held
+  // it, held it no longer). Nodes hear of each other's feeds through the bus, ordered by its clock.
+  type HeldFeed = { res: ServerResponse; feedId: string; at: number };
+  const openFeeds = new Map<string, HeldFeed>();
+  /** The newest feed of each device heard of, here or on another node. */
+  const newest = new Map<string, Omit<FeedOpened, 'deviceId'>>();
+  const replace = (held: HeldFeed) => held.res.end('event: replaced\ndata: {}\n\n');
+  const stopHearing = feed.onOpened(({ deviceId, feedId, at }) => {
+    const known = newest.get(deviceId);
+    if (!known || openedBefore(known, { feedId, at })) newest.set(deviceId, { feedId, at });
+    const held = openFeeds.get(deviceId);
+    if (held && held.feedId !== feedId && openedBefore(held, { feedId, at })) {
+      openFeeds.delete(deviceId);
+      // Said before it ends, so the device holding it does not snatch it straight back.
+      replace(held);
+    }
+  });
   app.addHook('preClose', (done) => {
-    for (const res of openFeeds.values()) res.end();
+    stopHearing();
+    for (const held of openFeeds.values()) held.res.end();
     done();
   });
 
@@ -86,8 +103,11 @@ export function registerFeedRoutes(
     let live: ((invitation: Invitation) => void) | null = null;
     const unsubscribe = feed.subscribe(deviceId, (invitation) => (live ? live(invitation) : early.push(invitation)));
     let pending: Invitation[];
+    const feedId = randomUUID();
+    let at: number;
     try {
       pending = await feed.pending(deviceId);
+      at = await feed.opened(deviceId, feedId);
     } catch (error) {
       unsubscribe();
       throw error;
@@ -102,10 +122,17 @@ export function registerFeedRoutes(
       ...(origin && originAllowed(origin) ? { 'access-control-allow-origin': origin, vary: 'Origin' } : {}),
     });
     res.flushHeaders();
+    const mine: HeldFeed = { res, feedId, at };
+    const known = newest.get(deviceId);
+    if (known && known.feedId !== feedId && openedBefore(mine, known)) {
+      // A newer feed of this device opened elsewhere while this one was being opened.
+      unsubscribe();
+      replace(mine);
+      return reply;
+    }
     const before = openFeeds.get(deviceId);
-    openFeeds.set(deviceId, res);
-    // Said before it ends, so the device holding it does not snatch it straight back.
-    before?.end('event: replaced\ndata: {}\n\n');
+    openFeeds.set(deviceId, mine);
+    if (before) replace(before);
     const send = (invitation: Invitation) => res.write(`event: invitation\ndata: ${JSON.stringify(invitation)}\n\n`);
     const sent = new Set(pending.map((invitation) => invitation.id));
     pending.forEach(send);
@@ -115,7 +142,7 @@ export function registerFeedRoutes(
     const closed = () => {
       clearInterval(heartbeat);
       unsubscribe();
-      if (openFeeds.get(deviceId) === res) openFeeds.delete(deviceId);
+      if (openFeeds.get(deviceId) === mine) openFeeds.delete(deviceId);
     };
     request.raw.on('close', closed);
     res.on('close', closed);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { postgresStoreForFile } from '../../../scripts/pgTestDatabase';
 import type { Invitation } from '../../../contract/invitation';
+import { openedBefore, type FeedOpened } from '../../feed/invitationBus';
 import { listenForInvitations } from './invitationBus';
 
 const postgres = postgresStoreForFile();
@@ -26,6 +27,30 @@ async function until<T>(what: () => Promise<T | undefined>, ms = 5000): Promise<
 }
 
 describe('the PostgreSQL invitation bus', () => {
+  it('tells every bus of a feed opened on any, each with a time on the one clock of the database', { timeout: 20_000 }, async () => {
+    const [a, b] = [await listenForInvitations(postgres.url, postgres.store.pool, postgres.store.invitations), await listenForInvitations(postgres.url, postgres.store.pool, postgres.store.invitations)];
+    try {
+      const heard: Array<[string, FeedOpened]> = [];
+      a.onFeedOpened((opened) => heard.push(['a', opened]));
+      b.onFeedOpened((opened) => heard.push(['b', opened]));
+      const first = await a.feedOpened('dev-1', 'feed-1');
+      const second = await b.feedOpened('dev-1', 'feed-2');
+      expect(second).toBeGreaterThan(first);
+      await until(async () => (heard.length === 4 ? true : undefined));
+      expect(heard.sort((x, y) => x[0].localeCompare(y[0]) || x[1].at - y[1].at)).toEqual([
+        ['a', { deviceId: 'dev-1', feedId: 'feed-1', at: first }],
+        ['a', { deviceId: 'dev-1', feedId: 'feed-2', at: second }],
+        ['b', { deviceId: 'dev-1', feedId: 'feed-1', at: first }],
+        ['b', { deviceId: 'dev-1', feedId: 'feed-2', at: second }],
+      ]);
+      expect([openedBefore({ feedId: 'feed-1', at: first }, { feedId: 'feed-2', at: second }), openedBefore({ feedId: 'feed-2', at: second }, { feedId: 'feed-1', at: first })]).toEqual([true, false]);
+      // The same moment: the feed ids decide, alike on every node.
+      expect([openedBefore({ feedId: 'x', at: 5 }, { feedId: 'y', at: 5 }), openedBefore({ feedId: 'y', at: 5 }, { feedId: 'x', at: 5 })]).toEqual([true, false]);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
   it('hands a published invitation to the subscribers of its device on every bus, and listens again after losing its connection, handing on what was announced meanwhile', { timeout: 20_000 }, async () => {
     const logged: string[] = [];
     const [a, b] = [await listenForInvitations(postgres.url, postgres.store.pool, postgres.store.invitations, (m) => logged.push(m)), await listenForInvitations(postgres.url, postgres.store.pool, postgres.store.invitations)];

@@ -1,10 +1,12 @@
 import { EventEmitter } from 'node:events';
 import pg from 'pg';
 import type { Invitation } from '../../../contract/invitation';
-import type { InvitationBus } from '../../feed/invitationBus';
+import type { FeedOpened, InvitationBus } from '../../feed/invitationBus';
 import type { InvitationStore } from '../store';
 
 const CHANNEL = 'intake_invitations';
+/** Feeds opened, on any node: a node holding an older feed of the device ends it. */
+const FEEDS_CHANNEL = 'intake_feeds';
 const RECONNECT_MS = 1000;
 
 /**
@@ -19,6 +21,8 @@ const RECONNECT_MS = 1000;
 export async function listenForInvitations(connectionString: string, pool: pg.Pool, invitations: InvitationStore, log: (message: string) => void = () => undefined): Promise<InvitationBus> {
   const emitter = new EventEmitter();
   emitter.setMaxListeners(0);
+  const feeds = new EventEmitter();
+  feeds.setMaxListeners(0);
   let closed = false;
   let client: pg.Client | undefined;
 
@@ -52,6 +56,7 @@ export async function listenForInvitations(connectionString: string, pool: pg.Po
     const listener = new pg.Client({ connectionString });
     listener.on('notification', (message) => {
       if (message.channel === CHANNEL && message.payload) void deliver(message.payload).catch((error: Error) => log(`intake: invitation notice not delivered: ${error.message}`));
+      if (message.channel === FEEDS_CHANNEL && message.payload) feeds.emit('opened', JSON.parse(message.payload) as FeedOpened);
     });
     const lost = () => {
       if (closed || client !== listener) return;
@@ -65,6 +70,7 @@ export async function listenForInvitations(connectionString: string, pool: pg.Po
     try {
       await listener.connect();
       await listener.query(`LISTEN ${CHANNEL}`);
+      await listener.query(`LISTEN ${FEEDS_CHANNEL}`);
       // Closed while this connection was being made: it must not outlive the bus (its socket would keep the process up).
       if (closed) throw new Error('the invitation bus was closed');
     } catch (error) {
@@ -85,10 +91,24 @@ export async function listenForInvitations(connectionString: string, pool: pg.Po
       emitter.on(deviceId, listener);
       return () => emitter.off(deviceId, listener);
     },
+    async feedOpened(deviceId, feedId) {
+      // The database's clock, in microseconds: every node orders two feeds of a device alike.
+      const { rows } = await pool.query<{ at: number }>(
+        `WITH t AS (SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::BIGINT AS at)
+         SELECT t.at, pg_notify($1, json_build_object('deviceId', $2::TEXT, 'feedId', $3::TEXT, 'at', t.at)::TEXT) FROM t`,
+        [FEEDS_CHANNEL, deviceId, feedId],
+      );
+      return Number(rows[0]!.at);
+    },
+    onFeedOpened(listener) {
+      feeds.on('opened', listener);
+      return () => feeds.off('opened', listener);
+    },
     async close() {
       closed = true;
       clearTimeout(reconnectTimer);
       emitter.removeAllListeners();
+      feeds.removeAllListeners();
       await client?.end();
     },
   };
