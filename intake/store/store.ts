@@ -398,6 +398,12 @@ export interface ThrottleStore {
   failuresOf(key: string): Promise<{ failures: number; lockedUntil: number; lastAt: number } | undefined>;
   /** Counts a failure for the key and returns how many there are now (failures before `forgetBefore` are forgotten first). */
   addFailure(key: string, at: number, forgetBefore: number): Promise<number>;
+  /**
+   * Counts an attempt for the key, in one step, when what is stored allows one now: not locked,
+   * and `waits[failures]` (the last wait for counts past the list) passed since the last counted
+   * attempt. Returns the count with it, or null and changes nothing when not allowed.
+   */
+  reserveAttempt(key: string, at: number, forgetBefore: number, waits: readonly number[]): Promise<number | null>;
   /** Locks the key until `until` (a later lock already set stands). */
   lock(key: string, until: number): Promise<void>;
   clearFailures(key: string): Promise<void>;

@@ -570,6 +570,26 @@ export function describeStoreSuite(engine: string, open: () => Promise<IntakeSto
         expect(await store.throttles.hit('ip', 61_000, 60_000)).toEqual({ count: 1, resetAt: 121_000 });
       });
 
+      it('counts an attempt only when the stored count and lock allow it now, and changes nothing when not', async () => {
+        const store = await fresh();
+        const waits = [0, 0, 0, 30_000, 60_000];
+        const reserve = (at: number) => store.throttles.reserveAttempt('r', at, at - 1_000_000, waits);
+        expect([await reserve(1000), await reserve(1001), await reserve(1002)]).toEqual([1, 2, 3]);
+        // Three counted: the next waits 30 s from the last, and a refusal leaves the row as it was.
+        expect(await reserve(1003)).toBeNull();
+        expect(await store.throttles.failuresOf('r')).toEqual({ failures: 3, lockedUntil: 0, lastAt: 1002 });
+        expect(await reserve(31_002)).toBe(4);
+        // A lock holds even when the wait has passed; past the list, its last wait.
+        await store.throttles.lock('r', 200_000);
+        expect(await reserve(199_999)).toBeNull();
+        expect(await reserve(200_000)).toBe(5);
+        expect(await reserve(259_999)).toBeNull();
+        expect(await reserve(260_000)).toBe(6);
+        expect(await reserve(320_000)).toBe(7);
+        // Forgotten after the window: counting starts again.
+        expect(await reserve(1_400_000)).toBe(1);
+      });
+
       it('takes a nonce once and a feed ticket once, for its own device, before it expires', async () => {
         const store = await fresh();
         expect(await store.requests.useNonce('dev-0', 'n1', 100, 10)).toBe(true);

@@ -26,6 +26,17 @@ export function pgThrottles(sql: PgSql): ThrottleStore {
       );
       return (row as { failures: number }).failures;
     },
+    async reserveAttempt(key, at, forgetBefore, waits) {
+      await prune(at, forgetBefore);
+      const row = await sql.row<{ failures: number }>(
+        `INSERT INTO login_failures AS f (key, failures, last_at) VALUES ($1, 1, $2)
+         ON CONFLICT (key) DO UPDATE SET failures = CASE WHEN f.last_at < $3 THEN 1 ELSE f.failures + 1 END, last_at = $2
+         WHERE f.locked_until <= $2 AND (f.last_at < $3 OR $2 - f.last_at >= ($4::BIGINT[])[LEAST(f.failures, cardinality($4::BIGINT[]) - 1) + 1])
+         RETURNING failures`,
+        [key, at, forgetBefore, waits],
+      );
+      return row?.failures ?? null;
+    },
     async lock(key, until) {
       await sql.run('UPDATE login_failures SET locked_until = GREATEST(locked_until, $1) WHERE key = $2', [until, key]);
     },

@@ -10,6 +10,12 @@ export function sqliteThrottles(db: SqliteDb): ThrottleStore {
      ON CONFLICT (key) DO UPDATE SET failures = CASE WHEN last_at < @forget THEN 1 ELSE failures + 1 END, last_at = @at
      RETURNING failures`,
   );
+  const reserveAttempt = db.prepare<{ key: string; at: number; forget: number; waits: string }, { failures: number }>(
+    `INSERT INTO login_failures (key, failures, last_at) VALUES (@key, 1, @at)
+     ON CONFLICT (key) DO UPDATE SET failures = CASE WHEN last_at < @forget THEN 1 ELSE failures + 1 END, last_at = @at
+     WHERE locked_until <= @at AND (last_at < @forget OR @at - last_at >= json_extract(@waits, '$[' || min(failures, json_array_length(@waits) - 1) || ']'))
+     RETURNING failures`,
+  );
   const lock = db.prepare('UPDATE login_failures SET locked_until = MAX(locked_until, ?) WHERE key = ?');
   const clear = db.prepare('DELETE FROM login_failures WHERE key = ?');
   const pruneFailures = db.prepare('DELETE FROM login_failures WHERE last_at < ? AND locked_until < ?');
@@ -37,6 +43,12 @@ export function sqliteThrottles(db: SqliteDb): ThrottleStore {
       return relaxedDurability(db, () => {
         prune(at, forgetBefore);
         return (addFailure.get({ key, at, forget: forgetBefore }) as { failures: number }).failures;
+      });
+    },
+    async reserveAttempt(key, at, forgetBefore, waits) {
+      return relaxedDurability(db, () => {
+        prune(at, forgetBefore);
+        return reserveAttempt.get({ key, at, forget: forgetBefore, waits: JSON.stringify(waits) })?.failures ?? null;
       });
     },
     async lock(key, until) {
