@@ -14,14 +14,15 @@ interface LoggedRequest {
 /**
  * The path as logged: the route's pattern with its parameters filled in, apart from those that
  * are capabilities, which stay as `:token` and `:code`. A request no route took has no pattern
- * to say which part is a secret, so only its first two segments are kept.
+ * to say which part is a secret (`/r/<token>/` with a scanner's trailing slash, a wrong method),
+ * so only its first segment is kept.
  */
 export function loggedPath(request: LoggedRequest): string {
   const route = request.routeOptions?.url;
   const params = (typeof request.params === 'object' && request.params !== null ? request.params : {}) as Record<string, unknown>;
   if (route) return route.replace(/:(\w+)/g, (placeholder, name: string) => (SECRET_PARAMS.has(name) || typeof params[name] !== 'string' ? placeholder : (params[name] as string)));
   const segments = (request.url.split('?')[0] ?? '').split('/');
-  return segments.length > 3 ? `${segments.slice(0, 3).join('/')}/…` : segments.join('/');
+  return segments.length > 2 ? `${segments.slice(0, 2).join('/')}/…` : segments.join('/');
 }
 
 /**

@@ -86,7 +86,7 @@ describe('metrics, health and the request log (issue 25)', () => {
     expect(lines[0]).not.toContain('secret');
   });
 
-  it('logs a case link and a pairing code by their route, never the token or the code, and a request no route took by its first segments', async () => {
+  it('logs a case link and a pairing code by their route, never the token or the code, and a request no route took by its first segment', async () => {
     const lines: string[] = [];
     const sink = new Writable({ write: (chunk: Buffer, _enc, done) => void (lines.push(chunk.toString()), done()) });
     const { intake } = await enrolledIntake(running, undefined, { logLevel: 'info', logStream: sink });
@@ -96,8 +96,11 @@ describe('metrics, health and the request log (issue 25)', () => {
     await intake.app.inject({ method: 'POST', url: `/r/${token}`, payload: 'level=5', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     await intake.app.inject({ method: 'GET', url: '/v1/devices/dev-1/pairing-codes/983183' });
     await intake.app.inject({ method: 'DELETE', url: `/v1/devices/dev-1/pairing-codes/983183/${token}` });
+    // No route took these: a scanner's trailing slash, another method.
+    await intake.app.inject({ method: 'GET', url: `/r/${token}/` });
+    await intake.app.inject({ method: 'PUT', url: `/r/${token}` });
     const paths = lines.map((line) => JSON.parse(line) as { req?: { path: string } }).flatMap((line) => (line.req ? [line.req.path] : []));
-    expect(paths).toEqual(['/r/:token', '/r/:token', '/v1/devices/dev-1/pairing-codes/:code', '/v1/devices/…']);
+    expect(paths).toEqual(['/r/:token', '/r/:token', '/v1/devices/dev-1/pairing-codes/:code', '/v1/…', '/r/…', '/r/…']);
     expect(lines.join('')).not.toMatch(/xLbfrZJJ|983183/);
   });
 });
