@@ -1,13 +1,14 @@
 /**
  * Errors that say the database cannot be reached or will not take work now, not that the request
  * was wrong: a refused or cut connection, a server shutting down or starting, too many
- * connections, a connection that took too long (pg-pool's connectionTimeoutMillis), SQLite busy.
+ * connections, a new connection that took too long (the client's connectionTimeoutMillis: 'timeout
+ * expired'), SQLite busy.
  * Answered 503 with Retry-After, so a device or a proxy tries again later, and counted apart.
  */
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'SQLITE_BUSY']);
 /** SQLSTATE: class 08 (connection exception); admin, crash and start-up shutdowns; too many connections. */
 const UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03', '53300']);
-const UNAVAILABLE_MESSAGES = [/^Connection terminated/, /^timeout exceeded when trying to connect/, /^Client has encountered a connection error/, /^Cannot use a pool after calling end/];
+const UNAVAILABLE_MESSAGES = [/^Connection terminated/, /^timeout expired$/, /^Client has encountered a connection error/, /^Cannot use a pool after calling end/];
 
 export function isDatabaseUnavailable(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;

@@ -18,9 +18,10 @@ export async function startTcpRelay(targetPort: number, targetHost = '127.0.0.1'
     const upstream = net.connect(targetPort, targetHost);
     const pair: [net.Socket, net.Socket] = [client, upstream];
     pairs.add(pair);
-    if (frozen) for (const s of pair) s.pause();
     client.pipe(upstream);
     upstream.pipe(client);
+    // After pipe(), which sets both flowing.
+    if (frozen) for (const s of pair) s.pause();
     const end = () => {
       pairs.delete(pair);
       client.destroy();

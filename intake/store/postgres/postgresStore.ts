@@ -53,6 +53,8 @@ export interface PostgresStoreOptions {
   now?: () => number;
   /** Where upkeep that runs on its own (the count shards' fold) says it failed. */
   log?: (message: string) => void;
+  /** How long a new connection to the server may take before the server counts as unavailable (default 5000 ms). */
+  connectTimeoutMs?: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -80,8 +82,16 @@ const isClash = (error: unknown) => typeof error === 'object' && error !== null 
 export async function openPostgresStore(connectionString: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
   const now = options.now ?? Date.now;
   // A server that does not answer a new connection within 5 s is unavailable (503), not waited on
-  // for as long as the operating system keeps trying.
-  const pool = new pg.Pool({ connectionString, max: options.maxConnections ?? 10, types: INTAKE_TYPES, connectionTimeoutMillis: 5000, keepAlive: true });
+  // for as long as the operating system keeps trying. Set on the clients only: the pool's own
+  // connectionTimeoutMillis would also end a wait for a busy pool's next free client, and a busy
+  // database is no unavailable one.
+  const connectTimeoutMs = options.connectTimeoutMs ?? 5000;
+  class TimedClient extends pg.Client {
+    constructor(config?: string | pg.ClientConfig) {
+      super({ ...(typeof config === 'string' ? { connectionString: config } : config), connectionTimeoutMillis: connectTimeoutMs });
+    }
+  }
+  const pool = new pg.Pool({ connectionString, max: options.maxConnections ?? 10, types: INTAKE_TYPES, keepAlive: true, Client: TimedClient });
   // An idle client that loses its server emits here; without a listener the process would die.
   pool.on('error', () => undefined);
   // Ingest's statements are named (prepared once per connection) and the server's default plan
