@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { CASE_EVENT_MAX_BYTES, CaseEventSchema } from '../contract/caseEvent';
+import { NUL_MESSAGE, nulPaths } from '../contract/nulText';
 import type { DeviceContext } from '../contract/hallConfig';
 import type { Invitation } from '../contract/invitation';
 import { StaffLoginEventSchema, type StaffLoginEvent } from '../contract/staffSession';
@@ -51,6 +52,8 @@ export async function caseEventRoute(app: FastifyInstance, options: CaseEventRou
     if (!parsed.success) {
       return sendError(reply, 400, 'invalid_staff_event', 'the staff login event does not match the schema', issuesFrom(parsed.error.issues));
     }
+    const nul = nulPaths(parsed.data);
+    if (nul.length > 0) return sendError(reply, 400, 'invalid_staff_event', `${nul.join(', ')} ${NUL_MESSAGE}`);
     options.onStaffEvent?.(parsed.data);
     return reply.code(200).send({ status: parsed.data.event === 'login' ? 'signed-in' : 'signed-out' });
   });
@@ -62,6 +65,9 @@ export async function caseEventRoute(app: FastifyInstance, options: CaseEventRou
     if (!parsed.success) {
       return sendError(reply, 400, 'invalid_case_event', 'the case event does not match the schema', issuesFrom(parsed.error.issues));
     }
+    // Refused here, it never reaches an invitation, a report or an outcome the intake would refuse.
+    const nul = nulPaths(parsed.data);
+    if (nul.length > 0) return sendError(reply, 400, 'invalid_case_event', `${nul.join(', ')} ${NUL_MESSAGE}`);
     const event = parsed.data;
     const window = options.context().window;
     if (event.windowNo !== undefined && event.windowNo !== window.no) {

@@ -89,6 +89,13 @@ describe('case-event endpoint refuses bad input and changes nothing', () => {
     expect(await pendingCount()).toBe(before);
   });
 
+  it('text holding NUL → 400 naming where, and nothing queued (the intake would refuse what it becomes)', async () => {
+    const before = await pendingCount();
+    const res = await post({ ...validEvent('P-nul'), staff: { loginName: 'w5', name: '王\u0000五' } });
+    expect([res.statusCode, res.json().error]).toEqual([400, { code: 'invalid_case_event', message: 'staff.name holds the character U+0000 (NUL), which the intake does not store' }]);
+    expect(await pendingCount()).toBe(before);
+  });
+
   it('an event for another window → 422', async () => {
     const res = await post({ ...validEvent('P-other'), windowNo: 'B07' });
     expect(res.statusCode).toBe(422);
@@ -172,6 +179,8 @@ describe('staff login events from the window business system', () => {
     expect([bad.statusCode, bad.json().error.code]).toEqual([400, 'invalid_staff_event']);
     const photo = await staffPost({ event: 'login', staff: { loginName: 'x', name: 'X', photo: 'https://evil.example/p.png' } });
     expect(photo.json().error.issues[0].path).toBe('staff.photo');
+    const nul = await staffPost({ event: 'login', staff: { loginName: 'x\u0000', name: 'X' } });
+    expect([nul.statusCode, nul.json().error.code]).toEqual([400, 'invalid_staff_event']);
   });
 
   it('refuses login events in a hall that pairs staff by code only', async () => {

@@ -9,7 +9,7 @@ import type { IntegrityEventKind } from '../integrity/integrityEvents';
 import { chooseKey, loadKeys, noteSignedIn, withKeyIds, type KnownKey } from '../integrity/keyChoice';
 import { verifyOutcome, type Verdict } from '../integrity/outcomeVerifier';
 import { outcomeColumns } from '../integrity/storedOutcome';
-import { NUL_MESSAGE, nulPaths } from '../security/nulText';
+import { NUL_MESSAGE, nulPaths } from '../../contract/nulText';
 import type { IntakeStore, NewIntegrityEvent, NewOutcomeRow } from '../store/store';
 import { batchFacts, queryOf } from './batchFacts';
 import { createMergeApplication } from './mergeApplication';
