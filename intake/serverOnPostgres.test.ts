@@ -185,6 +185,22 @@ describe('the intake on PostgreSQL', () => {
     expect(fromB.text).toContain(posted.json().invitationId);
   });
 
+  it('ends the feeds a node holds once its listener is back from a lost connection, plainly, so their devices open them again', async () => {
+    await emptyDatabase(database.url);
+    const a = await node();
+    const { key } = await enrolDev1(a);
+    const ticket = (await signedRequest(a, { deviceId: 'dev-1', privateKey: key.privateKey }, 'POST', '/v1/devices/dev-1/feed-tickets')).json().ticket as string;
+    const response = await fetch(`${a.origin}/v1/devices/dev-1/invitations?ticket=${ticket}`);
+    expect(response.status).toBe(200);
+    const held = feedText(response, 6000);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const pool = (a.store as { pool: { query(text: string): Promise<unknown> } }).pool;
+    await pool.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN %'");
+    const { text, ended } = await held;
+    expect(ended).toBe(true);
+    expect(text).not.toContain('event: replaced');
+  });
+
   it('delivers an invitation posted through one node to the tablet feed held by another (LISTEN/NOTIFY)', async () => {
     await emptyDatabase(database.url);
     const CASE_TOKEN = 'pad-case-token-0001-0123456789abcdef';

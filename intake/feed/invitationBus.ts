@@ -18,6 +18,11 @@ export interface InvitationBus {
   feedOpened(deviceId: string, feedId: string): Promise<number>;
   /** Every feed opened on any node, this one's included. */
   onFeedOpened(listener: (opened: FeedOpened) => void): () => void;
+  /**
+   * After the bus could not hear for a while (its listening connection was lost and is back):
+   * feeds opened elsewhere meanwhile went unheard, so those held here may be stale.
+   */
+  onHeardAgain(listener: () => void): () => void;
   close(): Promise<void>;
 }
 
@@ -55,6 +60,8 @@ export function localInvitationBus(): InvitationBus {
       feeds.on('opened', listener);
       return () => feeds.off('opened', listener);
     },
+    // One process hears everything it says.
+    onHeardAgain: () => () => undefined,
     async close() {
       emitter.removeAllListeners();
       feeds.removeAllListeners();

@@ -28,5 +28,6 @@ export function createInvitationFeed(invitations: InvitationStore, now: () => nu
     /** Announces a feed the device opened here; answers when, on the clock every node shares. */
     opened: (deviceId: string, feedId: string): Promise<number> => bus.feedOpened(deviceId, feedId),
     onOpened: (listener: (opened: FeedOpened) => void): (() => void) => bus.onFeedOpened(listener),
+    onHeardAgain: (listener: () => void): (() => void) => bus.onHeardAgain(listener),
   };
 }

@@ -76,8 +76,18 @@ export function registerFeedRoutes(
       replace(held);
     }
   });
+  // Feeds opened elsewhere while this node could not hear went unheard: each held feed ends
+  // (plainly, not 'replaced'), and its device opens one again, which every node hears.
+  const stopHearingAgain = feed.onHeardAgain(() => {
+    newest.clear();
+    for (const [deviceId, held] of openFeeds) {
+      openFeeds.delete(deviceId);
+      held.res.end();
+    }
+  });
   app.addHook('preClose', (done) => {
     stopHearing();
+    stopHearingAgain();
     for (const held of openFeeds.values()) held.res.end();
     done();
   });

@@ -57,6 +57,8 @@ describe('the PostgreSQL invitation bus', () => {
     try {
       const onA: string[] = [];
       const onOtherDevice: string[] = [];
+      let heardAgain = 0;
+      a.onHeardAgain(() => heardAgain++);
       a.subscribe('dev-1', (i) => onA.push(i.id));
       a.subscribe('dev-2', (i) => onOtherDevice.push(i.id));
       await post(b, 'inv-1');
@@ -73,6 +75,8 @@ describe('the PostgreSQL invitation bus', () => {
       });
       await post(b, 'inv-2');
       await until(async () => (onA.includes('inv-2') ? true : undefined));
+      // Listening again, it says so: feeds opened elsewhere meanwhile went unheard.
+      expect(heardAgain).toBe(1);
       // inv-1 was never acknowledged: it may come again once the bus listens again, as on a feed's reconnect.
       expect([...new Set(onA)]).toEqual(['inv-1', 'inv-2']);
       expect(onOtherDevice).toEqual([]);

@@ -15,7 +15,8 @@ const RECONNECT_MS = 1000;
  * database), and every node LISTENs on its own connection and hands it to the feeds it holds for
  * that device. Should the listening connection drop, it is opened again, and the feeds held
  * meanwhile are given their device's unacknowledged invitations once it listens: a notice sent
- * while no one listened is gone. A tablet takes an invitation it already has as the same one, as
+ * while no one listened is gone. So is a feed opened elsewhere meanwhile: listeners of
+ * onHeardAgain end the feeds they hold, and each device opens its one feed again. A tablet takes an invitation it already has as the same one, as
  * it does when its feed reconnects.
  */
 export async function listenForInvitations(connectionString: string, pool: pg.Pool, invitations: InvitationStore, log: (message: string) => void = () => undefined): Promise<InvitationBus> {
@@ -46,7 +47,10 @@ export async function listenForInvitations(connectionString: string, pool: pg.Po
     reconnectTimer = setTimeout(
       () =>
         void connect()
-          .then(() => catchUp().catch((error: Error) => log(`intake: invitations announced while the listener was away not delivered: ${error.message}`)))
+          .then(() => {
+            feeds.emit('heard-again');
+            return catchUp().catch((error: Error) => log(`intake: invitations announced while the listener was away not delivered: ${error.message}`));
+          })
           .catch(reconnectLater),
       RECONNECT_MS,
     );
@@ -103,6 +107,10 @@ export async function listenForInvitations(connectionString: string, pool: pg.Po
     onFeedOpened(listener) {
       feeds.on('opened', listener);
       return () => feeds.off('opened', listener);
+    },
+    onHeardAgain(listener) {
+      feeds.on('heard-again', listener);
+      return () => feeds.off('heard-again', listener);
     },
     async close() {
       closed = true;
