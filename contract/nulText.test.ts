@@ -13,7 +13,11 @@ describe('nulPaths', () => {
     expect(nulPaths(JSON.parse('{"real":"\\u0000"}'))).toEqual(['real']);
   });
 
-  it('stops at the limit', () => {
+  it('stops at the limit, inside arrays and objects too', () => {
+    expect(nulPaths({ a: ['\0', '\0', '\0'], b: '\0' }, 2)).toEqual(['a.0', 'a.1']);
+    expect(nulPaths({ a: { x: '\0', y: '\0' }, b: { z: '\0' } }, 2)).toEqual(['a.x', 'a.y']);
+    expect(nulPaths({ a: { x: '\0' }, b: { z: '\0' }, c: '\0' }, 2)).toEqual(['a.x', 'b.z']);
+    expect(nulPaths(['\0', ['\0', '\0']], 1)).toEqual(['0']);
     expect(nulPaths(Array.from({ length: 10 }, () => '\0'), 3)).toEqual(['0', '1', '2']);
     expect(nulPaths({ a: '\0', b: '\0', c: '\0' }, 2)).toEqual(['a', 'b']);
   });

@@ -24,7 +24,7 @@ export function nulPaths(value: unknown, limit = 5): string[] {
     }
   };
   walk(value, '');
-  return found.slice(0, limit);
+  return found;
 }
 
 export const NUL_MESSAGE = 'holds the character U+0000 (NUL), which the intake does not store';

@@ -58,6 +58,30 @@ describe('login throttle', () => {
     expect(locks).toEqual([60_000, 120_000, 240_000, 480_000, 960_000]);
   });
 
+  it('locks from the failure, however long the check took, and tells the time left', async () => {
+    const throttle = createLoginThrottle(store.throttles, 100, () => clock);
+    const start = clock;
+    for (let i = 0; i < 3; i++) {
+      const r = await throttle.reserve(keys('10.0.0.1'));
+      if (!r.ok) throw new Error('a free attempt was refused');
+      // A slow check: five seconds between the attempt and its failure.
+      clock += 5000;
+      await throttle.failed(r.reservation);
+    }
+    // Locked 30 s from the third failure, not from its attempt.
+    clock = start + 10_000 + 30_001;
+    expect(await throttle.reserve(keys('10.0.0.1'))).toEqual({ ok: false, retryAfterMs: 4_999 });
+    clock = start + 15_000 + 30_000;
+    expect((await throttle.reserve(keys('10.0.0.1'))).ok).toBe(true);
+  });
+
+  it('tells what is left of the wait since the last attempt counted', async () => {
+    const throttle = createLoginThrottle(store.throttles, 100, () => clock);
+    await Promise.all([0, 1, 2].map(() => throttle.reserve(keys('10.0.0.1'))));
+    clock += 1000;
+    expect(await throttle.reserve(keys('10.0.0.1'))).toEqual({ ok: false, retryAfterMs: 29_000 });
+  });
+
   it('forgets the failures from an address when an attempt proves right', async () => {
     const throttle = createLoginThrottle(store.throttles, 100, () => clock);
     for (let i = 0; i < 2; i++) {
@@ -91,7 +115,9 @@ describe('login throttle', () => {
       if (r.ok) await throttle.failed(r.reservation);
     }
     expect(await throttle.reserve(keys('10.0.5.1'))).toEqual({ ok: false, retryAfterMs: 3_600_000 });
-    // Another login is not held by this one.
+    // Another login is not held by this one; this one is free again the moment its hour is out.
     expect((await throttle.reserve(keys('10.0.5.1', 'lisi'))).ok).toBe(true);
+    clock += 3_600_000;
+    expect((await throttle.reserve(keys('10.0.5.2'))).ok).toBe(true);
   });
 });

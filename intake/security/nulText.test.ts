@@ -11,6 +11,8 @@ describe('withoutItemLists', () => {
     expect(withoutItemLists({ a: 1 }, ['outcomes'])).toEqual({ a: 1 });
     expect(withoutItemLists([1, '\0'], ['outcomes'])).toEqual([1, '\0']);
     expect(withoutItemLists('\0', ['outcomes'])).toBe('\0');
+    expect(withoutItemLists(null, ['outcomes'])).toBeNull();
+    expect(withoutItemLists({ a: { b: { c: [1], d: 2 } } }, ['a.b.c'])).toEqual({ a: { b: { c: [], d: 2 } } });
     expect(withoutItemLists({ outcomes: [1] }, [])).toEqual({ outcomes: [1] });
   });
 });
