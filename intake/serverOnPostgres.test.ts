@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AggregateResponseSchema } from '../contract/dashboard';
 import { createTestDatabase, emptyDatabase } from '../scripts/pgTestDatabase';
 import { originHost, startIntake, type IntakeOptions, type StartedIntake } from './server';
-import { openPostgresStore } from './store/postgres/postgresStore';
+import { openPostgresStore, type PostgresStore } from './store/postgres/postgresStore';
 import { adminGet, closedAfterEach, enrolDev1, HARNESS_ADMIN, harnessOptions, item, upload } from './testing/intakeHarness';
 import { chain } from './testing/signedOutcomes';
 import { signedRequest } from './testing/signedRequests';
@@ -194,7 +194,7 @@ describe('the intake on PostgreSQL', () => {
     expect(response.status).toBe(200);
     const held = feedText(response, 6000);
     await new Promise((resolve) => setTimeout(resolve, 200));
-    const pool = (a.store as { pool: { query(text: string): Promise<unknown> } }).pool;
+    const { pool } = a.store as PostgresStore;
     await pool.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN %'");
     const { text, ended } = await held;
     expect(ended).toBe(true);
