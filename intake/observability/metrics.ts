@@ -3,13 +3,14 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 import type { RequireAdmin } from '../routes/http';
 import { withinMs } from './withinMs';
 
+/** How long a gauge's read may take in a scrape (Prometheus gives a scrape 10 s by default). */
+const GAUGE_READ_WITHIN_MS = 3000;
+
 /**
  * Prometheus metrics of one intake node (prom-client), at GET /metrics with the admin token
  * (Prometheus sends it as a bearer token). Counts and times only: no device, hall, staff, phone
  * or comment ever becomes a label, so the scrape holds nothing personal and its size stays fixed.
  */
-/** How long a gauge's read may take in a scrape (Prometheus gives a scrape 10 s by default). */
-const GAUGE_READ_WITHIN_MS = 3000;
 
 export function createIntakeMetrics(node: string, onReadFailure?: (gauge: string, message: string) => void) {
   const registry = new Registry();

@@ -14,8 +14,9 @@ const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').diges
 /**
  * The systems that may dispatch tickets down (转办通报单), each with its own token: the admin
  * token opens nothing here. Checked at start (a short token, a malformed hash, a repeated id or
- * a token two systems share stops the intake); a presented token is compared with every dispatcher's, in constant time
- * each and with no early exit, so neither the match nor its position shows in the time taken.
+ * a token two systems share stops the intake); a presented token is compared with every
+ * dispatcher's, in constant time each and with no early exit, so neither the match nor its
+ * position shows in the time taken.
  */
 export function createDispatcherGate(dispatchers: readonly Dispatcher[]) {
   for (const d of dispatchers) if (d.token !== undefined) assertTokenLength(`the dispatch token of ${d.id}`, d.token);

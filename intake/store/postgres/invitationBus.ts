@@ -16,8 +16,8 @@ const RECONNECT_MS = 1000;
  * that device. Should the listening connection drop, it is opened again, and the feeds held
  * meanwhile are given their device's unacknowledged invitations once it listens: a notice sent
  * while no one listened is gone. So is a feed opened elsewhere meanwhile: listeners of
- * onHeardAgain end the feeds they hold, and each device opens its one feed again. A tablet takes an invitation it already has as the same one, as
- * it does when its feed reconnects.
+ * onHeardAgain end the feeds they hold, and each device opens its one feed again. A tablet takes
+ * an invitation it already has as the same one, as it does when its feed reconnects.
  */
 export async function listenForInvitations(connectionString: string, pool: pg.Pool, invitations: InvitationStore, log: (message: string) => void = () => undefined): Promise<InvitationBus> {
   const emitter = new EventEmitter();

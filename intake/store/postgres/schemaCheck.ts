@@ -16,9 +16,10 @@ export const INTAKE_TABLES = [
 
 /**
  * What a schema lacks that every migrated intake database has: each of its tables, with its
- * primary key, and the triggers above. pg_restore writes those last (its post-data section), so a restore stopped
- * or failed before the end leaves tables full of rows without them, and a node on it would take
- * duplicates and let the ticket log be rewritten (issue 25 review). Empty when complete.
+ * primary key, and the triggers above. pg_restore writes keys and triggers last (its post-data
+ * section), so a restore stopped or failed before the end leaves tables full of rows without
+ * them, and a node on it would take duplicates and let the ticket log be rewritten (issue 25
+ * review). Empty when complete.
  */
 export async function missingSchemaParts(sql: PgSql): Promise<string[]> {
   const rows = await sql.rows<{ what: string }>(

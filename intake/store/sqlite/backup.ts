@@ -31,8 +31,9 @@ function syncFileAndDirectory(file: string): void {
 /**
  * An online backup of the intake's SQLite file while the intake runs (SQLite's backup API over a
  * connection of its own: the copy is one consistent snapshot, the intake's writes go on between
- * steps, and after the first restart they caused, during the one step that copies the rest). Written beside the destination first and renamed into place only when complete and on
- * disk, owner-only: a backup interrupted at any moment leaves no file that looks whole.
+ * steps, and after the first restart they caused, during the one step that copies the rest).
+ * Written beside the destination first and renamed into place only when complete and on disk,
+ * owner-only: a backup interrupted at any moment leaves no file that looks whole.
  */
 export async function backupSqlite(dbFile: string, toFile: string, onProgress: (progress: BackupProgress) => void = () => undefined): Promise<BackupProgress> {
   if (!existsSync(dbFile)) throw new Error(`no database at ${dbFile}`);
