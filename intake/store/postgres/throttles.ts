@@ -1,6 +1,10 @@
 import type { ThrottleStore } from '../store';
 import type { PgSql } from './pgSql';
 
+/** One more failure for the key; failures older than `$3` are forgotten: counting starts again. */
+const COUNT_FAILURE = `INSERT INTO login_failures AS f (key, failures, last_at) VALUES ($1, 1, $2)
+  ON CONFLICT (key) DO UPDATE SET failures = CASE WHEN f.last_at < $3 THEN 1 ELSE f.failures + 1 END, last_at = $2`;
+
 export function pgThrottles(sql: PgSql): ThrottleStore {
   let prunedAt = 0;
   /** Old rows go now and then, not on every write. */
@@ -17,20 +21,13 @@ export function pgThrottles(sql: PgSql): ThrottleStore {
     },
     async addFailure(key, at, forgetBefore) {
       await prune(at, forgetBefore);
-      // Failures older than `forgetBefore` are forgotten: counting starts again.
-      const row = await sql.row<{ failures: number }>(
-        `INSERT INTO login_failures (key, failures, last_at) VALUES ($1, 1, $2)
-         ON CONFLICT (key) DO UPDATE SET failures = CASE WHEN login_failures.last_at < $3 THEN 1 ELSE login_failures.failures + 1 END, last_at = $2
-         RETURNING failures`,
-        [key, at, forgetBefore],
-      );
+      const row = await sql.row<{ failures: number }>(`${COUNT_FAILURE} RETURNING failures`, [key, at, forgetBefore]);
       return (row as { failures: number }).failures;
     },
     async reserveAttempt(key, at, forgetBefore, waits) {
       await prune(at, forgetBefore);
       const row = await sql.row<{ failures: number }>(
-        `INSERT INTO login_failures AS f (key, failures, last_at) VALUES ($1, 1, $2)
-         ON CONFLICT (key) DO UPDATE SET failures = CASE WHEN f.last_at < $3 THEN 1 ELSE f.failures + 1 END, last_at = $2
+        `${COUNT_FAILURE}
          WHERE f.locked_until <= $2 AND (f.last_at < $3 OR $2 - f.last_at >= ($4::BIGINT[])[LEAST(f.failures, cardinality($4::BIGINT[]) - 1) + 1])
          RETURNING failures`,
         [key, at, forgetBefore, waits],

@@ -2,17 +2,15 @@ import type { ThrottleStore } from '../store';
 import { relaxedDurability } from './relaxedDurability';
 import type { SqliteDb } from './sqliteDb';
 
+/** One more failure for the key; failures older than `@forget` are forgotten: counting starts again. */
+const COUNT_FAILURE = `INSERT INTO login_failures (key, failures, last_at) VALUES (@key, 1, @at)
+  ON CONFLICT (key) DO UPDATE SET failures = CASE WHEN last_at < @forget THEN 1 ELSE failures + 1 END, last_at = @at`;
+
 export function sqliteThrottles(db: SqliteDb): ThrottleStore {
   const failuresOf = db.prepare<[string], { failures: number; locked_until: number; last_at: number }>('SELECT failures, locked_until, last_at FROM login_failures WHERE key = ?');
-  // Failures older than `forgetBefore` are forgotten: counting starts again.
-  const addFailure = db.prepare<{ key: string; at: number; forget: number }, { failures: number }>(
-    `INSERT INTO login_failures (key, failures, last_at) VALUES (@key, 1, @at)
-     ON CONFLICT (key) DO UPDATE SET failures = CASE WHEN last_at < @forget THEN 1 ELSE failures + 1 END, last_at = @at
-     RETURNING failures`,
-  );
+  const addFailure = db.prepare<{ key: string; at: number; forget: number }, { failures: number }>(`${COUNT_FAILURE} RETURNING failures`);
   const reserveAttempt = db.prepare<{ key: string; at: number; forget: number; waits: string }, { failures: number }>(
-    `INSERT INTO login_failures (key, failures, last_at) VALUES (@key, 1, @at)
-     ON CONFLICT (key) DO UPDATE SET failures = CASE WHEN last_at < @forget THEN 1 ELSE failures + 1 END, last_at = @at
+    `${COUNT_FAILURE}
      WHERE locked_until <= @at AND (last_at < @forget OR @at - last_at >= json_extract(@waits, '$[' || min(failures, json_array_length(@waits) - 1) || ']'))
      RETURNING failures`,
   );
