@@ -4,7 +4,7 @@ import { StaffDirectorySchema } from '../contract/staffSession';
 import { readCaseEventTokenHashes, readProvisionedTokens } from './devices/provisionedTokens';
 import { INTAKE_HELP, resolveIntakeConfig, UsageError, type ResolvedIntakeConfig } from './intakeConfig';
 import { startIntake, type IntakeOptions } from './server';
-import { isDatabaseUnavailable } from './store/unavailable';
+import { isDatabaseSetupError, isDatabaseUnavailable } from './store/unavailable';
 
 /**
  * Reference intake: `npm run intake -- --config intake.json` (settings and, in an owner-only
@@ -92,7 +92,7 @@ const intake = await (config.databaseUrl ? startIntake({ ...options, databaseUrl
   // One line that says what and where to look, never the connection URL (it may hold a password).
   const message = error instanceof Error ? error.message : String(error);
   const where = config.databaseUrl ? ' (the PostgreSQL database of "databaseUrl" or DATABASE_URL: its host, port, name, user and password)' : ` (the SQLite file ${path.resolve(db)})`;
-  console.error(`intake: cannot start: ${message}${isDatabaseUnavailable(error) || /password|does not exist|permission denied|no pg_hba|SSL/i.test(message) ? where : ''}`);
+  console.error(`intake: cannot start: ${message}${isDatabaseUnavailable(error) || isDatabaseSetupError(error) ? where : ''}`);
   process.exit(1);
 });
 console.log(`intake listening on ${intake.origin} (${intake.store.engine === 'postgres' ? 'PostgreSQL' : `SQLite ${path.resolve(db)}`})`);

@@ -16,3 +16,17 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   if (typeof code === 'string' && (NETWORK_CODES.has(code) || UNAVAILABLE_STATES.has(code) || code.startsWith('08'))) return true;
   return typeof message === 'string' && UNAVAILABLE_MESSAGES.some((pattern) => pattern.test(message));
 }
+
+/** SQLSTATE of a connection the server refused for its settings: password, pg_hba entry, database name, privileges. */
+const SETUP_STATES = new Set(['28P01', '28000', '3D000', '42501']);
+
+/**
+ * Errors that say the configured database is set up wrong for this node (its password, its
+ * name, the role's rights, TLS), by their code: the server may word its messages in another
+ * language (lc_messages).
+ */
+export function isDatabaseSetupError(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  return (typeof code === 'string' && SETUP_STATES.has(code)) || (typeof message === 'string' && /\bSSL\b/.test(message));
+}
